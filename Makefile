@@ -1,0 +1,45 @@
+# safeguide: `make run` sets everything up and opens the web chat; `make test` runs the tests.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup run ask test test-fast lint browser-deps clean-index
+
+setup: $(VENV)/.installed
+
+# torch 2.13.0 (a CPU wheel on this machine) goes in first, so nothing pulls CUDA builds.
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+run: setup
+	$(BIN)/safeguide corpus sync
+	$(BIN)/safeguide ingest
+	$(BIN)/safeguide serve --host 127.0.0.1 --port 7860
+
+ask: setup
+	$(BIN)/safeguide ask "How long can a social care assessment take from the point of referral?"
+
+test: setup
+	$(PY) -m pytest
+
+test-fast: setup
+	$(PY) -m pytest -m "not slow and not integration and not browser"
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# Debian's Chromium for the browser tests (Playwright never downloads a browser here).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; fi
+
+clean-index:
+	rm -rf $${SAFEGUIDE_HOME:-$$HOME/.local/share/safeguide}/index

@@ -1,0 +1,54 @@
+"""Citations: build them from sentences of chunks, and check every quote against the source."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.records import Citation
+from assistant.text import normalise
+from corpus.manifest import Document
+from ingest.records import Chunk, Page
+
+MUST = re.compile(r"\b(must|must not|is required to|are required to|have a duty|has a duty)\b", re.I)
+SHOULD = re.compile(r"\b(should|should not|ought to)\b", re.I)
+
+
+def duty_strength(sentence: str, doc: Document) -> str:
+    """How binding the wording is, marked differently for statutory and other documents."""
+    if doc.kind == "briefing":
+        return "briefing (a summary of the edition, not its own text)"
+    if doc.kind == "non-statutory-advice":
+        return "advice (non-statutory)"
+    if MUST.search(sentence):
+        return "must (a legal requirement)"
+    if SHOULD.search(sentence):
+        return "should (follow unless there is good reason not to)"
+    return "statutory guidance (context)"
+
+
+def make_citation(marker: int, chunk: Chunk, start: int, end: int, doc: Document) -> Citation:
+    quote = chunk.text[start:end].strip()
+    return Citation(
+        marker=marker, doc_id=chunk.doc_id, title=chunk.title, edition=chunk.edition,
+        page=chunk.page_at(start), paragraph=chunk.paragraph, quote=quote,
+        section=chunk.section, page_end=chunk.page_at(end - 1), duty=duty_strength(quote, doc),
+        status=doc.status, chunk_id=chunk.chunk_id,
+    )
+
+
+def quote_in_pages(quote: str, pages: list[Page], first: int | None, last: int | None) -> bool:
+    """True when `quote` appears word for word (modulo whitespace and hyphenation) on the pages."""
+    if not quote.strip():
+        return False
+    if first is None:
+        text = "\n".join(p.text for p in pages)
+    else:
+        text = "\n".join(p.text for p in pages if p.number is not None and first <= p.number <= (last or first))
+    return normalise(quote) in normalise(text)
+
+
+def verify(citation: Citation, pages: list[Page]) -> Citation:
+    from dataclasses import replace
+
+    ok = quote_in_pages(citation.quote, pages, citation.page, citation.page_end)
+    return replace(citation, verified=ok)

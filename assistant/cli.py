@@ -1,0 +1,187 @@
+"""The `safeguide` command line: errors become one clear line and a non-zero exit."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import SafeguideError
+from assistant.settings import Settings
+
+log = logging.getLogger("safeguide")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD") from exc
+
+
+def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
+    from corpus.manifest import load_manifest
+    from corpus.sync import sync
+
+    source = args.source or settings.corpus
+    written = sync(load_manifest(), source, settings.corpus_dir)
+    print(f"Corpus in place at {settings.corpus_dir}: {len(written)} file(s) copied, all "
+          f"{len(load_manifest().documents)} checked against the manifest sha256.")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from corpus.manifest import load_manifest
+    from ingest.embed import SentenceTransformerEmbedder
+    from ingest.pipeline import run_ingest
+
+    report = run_ingest(settings, load_manifest(),
+                        SentenceTransformerEmbedder(settings.embed_model, settings.embed_batch_size))
+    print(f"Ingest: {report.summary()}")
+    return 1 if report.failed and not report.documents else 0
+
+
+def _print_answer(answer: Any, as_json: bool, extra: dict | None = None) -> None:
+    if as_json:
+        print(json.dumps({**(extra or {}), **answer.as_json()}, ensure_ascii=False))
+    else:
+        print(answer.text)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.service import Assistant
+
+    assistant = Assistant(settings)
+    if args.batch:
+        return _ask_batch(assistant, Path(args.batch))
+    if not args.question:
+        raise SafeguideError("Give a question in quotes, or --batch FILE.jsonl.")
+    answer = assistant.ask(" ".join(args.question), edition=args.edition, as_of=args.as_of)
+    _print_answer(answer, args.json)
+    return 0
+
+
+def _ask_batch(assistant: Any, path: Path) -> int:
+    """One JSON object per input line; a bad line gets an error object, never a crash."""
+    if not path.is_file():
+        raise SafeguideError(f"Batch file {path} not found.")
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            item: dict[str, Any] = {}
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict) or "question" not in item:
+                    raise ValueError("each line needs an object with a 'question'")
+                as_of = _date(item["as_of"]) if item.get("as_of") else None
+                answer = assistant.ask(str(item["question"]), edition=item.get("edition"),
+                                       as_of=as_of)
+                _print_answer(answer, True, {"id": item.get("id")})
+            except (SafeguideError, ValueError, TypeError, argparse.ArgumentTypeError) as exc:
+                ident = item.get("id") if isinstance(item, dict) else None
+                print(json.dumps({"id": ident, "line": lineno, "error": str(exc)}))
+            sys.stdout.flush()
+    return 0
+
+
+def cmd_editions(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.editions import EditionRegistry
+    from corpus.manifest import load_manifest
+
+    registry = EditionRegistry(load_manifest())
+    today = settings.current_date()
+    rows = []
+    for e in registry.editions():
+        docs = [d.id for d in registry.manifest.documents
+                if d.series == e.series and d.edition == e.edition]
+        current = registry.current(e.series, today)
+        rows.append({"series": e.series, "edition": e.edition,
+                     "in_force_from": e.in_force_from.isoformat(),
+                     "in_force_to": e.in_force_to.isoformat() if e.in_force_to else None,
+                     "current": bool(current and current.edition == e.edition),
+                     "documents": docs, "note": e.date_note})
+    if args.json:
+        print(json.dumps(rows, indent=1))
+    else:
+        for r in rows:
+            flag = " (current)" if r["current"] else ""
+            held = ", ".join(r["documents"]) or "not held"
+            print(f"{registry.label(r['series'], r['edition'])}{flag}: {r['in_force_from']} to "
+                  f"{r['in_force_to'] or 'now'} — {held}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import app
+
+    app.serve(settings, host=args.host, port=args.port)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Sync, ingest, then serve: what `make run` does."""
+    cmd_sync(argparse.Namespace(source=None), settings)
+    cmd_ingest(args, settings)
+    return cmd_serve(args, settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="safeguide", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = parser.add_subparsers(dest="command", required=True)
+    corpus = sub.add_parser("corpus", help="corpus files").add_subparsers(dest="action", required=True)
+    p = corpus.add_parser("sync", help="copy the corpus files into place, checking each sha256")
+    p.add_argument("--from", dest="source", help="folder to copy from, or 'official' to download")
+    p.set_defaults(func=cmd_sync)
+    sub.add_parser("ingest", help="parse, chunk, embed and index the synced corpus").set_defaults(
+        func=cmd_ingest)
+    p = sub.add_parser("ask", help="answer a question with cited quotes")
+    p.add_argument("question", nargs="*")
+    p.add_argument("--edition", help="an edition label (2018) or a document id (kcsie-2024)")
+    p.add_argument("--as-of", type=_date, help="the edition in force on YYYY-MM-DD")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--batch", help="JSONL file of {id, question, edition}; JSONL out")
+    p.set_defaults(func=cmd_ask)
+    p = sub.add_parser("editions", help="list the editions and their dates in force")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_editions)
+    for name, func in (("serve", cmd_serve), ("run", cmd_run)):
+        p = sub.add_parser(name, help="start the web chat" + (" after sync and ingest" if name == "run" else ""))
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=7860)
+        p.set_defaults(func=func)
+    try:
+        from evals import cli as eval_cli
+
+        eval_cli.register(sub)
+    except ImportError as exc:  # the eval extra is optional at run time
+        log.debug("eval command unavailable: %s", exc)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    start = time.perf_counter()
+    try:
+        settings = Settings()
+        code = int(args.func(args, settings) or 0)
+    except SafeguideError as exc:
+        print(f"safeguide: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("safeguide: interrupted; the index keeps its last committed state.", file=sys.stderr)
+        return 130
+    log.info("done in %.1f s", time.perf_counter() - start)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""Edition registry and resolution: which documents a question may be answered from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from assistant.errors import EditionError
+from corpus.manifest import Document, EditionInfo, Manifest
+
+SERIES_PATTERNS = {
+    "working-together": re.compile(r"\bworking\s+together\b|\bWT\s?(?:19|20)\d\d\b", re.I),
+    "kcsie": re.compile(r"\bKCSIE\b|\bkeeping\s+children\s+safe(?:\s+in\s+education)?\b", re.I),
+    "information-sharing": re.compile(r"\binformation[- ]sharing\s+advice\b|\bgolden\s+rules\b", re.I),
+}
+MONTHS = {m: i + 1 for i, m in enumerate(
+    "january february march april may june july august september october november december".split())}
+_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december)"
+DATE_FULL = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s+((?:19|20)\d\d)\b", re.I)
+DATE_MONTH = re.compile(rf"\b{_MONTH}\s+((?:19|20)\d\d)\b", re.I)
+DATE_ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+YEAR = re.compile(r"(?<![\w-])((?:19|20)\d\d)(?![\w-])")
+ACT_YEAR = re.compile(r"\b(Act|Regulations|Order|Rules|Standards)\s+((?:19|20)\d\d)\b", re.I)
+DATE_CUE = re.compile(r"\b(in force|as at|as of|back in|during|at the time|applied|on)\b", re.I)
+FOR_INFO = re.compile(r"for[- ]information|july\s+2025\s+(?:text|version|draft)|pre-?publication",
+                      re.I)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a question may be answered from, and how that was decided."""
+
+    doc_ids: tuple[str, ...]
+    editions: tuple[tuple[str, str], ...]  # (series, edition) pairs in scope
+    how: str  # "named", "as-of" or "current"
+    as_of: date | None = None
+    notices: tuple[str, ...] = ()
+    unavailable: str | None = None  # set when nothing in the corpus can answer
+    series: tuple[str, ...] = ()
+
+
+@dataclass
+class EditionRegistry:
+    manifest: Manifest
+    _names: dict[str, str] = field(default_factory=lambda: {
+        "working-together": "Working Together", "kcsie": "KCSIE",
+        "information-sharing": "Information sharing advice"})
+
+    def label(self, series: str, edition: str) -> str:
+        return f"{self._names.get(series, series)} {edition}"
+
+    def editions(self, series: str | None = None) -> list[EditionInfo]:
+        return [e for e in self.manifest.editions if series is None or e.series == series]
+
+    def docs_for(self, series: str, edition: str, include_for_info: bool = False) -> list[Document]:
+        return [d for d in self.manifest.documents
+                if d.series == series and d.edition == edition and d.alternate_of is None
+                and (include_for_info or d.status != "for-information")]
+
+    def current(self, series: str, today: date) -> EditionInfo | None:
+        held = [e for e in self.editions(series) if e.in_force_on(today) and self.docs_for(series, e.edition)]
+        return held[-1] if held else None
+
+    def in_force(self, series: str, day: date) -> EditionInfo | None:
+        return next((e for e in self.editions(series) if e.in_force_on(day)), None)
+
+    def all_series(self) -> list[str]:
+        return list(self.manifest.series)
+
+
+def parse_date(text: str) -> date | None:
+    """The first explicit date in `text` (ISO, "1 September 2025" or "May 2019")."""
+    if m := DATE_ISO.search(text):
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if m := DATE_FULL.search(text):
+        return date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
+    if m := DATE_MONTH.search(text):
+        return date(int(m.group(2)), MONTHS[m.group(1).lower()], 15)
+    return None
+
+
+def _series_named(text: str) -> list[str]:
+    return [s for s, pat in SERIES_PATTERNS.items() if pat.search(text)]
+
+
+def _years(text: str) -> list[str]:
+    acts = {m.start(2) for m in ACT_YEAR.finditer(text)}
+    return [m.group(1) for m in YEAR.finditer(text) if m.start(1) not in acts]
+
+
+def resolve(
+    registry: EditionRegistry, question: str, edition: str | None = None,
+    as_of: date | None = None, today: date | None = None,
+) -> Scope:
+    """Decide the editions: an explicit --edition/--as-of, then the question's words, then today."""
+    today = today or date.today()
+    series = _series_named(f"{edition or ''} {question}")
+    if edition and edition.strip().lower() not in ("", "current"):
+        return _named(registry, edition, series, question, explicit=True)
+    if as_of:
+        return _as_of(registry, as_of, series)
+    text_date = parse_date(question)
+    if text_date and (DATE_CUE.search(question) or DATE_FULL.search(question)):
+        return _as_of(registry, text_date, series)
+    years = _years(question)
+    if years:
+        return _from_year(registry, years[0], series, question, today)
+    return _current(registry, series, today)
+
+
+def _named(registry: EditionRegistry, edition: str, series: list[str], question: str,
+           explicit: bool) -> Scope:
+    wanted = edition.strip()
+    doc = next((d for d in registry.manifest.documents if d.id == wanted), None)
+    if doc:
+        return Scope((doc.id,), ((doc.series, doc.edition),), "named", series=(doc.series,))
+    year = m.group(1) if (m := YEAR.search(wanted)) else wanted
+    series = series or _series_named(wanted) or registry.all_series()
+    include_info = bool(FOR_INFO.search(f"{wanted} {question}"))
+    docs = [d for s in series for d in registry.docs_for(s, year, include_info)]
+    if include_info:
+        docs = [d for d in docs if d.status == "for-information"] or docs
+    if not docs:
+        names = ", ".join(registry.label(s, year) for s in series)
+        held = "; ".join(
+            f"{registry._names[s]}: " + ", ".join(
+                e.edition for e in registry.editions(s) if registry.docs_for(s, e.edition))
+            for s in series)
+        return Scope((), (), "named", unavailable=(
+            f"The corpus holds no {names} edition, so it cannot say what that edition contains. "
+            f"Editions held — {held}."), series=tuple(series))
+    pairs = tuple(dict.fromkeys((d.series, d.edition) for d in docs))
+    return Scope(tuple(d.id for d in docs), pairs, "named", series=tuple(series))
+
+
+def _as_of(registry: EditionRegistry, day: date, series: list[str]) -> Scope:
+    docs: list[Document] = []
+    pairs: list[tuple[str, str]] = []
+    notices: list[str] = []
+    for s in series or registry.all_series():
+        info = registry.in_force(s, day)
+        held = registry.docs_for(s, info.edition) if info else []
+        if info and held:
+            docs += held
+            pairs.append((s, info.edition))
+            notices.append(f"On {day:%d %B %Y} the edition in force was {registry.label(s, info.edition)}.")
+        elif info:
+            notices.append(f"On {day:%d %B %Y} {registry.label(s, info.edition)} was in force, "
+                           "but the corpus does not hold its text.")
+        else:
+            notices.append(f"The corpus knows no {registry._names[s]} edition in force on "
+                           f"{day:%d %B %Y}.")
+    if not docs:
+        return Scope((), (), "as-of", day, tuple(notices), " ".join(notices), tuple(series))
+    return Scope(tuple(d.id for d in docs), tuple(pairs), "as-of", day, tuple(notices),
+                 series=tuple(series))
+
+
+def _from_year(registry: EditionRegistry, year: str, series: list[str], question: str,
+               today: date) -> Scope:
+    labels = {e.edition for s in (series or registry.all_series()) for e in registry.editions(s)}
+    named_with_series = any(
+        re.search(rf"{pat.pattern}\W+(?:\w+\W+){{0,2}}{year}\b|\b{year}\W+(?:\w+\W+){{0,2}}(?:{pat.pattern})",
+                  question, re.I)
+        for s, pat in SERIES_PATTERNS.items() if s in series)
+    if year in labels or named_with_series:
+        return _named(registry, year, series, question, explicit=False)
+    if int(year) > today.year:
+        return Scope((), (), "named", unavailable=(
+            f"{year} is in the future; the corpus holds no guidance for it."), series=tuple(series))
+    return _as_of(registry, date(int(year), 7, 1), series)
+
+
+def _current(registry: EditionRegistry, series: list[str], today: date) -> Scope:
+    docs: list[Document] = []
+    pairs: list[tuple[str, str]] = []
+    for s in series or registry.all_series():
+        info = registry.current(s, today)
+        if info:
+            docs += registry.docs_for(s, info.edition)
+            pairs.append((s, info.edition))
+    if not docs:
+        raise EditionError("No edition in the corpus is in force today; check the manifest dates.")
+    return Scope(tuple(d.id for d in docs), tuple(pairs), "current", series=tuple(series))
+
+
+def strip_edition_words(question: str) -> str:
+    """The question without series names and years, for retrieval."""
+    text = YEAR.sub(" ", question)
+    for pat in SERIES_PATTERNS.values():
+        text = pat.sub(" ", text)
+    return " ".join(text.split())

@@ -1,0 +1,81 @@
+"""Records the answer step produces: passages, citations, answers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ingest.records import Chunk
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its fused score and its rank in each retriever."""
+
+    chunk: Chunk
+    score: float
+    rank: int
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+    dense_score: float | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    marker: int
+    doc_id: str
+    title: str
+    edition: str
+    page: int | None
+    paragraph: str | None
+    quote: str
+    section: str = ""
+    page_end: int | None = None
+    duty: str = ""
+    status: str = ""
+    chunk_id: str = ""
+    verified: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def where(self) -> str:
+        parts = [f"{self.title}"]
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.paragraph:
+            parts.append(f"paragraph {self.paragraph}")
+        elif self.section:
+            parts.append(f"section “{self.section}”")
+        return ", ".join(parts)
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    abstained: bool
+    edition_used: str
+    citations: list[Citation] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    generator: str = "extractive"
+    timings: dict[str, float] = field(default_factory=dict)
+    passages: list[Passage] = field(default_factory=list)
+    support: float = 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "answer": self.text,
+            "abstained": self.abstained,
+            "edition_used": self.edition_used,
+            "citations": [c.as_json() for c in self.citations],
+            "notices": self.notices,
+            "generator": self.generator,
+            "support": round(self.support, 4),
+            "timings_ms": {k: round(v * 1000, 1) for k, v in self.timings.items()},
+            "retrieved": [
+                {"doc_id": p.chunk.doc_id, "page": p.chunk.page_start,
+                 "paragraph": p.chunk.paragraph, "score": round(p.score, 5)}
+                for p in self.passages
+            ],
+        }

@@ -1,0 +1,124 @@
+"""Hybrid retrieval: exact dense search over Chroma-stored vectors plus BM25, fused by RRF."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Literal
+
+import bm25s
+import numpy as np
+
+from assistant.errors import IndexNotReady
+from assistant.records import Passage
+from assistant.settings import Settings
+from assistant.text import tokens
+from ingest.embed import Embedder
+from ingest.index import IndexStore
+from ingest.records import Chunk, Page
+
+log = logging.getLogger(__name__)
+Mode = Literal["hybrid", "dense", "bm25"]
+
+
+class Retriever:
+    """Loads the committed index once (and again when an ingest commits), then answers queries."""
+
+    def __init__(self, settings: Settings, embedder: Embedder) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.store = IndexStore(settings)
+        self._lock = threading.Lock()
+        self._loaded_mtime = -1.0
+        self.chunks: list[Chunk] = []
+        self._vectors = np.zeros((0, 1), dtype=np.float32)
+        self._bm25: bm25s.BM25 | None = None
+        self._doc_index: dict[str, np.ndarray] = {}
+        self._pages: dict[str, list[Page]] = {}
+        self._state: dict = {}
+
+    def ensure_loaded(self) -> None:
+        mtime = self.store.state_mtime()
+        if mtime == self._loaded_mtime:
+            return
+        with self._lock:
+            if mtime != self._loaded_mtime:
+                self._load(mtime)
+
+    def _load(self, mtime: float) -> None:
+        state = self.store.load_state()
+        if not state["docs"]:
+            raise IndexNotReady("The index is empty: run `safeguide corpus sync` then `safeguide ingest`.")
+        chunks = self.store.read_chunks(state)
+        ids = [c.chunk_id for c in chunks]
+        got = self.store.collection().get(ids=ids, include=["embeddings"])
+        by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+        missing = [i for i in ids if i not in by_id]
+        if missing:
+            raise IndexNotReady(f"{len(missing)} indexed chunks have no vectors: run `safeguide ingest`.")
+        self._vectors = np.asarray([by_id[i] for i in ids], dtype=np.float32)
+        corpus_tokens = [tokens(c.embed_text()) for c in chunks]
+        bm25 = bm25s.BM25()
+        bm25.index(bm25s.tokenize([" ".join(t) for t in corpus_tokens], stopwords=None,
+                                  show_progress=False), show_progress=False)
+        self._bm25 = bm25
+        self._df = _document_frequencies(corpus_tokens)
+        self.chunks = chunks
+        self._doc_index = {d: np.array([i for i, c in enumerate(chunks) if c.doc_id == d])
+                           for d in state["docs"]}
+        self._pages = {}
+        self._state = state
+        self._loaded_mtime = mtime
+        log.info("index loaded: %d chunks from %d documents", len(chunks), len(state["docs"]))
+
+    # ---------------------------------------------------------------------------------
+    def idf(self, token: str) -> float:
+        n = len(self.chunks)
+        return float(np.log(1 + (n - self._df.get(token, 0) + 0.5) / (self._df.get(token, 0) + 0.5)))
+
+    def pages(self, doc_id: str) -> list[Page]:
+        self.ensure_loaded()
+        if doc_id not in self._pages:
+            self._pages[doc_id] = self.store.read_pages(doc_id, self._state)
+        return self._pages[doc_id]
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        self.ensure_loaded()
+        return next((c for c in self.chunks if c.chunk_id == chunk_id), None)
+
+    def search(self, query: str, doc_ids: tuple[str, ...], k: int, mode: Mode = "hybrid",
+               query_vector: np.ndarray | None = None) -> list[Passage]:
+        self.ensure_loaded()
+        allowed = np.concatenate([self._doc_index[d] for d in doc_ids if d in self._doc_index]
+                                 or [np.array([], dtype=int)]).astype(int)
+        if allowed.size == 0:
+            return []
+        dense_rank: dict[int, int] = {}
+        dense_score: dict[int, float] = {}
+        if mode in ("hybrid", "dense"):
+            qv = query_vector if query_vector is not None else self.embedder.embed([query])[0]
+            sims = self._vectors[allowed] @ qv
+            order = np.argsort(-sims)[: self.settings.dense_k]
+            for r, j in enumerate(order):
+                dense_rank[int(allowed[j])] = r
+                dense_score[int(allowed[j])] = float(sims[j])
+        bm25_rank: dict[int, int] = {}
+        if mode in ("hybrid", "bm25") and (q := tokens(query)):
+            scores = self._bm25.get_scores(q)[allowed] if self._bm25 else np.zeros(allowed.size)
+            order = [j for j in np.argsort(-scores)[: self.settings.bm25_k] if scores[j] > 0]
+            bm25_rank = {int(allowed[j]): r for r, j in enumerate(order)}
+        fused: dict[int, float] = {}
+        for ranks in (dense_rank, bm25_rank):
+            for idx, r in ranks.items():
+                fused[idx] = fused.get(idx, 0.0) + 1.0 / (self.settings.rrf_k + r + 1)
+        best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
+        return [Passage(self.chunks[i], fused[i], r, dense_rank.get(i), bm25_rank.get(i),
+                        dense_score.get(i)) for r, i in enumerate(best)]
+
+
+def _document_frequencies(corpus_tokens: list[list[str]]) -> dict[str, int]:
+    df: dict[str, int] = {}
+    for toks in corpus_tokens:
+        for t in set(toks):
+            df[t] = df.get(t, 0) + 1
+    return df

@@ -1,0 +1,166 @@
+"""The assistant: question -> edition scope -> hybrid retrieval -> answer -> checked citations."""
+
+from __future__ import annotations
+
+import logging
+import time
+import unicodedata
+from collections.abc import Iterator
+from datetime import date
+
+from assistant.answer import AnswerContext, ExtractiveGenerator, Generator
+from assistant.cite import verify
+from assistant.editions import EditionRegistry, Scope, resolve, strip_edition_words
+from assistant.errors import QuestionError
+from assistant.records import Answer, Citation, Passage
+from assistant.retrieve import Mode, Retriever
+from assistant.settings import Settings
+from corpus.manifest import Manifest, load_manifest
+from ingest.embed import Embedder, SentenceTransformerEmbedder
+
+log = logging.getLogger(__name__)
+NOT_ANSWERED = "The guidance here does not answer that."
+
+
+def clean_question(question: str, limit: int) -> str:
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in question or "")
+    text = " ".join(text.split())
+    if not text:
+        raise QuestionError("The question is empty: type a question about the guidance.")
+    if len(text) > limit:
+        raise QuestionError(
+            f"The question is {len(text):,} characters long; the limit is {limit:,}. "
+            "Ask about one thing at a time."
+        )
+    return text
+
+
+class Assistant:
+    """Holds the models and index for a process; cheap to build, loads on first question."""
+
+    def __init__(self, settings: Settings, manifest: Manifest | None = None,
+                 embedder: Embedder | None = None, generator: Generator | None = None) -> None:
+        self.settings = settings
+        self.manifest = manifest or load_manifest()
+        self.registry = EditionRegistry(self.manifest)
+        self.embedder = embedder or SentenceTransformerEmbedder(settings.embed_model)
+        self.retriever = Retriever(settings, self.embedder)
+        self.generator = generator or ExtractiveGenerator(
+            self.embedder, self.manifest, settings.abstain_threshold, settings.max_quotes)
+
+    def scope(self, question: str, edition: str | None = None, as_of: date | None = None) -> Scope:
+        return resolve(self.registry, question, edition, as_of, self.settings.current_date())
+
+    def retrieve(self, question: str, scope: Scope, k: int | None = None,
+                 mode: Mode = "hybrid") -> tuple[list[Passage], AnswerContext]:
+        query = strip_edition_words(question) or question
+        qvec = self.embedder.embed([query])[0]
+        passages = self.retriever.search(query, scope.doc_ids, k or self.settings.top_k, mode, qvec)
+        idf = {t: self.retriever.idf(t) for t in set(_tokens(query))}
+        return passages, AnswerContext(question, query, qvec, idf)
+
+    def ask(self, question: str, edition: str | None = None, as_of: date | None = None,
+            mode: Mode = "hybrid") -> Answer:
+        t0 = time.perf_counter()
+        question = clean_question(question, self.settings.max_question_chars)
+        scope = self.scope(question, edition, as_of)
+        if scope.unavailable:
+            return self._abstain(question, scope, scope.unavailable, [], {"total": _since(t0)})
+        self.retriever.ensure_loaded()
+        t1 = time.perf_counter()
+        passages, ctx = self.retrieve(question, scope, mode=mode)
+        t2 = time.perf_counter()
+        draft = self.generator.generate(ctx, passages)
+        timings = {"retrieve": t2 - t1, "generate": _since(t2)}
+        if draft.abstained:
+            timings["total"] = _since(t0)
+            answer = self._abstain(question, scope, draft.reason, passages, timings)
+            answer.support = draft.support
+            return answer
+        checked = [verify(c, self.retriever.pages(c.doc_id)) for c in draft.citations]
+        good = [c for c in checked if c.verified]
+        notices = list(scope.notices)
+        if len(good) < len(checked):
+            notices.append(f"{len(checked) - len(good)} citation(s) were removed because the quote "
+                           "was not found word for word in the source.")
+        if not good:
+            timings["total"] = _since(t0)
+            return self._abstain(question, scope, "no quote could be verified", passages, timings)
+        body = _renumber(draft.body, checked, good) if len(good) < len(checked) else draft.body
+        good = [c if c.marker == i + 1 else _with_marker(c, i + 1) for i, c in enumerate(good)]
+        edition_used, edition_notes = self._edition_notes(scope, good)
+        text = self._compose(body, good, edition_notes + notices)
+        timings["total"] = _since(t0)
+        return Answer(question, text, False, edition_used, good, edition_notes + notices,
+                      getattr(self.generator, "name", "extractive"), timings, passages, draft.support)
+
+    def stream(self, answer: Answer, step: int = 24) -> Iterator[str]:
+        """The answer text in growing pieces, for chat UIs."""
+        for end in range(step, len(answer.text) + step, step):
+            yield answer.text[:end]
+
+    # ------------------------------------------------------------------------------------
+    def _edition_notes(self, scope: Scope, cites: list[Citation]) -> tuple[str, list[str]]:
+        used = list(dict.fromkeys((self.manifest.doc(c.doc_id).series, c.edition) for c in cites))
+        labels = [self.registry.label(s, e) for s, e in used]
+        notes = []
+        if scope.how == "current":
+            notes.append("No edition was named, so this uses the edition in force today: "
+                         + ", ".join(labels) + ".")
+        elif scope.how == "named":
+            notes.append("Edition used: " + ", ".join(labels) + " (as named in the question).")
+        series = [s for s, _ in used]
+        for s in set(series):
+            if series.count(s) > 1:
+                notes.append(f"This answer quotes more than one {self.registry._names[s]} edition "
+                             "— check which one applies.")
+        if any(self.manifest.doc(c.doc_id).kind == "briefing" for c in cites):
+            notes.append("Source note: the full text of this edition is not held; the quotes come "
+                         "from a briefing that summarises it.")
+        if any(c.status == "superseded" for c in cites):
+            notes.append("The quoted edition has been superseded; check the current edition.")
+        return ", ".join(labels), notes
+
+    def _compose(self, body: str, cites: list[Citation], notes: list[str]) -> str:
+        lines = [body, "", "Sources:"]
+        for c in cites:
+            lines.append(f"[{c.marker}] {c.where()} — {c.duty}")
+        lines += ["", *notes]
+        return "\n".join(lines).strip()
+
+    def _abstain(self, question: str, scope: Scope, reason: str, passages: list[Passage],
+                 timings: dict[str, float]) -> Answer:
+        labels = [self.registry.label(s, e) for s, e in scope.editions]
+        text = f"{NOT_ANSWERED} {reason[0].upper()}{reason[1:]}".rstrip(".") + "."
+        if labels:
+            text += f" Searched: {', '.join(labels)}."
+        text += " Check your local procedures or ask your designated safeguarding lead."
+        return Answer(question, text, True, ", ".join(labels), [], list(scope.notices),
+                      getattr(self.generator, "name", "extractive"), timings, passages)
+
+
+def _tokens(text: str) -> list[str]:
+    from assistant.text import tokens
+
+    return tokens(text)
+
+
+def _since(t: float) -> float:
+    return time.perf_counter() - t
+
+
+def _with_marker(c: Citation, marker: int) -> Citation:
+    from dataclasses import replace
+
+    return replace(c, marker=marker)
+
+
+def _renumber(body: str, checked: list[Citation], good: list[Citation]) -> str:
+    """Drop lines citing removed quotes and renumber the rest."""
+    keep = {c.marker for c in good}
+    lines = [ln for ln in body.split("\n")
+             if not any(f"[{c.marker}]" in ln for c in checked if c.marker not in keep)]
+    text = "\n".join(lines)
+    for new, c in enumerate(good, start=1):
+        text = text.replace(f"[{c.marker}]", f"[@{new}]")
+    return text.replace("[@", "[")

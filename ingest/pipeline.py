@@ -1,0 +1,161 @@
+"""Ingest: synced files -> pages -> chunks -> embeddings -> committed index."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from assistant.errors import IngestError
+from assistant.settings import Settings
+from corpus.manifest import Document, Manifest
+from corpus.sync import sha256_of
+from ingest.embed import Embedder
+from ingest.index import IndexStore
+from ingest.readers import read_pages
+from ingest.records import Chunk, Page
+from ingest.segment import segment
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    documents: int = 0
+    pages: int = 0
+    paragraphs: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    skipped: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        line = (
+            f"{self.documents} documents, {self.pages} pages, {self.paragraphs} numbered "
+            f"paragraphs, {self.chunks} chunks ({self.embedded} embedded now; "
+            f"{len(self.updated)} updated, {len(self.skipped)} unchanged, "
+            f"{len(self.removed)} removed) in {self.seconds:.1f} s"
+        )
+        if self.failed:
+            line += f"; {len(self.failed)} failed: " + "; ".join(self.failed.values())
+        return line
+
+
+def parse_document(doc: Document, path: Path, settings: Settings) -> tuple[list[Page], list[Chunk]]:
+    pages = read_pages(path, doc.id, settings.max_file_mb)
+    chunks = segment(doc, pages, settings.chunk_max_chars, settings.chunk_target_chars)
+    if not chunks:
+        raise IngestError(f"{path.name}: no text found to index.")
+    return pages, chunks
+
+
+def _parse_all(
+    jobs: list[tuple[Document, Path, str]], settings: Settings, report: IngestReport
+) -> list[tuple[Document, str, list[Page], list[Chunk]]]:
+    """Parse in worker processes with a per-file time limit; a bad file is reported, not fatal."""
+    done: list[tuple[Document, str, list[Page], list[Chunk]]] = []
+    queue = list(jobs)
+    bar = tqdm(total=len(jobs), desc="parse", unit="doc", leave=False)
+    while queue:
+        with mp.get_context("fork").Pool(processes=2) as pool:  # exit terminates hung workers
+            futures = [(job, pool.apply_async(parse_document, (job[0], job[1], settings)))
+                       for job in queue]
+            queue = []
+            for i, ((doc, path, sha), fut) in enumerate(futures):
+                bar.update(1)
+                try:
+                    pages, chunks = fut.get(timeout=settings.file_timeout_s)
+                    done.append((doc, sha, pages, chunks))
+                except mp.TimeoutError:
+                    report.failed[doc.id] = (
+                        f"{path.name}: parsing took over {settings.file_timeout_s:.0f} s and was "
+                        "stopped (a malformed PDF?); check the file"
+                    )
+                    queue = [job for job, _ in futures[i + 1 :]]  # resubmit to a fresh pool
+                    break
+                except IngestError as exc:
+                    report.failed[doc.id] = str(exc)
+                except Exception as exc:  # pypdf can raise almost anything on a hostile file
+                    report.failed[doc.id] = (
+                        f"{path.name}: could not be parsed ({type(exc).__name__}: {exc})"
+                    )
+    bar.close()
+    return done
+
+
+def run_ingest(
+    settings: Settings, manifest: Manifest, embedder: Embedder, source_dir: Path | None = None
+) -> IngestReport:
+    """Bring the index in line with the synced corpus, re-embedding only what changed."""
+    start = time.perf_counter()
+    report = IngestReport()
+    store = IndexStore(settings)
+    source = source_dir or settings.corpus_dir
+    with store.lock():
+        state = store.load_state()
+        jobs = _plan(manifest, source, state, report)
+        for doc, sha, pages, chunks in _parse_all(jobs, settings, report):
+            report.embedded += _embed_missing(store, embedder, chunks)
+            store.write_doc(doc.id, sha, chunks, pages)
+            state["docs"][doc.id] = {"sha256": sha, "pages": len(pages), "chunks": len(chunks),
+                                     "chunk_ids": [c.chunk_id for c in chunks]}
+            store.commit(state)
+            report.updated.append(doc.id)
+        for doc_id in [d for d in state["docs"] if d not in {m.id for m in manifest.documents}]:
+            del state["docs"][doc_id]
+            report.removed.append(doc_id)
+        store.commit(state)
+        keep = {cid for info in state["docs"].values() for cid in info["chunk_ids"]}
+        swept = store.sweep_vectors(keep)
+        store.sweep_files(state)
+        log.info("swept %d stale vectors", swept)
+    _fill_totals(store, state, report)
+    report.seconds = time.perf_counter() - start
+    for msg in report.failed.values():
+        log.warning("skipped: %s", msg)
+    return report
+
+
+def _plan(manifest: Manifest, source: Path, state: dict, report: IngestReport) -> list:
+    jobs = []
+    for doc in manifest.documents:
+        path = source / doc.file
+        if not path.is_file():
+            report.failed[doc.id] = f"{doc.file}: not synced; run `safeguide corpus sync`"
+            continue
+        sha = sha256_of(path)
+        if state["docs"].get(doc.id, {}).get("sha256") == sha:
+            report.skipped.append(doc.id)
+            continue
+        jobs.append((doc, path, sha))
+    return jobs
+
+
+def _embed_missing(store: IndexStore, embedder: Embedder, chunks: list[Chunk]) -> int:
+    have = store.existing_ids([c.chunk_id for c in chunks])
+    todo = [c for c in chunks if c.chunk_id not in have]
+    if not todo:
+        return 0
+    batch = 256
+    bar = tqdm(total=len(todo), desc=f"embed {chunks[0].doc_id}", unit="chunk", leave=False)
+    for start in range(0, len(todo), batch):
+        part = todo[start : start + batch]
+        store.add(part, embedder.embed([c.embed_text() for c in part]))
+        bar.update(len(part))
+    bar.close()
+    return len(todo)
+
+
+def _fill_totals(store: IndexStore, state: dict, report: IngestReport) -> None:
+    chunks = store.read_chunks(state)
+    report.documents = len(state["docs"])
+    report.pages = sum(info["pages"] for info in state["docs"].values())
+    report.chunks = len(chunks)
+    report.paragraphs = len({(c.doc_id, c.paragraph) for c in chunks if c.paragraph})

@@ -1,0 +1,131 @@
+"""Read a corpus file page by page and clean each page (headers, footers, footnotes)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
+
+from assistant.errors import IngestError
+from ingest.records import Page
+
+log = logging.getLogger(__name__)
+
+# A footnote reference glued to a word: "care78 79." or "duties.5" -> removed.
+_FOOTNOTE_REF = re.compile(r"(?:(?<=[a-z])|(?<=[a-z][.,;:’”)]))\d{1,3}(?:[ ]\d{1,3})*(?=[\s.,;:)]|$)")
+# "duties. 5" at a line end or before a new sentence (the text export puts a space before refs).
+_SPACED_REF = re.compile(r"(?:(?<=[a-z][.,;:)’”])|(?<=[a-z][)’”][.,;:]))[ ]\d{1,2}(?=[ ]*(?:\n|$)|[ ]+[A-Z])")
+_FOOTNOTE_LINE = re.compile(r"^\s*\d{1,3}\s+\S")
+_TOC_LINE = re.compile(r"\S.*\s\d{1,3}\s*$")
+
+
+def strip_footnote_refs(text: str) -> str:
+    return _SPACED_REF.sub("", _FOOTNOTE_REF.sub("", text))
+
+
+def read_pages(path: Path, doc_id: str, max_mb: float = 60.0) -> list[Page]:
+    """Cleaned pages of a PDF, or of a text file (pages split on form feeds)."""
+    if not path.is_file():
+        raise IngestError(f"{path.name}: file not found.")
+    size_mb = path.stat().st_size / 1e6
+    if size_mb == 0:
+        raise IngestError(f"{path.name}: the file is empty; replace it with the full document.")
+    if size_mb > max_mb:
+        raise IngestError(
+            f"{path.name}: {size_mb:.0f} MB is over the {max_mb:.0f} MB limit "
+            "(SAFEGUIDE_MAX_FILE_MB); check it is the right file or raise the limit."
+        )
+    if path.suffix.lower() == ".pdf":
+        raw = _pdf_pages(path)
+    else:
+        raw = _text_pages(path)
+    pages = [Page(doc_id, num, clean_page(text, num)) for num, text in raw]
+    if not any(p.text.strip() for p in pages):
+        raise IngestError(
+            f"{path.name}: no text could be extracted (a scanned PDF without a text layer?); "
+            "run OCR on it first (e.g. ocrmypdf) and ingest the result."
+        )
+    return pages
+
+
+def _pdf_pages(path: Path) -> list[tuple[int | None, str]]:
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise IngestError(
+                f"{path.name}: the PDF is password-protected; save an unencrypted copy and retry."
+            )
+        return [(i + 1, page.extract_text() or "") for i, page in enumerate(reader.pages)]
+    except FileNotDecryptedError as exc:
+        raise IngestError(
+            f"{path.name}: the PDF is password-protected; save an unencrypted copy and retry."
+        ) from exc
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise IngestError(
+            f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc}); "
+            "the file may be corrupt or truncated: download it again."
+        ) from exc
+
+
+def _text_pages(path: Path) -> list[tuple[int | None, str]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            f"{path.name}: not UTF-8 text (byte {exc.start}); save it as UTF-8 and retry."
+        ) from exc
+    if "\f" not in text:
+        return [(None, text)]
+    blocks = text.split("\f")
+    if blocks and not blocks[-1].strip():
+        blocks = blocks[:-1]
+    return [(i + 1, block) for i, block in enumerate(blocks)]
+
+
+def clean_page(text: str, number: int | None) -> str:
+    """Drop the printed page number, a bottom footnote block, and glued footnote references."""
+    lines = [" ".join(ln.split()) for ln in text.replace("\r\n", "\n").split("\n")]
+    if number is not None:
+        lines = _drop_page_number(lines, number)
+        lines = _drop_footnotes(lines)
+        if _is_toc(lines):
+            return ""
+    text = "\n".join(lines).strip("\n")
+    return strip_footnote_refs(text) if number is not None else text
+
+
+def _drop_page_number(lines: list[str], number: int) -> list[str]:
+    for idx in list(range(min(3, len(lines)))) + list(range(len(lines) - 1, max(-1, len(lines) - 3), -1)):
+        if lines[idx].strip() == str(number):
+            return lines[:idx] + lines[idx + 1:]
+    return lines
+
+
+def _drop_footnotes(lines: list[str]) -> list[str]:
+    """Footnotes sit after the last blank gap on a page and start with their number."""
+    last_text = len(lines)
+    while last_text > 0 and not lines[last_text - 1].strip():
+        last_text -= 1
+    idx = last_text - 1
+    while idx > 0:
+        if not lines[idx].strip():
+            break
+        idx -= 1
+    if idx <= 0:
+        return lines
+    tail = [ln for ln in lines[idx:last_text] if ln.strip()]
+    if tail and _FOOTNOTE_LINE.match(tail[0]) and not re.match(r"^\s*\d{1,3}\.\s", tail[0]):
+        return lines[:idx]
+    return lines
+
+
+def _is_toc(lines: list[str]) -> bool:
+    body = [ln for ln in lines if ln.strip()]
+    if len(body) < 6:
+        return False
+    first = " ".join(body[:3]).lower()
+    hits = sum(1 for ln in body if _TOC_LINE.match(ln))
+    return ("contents" in first and hits / len(body) > 0.4) or hits / len(body) > 0.7

@@ -1,0 +1,68 @@
+"""Typed records passed from ingest to index to answer."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One printed page of cleaned text (number None for unpaged text such as briefings)."""
+
+    doc_id: str
+    number: int | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A paragraph (or part of one, or a heading section) with everything needed to cite it."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    series: str
+    edition: str
+    page_start: int | None
+    page_end: int | None
+    paragraph: str | None
+    headings: tuple[str, ...]
+    text: str
+    page_breaks: tuple[int, ...] = field(default=())  # offsets in text where the next page starts
+    part: int = 0
+
+    @staticmethod
+    def make_id(doc_id: str, seq: int, page: int | None, paragraph: str | None, text: str) -> str:
+        """Stable hash of the content and its position (sequence number within the document)."""
+        key = f"{doc_id}|{seq}|{page}|{paragraph}|{text}"
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+
+    def page_at(self, offset: int) -> int | None:
+        """The printed page on which character `offset` of `text` sits."""
+        if self.page_start is None:
+            return None
+        return self.page_start + sum(1 for b in self.page_breaks if b <= offset)
+
+    @property
+    def section(self) -> str:
+        return " > ".join(self.headings)
+
+    def context_line(self) -> str:
+        line = f"{self.title} ({self.edition})"
+        return f"{line} > {self.section}" if self.headings else line
+
+    def embed_text(self) -> str:
+        """What is embedded and BM25-indexed: a deterministic context line, then the text."""
+        return f"{self.context_line()}\n{self.text}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Chunk:
+        data = dict(data)
+        data["headings"] = tuple(data.get("headings") or ())
+        data["page_breaks"] = tuple(data.get("page_breaks") or ())
+        return cls(**data)

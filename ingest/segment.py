@@ -1,0 +1,198 @@
+"""Turn cleaned pages into Chunk records: numbered paragraphs, or heading sections."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from corpus.manifest import Document
+from ingest.records import Chunk, Page
+
+PARA_START = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
+MAJOR = re.compile(
+    r"^((Chapter \d+|Part (one|two|three|four|five|six|seven|\d+)|Annex [A-Z]|Appendix [A-Z])"
+    r"(:|\s*$|\s+[-–])|(Foreword|Introduction|Glossary)\s*$)"
+)
+UNNUMBERED_MAJOR = re.compile(r"^(Annex|Appendix|Glossary)")
+BULLET = re.compile(r"^[•▶●◦▪\-\*–]\s*")
+MD_HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
+SENTENCE_END = re.compile(r"[.:;?!]\s*[”’\"')]?$")
+SENTENCE_SPLIT = re.compile(r"([.!?][”’\"')]?)(\s+)(?=[A-Z“‘\"(])")
+BLOCK = re.compile(r"[^\n]+(?:\n(?![•▶●◦▪\-\*–]\s)[^\n]+)*")
+
+
+@dataclass
+class _Buffer:
+    """Lines collected for the chunk being built, with the pages they came from."""
+
+    lines: list[tuple[int | None, str]] = field(default_factory=list)
+
+    def add(self, page: int | None, line: str) -> None:
+        self.lines.append((page, line))
+
+    def size(self) -> int:
+        return sum(len(t) + 1 for _, t in self.lines)
+
+    def take(self) -> list[tuple[int | None, str]]:
+        out, self.lines = self.lines, []
+        return out
+
+
+def _is_heading(line: str, prev: str | None, nxt: str | None, numbered_region: bool) -> bool:
+    if not (3 <= len(line) <= 110) or BULLET.match(line) or PARA_START.match(line):
+        return False
+    if MAJOR.match(line) and not line.endswith((".", ",", ";")):
+        return True
+    if not (line[0].isupper() or line[0] in "“‘\"'") or line.endswith((".", ",", ";", "-")):
+        return False
+    if prev is not None and prev and not SENTENCE_END.search(prev):
+        return False
+    if nxt is None:
+        return False
+    if numbered_region:
+        return bool(PARA_START.match(nxt))
+    return len(line) < 75 and (nxt[:1].isupper() or bool(BULLET.match(nxt)))
+
+
+class Segmenter:
+    """Segment one document's pages into chunks."""
+
+    def __init__(self, doc: Document, max_chars: int, target_chars: int) -> None:
+        self.doc = doc
+        self.max_chars = max_chars
+        self.target_chars = target_chars
+        self.headings: list[str] = []
+        self.paragraph: str | None = None
+        self.last_number = 0
+        self.numbered_region = False
+        self.buf = _Buffer()
+        self.chunks: list[Chunk] = []
+
+    def run(self, pages: Iterable[Page]) -> list[Chunk]:
+        stream = [(p.number, ln) for p in pages for ln in p.text.split("\n")]
+        stream = [(n, piece) for n, ln in stream if ln.strip() for piece in self._wrap(ln)]
+        for i, (page, line) in enumerate(stream):
+            prev = stream[i - 1][1] if i else None
+            nxt = stream[i + 1][1] if i + 1 < len(stream) else None
+            self._feed(page, line, prev, nxt)
+        self._flush()
+        return self.chunks
+
+    def _wrap(self, line: str) -> list[str]:
+        """Break an over-long line (briefings keep a paragraph per line) at sentence ends."""
+        if len(line) <= self.target_chars:
+            return [line]
+        out, start = [], 0
+        for m in SENTENCE_SPLIT.finditer(line):
+            if m.start(2) - start >= self.target_chars // 2:
+                out.append(line[start : m.start(2)])
+                start = m.end()
+        return [*out, line[start:]]
+
+    def _feed(self, page: int | None, line: str, prev: str | None, nxt: str | None) -> None:
+        if self._continues_heading(line, nxt):
+            self.headings[-1] = f"{self.headings[-1]} {line}"
+            return
+        md = MD_HEADING.match(line)
+        if md:
+            self._heading(md.group(2).strip("*# "), level=min(len(md.group(1)), 2))
+            return
+        match = PARA_START.match(line)
+        if match and self.doc.numbered_paragraphs and self._next_number(int(match.group(1))):
+            self._flush()
+            self.last_number = int(match.group(1))
+            self.paragraph = match.group(1)
+            self.numbered_region = True
+            self.buf.add(page, line)
+            return
+        if _is_heading(line, prev, nxt, self.numbered_region and self.paragraph is not None):
+            self._heading(line, level=1 if MAJOR.match(line) else 2)
+            return
+        size = self.buf.size()
+        if self.paragraph is None and self.buf.lines and self.buf.lines[-1][0] != page:
+            self._flush()  # unnumbered text is chunked within pages
+        elif self.paragraph is None and size >= self.target_chars and (
+            prev is None or SENTENCE_END.search(prev) or (BULLET.match(line) and size >= self.max_chars)
+        ):
+            self._flush()
+        self.buf.add(page, line)
+
+    def _continues_heading(self, line: str, nxt: str | None) -> bool:
+        """A heading wrapped onto a second short lower-case line."""
+        return (
+            bool(self.headings) and not self.buf.lines and line[:1].islower() and len(line) < 60
+            and not SENTENCE_END.search(line) and nxt is not None and bool(PARA_START.match(nxt))
+        )
+
+    def _next_number(self, number: int) -> bool:
+        return self.last_number < number <= self.last_number + 3
+
+    def _heading(self, text: str, level: int) -> None:
+        self._flush()
+        self.paragraph = None
+        if UNNUMBERED_MAJOR.match(text):
+            self.numbered_region = False
+        self.headings = self.headings[: level - 1] + [text] if level > 1 else [text]
+        if level > 1 and not self.headings[:-1]:
+            self.headings = [text]
+
+    def _flush(self) -> None:
+        lines = self.buf.take()
+        if not lines:
+            return
+        for part, piece in enumerate(self._split(lines)):
+            self.chunks.append(self._make(piece, part))
+
+    def _split(self, lines: list[tuple[int | None, str]]) -> list[list[tuple[int | None, str]]]:
+        """Split at line ends that close a sentence once a piece passes max_chars."""
+        pieces: list[list[tuple[int | None, str]]] = [[]]
+        size = 0
+        for i, (page, line) in enumerate(lines):
+            pieces[-1].append((page, line))
+            size += len(line) + 1
+            at_bullet = i + 1 < len(lines) and BULLET.match(lines[i + 1][1])
+            if size >= self.max_chars and (SENTENCE_END.search(line) or at_bullet):
+                pieces.append([])
+                size = 0
+        if len(pieces) > 1 and sum(len(t) for _, t in pieces[-1]) < 200:
+            pieces[-2].extend(pieces.pop())
+        return [p for p in pieces if p]
+
+    def _make(self, lines: list[tuple[int | None, str]], part: int) -> Chunk:
+        text, breaks = "", []
+        for i, (page, line) in enumerate(lines):
+            if i and page != lines[i - 1][0]:
+                breaks.append(len(text) + 1)
+            text = f"{text}\n{line}" if text else line
+        first, last = lines[0][0], lines[-1][0]
+        return Chunk(
+            chunk_id=Chunk.make_id(self.doc.id, len(self.chunks), first, self.paragraph, text),
+            doc_id=self.doc.id,
+            title=self.doc.title,
+            series=self.doc.series,
+            edition=self.doc.edition,
+            page_start=first,
+            page_end=last,
+            paragraph=self.paragraph,
+            headings=tuple(self.headings),
+            text=text,
+            page_breaks=tuple(breaks),
+            part=part,
+        )
+
+
+def segment(doc: Document, pages: list[Page], max_chars: int, target_chars: int) -> list[Chunk]:
+    return Segmenter(doc, max_chars, target_chars).run(pages)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of sentence-like units; each bullet line starts a new unit."""
+    spans: list[tuple[int, int]] = []
+    for block in BLOCK.finditer(text):
+        start = block.start()
+        for m in SENTENCE_SPLIT.finditer(text, block.start(), block.end()):
+            spans.append((start, m.start(2)))
+            start = m.end()
+        spans.append((start, block.end()))
+    return [(s, e) for s, e in spans if text[s:e].strip()]

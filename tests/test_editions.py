@@ -1,0 +1,73 @@
+from datetime import date
+
+import pytest
+
+from assistant.editions import EditionRegistry, parse_date, resolve, strip_edition_words
+from corpus.manifest import load_manifest
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture(scope="module")
+def reg() -> EditionRegistry:
+    return EditionRegistry(load_manifest())
+
+
+def test_no_edition_uses_current_editions_only(reg: EditionRegistry) -> None:
+    s = resolve(reg, "How long can an assessment take?", today=TODAY)
+    assert s.how == "current"
+    assert set(s.doc_ids) == {"working-together-2023", "kcsie-2025", "information-sharing-2024"}
+
+
+def test_named_editions(reg: EditionRegistry) -> None:
+    assert resolve(reg, "Under Working Together 2010, how long?", today=TODAY).doc_ids == (
+        "wt2010-key-changes-for-practitioners",)
+    assert resolve(reg, "Who are the partners under the 2018 edition?", today=TODAY).doc_ids == (
+        "wt2018-briefing",)
+    assert resolve(reg, "What did KCSIE 2024 say about filtering?", today=TODAY).doc_ids == (
+        "kcsie-2024",)
+    assert resolve(reg, "x", edition="kcsie-2024", today=TODAY).doc_ids == ("kcsie-2024",)
+    assert resolve(reg, "x", edition="2020", today=TODAY).doc_ids == ("wt2018-amended-2020-changes",)
+
+
+def test_for_information_text_only_when_asked(reg: EditionRegistry) -> None:
+    assert "kcsie-2025-july-for-information" not in resolve(reg, "KCSIE 2025 DSL", today=TODAY).doc_ids
+    s = resolve(reg, "In the July 2025 for information version of KCSIE 2025?", today=TODAY)
+    assert s.doc_ids == ("kcsie-2025-july-for-information",)
+
+
+def test_missing_edition_is_unavailable_not_substituted(reg: EditionRegistry) -> None:
+    s = resolve(reg, "What does Working Together 2026 change?", today=TODAY)
+    assert s.doc_ids == () and "no Working Together 2026" in (s.unavailable or "")
+    s = resolve(reg, "x", edition="2013", today=TODAY)
+    assert s.doc_ids == () and s.unavailable
+
+
+def test_dates_resolve_to_edition_in_force(reg: EditionRegistry) -> None:
+    s = resolve(reg, "KCSIE rules", as_of=date(2025, 6, 1), today=TODAY)
+    assert s.doc_ids == ("kcsie-2024",)
+    s = resolve(reg, "KCSIE rules", as_of=date(2025, 10, 1), today=TODAY)
+    assert s.doc_ids == ("kcsie-2025",)
+    s = resolve(reg, "Which partners were in force in May 2019?", today=TODAY)
+    assert s.how == "as-of" and "wt2018-briefing" in s.doc_ids
+    assert any("KCSIE" in n for n in s.notices)  # says what is missing
+
+
+def test_date_before_corpus_is_unavailable(reg: EditionRegistry) -> None:
+    s = resolve(reg, "What applied in force in March 2005?", today=TODAY)
+    assert s.doc_ids == () and s.unavailable
+
+
+def test_act_years_are_not_editions(reg: EditionRegistry) -> None:
+    s = resolve(reg, "What does section 47 of the Children Act 1989 require?", today=TODAY)
+    assert s.how == "current"
+    s = resolve(reg, "How does the Data Protection Act 2018 affect sharing?", today=TODAY)
+    assert s.how == "current"
+
+
+def test_parse_date_and_strip() -> None:
+    assert parse_date("in force on 1 September 2025") == date(2025, 9, 1)
+    assert parse_date("as at 2019-05-03") == date(2019, 5, 3)
+    assert parse_date("in May 2019") == date(2019, 5, 15)
+    assert parse_date("no date here") is None
+    assert strip_edition_words("Under Working Together 2018, who leads?") == "Under , who leads?"

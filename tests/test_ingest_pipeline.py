@@ -1,0 +1,148 @@
+"""Ingest on a tiny synthetic corpus with a fake embedder: idempotence, changes, faults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from assistant.errors import IndexBusy
+from assistant.retrieve import Retriever
+from assistant.settings import Settings
+from corpus.manifest import Document, Manifest, load_manifest
+from corpus.sync import sha256_of
+from ingest.index import IndexStore
+from ingest.pipeline import run_ingest
+from tests.conftest import FakeEmbedder, make_pdf
+
+GUIDE_PAGES = [
+    ["Chapter 1: Assessments", "1. Assessments should be timely and child centred.",
+     "2. The assessment should conclude within 45 working days from the point of",
+     "referral to children's social care."],
+    ["3. A lead practitioner should be named for every child.", "Timeliness",
+     "4. Strategy discussions must be held when there is reasonable cause to suspect harm."],
+]
+
+
+def _doc(doc_id: str, file: str, path: Path, numbered: bool = True) -> Document:
+    return Document(id=doc_id, file=file, title=f"Title {doc_id}", series="working-together",
+                    edition="2023", kind="statutory-guidance", status="in-force",
+                    numbered_paragraphs=numbered, sha256=sha256_of(path))
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> tuple[Settings, Path]:
+    settings = Settings(home=tmp_path / "home", corpus=tmp_path / "src")
+    src = settings.corpus_dir
+    src.mkdir(parents=True)
+    make_pdf(src / "guide.pdf", GUIDE_PAGES)
+    (src / "notes.txt").write_text("Page one text about neglect.\fPage two about early help.\n")
+    return settings, src
+
+
+def _manifest(src: Path, names: list[str]) -> Manifest:
+    base = load_manifest()
+    docs = {"guide": _doc("guide", "guide.pdf", src / "guide.pdf") if "guide" in names else None}
+    for name in names:
+        if name != "guide":
+            path = next(src.glob(f"{name}.*"))
+            docs[name] = _doc(name, path.name, path, numbered=False)
+    return Manifest(series=base.series, editions=base.editions,
+                    documents=[d for d in docs.values() if d])
+
+
+def test_paragraphs_pages_and_page_break(corpus: tuple[Settings, Path]) -> None:
+    settings, src = corpus
+    report = run_ingest(settings, _manifest(src, ["guide", "notes"]), FakeEmbedder())
+    assert report.documents == 2 and not report.failed
+    chunks = {c.paragraph: c for c in IndexStore(settings).read_chunks() if c.doc_id == "guide"}
+    assert set(chunks) == {"1", "2", "3", "4"}
+    assert chunks["2"].page_start == 1 and chunks["2"].headings == ("Chapter 1: Assessments",)
+    assert chunks["4"].page_start == 2 and chunks["4"].headings[-1] == "Timeliness"
+    notes = [c for c in IndexStore(settings).read_chunks() if c.doc_id == "notes"]
+    assert [c.page_start for c in notes] == [1, 2]
+
+
+def test_reingest_unchanged_embeds_nothing(corpus: tuple[Settings, Path]) -> None:
+    settings, src = corpus
+    manifest = _manifest(src, ["guide", "notes"])
+    first = FakeEmbedder()
+    run_ingest(settings, manifest, first)
+    ids_before = {c.chunk_id for c in IndexStore(settings).read_chunks()}
+    second = FakeEmbedder()
+    report = run_ingest(settings, manifest, second)
+    assert second.texts == 0 and report.embedded == 0
+    assert sorted(report.skipped) == ["guide", "notes"]
+    assert {c.chunk_id for c in IndexStore(settings).read_chunks()} == ids_before
+
+
+def test_changed_and_removed_files_drop_old_chunks(corpus: tuple[Settings, Path]) -> None:
+    settings, src = corpus
+    run_ingest(settings, _manifest(src, ["guide", "notes"]), FakeEmbedder())
+    (src / "notes.txt").write_text("Completely new text about private fostering.\f")
+    emb = FakeEmbedder()
+    report = run_ingest(settings, _manifest(src, ["guide", "notes"]), emb)
+    assert report.updated == ["notes"] and emb.texts == 1
+    texts = [c.text for c in IndexStore(settings).read_chunks()]
+    assert not any("neglect" in t for t in texts) and any("fostering" in t for t in texts)
+    report = run_ingest(settings, _manifest(src, ["guide"]), FakeEmbedder())
+    assert report.removed == ["notes"]
+    store = IndexStore(settings)
+    assert {c.doc_id for c in store.read_chunks()} == {"guide"}
+    assert len(store.collection().get(include=[])["ids"]) == len(store.read_chunks())
+
+
+def test_interrupted_ingest_keeps_previous_index(corpus: tuple[Settings, Path]) -> None:
+    settings, src = corpus
+    run_ingest(settings, _manifest(src, ["guide"]), FakeEmbedder())
+    make_pdf(src / "guide.pdf", [["1. Replacement text about exploitation."]])
+    (src / "more.txt").write_text("Extra text about radicalisation.")
+    with pytest.raises(KeyboardInterrupt):
+        run_ingest(settings, _manifest(src, ["guide", "more"]), FakeEmbedder(fail_after=0))
+    retriever = Retriever(settings, FakeEmbedder())
+    hits = retriever.search("assessment working days", ("guide", "more"), k=3)
+    assert hits and "45 working days" in hits[0].chunk.text  # old index still answers
+    report = run_ingest(settings, _manifest(src, ["guide", "more"]), FakeEmbedder())
+    assert sorted(report.updated) == ["guide", "more"] and not report.failed
+    texts = " ".join(c.text for c in IndexStore(settings).read_chunks())
+    assert "exploitation" in texts and "45 working days" not in texts
+
+
+def test_bad_pdfs_are_reported_and_the_rest_ingest(corpus: tuple[Settings, Path]) -> None:
+    settings, src = corpus
+    (src / "corrupt.pdf").write_bytes(b"%PDF-1.4\n this is not really a pdf \x00\x01")
+    make_pdf(src / "plain.pdf", [["Secret text."]])
+    writer = PdfWriter(clone_from=PdfReader(src / "plain.pdf"))
+    writer.encrypt("pw")
+    with (src / "locked.pdf").open("wb") as fh:
+        writer.write(fh)
+    blank = PdfWriter()
+    blank.add_blank_page(595, 842)
+    with (src / "scanned.pdf").open("wb") as fh:
+        blank.write(fh)
+    (src / "empty.pdf").write_bytes(b"")
+    (src / "latin.txt").write_bytes("caf\xe9 au lait".encode("latin-1"))
+    manifest = _manifest(src, ["guide", "corrupt", "locked", "scanned", "empty", "latin"])
+    report = run_ingest(settings, manifest, FakeEmbedder())
+    assert report.updated == ["guide"]
+    assert "corrupt" in report.failed["corrupt"] or "not a readable PDF" in report.failed["corrupt"]
+    assert "password-protected" in report.failed["locked"]
+    assert "no text could be extracted" in report.failed["scanned"]
+    assert "empty" in report.failed["empty"]
+    assert "not UTF-8" in report.failed["latin"]
+    assert "5 failed" in report.summary()
+
+
+def test_second_ingest_is_refused_while_one_runs(corpus: tuple[Settings, Path]) -> None:
+    settings, src = corpus
+    store = IndexStore(settings)
+    with store.lock(), pytest.raises(IndexBusy, match="Another ingest"):
+        run_ingest(settings, _manifest(src, ["guide"]), FakeEmbedder())
+
+
+def test_index_name_follows_shaping_settings(tmp_path: Path) -> None:
+    a = Settings(home=tmp_path)
+    assert a.index_name() == Settings(home=tmp_path / "x", top_k=9).index_name()
+    assert a.index_name() != Settings(home=tmp_path, chunk_max_chars=500).index_name()
+    assert a.index_name() != Settings(home=tmp_path, embed_model="other").index_name()
