@@ -145,6 +145,17 @@ class IndexStore:
             found.update(got["ids"])
         return found
 
+    def vectors_by_text(self, shas: list[str]) -> dict[str, np.ndarray]:
+        """Stored vectors for identical embedded texts (reused instead of re-embedding)."""
+        found: dict[str, np.ndarray] = {}
+        coll = self.collection(create=True)
+        for start in range(0, len(shas), 500):
+            got = coll.get(where={"text_sha": {"$in": shas[start : start + 500]}},
+                           include=["embeddings", "metadatas"])
+            for meta, vec in zip(got["metadatas"], got["embeddings"], strict=True):
+                found[str(meta["text_sha"])] = np.asarray(vec, dtype=np.float32)
+        return found
+
     def add(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
         coll = self.collection(create=True)
         for start in range(0, len(chunks), 500):
@@ -153,7 +164,8 @@ class IndexStore:
                 ids=[c.chunk_id for c in part],
                 embeddings=vectors[start : start + 500].tolist(),
                 documents=[c.embed_text() for c in part],
-                metadatas=[{"doc_id": c.doc_id, "edition": c.edition} for c in part],
+                metadatas=[{"doc_id": c.doc_id, "edition": c.edition, "text_sha": c.text_sha}
+                           for c in part],
             )
 
     def sweep_vectors(self, keep: set[str]) -> int:

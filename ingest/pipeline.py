@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from assistant.errors import IngestError
@@ -139,18 +140,24 @@ def _plan(manifest: Manifest, source: Path, state: dict, report: IngestReport) -
 
 
 def _embed_missing(store: IndexStore, embedder: Embedder, chunks: list[Chunk]) -> int:
+    """Store vectors for chunks not yet in the collection; identical texts reuse vectors."""
     have = store.existing_ids([c.chunk_id for c in chunks])
     todo = [c for c in chunks if c.chunk_id not in have]
     if not todo:
         return 0
+    known = store.vectors_by_text(sorted({c.text_sha for c in todo}))
+    reuse = [c for c in todo if c.text_sha in known]
+    if reuse:
+        store.add(reuse, np.stack([known[c.text_sha] for c in reuse]))
+    fresh = [c for c in todo if c.text_sha not in known]
     batch = 256
-    bar = tqdm(total=len(todo), desc=f"embed {chunks[0].doc_id}", unit="chunk", leave=False)
-    for start in range(0, len(todo), batch):
-        part = todo[start : start + batch]
+    bar = tqdm(total=len(fresh), desc=f"embed {chunks[0].doc_id}", unit="chunk", leave=False)
+    for start in range(0, len(fresh), batch):
+        part = fresh[start : start + batch]
         store.add(part, embedder.embed([c.embed_text() for c in part]))
         bar.update(len(part))
     bar.close()
-    return len(todo)
+    return len(fresh)
 
 
 def _fill_totals(store: IndexStore, state: dict, report: IngestReport) -> None:

@@ -7,6 +7,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
+SERIES_TITLES = {
+    "working-together": "Working Together to Safeguard Children",
+    "kcsie": "Keeping Children Safe in Education",
+    "information-sharing": "Information sharing advice",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     """One printed page of cleaned text (number None for unpaged text such as briefings)."""
@@ -50,12 +57,17 @@ class Chunk:
         return " > ".join(self.headings)
 
     def context_line(self) -> str:
-        line = f"{self.title} ({self.edition})"
+        """Series, edition and heading path: identical paragraphs of two printings embed alike."""
+        line = f"{SERIES_TITLES.get(self.series, self.title)} {self.edition}"
         return f"{line} > {self.section}" if self.headings else line
 
     def embed_text(self) -> str:
         """What is embedded and BM25-indexed: a deterministic context line, then the text."""
         return f"{self.context_line()}\n{self.text}"
+
+    @property
+    def text_sha(self) -> str:
+        return hashlib.sha256(self.embed_text().encode("utf-8")).hexdigest()[:24]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
