@@ -18,7 +18,8 @@ UNNUMBERED_MAJOR = re.compile(r"^(Annex|Appendix|Glossary)")
 BULLET = re.compile(r"^[•▶●◦▪\-\*–]\s*")
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
 SENTENCE_END = re.compile(r"[.:;?!]\s*[”’\"')]?$")
-SENTENCE_SPLIT = re.compile(r"([.!?][”’\"')]?)(\s+)(?=[A-Z“‘\"(])")
+SENTENCE_SPLIT = re.compile(r"([.!?][”’\"')]?)(\s+)(?=[A-Z“‘\"(]|\d{1,3}\.\s)")
+NUMBER_ONLY = re.compile(r"(?:^|(?<=\s))(?:\d{1,3}|e\.g|i\.e|etc|para|paras|No|cf)\.$")
 BLOCK = re.compile(r"[^\n]+(?:\n(?![•▶●◦▪\-\*–]\s)[^\n]+)*")
 
 
@@ -192,6 +193,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for block in BLOCK.finditer(text):
         start = block.start()
         for m in SENTENCE_SPLIT.finditer(text, block.start(), block.end()):
+            if NUMBER_ONLY.search(text, start, m.start(1) + 1):
+                continue  # "155. The ..." or "e.g. The": not a sentence end
             spans.append((start, m.start(2)))
             start = m.end()
         spans.append((start, block.end()))

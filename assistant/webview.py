@@ -1,0 +1,371 @@
+"""Pure helpers for the web chat: HTML rendering, follow-ups, case-detail warnings, exports.
+
+No gradio here, so everything is unit-testable. Every piece of text that comes from a user or a
+document goes through `esc` before any markup is added around it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from assistant.errors import QuestionError
+from assistant.records import Answer, Citation
+
+SAFETY_NOTICE = ("This tool quotes national guidance and does not replace local procedures or "
+                 "professional judgement. If a child is in immediate danger, call 999.")
+MARKER = re.compile(r"\[(\d{1,2})\]")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def esc(text: str) -> str:
+    """HTML-escape and keep line breaks as <br> (no raw newlines, so Markdown leaves it alone)."""
+    return html.escape(text or "", quote=True).replace("\r", "").replace("\n", "<br>")
+
+
+# ---------------------------------------------------------------------------------- answers
+def answer_body(text: str) -> str:
+    """The answer without its "Sources:" block and notices."""
+    return text.split("\nSources:", 1)[0]
+
+
+def cited_markers(text: str) -> set[int]:
+    """Markers [n] used in the body of an answer."""
+    return {int(m) for m in MARKER.findall(answer_body(text))}
+
+
+def render_text(text: str) -> str:
+    """Answer text (possibly a streamed prefix) as HTML with its [n] markers picked out."""
+    return MARKER.sub(r'<span class="sg-marker">[\1]</span>', esc(text))
+
+
+def _quote_pattern(quote: str) -> re.Pattern[str] | None:
+    words = quote.split()
+    if not words:
+        return None
+    parts = [re.escape(w) + (r"\s*" if w.endswith("-") else r"\s+") for w in words[:-1]]
+    return re.compile("".join(parts) + re.escape(words[-1]))
+
+
+def find_quote(text: str, quote: str) -> tuple[int, int] | None:
+    """Where `quote` sits in `text`, ignoring differences in layout whitespace."""
+    pattern = _quote_pattern(quote)
+    m = pattern.search(text) if pattern else None
+    return (m.start(), m.end()) if m else None
+
+
+def highlight(text: str, quote: str) -> tuple[str, bool]:
+    """`text` as escaped HTML with `quote` wrapped in <mark>; and whether the quote was found."""
+    span = find_quote(text, quote)
+    if span is None:
+        return esc(text), False
+    s, e = span
+    return f"{esc(text[:s])}<mark>{esc(text[s:e])}</mark>{esc(text[e:])}", True
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """Everything a source card shows for one citation."""
+
+    citation: Citation
+    chunk_text: str
+    page_text: str
+    url: str = ""
+
+
+def _page_label(c: Citation) -> str:
+    if c.page is None:
+        return "unpaged briefing"
+    if c.page_end and c.page_end != c.page:
+        return f"pages {c.page}–{c.page_end}"
+    return f"page {c.page}"
+
+
+def _where(c: Citation) -> str:
+    parts = [f"edition {c.edition}", _page_label(c)]
+    if c.paragraph:
+        parts.append(f"paragraph {c.paragraph}")
+    elif c.section:
+        parts.append(f"section “{c.section}”")
+    return " · ".join(parts)
+
+
+def render_card(view: SourceView) -> str:
+    c = view.citation
+    chunk_html, _ = highlight(view.chunk_text or c.quote, c.quote)
+    page_html, found = highlight(view.page_text, c.quote)
+    if not found:
+        page_html = f"<mark>{esc(c.quote)}</mark><br><br>{page_html}"
+    status = ' <span class="sg-badge">superseded</span>' if c.status == "superseded" else ""
+    check = "✓ quote checked word for word" if c.verified else "quote not verified"
+    link = (f'<a class="sg-link" href="{html.escape(view.url, quote=True)}" target="_blank" '
+            f'rel="noopener noreferrer">Official publication page</a>') if view.url else ""
+    page_label = "Whole document (briefing)" if c.page is None else _page_label(c).capitalize()
+    return (
+        f'<details class="sg-card" data-marker="{c.marker}"><summary>'
+        f'<span class="sg-card-title"><b>[{c.marker}]</b> {esc(c.title)}{status}</span>'
+        f'<span class="sg-card-meta">{esc(_where(c))}</span>'
+        f'<span class="sg-card-duty">Duty: {esc(c.duty or "not stated")} · {check}</span>'
+        f'<span class="sg-card-chunk">{chunk_html}</span>'
+        f'<span class="sg-card-open">Show the whole page ▾</span></summary>'
+        f'<div class="sg-page"><div class="sg-page-head">{esc(page_label)} — {esc(c.title)}</div>'
+        f'<div class="sg-page-text">{page_html}</div>{link}</div></details>'
+    )
+
+
+def render_cards(answer_text: str, views: list[SourceView]) -> str:
+    """Cards for the citations the answer actually cites, in marker order."""
+    used = cited_markers(answer_text)
+    cards = [render_card(v) for v in sorted(views, key=lambda v: v.citation.marker)
+             if v.citation.marker in used]
+    return f'<div class="sg-cards">{"".join(cards)}</div>' if cards else ""
+
+
+def render_message(answer: Answer, views: list[SourceView], carried: FollowUp | None = None,
+                   text: str | None = None) -> str:
+    """A whole assistant message: header, answer text, and (once complete) its source cards."""
+    head = []
+    if carried and carried.carried:
+        head.append(carry_note(carried))
+    if answer.edition_used:
+        head.append(f"Edition used: {answer.edition_used}")
+    header = "".join(f'<div class="sg-head">{esc(h)}</div>' for h in head)
+    body = f'<div class="sg-answer">{render_text(answer.text if text is None else text)}</div>'
+    cards = render_cards(answer.text, views) if text is None else ""
+    return f'<div class="sg-msg">{header}{body}{cards}</div>'
+
+
+def render_question(question: str) -> str:
+    return f'<div class="sg-q">{esc(question)}</div>'
+
+
+def render_notice(text: str) -> str:
+    return f'<div class="sg-msg sg-error">{esc(text)}</div>'
+
+
+# ------------------------------------------------------------------------------- follow-ups
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
+           "december")
+_SERIES = (r"working\s+together|wt|kcsie|keeping\s+children\s+safe(?:\s+in\s+education)?|"
+           r"information[- ]sharing(?:\s+advice)?|info[- ]sharing")
+_EDITION_TOKEN = re.compile(
+    rf"\b(?:(?:19|20)\d\d-\d\d-\d\d|(?:19|20)\d\d|{_MONTHS}|{_SERIES}|current|now|today|latest|"
+    r"\d{1,2}(?:st|nd|rd|th)?)\b", re.I)
+_FILLER = _words("""
+and but so ok okay what about how in the under for from of as at on to then instead same one was
+it is there that this also too please did does do say said version edition guidance text back
+during by according with earlier previous older newer again vs versus""")
+_LEAD = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|then|also)\b[\s,]*|(?:what|how)\s+about\b\s*)+",
+                   re.I)
+_DATE_PHRASE = re.compile(
+    rf"\s*,?\s*\b(?:(?:in|under|from|as\s+(?:at|of)|of|for|on|during)\s+)?(?:the\s+)?"
+    rf"(?:(?:19|20)\d\d-\d\d-\d\d|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\s+(?:19|20)\d\d|"
+    rf"(?:{_MONTHS})\s+(?:19|20)\d\d|(?:19|20)\d\d)(?:\s+(?:edition|version|guidance|text))?\b",
+    re.I)
+_ACT_BEFORE = re.compile(r"\b(?:Act|Regulations|Order|Rules|Standards)\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The question to ask, and what was carried over from the previous one (if anything)."""
+
+    question: str
+    topic: str
+    edition: str = ""
+    carried: bool = False
+
+
+def topic_of(question: str) -> str:
+    """The question without its dates and years (Act years such as "Children Act 1989" stay)."""
+    out, last = [], 0
+    for m in _DATE_PHRASE.finditer(question):
+        if _ACT_BEFORE.search(question[: m.start()]):
+            continue
+        out.append(question[last:m.start()])
+        last = m.end()
+    out.append(question[last:])
+    text = " ".join("".join(out).split())
+    return re.sub(r"\s+([?.!,])", r"\1", text) or question.strip()
+
+
+def follow_up(question: str, previous_topic: str | None) -> FollowUp:
+    """Turn a short edition-only follow-up ("and in 2018?") into a full question.
+
+    It is a follow-up when, after removing edition words (years, dates, series names, "now")
+    and filler words, nothing is left, and it named at least one edition, date or series.
+    """
+    text = " ".join(question.split())
+    words = re.findall(r"[\w'-]+", _EDITION_TOKEN.sub(" ", text).lower())
+    named = [t for t in _EDITION_TOKEN.findall(text) if not re.fullmatch(r"\d{1,2}\D*", t)]
+    if previous_topic and named and len(text.split()) <= 12 and all(w in _FILLER for w in words):
+        edition = _LEAD.sub("", text).strip(" ?.!,") or text.strip(" ?.!,")
+        base = previous_topic.strip().rstrip(" ?.!")
+        return FollowUp(f"{base} — {edition}?", previous_topic, edition, True)
+    return FollowUp(text, topic_of(text))
+
+
+def carry_note(f: FollowUp) -> str:
+    return f"Carried over: topic “{f.topic.rstrip(' ?.!')}” · edition “{f.edition}”"
+
+
+# ------------------------------------------------------------------------- case details (PII)
+_FIRST_NAMES = _words("""
+adam aisha alex alfie ali amelia amir amy andrew anna archie arthur ava ben bethany billy
+callum charlie charlotte chloe chris daniel david dylan edward eleanor ella ellie emily emma
+ethan evie finley freya george georgia hannah harry harvey heidi henry holly isaac isabella
+isla jack jacob james jamie jane jasmine jayden jessica john joseph joshua kai katie kyle
+laura leah leo liam lily logan lucy luke maisie mason matthew maya megan mia michael millie
+mohammed muhammad noah oliver olivia oscar paul peter poppy rachel rebecca reuben riley robert
+rosie ruby ryan sam samuel sarah scarlett sophia sophie stephen summer thomas tom tyler william
+yusuf zara zoe""")
+_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z][a-z'-]+")
+_CALLED = re.compile(r"\b(?:named|called)\s+[A-Z][a-z'-]+")
+_CAP_PAIR = re.compile(r"\b([A-Z][a-z'-]+)\s+([A-Z][a-z'-]+)\b")
+_DOB = re.compile(r"\b(?:d\.?o\.?b\b\.?|date of birth|born (?:on|in)\b)|"
+                  r"\b\d{1,2}[/.]\d{1,2}[/.](?:19|20)?\d\d\b", re.I)
+_POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s*\d[A-Z]{2}\b", re.I)
+_STREET = re.compile(
+    r"\b\d{1,4}[a-z]?,?\s+(?:[A-Z][a-z'-]+\s+){1,3}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Close|"
+    r"Drive|Way|Crescent|Court|Place|Gardens|Terrace|Grove|Hill|Square|Mews|Row|Walk)\b")
+_PHONE = re.compile(r"(?<![\w+])(?:\+44|0)[\d\s()-]{8,15}\d(?!\d)")
+_NHS = re.compile(r"(?<!\d)\d{3}[\s-]?\d{3}[\s-]?\d{4}(?!\d)")
+_NHS_CUE = re.compile(r"\bNHS\s*(?:no\b|number|num\b|#)", re.I)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+
+
+def _nhs_valid(digits: str) -> bool:
+    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
+    check = 11 - total % 11
+    return check != 10 and (0 if check == 11 else check) == int(digits[9])
+
+
+def case_details(text: str) -> list[str]:
+    """Kinds of personal case details the text seems to contain (a gentle, heuristic check)."""
+    found: list[str] = []
+    names = [m for m in _CAP_PAIR.finditer(text) if m.group(1).lower() in _FIRST_NAMES]
+    if names or _HONORIFIC.search(text) or _CALLED.search(text):
+        found.append("a name")
+    if _DOB.search(text):
+        found.append("a date of birth")
+    if _POSTCODE.search(text) or _STREET.search(text):
+        found.append("an address or postcode")
+    phones = [re.sub(r"\D", "", m.group(0)) for m in _PHONE.finditer(text)]
+    if any(10 <= len(p.replace("44", "0", 1) if p.startswith("44") else p) <= 11 for p in phones):
+        found.append("a phone number")
+    nhs = [re.sub(r"\D", "", m.group(0)) for m in _NHS.finditer(text)]
+    if _NHS_CUE.search(text) or any(_nhs_valid(d) for d in nhs):
+        found.append("an NHS number")
+    if _EMAIL.search(text):
+        found.append("an email address")
+    return found
+
+
+def case_warning(kinds: list[str]) -> str:
+    if not kinds:
+        return ""
+    listed = ", ".join(kinds[:-1]) + (" or " if len(kinds) > 1 else "") + kinds[-1]
+    return (f"Your question may contain case details ({listed}). The guidance does not need them: "
+            "please describe the situation without anything that identifies a child or family. "
+            "Questions are not stored.")
+
+
+# ------------------------------------------------------------------------------ small parsers
+def parse_as_at(text: str | None) -> date | None:
+    """The "As at date" box: empty, or YYYY-MM-DD."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise QuestionError(f"“{text}” is not a date: write the as-at date as YYYY-MM-DD, "
+                            "for example 2019-05-01.") from None
+
+
+def parse_auth(value: str | None) -> list[tuple[str, str]] | None:
+    """SAFEGUIDE_AUTH="user:password[,user2:pw2]" as Gradio auth pairs (None: no login)."""
+    if not value or not value.strip():
+        return None
+    pairs = []
+    for item in value.split(","):
+        user, sep, password = item.strip().partition(":")
+        if not sep or not user or not password:
+            raise ValueError("SAFEGUIDE_AUTH must look like user:password[,user2:password2].")
+        pairs.append((user, password))
+    return pairs
+
+
+# ---------------------------------------------------------------------------------- exports
+def answer_record(question: str, asked: str, answer: Answer, fingerprint: str,
+                  settings: dict[str, Any], when: datetime) -> dict[str, Any]:
+    """What an export contains: enough to check every quote later against the same corpus."""
+    return {
+        "question": question,
+        "asked_as": asked,
+        "asked_at": when.isoformat(timespec="seconds"),
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "edition_used": answer.edition_used,
+        "notices": list(answer.notices),
+        "quotes": [
+            {"marker": c.marker, "title": c.title, "edition": c.edition, "page": c.page,
+             "page_end": c.page_end, "paragraph": c.paragraph, "section": c.section,
+             "duty": c.duty, "quote": c.quote, "verified": c.verified, "doc_id": c.doc_id}
+            for c in answer.citations if c.verified
+        ],
+        "corpus_fingerprint": fingerprint,
+        "generator": answer.generator,
+        "settings": settings,
+    }
+
+
+def record_markdown(record: dict[str, Any]) -> str:
+    lines = [f"# {record['question']}", "",
+             f"*Asked {record['asked_at']} · edition used: {record['edition_used'] or 'none'}*", ""]
+    if record["asked_as"] != record["question"]:
+        lines += [f"Asked as: {record['asked_as']}", ""]
+    lines += ["## Answer", "", record["answer"], "", "## Verified quotes", ""]
+    for q in record["quotes"]:
+        where = ", ".join(x for x in (q["title"], f"edition {q['edition']}",
+                                      f"page {q['page']}" if q["page"] is not None else "",
+                                      f"paragraph {q['paragraph']}" if q["paragraph"] else "")
+                          if x)
+        lines += [f"[{q['marker']}] {where} — {q['duty']}", "", f"> {' '.join(q['quote'].split())}",
+                  ""]
+    if not record["quotes"]:
+        lines += ["(none)", ""]
+    lines += ["## Provenance", "", f"- corpus fingerprint: {record['corpus_fingerprint']}",
+              f"- generator: {record['generator']}"]
+    lines += [f"- {k}: {v}" for k, v in record["settings"].items()]
+    lines += ["", SAFETY_NOTICE, ""]
+    return "\n".join(lines)
+
+
+def record_json(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, indent=2)
+
+
+def feedback_entry(rating: str, comment: str, answer: Answer, question: str | None,
+                   fingerprint: str, when: datetime) -> dict[str, Any]:
+    """One line of feedback.jsonl; the question only when the user opted in (else None)."""
+    entry: dict[str, Any] = {
+        "time": when.isoformat(timespec="seconds"),
+        "rating": rating,
+        "comment": (comment or "").strip()[:2000],
+        "abstained": answer.abstained,
+        "edition_used": answer.edition_used,
+        "citations": [{"doc_id": c.doc_id, "page": c.page, "paragraph": c.paragraph}
+                      for c in answer.citations],
+        "corpus_fingerprint": fingerprint,
+        "generator": answer.generator,
+    }
+    if question:
+        entry["question"] = question
+    return entry

@@ -1,0 +1,116 @@
+"""The answer path with fake models: sentence choice, abstention, citation checking."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from assistant.answer import Draft, answer_type, sentence_units
+from assistant.errors import QuestionError
+from assistant.service import Assistant, clean_question
+from assistant.settings import Settings
+from corpus.manifest import Document, Manifest, load_manifest
+from corpus.sync import sha256_of
+from ingest.pipeline import run_ingest
+from tests.conftest import FakeEmbedder, make_pdf
+
+PAGES = [
+    ["Chapter 3: Assessment", "1. Assessments should be child centred and holistic.",
+     "2. The maximum timeframe for the assessment to conclude should be no longer than",
+     "45 working days from the point of referral. Reasons for delay should be recorded."],
+    ["3. The local authority must notify Ofsted of a serious incident within five working days.",
+     "4. Safeguarding partners are the local authority, the police and the integrated care board."],
+]
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    root = tmp_path_factory.mktemp("answer")
+    settings = Settings(home=root / "home", abstain_threshold=0.3, today=None)
+    src = settings.corpus_dir
+    src.mkdir(parents=True)
+    make_pdf(src / "wt.pdf", PAGES)
+    base = load_manifest()
+    doc = Document(id="working-together-2023", file="wt.pdf", title="WT 2023 test", series="working-together",
+                   edition="2023", kind="statutory-guidance", status="in-force",
+                   numbered_paragraphs=True, sha256=sha256_of(src / "wt.pdf"))
+    manifest = Manifest(series=base.series, editions=base.editions, documents=[doc])
+    emb = FakeEmbedder()
+    run_ingest(settings, manifest, emb)
+    return Assistant(settings, manifest=manifest, embedder=emb)
+
+
+def test_question_validation() -> None:
+    with pytest.raises(QuestionError, match="empty"):
+        clean_question(" \t\x00 ", 2000)
+    with pytest.raises(QuestionError, match="20,000 characters"):
+        clean_question("x" * 20_000, 2000)
+    assert clean_question("What\x07 is\n\nthis?", 2000) == "What is this?"
+
+
+def test_answer_quotes_the_supporting_sentence(assistant: Assistant) -> None:
+    ans = assistant.ask("How long can an assessment take from referral?")
+    assert not ans.abstained
+    assert "45 working days from the point of referral" in ans.citations[0].quote
+    assert ans.citations[0].page == 1 and ans.citations[0].page_end == 1
+    assert ans.citations[0].paragraph == "2"
+    assert ans.citations[0].duty.startswith("should")
+    assert all(c.verified for c in ans.citations)
+    assert "[1]" in ans.text and "Working Together 2023" in ans.text
+    assert ans.edition_used == "Working Together 2023"
+
+
+def test_abstains_when_nothing_supports(assistant: Assistant) -> None:
+    ans = assistant.ask("What colour uniform should a football referee wear?")
+    assert ans.abstained and not ans.citations
+    assert ans.text.startswith("The guidance here does not answer that.")
+
+
+def test_failed_quote_is_dropped_and_marked(assistant: Assistant) -> None:
+    real = assistant.generator
+
+    class Tamper:
+        name = "tamper"
+
+        def generate(self, ctx, passages):  # type: ignore[no-untyped-def]
+            draft = real.generate(ctx, passages)
+            bad = replace(draft.citations[0], quote="The timeframe is 99 working days.")
+            cites = [bad, *draft.citations[1:]]
+            body = "“x” [1]\n- “y” [2]" if len(cites) > 1 else "“x” [1]"
+            return Draft(body, cites, draft.support)
+
+    assistant.generator = Tamper()
+    try:
+        ans = assistant.ask("How long can an assessment take from referral?")
+    finally:
+        assistant.generator = real
+    assert all("99 working days" not in c.quote for c in ans.citations)
+    if ans.abstained:
+        assert "verified" in ans.text
+    else:
+        assert "removed because the quote was not found" in ans.text
+        assert [c.marker for c in ans.citations] == list(range(1, len(ans.citations) + 1))
+
+
+def test_answer_type_and_units(assistant: Assistant) -> None:
+    assert answer_type("How long does it take?") == "duration"
+    assert answer_type("Who are the safeguarding partners?") == "who"
+    assert answer_type("What is neglect?") is None
+    assistant.retriever.ensure_loaded()
+    scope = assistant.scope("notify Ofsted")
+    passages, _ = assistant.retrieve("notify Ofsted", scope)
+    texts = [u.text for u in sentence_units(passages)]
+    assert any(t.startswith("3. The local authority must notify Ofsted") for t in texts)
+
+
+def test_unknown_edition_is_refused_without_retrieval(assistant: Assistant) -> None:
+    ans = assistant.ask("What does Working Together 2031 say about assessments?")
+    assert ans.abstained and "no Working Together 2031" in ans.text and not ans.passages
+
+
+def test_fake_embedder_is_deterministic(fake_embedder: FakeEmbedder, tmp_path: Path) -> None:
+    a = fake_embedder.embed(["assessment timescales"])
+    b = FakeEmbedder().embed(["assessment timescales"])
+    assert (a == b).all() and abs(float((a * a).sum()) - 1.0) < 1e-5
