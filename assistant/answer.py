@@ -16,7 +16,6 @@ from ingest.embed import Embedder
 from ingest.records import Chunk
 from ingest.segment import split_sentences
 
-
 LEADER = re.compile(r"[\s\-•▶●◦▪*–]*")
 
 
@@ -132,7 +131,10 @@ class ExtractiveGenerator:
         chosen = self._choose(units, scores)
         cites = [make_citation(n + 1, u.chunk, u.start, u.end, self.manifest.doc(u.chunk.doc_id))
                  for n, u in enumerate(chosen)]
-        return Draft(_body(cites), cites, float(scores.max()))
+        kind = answer_type(ctx.question)
+        lead = lead_clause(cites[0].quote, set(tokens(ctx.query)),
+                           ANSWER_SHAPES[kind] if kind else None)
+        return Draft(_body(cites, lead), cites, float(scores.max()))
 
     def _choose(self, units: list[Unit], scores: np.ndarray) -> list[Unit]:
         order = np.argsort(-scores, kind="stable")
@@ -157,13 +159,29 @@ def _overlaps(a: Unit, b: Unit) -> bool:
     return a.chunk.chunk_id == b.chunk.chunk_id and a.start < b.end and b.start < a.end
 
 
-def _body(cites: list[Citation]) -> str:
-    lines = [f"“{_flat(cites[0].quote)}” [1]"]
-    if len(cites) > 1:
-        lines += ["", "Also relevant:"]
-        lines += [f"- “{_flat(c.quote)}” [{c.marker}]" for c in cites[1:]]
-    return "\n".join(lines)
+CLAUSE_SPLIT = re.compile(r"(?<=[;:])\s+|(?<=,)\s+(?=(?:and|or|but|which|where|unless|so|such)\b)")
 
 
-def _flat(text: str) -> str:
-    return " ".join(text.split())
+def lead_clause(quote: str, query_tokens: set[str], shape: re.Pattern[str] | None) -> str:
+    """The part of the best quote that answers: the clause with the most query words."""
+    text = " ".join(quote.split())
+    if len(text) <= 180:
+        return text
+    parts = [p for p in CLAUSE_SPLIT.split(text) if p.strip()]
+    merged: list[str] = []
+    for part in parts:  # keep clauses long enough to read on their own
+        if merged and len(merged[-1]) < 60:
+            merged[-1] = f"{merged[-1]} {part}"
+        else:
+            merged.append(part)
+
+    def score(clause: str) -> float:
+        fit = 2.0 if shape and shape.search(clause) else 0.0
+        return fit + len(query_tokens & set(tokens(clause))) - len(clause) / 1000
+
+    return max(merged, key=score).strip()
+
+
+def _body(cites: list[Citation], lead: str) -> str:
+    first = cites[0]
+    return f"In short: “{lead}” [1] ({first.duty.split(' (')[0]})"

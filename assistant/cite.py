@@ -43,7 +43,8 @@ def quote_in_pages(quote: str, pages: list[Page], first: int | None, last: int |
     if first is None:
         text = "\n".join(p.text for p in pages)
     else:
-        text = "\n".join(p.text for p in pages if p.number is not None and first <= p.number <= (last or first))
+        end = last or first
+        text = "\n".join(p.text for p in pages if p.number is not None and first <= p.number <= end)
     return normalise(quote) in normalise(text)
 
 

@@ -96,7 +96,7 @@ def cmd_editions(args: argparse.Namespace, settings: Settings) -> int:
 
     registry = EditionRegistry(load_manifest())
     today = settings.current_date()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for e in registry.editions():
         docs = [d.id for d in registry.manifest.documents
                 if d.series == e.series and d.edition == e.edition]
@@ -152,7 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_editions)
     for name, func in (("serve", cmd_serve), ("run", cmd_run)):
-        p = sub.add_parser(name, help="start the web chat" + (" after sync and ingest" if name == "run" else ""))
+        extra = " after sync and ingest" if name == "run" else ""
+        p = sub.add_parser(name, help=f"start the web chat{extra}")
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=7860)
         p.set_defaults(func=func)

@@ -12,11 +12,11 @@ from corpus.manifest import Document, EditionInfo, Manifest
 SERIES_PATTERNS = {
     "working-together": re.compile(r"\bworking\s+together\b|\bWT\s?(?:19|20)\d\d\b", re.I),
     "kcsie": re.compile(r"\bKCSIE\b|\bkeeping\s+children\s+safe(?:\s+in\s+education)?\b", re.I),
-    "information-sharing": re.compile(r"\binformation[- ]sharing\s+advice\b|\bgolden\s+rules\b", re.I),
+    "information-sharing": re.compile(
+        r"\binformation[- ]sharing\s+advice\b|\bgolden\s+rules\b", re.I),
 }
-MONTHS = {m: i + 1 for i, m in enumerate(
-    "january february march april may june july august september october november december".split())}
 _MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december)"
+MONTHS = {m: i + 1 for i, m in enumerate(_MONTH.strip("()").split("|"))}
 DATE_FULL = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s+((?:19|20)\d\d)\b", re.I)
 DATE_MONTH = re.compile(rf"\b{_MONTH}\s+((?:19|20)\d\d)\b", re.I)
 DATE_ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")

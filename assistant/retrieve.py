@@ -105,8 +105,8 @@ class Retriever:
         bm25_rank: dict[int, int] = {}
         if mode in ("hybrid", "bm25") and (q := tokens(query)):
             scores = self._bm25.get_scores(q)[allowed] if self._bm25 else np.zeros(allowed.size)
-            order = [j for j in np.argsort(-scores)[: self.settings.bm25_k] if scores[j] > 0]
-            bm25_rank = {int(allowed[j]): r for r, j in enumerate(order)}
+            top = [j for j in np.argsort(-scores)[: self.settings.bm25_k] if scores[j] > 0]
+            bm25_rank = {int(allowed[j]): r for r, j in enumerate(top)}
         fused: dict[int, float] = {}
         for ranks in (dense_rank, bm25_rank):
             for idx, r in ranks.items():

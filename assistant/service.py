@@ -122,9 +122,10 @@ class Assistant:
         return ", ".join(labels), notes
 
     def _compose(self, body: str, cites: list[Citation], notes: list[str]) -> str:
-        lines = [body, "", "Sources:"]
+        lines = [body, ""]
         for c in cites:
-            lines.append(f"[{c.marker}] {c.where()} — {c.duty}")
+            quote = " ".join(c.quote.split())
+            lines.append(f"[{c.marker}] “{quote}” — {c.where()} · {c.duty}")
         lines += ["", *notes]
         return "\n".join(lines).strip()
 
@@ -160,7 +161,7 @@ def _renumber(body: str, checked: list[Citation], good: list[Citation]) -> str:
     keep = {c.marker for c in good}
     lines = [ln for ln in body.split("\n")
              if not any(f"[{c.marker}]" in ln for c in checked if c.marker not in keep)]
-    text = "\n".join(lines)
+    text = "\n".join(lines).strip() or "The verified quotes:"
     for new, c in enumerate(good, start=1):
         text = text.replace(f"[{c.marker}]", f"[@{new}]")
     return text.replace("[@", "[")

@@ -11,15 +11,17 @@ import Stemmer
 from ingest.readers import strip_footnote_refs
 
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
-STOPWORDS = frozenset("""
+_STOP_TEXT = """
 a about above after again against all am an and any are as at be because been before being below
-between both but by can could did do does doing down during each few for from further had has have
-having he her here hers herself him himself his how i if in into is it its itself just me more most
-my myself no nor not now of off on once only or other our ours ourselves out over own same she
-should so some such than that the their theirs them themselves then there these they this those
-through to too under until up very was we were what when where which while who whom why will with
-would you your yours yourself yourselves tell say says said does guidance edition version document
-""".split())
+between both but by can could did do does doing down during each few for from further had has
+have having he her here hers herself him himself his how i if in into is it its itself just me
+more most my myself no nor not now of off on once only or other our ours ourselves out over own
+same she should so some such than that the their theirs them themselves then there these they
+this those through to too under until up very was we were what when where which while who whom
+why will with would you your yours yourself yourselves tell say says said does guidance edition
+version document
+"""
+STOPWORDS = frozenset(_STOP_TEXT.split())
 
 
 @cache

@@ -38,10 +38,7 @@ def read_pages(path: Path, doc_id: str, max_mb: float = 60.0) -> list[Page]:
             f"{path.name}: {size_mb:.0f} MB is over the {max_mb:.0f} MB limit "
             "(SAFEGUIDE_MAX_FILE_MB); check it is the right file or raise the limit."
         )
-    if path.suffix.lower() == ".pdf":
-        raw = _pdf_pages(path)
-    else:
-        raw = _text_pages(path)
+    raw = _pdf_pages(path) if path.suffix.lower() == ".pdf" else _text_pages(path)
     pages = [Page(doc_id, num, clean_page(text, num)) for num, text in raw]
     if not any(p.text.strip() for p in pages):
         raise IngestError(

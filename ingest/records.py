@@ -6,7 +6,6 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-
 SERIES_TITLES = {
     "working-together": "Working Together to Safeguard Children",
     "kcsie": "Keeping Children Safe in Education",

@@ -1,6 +1,6 @@
-from corpus.manifest import load_manifest
 from assistant.cite import duty_strength, quote_in_pages, verify
 from assistant.records import Citation
+from corpus.manifest import load_manifest
 from ingest.records import Page
 
 PAGES = [
