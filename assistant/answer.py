@@ -33,7 +33,7 @@ ANSWER_SHAPES = {
     "number": re.compile(rf"\b{_NUM}\b", re.I),
     "date": re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|"
                        r"september|october|november|december)\b", re.I),
-    "who": re.compile(r"\([^)]*,[^)]*\)|:\s*\S.*,|\w+, [\w ]+,? and \w+", re.I),
+    "who": re.compile(r"\([^)]*,[^)]*\)|:\s*\S.*,|\b\w+(?: \w+){0,3}, \w+(?: \w+){0,3},? and \w+", re.I),
 }
 
 
@@ -184,4 +184,4 @@ def lead_clause(quote: str, query_tokens: set[str], shape: re.Pattern[str] | Non
 
 def _body(cites: list[Citation], lead: str) -> str:
     first = cites[0]
-    return f"In short: “{lead}” [1] ({first.duty.split(' (')[0]})"
+    return f"In short ({first.edition}, {first.duty.split(' (')[0]}): “{lead}” [1]"

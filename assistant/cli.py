@@ -131,6 +131,17 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return cmd_serve(args, settings)
 
 
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from benchmarks import bench
+
+    figures = bench.run(args.runs, settings)
+    text = json.dumps(figures, indent=1)
+    if args.json:
+        Path(args.json).write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="safeguide", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
@@ -157,6 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=7860)
         p.set_defaults(func=func)
+    p = sub.add_parser("bench", help="time ingest and answers against the tutorial recipe")
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--json", help="write the figures to this file")
+    p.set_defaults(func=cmd_bench)
     try:
         from evals import cli as eval_cli
 
