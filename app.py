@@ -29,10 +29,14 @@ from assistant.settings import Settings
 log = logging.getLogger(__name__)
 CURRENT = "current"
 CONCURRENCY = 4
+STREAM_STEP = 48  # characters added per streamed update
 STREAM_DELAY_S = 0.01
 EXPORT_MAX_AGE_S = 600
 WARM_QUESTION = "What is early help?"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+WAITING = '<div class="sg-wait">Searching the guidance…</div>'
+UNEXPECTED = ("Something went wrong while answering. Please try again; if it keeps happening, "
+              "tell whoever runs this service.")
 
 CSS = """
 .sg-safety {background:#fff4e5;border-left:4px solid #d97706;padding:6px 10px;font-size:0.95em}
@@ -90,6 +94,24 @@ class ChatService:
                                         ("briefing only", briefing)) if on]
                 out.append((f"{label} ({', '.join(tags)})" if tags else label, label))
         return out
+
+    def compare_pair(self, answer: Answer | None = None) -> tuple[str, str]:
+        """Editions to compare: the one an answer used (else the current Working Together)
+        and the held edition before it in the same series (else the one after)."""
+        reg = self.assistant.registry
+        if answer and answer.citations:
+            c = answer.citations[0]
+            series, edition = self.assistant.manifest.doc(c.doc_id).series, c.edition
+        else:
+            series = reg.all_series()[0]
+            now = reg.current(series, self.settings.current_date())
+            edition = now.edition if now else ""
+        held = [e.edition for e in reg.editions(series) if reg.docs_for(series, e.edition)]
+        if edition not in held or len(held) < 2:
+            return CURRENT, CURRENT
+        i = held.index(edition)
+        other = held[i - 1] if i > 0 else held[i + 1]
+        return reg.label(series, edition), reg.label(series, other)
 
     def ask(self, question: str, edition: str | None, as_at: str | None,
             previous_topic: str | None) -> tuple[wv.FollowUp, Answer]:
@@ -158,7 +180,8 @@ def _status(warning: str, follow: wv.FollowUp | None = None, answer: Answer | No
     if follow and follow.carried:
         parts.append(f'<div class="sg-head">{wv.esc(wv.carry_note(follow))}</div>')
     if answer and answer.edition_used:
-        parts.append(f'<div class="sg-head">Edition used: {wv.esc(answer.edition_used)}</div>')
+        label = "Editions searched" if answer.abstained else "Edition used"
+        parts.append(f'<div class="sg-head">{label}: {wv.esc(answer.edition_used)}</div>')
     return "".join(parts)
 
 
@@ -166,28 +189,48 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     """The chat page, with its queue configured (concurrency CONCURRENCY)."""
     svc = ChatService(assistant, settings)
     choices = svc.edition_choices()
+    pair = svc.compare_pair()
 
     def chat(message: str, history: list[dict[str, Any]], edition: str, as_at: str,
              state: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
         history = [*(history or []), {"role": "user", "content": wv.render_question(message)}]
         warning = wv.case_warning(wv.case_details(message or ""))
-        wait = {"role": "assistant", "content": '<div class="sg-wait">Searching the guidance…</div>'}
+        wait = {"role": "assistant", "content": WAITING}
         yield [*history, wait], "", state, _status(warning), gr.skip()
         try:
             follow, answer = svc.ask(message, edition, as_at, state.get("topic"))
-        except SafeguideError as err:
-            note = {"role": "assistant", "content": wv.render_notice(str(err))}
+        except Exception as err:  # the page shows one friendly line, never a stack trace
+            if not isinstance(err, SafeguideError):
+                log.exception("answering failed")
+            text = str(err) if isinstance(err, SafeguideError) else UNEXPECTED
+            note = {"role": "assistant", "content": wv.render_notice(text)}
             yield [*history, note], "", state, _status(warning), gr.skip()
             return
-        status = _status(warning, follow, answer)
-        for part in assistant.stream(answer):
+        status = _status(wv.case_warning(wv.case_details(follow.question)), follow, answer)
+        for part in assistant.stream(answer, step=STREAM_STEP):
             msg = {"role": "assistant", "content": wv.render_message(answer, [], follow, part)}
             yield [*history, msg], "", state, status, gr.skip()
             time.sleep(STREAM_DELAY_S)
-        final = {"role": "assistant", "content": wv.render_message(answer, svc.views(answer), follow)}
+        html = wv.render_message(answer, svc.views(answer), follow)
+        final = {"role": "assistant", "content": html}
         turn = Turn(message, follow.question, follow.topic, answer, datetime.now(UTC))
         copy = f"Question: {follow.question}\n\n{answer.text}\n\n{wv.SAFETY_NOTICE}"
         yield [*history, final], "", {"topic": follow.topic, "turn": turn}, status, copy
+
+    def suggest_pair(state: dict[str, Any]) -> tuple[Any, Any]:
+        turn: Turn | None = state.get("turn")
+        if turn is None or not turn.answer.citations:
+            return gr.skip(), gr.skip()
+        a, b = svc.compare_pair(turn.answer)
+        return gr.update(value=a), gr.update(value=b)
+
+    def ask(question: str, edition: str = CURRENT, as_at: str = "") -> dict[str, Any]:
+        """API only: the answer record as JSON (no HTML, no session state)."""
+        try:
+            follow, answer = svc.ask(question, edition, as_at, None)
+        except SafeguideError as err:
+            return {"question": question, "error": str(err)}
+        return {"question": follow.question, **answer.as_json()}
 
     def compare(state: dict[str, Any], ed_a: str, ed_b: str) -> tuple[str, str]:
         turn: Turn | None = state.get("turn")
@@ -224,39 +267,40 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                                info="Used when the edition is “Current”.", elem_id="sg-asat",
                                scale=1)
         status = gr.HTML("", elem_id="sg-status", js_on_load=None)
-        chatbot = gr.Chatbot(elem_id="sg-chat", height=620, label="Answers", sanitize_html=True,
-                             latex_delimiters=[], feedback_options=None, buttons=["copy"],
+        chatbot = gr.Chatbot(elem_id="sg-chat", height="72vh", min_height=420, show_label=False,
+                             sanitize_html=True, latex_delimiters=[], feedback_options=None,
+                             buttons=["copy"],
                              placeholder="Ask about Working Together, KCSIE or information "
                                          "sharing. Short follow-ups like “and in 2018?” work.")
         msg = gr.Textbox(label="Your question", elem_id="sg-question", autofocus=True,
                          placeholder="e.g. How long can a social care assessment take?",
                          submit_btn="Ask", max_length=settings.max_question_chars + 500)
-        with gr.Accordion("Copy, export, feedback", open=False):
+        with gr.Accordion("Copy, export, feedback", open=False, elem_id="sg-actions"):
             copy_box = gr.Textbox(label="Answer with citations", lines=6, buttons=["copy"],
                                   interactive=False, elem_id="sg-copy")
             with gr.Row():
-                md_btn = gr.Button("Export Markdown", size="sm")
-                json_btn = gr.Button("Export JSON", size="sm")
-            export_file = gr.File(label="Answer record", interactive=False)
+                md_btn = gr.Button("Export Markdown", size="sm", elem_id="sg-export-md")
+                json_btn = gr.Button("Export JSON", size="sm", elem_id="sg-export-json")
+            export_file = gr.File(label="Answer record", interactive=False, elem_id="sg-export")
             with gr.Row():
-                up = gr.Button("👍 Helpful", size="sm")
-                down = gr.Button("👎 Not helpful", size="sm")
-            comment = gr.Textbox(label="Comment (optional)", lines=2)
+                up = gr.Button("👍 Helpful", size="sm", elem_id="sg-up")
+                down = gr.Button("👎 Not helpful", size="sm", elem_id="sg-down")
+            comment = gr.Textbox(label="Comment (optional)", lines=2, elem_id="sg-comment")
             opt_in = gr.Checkbox(label="Include my question with this feedback (it is not stored "
-                                       "otherwise)", value=False)
-            thanks = gr.Markdown("")
+                                       "otherwise)", value=False, elem_id="sg-optin")
+            thanks = gr.Markdown("", elem_id="sg-thanks")
         with gr.Accordion("Compare editions", open=False):
             with gr.Row():
-                ed_a = gr.Dropdown(choices, value=CURRENT, label="Edition A")
-                ed_b = gr.Dropdown(choices, value=choices[-1][1] if len(choices) > 1 else CURRENT,
-                                   label="Edition B")
+                ed_a = gr.Dropdown(choices, value=pair[0], label="Edition A", elem_id="sg-ed-a")
+                ed_b = gr.Dropdown(choices, value=pair[1], label="Edition B", elem_id="sg-ed-b")
             cmp_btn = gr.Button("Compare editions: same question, two answers", size="sm")
             with gr.Row():
                 cmp_a = gr.HTML("", js_on_load=None)
                 cmp_b = gr.HTML("", js_on_load=None)
 
         msg.submit(chat, [msg, chatbot, edition, as_at, state],
-                   [chatbot, msg, state, status, copy_box], api_name="chat")
+                   [chatbot, msg, state, status, copy_box], api_name="chat").then(
+            suggest_pair, [state], [ed_a, ed_b], api_visibility="private")
         cmp_btn.click(compare, [state, ed_a, ed_b], [cmp_a, cmp_b], api_name="compare")
         md_btn.click(lambda s: export(s, "md"), [state], [export_file], api_visibility="private")
         json_btn.click(lambda s: export(s, "json"), [state], [export_file],
@@ -265,6 +309,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                  [thanks, comment], api_visibility="private")
         down.click(lambda s, c, o: feedback(s, "down", c, o), [state, comment, opt_in],
                    [thanks, comment], api_visibility="private")
+        gr.api(ask, api_name="ask")
     demo.queue(default_concurrency_limit=CONCURRENCY)
     return demo
 
@@ -286,7 +331,7 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860,
     """Start the server; with block=False return at once (tests). Returns the local URL."""
     demo.launch(server_name=host, server_port=port, auth=auth, css=CSS, ssr_mode=False,
                 prevent_thread_lock=not block, show_error=False, quiet=True,
-                auth_message="Sign in to safeguide.", footer_links=["api"])
+                auth_message="Sign in to safeguide.", footer_links=["api"], run_history=False)
     return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
 
 

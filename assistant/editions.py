@@ -23,6 +23,10 @@ DATE_ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 YEAR = re.compile(r"(?<![\w-])((?:19|20)\d\d)(?![\w-])")
 ACT_YEAR = re.compile(r"\b(Act|Regulations|Order|Rules|Standards)\s+((?:19|20)\d\d)\b", re.I)
 DATE_CUE = re.compile(r"\b(in force|as at|as of|back in|during|at the time|applied|on)\b", re.I)
+OTHER_JURISDICTION = re.compile(
+    r"\b(Scotland|Scottish|Wales|Welsh|Northern Ireland|Republic of Ireland|Irish|US|USA|"
+    r"United States|American|Australian?|Canadian?|New Zealand)(?:'s|’s)?\s+(?:[\w'’-]+\s+){0,4}?"
+    r"(guidance|procedures?|laws?|legislation|framework|polic(?:y|ies)|rules|mandated)\b")
 FOR_INFO = re.compile(r"for[- ]information|july\s+2025\s+(?:text|version|draft)|pre-?publication",
                       re.I)
 
@@ -95,6 +99,10 @@ def resolve(
 ) -> Scope:
     """Decide the editions: an explicit --edition/--as-of, then the question's words, then today."""
     today = today or date.today()
+    if m := OTHER_JURISDICTION.search(question):
+        return Scope((), (), "named", unavailable=(
+            f"The corpus holds statutory guidance for England only; it does not cover "
+            f"{m.group(1)} {m.group(2)}."))
     series = _series_named(f"{edition or ''} {question}")
     if edition and edition.strip().lower() not in ("", "current"):
         return _named(registry, edition, series, question, explicit=True)

@@ -10,6 +10,7 @@ import bm25s
 import numpy as np
 
 from assistant.errors import IndexNotReady
+from assistant.glossary import learn_abbreviations
 from assistant.records import Passage
 from assistant.settings import Settings
 from assistant.text import tokens
@@ -36,6 +37,7 @@ class Retriever:
         self._doc_index: dict[str, np.ndarray] = {}
         self._pages: dict[str, list[Page]] = {}
         self._state: dict = {}
+        self.abbreviations: dict[str, str] = {}
 
     def ensure_loaded(self) -> None:
         mtime = self.store.state_mtime()
@@ -63,6 +65,7 @@ class Retriever:
                                   show_progress=False), show_progress=False)
         self._bm25 = bm25
         self._df = _document_frequencies(corpus_tokens)
+        self.abbreviations = learn_abbreviations(c.text for c in chunks)
         self.chunks = chunks
         self._doc_index = {d: np.array([i for i, c in enumerate(chunks) if c.doc_id == d])
                            for d in state["docs"]}

@@ -8,10 +8,12 @@ import unicodedata
 from collections.abc import Iterator
 from datetime import date
 
-from assistant.answer import AnswerContext, ExtractiveGenerator, Generator
+from assistant.answer import ExtractiveGenerator, Generator
 from assistant.cite import verify
 from assistant.editions import EditionRegistry, Scope, resolve, strip_edition_words
 from assistant.errors import QuestionError
+from assistant.evidence import AnswerContext, SentenceVectors, rerank
+from assistant.glossary import expand_query
 from assistant.records import Answer, Citation, Passage
 from assistant.retrieve import Mode, Retriever
 from assistant.settings import Settings
@@ -45,19 +47,25 @@ class Assistant:
         self.registry = EditionRegistry(self.manifest)
         self.embedder = embedder or SentenceTransformerEmbedder(settings.embed_model)
         self.retriever = Retriever(settings, self.embedder)
+        self.sentences = SentenceVectors(self.embedder)
         self.generator = generator or ExtractiveGenerator(
-            self.embedder, self.manifest, settings.abstain_threshold, settings.max_quotes)
+            self.sentences, self.manifest, settings.abstain_threshold, settings.abstain_weights,
+            settings.max_quotes, settings.quote_ratio)
 
     def scope(self, question: str, edition: str | None = None, as_of: date | None = None) -> Scope:
         return resolve(self.registry, question, edition, as_of, self.settings.current_date())
 
     def retrieve(self, question: str, scope: Scope, k: int | None = None,
                  mode: Mode = "hybrid") -> tuple[list[Passage], AnswerContext]:
-        query = strip_edition_words(question) or question
+        query = expand_query(strip_edition_words(question) or question, self.retriever.abbreviations)
         qvec = self.embedder.embed([query])[0]
-        passages = self.retriever.search(query, scope.doc_ids, k or self.settings.top_k, mode, qvec)
+        k = k or self.settings.top_k
         idf = {t: self.retriever.idf(t) for t in set(_tokens(query))}
-        return passages, AnswerContext(question, query, qvec, idf)
+        ctx = AnswerContext(question, query, qvec, idf)
+        if mode == "dense":  # the plain baseline: no BM25, no sentence rerank
+            return self.retriever.search(query, scope.doc_ids, k, mode, qvec), ctx
+        candidates = self.retriever.search(query, scope.doc_ids, self.settings.candidate_k, mode, qvec)
+        return rerank(self.sentences, ctx, candidates, k), ctx
 
     def ask(self, question: str, edition: str | None = None, as_of: date | None = None,
             mode: Mode = "hybrid") -> Answer:

@@ -11,7 +11,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-PARSER_VERSION = "5"  # bump when page cleaning or chunking logic changes
+PARSER_VERSION = "7"  # bump when page cleaning or chunking logic changes
 
 
 def _default_corpus() -> Path:
@@ -45,11 +45,20 @@ class Settings(BaseSettings):
     dense_k: int = Field(default=40, description="Candidates taken from the dense retriever.")
     bm25_k: int = Field(default=40, description="Candidates taken from the BM25 retriever.")
     rrf_k: int = Field(default=60, description="Reciprocal-rank-fusion constant.")
+    candidate_k: int = Field(default=12, description="Fused candidates reranked by their best sentence.")
     top_k: int = Field(default=5, description="Passages handed to the answer step.")
     max_quotes: int = Field(default=3, description="Most quotes in an extractive answer.")
+    quote_ratio: float = Field(
+        default=0.9, description="Extra quotes must score at least this share of the best one."
+    )
     abstain_threshold: float = Field(
-        default=0.42,
-        description="Answer only when the best sentence's support score reaches this (calibrated).",
+        default=0.51,
+        description="Answer only when the support probability reaches this (evals/calibrate.py).",
+    )
+    abstain_weights: dict[str, float] = Field(
+        default={"bias": 0.0279, "best": 0.2414, "passage_coverage": 0.3798,
+                 "unit_coverage": 0.3857, "shape_missing": -0.9515, "rare_missing": -0.285},
+        description="Logistic weights of the support features (evals/calibrate.py fits them).",
     )
     max_question_chars: int = Field(default=2000, description="Longest question accepted.")
     max_file_mb: float = Field(default=60.0, description="Largest corpus file ingested, in MB.")
@@ -57,6 +66,9 @@ class Settings(BaseSettings):
     generator: str = Field(default="extractive", description="Answer writer: extractive.")
     chroma_url: str | None = Field(
         default=None, description="Use a Chroma server at this URL instead of the embedded store."
+    )
+    auth: str | None = Field(
+        default=None, description="Web chat login as user:password[,user2:password2]; off when unset."
     )
     today: date | None = Field(
         default=None, description="Override today's date (for edition resolution); tests only."

@@ -50,8 +50,9 @@ def _quote_pattern(quote: str) -> re.Pattern[str] | None:
     words = quote.split()
     if not words:
         return None
-    parts = [re.escape(w) + (r"\s*" if w.endswith("-") else r"\s+") for w in words[:-1]]
-    return re.compile("".join(parts) + re.escape(words[-1]))
+    escaped = [re.escape(w).replace(r"\-", r"-\s*") for w in words]
+    parts = [w if w.endswith(r"\s*") else w + r"\s+" for w in escaped[:-1]]
+    return re.compile("".join(parts) + escaped[-1])
 
 
 def find_quote(text: str, quote: str) -> tuple[int, int] | None:
@@ -68,6 +69,21 @@ def highlight(text: str, quote: str) -> tuple[str, bool]:
         return esc(text), False
     s, e = span
     return f"{esc(text[:s])}<mark>{esc(text[s:e])}</mark>{esc(text[e:])}", True
+
+
+_NEW_ITEM = re.compile(r"^(?:[•▶◦o\-–*]\s|\d{1,3}[.)]\s|[A-Z][^.]{0,60}$)")
+
+
+def reflow(text: str) -> str:
+    """Join PDF layout lines into paragraphs; keep bullets, numbered paragraphs and headings."""
+    out: list[str] = []
+    for line in (ln.strip() for ln in text.replace("\r", "").split("\n")):
+        prev = out[-1] if out else ""
+        if not line or not prev or prev.endswith(":") or _NEW_ITEM.match(line):
+            out.append(line)
+        else:
+            out[-1] = prev + ("" if prev.endswith("-") else " ") + line
+    return "\n".join(out)
 
 
 @dataclass(frozen=True)
@@ -99,8 +115,8 @@ def _where(c: Citation) -> str:
 
 def render_card(view: SourceView) -> str:
     c = view.citation
-    chunk_html, _ = highlight(view.chunk_text or c.quote, c.quote)
-    page_html, found = highlight(view.page_text, c.quote)
+    chunk_html, _ = highlight(reflow(view.chunk_text or c.quote), c.quote)
+    page_html, found = highlight(reflow(view.page_text), c.quote)
     if not found:
         page_html = f"<mark>{esc(c.quote)}</mark><br><br>{page_html}"
     status = ' <span class="sg-badge">superseded</span>' if c.status == "superseded" else ""
@@ -135,7 +151,8 @@ def render_message(answer: Answer, views: list[SourceView], carried: FollowUp | 
     if carried and carried.carried:
         head.append(carry_note(carried))
     if answer.edition_used:
-        head.append(f"Edition used: {answer.edition_used}")
+        label = "Editions searched" if answer.abstained else "Edition used"
+        head.append(f"{label}: {answer.edition_used}")
     header = "".join(f'<div class="sg-head">{esc(h)}</div>' for h in head)
     body = f'<div class="sg-answer">{render_text(answer.text if text is None else text)}</div>'
     cards = render_cards(answer.text, views) if text is None else ""
@@ -327,8 +344,9 @@ def answer_record(question: str, asked: str, answer: Answer, fingerprint: str,
 
 
 def record_markdown(record: dict[str, Any]) -> str:
+    edition = record["edition_used"] or "none"
     lines = [f"# {record['question']}", "",
-             f"*Asked {record['asked_at']} · edition used: {record['edition_used'] or 'none'}*", ""]
+             f"*Asked {record['asked_at']} · edition used: {edition}*", ""]
     if record["asked_as"] != record["question"]:
         lines += [f"Asked as: {record['asked_as']}", ""]
     lines += ["## Answer", "", record["answer"], "", "## Verified quotes", ""]
@@ -337,8 +355,8 @@ def record_markdown(record: dict[str, Any]) -> str:
                                       f"page {q['page']}" if q["page"] is not None else "",
                                       f"paragraph {q['paragraph']}" if q["paragraph"] else "")
                           if x)
-        lines += [f"[{q['marker']}] {where} — {q['duty']}", "", f"> {' '.join(q['quote'].split())}",
-                  ""]
+        quote = " ".join(q["quote"].split())
+        lines += [f"[{q['marker']}] {where} — {q['duty']}", "", f"> {quote}", ""]
     if not record["quotes"]:
         lines += ["(none)", ""]
     lines += ["## Provenance", "", f"- corpus fingerprint: {record['corpus_fingerprint']}",

@@ -88,7 +88,8 @@ def tutorial_recipe(settings: Settings, items: list[dict[str, Any]]) -> dict[str
     manifest = load_manifest()
     embedder = SentenceTransformerEmbedder(settings.embed_model)
     t0 = time.perf_counter()
-    texts, metas = [], []
+    texts: list[str] = []
+    metas: list[Any] = []
     for doc in manifest.documents:
         path = settings.corpus_dir / doc.file
         pages = ([(i + 1, p.extract_text() or "") for i, p in enumerate(PdfReader(path).pages)]
@@ -111,7 +112,7 @@ def tutorial_recipe(settings: Settings, items: list[dict[str, Any]]) -> dict[str
             t = time.perf_counter()
             res = coll.query(query_embeddings=embedder.embed([item["question"]]).tolist(), n_results=5)
             lat.append(time.perf_counter() - t)
-            got = {(m["doc"], m["page"]) for m in res["metadatas"][0]}
+            got = {(m["doc"], m["page"]) for m in (res["metadatas"] or [[]])[0]}
             hits += any((s["doc"], p) in got or (s["pages"] is None and any(g[0] == s["doc"] for g in got))
                         for s in item["expect"]["sources"] for p in (s["pages"] or [None]))
     return {"tutorial_ingest_s": ingest_s, "tutorial_chunks": len(texts),

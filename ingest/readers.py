@@ -17,8 +17,10 @@ log = logging.getLogger(__name__)
 # A footnote reference glued to a word: "care78 79." or "duties.5" -> removed.
 _FOOTNOTE_REF = re.compile(r"(?:(?<=[a-z])|(?<=[a-z][.,;:’”)]))\d{1,3}(?:[ ]\d{1,3})*(?=[\s.,;:)]|$)")
 # "duties. 5" at a line end or before a new sentence (the text export puts a space before refs).
-_SPACED_REF = re.compile(r"(?:(?<=[a-z][.,;:)’”])|(?<=[a-z][)’”][.,;:]))[ ]\d{1,2}(?=[ ]*(?:\n|$)|[ ]+[A-Z])")
+_SPACED_REF = re.compile(r"(?:(?<=[a-z][.,;:)’”])|(?<=[a-z][)’”][.,;:]))[ ]\d{1,3}(?=[ ]*(?:\n|$)|[ ]+[A-Z])")
 _FOOTNOTE_LINE = re.compile(r"^\s*\d{1,3}\s+\S")
+_FOOTNOTE_START = re.compile(r"^(\d{1,3})(?:\s+[A-Z“‘\"'(]|$)")
+_PARA = re.compile(r"^\d{1,3}\.\s")
 _TOC_LINE = re.compile(r"\S.*\s\d{1,3}\s*$")
 
 
@@ -102,21 +104,21 @@ def _drop_page_number(lines: list[str], number: int) -> list[str]:
 
 
 def _drop_footnotes(lines: list[str]) -> list[str]:
-    """Footnotes sit after the last blank gap on a page and start with their number."""
-    last_text = len(lines)
-    while last_text > 0 and not lines[last_text - 1].strip():
-        last_text -= 1
-    idx = last_text - 1
-    while idx > 0:
-        if not lines[idx].strip():
-            break
-        idx -= 1
-    if idx <= 0:
-        return lines
-    tail = [ln for ln in lines[idx:last_text] if ln.strip()]
-    if tail and _FOOTNOTE_LINE.match(tail[0]) and not re.match(r"^\s*\d{1,3}\.\s", tail[0]):
-        return lines[:idx]
+    """Footnotes start after a blank line with their number, below the last numbered paragraph."""
+    for i in range(1, len(lines)):
+        if lines[i - 1] or not _FOOTNOTE_START.match(lines[i]) or _PARA.match(lines[i]):
+            continue
+        rest = [ln for ln in lines[i:] if ln]
+        if not any(_PARA.match(ln) for ln in rest) and _footnote_block(rest):
+            return lines[:i]
     return lines
+
+
+def _footnote_block(rest: list[str]) -> bool:
+    """Every footnote number in the block is followed by text, and numbers go up."""
+    numbers = [int(m.group(1)) for ln in rest if (m := _FOOTNOTE_START.match(ln))]
+    return bool(numbers) and numbers == sorted(numbers) and len(rest) > len(numbers) - 1 and (
+        len(rest) > 1 or bool(_FOOTNOTE_LINE.match(rest[0])))
 
 
 def _is_toc(lines: list[str]) -> bool:

@@ -45,14 +45,14 @@ def _is_heading(line: str, prev: str | None, nxt: str | None, numbered_region: b
         return False
     if MAJOR.match(line) and not line.endswith((".", ",", ";")):
         return True
-    if not (line[0].isupper() or line[0] in "“‘\"'") or line.endswith((".", ",", ";", "-")):
+    if not (line[0].isupper() or line[0] in "“‘\"'") or line.endswith((".", ",", ";", ":", "-")):
         return False
     if prev is not None and prev and not SENTENCE_END.search(prev):
         return False
     if nxt is None:
         return False
-    if numbered_region:
-        return bool(PARA_START.match(nxt))
+    if numbered_region and PARA_START.match(nxt):
+        return True
     return len(line) < 75 and (nxt[:1].isupper() or bool(BULLET.match(nxt)))
 
 

@@ -71,3 +71,13 @@ def test_parse_date_and_strip() -> None:
     assert parse_date("in May 2019") == date(2019, 5, 15)
     assert parse_date("no date here") is None
     assert strip_edition_words("Under Working Together 2018, who leads?") == "Under , who leads?"
+
+
+def test_other_jurisdictions_are_out_of_scope(reg: EditionRegistry) -> None:
+    s = resolve(reg, "Under Scotland's national child protection guidance, how fast is an IRD?",
+                today=TODAY)
+    assert s.doc_ids == () and "England only" in (s.unavailable or "")
+    s = resolve(reg, "What do US mandated reporter laws require?", today=TODAY)
+    assert s.unavailable
+    # mentioning a nation is not enough: the corpus may still answer
+    assert resolve(reg, "Does Working Together apply in Wales?", today=TODAY).unavailable is None
