@@ -129,6 +129,14 @@ def _named(registry: EditionRegistry, edition: str, series: list[str], question:
     docs = [d for s in series for d in registry.docs_for(s, year, include_info)]
     if include_info:
         docs = [d for d in docs if d.status == "for-information"] or docs
+    others = [d for s in registry.all_series() if s not in series for d in registry.docs_for(s, year)]
+    if not docs and others:
+        pairs = tuple(dict.fromkeys((d.series, d.edition) for d in others))
+        names = ", ".join(registry.label(s, year) for s in series)
+        note = (f"The corpus holds no {names} text; this answer searches material of the same year "
+                f"({', '.join(registry.label(s, e) for s, e in pairs)}), which may describe it.")
+        return Scope(tuple(d.id for d in others), pairs, "named", notices=(note,),
+                     series=tuple(series))
     if not docs:
         names = ", ".join(registry.label(s, year) for s in series)
         held = "; ".join(

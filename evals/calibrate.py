@@ -36,7 +36,7 @@ def collect(assistant: Assistant, path: str) -> tuple[np.ndarray, np.ndarray, li
     return np.array(rows), np.array(labels), ids
 
 
-def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.1, steps: int = 5000) -> np.ndarray:
+def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 20000) -> np.ndarray:
     """Plain gradient descent on the weighted log-loss (classes balanced)."""
     xb = np.hstack([np.ones((len(x), 1)), x])
     w = np.zeros(xb.shape[1])
@@ -61,10 +61,11 @@ def choose_threshold(p: np.ndarray, y: np.ndarray, max_over_refusal: float = 0.0
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--golden", default=str(GOLDEN_PATH))
+    parser.add_argument("--l2", type=float, default=0.01, help="ridge penalty on the weights")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     x, y, ids = collect(Assistant(Settings()), args.golden)
-    w = fit(x, y)
+    w = fit(x, y, l2=args.l2)
     p = 1 / (1 + np.exp(-(np.hstack([np.ones((len(x), 1)), x]) @ w)))
     t = choose_threshold(p, y)
     weights = {"bias": round(float(w[0]), 4)} | {

@@ -81,3 +81,14 @@ def test_other_jurisdictions_are_out_of_scope(reg: EditionRegistry) -> None:
     assert s.unavailable
     # mentioning a nation is not enough: the corpus may still answer
     assert resolve(reg, "Does Working Together apply in Wales?", today=TODAY).unavailable is None
+
+
+def test_missing_series_edition_falls_back_to_same_year_material_with_notice(
+        reg: EditionRegistry) -> None:
+    s = resolve(reg, "How did the 2015 information sharing advice change?", today=TODAY)
+    assert set(s.doc_ids) == {"wt2015-qa-for-publication", "wt2015-revisions-summary"}
+    assert "no Information sharing advice 2015 text" in s.notices[0]
+    s = resolve(reg, "information sharing advice", edition="2015", today=TODAY)
+    assert s.notices and "wt2015-qa-for-publication" in s.doc_ids
+    # a year no series holds is still refused
+    assert resolve(reg, "information sharing advice", edition="2026", today=TODAY).unavailable
