@@ -31,7 +31,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     root = tmp_path_factory.mktemp("answer")
     # abstention on word coverage only: the calibrated weights suit the real model, not the fake
     settings = Settings(home=root / "home", abstain_threshold=0.5,
-                        abstain_weights={"bias": -2.0, "passage_coverage": 6.0})
+                        abstain_weights={"bias": -3.0, "best": 15.0})
     src = settings.corpus_dir
     src.mkdir(parents=True)
     make_pdf(src / "wt.pdf", PAGES)
