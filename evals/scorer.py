@@ -9,7 +9,7 @@ import re
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -340,7 +340,7 @@ def run_eval(assistant: AssistantLike, items: Sequence[GoldItem], k: int = 5,
         log.warning("scoring top %d passages but the assistant retrieves %d (settings.top_k)",
                     k, top_k)
     _warm_up(assistant)
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    started = datetime.now(UTC).isoformat(timespec="seconds")
     results: list[ItemResult] = []
     for item in tqdm(items, desc=f"eval {mode}", unit="q", disable=not progress):
         kwargs: dict[str, Any] = {"mode": mode}
@@ -401,10 +401,10 @@ def check_floors(metrics: dict[str, float | None], floors: dict[str, Any]) -> li
     return bad
 
 
-def make_floors(result: EvalResult, margin: float = 0.03, latency_factor: float = 3.0
-                ) -> dict[str, Any]:
-    """Floors `margin` under the measured rates (at least one item's worth), latency ceilings
-    `latency_factor` times the measured latency."""
+def make_floors(result: EvalResult, margin: float = 0.03, latency_factor: float = 3.0,
+                latency_slack: float = 2.0) -> dict[str, Any]:
+    """Floors `margin` under the measured rates (at least one item's worth); latency ceilings
+    `latency_factor` times the measured latency, and at least `latency_slack` s above it."""
     metrics: dict[str, Any] = {}
     for name in METRICS:
         value, n = result.metrics[name], result.counts[name]
@@ -412,11 +412,12 @@ def make_floors(result: EvalResult, margin: float = 0.03, latency_factor: float 
             continue
         slack = max(margin, 1 / n) if n else margin
         if name in LATENCY:
-            limit = {"better": "lower", "ceiling": math.ceil(value * latency_factor * 10) / 10}
+            ceiling = max(value * latency_factor, value + latency_slack)
+            limit = {"better": "lower", "ceiling": _up(ceiling, 10)}
         elif name in LOWER_IS_BETTER:
-            limit = {"better": "lower", "ceiling": min(1.0, math.ceil((value + slack) * 100) / 100)}
+            limit = {"better": "lower", "ceiling": min(1.0, _up(value + slack, 100))}
         else:
-            limit = {"better": "higher", "floor": max(0.0, math.floor((value - slack) * 100) / 100)}
+            limit = {"better": "higher", "floor": max(0.0, -_up(slack - value, 100))}
         metrics[name] = {**limit, "measured": round(value, 4), "n": n}
     return {
         "about": "Quality gate for `safeguide eval --check-floors` and tests/test_eval_gate.py. "
@@ -426,3 +427,8 @@ def make_floors(result: EvalResult, margin: float = 0.03, latency_factor: float 
         "k": result.k, "retriever": result.mode, "measured_at": result.started,
         "metrics": metrics,
     }
+
+
+def _up(value: float, per: int) -> float:
+    """Round up to a multiple of 1/per, ignoring float noise (0.97 * 100 = 97.00000000000001)."""
+    return math.ceil(round(value * per, 6)) / per

@@ -41,7 +41,7 @@ def read_pages(path: Path, doc_id: str, max_mb: float = 60.0) -> list[Page]:
             "(SAFEGUIDE_MAX_FILE_MB); check it is the right file or raise the limit."
         )
     raw = _pdf_pages(path) if path.suffix.lower() == ".pdf" else _text_pages(path)
-    pages = [Page(doc_id, num, clean_page(text, num)) for num, text in raw]
+    pages = [Page(doc_id, num, *clean_page(text, num)) for num, text in raw]
     if not any(p.text.strip() for p in pages):
         raise IngestError(
             f"{path.name}: no text could be extracted (a scanned PDF without a text layer?); "
@@ -84,16 +84,20 @@ def _text_pages(path: Path) -> list[tuple[int | None, str]]:
     return [(i + 1, block) for i, block in enumerate(blocks)]
 
 
-def clean_page(text: str, number: int | None) -> str:
-    """Drop the printed page number, a bottom footnote block, and glued footnote references."""
+def clean_page(text: str, number: int | None) -> tuple[str, int]:
+    """The page without its printed number or footnote references glued to words, and the
+    offset where its footnote block starts (footnotes are kept, apart from the paragraphs)."""
     lines = [" ".join(ln.split()) for ln in text.replace("\r\n", "\n").split("\n")]
-    if number is not None:
-        lines = _drop_page_number(lines, number)
-        lines = _drop_footnotes(lines)
-        if _is_toc(lines):
-            return ""
-    text = "\n".join(lines).strip("\n")
-    return strip_footnote_refs(text) if number is not None else text
+    if number is None:
+        text = "\n".join(lines).strip("\n")
+        return text, len(text)
+    lines = _drop_page_number(lines, number)
+    if _is_toc(lines):
+        return "", 0
+    cut = _footnote_start(lines)
+    body = strip_footnote_refs("\n".join(lines[:cut]).strip("\n"))
+    notes = "\n".join(ln for ln in lines[cut:] if ln)
+    return (f"{body}\n\n{notes}" if notes else body), len(body)
 
 
 def _drop_page_number(lines: list[str], number: int) -> list[str]:
@@ -103,15 +107,16 @@ def _drop_page_number(lines: list[str], number: int) -> list[str]:
     return lines
 
 
-def _drop_footnotes(lines: list[str]) -> list[str]:
-    """Footnotes start after a blank line with their number, below the last numbered paragraph."""
+def _footnote_start(lines: list[str]) -> int:
+    """Index of the line where footnotes start: after a blank line, with their number, below the
+    last numbered paragraph (len(lines) when there are none)."""
     for i in range(1, len(lines)):
         if lines[i - 1] or not _FOOTNOTE_START.match(lines[i]) or _PARA.match(lines[i]):
             continue
         rest = [ln for ln in lines[i:] if ln]
         if not any(_PARA.match(ln) for ln in rest) and _footnote_block(rest):
-            return lines[:i]
-    return lines
+            return i
+    return len(lines)
 
 
 def _footnote_block(rest: list[str]) -> bool:

@@ -20,6 +20,15 @@ class Page:
     doc_id: str
     number: int | None
     text: str
+    body_end: int | None = None  # text[body_end:] is the page's footnote block
+
+    @property
+    def body(self) -> str:
+        return self.text if self.body_end is None else self.text[: self.body_end]
+
+    @property
+    def footnotes(self) -> str:
+        return "" if self.body_end is None else self.text[self.body_end :].strip()
 
 
 @dataclass(frozen=True, slots=True)

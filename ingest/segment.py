@@ -71,14 +71,25 @@ class Segmenter:
         self.chunks: list[Chunk] = []
 
     def run(self, pages: Iterable[Page]) -> list[Chunk]:
-        stream = [(p.number, ln) for p in pages for ln in p.text.split("\n")]
+        pages = list(pages)
+        stream = [(p.number, ln) for p in pages for ln in p.body.split("\n")]
         stream = [(n, piece) for n, ln in stream if ln.strip() for piece in self._wrap(ln)]
         for i, (page, line) in enumerate(stream):
             prev = stream[i - 1][1] if i else None
             nxt = stream[i + 1][1] if i + 1 < len(stream) else None
             self._feed(page, line, prev, nxt)
         self._flush()
+        self._footnotes(pages)
         return self.chunks
+
+    def _footnotes(self, pages: list[Page]) -> None:
+        """Each page's footnote block becomes its own unnumbered chunk."""
+        for page in pages:
+            if page.footnotes:
+                self.paragraph, self.headings = None, ["Footnotes and boxes"]
+                for line in page.footnotes.split("\n"):
+                    self.buf.add(page.number, line)
+                self._flush()
 
     def _wrap(self, line: str) -> list[str]:
         """Break an over-long line (briefings keep a paragraph per line) at sentence ends."""

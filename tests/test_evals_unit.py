@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -202,6 +203,9 @@ def test_percentile_interpolates() -> None:
 
 
 # ------------------------------------------------------------------------ run_eval with a fake
+MISSING: Any = object()
+
+
 class FakeRetriever:
     def pages(self, doc_id: str) -> list[Page]:
         return PAGES[doc_id]
@@ -213,8 +217,9 @@ class FakeAssistant:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.raise_for = raise_for or {}
 
-    def ask(self, question: str, **kwargs: Any) -> Answer:
-        self.calls.append((question, kwargs))
+    def ask(self, question: str, edition: Any = MISSING, *, mode: Any = "hybrid") -> Answer:
+        passed = {"mode": mode} | ({} if edition is MISSING else {"edition": edition})
+        self.calls.append((question, passed))
         if question in self.raise_for:
             raise self.raise_for[question]
         return answer(cites=[cite("wt", 3)], ps=passages(chunk("wt", 3)))
@@ -329,7 +334,10 @@ def test_make_floors_leaves_a_margin_of_at_least_one_item() -> None:
     assert floors["hit_at_k"] == {"better": "higher", "floor": 0.97, "measured": 1.0, "n": 50}
     assert floors["abstention_accuracy"]["floor"] == 0.0  # 1 item: one item's worth is 100%
     assert floors["over_refusal"]["ceiling"] == 0.03
-    assert floors["latency_p95"] == {"better": "lower", "ceiling": 1.5, "measured": 0.5, "n": 51}
+    assert floors["latency_p95"] == {"better": "lower", "ceiling": 2.5, "measured": 0.5, "n": 51}
+    slow = make_floors(EvalResult.build("hybrid", 5, "g.yaml", [replace(r, latency=2.0)
+                                                                 for r in rs]))["metrics"]
+    assert slow["latency_p50"]["ceiling"] == 6.0
 
 
 # ------------------------------------------------------------------------ report and CLI
@@ -372,9 +380,7 @@ def test_cli_writes_json_and_exits_1_when_floors_are_missed(tmp_path: Path,
                               "--baseline", "--check-floors", "--floors", str(floors)])
     from assistant.settings import Settings
 
-    with pytest.raises(SystemExit) as exit_:
-        args.func(args, Settings(home=tmp_path))
-    assert exit_.value.code == 1
+    assert args.func(args, Settings(home=tmp_path)) == 1
     out = capsys.readouterr().out
     assert "fact_accuracy: 0.0000 is below its floor 0.9" in out
     assert "hit_at_k:" not in out.split("FLOORS MISSED:")[1]

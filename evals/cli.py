@@ -1,0 +1,130 @@
+"""`safeguide eval`: run the golden set, write JSON and a Markdown report, check the floors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import SafeguideError
+from assistant.service import Assistant
+from assistant.settings import Settings
+from corpus.manifest import load_manifest
+from evals.report import fmt, write_report
+from evals.scorer import (
+    FLOORS_PATH,
+    GOLDEN_PATH,
+    LOWER_IS_BETTER,
+    METRICS,
+    EvalResult,
+    check_floors,
+    load_floors,
+    load_golden,
+    make_floors,
+    run_eval,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the `eval` subcommand; the main CLI calls `args.func(args, settings)`."""
+    p = subparsers.add_parser(
+        "eval", help="score the assistant against the golden question set",
+        description="Ask every golden question, score retrieval, answers, citations, abstention "
+                    "and latency, and optionally check the quality floors (exit 1 if missed).")
+    p.add_argument("--golden", type=Path, default=GOLDEN_PATH, metavar="FILE",
+                   help="golden YAML file (default: the packaged evals/golden.yaml)")
+    p.add_argument("--json", type=Path, metavar="OUT", help="write the full results as JSON")
+    p.add_argument("--report", type=Path, metavar="OUT.md",
+                   help="write a Markdown report (plots are saved beside it)")
+    p.add_argument("-k", type=_positive_int, default=5, help="passages retrieved (default 5)")
+    p.add_argument("--retriever", choices=("hybrid", "dense"), default="hybrid")
+    p.add_argument("--baseline", action="store_true",
+                   help="also run the dense-only retriever and report it side by side")
+    p.add_argument("--check-floors", action="store_true",
+                   help="exit 1 listing each metric that misses its floor")
+    p.add_argument("--floors", type=Path, default=FLOORS_PATH, metavar="FILE",
+                   help="floors file (default: evals/floors.json)")
+    p.add_argument("--write-floors", action="store_true",
+                   help="rewrite the floors file from this run (see evals/README.md)")
+    p.set_defaults(func=run_eval_command)
+    return p
+
+
+def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the evaluation; returns the exit code: 1 when --check-floors finds a miss."""
+    items = load_golden(args.golden, {d.id for d in load_manifest().documents})
+    settings = settings.model_copy(update={"top_k": args.k})
+    result = run_eval(Assistant(settings), items, args.k, args.retriever, golden=str(args.golden))
+    baseline = None
+    if args.baseline and args.retriever == "dense":
+        log.warning("--baseline ignored: the main run is already dense")
+    elif args.baseline:  # a fresh assistant: no embeddings cached by the first run
+        baseline = run_eval(Assistant(settings), items, args.k, "dense", golden=str(args.golden))
+    if args.write_floors:
+        args.floors.write_text(json.dumps(make_floors(result), indent=2) + "\n", encoding="utf-8")
+        log.info("floors written to %s", args.floors)
+    floors = load_floors(args.floors) if args.check_floors or args.floors.is_file() else None
+    if floors and (floors.get("k"), floors.get("retriever")) != (args.k, args.retriever):
+        log.warning("floors were measured with k=%s, %s; this run is k=%s, %s", floors.get("k"),
+                    floors.get("retriever"), args.k, args.retriever)
+    if args.json:
+        data = result.to_json() | ({"baseline": baseline.to_json()} if baseline else {})
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    if args.report:
+        write_report(result, args.report, baseline, floors)
+    misses = check_floors(result.metrics, floors) if args.check_floors and floors else []
+    print(summary_table(result, baseline, floors, misses, args))
+    return 1 if misses else 0
+
+
+def summary_table(result: EvalResult, baseline: EvalResult | None, floors: dict[str, Any] | None,
+                  misses: list[str], args: argparse.Namespace) -> str:
+    runs = [result] + ([baseline] if baseline else [])
+    limits = (floors or {}).get("metrics", {})
+    lines = [f"{'metric':<21}" + "".join(f"{r.mode:>10}" for r in runs) + f"{'floor':>12}"]
+    for m in METRICS:
+        spec = limits.get(m)
+        limit = ""
+        if spec:
+            sign = "<=" if m in LOWER_IS_BETTER else ">="
+            limit = f"{sign} {fmt(m, spec.get('floor', spec.get('ceiling')))}"
+        lines.append(f"{m:<21}" + "".join(f"{fmt(m, r.metrics[m]):>10}" for r in runs)
+                     + f"{limit:>12}")
+    lines.append(f"{'items / failures':<21}"
+                 + "".join(f"{f'{len(r.items)}/{len(r.failures)}':>10}" for r in runs))
+    lines += [f"{label}: {path}" for label, path in (("json", args.json), ("report", args.report),
+                                                     ("floors written", args.write_floors
+                                                      and args.floors)) if path]
+    if args.check_floors:
+        lines += ["FLOORS MISSED:", *(f"  - {m}" for m in misses)] if misses else [
+            "floors: all met"]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Standalone entry point: `python -m evals.cli eval ...`."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="safeguide")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args, Settings()))
+    except SafeguideError as exc:
+        log.error("%s", exc)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
