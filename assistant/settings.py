@@ -56,12 +56,12 @@ class Settings(BaseSettings):
         default=0.8, description="Extra quotes must score at least this share of the best one."
     )
     abstain_threshold: float = Field(
-        default=0.4,
+        default=0.38,
         description="Answer only when the support probability reaches this (evals/calibrate.py).",
     )
     abstain_weights: dict[str, float] = Field(
-        default={"bias": -1.2307, "best": 0.4232, "passage_coverage": 1.4988,
-                 "unit_coverage": 1.9038, "shape_missing": -2.3477, "rare_missing": -0.103},
+        default={"bias": -0.9291, "best": 0.446, "passage_coverage": 1.263,
+                 "unit_coverage": 1.6253, "shape_missing": -2.4836, "rare_missing": -0.1785},
         description="Logistic weights of the support features (evals/calibrate.py fits them).",
     )
     max_question_chars: int = Field(default=2000, description="Longest question accepted.")
