@@ -125,3 +125,25 @@ def real_assistant(real_index: Settings):  # type: ignore[no-untyped-def]
     from assistant.service import Assistant
 
     return Assistant(real_index)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def web_assistant(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """An Assistant over SAFEGUIDE_HOME's index when that is set, else the real_assistant."""
+    from assistant.errors import IndexNotReady
+    from assistant.service import Assistant
+
+    if not os.environ.get("SAFEGUIDE_HOME"):
+        return request.getfixturevalue("real_assistant")
+    assistant = Assistant(Settings())
+    try:
+        assistant.retriever.ensure_loaded()
+    except IndexNotReady as err:
+        pytest.skip(f"SAFEGUIDE_HOME has no index for these settings: {err}")
+    return assistant

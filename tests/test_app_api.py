@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -15,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import free_port
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -32,29 +33,6 @@ QUESTIONS = [
     "What is a section 47 enquiry?",
     "Who should attend a strategy discussion?",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def web_assistant(request: pytest.FixtureRequest) -> Any:
-    """An Assistant over SAFEGUIDE_HOME's index when that is set, else conftest's real_assistant."""
-    from assistant.errors import IndexNotReady
-    from assistant.service import Assistant
-    from assistant.settings import Settings
-
-    if not os.environ.get("SAFEGUIDE_HOME"):
-        return request.getfixturevalue("real_assistant")
-    assistant = Assistant(Settings())
-    try:
-        assistant.retriever.ensure_loaded()
-    except IndexNotReady as err:
-        pytest.skip(f"SAFEGUIDE_HOME has no index for these settings: {err}")
-    return assistant
 
 
 @pytest.fixture(scope="module")

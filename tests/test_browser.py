@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import free_port
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
@@ -37,38 +38,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def browser_assistant(request: pytest.FixtureRequest) -> Any:
-    """An Assistant over SAFEGUIDE_HOME's index when that is set, else conftest's real_assistant."""
-    from assistant.errors import IndexNotReady
-    from assistant.service import Assistant
-    from assistant.settings import Settings
-
-    if not os.environ.get("SAFEGUIDE_HOME"):
-        return request.getfixturevalue("real_assistant")
-    assistant = Assistant(Settings())
-    try:
-        assistant.retriever.ensure_loaded()
-    except IndexNotReady as err:
-        pytest.skip(f"SAFEGUIDE_HOME has no index for these settings: {err}")
-    return assistant
-
-
-@pytest.fixture(scope="module")
-def app_server(browser_assistant: Any,
+def app_server(web_assistant: Any,
                tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     import app
 
-    app.warm(browser_assistant)
+    app.warm(web_assistant)
     home = tmp_path_factory.mktemp("web-home")  # feedback goes here, not to the real home
-    settings = browser_assistant.settings.model_copy(update={"home": home})
-    demo = app.build_app(browser_assistant, settings)
+    settings = web_assistant.settings.model_copy(update={"home": home})
+    demo = app.build_app(web_assistant, settings)
     url = app.launch(demo, "127.0.0.1", free_port(), block=False)
     yield url, home
     demo.close()
@@ -121,7 +99,7 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_chat_in_browser(page: Any, app_server: tuple[str, Path], browser_assistant: Any) -> None:
+def test_chat_in_browser(page: Any, app_server: tuple[str, Path], web_assistant: Any) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     assert "call 999" in page.locator("#sg-safety").inner_text()
@@ -131,7 +109,7 @@ def test_chat_in_browser(page: Any, app_server: tuple[str, Path], browser_assist
     question = "How long can a social care assessment take from the point of referral?"
     answer, first, full = ask(page, question)
     t0 = time.perf_counter()
-    browser_assistant.ask(question)
+    web_assistant.ask(question)
     server = time.perf_counter() - t0
     print(f"\nbrowser timings (warm): first streamed text {first * 1000:.0f} ms, complete answer "
           f"{full * 1000:.0f} ms (Assistant.ask alone: {server * 1000:.0f} ms; load average "
