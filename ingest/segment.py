@@ -187,7 +187,7 @@ class Segmenter:
             page_start=first,
             page_end=last,
             paragraph=self.paragraph,
-            headings=tuple(self.headings),
+            headings=tuple(self.headings) or ((self.doc.title,) if not self.doc.paged else ()),
             text=text,
             page_breaks=tuple(breaks),
             part=part,
