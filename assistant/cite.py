@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.records import Citation
 from assistant.text import normalise
@@ -49,7 +50,5 @@ def quote_in_pages(quote: str, pages: list[Page], first: int | None, last: int |
 
 
 def verify(citation: Citation, pages: list[Page]) -> Citation:
-    from dataclasses import replace
-
     ok = quote_in_pages(citation.quote, pages, citation.page, citation.page_end)
     return replace(citation, verified=ok)

@@ -51,8 +51,11 @@ class EditionRegistry:
         "working-together": "Working Together", "kcsie": "KCSIE",
         "information-sharing": "Information sharing advice"})
 
+    def series_name(self, series: str) -> str:
+        return self._names.get(series, series)
+
     def label(self, series: str, edition: str) -> str:
-        return f"{self._names.get(series, series)} {edition}"
+        return f"{self.series_name(series)} {edition}"
 
     def editions(self, series: str | None = None) -> list[EditionInfo]:
         return [e for e in self.manifest.editions if series is None or e.series == series]
@@ -105,7 +108,7 @@ def resolve(
             f"{m.group(1)} {m.group(2)}."))
     series = _series_named(f"{edition or ''} {question}")
     if edition and edition.strip().lower() not in ("", "current"):
-        return _named(registry, edition, series, question, explicit=True)
+        return _named(registry, edition, series, question)
     if as_of:
         return _as_of(registry, as_of, series)
     text_date = parse_date(question)
@@ -117,8 +120,7 @@ def resolve(
     return _current(registry, series, today)
 
 
-def _named(registry: EditionRegistry, edition: str, series: list[str], question: str,
-           explicit: bool) -> Scope:
+def _named(registry: EditionRegistry, edition: str, series: list[str], question: str) -> Scope:
     wanted = edition.strip()
     doc = next((d for d in registry.manifest.documents if d.id == wanted), None)
     if doc:
@@ -140,7 +142,7 @@ def _named(registry: EditionRegistry, edition: str, series: list[str], question:
     if not docs:
         names = ", ".join(registry.label(s, year) for s in series)
         held = "; ".join(
-            f"{registry._names[s]}: " + ", ".join(
+            f"{registry.series_name(s)}: " + ", ".join(
                 e.edition for e in registry.editions(s) if registry.docs_for(s, e.edition))
             for s in series)
         return Scope((), (), "named", unavailable=(
@@ -165,7 +167,7 @@ def _as_of(registry: EditionRegistry, day: date, series: list[str]) -> Scope:
             notices.append(f"On {day:%d %B %Y} {registry.label(s, info.edition)} was in force, "
                            "but the corpus does not hold its text.")
         else:
-            notices.append(f"The corpus knows no {registry._names[s]} edition in force on "
+            notices.append(f"The corpus knows no {registry.series_name(s)} edition in force on "
                            f"{day:%d %B %Y}.")
     if not docs:
         return Scope((), (), "as-of", day, tuple(notices), " ".join(notices), tuple(series))
@@ -181,7 +183,7 @@ def _from_year(registry: EditionRegistry, year: str, series: list[str], question
                   question, re.I)
         for s, pat in SERIES_PATTERNS.items() if s in series)
     if year in labels or named_with_series:
-        return _named(registry, year, series, question, explicit=False)
+        return _named(registry, year, series, question)
     if int(year) > today.year:
         return Scope((), (), "named", unavailable=(
             f"{year} is in the future; the corpus holds no guidance for it."), series=tuple(series))

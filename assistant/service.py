@@ -6,6 +6,7 @@ import logging
 import time
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 
 from assistant.answer import ExtractiveGenerator, Generator
@@ -17,6 +18,7 @@ from assistant.glossary import expand_query
 from assistant.records import Answer, Citation, Passage
 from assistant.retrieve import Mode, Retriever
 from assistant.settings import Settings
+from assistant.text import tokens
 from corpus.manifest import Manifest, load_manifest
 from ingest.embed import Embedder, SentenceTransformerEmbedder
 
@@ -63,7 +65,7 @@ class Assistant:
         query = expand_query(strip_edition_words(question) or question, self.retriever.abbreviations)
         qvec = self.embedder.embed([query])[0]
         k = k or self.settings.top_k
-        idf = {t: self.retriever.idf(t) for t in set(_tokens(query))}
+        idf = {t: self.retriever.idf(t) for t in set(tokens(query))}
         ctx = AnswerContext(question, query, qvec, idf)
         if self.sentences.embedder is not self.embedder:
             ctx.sentence_query_vector = self.sentences.embed([query])[0]
@@ -100,7 +102,7 @@ class Assistant:
             timings["total"] = _since(t0)
             return self._abstain(question, scope, "no quote could be verified", passages, timings)
         body = _renumber(draft.body, checked, good) if len(good) < len(checked) else draft.body
-        good = [c if c.marker == i + 1 else _with_marker(c, i + 1) for i, c in enumerate(good)]
+        good = [c if c.marker == i + 1 else replace(c, marker=i + 1) for i, c in enumerate(good)]
         edition_used, edition_notes = self._edition_notes(scope, good)
         text = self._compose(body, good, edition_notes + notices)
         timings["total"] = _since(t0)
@@ -125,7 +127,7 @@ class Assistant:
         series = [s for s, _ in used]
         for s in set(series):
             if series.count(s) > 1:
-                notes.append(f"This answer quotes more than one {self.registry._names[s]} edition "
+                notes.append(f"This answer quotes more than one {self.registry.series_name(s)} edition "
                              "— check which one applies.")
         if any(self.manifest.doc(c.doc_id).kind == "briefing" for c in cites):
             notes.append("Source note: the full text of this edition is not held; the quotes come "
@@ -153,20 +155,8 @@ class Assistant:
                       getattr(self.generator, "name", "extractive"), timings, passages)
 
 
-def _tokens(text: str) -> list[str]:
-    from assistant.text import tokens
-
-    return tokens(text)
-
-
 def _since(t: float) -> float:
     return time.perf_counter() - t
-
-
-def _with_marker(c: Citation, marker: int) -> Citation:
-    from dataclasses import replace
-
-    return replace(c, marker=marker)
 
 
 def _renumber(body: str, checked: list[Citation], good: list[Citation]) -> str:
