@@ -7,6 +7,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -73,7 +74,7 @@ class AnswerContext:
     units: list[Unit] = field(default_factory=list)
     scores: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
-    @property
+    @cached_property
     def query_tokens(self) -> set[str]:
         return set(tokens(self.query))
 
@@ -95,11 +96,12 @@ def sentence_units(passages: list[Passage]) -> list[Unit]:
     return units
 
 
-def coverage(ctx: AnswerContext, text: str) -> float:
-    """Share of the question's idf weight whose words appear in `text`."""
+def coverage(ctx: AnswerContext, text: str | set[str]) -> float:
+    """Share of the question's idf weight whose words appear in `text` (or its token set)."""
     q = ctx.query_tokens
+    words = set(tokens(text)) if isinstance(text, str) else text
     total = sum(ctx.idf.get(t, 1.0) for t in q) or 1.0
-    return sum(ctx.idf.get(t, 1.0) for t in q & set(tokens(text))) / total
+    return sum(ctx.idf.get(t, 1.0) for t in q & words) / total
 
 
 class SentenceVectors:
@@ -179,12 +181,13 @@ def support_features(ctx: AnswerContext, passages: list[Passage]) -> dict[str, f
     shape_missing = float(kind is not None and kind != "who" and not any(
         ANSWER_SHAPES[kind].search(u.text) for u in top))
     q = ctx.query_tokens
-    seen = set().union(*(set(tokens(p.chunk.embed_text())) for p in passages))
+    passage_words = [set(tokens(p.chunk.embed_text())) for p in passages]
+    seen = set().union(*passage_words)
     max_idf = max((ctx.idf.get(t, 0.0) for t in q), default=1.0) or 1.0
     rare_missing = max((ctx.idf.get(t, 0.0) for t in q - seen), default=0.0) / max_idf
     return {
         "best": float(ctx.scores[order[0]]),
-        "passage_coverage": max(coverage(ctx, p.chunk.embed_text()) for p in passages),
+        "passage_coverage": max(coverage(ctx, words) for words in passage_words),
         "unit_coverage": coverage(ctx, top[0].text),
         "shape_missing": shape_missing,
         "rare_missing": rare_missing,

@@ -32,6 +32,7 @@ class Retriever:
         self._lock = threading.Lock()
         self._loaded_mtime = -1.0
         self.chunks: list[Chunk] = []
+        self._by_id: dict[str, Chunk] = {}
         self._vectors = np.zeros((0, 1), dtype=np.float32)
         self._bm25: bm25s.BM25 | None = None
         self._doc_index: dict[str, np.ndarray] = {}
@@ -67,6 +68,7 @@ class Retriever:
         self._df = _document_frequencies(corpus_tokens)
         self.abbreviations = learn_abbreviations(c.text for c in chunks)
         self.chunks = chunks
+        self._by_id = {c.chunk_id: c for c in chunks}
         self._doc_index = {d: np.array([i for i, c in enumerate(chunks) if c.doc_id == d])
                            for d in state["docs"]}
         self._pages = {}
@@ -87,7 +89,7 @@ class Retriever:
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         self.ensure_loaded()
-        return next((c for c in self.chunks if c.chunk_id == chunk_id), None)
+        return self._by_id.get(chunk_id)
 
     def search(self, query: str, doc_ids: tuple[str, ...], k: int, mode: Mode = "hybrid",
                query_vector: np.ndarray | None = None) -> list[Passage]:
