@@ -100,6 +100,7 @@ def run_ingest(
     store = IndexStore(settings)
     source = source_dir or settings.corpus_dir
     with store.lock():
+        store.collection(create=True)  # fail fast when a Chroma server is unreachable
         state = store.load_state()
         jobs = _plan(manifest, source, state, report)
         for doc, sha, pages, chunks in _parse_all(jobs, settings, report):

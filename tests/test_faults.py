@@ -4,6 +4,7 @@ nothing hangs (per-file time limit), and the CLI exits non-zero when nothing was
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from ingest.index import IndexStore
 from ingest.pipeline import run_ingest
 from ingest.records import Page
 from tests.conftest import REAL_CORPUS, FakeEmbedder, make_pdf
+from tests.test_questions import assert_citations_real
 
 GOOD = [["1. Strategy discussions must be held when there is reasonable cause to suspect harm.",
          "2. A lead practitioner should be named for every child."]]
@@ -217,3 +219,105 @@ def test_cli_exits_zero_when_good_files_ingest_beside_bad(
     code = _cli_ingest(src, {"good": src / "good.pdf", "empty": src / "empty.pdf"}, monkeypatch)
     out = capsys.readouterr().out
     assert code == 0 and "1 documents" in out and "1 failed" in out and "empty.pdf" in out
+
+
+# --- killed and concurrent ingests, on a subset of the real corpus with the real model -------------
+INGEST_SCRIPT = """
+import sys
+from assistant.settings import Settings
+from corpus.manifest import Manifest, load_manifest
+from ingest.embed import SentenceTransformerEmbedder
+from ingest.pipeline import run_ingest
+
+base = load_manifest()
+ids = sys.argv[1].split(",")
+manifest = Manifest(series=base.series, editions=base.editions,
+                    documents=[d for d in base.documents if d.id in ids])
+settings = Settings()
+print(run_ingest(settings, manifest, SentenceTransformerEmbedder(settings.embed_model)).summary())
+"""
+FIRST = ["information-sharing-2024"]
+SECOND = [*FIRST, "kcsie-2025-part-one", "wt2018-briefing"]
+WROTE = re.compile(r"embed [\w-]+:.*?\| [1-9]\d*/\d+")  # a progress bar after a stored batch
+
+
+def subset(ids: list[str]) -> Manifest:
+    base = load_manifest()
+    return base.model_copy(update={"documents": [d for d in base.documents if d.id in ids]})
+
+
+def _env(home: Path) -> dict[str, str]:
+    root = str(Path(__file__).resolve().parents[1])
+    return {**os.environ, "SAFEGUIDE_HOME": str(home), "SAFEGUIDE_CORPUS": str(REAL_CORPUS),
+            "PYTHONPATH": root, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+
+
+def assert_consistent(settings: Settings, manifest: Manifest) -> None:
+    store = IndexStore(settings)
+    state = store.load_state()
+    assert set(state["docs"]) == {d.id for d in manifest.documents}
+    chunks = store.read_chunks(state)
+    assert len(chunks) == sum(info["chunks"] for info in state["docs"].values())
+    ids = store.collection().get(include=[])["ids"]
+    assert sorted(ids) == sorted(c.chunk_id for c in chunks)
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_sigkill_mid_ingest_keeps_the_old_index_and_the_next_ingest_completes(tmp_path: Path) -> None:
+    import random
+    import signal
+    import subprocess
+    import sys
+
+    from assistant.service import Assistant
+    from corpus.sync import sync
+    from ingest.embed import SentenceTransformerEmbedder
+
+    if not (REAL_CORPUS / "kcsie-2025.txt").is_file():
+        pytest.skip("real corpus not found")
+    settings = Settings(home=tmp_path / "home", corpus=REAL_CORPUS)
+    sync(subset(SECOND), REAL_CORPUS, settings.corpus_dir)
+    embedder = SentenceTransformerEmbedder(settings.embed_model)
+    assert not run_ingest(settings, subset(FIRST), embedder).failed
+    err = tmp_path / "ingest.err"
+    with err.open("w") as fh:
+        proc = subprocess.Popen([sys.executable, "-c", INGEST_SCRIPT, ",".join(SECOND)],
+                                env=_env(settings.home), stdout=subprocess.DEVNULL, stderr=fh)
+    deadline = time.monotonic() + 240
+    while not WROTE.search(err.read_text(errors="replace")) and proc.poll() is None:
+        assert time.monotonic() < deadline, "the ingest never started writing"
+        time.sleep(0.05)
+    delay = random.uniform(0.0, 3.0)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    print(f"killed {delay:.2f} s after the first stored batch; exit {proc.returncode}")
+
+    old = Assistant(settings, subset(FIRST), embedder)
+    answer = old.ask("What are the seven golden rules for sharing information?")
+    assert not answer.abstained and {c.doc_id for c in answer.citations} == {"information-sharing-2024"}
+    assert_citations_real(settings, answer)
+
+    report = run_ingest(settings, subset(SECOND), embedder)
+    assert not report.failed and report.documents == 3
+    assert_consistent(settings, subset(SECOND))
+    new = Assistant(settings, subset(SECOND), embedder)
+    answer = new.ask("What is the role of the designated safeguarding lead?")
+    assert not answer.abstained and "kcsie-2025-part-one" in {c.doc_id for c in answer.citations}
+    assert_citations_real(settings, answer)
+
+
+def test_second_ingest_process_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    settings = Settings(home=tmp_path / "home", corpus=tmp_path / "none")
+    store = IndexStore(settings)
+    with store.lock():
+        done = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest"], env=_env(settings.home),
+                              capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith("safeguide: Another ingest is running")
+    assert "Traceback" not in done.stderr
+    assert not store.state_path.exists()
