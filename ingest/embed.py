@@ -48,6 +48,7 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self._model: Any = None
         self._lock = threading.Lock()
+        self._encode_lock = threading.Lock()  # one forward pass at a time: bounded memory
 
     def _load(self) -> Any:
         with self._lock:
@@ -63,8 +64,9 @@ class SentenceTransformerEmbedder:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         model = self._load()
-        vectors = model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True,
-            convert_to_numpy=True, show_progress_bar=False,
-        )
+        with self._encode_lock:
+            vectors = model.encode(
+                texts, batch_size=self.batch_size, normalize_embeddings=True,
+                convert_to_numpy=True, show_progress_bar=False,
+            )
         return np.asarray(vectors, dtype=np.float32)
