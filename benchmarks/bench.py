@@ -49,7 +49,7 @@ def bench_ingest(base: Settings, runs: int) -> dict[str, float]:
         with tempfile.TemporaryDirectory(prefix="sg-bench-") as tmp:
             settings = base.model_copy(update={"home": Path(tmp)})
             sync(manifest, base.corpus, settings.corpus_dir)
-            embedder = SentenceTransformerEmbedder(settings.embed_model)
+            embedder = SentenceTransformerEmbedder(settings.embed_model, settings.embed_batch_size)
             report = run_ingest(settings, manifest, embedder)
             full.append(report.seconds)
             pages = report.pages

@@ -141,7 +141,7 @@ def _plan(manifest: Manifest, source: Path, state: dict, report: IngestReport) -
             report.skipped.append(doc.id)
             continue
         jobs.append((doc, path, sha))
-    return jobs
+    return sorted(jobs, key=lambda job: job[1].stat().st_size)  # small first: embedding starts sooner
 
 
 def _embed_missing(store: IndexStore, embedder: Embedder, chunks: list[Chunk]) -> int:
