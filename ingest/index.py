@@ -153,6 +153,15 @@ class IndexStore:
             found.update(got["ids"])
         return found
 
+    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        """Stored vectors by chunk id, fetched in batches (small requests to a Chroma server)."""
+        found: dict[str, list[float]] = {}
+        coll = self.collection()
+        for start in range(0, len(ids), 500):
+            got = coll.get(ids=ids[start : start + 500], include=["embeddings"])
+            found.update(zip(got["ids"], got["embeddings"], strict=True))
+        return found
+
     def vectors_by_text(self, shas: list[str]) -> dict[str, np.ndarray]:
         """Stored vectors for identical embedded texts (reused instead of re-embedding)."""
         found: dict[str, np.ndarray] = {}
