@@ -228,6 +228,10 @@ def _key(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).lower()
 
 
+def _without_numbers(text: str) -> str:
+    return " ".join(w for w in text.split() if not re.fullmatch(r"\d{1,3}[.,;:]?", w))
+
+
 def _cosmetic(diff: tuple[tuple[str, str], ...], k: int) -> bool:
     op, text = diff[k]
     pair = diff[k + 1] if op == "delete" and k + 1 < len(diff) and diff[k + 1][0] == "insert" else \
@@ -235,6 +239,9 @@ def _cosmetic(diff: tuple[tuple[str, str], ...], k: int) -> bool:
     other = pair[1] if pair else ""
     if _key(text) == _key(other):
         return True
+    bare, other_bare = _without_numbers(text), _without_numbers(other)
+    if (bare == text) != (other_bare == other) and _key(bare) == _key(other_bare):
+        return True  # a footnote number on one side only ("home," -> "home 17,")
     before = next((t for o, t in reversed(diff[:k]) if o == "equal"), "")
     last_word = before.split()[-1].lower().strip("(") if before else ""
     if pair is None and re.fullmatch(r"\d{1,3}", text.strip(".,;:")) and last_word not in XREF:

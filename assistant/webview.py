@@ -41,9 +41,15 @@ def cited_markers(text: str) -> set[int]:
     return {int(m) for m in MARKER.findall(answer_body(text))}
 
 
+DELETED = re.compile(r"\[-(.+?)-\]", re.S)
+INSERTED = re.compile(r"\{\+(.+?)\+\}", re.S)
+
+
 def render_text(text: str) -> str:
-    """Answer text (possibly a streamed prefix) as HTML with its [n] markers picked out."""
-    return MARKER.sub(r'<span class="sg-marker">[\1]</span>', esc(text))
+    """Answer text (possibly a streamed prefix) as HTML: [n] markers picked out, word diffs shown."""
+    html = MARKER.sub(r'<span class="sg-marker">[\1]</span>', esc(text))
+    html = DELETED.sub(r'<del class="sg-del">\1</del>', html)
+    return INSERTED.sub(r'<ins class="sg-ins">\1</ins>', html)
 
 
 def _quote_pattern(quote: str) -> re.Pattern[str] | None:
