@@ -30,6 +30,7 @@ WHAT_CHANGED = re.compile(
     r"\b(what(?:'s| has| have| is)?\s+(?:changed|new|different)|what\s+are\s+the\s+changes|"
     r"changes?\s+(?:in|to|between|from|made)|differences?\s+between|how\s+(?:has|did)\s+.+\s+change)\b",
     re.I)
+NEAREST_FLOOR = 0.3  # word overlap below which no current sentence is offered as the nearest wording
 TOPIC_CUE = re.compile(r"\b(?:about|on|regarding|to|for|in relation to)\s+(.+?)(?:\s+in\s+(?:the\s+)?"
                        r"(?:KCSIE|keeping|working|20\d\d)|[?.]|$)", re.I)
 
@@ -154,6 +155,34 @@ class EditionChanges:
         return cite if cite.verified else None
 
     # --- supersession -------------------------------------------------------------------------
+    def nearest_current(self, cite: Citation, marker: int) -> tuple[str, Citation | None] | None:
+        """For a briefing on an old edition: the closest sentence of the current full text, by search."""
+        doc = self.manifest.doc(cite.doc_id)
+        current = self.registry.current(doc.series, self.today())
+        full = self.full_text(doc.series, current.edition) if current else None
+        if not current or not full or current.edition == doc.edition:
+            return None
+        label_old = self.registry.label(doc.series, doc.edition)
+        label_new = self.registry.label(doc.series, current.edition)
+        want = set(tokens(cite.quote))
+        best: tuple[float, Chunk, int, int] | None = None
+        for hit in self.retriever.search(cite.quote, (full.id,), 5):
+            for start, end in split_sentences(hit.chunk.text):
+                got = set(tokens(hit.chunk.text[start:end]))
+                score = 2 * len(want & got) / (len(want) + len(got)) if want and got else 0.0
+                if best is None or score > best[0]:
+                    best = (score, hit.chunk, start, end)
+        head = f"[{cite.marker}] quotes a briefing on {label_old}, which is no longer in force."
+        if best is None or best[0] < NEAREST_FLOOR:
+            return f"{head} No close wording was found in {label_new} (current): check it.", None
+        _, chunk, start, end = best
+        new = verify(replace(make_citation(marker, chunk, start, end, self.manifest.doc(chunk.doc_id)),
+                             role="supersession"), self.retriever.pages(chunk.doc_id))
+        if not new.verified:
+            return f"{head} Check {label_new} (current).", None
+        return (f"{head} The closest wording in {label_new} (current), found by search rather than "
+                f"paragraph alignment, is [{marker}].", new)
+
     def supersession(self, cite: Citation, marker: int) -> tuple[str, Citation | None] | None:
         """For a quote from a superseded full edition: what the current edition did with it."""
         doc = self.manifest.doc(cite.doc_id)

@@ -29,6 +29,8 @@ def duty_strength(sentence: str, doc: Document) -> str:
 
 def make_citation(marker: int, chunk: Chunk, start: int, end: int, doc: Document) -> Citation:
     quote = chunk.text[start:end].strip()
+    if doc.kind == "briefing":  # the same words without the briefings' markdown emphasis
+        quote = re.sub(r"\*{1,2}(?=\S)|(?<=\S)\*{1,2}", "", quote)
     return Citation(
         marker=marker, doc_id=chunk.doc_id, title=chunk.title, edition=chunk.edition,
         page=chunk.page_at(start), paragraph=chunk.paragraph, quote=quote,

@@ -97,15 +97,18 @@ def _with_quote(cite: Citation, quote: str, page: int | None) -> Citation:
 
 
 def explain(hits: list[tuple[str, Rename]], renames: tuple[Rename, ...], retriever: Retriever,
-            manifest: Manifest, first_marker: int) -> tuple[list[str], list[Citation]]:
-    """One line per outdated term, naming the current term, with a verified citation for each step."""
+            manifest: Manifest, first_marker: int,
+            shown: tuple[Citation, ...] = ()) -> tuple[list[str], list[Citation]]:
+    """One line per outdated term, naming the current term, with a verified citation for each step
+    (or the marker of an identical quote the answer already shows)."""
     lines: list[str] = []
     cites: list[Citation] = []
     for typed, hit in hits:
         steps = []
         for r in chain(hit, renames):
-            cite = rename_citation(r, retriever, manifest, first_marker + len(cites))
-            if cite:
+            same = next((c for c in shown if normalise(c.quote) == normalise(r.quote)), None)
+            cite = same or rename_citation(r, retriever, manifest, first_marker + len(cites))
+            if cite and not same:
                 cites.append(cite)
             ref = f" [{cite.marker}]" if cite else ""
             steps.append(f"{r.new} ({r.since}){ref}")

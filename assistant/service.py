@@ -114,7 +114,8 @@ class Assistant:
         body = _renumber(draft.body, checked, good) if len(good) < len(checked) else draft.body
         good = [c if c.marker == i + 1 else replace(c, marker=i + 1) for i, c in enumerate(good)]
         edition_used, edition_notes = self._edition_notes(scope, good)
-        rename_lines, rename_cites = explain(hits, self.renames, self.retriever, self.manifest, len(good) + 1)
+        rename_lines, rename_cites = explain(hits, self.renames, self.retriever, self.manifest,
+                                             len(good) + 1, tuple(good))
         later, later_cites = self._supersession(good, len(good) + len(rename_cites) + 1)
         if later:
             edition_notes = [n for n in edition_notes if not n.startswith("The quoted edition has been")]
@@ -152,9 +153,14 @@ class Assistant:
         notes: list[str] = []
         extra: list[Citation] = []
         for c in cites:
-            if c.status != "superseded":
+            if c.role != "answer" or c.status not in ("superseded", "briefing") or len(extra) >= 2:
                 continue
-            found = self.changes.supersession(c, marker + len(extra))
+            if c.status == "superseded":
+                found = self.changes.supersession(c, marker + len(extra))
+            else:
+                found = self.changes.nearest_current(c, marker + len(extra))
+            if found and found[1] and any(e.quote == found[1].quote for e in extra):
+                found = (found[0].rsplit(" [", 1)[0] + " (as above).", None) if "[" in found[0] else found
             if found:
                 notes.append(found[0])
                 if found[1]:

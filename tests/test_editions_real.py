@@ -113,3 +113,13 @@ def test_quote_from_superseded_kcsie_2024_carries_the_current_wording(real_assis
     current = [c for c in answer.citations if c.role == "supersession"]
     assert current and current[0].doc_id == "kcsie-2025" and current[0].verified
     assert f"[{current[0].marker}]" in notice
+
+
+def test_briefing_quote_points_to_the_nearest_current_wording(real_assistant: Any) -> None:
+    answer = real_assistant.ask("What did Working Together 2018 say about serious case reviews?")
+    notice = next(n for n in answer.notices if "closest wording in Working Together 2023" in n)
+    current = [c for c in answer.citations if c.role == "supersession"]
+    assert current and all(c.doc_id == "working-together-2023" and c.verified for c in current)
+    assert f"[{current[0].marker}]" in notice
+    assert not any("**" in c.quote for c in answer.citations)  # briefing markdown is not quoted
+    assert len({c.quote for c in answer.citations}) == len(answer.citations)  # no quote twice
