@@ -119,6 +119,10 @@ def _where(c: Citation) -> str:
     return " · ".join(parts)
 
 
+ROLE_LABELS = {"old": "older edition", "new": "newer edition", "rename": "where the rename is stated",
+               "supersession": "current wording"}
+
+
 def render_card(view: SourceView) -> str:
     c = view.citation
     chunk_html, _ = highlight(reflow(view.chunk_text or c.quote), c.quote)
@@ -126,6 +130,9 @@ def render_card(view: SourceView) -> str:
     if not found:
         page_html = f"<mark>{esc(c.quote)}</mark><br><br>{page_html}"
     status = ' <span class="sg-badge">superseded</span>' if c.status == "superseded" else ""
+    if role := ROLE_LABELS.get(c.role):
+        status += f' <span class="sg-role">{esc(role)}</span>'
+
     check = "✓ quote checked word for word" if c.verified else "quote not verified"
     link = (f'<a class="sg-link" href="{html.escape(view.url, quote=True)}" target="_blank" '
             f'rel="noopener noreferrer">Official publication page</a>') if view.url else ""
