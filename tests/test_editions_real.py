@@ -123,3 +123,12 @@ def test_briefing_quote_points_to_the_nearest_current_wording(real_assistant: An
     assert f"[{current[0].marker}]" in notice
     assert not any("**" in c.quote for c in answer.citations)  # briefing markdown is not quoted
     assert len({c.quote for c in answer.citations}) == len(answer.citations)  # no quote twice
+
+
+def test_compare_without_full_texts_is_one_clear_line(real_index: Settings) -> None:
+    env = {"SAFEGUIDE_HOME": str(real_index.home), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-m", "assistant.cli", "compare", "working together", "2018",
+                          "2023"], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 2 and out.stderr.startswith("safeguide: ")
+    assert "Working Together 2018 is not held" in out.stderr and "briefing" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
