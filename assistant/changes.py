@@ -30,6 +30,15 @@ WHAT_CHANGED = re.compile(
     r"\b(what(?:'s| has| have| is)?\s+(?:changed|new|different)|what\s+are\s+the\s+changes|"
     r"changes?\s+(?:in|to|between|from|made)|differences?\s+between|how\s+(?:has|did)\s+.+\s+change)\b",
     re.I)
+GENERIC = frozenset([
+    "a", "an", "and", "any", "are", "about", "as", "been", "between", "big", "change", "changed",
+    "changes", "compare", "compared", "comparison", "current", "did", "does", "edition", "editions",
+    "for", "from", "has", "have", "how", "in", "is", "it", "key", "last", "latest", "main", "major",
+    "made", "new", "newer", "of", "old", "older", "on", "previous", "regarding", "significant",
+    "since", "so", "substantive", "the", "there", "this", "to", "version", "versions", "was", "were",
+    "what", "which", "with", "year", "years",
+])
+OVERALL = re.compile(r"\b(?:only|no|minor|technical|substantive|significant)\b[^.]{0,40}\bchanges\b", re.I)
 NEAREST_FLOOR = 0.3  # word overlap below which no current sentence is offered as the nearest wording
 TOPIC_CUE = re.compile(r"\b(?:about|on|regarding|to|for|in relation to)\s+(.+?)(?:\s+in\s+(?:the\s+)?"
                        r"(?:KCSIE|keeping|working|20\d\d)|[?.]|$)", re.I)
@@ -85,6 +94,24 @@ class EditionChanges:
                 [c for c in chunks if c.doc_id == new_doc.id],
                 self.retriever.pages(old_doc.id), self.retriever.pages(new_doc.id))
         return self._cache[key]
+
+    def own_summary(self, comparison: Comparison, marker: int, limit: int = 1) -> list[Citation]:
+        """What the newer edition's own table of changes says about them overall, as citations."""
+        chunks = [c for c in self.retriever.chunks if c.doc_id == comparison.new_doc
+                  and TABLE_TITLE.search(c.section)]
+        out: list[Citation] = []
+        for chunk in chunks:
+            for start, end in split_sentences(chunk.text):
+                sentence = chunk.text[start:end]
+                if len(sentence.split()) >= 8 and OVERALL.search(sentence):
+                    cite = verify(replace(make_citation(marker + len(out), chunk, start, end,
+                                                        self.manifest.doc(chunk.doc_id)), role="new"),
+                                  self.retriever.pages(chunk.doc_id))
+                    if cite.verified:
+                        out.append(cite)
+                if len(out) == limit:
+                    return out
+        return out
 
     def table_check(self, comparison: Comparison) -> dict:
         return check_table(comparison, change_table(self.retriever.pages(comparison.new_doc)))
@@ -224,7 +251,7 @@ class EditionChanges:
             return None
         series = scope.editions[0][0]
         held = [e.edition for e in self.registry.editions(series)]
-        years = [y for y in dict.fromkeys(years_in(question)) if y in held]
+        years = sorted(y for y in dict.fromkeys(years_in(question)) if y in held)
         new = years[-1] if years else scope.editions[0][1]
         old = years[0] if len(years) > 1 else self.previous(series, new)
         if old is None or not self.full_text(series, new) or not self.full_text(series, old):
@@ -242,9 +269,8 @@ def _front_or_table(change: Change) -> bool:
 def topic_of(question: str) -> str | None:
     """The subject of a "what changed" question, once edition and change words are removed."""
     rest = WHAT_CHANGED.sub(" ", strip_edition_words(question))
-    rest = re.sub(r"\b(between|and|from|since|in|the|edition|editions|version|last|year|about|on|"
-                  r"regarding|to)\b", " ", rest, flags=re.I)
-    return " ".join(rest.split()).strip(" ?.") if tokens(rest) else None
+    words = [w for w in re.findall(r"[\w'’-]+", rest) if w.lower() not in GENERIC]
+    return " ".join(words) if tokens(" ".join(words)) else None
 
 
 def render_report(report: ChangeReport, registry: EditionRegistry, total: int | None = None) -> str:
@@ -278,7 +304,7 @@ def describe(change: Change) -> str:
         return f"{change.old.where()} moved into {change.new.where()}"
     if change.kind in ("unchanged", "renumbered") or change.minor:
         return f"{change.old.where()} → {change.new.where()}: wording unchanged"
-    return f"{change.old.where()} → {change.new.where()}: {change.inline(context=5)}"
+    return f"{change.old.where()} → {change.new.where()}: {_clip(change.inline(context=5), 600)}"
 
 
 def _clip(text: str, limit: int = 220) -> str:

@@ -138,11 +138,17 @@ class Assistant:
                  f"{self.registry.label(series, new)}; wording-only changes (punctuation, footnote "
                  "numbers, cross-references) and renumbered paragraphs are left out."]
         check = self.changes.table_check(comparison)
+        body = render_report(report, self.registry, len(full.changes))
         if check["listed"] and not topic:
             notes.append(f"{self.registry.label(series, new)}'s own table of changes lists "
                          f"{check['listed']} paragraphs; this comparison found changes in "
                          f"{check['listed_and_detected']} of them.")
-        text = self._compose(render_report(report, self.registry, len(full.changes)), cites, notes)
+            own = self.changes.own_summary(comparison, len(cites) + 1)
+            if own:
+                body = (f"{self.registry.label(series, new)}'s own table of changes says: "
+                        f"“{' '.join(own[0].quote.split())}” [{own[0].marker}]\n{body}")
+                cites += own
+        text = self._compose(body, cites, notes)
         shown = [ch for change in report.changes for piece in (change.new, change.old) if piece
                  for ch in piece.chunks]
         passages = [Passage(ch, 1.0 / (r + 1), r) for r, ch in enumerate(dict.fromkeys(shown))]

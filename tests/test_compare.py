@@ -139,3 +139,8 @@ def test_renamed_terms_are_found_expanded_and_chained() -> None:
     # a lower-case word that happens to spell an abbreviation is not a hit
     assert outdated_terms("the scr of a page", renames) == []
     assert outdated_terms("How do safeguarding partners publish reports?", renames) == []
+
+
+def test_generic_words_are_not_a_topic_and_years_are_ordered() -> None:
+    assert topic_of("Were there major changes in KCSIE 2025 compared with the 2024 version?") is None
+    assert topic_of("What changed between KCSIE 2025 and 2024 on online safety?") == "online safety"
