@@ -164,7 +164,9 @@ class EditionChanges:
     # --- citations ------------------------------------------------------------------------
     def cite_piece(self, piece: Piece, change: Change, side: str, marker: int) -> Citation | None:
         """The sentence of `piece` that best shows the change, as a verified citation."""
-        words = set(tokens(change.added_words if side == "new" else change.removed_words))
+        op = "insert" if side == "new" else "delete"
+        first = next((t for o, t in change.diff if o == op and tokens(t)), "")
+        words = set(tokens(first))  # the first real edit on this side picks the sentence
         best: tuple[float, Chunk, int, int] | None = None
         for chunk in piece.chunks:
             for start, end in split_sentences(chunk.text):
@@ -239,7 +241,7 @@ class EditionChanges:
         elif change.kind == "merged":
             how = f"keeps this text within {where}"
         else:
-            how = f"changed it ({where}): {_clip(change.inline(context=4), 400)}"
+            how = f"changed it ({where}): {change.inline(context=4, limit=400)}"
         ref = f" [{marker}]" if new_cite else ""
         note = f"[{cite.marker}] quotes {label_old}, now superseded: {label_new} (current) {how}{ref}"
         return note, new_cite
@@ -304,7 +306,7 @@ def describe(change: Change) -> str:
         return f"{change.old.where()} moved into {change.new.where()}"
     if change.kind in ("unchanged", "renumbered") or change.minor:
         return f"{change.old.where()} → {change.new.where()}: wording unchanged"
-    return f"{change.old.where()} → {change.new.where()}: {_clip(change.inline(context=5), 600)}"
+    return f"{change.old.where()} → {change.new.where()}: {change.inline(context=5, limit=600)}"
 
 
 def _clip(text: str, limit: int = 220) -> str:

@@ -82,10 +82,18 @@ class Change:
     def added_words(self) -> str:
         return " … ".join(t for op, t in self.diff if op == "insert")
 
-    def inline(self, context: int = 6) -> str:
-        """The word diff as text: [-old words-] {+new words+} with a few words of context."""
+    def inline(self, context: int = 6, limit: int | None = None) -> str:
+        """The word diff as text: [-old words-] {+new words+} with a few words of context.
+
+        With `limit`, long edits are shortened inside their brackets and the rest is cut at a
+        boundary, so no bracket is ever left open."""
         out: list[str] = []
         for i, (op, words) in enumerate(self.diff):
+            if limit and sum(len(o) + 1 for o in out) > limit:
+                out.append("…")
+                break
+            if limit and op != "equal" and len(words) > limit // 2:
+                words = words[: limit // 2].rsplit(" ", 1)[0] + " …"
             if op == "delete":
                 out.append(f"[-{words}-]")
             elif op == "insert":

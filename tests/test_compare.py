@@ -144,3 +144,12 @@ def test_renamed_terms_are_found_expanded_and_chained() -> None:
 def test_generic_words_are_not_a_topic_and_years_are_ordered() -> None:
     assert topic_of("Were there major changes in KCSIE 2025 compared with the 2024 version?") is None
     assert topic_of("What changed between KCSIE 2025 and 2024 on online safety?") == "online safety"
+
+
+def test_shortened_diff_never_leaves_a_bracket_open() -> None:
+    long_insert = " ".join(f"word{i}" for i in range(300))
+    new = [OLD[0], OLD[1] + " " + long_insert, OLD[2]]
+    cmp = compare_chunks("kcsie", "2024", "2025", _edition("k-2024", OLD[:3]), _edition("k-2025", new))
+    change = next(c for c in cmp.changes if c.kind == "changed")
+    text = change.inline(limit=200)
+    assert len(text) < 400 and text.count("{+") == text.count("+}") == 1
