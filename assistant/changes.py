@@ -53,6 +53,7 @@ class ChangeReport:
     citations: dict[tuple[int, str], Citation] = field(default_factory=dict)  # (change no, side)
     topic: str | None = None
     paragraph: str | None = None
+    total: int = 0  # changes selected before any limit
 
     def as_json(self) -> dict:
         return _report_json(self)
@@ -130,9 +131,10 @@ class EditionChanges:
             changes.sort(key=lambda c: not (c.new and c.new.paragraph in listed))  # the edition's own first
             if topic:
                 changes = self._on_topic(comparison, changes, topic)
+        total = len(changes)
         if limit:
             changes = changes[:limit]
-        report = ChangeReport(comparison, changes, topic=topic, paragraph=paragraph)
+        report = ChangeReport(comparison, changes, topic=topic, paragraph=paragraph, total=total)
         for n, change in enumerate(changes):
             for side, piece in (("old", change.old), ("new", change.new)):
                 if piece is not None:
@@ -275,7 +277,7 @@ def topic_of(question: str) -> str | None:
     return " ".join(words) if tokens(" ".join(words)) else None
 
 
-def render_report(report: ChangeReport, registry: EditionRegistry, total: int | None = None) -> str:
+def render_report(report: ChangeReport, registry: EditionRegistry) -> str:
     """The changes as lines of text with word diffs, each followed by its citation markers."""
     cmp = report.comparison
     old = registry.label(cmp.series, cmp.old_edition)
@@ -285,7 +287,7 @@ def render_report(report: ChangeReport, registry: EditionRegistry, total: int | 
         return (f"Comparing {old} with {new} paragraph by paragraph found no substantive change"
                 f"{about}.")
     shown = len(report.changes)
-    more = f" (showing the first {shown} of {total})" if total and total > shown else ""
+    more = f" (showing the first {shown} of {report.total})" if report.total > shown else ""
     lines = [f"Changes from {old} to {new}{about}, compared paragraph by paragraph{more}:"]
     for n, change in enumerate(report.changes):
         refs = "".join(f"[{report.citations[n, s].marker}]" for s in ("old", "new")

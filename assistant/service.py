@@ -131,14 +131,13 @@ class Assistant:
         """A "what changed" question answered by comparing two full editions paragraph by paragraph."""
         comparison = self.changes.comparison(series, old, new)
         topic = topic or topic_of(question)
-        full = self.changes.report(comparison, topic=topic)
         report = self.changes.report(comparison, topic=topic, limit=limit)
         cites = list(report.citations.values())
         notes = [f"Compared the full texts of {self.registry.label(series, old)} and "
                  f"{self.registry.label(series, new)}; wording-only changes (punctuation, footnote "
                  "numbers, cross-references) and renumbered paragraphs are left out."]
         check = self.changes.table_check(comparison)
-        body = render_report(report, self.registry, len(full.changes))
+        body = render_report(report, self.registry)
         if check["listed"] and not topic:
             notes.append(f"{self.registry.label(series, new)}'s own table of changes lists "
                          f"{check['listed']} paragraphs; this comparison found changes in "
