@@ -6,7 +6,7 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from assistant.text import normalise
@@ -67,12 +67,14 @@ class Change:
     new: Piece | None
     similarity: float = 1.0
     diff: tuple[tuple[str, str], ...] = ()  # ("equal" | "delete" | "insert", words)
+    stray: frozenset[int] = frozenset()  # diff ops that are footnote text the PDF glued into the body
 
     @property
     def minor(self) -> bool:
-        """Only punctuation, spacing or cross-reference numbers differ."""
+        """Only punctuation, spacing, cross-reference numbers or stray footnote text differ."""
         return self.kind == "changed" and all(
-            _cosmetic(self.diff, k) for k, (op, _) in enumerate(self.diff) if op != "equal")
+            k in self.stray or _cosmetic(self.diff, k) for k, (op, _) in enumerate(self.diff)
+            if op != "equal")
 
     @property
     def removed_words(self) -> str:
@@ -254,9 +256,9 @@ def _cosmetic(diff: tuple[tuple[str, str], ...], k: int) -> bool:
     last_word = before.split()[-1].lower().strip("(") if before else ""
     if pair is None and re.fullmatch(r"\d{1,3}", text.strip(".,;:")) and last_word not in XREF:
         return True  # a lone footnote number the other printing lacks
-    before = next((t for o, t in reversed(diff[:k]) if o == "equal"), "")
-    numeric = all(re.fullmatch(r"[\d\-–,.;:()]+", w) for w in f"{text} {other}".split())
-    return numeric and bool(before) and before.split()[-1].lower().strip("(") in XREF
+    words = f"{text} {other}".split()
+    numeric = all(re.fullmatch(r"[\d\-–,.;:()]+", w) or w.lower().strip("(") in XREF for w in words)
+    return numeric and (last_word in XREF or any(w.lower().strip("(") in XREF for w in words))
 
 
 def word_diff(old: str, new: str) -> tuple[tuple[str, str], ...]:
@@ -346,7 +348,28 @@ def compare_chunks(series: str, old_edition: str, new_edition: str, old_chunks: 
     old_doc = old_chunks[0].doc_id if old_chunks else ""
     new_doc = new_chunks[0].doc_id if new_chunks else ""
     changes = align(pieces(old_chunks, old_pages), pieces(new_chunks, new_pages))
+    notes = _footnote_words(" ".join(c.text for c in [*old_chunks, *new_chunks]
+                                     if c.headings[-1:] == (FOOTNOTES,)))
+    changes = [mark_stray(c, notes) for c in changes]
     return Comparison(series, old_edition, new_edition, old_doc, new_doc, changes)
+
+
+def mark_stray(change: Change, footnotes: str) -> Change:
+    """Flag edits whose words are footnote text (of either edition) that extraction put in the body."""
+    def glued(text: str) -> bool:  # allow a word or two of body text before the footnote
+        words = text.split()
+        return len(words) >= 5 and any(
+            (tail := _footnote_words(" ".join(words[skip:]))) and len(tail.split()) >= 4
+            and tail in footnotes for skip in range(3))
+
+    stray = frozenset(k for k, (op, text) in enumerate(change.diff) if op != "equal" and glued(text))
+    return replace(change, stray=stray) if stray else change
+
+
+def _footnote_words(text: str) -> str:
+    """Words without footnote numbers, loose or glued on ("18An analysis…", "… 62 16-19 Academies")."""
+    text = re.sub(r"(?<![\w.-])\d{1,3}(?:(?=[A-Z])|(?![\w.-]))", " ", text)
+    return normal_form(text)
 
 
 # --- the edition's own table of changes ---------------------------------------------------

@@ -153,3 +153,17 @@ def test_shortened_diff_never_leaves_a_bracket_open() -> None:
     change = next(c for c in cmp.changes if c.kind == "changed")
     text = change.inline(limit=200)
     assert len(text) < 400 and text.count("{+") == text.count("+}") == 1
+
+
+def test_footnote_text_glued_into_the_body_is_not_a_change() -> None:
+    note = "An analysis of serious case reviews can be found at gov.uk/publications/analysis"
+    old = [_chunk("k-2024", 0, "1", f"1. Staff should listen to the child 18{note} and act on it."),
+           _chunk("k-2024", 1, None, f"18 {note}", headings=("Footnotes and boxes",))]
+    new = [_chunk("k-2025", 0, "1", "1. Staff should listen to the child and act on it."),
+           _chunk("k-2025", 1, None, f"18 {note}", headings=("Footnotes and boxes",))]
+    (change,) = compare_chunks("kcsie", "2024", "2025", old, new).changes
+    assert change.kind == "changed" and change.minor and change.stray
+    # the same words added to the body where no footnote holds them are a real change
+    new[1] = _chunk("k-2025", 1, None, "18 Something else entirely", headings=("Footnotes and boxes",))
+    (change,) = compare_chunks("kcsie", "2024", "2025", old[:1], new).changes
+    assert not change.minor
