@@ -54,7 +54,16 @@ class Retriever:
             raise IndexNotReady("The index is empty: run `safeguide corpus sync` then `safeguide ingest`.")
         chunks = self.store.read_chunks(state)
         ids = [c.chunk_id for c in chunks]
-        by_id = self.store.vectors(ids)
+        try:
+            by_id = self.store.vectors(ids)
+        except IndexNotReady:
+            raise
+        except Exception as exc:  # noqa: BLE001 - chromadb raises its own internal types
+            by_id = {}
+            log.info("vector read failed (%s); reopening the store", type(exc).__name__)
+        if len(by_id) < len(ids):  # another process (an ingest) changed the store under us
+            self.store.reopen()
+            by_id = self.store.vectors(ids)
         missing = [i for i in ids if i not in by_id]
         if missing:
             raise IndexNotReady(f"{len(missing)} indexed chunks have no vectors: run `safeguide ingest`.")

@@ -141,6 +141,22 @@ class IndexStore:
                     path.unlink(missing_ok=True)
 
     # --- vectors -------------------------------------------------------------------------
+    def reopen(self) -> None:
+        """Drop this process's cached embedded Chroma client, which does not see another
+        process's writes; the next call opens the store afresh."""
+        self._collection = None
+        if self.settings.chroma_url:
+            return
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        key = str(self.settings.chroma_dir)
+        systems = getattr(SharedSystemClient, "_identifier_to_system", None)
+        if isinstance(systems, dict) and key in systems:
+            systems.pop(key).stop()
+            getattr(SharedSystemClient, "_identifier_to_refcount", {}).pop(key, None)
+        else:
+            SharedSystemClient.clear_system_cache()
+
     def collection(self, create: bool = False) -> Any:
         if self._collection is None:
             self._collection = open_collection(self.settings, create)

@@ -325,3 +325,32 @@ def test_second_ingest_process_is_refused_with_a_clear_message(tmp_path: Path) -
     assert done.stderr.strip().startswith("safeguide: Another ingest is running")
     assert "Traceback" not in done.stderr
     assert not store.state_path.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_running_assistant_picks_up_an_ingest_made_by_another_process(tmp_path: Path) -> None:
+    """A web app keeps answering, from the new index, after `safeguide ingest` runs beside it."""
+    import subprocess
+    import sys
+
+    from assistant.service import Assistant
+    from corpus.sync import sync
+    from ingest.embed import SentenceTransformerEmbedder
+
+    if not (REAL_CORPUS / "kcsie-2025.txt").is_file():
+        pytest.skip("real corpus not found")
+    settings = Settings(home=tmp_path / "home", corpus=REAL_CORPUS)
+    sync(subset(SECOND), REAL_CORPUS, settings.corpus_dir)
+    first = subprocess.run([sys.executable, "-c", INGEST_SCRIPT, ",".join(FIRST)], env=_env(settings.home),
+                           capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr[-2000:]
+    running = Assistant(settings, subset(SECOND), SentenceTransformerEmbedder(settings.embed_model))
+    answer = running.ask("What are the seven golden rules for sharing information?")
+    assert not answer.abstained
+    second = subprocess.run([sys.executable, "-c", INGEST_SCRIPT, ",".join(SECOND)],
+                            env=_env(settings.home), capture_output=True, text=True, timeout=600)
+    assert second.returncode == 0, second.stderr[-2000:]
+    answer = running.ask("What is the role of the designated safeguarding lead?")
+    assert not answer.abstained and {c.doc_id for c in running.retriever.chunks} == set(SECOND)
+    assert_citations_real(settings, answer)
