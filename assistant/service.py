@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
 
@@ -14,6 +14,7 @@ from assistant.cite import verify
 from assistant.editions import EditionRegistry, Scope, resolve, strip_edition_words
 from assistant.errors import QuestionError
 from assistant.evidence import AnswerContext, SentenceVectors, rerank
+from assistant.generators import build_generator
 from assistant.glossary import expand_query
 from assistant.records import Answer, Citation, Passage
 from assistant.retrieve import Mode, Retriever
@@ -53,9 +54,9 @@ class Assistant:
             SentenceTransformerEmbedder(settings.sentence_model)
             if settings.sentence_model and settings.sentence_model != settings.embed_model
             else self.embedder)
-        self.generator = generator or ExtractiveGenerator(
+        self.generator = generator or build_generator(settings, ExtractiveGenerator(
             self.sentences, self.manifest, settings.abstain_threshold, settings.abstain_weights,
-            settings.max_quotes, settings.quote_ratio)
+            settings.max_quotes, settings.quote_ratio))
 
     def scope(self, question: str, edition: str | None = None, as_of: date | None = None) -> Scope:
         return resolve(self.registry, question, edition, as_of, self.settings.current_date())
@@ -75,7 +76,8 @@ class Assistant:
         return rerank(self.sentences, ctx, candidates, k), ctx
 
     def ask(self, question: str, edition: str | None = None, as_of: date | None = None,
-            mode: Mode = "hybrid") -> Answer:
+            mode: Mode = "hybrid", on_token: Callable[[str], None] | None = None) -> Answer:
+        """`on_token` receives a written answer's draft as it streams (before its check)."""
         t0 = time.perf_counter()
         question = clean_question(question, self.settings.max_question_chars)
         scope = self.scope(question, edition, as_of)
@@ -85,8 +87,9 @@ class Assistant:
         t1 = time.perf_counter()
         passages, ctx = self.retrieve(question, scope, mode=mode)
         t2 = time.perf_counter()
-        draft = self.generator.generate(ctx, passages)
-        timings = {"retrieve": t2 - t1, "generate": _since(t2)}
+        draft = (self.generator.generate(ctx, passages, on_token=on_token) if on_token
+                 else self.generator.generate(ctx, passages))
+        timings = {"retrieve": t2 - t1, "generate": _since(t2), **draft.timings}
         if draft.abstained:
             timings["total"] = _since(t0)
             answer = self._abstain(question, scope, draft.reason, passages, timings)
@@ -94,7 +97,7 @@ class Assistant:
             return answer
         checked = [verify(c, self.retriever.pages(c.doc_id)) for c in draft.citations]
         good = [c for c in checked if c.verified]
-        notices = list(scope.notices)
+        notices = list(scope.notices) + draft.notices
         if len(good) < len(checked):
             notices.append(f"{len(checked) - len(good)} citation(s) were removed because the quote "
                            "was not found word for word in the source.")
@@ -107,7 +110,8 @@ class Assistant:
         text = self._compose(body, good, edition_notes + notices)
         timings["total"] = _since(t0)
         return Answer(question, text, False, edition_used, good, edition_notes + notices,
-                      getattr(self.generator, "name", "extractive"), timings, passages, draft.support)
+                      getattr(self.generator, "name", "extractive"), timings, passages, draft.support,
+                      draft.check)
 
     def stream(self, answer: Answer, step: int = 24) -> Iterator[str]:
         """The answer text in growing pieces, for chat UIs."""

@@ -147,3 +147,30 @@ def web_assistant(request: pytest.FixtureRequest):  # type: ignore[no-untyped-de
     except IndexNotReady as err:
         pytest.skip(f"SAFEGUIDE_HOME has no index for these settings: {err}")
     return assistant
+
+
+class FakeChat:
+    """A scripted chat model for the written-answer plumbing: `reply(user_prompt)` gives the text,
+    streamed back in small pieces. Records every prompt it saw."""
+
+    def __init__(self, reply: object) -> None:
+        self.reply = reply
+        self.prompts: list[str] = []
+
+    def stream(self, messages: list[dict[str, str]]):  # type: ignore[no-untyped-def]
+        prompt = messages[-1]["content"]
+        self.prompts.append(prompt)
+        text = self.reply(prompt) if callable(self.reply) else str(self.reply)
+        for i in range(0, len(text), 7):
+            yield text[i : i + 7]
+
+
+def source_number(prompt: str, needle: str) -> int:
+    """The n of the 'Source [n]:' block in `prompt` that contains `needle` (0 when none does)."""
+    import re
+
+    for block in prompt.split("\n\n"):
+        m = re.match(r"Source \[(\d+)\]:", block)
+        if m and needle in block:
+            return int(m.group(1))
+    return 0
