@@ -11,7 +11,7 @@ from typing import Literal
 from assistant.text import tokens
 
 MARKER = re.compile(r"\[\s*(?:sources?\s*)?(\d+(?:\s*(?:,|and|&)\s*(?:sources?\s*)?\d+)*)\s*\]", re.I)
-TRAILING_MARKERS = re.compile(r"([.!?])[ \t]*((?:\[[^\]\n]{1,20}\][ \t]*)+)")  # "days. [1]" -> "days [1]."
+TRAILING_MARKERS = re.compile(r"([.!?])[ \t]*((?:\[[^\]\n]{1,20}\](?:[ \t]*(?:,|and)?[ \t]*))+)")  # "days. [1]" -> "days [1]."
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?!\[)|\n+")
 LIST_LEADER = re.compile(r"^\s*(?:[-*•]+|\d{1,2}[.)])\s+")
 NUMBER_WORDS = {
@@ -174,12 +174,32 @@ def check_sentence(sentence: str, sources: dict[int, Source], min_overlap: float
     return CheckedSentence(text, "removed", reason="; ".join(reasons))
 
 
+def inherit_markers(sentences: list[str]) -> list[str]:
+    """An uncited sentence followed by a cited one ("A. B. [2]") is checked against that source:
+    models often cite once at the end of a run of sentences. It must still pass the check."""
+    out = list(sentences)
+    pending: list[int] = []
+    for i, s in enumerate(sentences):
+        found = MARKER.findall(s)
+        if not found:
+            pending.append(i)
+            continue
+        tag = " ".join(f"[{g}]" for g in found)
+        for j in pending:
+            out[j] = f"{sentences[j]} {tag}"
+        pending = []
+    return out
+
+
 def check_answer(text: str, sources: list[Source], min_overlap: float = 0.5,
-                 replace_overlap: float = 0.3) -> CheckResult:
+                 replace_overlap: float = 0.3, inherit: bool = True) -> CheckResult:
     """Check every sentence of `text` against the numbered `sources` it cites."""
     by_number = {s.number: s for s in sources}
-    return CheckResult([check_sentence(s, by_number, min_overlap, replace_overlap)
-                        for s in split_sentences(text)])
+    parts: list[str] = []
+    for para in re.split(r"\n\s*\n", text or ""):  # citations are inherited within a paragraph
+        sentences = split_sentences(para)
+        parts += inherit_markers(sentences) if inherit else sentences
+    return CheckResult([check_sentence(s, by_number, min_overlap, replace_overlap) for s in parts])
 
 
 def removal_notice(result: CheckResult) -> str | None:

@@ -22,10 +22,13 @@ S2 = Source(2, ("The local authority must notify Ofsted of a serious incident wi
 
 
 def test_split_keeps_markers_with_their_sentence() -> None:
-    text = "An assessment should end within 45 working days. [1] Delays must be recorded [1].\n- Tell Ofsted [2]."
+    text = ("An assessment should end within 45 working days. [1] Delays must be recorded [1].\n"
+            "- Tell Ofsted [2].")
     assert split_sentences(text) == ["An assessment should end within 45 working days [1].",
                                      "Delays must be recorded [1].", "Tell Ofsted [2]."]
     assert split_sentences("") == [] and split_sentences("[1]") == []
+    assert split_sentences("A fact. [1], [2] and [3] Next one [2].") == [
+        "A fact [1], [2] and [3].", "Next one [2]."]
 
 
 def test_markers_forms() -> None:
@@ -60,7 +63,7 @@ def test_wrong_source_number_is_caught() -> None:
 
 
 def test_uncited_and_unresolvable_sentences_are_removed() -> None:
-    result = check_answer("Assessments are important. The local authority must tell Ofsted [7]. "
+    result = check_answer("Assessments are important.\n\nThe local authority must tell Ofsted [7]. "
                           "The local authority must notify Ofsted of a serious incident within five "
                           "working days [2].", [S1, S2])
     assert [s.status for s in result.sentences] == ["removed", "removed", "kept"]
@@ -89,3 +92,15 @@ def test_never_keeps_an_unresolvable_citation(text: str) -> None:
     for s in check_answer(text, [S1, S2]).sentences:
         if s.status != "removed":
             assert s.source in (1, 2) and s.quote is not None
+
+
+def test_a_citation_covers_the_uncited_sentences_before_it_in_its_paragraph() -> None:
+    text = ("The assessment should conclude within 45 working days of referral. "
+            "Reasons for delay should be recorded [1].")
+    result = check_answer(text, [S1, S2])
+    assert [(s.status, s.source) for s in result.sentences] == [("kept", 1), ("kept", 1)]
+    strict = check_answer(text, [S1, S2], inherit=False)
+    assert [s.status for s in strict.sentences] == ["removed", "kept"]
+    # inherited citations are still checked: the wrong number is not kept
+    wrong = check_answer("Assessments end within 30 working days. Delays are recorded [1].", [S1])
+    assert wrong.sentences[0].status != "kept"

@@ -21,9 +21,8 @@ from assistant.records import Citation, Passage
 log = logging.getLogger(__name__)
 
 TokenSink = Callable[[str], None]
-SYSTEM = "You answer questions about UK child-safeguarding guidance using only the sources given."
-INSTRUCTION = ("Answer in one to three short sentences in plain words, using only the sources, "
-               "and put the source number like [1] after every sentence.")
+INSTRUCTION = ("Answer in one or two short sentences in your own words, and end each sentence with "
+               "the number of its source in square brackets, like [2].")
 
 
 class ChatBackend(Protocol):
@@ -70,7 +69,7 @@ def prompt_sources(ctx: AnswerContext, passages: int, sentences: int) -> list[Pr
 def build_messages(question: str, sources: list[PromptSource]) -> list[dict[str, str]]:
     blocks = [f"Source [{s.number}]: {' '.join(s.as_source().sentences)}" for s in sources]
     user = "\n\n".join(blocks) + f"\n\nQuestion: {question}\n{INSTRUCTION}"
-    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+    return [{"role": "user", "content": user}]  # no system prompt: fewer tokens, same result here
 
 
 class LLMGenerator:
