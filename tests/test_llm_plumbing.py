@@ -16,31 +16,9 @@ from assistant.generators.stream import TokenStream
 from assistant.records import Answer
 from assistant.service import Assistant
 from assistant.settings import Settings
-from corpus.manifest import Document, Manifest, load_manifest
-from corpus.sync import sha256_of
-from ingest.pipeline import run_ingest
-from tests.conftest import FakeChat, FakeEmbedder, make_pdf, source_number
-from tests.test_answer_unit import PAGES
+from tests.conftest import FakeChat, source_number
 
 QUESTION = "How long can an assessment take from referral?"
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    root = tmp_path_factory.mktemp("llm")
-    settings = Settings(home=root / "home", abstain_threshold=0.5,
-                        abstain_weights={"bias": -3.0, "best": 15.0})
-    src = settings.corpus_dir
-    src.mkdir(parents=True)
-    make_pdf(src / "wt.pdf", PAGES)
-    base = load_manifest()
-    doc = Document(id="working-together-2023", file="wt.pdf", title="WT 2023 test",
-                   series="working-together", edition="2023", kind="statutory-guidance",
-                   status="in-force", numbered_paragraphs=True, sha256=sha256_of(src / "wt.pdf"))
-    manifest = Manifest(series=base.series, editions=base.editions, documents=[doc])
-    emb = FakeEmbedder()
-    run_ingest(settings, manifest, emb)
-    return Assistant(settings, manifest=manifest, embedder=emb)
 
 
 def ask_with(tiny: Assistant, chat: FakeChat, question: str = QUESTION, **kw: object) -> Answer:
