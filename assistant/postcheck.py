@@ -11,7 +11,8 @@ from typing import Literal
 from assistant.text import tokens
 
 MARKER = re.compile(r"\[\s*(?:sources?\s*)?(\d+(?:\s*(?:,|and|&)\s*(?:sources?\s*)?\d+)*)\s*\]", re.I)
-TRAILING_MARKERS = re.compile(r"([.!?])[ \t]*((?:\[[^\]\n]{1,20}\](?:[ \t]*(?:,|and)?[ \t]*))+)")  # "days. [1]" -> "days [1]."
+# markers after a full stop move before it: "days. [1], [2]" -> "days [1], [2]."
+TRAILING_MARKERS = re.compile(r"([.!?])[ \t]*((?:\[[^\]\n]{1,20}\](?:[ \t]*(?:,|and)?[ \t]*))+)")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?!\[)|\n+")
 LIST_LEADER = re.compile(r"^\s*(?:[-*•]+|\d{1,2}[.)])\s+")
 NUMBER_WORDS = {

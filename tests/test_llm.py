@@ -152,6 +152,9 @@ def test_openai_backend_streams_from_a_real_server(llama_server: str, tiny: Assi
     assert isinstance(gen, LLMGenerator) and isinstance(gen.backend, LangChainBackend)
     pieces = list(gen.backend.stream([{"role": "user", "content": "Say hello."}]))
     assert len(pieces) > 1 and "".join(pieces).strip()  # streamed in several pieces
+    short = LangChainBackend("openai", "smol", llama_server, max_tokens=5)
+    counted = list(short.stream([{"role": "user", "content": "Count from 1 to 100, one per line."}]))
+    assert 0 < len(counted) <= 5  # the token limit reaches the server
     drafts: list[str] = []
     tiny.generator = gen
     try:

@@ -51,7 +51,9 @@ class LangChainBackend:
                 self._chat = ChatOpenAI(
                     model=self.model, base_url=self.base_url, max_retries=1,
                     api_key=self.api_key or SecretStr("not-needed"), timeout=self.timeout_s,
-                    max_completion_tokens=self.max_tokens, temperature=self.temperature)
+                    temperature=self.temperature,
+                    # plain max_tokens: llama.cpp and most local servers ignore max_completion_tokens
+                    extra_body={"max_tokens": self.max_tokens})
             else:
                 from langchain_ollama import ChatOllama
 
