@@ -60,6 +60,9 @@ CSS = """
 .sg-badge {background:#fee2e2;color:#991b1b;font-size:0.75em;padding:0 4px;border-radius:3px}
 .sg-error {color:#991b1b}
 .sg-wait {color:#6b7280;font-style:italic}
+.sg-del {background:#fee2e2;color:#991b1b}
+.sg-role {background:#e0e7ff;color:#3730a3;font-size:0.75em;padding:0 4px;border-radius:3px}
+.sg-ins {background:#dcfce7;color:#166534;text-decoration:none}
 """
 
 

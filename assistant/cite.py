@@ -29,6 +29,8 @@ def duty_strength(sentence: str, doc: Document) -> str:
 
 def make_citation(marker: int, chunk: Chunk, start: int, end: int, doc: Document) -> Citation:
     quote = chunk.text[start:end].strip()
+    if doc.kind == "briefing":  # the same words without the briefings' markdown emphasis
+        quote = re.sub(r"\*{1,2}(?=\S)|(?<=\S)\*{1,2}", "", quote)
     return Citation(
         marker=marker, doc_id=chunk.doc_id, title=chunk.title, edition=chunk.edition,
         page=chunk.page_at(start), paragraph=chunk.paragraph, quote=quote,
@@ -41,12 +43,14 @@ def quote_in_pages(quote: str, pages: list[Page], first: int | None, last: int |
     """True when `quote` appears word for word (modulo whitespace and hyphenation) on the pages."""
     if not quote.strip():
         return False
-    if first is None:
-        text = "\n".join(p.text for p in pages)
-    else:
+    if first is not None:
         end = last or first
-        text = "\n".join(p.text for p in pages if p.number is not None and first <= p.number <= end)
-    return normalise(quote) in normalise(text)
+        pages = [p for p in pages if p.number is not None and first <= p.number <= end]
+    want = normalise(quote)
+    if want in normalise("\n".join(p.text for p in pages)):
+        return True
+    # a sentence running onto the next page skips the first page's footnotes
+    return len(pages) > 1 and want in normalise("\n".join(p.body for p in pages))
 
 
 def verify(citation: Citation, pages: list[Page]) -> Citation:

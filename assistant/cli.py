@@ -120,6 +120,24 @@ def cmd_editions(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.changes import render_report
+    from assistant.service import Assistant
+
+    assistant = Assistant(settings)
+    series = assistant.registry.series_id(args.series)
+    comparison = assistant.changes.comparison(series, args.old, args.new)
+    report = assistant.changes.report(comparison, topic=args.topic, paragraph=args.paragraph,
+                                      include_minor=args.all)
+    if args.json:
+        data = report.as_json()
+        data["table_check"] = assistant.changes.table_check(comparison)
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+        return 0
+    print(assistant._compose(render_report(report, assistant.registry), list(report.citations.values()), []))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import app
 
@@ -167,6 +185,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("editions", help="list the editions and their dates in force")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_editions)
+    p = sub.add_parser("compare", help="compare two full editions paragraph by paragraph")
+    p.add_argument("series", help="kcsie, working-together or information-sharing")
+    p.add_argument("old", help="the older edition, e.g. 2024")
+    p.add_argument("new", help="the newer edition, e.g. 2025")
+    only = p.add_mutually_exclusive_group()
+    only.add_argument("--topic", help="only paragraphs about this topic")
+    only.add_argument("--paragraph", help="one paragraph (old numbering, else new)")
+    p.add_argument("--all", action="store_true", help="include wording-only and reference changes")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_compare)
     for name, func in (("serve", cmd_serve), ("run", cmd_run)):
         extra = " after sync and ingest" if name == "run" else ""
         p = sub.add_parser(name, help=f"start the web chat{extra}")

@@ -54,6 +54,16 @@ class EditionRegistry:
     def series_name(self, series: str) -> str:
         return self._names.get(series, series)
 
+    def series_id(self, name: str) -> str:
+        """A series id from an id, a short name or the title ("KCSIE", "working together")."""
+        wanted = name.strip().lower().replace(" ", "-")
+        for series in self.all_series():
+            if wanted in (series, self.series_name(series).lower().replace(" ", "-")):
+                return series
+        if found := _series_named(name):
+            return found[0]
+        raise EditionError(f"Unknown series {name!r}: use one of {', '.join(self.all_series())}.")
+
     def label(self, series: str, edition: str) -> str:
         return f"{self.series_name(series)} {edition}"
 
@@ -91,7 +101,7 @@ def _series_named(text: str) -> list[str]:
     return [s for s, pat in SERIES_PATTERNS.items() if pat.search(text)]
 
 
-def _years(text: str) -> list[str]:
+def years_in(text: str) -> list[str]:
     acts = {m.start(2) for m in ACT_YEAR.finditer(text)}
     return [m.group(1) for m in YEAR.finditer(text) if m.start(1) not in acts]
 
@@ -114,7 +124,7 @@ def resolve(
     text_date = parse_date(question)
     if text_date and (DATE_CUE.search(question) or DATE_FULL.search(question)):
         return _as_of(registry, text_date, series)
-    years = _years(question)
+    years = years_in(question)
     if years:
         return _from_year(registry, years[0], series, question, today)
     return _current(registry, series, today)

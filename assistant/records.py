@@ -35,6 +35,7 @@ class Citation:
     status: str = ""
     chunk_id: str = ""
     verified: bool = False
+    role: str = "answer"  # "answer", "old"/"new" (a comparison), "rename" or "supersession" (context)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)

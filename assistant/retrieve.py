@@ -76,6 +76,11 @@ class Retriever:
         self._loaded_mtime = mtime
         log.info("index loaded: %d chunks from %d documents", len(chunks), len(state["docs"]))
 
+    @property
+    def loaded_at(self) -> float:
+        """The committed-state mtime of the loaded index (changes when an ingest commits)."""
+        return self._loaded_mtime
+
     # ---------------------------------------------------------------------------------
     def idf(self, token: str) -> float:
         n = len(self.chunks)

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date
 
 from assistant.answer import ExtractiveGenerator, Generator
+from assistant.changes import EditionChanges, render_report, topic_of
 from assistant.cite import verify
 from assistant.editions import EditionRegistry, Scope, resolve, strip_edition_words
 from assistant.errors import QuestionError
@@ -17,6 +18,7 @@ from assistant.evidence import AnswerContext, SentenceVectors, rerank
 from assistant.generators import build_generator
 from assistant.glossary import expand_query
 from assistant.records import Answer, Citation, Passage
+from assistant.renames import Rename, expand, explain, load_renames, outdated_terms
 from assistant.retrieve import Mode, Retriever
 from assistant.settings import Settings
 from assistant.text import tokens
@@ -54,6 +56,8 @@ class Assistant:
             SentenceTransformerEmbedder(settings.sentence_model)
             if settings.sentence_model and settings.sentence_model != settings.embed_model
             else self.embedder)
+        self.changes = EditionChanges(self.retriever, self.registry, self.manifest, settings.current_date)
+        self.renames = load_renames()
         self.generator = generator or build_generator(settings, ExtractiveGenerator(
             self.sentences, self.manifest, settings.abstain_threshold, settings.abstain_weights,
             settings.max_quotes, settings.quote_ratio))
@@ -64,6 +68,7 @@ class Assistant:
     def retrieve(self, question: str, scope: Scope, k: int | None = None,
                  mode: Mode = "hybrid") -> tuple[list[Passage], AnswerContext]:
         query = expand_query(strip_edition_words(question) or question, self.retriever.abbreviations)
+        query = expand(query, outdated_terms(question, self.renames), self.renames)
         qvec = self.embedder.embed([query])[0]
         k = k or self.settings.top_k
         idf = {t: self.retriever.idf(t) for t in set(tokens(query))}
@@ -84,12 +89,17 @@ class Assistant:
         if scope.unavailable:
             return self._abstain(question, scope, scope.unavailable, [], {"total": _since(t0)})
         self.retriever.ensure_loaded()
+        if asked := self.changes.editions_asked(question, scope):
+            return self.what_changed(question, *asked, t0=t0)
         t1 = time.perf_counter()
         passages, ctx = self.retrieve(question, scope, mode=mode)
         t2 = time.perf_counter()
         draft = (self.generator.generate(ctx, passages, on_token=on_token) if on_token
                  else self.generator.generate(ctx, passages))
         timings = {"retrieve": t2 - t1, "generate": _since(t2), **draft.timings}
+        hits = outdated_terms(question, self.renames)
+        if draft.abstained and hits:
+            return self._renamed_only(question, scope, hits, passages, timings, t0)
         if draft.abstained:
             timings["total"] = _since(t0)
             answer = self._abstain(question, scope, draft.reason, passages, timings)
@@ -107,11 +117,76 @@ class Assistant:
         body = _renumber(draft.body, checked, good) if len(good) < len(checked) else draft.body
         good = [c if c.marker == i + 1 else replace(c, marker=i + 1) for i, c in enumerate(good)]
         edition_used, edition_notes = self._edition_notes(scope, good)
-        text = self._compose(body, good, edition_notes + notices)
+        rename_lines, rename_cites = explain(hits, self.renames, self.retriever, self.manifest,
+                                             len(good) + 1, tuple(good))
+        later, later_cites = self._supersession(good, len(good) + len(rename_cites) + 1)
+        if later:
+            edition_notes = [n for n in edition_notes if not n.startswith("The quoted edition has been")]
+        notes = edition_notes + later + notices
+        cites = good + rename_cites + later_cites
+        text = self._compose("\n".join([*rename_lines, body]), cites, notes)
         timings["total"] = _since(t0)
-        return Answer(question, text, False, edition_used, good, edition_notes + notices,
+        return Answer(question, text, False, edition_used, cites, rename_lines + notes,
                       getattr(self.generator, "name", "extractive"), timings, passages, draft.support,
                       draft.check)
+
+    def what_changed(self, question: str, series: str, old: str, new: str, t0: float,
+                     topic: str | None = None, limit: int = 8) -> Answer:
+        """A "what changed" question answered by comparing two full editions paragraph by paragraph."""
+        comparison = self.changes.comparison(series, old, new)
+        topic = topic or topic_of(question)
+        report = self.changes.report(comparison, topic=topic, limit=limit)
+        cites = list(report.citations.values())
+        notes = [f"Compared the full texts of {self.registry.label(series, old)} and "
+                 f"{self.registry.label(series, new)}; wording-only changes (punctuation, footnote "
+                 "numbers, cross-references) and renumbered paragraphs are left out."]
+        check = self.changes.table_check(comparison)
+        body = render_report(report, self.registry)
+        if check["listed"] and not topic:
+            notes.append(f"{self.registry.label(series, new)}'s own table of changes lists "
+                         f"{check['listed']} paragraphs; this comparison found changes in "
+                         f"{check['listed_and_detected']} of them.")
+            own = self.changes.own_summary(comparison, len(cites) + 1)
+            if own:
+                body = (f"{self.registry.label(series, new)}'s own table of changes says: "
+                        f"“{' '.join(own[0].quote.split())}” [{own[0].marker}]\n{body}")
+                cites += own
+        text = self._compose(body, cites, notes)
+        shown = [ch for change in report.changes for piece in (change.new, change.old) if piece
+                 for ch in piece.chunks]
+        passages = [Passage(ch, 1.0 / (r + 1), r) for r, ch in enumerate(dict.fromkeys(shown))]
+        return Answer(question, text, False, self.registry.label(series, new), cites, notes,
+                      "compare", {"total": _since(t0)}, passages, 1.0)
+
+    def _supersession(self, cites: list[Citation], marker: int) -> tuple[list[str], list[Citation]]:
+        notes: list[str] = []
+        extra: list[Citation] = []
+        for c in cites:
+            if c.role != "answer" or c.status not in ("superseded", "briefing") or len(extra) >= 2:
+                continue
+            if c.status == "superseded":
+                found = self.changes.supersession(c, marker + len(extra))
+            else:
+                found = self.changes.nearest_current(c, marker + len(extra))
+            if found and found[1] and any(e.quote == found[1].quote for e in extra):
+                found = (found[0].rsplit(" [", 1)[0] + " (as above).", None) if "[" in found[0] else found
+            if found:
+                notes.append(found[0])
+                if found[1]:
+                    extra.append(found[1])
+        return notes, extra
+
+    def _renamed_only(self, question: str, scope: Scope, hits: list[tuple[str, Rename]],
+                      passages: list[Passage], timings: dict[str, float], t0: float) -> Answer:
+        lines, cites = explain(hits, self.renames, self.retriever, self.manifest, 1)
+        if not cites:
+            timings["total"] = _since(t0)
+            return self._abstain(question, scope, "no passage in scope supports an answer", passages, timings)
+        lines.append("The guidance in scope does not say more on this; ask again using the current term.")
+        timings["total"] = _since(t0)
+        return Answer(question, self._compose("\n".join(lines), cites, list(scope.notices)), False,
+                      ", ".join(self.registry.label(s, e) for s, e in scope.editions), cites, lines,
+                      getattr(self.generator, "name", "extractive"), timings, passages)
 
     def stream(self, answer: Answer, step: int = 24) -> Iterator[str]:
         """The answer text in growing pieces, for chat UIs."""

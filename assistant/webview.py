@@ -41,9 +41,15 @@ def cited_markers(text: str) -> set[int]:
     return {int(m) for m in MARKER.findall(answer_body(text))}
 
 
+DELETED = re.compile(r"\[-(.+?)-\]", re.S)
+INSERTED = re.compile(r"\{\+(.+?)\+\}", re.S)
+
+
 def render_text(text: str) -> str:
-    """Answer text (possibly a streamed prefix) as HTML with its [n] markers picked out."""
-    return MARKER.sub(r'<span class="sg-marker">[\1]</span>', esc(text))
+    """Answer text (possibly a streamed prefix) as HTML: [n] markers picked out, word diffs shown."""
+    html = MARKER.sub(r'<span class="sg-marker">[\1]</span>', esc(text))
+    html = DELETED.sub(r'<del class="sg-del">\1</del>', html)
+    return INSERTED.sub(r'<ins class="sg-ins">\1</ins>', html)
 
 
 def _quote_pattern(quote: str) -> re.Pattern[str] | None:
@@ -113,6 +119,10 @@ def _where(c: Citation) -> str:
     return " · ".join(parts)
 
 
+ROLE_LABELS = {"old": "older edition", "new": "newer edition", "rename": "where the rename is stated",
+               "supersession": "current wording"}
+
+
 def render_card(view: SourceView) -> str:
     c = view.citation
     chunk_html, _ = highlight(reflow(view.chunk_text or c.quote), c.quote)
@@ -120,6 +130,9 @@ def render_card(view: SourceView) -> str:
     if not found:
         page_html = f"<mark>{esc(c.quote)}</mark><br><br>{page_html}"
     status = ' <span class="sg-badge">superseded</span>' if c.status == "superseded" else ""
+    if role := ROLE_LABELS.get(c.role):
+        status += f' <span class="sg-role">{esc(role)}</span>'
+
     check = "✓ quote checked word for word" if c.verified else "quote not verified"
     link = (f'<a class="sg-link" href="{html.escape(view.url, quote=True)}" target="_blank" '
             f'rel="noopener noreferrer">Official publication page</a>') if view.url else ""

@@ -182,6 +182,8 @@ class ItemResult:
         return self.kind != "unanswerable"
 
 
+# Supersession citations point at the current wording on purpose: not scored. Rename citations
+# count for precision, but only the answer's own quotes must come from the asked-for edition.
 PagesFn = Callable[[str], list[Page]]
 
 
@@ -189,7 +191,7 @@ def score_item(item: GoldItem, answer: Answer | None, pages: PagesFn, k: int,
                latency: float, error: str | None = None) -> ItemResult:
     """Score one answer (None when `ask` raised `error`) against its golden item."""
     passages = answer.passages[:k] if answer else []
-    cites: list[Citation] = answer.citations if answer else []
+    cites: list[Citation] = [c for c in answer.citations if c.role != "supersession"] if answer else []
     text = answer.text if answer else f"ERROR: {error}"
     abstained = bool(answer and answer.abstained)
     first_hit = next((i for i, p in enumerate(passages, start=1)
@@ -197,8 +199,9 @@ def score_item(item: GoldItem, answer: Answer | None, pages: PagesFn, k: int,
     missing = [p for p in item.answer_contains if not re.search(p, text, re.I)]
     matching = sum(item.matches(c.doc_id, c.page, c.page_end) for c in cites)
     valid = sum(_quote_ok(c, pages) for c in cites)
-    checked = len(cites) if item.edition is not None else 0
-    wrong = sum(c.edition != item.edition for c in cites) if checked else 0
+    own = [c for c in cites if c.role == "answer"]
+    checked = len(own) if item.edition is not None else 0
+    wrong = sum(c.edition != item.edition for c in own) if checked else 0
     failed: list[str] = []
     if error:
         failed.append(f"error: {error}")

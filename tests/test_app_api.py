@@ -164,3 +164,18 @@ def test_login_required_when_auth_is_set(web_assistant: Any, monkeypatch: pytest
         assert "[1]" in ans["answer"]
     finally:
         demo.close()
+
+
+def test_web_chat_shows_comparisons_renames_and_supersession(web_url: str) -> None:
+    from gradio_client import Client
+
+    client = Client(web_url, verbose=False)
+    history, *_ = chat(client, "What changed in KCSIE 2025 about misinformation?")
+    html = last_text(history)
+    assert "Changes from KCSIE 2024 to KCSIE 2025" in html and "para 135" in html
+    assert '<ins class="sg-ins">' in html and '<del class="sg-del">' in html
+    history, *_ = chat(client, "What online content risks did KCSIE 2024 list, such as fake news?")
+    html = last_text(history)
+    assert "now superseded: KCSIE 2025 (current) changed it" in html
+    history, *_ = chat(client, "What are LSCBs responsible for now?")
+    assert "Outdated term: “LSCBs”" in last_text(history)

@@ -171,3 +171,17 @@ def test_chat_in_browser(page: Any, app_server: tuple[str, Path], web_assistant:
     entry = json.loads((app_server[1] / "feedback.jsonl").read_text().splitlines()[-1])
     assert entry["rating"] == "up" and entry["comment"] == "clear answer"
     assert "question" not in entry and "alert" not in json.dumps(entry)
+
+
+def test_comparison_and_notices_in_browser(page: Any) -> None:
+    answer, _, _ = ask(page, "What changed in KCSIE 2025 about misinformation?")
+    assert answer.locator(".sg-answer ins.sg-ins").count() > 0
+    assert answer.locator(".sg-answer del.sg-del").count() > 0
+    roles = answer.locator(".sg-card .sg-role").all_inner_texts()
+    assert "older edition" in roles and "newer edition" in roles
+    ARTIFACTS.mkdir(exist_ok=True)
+    answer.scroll_into_view_if_needed()
+    answer.screenshot(path=str(ARTIFACTS / "comparison.png"))
+    later, _, _ = ask(page, "What online content risks did KCSIE 2024 list, such as fake news?")
+    assert "now superseded: KCSIE 2025 (current)" in squash(later.locator(".sg-answer").inner_text())
+    assert "current wording" in later.locator(".sg-card .sg-role").all_inner_texts()

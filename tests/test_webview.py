@@ -259,3 +259,14 @@ def test_abstained_answer_says_editions_searched() -> None:
     ans = Answer("q", "The guidance here does not answer that.", True, "KCSIE 2025")
     html = wv.render_message(ans, [])
     assert "Editions searched: KCSIE 2025" in html and "sg-cards" not in html
+
+
+def test_word_diffs_and_citation_roles_are_rendered() -> None:
+    from assistant.records import Citation
+    from assistant.webview import SourceView, render_card, render_text
+
+    html = render_text("para 135: [-fake news,-] {+misinformation <b>+} [1]")
+    assert '<del class="sg-del">fake news,</del>' in html
+    assert '<ins class="sg-ins">misinformation &lt;b&gt;</ins>' in html
+    cite = Citation(2, "kcsie-2025", "KCSIE 2025", "2025", 38, "135", "quote text", role="supersession")
+    assert "current wording" in render_card(SourceView(cite, "quote text", "quote text"))

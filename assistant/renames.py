@@ -1,0 +1,116 @@
+"""Terms renamed between editions (corpus/renames.yaml): expand queries, flag outdated wording."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from assistant.cite import make_citation, verify
+from assistant.records import Citation
+from assistant.retrieve import Retriever
+from assistant.text import normalise
+from corpus.manifest import Manifest
+
+RENAMES_FILE = Path(__file__).resolve().parents[1] / "corpus" / "renames.yaml"
+
+
+@dataclass(frozen=True)
+class Rename:
+    old: tuple[str, ...]
+    new: str
+    since: str
+    doc_id: str
+    quote: str
+    id: str | None = None
+    then: str | None = None
+
+    def pattern(self) -> re.Pattern[str] | None:
+        if not self.old:
+            return None
+        alts = "|".join(re.escape(t) if t.isupper() else re.escape(t.lower()) for t in self.old)
+        return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])")
+
+
+@cache
+def load_renames(path: Path = RENAMES_FILE) -> tuple[Rename, ...]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return tuple(Rename(**{**r, "old": tuple(r.get("old") or ())}) for r in data["renames"])
+
+
+def outdated_terms(question: str, renames: tuple[Rename, ...]) -> list[tuple[str, Rename]]:
+    """(term as typed, rename) for each outdated term in the question; abbreviations match by case."""
+    found: list[tuple[str, Rename]] = []
+    for r in renames:
+        pat = r.pattern()
+        if pat is None:
+            continue
+        for text in (question, question.lower()):
+            m = pat.search(text)
+            if m and (m.group(0).isupper() or text is not question):
+                found.append((question[m.start():m.end()], r))
+                break
+    return found
+
+
+def chain(rename: Rename, renames: tuple[Rename, ...]) -> list[Rename]:
+    """The rename and any later renames of its new term."""
+    out = [rename]
+    while out[-1].then and (nxt := next((r for r in renames if r.id == out[-1].then), None)):
+        out.append(nxt)
+    return out
+
+
+def expand(query: str, hits: list[tuple[str, Rename]], renames: tuple[Rename, ...]) -> str:
+    extra = [r.new for _, hit in hits for r in chain(hit, renames)]
+    return f"{query} ({'; '.join(dict.fromkeys(extra))})" if extra else query
+
+
+def rename_citation(rename: Rename, retriever: Retriever, manifest: Manifest, marker: int) -> Citation | None:
+    """The sentence stating the rename, located in its document and verified word for word."""
+    want = normalise(rename.quote)
+    retriever.ensure_loaded()
+    for chunk in retriever.chunks:
+        if chunk.doc_id != rename.doc_id or want not in normalise(chunk.text):
+            continue
+        start = _locate(chunk.text, rename.quote)
+        cite = make_citation(marker, chunk, start, start, manifest.doc(chunk.doc_id))
+        cite = verify(_with_quote(cite, rename.quote, chunk.page_at(start)), retriever.pages(chunk.doc_id))
+        return cite if cite.verified else None
+    return None
+
+
+def _locate(text: str, quote: str) -> int:
+    head = " ".join(quote.split()[:3])
+    flat = re.sub(r"[*#]+", "", text)
+    at = flat.find(head)
+    return max(at, 0)
+
+
+def _with_quote(cite: Citation, quote: str, page: int | None) -> Citation:
+    from dataclasses import replace
+
+    return replace(cite, quote=quote, page=page, page_end=page, role="rename")
+
+
+def explain(hits: list[tuple[str, Rename]], renames: tuple[Rename, ...], retriever: Retriever,
+            manifest: Manifest, first_marker: int,
+            shown: tuple[Citation, ...] = ()) -> tuple[list[str], list[Citation]]:
+    """One line per outdated term, naming the current term, with a verified citation for each step
+    (or the marker of an identical quote the answer already shows)."""
+    lines: list[str] = []
+    cites: list[Citation] = []
+    for typed, hit in hits:
+        steps = []
+        for r in chain(hit, renames):
+            same = next((c for c in shown if normalise(c.quote) == normalise(r.quote)), None)
+            cite = same or rename_citation(r, retriever, manifest, first_marker + len(cites))
+            if cite and not same:
+                cites.append(cite)
+            ref = f" [{cite.marker}]" if cite else ""
+            steps.append(f"{r.new} ({r.since}){ref}")
+        lines.append(f"Outdated term: “{typed}” is no longer used; it became " + ", then ".join(steps) + ".")
+    return lines, cites
