@@ -132,3 +132,25 @@ def test_server_errors_become_one_clear_line(tiny: Assistant) -> None:
     backend = LangChainBackend("openai", "m", f"http://127.0.0.1:{free_port()}/v1", timeout_s=5)
     with pytest.raises(SafeguideError, match="openai server .* failed"):
         list(backend.stream([{"role": "user", "content": "hi"}]))
+
+
+def test_model_parts_join_in_order_and_a_mismatch_is_refused(tmp_path: Path) -> None:
+    import hashlib
+
+    from assistant.llm_setup import ModelError, join_parts
+
+    parts = []
+    for n in range(1, 12):  # part10 and part11 come after part9
+        parts.append(tmp_path / f"part{n:02d}.bin")
+        parts[-1].write_bytes(bytes([n]) * 3)
+    whole = b"".join(p.read_bytes() for p in parts)
+    sha = hashlib.sha256(whole).hexdigest()
+    target = tmp_path / "models" / "m.gguf"
+    assert join_parts(parts, target, sha, len(whole)).read_bytes() == whole
+    stamp = target.stat().st_mtime_ns
+    join_parts(parts, target, sha, len(whole))  # already verified: left alone
+    assert target.stat().st_mtime_ns == stamp
+    other = tmp_path / "other.gguf"
+    with pytest.raises(ModelError, match="does not match"):
+        join_parts(list(reversed(parts)), other, sha, len(whole))
+    assert not other.exists() and not other.with_suffix(".gguf.part").exists()
