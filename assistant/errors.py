@@ -17,6 +17,10 @@ class IndexNotReady(SafeguideError):
     """No index has been built for the current settings."""
 
 
+class IndexUnavailable(SafeguideError):
+    """The Chroma server named by SAFEGUIDE_CHROMA_URL cannot be reached."""
+
+
 class IndexBusy(SafeguideError):
     """Another ingest holds the index lock."""
 

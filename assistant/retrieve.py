@@ -54,8 +54,7 @@ class Retriever:
             raise IndexNotReady("The index is empty: run `safeguide corpus sync` then `safeguide ingest`.")
         chunks = self.store.read_chunks(state)
         ids = [c.chunk_id for c in chunks]
-        got = self.store.collection().get(ids=ids, include=["embeddings"])
-        by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+        by_id = self.store.vectors(ids)
         missing = [i for i in ids if i not in by_id]
         if missing:
             raise IndexNotReady(f"{len(missing)} indexed chunks have no vectors: run `safeguide ingest`.")

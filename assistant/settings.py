@@ -39,7 +39,7 @@ class Settings(BaseSettings):
         default=None,
         description="Model that scores answer sentences at query time (default: the embed model).",
     )
-    embed_batch_size: int = Field(default=64, description="Texts per embedding batch at ingest.")
+    embed_batch_size: int = Field(default=16, description="Texts per embedding batch at ingest.")
     chunk_max_chars: int = Field(
         default=1400, description="Longer numbered paragraphs are split into parts at sentences."
     )

@@ -21,6 +21,7 @@ import numpy as np
 
 from assistant.service import Assistant
 from assistant.settings import Settings
+from benchmarks import load
 from corpus.manifest import load_manifest
 from corpus.sync import sync
 from ingest.embed import SentenceTransformerEmbedder
@@ -48,7 +49,7 @@ def bench_ingest(base: Settings, runs: int) -> dict[str, float]:
         with tempfile.TemporaryDirectory(prefix="sg-bench-") as tmp:
             settings = base.model_copy(update={"home": Path(tmp)})
             sync(manifest, base.corpus, settings.corpus_dir)
-            embedder = SentenceTransformerEmbedder(settings.embed_model)
+            embedder = SentenceTransformerEmbedder(settings.embed_model, settings.embed_batch_size)
             report = run_ingest(settings, manifest, embedder)
             full.append(report.seconds)
             pages = report.pages
@@ -138,6 +139,7 @@ def run(runs: int = 3, settings: Settings | None = None) -> dict[str, Any]:
     out["ratio_ingest_vs_tutorial"] = out["ingest_s"] / out["tutorial_ingest_s"]
     out["ratio_retrieval_p50_vs_tutorial"] = out["retrieval_p50_ms"] / out["tutorial_retrieval_p50_ms"]
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.update(load.run(settings, users=20))  # web app in its own process: throughput, peak RSS
     return out
 
 

@@ -43,11 +43,15 @@ def resolve_model_path(name: str) -> Path:
 class SentenceTransformerEmbedder:
     """Loads the model on first use; cheap to construct."""
 
-    def __init__(self, name: str, batch_size: int = 64) -> None:
+    def __init__(self, name: str, batch_size: int = 64, threads: int = 1) -> None:
         self.name = name
         self.batch_size = batch_size
+        # One torch thread: on 2 shared cores a second thread made a query encode 60x slower
+        # (spinning on a descheduled peer) and a 256-chunk batch 1.4x slower (measured).
+        self.threads = threads
         self._model: Any = None
         self._lock = threading.Lock()
+        self._encode_lock = threading.Lock()  # one forward pass at a time: bounded memory
 
     def _load(self) -> Any:
         with self._lock:
@@ -63,8 +67,14 @@ class SentenceTransformerEmbedder:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         model = self._load()
-        vectors = model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True,
-            convert_to_numpy=True, show_progress_bar=False,
-        )
+        with self._encode_lock:
+            import torch
+
+            if torch.get_num_threads() != self.threads:
+                torch.set_num_threads(self.threads)
+            vectors = model.encode(
+                texts, batch_size=self.batch_size, normalize_embeddings=True,
+                convert_to_numpy=True, show_progress_bar=False,
+            )
         return np.asarray(vectors, dtype=np.float32)
+

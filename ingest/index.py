@@ -15,10 +15,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import numpy as np
 
-from assistant.errors import IndexBusy, IndexNotReady, SafeguideError
+from assistant.errors import IndexBusy, IndexNotReady, IndexUnavailable
 from assistant.settings import Settings
 from ingest.records import Chunk, Page
 
@@ -41,33 +42,40 @@ def open_collection(settings: Settings, create: bool) -> Any:
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        client = _http_client(settings.chroma_url, chroma_settings)
+    else:
+        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+        client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    name = settings.index_name()
     try:
-        if settings.chroma_url:
-            from urllib.parse import urlparse
-
-            url = urlparse(settings.chroma_url)
-            client = chromadb.HttpClient(
-                host=url.hostname or "localhost", port=url.port or 8000,
-                ssl=url.scheme == "https", settings=chroma_settings,
-            )
-        else:
-            settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-            client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
-        name = settings.index_name()
         if create:
             return client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"})
         return client.get_collection(name)
-    except ValueError as exc:
-        raise IndexNotReady("No index for the current settings: run `safeguide ingest`.") from exc
-    except Exception as exc:  # chromadb raises many types for an unreachable server
-        if settings.chroma_url:
-            raise SafeguideError(
-                f"Cannot reach the Chroma server at {settings.chroma_url} ({type(exc).__name__}); "
-                "start it with `chroma run` or unset SAFEGUIDE_CHROMA_URL."
-            ) from exc
-        if "does not exist" in str(exc):
+    except Exception as exc:  # chromadb raises NotFoundError, ValueError or transport errors
+        if "does not exist" in str(exc) or type(exc).__name__ == "NotFoundError":
             raise IndexNotReady("No index for the current settings: run `safeguide ingest`.") from exc
+        if settings.chroma_url:
+            raise _unreachable(settings.chroma_url, exc) from exc
         raise
+
+
+def _http_client(chroma_url: str, chroma_settings: Any) -> Any:
+    import chromadb
+
+    url = urlparse(chroma_url)
+    try:
+        return chromadb.HttpClient(host=url.hostname or "localhost", port=url.port or 8000,
+                                   ssl=url.scheme == "https", settings=chroma_settings)
+    except Exception as exc:  # the client checks the server on construction
+        raise _unreachable(chroma_url, exc) from exc
+
+
+def _unreachable(chroma_url: str, exc: Exception) -> IndexUnavailable:
+    return IndexUnavailable(
+        f"Cannot reach the Chroma server at {chroma_url} ({type(exc).__name__}); start it with "
+        "`chroma run --path DIR --port PORT` or unset SAFEGUIDE_CHROMA_URL."
+    )
 
 
 class IndexStore:
@@ -143,6 +151,15 @@ class IndexStore:
         for start in range(0, len(ids), 500):
             got = self.collection(create=True).get(ids=ids[start : start + 500], include=[])
             found.update(got["ids"])
+        return found
+
+    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        """Stored vectors by chunk id, fetched in batches (small requests to a Chroma server)."""
+        found: dict[str, list[float]] = {}
+        coll = self.collection()
+        for start in range(0, len(ids), 500):
+            got = coll.get(ids=ids[start : start + 500], include=["embeddings"])
+            found.update(zip(got["ids"], got["embeddings"], strict=True))
         return found
 
     def vectors_by_text(self, shas: list[str]) -> dict[str, np.ndarray]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,9 +60,11 @@ def parse_document(doc: Document, path: Path, settings: Settings) -> tuple[list[
 
 def _parse_all(
     jobs: list[tuple[Document, Path, str]], settings: Settings, report: IngestReport
-) -> list[tuple[Document, str, list[Page], list[Chunk]]]:
-    """Parse in worker processes with a per-file time limit; a bad file is reported, not fatal."""
-    done: list[tuple[Document, str, list[Page], list[Chunk]]] = []
+) -> Iterator[tuple[Document, str, list[Page], list[Chunk]]]:
+    """Parse in worker processes with a per-file time limit; a bad file is reported, not fatal.
+
+    Yields each document as soon as it is parsed, so the caller embeds it while the workers
+    parse the next ones (parsing and embedding overlap on two cores)."""
     queue = list(jobs)
     bar = tqdm(total=len(jobs), desc="parse", unit="doc", leave=False)
     while queue:
@@ -73,7 +76,6 @@ def _parse_all(
                 bar.update(1)
                 try:
                     pages, chunks = fut.get(timeout=settings.file_timeout_s)
-                    done.append((doc, sha, pages, chunks))
                 except mp.TimeoutError:
                     report.failed[doc.id] = (
                         f"{path.name}: parsing took over {settings.file_timeout_s:.0f} s and was "
@@ -83,12 +85,14 @@ def _parse_all(
                     break
                 except IngestError as exc:
                     report.failed[doc.id] = str(exc)
+                    continue
                 except Exception as exc:  # pypdf can raise almost anything on a hostile file
                     report.failed[doc.id] = (
                         f"{path.name}: could not be parsed ({type(exc).__name__}: {exc})"
                     )
+                    continue
+                yield doc, sha, pages, chunks
     bar.close()
-    return done
 
 
 def run_ingest(
@@ -100,6 +104,7 @@ def run_ingest(
     store = IndexStore(settings)
     source = source_dir or settings.corpus_dir
     with store.lock():
+        store.collection(create=True)  # fail fast when a Chroma server is unreachable
         state = store.load_state()
         jobs = _plan(manifest, source, state, report)
         for doc, sha, pages, chunks in _parse_all(jobs, settings, report):
@@ -136,7 +141,7 @@ def _plan(manifest: Manifest, source: Path, state: dict, report: IngestReport) -
             report.skipped.append(doc.id)
             continue
         jobs.append((doc, path, sha))
-    return jobs
+    return sorted(jobs, key=lambda job: job[1].stat().st_size)  # small first: embedding starts sooner
 
 
 def _embed_missing(store: IndexStore, embedder: Embedder, chunks: list[Chunk]) -> int:

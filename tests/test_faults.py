@@ -1,0 +1,327 @@
+"""Bad input at ingest: every bad file gets a one-line reason, the good files still ingest,
+nothing hangs (per-file time limit), and the CLI exits non-zero when nothing was ingested."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+import ingest.pipeline
+from assistant import cli
+from assistant.settings import Settings
+from corpus.manifest import Document, Manifest, load_manifest
+from corpus.sync import sha256_of
+from ingest.index import IndexStore
+from ingest.pipeline import run_ingest
+from ingest.records import Page
+from tests.conftest import REAL_CORPUS, FakeEmbedder, make_pdf
+from tests.test_questions import assert_citations_real
+
+GOOD = [["1. Strategy discussions must be held when there is reasonable cause to suspect harm.",
+         "2. A lead practitioner should be named for every child."]]
+
+
+def raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF from raw object bodies (object 1 is the catalog), with a correct xref table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _doc(doc_id: str, path: Path) -> Document:
+    return Document(id=doc_id, file=path.name, title=f"Title {doc_id}", series="working-together",
+                    edition="2023", kind="statutory-guidance", status="in-force",
+                    numbered_paragraphs=True, sha256=sha256_of(path))
+
+
+def manifest_for(files: dict[str, Path]) -> Manifest:
+    base = load_manifest()
+    return Manifest(series=base.series, editions=base.editions,
+                    documents=[_doc(doc_id, path) for doc_id, path in files.items()])
+
+
+@pytest.fixture
+def src(tmp_path: Path) -> Path:
+    folder = tmp_path / "home" / "corpus"
+    folder.mkdir(parents=True)
+    make_pdf(folder / "good.pdf", GOOD)
+    return folder
+
+
+def settings_for(src: Path, **extra: object) -> Settings:
+    return Settings(home=src.parent, corpus=src, **extra)  # type: ignore[arg-type]
+
+
+# --- bad files, each written by one maker -----------------------------------------------------
+def _corrupt(path: Path) -> None:
+    path.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pa\x00\x01\x02 garbage " * 20)
+
+
+def _truncated(path: Path) -> None:
+    real = REAL_CORPUS / "information-sharing-2024.pdf"
+    if not real.is_file():
+        pytest.skip("real corpus not found")
+    copy = path.with_suffix(".full")
+    shutil.copyfile(real, copy)
+    data = copy.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _encrypted(path: Path) -> None:
+    plain = make_pdf(path.with_suffix(".plain"), [["Secret text about neglect."]])
+    writer = PdfWriter(clone_from=PdfReader(plain))
+    writer.encrypt("pw")
+    with path.open("wb") as fh:
+        writer.write(fh)
+
+
+def _no_text(path: Path) -> None:
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    with path.open("wb") as fh:
+        writer.write(fh)
+
+
+def _empty(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def _cyclic_pages(path: Path) -> None:  # a page tree that contains itself: pypdf raises
+    path.write_bytes(raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ]))
+
+
+BAD: dict[str, tuple[str, Callable[[Path], None], str]] = {
+    "corrupt": ("corrupt.pdf", _corrupt, "corrupt"),
+    "truncated": ("truncated.pdf", _truncated, "truncated"),
+    "encrypted": ("encrypted.pdf", _encrypted, "password-protected"),
+    "no-text": ("scan.pdf", _no_text, "no text could be extracted"),
+    "empty": ("empty.pdf", _empty, "empty"),
+    "latin1": ("notes.txt", lambda p: p.write_bytes("caf\xe9 cr\xe8me".encode("latin-1")), "not UTF-8"),
+    "cyclic": ("cyclic.pdf", _cyclic_pages, "not a readable PDF"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_file_gets_one_line_reason_and_good_file_ingests(src: Path, case: str) -> None:
+    name, make, expect = BAD[case]
+    make(src / name)
+    settings = settings_for(src)
+    report = run_ingest(settings, manifest_for({"good": src / "good.pdf", "bad": src / name}),
+                        FakeEmbedder())
+    reason = report.failed["bad"]
+    assert expect in reason and name in reason and "\n" not in reason
+    assert report.updated == ["good"] and set(report.failed) == {"bad"}
+    chunks = IndexStore(settings).read_chunks()
+    assert {c.doc_id for c in chunks} == {"good"} and any("lead practitioner" in c.text for c in chunks)
+
+
+def test_file_name_with_spaces_and_non_ascii(src: Path) -> None:
+    odd = make_pdf(src / "Guidance – café 2025.pdf", [["1. Early help means support as soon as a "
+                                                           "problem emerges."]])
+    settings = settings_for(src)
+    report = run_ingest(settings, manifest_for({"good": src / "good.pdf", "cafe": odd}), FakeEmbedder())
+    assert not report.failed and sorted(report.updated) == ["cafe", "good"]
+    cafe = [c for c in IndexStore(settings).read_chunks() if c.doc_id == "cafe"]
+    assert cafe and "Early help" in cafe[0].text
+
+
+def test_fifty_megabyte_pdf_ingests_and_the_size_limit_refuses_it(src: Path) -> None:
+    big = src / "big.pdf"
+    text = b"BT /F1 11 Tf 60 780 Td (1. Information sharing is vital to safeguarding children.) Tj ET"
+    filler = os.urandom(50 * 1024 * 1024)  # an image-sized binary stream the text layer ignores
+    big.write_bytes(raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /XObject /Subtype /Image /Width 4096 /Height 4096 /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Length %d >>\nstream\n" % len(filler) + filler + b"\nendstream",
+    ]))
+    assert big.stat().st_size > 50e6
+    files = {"good": src / "good.pdf", "big": big}
+    report = run_ingest(settings_for(src), manifest_for(files), FakeEmbedder())
+    assert not report.failed and sorted(report.updated) == ["big", "good"]
+    small = Settings(home=src.parent.parent / "home2", corpus=src, max_file_mb=10)
+    report = run_ingest(small, manifest_for(files), FakeEmbedder(), source_dir=src)
+    assert "over the 10 MB limit" in report.failed["big"] and report.updated == ["good"]
+
+
+def _hang_or_raise(real: Callable[..., list[Page]]) -> Callable[..., list[Page]]:
+    def read(path: Path, doc_id: str, max_mb: float = 60.0) -> list[Page]:
+        if path.name == "hang.pdf":
+            time.sleep(600)  # a parser stuck in a loop
+        if path.name == "boom.pdf":
+            raise RuntimeError("parser bug")  # not one of pypdf's error types
+        return real(path, doc_id, max_mb)
+
+    return read
+
+
+def test_hung_parser_is_stopped_and_unexpected_errors_are_reported(
+        src: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest.pipeline, "read_pages", _hang_or_raise(ingest.pipeline.read_pages))
+    for name in ("hang.pdf", "boom.pdf", "after.pdf"):
+        make_pdf(src / name, [[f"1. Text of {name} about child protection conferences."]])
+    settings = settings_for(src, file_timeout_s=2)
+    files = {"hang": src / "hang.pdf", "good": src / "good.pdf", "boom": src / "boom.pdf",
+             "after": src / "after.pdf"}
+    start = time.monotonic()
+    report = run_ingest(settings, manifest_for(files), FakeEmbedder())
+    assert time.monotonic() - start < 120  # a guard against hanging, not a speed check
+    assert "took over 2 s and was stopped" in report.failed["hang"]
+    assert "RuntimeError: parser bug" in report.failed["boom"]
+    assert sorted(report.updated) == ["after", "good"]
+    assert all("\n" not in msg for msg in report.failed.values())
+
+
+def _cli_ingest(src: Path, files: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setenv("SAFEGUIDE_HOME", str(src.parent))
+    monkeypatch.setenv("SAFEGUIDE_CORPUS", str(src))
+    monkeypatch.setattr("corpus.manifest.load_manifest", lambda: manifest_for(files))
+    monkeypatch.setattr("ingest.embed.SentenceTransformerEmbedder", lambda *a, **k: FakeEmbedder())
+    return cli.main(["ingest"])
+
+
+def test_cli_exits_non_zero_when_nothing_ingested(src: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    _corrupt(src / "corrupt.pdf")
+    _empty(src / "empty.pdf")
+    code = _cli_ingest(src, {"corrupt": src / "corrupt.pdf", "empty": src / "empty.pdf"}, monkeypatch)
+    out = capsys.readouterr()
+    assert code != 0
+    assert "2 failed" in out.out and "corrupt.pdf" in out.out and "empty.pdf" in out.out
+    assert "Traceback" not in out.out + out.err
+
+
+def test_cli_exits_zero_when_good_files_ingest_beside_bad(
+        src: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    _empty(src / "empty.pdf")
+    code = _cli_ingest(src, {"good": src / "good.pdf", "empty": src / "empty.pdf"}, monkeypatch)
+    out = capsys.readouterr().out
+    assert code == 0 and "1 documents" in out and "1 failed" in out and "empty.pdf" in out
+
+
+# --- killed and concurrent ingests, on a subset of the real corpus with the real model -------------
+INGEST_SCRIPT = """
+import sys
+from assistant.settings import Settings
+from corpus.manifest import Manifest, load_manifest
+from ingest.embed import SentenceTransformerEmbedder
+from ingest.pipeline import run_ingest
+
+base = load_manifest()
+ids = sys.argv[1].split(",")
+manifest = Manifest(series=base.series, editions=base.editions,
+                    documents=[d for d in base.documents if d.id in ids])
+settings = Settings()
+print(run_ingest(settings, manifest, SentenceTransformerEmbedder(settings.embed_model)).summary())
+"""
+FIRST = ["information-sharing-2024"]
+SECOND = [*FIRST, "kcsie-2025-part-one", "wt2018-briefing"]
+WROTE = re.compile(r"embed [\w-]+:.*?\| [1-9]\d*/\d+")  # a progress bar after a stored batch
+
+
+def subset(ids: list[str]) -> Manifest:
+    base = load_manifest()
+    return base.model_copy(update={"documents": [d for d in base.documents if d.id in ids]})
+
+
+def _env(home: Path) -> dict[str, str]:
+    root = str(Path(__file__).resolve().parents[1])
+    return {**os.environ, "SAFEGUIDE_HOME": str(home), "SAFEGUIDE_CORPUS": str(REAL_CORPUS),
+            "PYTHONPATH": root, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+
+
+def assert_consistent(settings: Settings, manifest: Manifest) -> None:
+    store = IndexStore(settings)
+    state = store.load_state()
+    assert set(state["docs"]) == {d.id for d in manifest.documents}
+    chunks = store.read_chunks(state)
+    assert len(chunks) == sum(info["chunks"] for info in state["docs"].values())
+    ids = store.collection().get(include=[])["ids"]
+    assert sorted(ids) == sorted(c.chunk_id for c in chunks)
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_sigkill_mid_ingest_keeps_the_old_index_and_the_next_ingest_completes(tmp_path: Path) -> None:
+    import random
+    import signal
+    import subprocess
+    import sys
+
+    from assistant.service import Assistant
+    from corpus.sync import sync
+    from ingest.embed import SentenceTransformerEmbedder
+
+    if not (REAL_CORPUS / "kcsie-2025.txt").is_file():
+        pytest.skip("real corpus not found")
+    settings = Settings(home=tmp_path / "home", corpus=REAL_CORPUS)
+    sync(subset(SECOND), REAL_CORPUS, settings.corpus_dir)
+    # every ingest runs in its own process, so this process opens the store only after the kill
+    first = subprocess.run([sys.executable, "-c", INGEST_SCRIPT, ",".join(FIRST)], env=_env(settings.home),
+                           capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0 and "1 documents" in first.stdout, first.stderr[-2000:]
+    err = tmp_path / "ingest.err"
+    with err.open("w") as fh:
+        proc = subprocess.Popen([sys.executable, "-c", INGEST_SCRIPT, ",".join(SECOND)],
+                                env=_env(settings.home), stdout=subprocess.DEVNULL, stderr=fh)
+    deadline = time.monotonic() + 240
+    while not WROTE.search(err.read_text(errors="replace")) and proc.poll() is None:
+        assert time.monotonic() < deadline, "the ingest never started writing"
+        time.sleep(0.05)
+    delay = random.uniform(0.0, 3.0)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    print(f"killed {delay:.2f} s after the first stored batch; exit {proc.returncode}")
+
+    embedder = SentenceTransformerEmbedder(settings.embed_model)
+    old = Assistant(settings, subset(FIRST), embedder)
+    answer = old.ask("What are the seven golden rules for sharing information?")
+    assert not answer.abstained and {c.doc_id for c in answer.citations} == {"information-sharing-2024"}
+    assert_citations_real(settings, answer)
+
+    report = run_ingest(settings, subset(SECOND), embedder)
+    assert not report.failed and report.documents == 3
+    assert_consistent(settings, subset(SECOND))
+    new = Assistant(settings, subset(SECOND), embedder)
+    answer = new.ask("What is the role of the designated safeguarding lead?")
+    assert not answer.abstained and {c.doc_id for c in answer.citations} <= set(SECOND)
+    assert {c.doc_id for c in new.retriever.chunks} == set(SECOND)
+    assert_citations_real(settings, answer)
+
+
+def test_second_ingest_process_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    settings = Settings(home=tmp_path / "home", corpus=tmp_path / "none")
+    store = IndexStore(settings)
+    with store.lock():
+        done = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest"], env=_env(settings.home),
+                              capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith("safeguide: Another ingest is running")
+    assert "Traceback" not in done.stderr
+    assert not store.state_path.exists()
