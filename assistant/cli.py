@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import SafeguideError
+from assistant.generators import GENERATORS
 from assistant.settings import Settings
 
 log = logging.getLogger("safeguide")
@@ -56,6 +57,8 @@ def _print_answer(answer: Any, as_json: bool, extra: dict | None = None) -> None
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.service import Assistant
 
+    if args.generator:
+        settings = settings.model_copy(update={"generator": args.generator})
     assistant = Assistant(settings)
     if args.batch:
         return _ask_batch(assistant, Path(args.batch))
@@ -176,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, help="the edition in force on YYYY-MM-DD")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--batch", help="JSONL file of {id, question, edition}; JSONL out")
+    p.add_argument("--generator", choices=GENERATORS,
+                   help="answer writer (default: SAFEGUIDE_GENERATOR, else extractive)")
     p.set_defaults(func=cmd_ask)
     p = sub.add_parser("editions", help="list the editions and their dates in force")
     p.add_argument("--json", action="store_true")

@@ -63,6 +63,7 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     passages: list[Passage] = field(default_factory=list)
     support: float = 0.0
+    check: dict[str, Any] = field(default_factory=dict)  # written answers: the citation check
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -72,6 +73,7 @@ class Answer:
             "citations": [c.as_json() for c in self.citations],
             "notices": self.notices,
             "generator": self.generator,
+            **({"check": self.check} if self.check else {}),
             "support": round(self.support, 4),
             "timings_ms": {k: round(v * 1000, 1) for k, v in self.timings.items()},
             "retrieved": [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
 
@@ -15,6 +15,7 @@ from assistant.cite import verify
 from assistant.editions import EditionRegistry, Scope, resolve, strip_edition_words
 from assistant.errors import QuestionError
 from assistant.evidence import AnswerContext, SentenceVectors, rerank
+from assistant.generators import build_generator
 from assistant.glossary import expand_query
 from assistant.records import Answer, Citation, Passage
 from assistant.renames import Rename, expand, explain, load_renames, outdated_terms
@@ -57,9 +58,9 @@ class Assistant:
             else self.embedder)
         self.changes = EditionChanges(self.retriever, self.registry, self.manifest, settings.current_date)
         self.renames = load_renames()
-        self.generator = generator or ExtractiveGenerator(
+        self.generator = generator or build_generator(settings, ExtractiveGenerator(
             self.sentences, self.manifest, settings.abstain_threshold, settings.abstain_weights,
-            settings.max_quotes, settings.quote_ratio)
+            settings.max_quotes, settings.quote_ratio))
 
     def scope(self, question: str, edition: str | None = None, as_of: date | None = None) -> Scope:
         return resolve(self.registry, question, edition, as_of, self.settings.current_date())
@@ -80,7 +81,8 @@ class Assistant:
         return rerank(self.sentences, ctx, candidates, k), ctx
 
     def ask(self, question: str, edition: str | None = None, as_of: date | None = None,
-            mode: Mode = "hybrid") -> Answer:
+            mode: Mode = "hybrid", on_token: Callable[[str], None] | None = None) -> Answer:
+        """`on_token` receives a written answer's draft as it streams (before its check)."""
         t0 = time.perf_counter()
         question = clean_question(question, self.settings.max_question_chars)
         scope = self.scope(question, edition, as_of)
@@ -92,8 +94,9 @@ class Assistant:
         t1 = time.perf_counter()
         passages, ctx = self.retrieve(question, scope, mode=mode)
         t2 = time.perf_counter()
-        draft = self.generator.generate(ctx, passages)
-        timings = {"retrieve": t2 - t1, "generate": _since(t2)}
+        draft = (self.generator.generate(ctx, passages, on_token=on_token) if on_token
+                 else self.generator.generate(ctx, passages))
+        timings = {"retrieve": t2 - t1, "generate": _since(t2), **draft.timings}
         hits = outdated_terms(question, self.renames)
         if draft.abstained and hits:
             return self._renamed_only(question, scope, hits, passages, timings, t0)
@@ -104,7 +107,7 @@ class Assistant:
             return answer
         checked = [verify(c, self.retriever.pages(c.doc_id)) for c in draft.citations]
         good = [c for c in checked if c.verified]
-        notices = list(scope.notices)
+        notices = list(scope.notices) + draft.notices
         if len(good) < len(checked):
             notices.append(f"{len(checked) - len(good)} citation(s) were removed because the quote "
                            "was not found word for word in the source.")
@@ -124,7 +127,8 @@ class Assistant:
         text = self._compose("\n".join([*rename_lines, body]), cites, notes)
         timings["total"] = _since(t0)
         return Answer(question, text, False, edition_used, cites, rename_lines + notes,
-                      getattr(self.generator, "name", "extractive"), timings, passages, draft.support)
+                      getattr(self.generator, "name", "extractive"), timings, passages, draft.support,
+                      draft.check)
 
     def what_changed(self, question: str, series: str, old: str, new: str, t0: float,
                      topic: str | None = None, limit: int = 8) -> Answer:

@@ -7,7 +7,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +67,30 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=2000, description="Longest question accepted.")
     max_file_mb: float = Field(default=60.0, description="Largest corpus file ingested, in MB.")
     file_timeout_s: float = Field(default=120.0, description="Time limit to parse one file.")
-    generator: str = Field(default="extractive", description="Answer writer: extractive.")
+    generator: str = Field(
+        default="extractive",
+        description="Answer writer: extractive (quotes), local (llama.cpp), openai or ollama.",
+    )
+    # written answers (assistant/generators): see README "Written answers (local LLM)"
+    llm_model_path: Path | None = Field(
+        default=None, description="GGUF file for the local generator (default: the model "
+        "`make setup-llm` puts in <venv>/share/safeguide/models).")
+    llm_threads: int = Field(default=2, description="CPU threads for the local model.")
+    llm_context: int = Field(default=2048, description="Context window (tokens) of the local model.")
+    llm_max_tokens: int = Field(default=160, description="Most tokens a written answer may use.")
+    llm_temperature: float = Field(default=0.0, description="Sampling temperature (0: greedy).")
+    llm_passages: int = Field(default=3, description="Passages shown to the model as Source [n].")
+    llm_sentences: int = Field(default=2, description="Best sentences kept from each passage.")
+    llm_min_overlap: float = Field(
+        default=0.5, description="Share of a written sentence's words its cited source must contain.")
+    llm_timeout_s: float = Field(default=120.0, description="Time limit for one server reply.")
+    openai_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible server URL, e.g. http://127.0.0.1:8000/v1.")
+    openai_model: str = Field(default="local", description="Model name sent to the OpenAI server.")
+    openai_api_key: SecretStr | None = Field(
+        default=None, description="API key for the OpenAI server (from the environment; never logged).")
+    ollama_base_url: str = Field(default="http://127.0.0.1:11434", description="Ollama server URL.")
+    ollama_model: str = Field(default="qwen2.5-coder:1.5b", description="Ollama model name.")
     chroma_url: str | None = Field(
         default=None, description="Use a Chroma server at this URL instead of the embedded store."
     )

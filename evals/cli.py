@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import SafeguideError
+from assistant.generators import GENERATORS
 from assistant.service import Assistant
 from assistant.settings import Settings
 from corpus.manifest import load_manifest
@@ -49,6 +50,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
                    help="write a Markdown report (plots are saved beside it)")
     p.add_argument("-k", type=_positive_int, default=5, help="passages retrieved (default 5)")
     p.add_argument("--retriever", choices=("hybrid", "dense"), default="hybrid")
+    p.add_argument("--generator", choices=GENERATORS,
+                   help="answer writer (default: SAFEGUIDE_GENERATOR, else extractive)")
     p.add_argument("--baseline", action="store_true",
                    help="also run the dense-only retriever and report it side by side")
     p.add_argument("--check-floors", action="store_true",
@@ -64,7 +67,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
     """Run the evaluation; returns the exit code: 1 when --check-floors finds a miss."""
     items = load_golden(args.golden, {d.id for d in load_manifest().documents})
-    settings = settings.model_copy(update={"top_k": args.k})
+    settings = settings.model_copy(update={"top_k": args.k, **(
+        {"generator": args.generator} if getattr(args, "generator", None) else {})})
     result = run_eval(Assistant(settings), items, args.k, args.retriever, golden=str(args.golden))
     baseline = None
     if args.baseline and args.retriever == "dense":

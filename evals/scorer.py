@@ -174,6 +174,8 @@ class ItemResult:
     wrong_edition: int
     failed: list[str] = field(default_factory=list)
     error: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # the answer's own, in seconds
+    check: dict[str, Any] = field(default_factory=dict)  # written answers: the citation check
 
     @property
     def answerable(self) -> bool:
@@ -222,7 +224,8 @@ def score_item(item: GoldItem, answer: Answer | None, pages: PagesFn, k: int,
         item.id, item.kind, item.edition, item.question, text, abstained, latency,
         [(p.chunk.doc_id, p.chunk.page_start, p.chunk.paragraph) for p in passages],
         first_hit, bool(answer) and not abstained and not missing, len(cites), matching, valid,
-        checked, wrong, failed, error)
+        checked, wrong, failed, error, dict(answer.timings) if answer else {},
+        dict(answer.check) if answer else {})
 
 
 def _quote_ok(c: Citation, pages: PagesFn) -> bool:

@@ -147,3 +147,63 @@ def web_assistant(request: pytest.FixtureRequest):  # type: ignore[no-untyped-de
     except IndexNotReady as err:
         pytest.skip(f"SAFEGUIDE_HOME has no index for these settings: {err}")
     return assistant
+
+
+class FakeChat:
+    """A scripted chat model for the written-answer plumbing: `reply(user_prompt)` gives the text,
+    streamed back in small pieces. Records every prompt it saw."""
+
+    def __init__(self, reply: object) -> None:
+        self.reply = reply
+        self.prompts: list[str] = []
+
+    def stream(self, messages: list[dict[str, str]]):  # type: ignore[no-untyped-def]
+        prompt = messages[-1]["content"]
+        self.prompts.append(prompt)
+        text = self.reply(prompt) if callable(self.reply) else str(self.reply)
+        for i in range(0, len(text), 7):
+            yield text[i : i + 7]
+
+
+def source_number(prompt: str, needle: str) -> int:
+    """The n of the 'Source [n]:' block in `prompt` that contains `needle` (0 when none does)."""
+    import re
+
+    for block in prompt.split("\n\n"):
+        m = re.match(r"Source \[(\d+)\]:", block)
+        if m and needle in block:
+            return int(m.group(1))
+    return 0
+
+
+TINY_PAGES = [
+    ["Chapter 3: Assessment", "1. Assessments should be child centred and holistic.",
+     "2. The maximum timeframe for the assessment to conclude should be no longer than",
+     "45 working days from the point of referral. Reasons for delay should be recorded."],
+    ["3. The local authority must notify Ofsted of a serious incident within five working days.",
+     "4. Safeguarding partners are the local authority, the police and the integrated care board."],
+]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """An Assistant over a two-page fake Working Together, with the fake embedder."""
+    from assistant.service import Assistant
+    from corpus.manifest import Document, Manifest, load_manifest
+    from corpus.sync import sha256_of
+    from ingest.pipeline import run_ingest
+
+    root = tmp_path_factory.mktemp("tiny")
+    settings = Settings(home=root / "home", abstain_threshold=0.5,
+                        abstain_weights={"bias": -3.0, "best": 15.0})
+    src = settings.corpus_dir
+    src.mkdir(parents=True)
+    make_pdf(src / "wt.pdf", TINY_PAGES)
+    base = load_manifest()
+    doc = Document(id="working-together-2023", file="wt.pdf", title="WT 2023 test",
+                   series="working-together", edition="2023", kind="statutory-guidance",
+                   status="in-force", numbered_paragraphs=True, sha256=sha256_of(src / "wt.pdf"))
+    manifest = Manifest(series=base.series, editions=base.editions, documents=[doc])
+    emb = FakeEmbedder()
+    run_ingest(settings, manifest, emb)
+    return Assistant(settings, manifest=manifest, embedder=emb)
