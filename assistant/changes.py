@@ -40,8 +40,6 @@ GENERIC = frozenset([
 ])
 OVERALL = re.compile(r"\b(?:only|no|minor|technical|substantive|significant)\b[^.]{0,40}\bchanges\b", re.I)
 NEAREST_FLOOR = 0.3  # word overlap below which no current sentence is offered as the nearest wording
-TOPIC_CUE = re.compile(r"\b(?:about|on|regarding|to|for|in relation to)\s+(.+?)(?:\s+in\s+(?:the\s+)?"
-                       r"(?:KCSIE|keeping|working|20\d\d)|[?.]|$)", re.I)
 
 
 @dataclass

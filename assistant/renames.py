@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -91,8 +91,6 @@ def _locate(text: str, quote: str) -> int:
 
 
 def _with_quote(cite: Citation, quote: str, page: int | None) -> Citation:
-    from dataclasses import replace
-
     return replace(cite, quote=quote, page=page, page_end=page, role="rename")
 
 

@@ -168,8 +168,9 @@ class Assistant:
                 found = self.changes.supersession(c, marker + len(extra))
             else:
                 found = self.changes.nearest_current(c, marker + len(extra))
-            if found and found[1] and any(e.quote == found[1].quote for e in extra):
-                found = (found[0].rsplit(" [", 1)[0] + " (as above).", None) if "[" in found[0] else found
+            same = next((e for e in extra if found and found[1] and e.quote == found[1].quote), None)
+            if found and found[1] and same:  # the same current sentence: point at it, don't repeat it
+                found = (found[0].replace(f"[{found[1].marker}]", f"[{same.marker}]"), None)
             if found:
                 notes.append(found[0])
                 if found[1]:
