@@ -262,6 +262,23 @@ def assert_consistent(settings: Settings, manifest: Manifest) -> None:
     assert sorted(ids) == sorted(c.chunk_id for c in chunks)
 
 
+def first_index(tmp_path: Path) -> Settings:
+    """A home holding the SECOND documents' files, with only FIRST ingested, by another process."""
+    import subprocess
+    import sys
+
+    from corpus.sync import sync
+
+    if not (REAL_CORPUS / "kcsie-2025.txt").is_file():
+        pytest.skip("real corpus not found")
+    settings = Settings(home=tmp_path / "home", corpus=REAL_CORPUS)
+    sync(subset(SECOND), REAL_CORPUS, settings.corpus_dir)
+    first = subprocess.run([sys.executable, "-c", INGEST_SCRIPT, ",".join(FIRST)], env=_env(settings.home),
+                           capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0 and "1 documents" in first.stdout, first.stderr[-2000:]
+    return settings
+
+
 @pytest.mark.slow
 @pytest.mark.integration
 def test_sigkill_mid_ingest_keeps_the_old_index_and_the_next_ingest_completes(tmp_path: Path) -> None:
@@ -271,17 +288,10 @@ def test_sigkill_mid_ingest_keeps_the_old_index_and_the_next_ingest_completes(tm
     import sys
 
     from assistant.service import Assistant
-    from corpus.sync import sync
     from ingest.embed import SentenceTransformerEmbedder
 
-    if not (REAL_CORPUS / "kcsie-2025.txt").is_file():
-        pytest.skip("real corpus not found")
-    settings = Settings(home=tmp_path / "home", corpus=REAL_CORPUS)
-    sync(subset(SECOND), REAL_CORPUS, settings.corpus_dir)
     # every ingest runs in its own process, so this process opens the store only after the kill
-    first = subprocess.run([sys.executable, "-c", INGEST_SCRIPT, ",".join(FIRST)], env=_env(settings.home),
-                           capture_output=True, text=True, timeout=300)
-    assert first.returncode == 0 and "1 documents" in first.stdout, first.stderr[-2000:]
+    settings = first_index(tmp_path)
     err = tmp_path / "ingest.err"
     with err.open("w") as fh:
         proc = subprocess.Popen([sys.executable, "-c", INGEST_SCRIPT, ",".join(SECOND)],
@@ -335,16 +345,9 @@ def test_running_assistant_picks_up_an_ingest_made_by_another_process(tmp_path: 
     import sys
 
     from assistant.service import Assistant
-    from corpus.sync import sync
     from ingest.embed import SentenceTransformerEmbedder
 
-    if not (REAL_CORPUS / "kcsie-2025.txt").is_file():
-        pytest.skip("real corpus not found")
-    settings = Settings(home=tmp_path / "home", corpus=REAL_CORPUS)
-    sync(subset(SECOND), REAL_CORPUS, settings.corpus_dir)
-    first = subprocess.run([sys.executable, "-c", INGEST_SCRIPT, ",".join(FIRST)], env=_env(settings.home),
-                           capture_output=True, text=True, timeout=300)
-    assert first.returncode == 0, first.stderr[-2000:]
+    settings = first_index(tmp_path)
     running = Assistant(settings, subset(SECOND), SentenceTransformerEmbedder(settings.embed_model))
     answer = running.ask("What are the seven golden rules for sharing information?")
     assert not answer.abstained
