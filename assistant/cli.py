@@ -155,11 +155,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from benchmarks import bench
 
-    figures = bench.run(args.runs, settings)
-    text = json.dumps(figures, indent=1)
-    if args.json:
-        Path(args.json).write_text(text, encoding="utf-8")
-    print(text)
+    bench.emit_figures(bench.run(args.runs, settings), args.json)
     return 0
 
 

@@ -8,7 +8,6 @@ embedding model -> Chroma top-5 dense retrieval.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import resource
 import statistics
@@ -21,7 +20,7 @@ import numpy as np
 
 from assistant.service import Assistant
 from assistant.settings import Settings
-from benchmarks import load
+from benchmarks import emit_figures, load
 from corpus.manifest import load_manifest
 from corpus.sync import sync
 from ingest.embed import SentenceTransformerEmbedder
@@ -150,10 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     figures = run(args.runs)
-    text = json.dumps(figures, indent=1)
-    if args.json:
-        Path(args.json).write_text(text)
-    print(text)
+    emit_figures(figures, args.json)
     return 0
 
 

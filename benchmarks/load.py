@@ -8,7 +8,6 @@ Run: `python -m benchmarks.load [--users 20] [--json OUT]` (also part of `safegu
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import socket
 import statistics
@@ -23,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from assistant.settings import PROJECT_ROOT, Settings
+from benchmarks import emit_figures
 
 QUESTIONS = [
     "How long can a social care assessment take from the point of referral?",
@@ -132,10 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="write the figures here")
     args = parser.parse_args(argv)
     figures = run(Settings(), args.users)
-    text = json.dumps(figures, indent=1)
-    if args.json:
-        Path(args.json).write_text(text)
-    print(text)
+    emit_figures(figures, args.json)
     return 0
 
 

@@ -15,24 +15,13 @@ from typing import Any
 
 import pytest
 
+from benchmarks.load import QUESTIONS  # the load benchmark asks the same ten questions
 from tests.conftest import free_port
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
-QUESTIONS = [
-    "How long can a social care assessment take from the point of referral?",
-    "Who are the safeguarding partners?",
-    "What is early help?",
-    "What should happen at a strategy discussion?",
-    "What is the role of the designated safeguarding lead?",
-    "When should a child protection conference be held?",
-    "What are the seven golden rules for sharing information?",
-    "What should staff do if they have concerns about a child?",
-    "What is a section 47 enquiry?",
-    "Who should attend a strategy discussion?",
-]
 
 
 @pytest.fixture(scope="module")
