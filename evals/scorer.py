@@ -24,9 +24,12 @@ from ingest.records import Page
 log = logging.getLogger(__name__)
 
 EVALS_DIR = Path(__file__).resolve().parent
-GOLDEN_PATH = EVALS_DIR / "golden.yaml"
+GOLDEN_PATH = EVALS_DIR / "golden.yaml"  # the dev split: tune on it freely
+TEST_PATH = EVALS_DIR / "golden-test.yaml"  # the sealed test split: run it to report, never to tune
+SPLITS = {"dev": GOLDEN_PATH, "test": TEST_PATH}
 FLOORS_PATH = EVALS_DIR / "floors.json"
-KINDS = ("fact", "edition", "comparison", "unanswerable")
+KINDS = ("fact", "list", "procedure", "definition", "multi-part", "edition", "comparison",
+         "unanswerable")
 METRICS = ("hit_at_k", "mrr", "fact_accuracy", "citation_precision", "citation_recall",
            "quote_validity", "abstention_accuracy", "over_refusal", "wrong_edition_rate",
            "latency_p50", "latency_p95")
@@ -66,7 +69,7 @@ class GoldItem:
     kind: str
     answer_contains: tuple[str, ...]
     sources: tuple[GoldSource, ...]
-    evidence: str = ""
+    evidence: tuple[str, ...] = ()  # verbatim passages from the listed pages
 
     @property
     def answerable(self) -> bool:
@@ -149,9 +152,11 @@ def _parse_item(raw: Any, known_docs: Collection[str] | None) -> GoldItem:
     else:
         need(bool(parsed), f"{raw['kind']} items need at least one source.")
     evidence = raw.get("evidence", "")
-    need(isinstance(evidence, str), "evidence must be a string.")
+    evidence = [evidence] if isinstance(evidence, str) else evidence
+    need(isinstance(evidence, list) and all(isinstance(e, str) for e in evidence),
+         "evidence must be a string or a list of strings.")
     return GoldItem(raw["id"], raw["question"], edition, raw["kind"], tuple(patterns),
-                    tuple(parsed), evidence)
+                    tuple(parsed), tuple(e for e in evidence if e.strip()))
 
 
 # ---------------------------------------------------------------------------------- scoring
