@@ -64,10 +64,12 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)
     support: float = 0.0
     check: dict[str, Any] = field(default_factory=dict)  # written answers: the citation check
+    body: str = ""  # the answer lines with their [n] markers, without the source list and notices
 
     def as_json(self) -> dict[str, Any]:
         return {
             "answer": self.text,
+            "body": self.body,
             "abstained": self.abstained,
             "edition_used": self.edition_used,
             "citations": [c.as_json() for c in self.citations],

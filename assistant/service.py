@@ -124,11 +124,12 @@ class Assistant:
             edition_notes = [n for n in edition_notes if not n.startswith("The quoted edition has been")]
         notes = edition_notes + later + notices
         cites = good + rename_cites + later_cites
-        text = self._compose("\n".join([*rename_lines, body]), cites, notes)
+        body = "\n".join([*rename_lines, body])
+        text = self._compose(body, cites, notes)
         timings["total"] = _since(t0)
         return Answer(question, text, False, edition_used, cites, rename_lines + notes,
                       getattr(self.generator, "name", "extractive"), timings, passages, draft.support,
-                      draft.check)
+                      draft.check, body=body)
 
     def what_changed(self, question: str, series: str, old: str, new: str, t0: float,
                      topic: str | None = None, limit: int = 8) -> Answer:
@@ -156,7 +157,7 @@ class Assistant:
                  for ch in piece.chunks]
         passages = [Passage(ch, 1.0 / (r + 1), r) for r, ch in enumerate(dict.fromkeys(shown))]
         return Answer(question, text, False, self.registry.label(series, new), cites, notes,
-                      "compare", {"total": _since(t0)}, passages, 1.0)
+                      "compare", {"total": _since(t0)}, passages, 1.0, body=body)
 
     def _supersession(self, cites: list[Citation], marker: int) -> tuple[list[str], list[Citation]]:
         notes: list[str] = []
@@ -185,9 +186,10 @@ class Assistant:
             return self._abstain(question, scope, "no passage in scope supports an answer", passages, timings)
         lines.append("The guidance in scope does not say more on this; ask again using the current term.")
         timings["total"] = _since(t0)
-        return Answer(question, self._compose("\n".join(lines), cites, list(scope.notices)), False,
+        body = "\n".join(lines)
+        return Answer(question, self._compose(body, cites, list(scope.notices)), False,
                       ", ".join(self.registry.label(s, e) for s, e in scope.editions), cites, lines,
-                      getattr(self.generator, "name", "extractive"), timings, passages)
+                      getattr(self.generator, "name", "extractive"), timings, passages, body=body)
 
     def stream(self, answer: Answer, step: int = 24) -> Iterator[str]:
         """The answer text in growing pieces, for chat UIs."""
@@ -216,7 +218,8 @@ class Assistant:
             notes.append("The quoted edition has been superseded; check the current edition.")
         return ", ".join(labels), notes
 
-    def _compose(self, body: str, cites: list[Citation], notes: list[str]) -> str:
+    @staticmethod
+    def _compose(body: str, cites: list[Citation], notes: list[str]) -> str:
         lines = [body, ""]
         for c in cites:
             quote = " ".join(c.quote.split())
@@ -232,7 +235,7 @@ class Assistant:
             text += f" Searched: {', '.join(labels)}."
         text += " Check your local procedures or ask your designated safeguarding lead."
         return Answer(question, text, True, ", ".join(labels), [], list(scope.notices),
-                      getattr(self.generator, "name", "extractive"), timings, passages)
+                      getattr(self.generator, "name", "extractive"), timings, passages, body=text)
 
 
 def _since(t: float) -> float:
