@@ -7,24 +7,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import numpy as np
-
 from assistant.cite import make_citation
 from assistant.evidence import (
-    ANSWER_SHAPES,
     AnswerContext,
     SentenceVectors,
     Unit,
-    answer_type,
     score_units,
     sentence_units,
     support_features,
     support_probability,
 )
+from assistant.plans import plan, shape_gap
 from assistant.records import Citation, Passage
-from assistant.text import normalise, tokens
 from corpus.manifest import Manifest
 from ingest.embed import Embedder
+from ingest.readers import strip_footnote_refs
 
 
 @dataclass
@@ -51,8 +48,22 @@ class Generator(Protocol):
                  on_token: Callable[[str], None] | None = None) -> Draft: ...
 
 
+SHAPE_WORDS = {"duration": "a time limit", "hours": "a number of hours", "number": "a number or limit",
+               "money": "an amount", "percent": "a percentage", "phone": "a phone number"}
+
+
+@dataclass
+class PartAnswer:
+    """What the plan found for one part of the question."""
+
+    ctx: AnswerContext
+    units: list[tuple[Unit, bool]]  # (stretch to quote, list cut for length)
+    support: float
+    gap: bool = False  # asks for a quantity no candidate states
+
+
 class ExtractiveGenerator:
-    """Quotes the best-supported sentences, each cited; abstains below a calibrated score."""
+    """Quotes the guidance by an answer plan for each part; abstains below a calibrated score."""
 
     name = "extractive"
 
@@ -65,70 +76,71 @@ class ExtractiveGenerator:
         self.max_quotes = max_quotes
         self.quote_ratio = quote_ratio
 
+    def answer_parts(self, ctx: AnswerContext, passages: list[Passage]) -> list[PartAnswer]:
+        """Score each part's sentences and run its plan (no model call)."""
+        found = []
+        for part in ctx.parts or [ctx]:
+            mine = part.passages or passages
+            if not part.units:
+                part.units = sentence_units(mine)
+                part.scores = score_units(self.embedder, part, part.units)
+            support = support_probability(support_features(part, mine), self.weights)
+            if not part.units or support < self.threshold:
+                found.append(PartAnswer(part, [], support))
+            elif shape_gap(part):
+                found.append(PartAnswer(part, [], support, gap=True))
+            else:
+                found.append(PartAnswer(part, plan(part, self.max_quotes, self.quote_ratio), support))
+        return found
+
     def generate(self, ctx: AnswerContext, passages: list[Passage],
                  on_token: Callable[[str], None] | None = None) -> Draft:
-        if not ctx.units:
-            ctx.units = sentence_units(passages)
-            ctx.scores = score_units(self.embedder, ctx, ctx.units)
-        units, scores = ctx.units, ctx.scores
-        support = support_probability(support_features(ctx, passages), self.weights)
-        if not units or support < self.threshold:
-            return Draft("", [], support, abstained=True,
-                         reason="no passage in scope supports an answer closely enough")
-        chosen = self._choose(units, scores)
-        cites = [make_citation(n + 1, u.chunk, u.start, u.end, self.manifest.doc(u.chunk.doc_id))
-                 for n, u in enumerate(chosen)]
-        kind = answer_type(ctx.question)
-        lead = lead_clause(cites[0].quote, set(tokens(ctx.query)),
-                           ANSWER_SHAPES[kind] if kind else None)
-        return Draft(_body(cites, lead), cites, support)
-
-    def _choose(self, units: list[Unit], scores: np.ndarray) -> list[Unit]:
-        order = np.argsort(-scores, kind="stable")
-        best = float(scores[order[0]])
-        chosen: list[Unit] = []
-        seen: set[str] = set()
-        for i in order:
-            unit = units[int(i)]
-            key = normalise(unit.text)
-            if key in seen or any(_overlaps(unit, c) for c in chosen):
+        found = self.answer_parts(ctx, passages)
+        support = max(f.support for f in found)
+        if not any(f.units for f in found):
+            gaps = [f for f in found if f.gap]
+            reason = (gap_reason(gaps[0].ctx) if len(found) == 1 and gaps
+                      else "no passage in scope supports an answer closely enough")
+            return Draft("", [], support, abstained=True, reason=reason)
+        cites: list[Citation] = []
+        lines: list[str] = []
+        notices: list[str] = []
+        multi = len(found) > 1
+        for f in found:
+            if multi:
+                lines.append(f"**{f.ctx.question.strip().rstrip('?')}?**")
+            if not f.units:
+                lines.append(gap_reason(f.ctx) if f.gap else
+                             "The guidance searched does not answer this part.")
                 continue
-            if chosen and float(scores[i]) < self.quote_ratio * best:
-                break
-            chosen.append(unit)
-            seen.add(key)
-            if len(chosen) == self.max_quotes:
-                break
-        return chosen
+            lines += self._lines(f, cites)
+            if any(cut for _, cut in f.units):
+                notices.append("A long list was quoted up to an item boundary; the source card "
+                               "shows the whole list.")
+        return Draft("\n".join(lines), cites, support, notices=notices)
+
+    def _lines(self, found: PartAnswer, cites: list[Citation]) -> list[str]:
+        lines = []
+        steps = found.ctx.kind == "procedure" and len(found.units) > 1
+        for n, (unit, _) in enumerate(found.units, start=1):
+            cite = make_citation(len(cites) + 1, unit.chunk, unit.start, unit.end,
+                                 self.manifest.doc(unit.chunk.doc_id))
+            cites.append(cite)
+            quote = f"“{display(cite.quote)}” [{cite.marker}]"
+            lines.append(f"{n}. {quote}" if steps else quote)
+        if steps:
+            lines.insert(0, "The guidance's steps, in its order:")
+        return lines
 
 
-def _overlaps(a: Unit, b: Unit) -> bool:
-    return a.chunk.chunk_id == b.chunk.chunk_id and a.start < b.end and b.start < a.end
+def gap_reason(ctx: AnswerContext) -> str:
+    """A part asking for a quantity that no passage states."""
+    what = SHAPE_WORDS.get(ctx.shape or "", "an answer")
+    return f"The guidance here does not set {what} for this (“{ctx.question.strip()}”)."
 
 
-CLAUSE_SPLIT = re.compile(r"(?<=[;:])\s+|(?<=,)\s+(?=(?:and|or|but|which|where|unless|so|such)\b)")
-
-
-def lead_clause(quote: str, query_tokens: set[str], shape: re.Pattern[str] | None) -> str:
-    """The part of the best quote that answers: the clause with the most query words."""
-    text = " ".join(quote.split())
-    if len(text) <= 180:
-        return text
-    parts = [p for p in CLAUSE_SPLIT.split(text) if p.strip()]
-    merged: list[str] = []
-    for part in parts:  # keep clauses long enough to read on their own
-        if merged and len(merged[-1]) < 60:
-            merged[-1] = f"{merged[-1]} {part}"
-        else:
-            merged.append(part)
-
-    def score(clause: str) -> float:
-        fit = 2.0 if shape and shape.search(clause) else 0.0
-        return fit + len(query_tokens & set(tokens(clause))) - len(clause) / 1000
-
-    return max(merged, key=score).strip()
-
-
-def _body(cites: list[Citation], lead: str) -> str:
-    first = cites[0]
-    return f"In short ({first.edition}, {first.duty.split(' (')[0]}): “{lead}” [1]"
+def display(quote: str) -> str:
+    """A quote as shown: list items on their own lines, footnote numbers out, spaces tidied."""
+    text = strip_footnote_refs(quote)
+    lines = [" ".join(line.split()) for line in re.split(r"\n(?=\s*[•▶●◦▪\-\*–]\s)", text)]
+    return "\n".join(line for line in lines if line)

@@ -17,7 +17,7 @@ from assistant.compare import (
     check_table,
     compare_chunks,
 )
-from assistant.editions import EditionRegistry, Scope, strip_edition_words, years_in
+from assistant.editions import _MONTH, EditionRegistry, Scope, strip_edition_words
 from assistant.errors import EditionError
 from assistant.records import Citation
 from assistant.retrieve import Retriever
@@ -38,6 +38,7 @@ GENERIC = frozenset([
     "since", "so", "substantive", "the", "there", "this", "to", "version", "versions", "was", "were",
     "what", "which", "with", "year", "years",
 ])
+MONTHS = frozenset(m for m in _MONTH.strip("()").split("|"))  # "in September 2025" is a date, not a topic
 OVERALL = re.compile(r"\b(?:only|no|minor|technical|substantive|significant)\b[^.]{0,40}\bchanges\b", re.I)
 NEAREST_FLOOR = 0.3  # word overlap below which no current sentence is offered as the nearest wording
 
@@ -247,13 +248,13 @@ class EditionChanges:
         return note, new_cite
 
     # --- "what changed" questions -------------------------------------------------------------
-    def editions_asked(self, question: str, scope: Scope) -> tuple[str, str, str] | None:
+    def editions_asked(self, years_named: tuple[str, ...], scope: Scope) -> tuple[str, str, str] | None:
         """(series, old, new) for a "what changed" question that two full texts can answer."""
-        if not WHAT_CHANGED.search(question) or not scope.editions:
+        if not scope.editions:
             return None
         series = scope.editions[0][0]
         held = [e.edition for e in self.registry.editions(series)]
-        years = sorted(y for y in dict.fromkeys(years_in(question)) if y in held)
+        years = sorted(y for y in dict.fromkeys(years_named) if y in held)
         new = years[-1] if years else scope.editions[0][1]
         old = years[0] if len(years) > 1 else self.previous(series, new)
         if old is None or not self.full_text(series, new) or not self.full_text(series, old):
@@ -271,7 +272,8 @@ def _front_or_table(change: Change) -> bool:
 def topic_of(question: str) -> str | None:
     """The subject of a "what changed" question, once edition and change words are removed."""
     rest = WHAT_CHANGED.sub(" ", strip_edition_words(question))
-    words = [w for w in re.findall(r"[\w'’-]+", rest) if w.lower() not in GENERIC]
+    words = [w for w in re.findall(r"[\w'’-]+", rest)
+             if w.lower() not in GENERIC and w.lower() not in MONTHS and not w.isdigit()]
     return " ".join(words) if tokens(" ".join(words)) else None
 
 

@@ -13,41 +13,12 @@ import numpy as np
 
 from assistant.records import Passage
 from assistant.text import tokens
+from assistant.understand.kinds import ANSWER_SHAPES
 from ingest.embed import Embedder
 from ingest.records import Chunk
 from ingest.segment import split_sentences
 
 LEADER = re.compile(r"[\s\-•▶●◦▪*–]*")
-_NUM = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)"
-QUESTION_TYPES = [
-    ("money", re.compile(r"\bhow much\b.*\b(cost|fee|fine|pay|paid|charge|compensation)|\b(cost|fee|fine|"
-                         r"salary|allowance|compensation)s?\b", re.I)),
-    ("percent", re.compile(r"\bpercentage\b|\bper ?cent\b|\bproportion\b", re.I)),
-    ("phone", re.compile(r"\b(phone|telephone|helpline) number\b|\bnumber (to|should I) (call|ring)", re.I)),
-    ("hours", re.compile(r"\bhow many hours\b|\bhours long\b", re.I)),
-    ("duration", re.compile(r"\bhow (long|soon|quickly|often)\b|\btimescale|\btimeframe|\bwithin\b"
-                            r"|\bdeadline|\bhow many (days|weeks|months|hours)", re.I)),
-    ("number", re.compile(r"\bhow (many|much|old)\b|\bwhat age\b|\bnumber of\b", re.I)),
-    ("date", re.compile(r"^\s*when\b|\bwhat date\b|\bcome into force\b", re.I)),
-    ("who", re.compile(r"^\s*who\b|\bwhich (bodies|organisations|agencies|partners|people)\b", re.I)),
-]
-ANSWER_SHAPES = {
-    "money": re.compile(r"£\s?\d|\b\d+ pounds\b", re.I),
-    "percent": re.compile(r"\d+(\.\d+)?\s?%|\bper ?cent\b", re.I),
-    "phone": re.compile(r"\b0\d{3}[ -]?\d{3}[ -]?\d{3,4}\b|\b\d{3}\b(?= )"),
-    "hours": re.compile(rf"\b{_NUM}[- ]hours?\b", re.I),
-    "duration": re.compile(rf"\b{_NUM}[- ](working |calendar |school )?(day|hour|week|month|year)s?\b"
-                           r"|\b(annually|immediately|as soon as possible|every \w+ years?)\b", re.I),
-    "number": re.compile(rf"\b{_NUM}\b", re.I),
-    "date": re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|"
-                       r"september|october|november|december)\b", re.I),
-    "who": re.compile(r"\([^)]*,[^)]*\)|:\s*\S.*,|\b\w+(?: \w+){0,3}, \w+(?: \w+){0,3},? and \w+", re.I),
-}
-
-
-def answer_type(question: str) -> str | None:
-    """The shape of answer a question asks for (a duration, a number, a date, who)."""
-    return next((name for name, pat in QUESTION_TYPES if pat.search(question)), None)
 
 
 @dataclass(frozen=True)
@@ -66,13 +37,19 @@ class Unit:
 
 @dataclass
 class AnswerContext:
-    question: str
-    query: str  # the question without edition words, abbreviations expanded
+    """The evidence for one part of a question (or the whole of a one-part question)."""
+
+    question: str  # the part as asked
+    query: str  # its retrieval text: no edition words, abbreviations and renamed terms expanded
     query_vector: np.ndarray
     idf: dict[str, float] = field(default_factory=dict)
     sentence_query_vector: np.ndarray | None = None  # when sentences use another model
     units: list[Unit] = field(default_factory=list)
     scores: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    kind: str = "fact"  # the answer plan: fact, list, procedure, definition
+    shape: str | None = None  # the shape of answer asked for (assistant.understand.kinds)
+    passages: list[Passage] = field(default_factory=list)  # this part's passages
+    parts: list[AnswerContext] = field(default_factory=list)  # a multi-part question's parts
 
     @cached_property
     def query_tokens(self) -> set[str]:
@@ -134,8 +111,8 @@ def score_units(embedder: Embedder | SentenceVectors, ctx: AnswerContext,
     sims = embedder.embed([u.text for u in units]) @ qv
     lex = np.array([coverage(ctx, u.text) for u in units])
     prior = np.array([0.06 / (1 + u.passage_rank) for u in units])
-    kind = answer_type(ctx.question)
-    fit = np.array([0.12 if kind and ANSWER_SHAPES[kind].search(u.text) else 0.0 for u in units])
+    shape = ANSWER_SHAPES.get(ctx.shape or "")
+    fit = np.array([0.12 if shape and shape.search(u.text) else 0.0 for u in units])
     form = np.array([_form_penalty(u.text) for u in units])
     # weights chosen by a coarse grid search on the golden set (see README, "Answer step")
     return 0.5 * sims + 0.2 * lex + prior + fit - form
@@ -177,9 +154,8 @@ def support_features(ctx: AnswerContext, passages: list[Passage]) -> dict[str, f
         return dict.fromkeys(FEATURES, 0.0)
     order = np.argsort(-ctx.scores, kind="stable")
     top = [ctx.units[int(i)] for i in order[:3]]
-    kind = answer_type(ctx.question)
-    shape_missing = float(kind is not None and kind != "who" and not any(
-        ANSWER_SHAPES[kind].search(u.text) for u in top))
+    shape = ANSWER_SHAPES.get(ctx.shape or "") if ctx.shape != "who" else None
+    shape_missing = float(shape is not None and not any(shape.search(u.text) for u in top))
     q = ctx.query_tokens
     passage_words = [set(tokens(p.chunk.embed_text())) for p in passages]
     seen = set().union(*passage_words)

@@ -10,18 +10,18 @@ from dataclasses import replace
 from datetime import date
 
 from assistant.answer import ExtractiveGenerator, Generator
-from assistant.changes import EditionChanges, render_report, topic_of
+from assistant.changes import EditionChanges, render_report
 from assistant.cite import verify
-from assistant.editions import EditionRegistry, Scope, resolve, strip_edition_words
+from assistant.editions import EditionRegistry, Scope
 from assistant.errors import QuestionError
 from assistant.evidence import AnswerContext, SentenceVectors, rerank
 from assistant.generators import build_generator
-from assistant.glossary import expand_query
 from assistant.records import Answer, Citation, Passage
-from assistant.renames import Rename, expand, explain, load_renames, outdated_terms
+from assistant.renames import Rename, explain, load_renames
 from assistant.retrieve import Mode, Retriever
 from assistant.settings import Settings
-from assistant.text import tokens
+from assistant.text import normalise, tokens
+from assistant.understand import Part, Query, analyse
 from corpus.manifest import Manifest, load_manifest
 from ingest.embed import Embedder, SentenceTransformerEmbedder
 
@@ -62,42 +62,71 @@ class Assistant:
             self.sentences, self.manifest, settings.abstain_threshold, settings.abstain_weights,
             settings.max_quotes, settings.quote_ratio))
 
-    def scope(self, question: str, edition: str | None = None, as_of: date | None = None) -> Scope:
-        return resolve(self.registry, question, edition, as_of, self.settings.current_date())
+    def analyse(self, question: str, edition: str | None = None, as_of: date | None = None) -> Query:
+        """The question parsed once: scope, kind, parts and their shapes, renamed terms."""
+        question = clean_question(question, self.settings.max_question_chars)
+        return analyse(question, self.registry, self.renames, self.retriever.abbreviations,
+                       self.settings.current_date(), edition, as_of)
 
-    def retrieve(self, question: str, scope: Scope, k: int | None = None,
+    def scope(self, question: str, edition: str | None = None, as_of: date | None = None) -> Scope:
+        return self.analyse(question, edition, as_of).scope
+
+    def retrieve(self, query: Query, k: int | None = None,
                  mode: Mode = "hybrid") -> tuple[list[Passage], AnswerContext]:
-        query = expand_query(strip_edition_words(question) or question, self.retriever.abbreviations)
-        query = expand(query, outdated_terms(question, self.renames), self.renames)
-        qvec = self.embedder.embed([query])[0]
+        """Each part searched and reranked on its own; the passages interleaved part by part."""
         k = k or self.settings.top_k
-        idf = {t: self.retriever.idf(t) for t in set(tokens(query))}
-        ctx = AnswerContext(question, query, qvec, idf)
+        parts = [self._part_evidence(part, query.scope, k, mode) for part in query.parts]
+        if len(parts) == 1:
+            return parts[0].passages, parts[0]
+        merged: dict[str, Passage] = {}
+        for rank in range(k):
+            for part in parts:
+                if rank < len(part.passages):
+                    merged.setdefault(part.passages[rank].chunk.chunk_id, part.passages[rank])
+        passages = [replace(p, rank=i) for i, p in enumerate(merged.values())]
+        top = self._context(query.question, query.search, "fact", None)
+        top.parts = parts
+        return passages, top
+
+    def _context(self, text: str, search: str, kind: str, shape: str | None) -> AnswerContext:
+        qvec = self.embedder.embed([search])[0]
+        idf = {t: self.retriever.idf(t) for t in set(tokens(search))}
+        ctx = AnswerContext(text, search, qvec, idf, kind=kind, shape=shape)
         if self.sentences.embedder is not self.embedder:
-            ctx.sentence_query_vector = self.sentences.embed([query])[0]
+            ctx.sentence_query_vector = self.sentences.embed([search])[0]
+        return ctx
+
+    def _part_evidence(self, part: Part, scope: Scope, k: int, mode: Mode) -> AnswerContext:
+        ctx = self._context(part.text, part.search, part.kind, part.shape)
         if mode == "dense":  # the plain baseline: no BM25, no sentence rerank
-            return self.retriever.search(query, scope.doc_ids, k, mode, qvec), ctx
-        candidates = self.retriever.search(query, scope.doc_ids, self.settings.candidate_k, mode, qvec)
-        return rerank(self.sentences, ctx, candidates, k), ctx
+            ctx.passages = self.retriever.search(part.search, scope.doc_ids, k, mode, ctx.query_vector)
+            return ctx
+        candidates = self.retriever.search(part.search, scope.doc_ids, self.settings.candidate_k, mode,
+                                           ctx.query_vector)
+        ctx.passages = rerank(self.sentences, ctx, candidates, k)
+        return ctx
 
     def ask(self, question: str, edition: str | None = None, as_of: date | None = None,
             mode: Mode = "hybrid", on_token: Callable[[str], None] | None = None) -> Answer:
         """`on_token` receives a written answer's draft as it streams (before its check)."""
         t0 = time.perf_counter()
-        question = clean_question(question, self.settings.max_question_chars)
-        scope = self.scope(question, edition, as_of)
-        if scope.unavailable:
-            return self._abstain(question, scope, scope.unavailable, [], {"total": _since(t0)})
-        self.retriever.ensure_loaded()
-        if asked := self.changes.editions_asked(question, scope):
-            return self.what_changed(question, *asked, t0=t0)
+        query = self.analyse(question, edition, as_of)
+        if query.scope.unavailable:
+            return self._abstain(query.question, query.scope, query.scope.unavailable, [],
+                                 {"total": _since(t0)})
+        if not self.retriever.abbreviations:  # first question: expansions come with the index
+            self.retriever.ensure_loaded()
+            query = self.analyse(question, edition, as_of)
+        question, scope = query.question, query.scope
+        if query.kind == "what-changed" and (asked := self.changes.editions_asked(query.years, scope)):
+            return self.what_changed(question, *asked, t0=t0, topic=query.topic)
         t1 = time.perf_counter()
-        passages, ctx = self.retrieve(question, scope, mode=mode)
+        passages, ctx = self.retrieve(query, mode=mode)
         t2 = time.perf_counter()
         draft = (self.generator.generate(ctx, passages, on_token=on_token) if on_token
                  else self.generator.generate(ctx, passages))
         timings = {"retrieve": t2 - t1, "generate": _since(t2), **draft.timings}
-        hits = outdated_terms(question, self.renames)
+        hits = list(query.outdated)
         if draft.abstained and hits:
             return self._renamed_only(question, scope, hits, passages, timings, t0)
         if draft.abstained:
@@ -135,7 +164,6 @@ class Assistant:
                      topic: str | None = None, limit: int = 8) -> Answer:
         """A "what changed" question answered by comparing two full editions paragraph by paragraph."""
         comparison = self.changes.comparison(series, old, new)
-        topic = topic or topic_of(question)
         report = self.changes.report(comparison, topic=topic, limit=limit)
         cites = list(report.citations.values())
         notes = [f"Compared the full texts of {self.registry.label(series, old)} and "
@@ -220,10 +248,14 @@ class Assistant:
 
     @staticmethod
     def _compose(body: str, cites: list[Citation], notes: list[str]) -> str:
+        """The body, then where each [n] comes from (a quote the body does not show is given
+        there, so every quote appears once), then the notices."""
         lines = [body, ""]
         for c in cites:
             quote = " ".join(c.quote.split())
-            lines.append(f"[{c.marker}] “{quote}” — {c.where()} · {c.duty}")
+            shown = f"[{c.marker}]" in body and normalise(quote)[:60] in normalise(body)
+            lines.append(f"[{c.marker}] {c.where()} · {c.duty.split(' (')[0]}"
+                         + ("" if shown else f": “{quote}”"))
         lines += ["", *notes]
         return "\n".join(lines).strip()
 

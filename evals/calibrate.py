@@ -24,12 +24,13 @@ log = logging.getLogger(__name__)
 def collect(assistant: Assistant, path: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
     rows, labels, ids = [], [], []
     for item in load_golden(path):
-        scope = assistant.scope(item.question, item.edition)
-        if scope.unavailable:
-            continue  # refused by edition resolution, not by the model
         assistant.retriever.ensure_loaded()
-        passages, ctx = assistant.retrieve(item.question, scope)
-        feats = support_features(ctx, passages)
+        query = assistant.analyse(item.question, item.edition)
+        if query.scope.unavailable or query.kind == "what-changed":
+            continue  # refused by edition resolution, or answered by comparison, not by the model
+        passages, ctx = assistant.retrieve(query)
+        feats = max((support_features(part, part.passages) for part in ctx.parts or [ctx]),
+                    key=lambda f: f["best"])
         rows.append([feats[f] for f in FEATURES])
         labels.append(0.0 if item.kind == "unanswerable" else 1.0)
         ids.append(item.id)

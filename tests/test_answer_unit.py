@@ -9,9 +9,10 @@ import pytest
 
 from assistant.answer import Draft
 from assistant.errors import QuestionError
-from assistant.evidence import answer_type, sentence_units
+from assistant.evidence import sentence_units
 from assistant.service import Assistant, clean_question
 from assistant.settings import Settings
+from assistant.understand.kinds import answer_shape
 from corpus.manifest import Document, Manifest, load_manifest
 from corpus.sync import sha256_of
 from ingest.pipeline import run_ingest
@@ -97,13 +98,12 @@ def test_failed_quote_is_dropped_and_marked(assistant: Assistant) -> None:
         assert [c.marker for c in ans.citations] == list(range(1, len(ans.citations) + 1))
 
 
-def test_answer_type_and_units(assistant: Assistant) -> None:
-    assert answer_type("How long does it take?") == "duration"
-    assert answer_type("Who are the safeguarding partners?") == "who"
-    assert answer_type("What is neglect?") is None
+def test_answer_shape_and_units(assistant: Assistant) -> None:
+    assert answer_shape("How long does it take?") == "duration"
+    assert answer_shape("Who are the safeguarding partners?") == "who"
+    assert answer_shape("What is neglect?") is None
     assistant.retriever.ensure_loaded()
-    scope = assistant.scope("notify Ofsted")
-    passages, _ = assistant.retrieve("notify Ofsted", scope)
+    passages, _ = assistant.retrieve(assistant.analyse("notify Ofsted"))
     texts = [u.text for u in sentence_units(passages)]
     assert any(t.startswith("3. The local authority must notify Ofsted") for t in texts)
 

@@ -1,0 +1,166 @@
+"""Answer plans: which verbatim stretches of the candidate passages answer a part, by its kind.
+
+- fact: the sentence holding the asked-for shape, with the sentence before it when it leans on it;
+- list: the lead-in and every item, as one quote, never cut mid-list;
+- procedure: the guidance's own steps, in its order, immediate-danger steps first;
+- definition: the guidance's own definition of the term.
+Every plan returns whole sentences (or whole lists), so a quote never starts or ends mid-sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import numpy as np
+
+from assistant.evidence import LEADER, AnswerContext, Unit
+from assistant.text import normalise, tokens
+from assistant.understand.kinds import ANSWER_SHAPES, QUANTITIES
+from ingest.records import Chunk
+from ingest.segment import split_sentences
+
+BULLET = re.compile(r"\s*[•▶●◦▪\-\*–]\s")
+LEANS_BACK = re.compile(r"^(this|these|that|those|it|they|such|in (this|these|such) cases?|if (so|this|not)|"
+                        r"however|otherwise|where this|as such|in addition|also|then)\b", re.I)
+DIRECTIVE = re.compile(r"\b(should|must|need to|needs to|will need to|ought to|expected to)\b|^(act|speak|"
+                       r"tell|refer|call|contact|report|record|listen|reassure|do not|never|ensure|"
+                       r"consider|make|seek|share|inform|discuss)\b", re.I)
+DANGER = re.compile(r"\bimmediate(ly)? (danger|risk|harm)|\b999\b|\bin danger\b", re.I)
+DEFINES = re.compile(r"^[^.;]{0,90}?(\b(is|are|means|refers to|is defined as|describes|includes)\b|:)\s",
+                     re.I)
+LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
+STEPS = 5
+SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    item: bool  # a bulleted list item
+
+
+@lru_cache(maxsize=4096)
+def sentences(chunk: Chunk) -> tuple[Sentence, ...]:
+    out = []
+    for start, end in split_sentences(chunk.text):
+        item = bool(BULLET.match(chunk.text, start))
+        start += len(LEADER.match(chunk.text, start, end).group(0))  # type: ignore[union-attr]
+        if chunk.text[start:end].strip():
+            out.append(Sentence(start, end, item))
+    return tuple(out)
+
+
+def _index(unit: Unit) -> int:
+    sents = sentences(unit.chunk)
+    return next((i for i, s in enumerate(sents) if s.start <= unit.start < max(s.end, s.start + 1)), 0)
+
+
+def whole_list(unit: Unit, lead: int) -> tuple[Unit, bool]:
+    """The lead-in sentence `lead` and every bulleted item after it; True when cut for length."""
+    sents = sentences(unit.chunk)
+    end = lead + 1
+    while end < len(sents) and sents[end].item:
+        end += 1
+    if end == lead + 1:
+        return replace(unit, start=sents[lead].start, end=sents[lead].end), False
+    stop = end
+    while stop > lead + 2 and sents[stop - 1].end - sents[lead].start > LIST_CHARS:
+        stop -= 1
+    return replace(unit, start=sents[lead].start, end=sents[stop - 1].end), stop < end
+
+
+def complete(unit: Unit) -> tuple[Unit, bool]:
+    """The unit as whole sentences: a list item with its lead-in and siblings, a sentence that
+    leans on the one before with it, a lead-in with its items. True when a list was cut."""
+    sents = sentences(unit.chunk)
+    if not sents:
+        return unit, False
+    i = _index(unit)
+    if sents[i].item:
+        lead = next((j for j in range(i - 1, -1, -1) if not sents[j].item), None)
+        if lead is not None and unit.chunk.text[sents[lead].start:sents[lead].end].rstrip().endswith(":"):
+            return whole_list(unit, lead)
+    text = unit.chunk.text[sents[i].start:sents[i].end].strip()
+    if text.endswith(":"):
+        return whole_list(unit, i)
+    start = sents[i].start
+    if i > 0 and LEANS_BACK.match(text) and not sents[i - 1].item:
+        start = sents[i - 1].start
+    end = max(unit.end, sents[i].end)
+    return replace(unit, start=start, end=end), False
+
+
+def fragment(text: str) -> bool:
+    """Starts mid-sentence or ends on a joining word: a poor first line."""
+    text = text.strip()
+    return (not text or text[0].islower() or text.rstrip("”’\"'").endswith((",", ":", ";"))
+            or bool(re.search(r"\b(and|or|the|of|to)$", text)))
+
+
+def _order(ctx: AnswerContext, bonus: np.ndarray | None = None) -> list[int]:
+    scores = ctx.scores + (bonus if bonus is not None else 0.0)
+    penalty = np.array([0.05 if fragment(u.text) else 0.0 for u in ctx.units])
+    return [int(i) for i in np.argsort(-(scores - penalty), kind="stable")]
+
+
+def _pick(ctx: AnswerContext, order: list[int], limit: int, ratio: float,
+          accept: re.Pattern[str] | None = None) -> list[tuple[Unit, bool]]:
+    chosen: list[tuple[Unit, bool]] = []
+    seen: set[str] = set()
+    best = float(ctx.scores[order[0]]) if order else 0.0
+    for i in order:
+        if len(chosen) == limit:
+            break
+        if chosen and float(ctx.scores[i]) < ratio * best:
+            break
+        unit = ctx.units[i]
+        if accept is not None and not accept.search(unit.text):
+            continue
+        whole, cut = complete(unit)
+        key = normalise(whole.text)
+        if key in seen or any(_overlap(whole, c) for c, _ in chosen):
+            continue
+        seen.add(key)
+        chosen.append((whole, cut))
+    return chosen
+
+
+def _overlap(a: Unit, b: Unit) -> bool:
+    return a.chunk.chunk_id == b.chunk.chunk_id and a.start < b.end and b.start < a.end
+
+
+def plan(ctx: AnswerContext, max_quotes: int, ratio: float) -> list[tuple[Unit, bool]]:
+    """The stretches to quote for this part, each (unit, list cut for length)."""
+    if not ctx.units:
+        return []
+    if ctx.kind == "procedure":
+        steps = _pick(ctx, _order(ctx), STEPS, 0.75, DIRECTIVE) or _pick(ctx, _order(ctx), 1, 0.0)
+        first = {id(u): n for n, (u, _) in enumerate(steps)}
+        return sorted(steps, key=lambda s: (not DANGER.search(s[0].text), s[0].passage_rank,
+                                            s[0].start, first[id(s[0])]))
+    if ctx.kind == "list":
+        listy = np.array([0.08 if u.text.rstrip().endswith(":") or _is_item(u) else 0.0 for u in ctx.units])
+        return _pick(ctx, _order(ctx, listy), min(2, max_quotes), ratio)
+    if ctx.kind == "definition":
+        words = ctx.query_tokens
+        defines = np.array([0.1 if DEFINES.match(u.text) and words & set(tokens(u.text[:90])) else 0.0
+                            for u in ctx.units])
+        return _pick(ctx, _order(ctx, defines), 1, ratio)
+    return _pick(ctx, _order(ctx), min(2, max_quotes), ratio)
+
+
+def _is_item(unit: Unit) -> bool:
+    sents = sentences(unit.chunk)
+    return bool(sents) and sents[_index(unit)].item
+
+
+def shape_gap(ctx: AnswerContext) -> bool:
+    """The part asks for a quantity (a number, a time limit…) that no top sentence states."""
+    if ctx.shape not in QUANTITIES or not len(ctx.scores):
+        return False
+    shape = ANSWER_SHAPES[ctx.shape]
+    top = np.argsort(-ctx.scores, kind="stable")[:SHAPE_WINDOW]
+    return not any(shape.search(ctx.units[int(i)].text) for i in top)

@@ -1,0 +1,80 @@
+"""What a question asks for: its kind (fact, list, procedure, definition) and the shape of answer
+(a duration, a number, a date, who, yes/no). Patterns describe kinds of question, not questions."""
+
+from __future__ import annotations
+
+import re
+
+_NUM = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)"
+SHAPES = [
+    ("money", re.compile(r"\bhow much\b.*\b(cost|fee|fine|pay|paid|charge|compensation)|\b(cost|fee|fine|"
+                         r"salary|allowance|compensation)s?\b", re.I)),
+    ("percent", re.compile(r"\bpercentage\b|\bper ?cent\b|\bproportion\b", re.I)),
+    ("phone", re.compile(r"\b(phone|telephone|helpline) number\b|\bnumber (to|should I) (call|ring)", re.I)),
+    ("hours", re.compile(r"\bhow many hours\b|\bhours long\b", re.I)),
+    ("duration", re.compile(r"\bhow (long|soon|quickly|often)\b|\btimescale|\btimeframe|\bwithin\b"
+                            r"|\bdeadline|\bhow many (days|weeks|months|hours)", re.I)),
+    ("number", re.compile(r"\bhow (many|much|old)\b|\bwhat age\b|\bnumber of\b|\b(maximum|minimum)\b"
+                          r"|\b(upper|lower) limit\b|\bratio\b", re.I)),
+    ("date", re.compile(r"^\s*when\b|\bwhat date\b|\bcome into force\b", re.I)),
+    ("who", re.compile(r"^\s*(and\s+)?who\b|\bwhich (bodies|organisations|agencies|partners|people)\b",
+                       re.I)),
+    ("yes-no", re.compile(r"^\s*(and\s+)?(is|are|does|do|can|could|should|must|may|will|has|have|am)\b",
+                          re.I)),
+]
+# What an answer of each shape contains; "yes-no" has no surface form.
+ANSWER_SHAPES = {
+    "money": re.compile(r"£\s?\d|\b\d+ pounds\b", re.I),
+    "percent": re.compile(r"\d+(\.\d+)?\s?%|\bper ?cent\b", re.I),
+    "phone": re.compile(r"\b0\d{3}[ -]?\d{3}[ -]?\d{3,4}\b|\b\d{3}\b(?= )"),
+    "hours": re.compile(rf"\b{_NUM}[- ]hours?\b", re.I),
+    "duration": re.compile(rf"\b{_NUM}[- ](working |calendar |school )?(day|hour|week|month|year)s?\b"
+                           r"|\b(annually|immediately|as soon as possible|every \w+ years?)\b", re.I),
+    "number": re.compile(rf"\b{_NUM}\b", re.I),
+    "date": re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|"
+                       r"september|october|november|december)\b", re.I),
+    "who": re.compile(r"\([^)]*,[^)]*\)|:\s*\S.*,|\b\w+(?: \w+){0,3}, \w+(?: \w+){0,3},? and \w+", re.I),
+}
+# Shapes that name a quantity the guidance either states or does not: a missing one is a gap.
+QUANTITIES = frozenset({"money", "percent", "phone", "hours", "duration", "number"})
+
+_WHO = r"(i|we|staff|they|you|the school|the college|a teacher|teachers|practitioners|professionals)"
+PROCEDURE = re.compile(
+    rf"\bwhat (should|do|must|can|would|shall) {_WHO}\b[^?.]{{0,50}}\b(do|say|tell|respond|happen)\b"
+    rf"|\bwhat (happens|should happen|will happen) (next|now|then|after)\b"
+    rf"|\bwhat (are|is) the (next )?steps?\b"
+    rf"|\bhow (should|do|must|can) {_WHO} (respond|react|handle|deal|report|proceed|raise)\b"
+    rf"|\bwho (should|do|must|can) {_WHO} (tell|inform|report|contact|speak|go|talk)\b"
+    r"|\bwhat action\b|\bwhat do i do\b|\bwhat (steps|actions) should\b|\bwhere do i (start|go)\b", re.I)
+_LIST_NOUNS = (r"(types|categories|kinds|forms|signs|indicators|principles|rules|factors|steps|stages|"
+               r"responsibilities|duties|roles|elements|areas|ways|examples|members|partners|"
+               r"requirements|checks|sources|things|agencies|bodies|organisations|conditions|criteria|"
+               r"functions|options|grounds|groups|risks|aims|features|components|parts)")
+_COUNT = r"(two|three|four|five|six|seven|eight|nine|ten|\d+)"
+LIST = re.compile(
+    rf"\b(list|name|outline|set out) (all|the|each|every)\b"
+    rf"|\bwhat are (all )?the (\w+[ -]){{0,3}}{_LIST_NOUNS}\b"
+    rf"|\b(which|what) (\w+ ){{0,2}}{_LIST_NOUNS} (are|should|must|do|does|can)\b"
+    rf"|\b{_COUNT} ([\w’'-]+ ){{0,2}}{_LIST_NOUNS}\b|\b{_COUNT} (golden )?(rules|cs|c's|ps)\b"
+    r"|\bwho are the\b|\bwhat .{0,40}\binclude\b|\bwhat (goes|should go|must go) (in|into)\b", re.I)
+DEFINITION = re.compile(
+    r"\bwhat (is|are) meant by\b|\bwhat does (the term |the phrase )?[\w'’ -]{1,50} mean\b"
+    r"|\bdefin(e|ition|ed)\b"
+    r"|\bwhat counts as\b|\bmeaning of\b|\bwhat (kind|sort) of thing is\b"
+    r"|^\s*(and\s+)?what(?:'s|’s| is| are)\s+(?:a |an )?(?!the\b)[\w'’ -]{2,60}\??\s*$", re.I)
+
+
+def answer_shape(text: str) -> str | None:
+    """The shape of answer a (sub-)question asks for, or None."""
+    return next((name for name, pat in SHAPES if pat.search(text)), None)
+
+
+def question_kind(text: str, shape: str | None) -> str:
+    """fact, list, procedure or definition."""
+    if PROCEDURE.search(text):
+        return "procedure"
+    if LIST.search(text):
+        return "list"
+    if shape in (None, "yes-no") and DEFINITION.search(text):
+        return "definition"
+    return "fact"

@@ -1,0 +1,59 @@
+"""Split a question into its situation (statements) and its parts (the sub-questions)."""
+
+from __future__ import annotations
+
+import re
+
+SENTENCE = re.compile(r"[^?!.]+(?:[?!.]+|$)")
+ASKING = re.compile(
+    r"^\s*(what|what's|whats|who|whom|whose|how|when|where|which|why|is|are|does|do|did|can|could|"
+    r"should|must|may|will|would|has|have|am|tell me|explain|list|name|describe|outline|give me|"
+    r"i need to know|i'd like to know|please (tell|explain|list))\b", re.I)
+_QWORD = (r"(what|who|how|when|where|which|why|whether|is|are|does|do|can|could|should|must|will|"
+          r"has|have)")
+# a second question joined to the first: "…, and who carries out the assessment?"
+JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?={_QWORD}\b)"
+                  r"|\s+and\s+(?:also\s+)?(?=(what|who|how|when|where|which|why)\b)", re.I)
+PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|its|their|he|she|one)\b", re.I)
+MIN_WORDS = 3
+
+
+def split_question(question: str) -> tuple[str, list[str]]:
+    """(situation, parts): statements that set the scene, and each thing asked, in order."""
+    sentences = [s.strip() for s in SENTENCE.findall(question) if s.strip()]
+    asked = [s for s in sentences if s.endswith("?") or ASKING.search(s)]
+    if not asked:
+        return "", [question.strip()]
+    situation = " ".join(s for s in sentences if s not in asked)
+    parts: list[str] = []
+    for sentence in asked:
+        for piece in _split_joined(sentence):
+            if parts and len(piece.split()) < MIN_WORDS:
+                parts[-1] = f"{parts[-1].rstrip('?')} {piece}"
+            else:
+                parts.append(piece)
+    return situation, parts
+
+
+def _split_joined(sentence: str) -> list[str]:
+    """A sentence asking two things joined by "and"/a comma; pieces too short stay together."""
+    pieces: list[str] = []
+    last = 0
+    for m in JOIN.finditer(sentence):
+        head = sentence[last:m.start()].strip(" ,;")
+        if len(head.split()) >= MIN_WORDS and ASKING.search(sentence[m.end():]) and _has_verb(
+                sentence[m.end():]):
+            pieces.append(head)
+            last = m.end()
+    pieces.append(sentence[last:].strip(" ,;"))
+    return [p for p in pieces if p]
+
+
+def _has_verb(text: str) -> bool:
+    """A clause, not a noun list: "who carries out the assessment" but not "what and how"."""
+    return len(text.split()) >= MIN_WORDS
+
+
+def needs_antecedent(part: str) -> bool:
+    """A part that leans on an earlier one: "is it a criminal offence?", "and who does it?"."""
+    return bool(PRONOUN.search(part)) or len(part.split()) <= 4

@@ -1,0 +1,95 @@
+"""The typed `Query`: everything later stages need from the question and the controls."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from assistant.changes import WHAT_CHANGED, topic_of
+from assistant.editions import EditionRegistry, Scope, resolve, strip_edition_words, years_in
+from assistant.glossary import expand_query
+from assistant.renames import Rename, expand, outdated_terms
+from assistant.text import STOPWORDS, tokens
+from assistant.understand.kinds import answer_shape, question_kind
+from assistant.understand.parts import needs_antecedent, split_question
+
+# "What should I do?" names no topic; the guidance's own action passages are what it asks for.
+PROCEDURE_HINT = ("what to do when worried a child is being abused or neglected: act immediately, "
+                  "speak to the safeguarding lead, refer to children's social care, or the police "
+                  "when a child is in immediate danger")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One thing the question asks."""
+
+    text: str
+    kind: str  # fact | list | procedure | definition
+    shape: str | None  # duration, number, date, who, yes-no, money, percent, phone, hours
+    search: str  # the retrieval text: edition words out, abbreviations and renamed terms expanded
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question parsed once, with the controls it was asked under."""
+
+    question: str
+    scope: Scope
+    kind: str  # fact | list | procedure | definition | multi-part | what-changed | outside
+    parts: tuple[Part, ...]
+    situation: str = ""
+    outdated: tuple[tuple[str, Rename], ...] = ()
+    years: tuple[str, ...] = ()
+    topic: str | None = None  # what-changed: the subject, without edition, date and change words
+
+    @property
+    def search(self) -> str:
+        """Retrieval text for the whole question."""
+        return " ".join(dict.fromkeys(p.search for p in self.parts))
+
+    @property
+    def shape(self) -> str | None:
+        return self.parts[0].shape if len(self.parts) == 1 else None
+
+
+def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...],
+            abbreviations: dict[str, str], today: date, edition: str | None = None,
+            as_of: date | None = None) -> Query:
+    """Build the Query: edition scope, kind, parts with their answer shapes, renamed terms."""
+    scope = resolve(registry, question, edition, as_of, today)
+    hits = tuple(outdated_terms(question, renames))
+    years = tuple(years_in(question))
+    if scope.unavailable:
+        return Query(question, scope, "outside", (), outdated=hits, years=years)
+    if WHAT_CHANGED.search(question):
+        part = Part(question, "fact", None, _search(question, hits, renames, abbreviations))
+        return Query(question, scope, "what-changed", (part,), outdated=hits, years=years,
+                     topic=topic_of(question))
+    situation, texts = split_question(question)
+    parts = tuple(_part(text, texts[i - 1] if i else "", situation, hits, renames, abbreviations)
+                  for i, text in enumerate(texts))
+    kind = "multi-part" if len(parts) > 1 else parts[0].kind
+    return Query(question, scope, kind, parts, situation, hits, years)
+
+
+def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename], ...],
+          renames: tuple[Rename, ...], abbreviations: dict[str, str]) -> Part:
+    shape = answer_shape(text)
+    kind = question_kind(text, shape)
+    search = text
+    if before and needs_antecedent(text):  # "is it a criminal offence?" after "what is upskirting"
+        extra = [w for w in re.findall(r"[\w'’-]+", before)
+                 if w.lower() not in STOPWORDS and w.lower() not in text.lower()]
+        search = f"{text} {' '.join(extra)}"
+    if situation and (kind == "procedure" or len(tokens(text)) < 4):
+        search = f"{situation} {search}"
+    if kind == "procedure":
+        search = f"{search} {PROCEDURE_HINT}"
+    return Part(text, kind, shape, _search(search, hits, renames, abbreviations))
+
+
+def _search(text: str, hits: tuple[tuple[str, Rename], ...], renames: tuple[Rename, ...],
+            abbreviations: dict[str, str]) -> str:
+    query = expand_query(strip_edition_words(text) or text, abbreviations)
+    return expand(query, list(hits), renames)
