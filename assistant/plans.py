@@ -30,6 +30,7 @@ DIRECTIVE = re.compile(r"\b(should|must|need to|needs to|will need to|ought to|e
 DANGER = re.compile(r"\bimmediate(ly)? (danger|risk|harm)|\b999\b|\bin danger\b", re.I)
 DEFINES = re.compile(r"^[^.;]{0,90}?(\b(is|are|means|refers to|is defined as|describes|includes)\b|:)\s",
                      re.I)
+PARA_NUMBER = re.compile(r"\d{1,3}\.\s+")
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
 STEPS = 5
 SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
@@ -48,6 +49,8 @@ def sentences(chunk: Chunk) -> tuple[Sentence, ...]:
     for start, end in split_sentences(chunk.text):
         item = bool(BULLET.match(chunk.text, start))
         start += len(LEADER.match(chunk.text, start, end).group(0))  # type: ignore[union-attr]
+        if number := PARA_NUMBER.match(chunk.text, start, end):  # cited as the paragraph, not quoted
+            start = number.end()
         if chunk.text[start:end].strip():
             out.append(Sentence(start, end, item))
     return tuple(out)
@@ -55,7 +58,7 @@ def sentences(chunk: Chunk) -> tuple[Sentence, ...]:
 
 def _index(unit: Unit) -> int:
     sents = sentences(unit.chunk)
-    return next((i for i, s in enumerate(sents) if s.start <= unit.start < max(s.end, s.start + 1)), 0)
+    return next((i for i, s in enumerate(sents) if unit.start < s.end), max(len(sents) - 1, 0))
 
 
 def whole_list(unit: Unit, lead: int) -> tuple[Unit, bool]:
@@ -121,10 +124,16 @@ def _pick(ctx: AnswerContext, order: list[int], limit: int, ratio: float,
             continue
         whole, cut = complete(unit)
         key = normalise(whole.text)
-        if key in seen or any(_overlap(whole, c) for c, _ in chosen):
+        if key in seen:
             continue
         seen.add(key)
-        chosen.append((whole, cut))
+        near = next((n for n, (c, _) in enumerate(chosen) if _overlap(whole, c)), None)
+        if near is None:
+            chosen.append((whole, cut))
+        else:  # the same stretch reached twice: quote the union once
+            other, other_cut = chosen[near]
+            chosen[near] = (replace(other, start=min(other.start, whole.start),
+                                    end=max(other.end, whole.end)), cut or other_cut)
     return chosen
 
 

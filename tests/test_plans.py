@@ -1,0 +1,93 @@
+"""Answer plans on hand-made chunks: whole lists, whole sentences, steps in order, gaps named."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.answer import display, gap_reason
+from assistant.evidence import AnswerContext, Unit
+from assistant.plans import complete, fragment, plan, shape_gap
+from ingest.records import Chunk
+
+LIST_TEXT = ("47. They have been named because they are able to:\n"
+             "• speak with authority for the safeguarding partner they represent\n"
+             "• take decisions on behalf of their organisation or agency and commit them on policy,\n"
+             "resourcing, and practice matters\n"
+             "• hold their own organisation or agency to account on how effectively they participate\n"
+             "and implement the local arrangements")
+STEPS_TEXT = ("If staff have any concerns about a child’s welfare, they should act on them immediately. "
+              "They should speak to the designated safeguarding lead. "
+              "Anyone can make a referral. "
+              "If a child is in immediate danger, a referral should be made to children’s social care "
+              "and/or the police immediately.")
+
+
+def _chunk(text: str, cid: str = "c1") -> Chunk:
+    return Chunk(cid, "working-together-2023", "WT", "working-together", "2023", 26, 26, "47", (), text)
+
+
+def _unit(chunk: Chunk, needle: str, rank: int = 0) -> Unit:
+    start = chunk.text.index(needle)
+    return Unit(rank, chunk, start, start + len(needle))
+
+
+def _ctx(units: list[Unit], scores: list[float], kind: str, shape: str | None = None) -> AnswerContext:
+    return AnswerContext("q", "query words", np.zeros(3), units=units, scores=np.array(scores),
+                         kind=kind, shape=shape)
+
+
+def test_a_list_item_brings_its_lead_in_and_every_sibling() -> None:
+    chunk = _chunk(LIST_TEXT)
+    whole, cut = complete(_unit(chunk, "take decisions on behalf"))
+    assert not cut
+    assert whole.text.startswith("They have been named because they are able to:")
+    assert whole.text.endswith("implement the local arrangements")
+    shown = display(whole.text)
+    assert shown.count("\n• ") == 3 and "commit them on policy, resourcing" in shown
+
+
+def test_a_lead_in_is_never_quoted_without_its_items() -> None:
+    chunk = _chunk(LIST_TEXT)
+    whole, _ = complete(_unit(chunk, "They have been named because they are able to:"))
+    assert "hold their own organisation" in whole.text
+
+
+def test_a_sentence_leaning_on_the_one_before_gets_it() -> None:
+    chunk = _chunk("The assessment should conclude within 45 working days. This timeframe may be "
+                   "exceeded only in exceptional cases.")
+    whole, _ = complete(_unit(chunk, "This timeframe may be exceeded"))
+    assert whole.text.startswith("The assessment should conclude within 45 working days.")
+
+
+def test_fragments_are_recognised() -> None:
+    assert fragment("local authorities, chief officers of police,")
+    assert fragment("whether legal action is required and")
+    assert fragment("the following:")
+    assert not fragment("The initial conference should take place within 15 working days.")
+
+
+def test_procedure_steps_put_immediate_danger_first_and_skip_non_steps() -> None:
+    chunk = _chunk(STEPS_TEXT)
+    units = [_unit(chunk, s) for s in (
+        "If staff have any concerns about a child’s welfare, they should act on them immediately.",
+        "They should speak to the designated safeguarding lead.",
+        "Anyone can make a referral.",
+        "If a child is in immediate danger, a referral should be made to children’s social care "
+        "and/or the police immediately.")]
+    steps = plan(_ctx(units, [0.9, 0.8, 0.85, 0.7], "procedure"), 3, 0.9)
+    texts = [u.text for u, _ in steps]
+    assert texts[0].startswith("If a child is in immediate danger")
+    assert not any(t == "Anyone can make a referral." for t in texts)  # says what may happen, not a step
+    assert any("designated safeguarding lead" in t for t in texts)
+
+
+def test_a_quantity_no_sentence_states_is_a_gap() -> None:
+    chunk = _chunk("Social workers should have manageable caseloads. Supervision supports practice.")
+    units = [_unit(chunk, "Social workers should have manageable caseloads."),
+             _unit(chunk, "Supervision supports practice.")]
+    ctx = _ctx(units, [0.8, 0.4], "fact", shape="number")
+    ctx.question = "What is the maximum caseload for a social worker?"
+    assert shape_gap(ctx)
+    assert "does not set a number or limit" in gap_reason(ctx)
+    ctx.shape = None
+    assert not shape_gap(ctx)

@@ -1,0 +1,93 @@
+"""The question-analysis stage: kinds, parts, answer shapes, and the Query it builds once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.editions import EditionRegistry
+from assistant.renames import load_renames
+from assistant.understand import analyse
+from assistant.understand.kinds import answer_shape, question_kind
+from assistant.understand.parts import split_question
+from corpus.manifest import load_manifest
+
+TODAY = date(2026, 12, 1)
+
+
+def _query(question: str, **kw):  # type: ignore[no-untyped-def]
+    return analyse(question, EditionRegistry(load_manifest()), load_renames(),
+                   {"DSL": "designated safeguarding lead"}, TODAY, **kw)
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("A child told me their stepdad hits them. What should I do?", "procedure"),
+    ("What happens next after I make a referral?", "procedure"),
+    ("Who should I tell if I'm worried about a colleague?", "procedure"),
+    ("What are the four types of abuse?", "list"),
+    ("Which agencies are the safeguarding partners?", "list"),
+    ("Within how many working days must the panel be told?", "fact"),
+    ("Who are the safeguarding partners under the 2018 edition?", "list"),
+    ("What are the seven golden rules for sharing information?", "list"),
+    ("What is upskirting?", "definition"),
+    ("What does 'contextual safeguarding' mean?", "definition"),
+    ("How long can an assessment take from the point of referral?", "fact"),
+])
+def test_question_kinds(question: str, kind: str) -> None:
+    assert question_kind(question, answer_shape(question)) == kind
+
+
+@pytest.mark.parametrize(("question", "shape"), [
+    ("How soon should the conference be held?", "duration"),
+    ("What is the maximum caseload for a social worker?", "number"),
+    ("When did KCSIE 2025 come into force?", "date"),
+    ("Who chairs the partnership?", "who"),
+    ("Is upskirting a criminal offence?", "yes-no"),
+    ("What is neglect?", None),
+])
+def test_answer_shapes(question: str, shape: str | None) -> None:
+    assert answer_shape(question) == shape
+
+
+def test_parts_split_on_joined_questions_and_keep_the_situation() -> None:
+    assert split_question("What is a child in need under section 17, and who carries out the "
+                          "assessment?") == ("", ["What is a child in need under section 17",
+                                                  "who carries out the assessment?"])
+    situation, parts = split_question("I'm a TA in a primary in Leeds. A child told me their stepdad "
+                                      "hits them. What should I do?")
+    assert parts == ["What should I do?"]
+    assert "stepdad hits them" in situation
+    # "and" inside one question is not a second question
+    assert split_question("Is a child who is home educated and is missing education a concern?")[1] == [
+        "Is a child who is home educated and is missing education a concern?"]
+    # too short to stand alone: stays with the question before it
+    assert len(split_question("What is early help and why?")[1]) == 1
+
+
+def test_query_is_built_once_with_parts_shapes_and_scope() -> None:
+    q = _query("What is upskirting, and is it a criminal offence?")
+    assert q.kind == "multi-part" and len(q.parts) == 2
+    assert [p.kind for p in q.parts] == ["definition", "fact"]
+    assert q.parts[1].shape == "yes-no"
+    assert "upskirting" in q.parts[1].search  # the pronoun borrows the subject of the part before
+    assert q.scope.how == "current"
+
+
+def test_procedure_query_keeps_the_scenario_and_abbreviations_expand() -> None:
+    q = _query("A pupil told me her uncle hurts her. What should I do? Do I tell the DSL?")
+    assert q.kind == "multi-part"
+    assert q.parts[0].kind == "procedure" and "uncle hurts her" in q.parts[0].search
+    assert "designated safeguarding lead" in q.parts[1].search
+
+
+def test_edition_years_renames_and_topic_are_read_once() -> None:
+    q = _query("What changed in KCSIE in September 2025?")
+    assert q.kind == "what-changed" and q.topic is None and q.years == ("2025",)
+    q = _query("What changed about filtering and monitoring in KCSIE 2025?")
+    assert q.topic == "filtering monitoring"
+    q = _query("What are LSCBs responsible for?")
+    assert q.outdated and "safeguarding partners" in q.parts[0].search
+    q = _query("Who are the safeguarding partners?", edition="2018")
+    assert q.scope.how == "named"
+    assert _query("What does the Scottish guidance say about this?").kind == "outside"
