@@ -16,9 +16,9 @@ from corpus.manifest import load_manifest
 from evals.report import fmt, write_report
 from evals.scorer import (
     FLOORS_PATH,
-    GOLDEN_PATH,
     LOWER_IS_BETTER,
     METRICS,
+    SPLITS,
     EvalResult,
     check_floors,
     load_floors,
@@ -43,8 +43,11 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "eval", help="score the assistant against the golden question set",
         description="Ask every golden question, score retrieval, answers, citations, abstention "
                     "and latency, and optionally check the quality floors (exit 1 if missed).")
-    p.add_argument("--golden", type=Path, default=GOLDEN_PATH, metavar="FILE",
-                   help="golden YAML file (default: the packaged evals/golden.yaml)")
+    p.add_argument("--golden", type=Path, metavar="FILE",
+                   help="one golden YAML file to run instead of the packaged splits")
+    p.add_argument("--split", choices=("dev", "test", "both"), default="both",
+                   help="packaged split(s) to run: dev (tune on it), test (sealed: report only), "
+                        "or both side by side (default)")
     p.add_argument("--json", type=Path, metavar="OUT", help="write the full results as JSON")
     p.add_argument("--report", type=Path, metavar="OUT.md",
                    help="write a Markdown report (plots are saved beside it)")
@@ -64,17 +67,32 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
+def _golden_files(args: argparse.Namespace) -> list[tuple[str, Path]]:
+    if args.golden:
+        return [(args.retriever, args.golden)]
+    names = ("dev", "test") if args.split == "both" else (args.split,)
+    return [(name, SPLITS[name]) for name in names]
+
+
 def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the evaluation; returns the exit code: 1 when --check-floors finds a miss."""
-    items = load_golden(args.golden, {d.id for d in load_manifest().documents})
+    """Run the evaluation; returns the exit code: 1 when --check-floors finds a miss.
+    Floors apply to the last run: the sealed test split when it is run."""
+    known = {d.id for d in load_manifest().documents}
     settings = settings.model_copy(update={"top_k": args.k, **(
         {"generator": args.generator} if getattr(args, "generator", None) else {})})
-    result = run_eval(Assistant(settings), items, args.k, args.retriever, golden=str(args.golden))
+    assistant = Assistant(settings)
+    runs = []
+    for name, path in _golden_files(args):
+        run = run_eval(assistant, load_golden(path, known), args.k, args.retriever, golden=str(path))
+        run.mode = name
+        runs.append(run)
+    result = runs[-1]
     baseline = None
     if args.baseline and args.retriever == "dense":
         log.warning("--baseline ignored: the main run is already dense")
     elif args.baseline:  # a fresh assistant: no embeddings cached by the first run
-        baseline = run_eval(Assistant(settings), items, args.k, "dense", golden=str(args.golden))
+        baseline = run_eval(Assistant(settings), load_golden(_golden_files(args)[-1][1], known), args.k,
+                            "dense", golden=result.golden)
     if args.write_floors:
         args.floors.write_text(json.dumps(make_floors(result), indent=2) + "\n", encoding="utf-8")
         log.info("floors written to %s", args.floors)
@@ -83,19 +101,19 @@ def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
         log.warning("floors were measured with k=%s, %s; this run is k=%s, %s", floors.get("k"),
                     floors.get("retriever"), args.k, args.retriever)
     if args.json:
-        data = result.to_json() | ({"baseline": baseline.to_json()} if baseline else {})
+        data = result.to_json() | ({"baseline": baseline.to_json()} if baseline else {}) | (
+            {"splits": {r.mode: r.to_json() for r in runs}} if len(runs) > 1 else {})
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
     if args.report:
         write_report(result, args.report, baseline, floors)
     misses = check_floors(result.metrics, floors) if args.check_floors and floors else []
-    print(summary_table(result, baseline, floors, misses, args))
+    print(summary_table(runs + ([baseline] if baseline else []), floors, misses, args))
     return 1 if misses else 0
 
 
-def summary_table(result: EvalResult, baseline: EvalResult | None, floors: dict[str, Any] | None,
+def summary_table(runs: list[EvalResult], floors: dict[str, Any] | None,
                   misses: list[str], args: argparse.Namespace) -> str:
-    runs = [result] + ([baseline] if baseline else [])
     limits = (floors or {}).get("metrics", {})
     lines = [f"{'metric':<21}" + "".join(f"{r.mode:>10}" for r in runs) + f"{'floor':>12}"]
     for m in METRICS:

@@ -22,6 +22,8 @@ def fmt(name: str, value: float | None) -> str:
         return "–"
     if name in LATENCY:
         return f"{value:.2f} s"
+    if name == "answer_chars_p50":
+        return f"{value:.0f}"
     return f"{value:.3f}" if name == "mrr" else f"{100 * value:.1f}%"
 
 

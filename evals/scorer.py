@@ -32,8 +32,10 @@ KINDS = ("fact", "list", "procedure", "definition", "multi-part", "edition", "co
          "unanswerable")
 METRICS = ("hit_at_k", "mrr", "fact_accuracy", "citation_precision", "citation_recall",
            "quote_validity", "abstention_accuracy", "over_refusal", "wrong_edition_rate",
-           "latency_p50", "latency_p95")
-LOWER_IS_BETTER = frozenset({"over_refusal", "wrong_edition_rate", "latency_p50", "latency_p95"})
+           "latency_p50", "latency_p95", "answer_chars_p50")
+LOWER_IS_BETTER = frozenset({"over_refusal", "wrong_edition_rate", "latency_p50", "latency_p95",
+                             "answer_chars_p50"})
+UNGATED = frozenset({"answer_chars_p50"})  # reported, not a floor: shorter is not always better
 LATENCY = frozenset({"latency_p50", "latency_p95"})
 # Errors about the environment, not the question: stop the run instead of scoring every item 0.
 FATAL = (IndexNotReady, IndexBusy, CorpusError)
@@ -263,6 +265,7 @@ def summarise(results: Sequence[ItemResult]) -> tuple[dict[str, float | None], d
     n_quotes = sum(r.citations for r in results)
     n_checked = sum(r.edition_checked for r in results)
     lat = [r.latency for r in results]
+    chars = [float(len(r.answer)) for r in ans if not r.abstained and not r.error]
     values = {
         "hit_at_k": _ratio(sum(r.first_hit is not None for r in ans), len(ans)),
         "mrr": _ratio(sum(1 / r.first_hit for r in ans if r.first_hit), len(ans)),
@@ -275,12 +278,13 @@ def summarise(results: Sequence[ItemResult]) -> tuple[dict[str, float | None], d
         "wrong_edition_rate": _ratio(sum(r.wrong_edition for r in results), n_checked),
         "latency_p50": percentile(lat, 50),
         "latency_p95": percentile(lat, 95),
+        "answer_chars_p50": percentile(chars, 50),
     }
     counts = {"hit_at_k": len(ans), "mrr": len(ans), "fact_accuracy": len(ans),
               "citation_precision": n_cites, "citation_recall": len(ans),
               "quote_validity": n_quotes, "abstention_accuracy": len(una),
               "over_refusal": len(ans), "wrong_edition_rate": n_checked,
-              "latency_p50": len(lat), "latency_p95": len(lat)}
+              "latency_p50": len(lat), "latency_p95": len(lat), "answer_chars_p50": len(chars)}
     return values, counts
 
 
@@ -419,7 +423,7 @@ def make_floors(result: EvalResult, margin: float = 0.03, latency_factor: float 
     metrics: dict[str, Any] = {}
     for name in METRICS:
         value, n = result.metrics[name], result.counts[name]
-        if value is None:
+        if value is None or name in UNGATED:
             continue
         slack = max(margin, 1 / n) if n else margin
         if name in LATENCY:
