@@ -36,6 +36,7 @@ class Draft:
     notices: list[str] = field(default_factory=list)
     check: dict[str, Any] = field(default_factory=dict)  # written answers: postcheck counts
     raw: str = ""  # written answers: the model's text before the check
+    plan: list[tuple[str, list[Unit]]] = field(default_factory=list)  # (part, stretches chosen)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -89,8 +90,9 @@ class ExtractiveGenerator:
                 found.append(PartAnswer(part, [], support))
             elif shape_gap(part):
                 found.append(PartAnswer(part, [], support, gap=True))
-            else:
-                found.append(PartAnswer(part, plan(part, self.max_quotes, self.quote_ratio), support))
+            else:  # one quote for each part of a multi-part question, unless it asks for a list
+                most = 1 if ctx.parts else self.max_quotes
+                found.append(PartAnswer(part, plan(part, most, self.quote_ratio), support))
         return found
 
     def generate(self, ctx: AnswerContext, passages: list[Passage],
@@ -117,16 +119,22 @@ class ExtractiveGenerator:
             if any(cut for _, cut in f.units):
                 notices.append("A long list was quoted up to an item boundary; the source card "
                                "shows the whole list.")
-        return Draft("\n".join(lines), cites, support, notices=notices)
+        return Draft("\n".join(lines), cites, support, notices=notices,
+                     plan=[(f.ctx.question, [u for u, _ in f.units]) for f in found])
 
     def _lines(self, found: PartAnswer, cites: list[Citation]) -> list[str]:
         lines = []
         steps = found.ctx.kind == "procedure" and len(found.units) > 1
         for n, (unit, _) in enumerate(found.units, start=1):
-            cite = make_citation(len(cites) + 1, unit.chunk, unit.start, unit.end,
-                                 self.manifest.doc(unit.chunk.doc_id))
-            cites.append(cite)
-            quote = f"“{display(cite.quote)}” [{cite.marker}]"
+            same = next((c for c in cites if c.chunk_id == unit.chunk.chunk_id
+                         and c.quote == unit.chunk.text[unit.start:unit.end].strip()), None)
+            if same:  # quoted for an earlier part: point at it, don't repeat it
+                quote = f"(the passage quoted above) [{same.marker}]"
+            else:
+                cite = make_citation(len(cites) + 1, unit.chunk, unit.start, unit.end,
+                                     self.manifest.doc(unit.chunk.doc_id))
+                cites.append(cite)
+                quote = f"“{display(cite.quote)}” [{cite.marker}]"
             lines.append(f"{n}. {quote}" if steps else quote)
         if steps:
             lines.insert(0, "The guidance's steps, in its order:")

@@ -75,9 +75,10 @@ def whole_list(unit: Unit, lead: int) -> tuple[Unit, bool]:
     return replace(unit, start=sents[lead].start, end=sents[stop - 1].end), stop < end
 
 
-def complete(unit: Unit) -> tuple[Unit, bool]:
+def complete(unit: Unit, lists: bool = False) -> tuple[Unit, bool]:
     """The unit as whole sentences: a list item with its lead-in and siblings, a sentence that
-    leans on the one before with it, a lead-in with its items. True when a list was cut."""
+    leans on the one before with it, a lead-in with its items (with `lists`, any sentence with the
+    items that follow it). True when a list was cut."""
     sents = sentences(unit.chunk)
     if not sents:
         return unit, False
@@ -87,7 +88,7 @@ def complete(unit: Unit) -> tuple[Unit, bool]:
         if lead is not None and unit.chunk.text[sents[lead].start:sents[lead].end].rstrip().endswith(":"):
             return whole_list(unit, lead)
     text = unit.chunk.text[sents[i].start:sents[i].end].strip()
-    if text.endswith(":"):
+    if text.endswith(":") or (lists and i + 1 < len(sents) and sents[i + 1].item):
         return whole_list(unit, i)
     start = sents[i].start
     if i > 0 and LEANS_BACK.match(text) and not sents[i - 1].item:
@@ -110,7 +111,7 @@ def _order(ctx: AnswerContext, bonus: np.ndarray | None = None) -> list[int]:
 
 
 def _pick(ctx: AnswerContext, order: list[int], limit: int, ratio: float,
-          accept: re.Pattern[str] | None = None) -> list[tuple[Unit, bool]]:
+          accept: re.Pattern[str] | None = None, lists: bool = False) -> list[tuple[Unit, bool]]:
     chosen: list[tuple[Unit, bool]] = []
     seen: set[str] = set()
     best = float(ctx.scores[order[0]]) if order else 0.0
@@ -122,7 +123,7 @@ def _pick(ctx: AnswerContext, order: list[int], limit: int, ratio: float,
         unit = ctx.units[i]
         if accept is not None and not accept.search(unit.text):
             continue
-        whole, cut = complete(unit)
+        whole, cut = complete(unit, lists)
         key = normalise(whole.text)
         if key in seen:
             continue
@@ -142,17 +143,19 @@ def _overlap(a: Unit, b: Unit) -> bool:
 
 
 def plan(ctx: AnswerContext, max_quotes: int, ratio: float) -> list[tuple[Unit, bool]]:
-    """The stretches to quote for this part, each (unit, list cut for length)."""
+    """The stretches to quote for this part, each (unit, list cut for length); at most
+    `max_quotes` for a fact, definition or list."""
     if not ctx.units:
         return []
     if ctx.kind == "procedure":
-        steps = _pick(ctx, _order(ctx), STEPS, 0.75, DIRECTIVE) or _pick(ctx, _order(ctx), 1, 0.0)
+        steps = (_pick(ctx, _order(ctx), STEPS, 0.75, DIRECTIVE, lists=True)
+                 or _pick(ctx, _order(ctx), 1, 0.0))
         first = {id(u): n for n, (u, _) in enumerate(steps)}
         return sorted(steps, key=lambda s: (not DANGER.search(s[0].text), s[0].passage_rank,
                                             s[0].start, first[id(s[0])]))
     if ctx.kind == "list":
         listy = np.array([0.08 if u.text.rstrip().endswith(":") or _is_item(u) else 0.0 for u in ctx.units])
-        return _pick(ctx, _order(ctx, listy), min(2, max_quotes), ratio)
+        return _pick(ctx, _order(ctx, listy), min(2, max_quotes), ratio, lists=True)
     if ctx.kind == "definition":
         words = ctx.query_tokens
         defines = np.array([0.1 if DEFINES.match(u.text) and words & set(tokens(u.text[:90])) else 0.0

@@ -103,6 +103,11 @@ class Assistant:
             return ctx
         candidates = self.retriever.search(part.search, scope.doc_ids, self.settings.candidate_k, mode,
                                            ctx.query_vector)
+        if part.also:  # more candidates; the part's own words still score their sentences
+            seen = {p.chunk.chunk_id for p in candidates}
+            extra = self.retriever.search(part.also, scope.doc_ids, self.settings.candidate_k // 2, mode,
+                                          self.embedder.embed([part.also])[0])
+            candidates += [p for p in extra if p.chunk.chunk_id not in seen]
         ctx.passages = rerank(self.sentences, ctx, candidates, k)
         return ctx
 

@@ -10,8 +10,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-import numpy as np
-
 from assistant.answer import Draft, ExtractiveGenerator
 from assistant.cite import make_citation
 from assistant.evidence import AnswerContext, Unit
@@ -21,8 +19,8 @@ from assistant.records import Citation, Passage
 log = logging.getLogger(__name__)
 
 TokenSink = Callable[[str], None]
-INSTRUCTION = ("Answer in one or two short sentences in your own words, and end each sentence with "
-               "the number of its source in square brackets, like [2].")
+INSTRUCTION = ("Answer in one or two short sentences per part, in your own words, and end each "
+               "sentence with the number of its source in square brackets, like [2].")
 
 
 class ChatBackend(Protocol):
@@ -48,27 +46,21 @@ class LLMOptions:
     replace_overlap: float = 0.3
 
 
-def prompt_sources(ctx: AnswerContext, passages: int, sentences: int) -> list[PromptSource]:
-    """The best `passages` chunks by their best sentence, each cut to its `sentences` best ones."""
-    order = np.argsort(-ctx.scores, kind="stable")
-    chosen: dict[str, list[Unit]] = {}
-    for i in order:
-        unit = ctx.units[int(i)]
-        picked = chosen.get(unit.chunk.chunk_id)
-        if picked is None:
-            if len(chosen) == passages:
-                continue
-            picked = chosen[unit.chunk.chunk_id] = []
-        if len(picked) < sentences and not any(u.start < unit.end and unit.start < u.end
-                                               for u in picked):
-            picked.append(unit)
-    return [PromptSource(n, tuple(sorted(units, key=lambda u: u.start)))
-            for n, units in enumerate(chosen.values(), start=1)]
+def prompt_sources(plan: list[tuple[str, list[Unit]]]) -> list[PromptSource]:
+    """The stretches the answer plan chose for every part, numbered in order."""
+    units = [u for _, chosen in plan for u in chosen]
+    return [PromptSource(n, (u,)) for n, u in enumerate(units, start=1)]
 
 
-def build_messages(question: str, sources: list[PromptSource]) -> list[dict[str, str]]:
+def build_messages(question: str, sources: list[PromptSource],
+                   plan: list[tuple[str, list[Unit]]] | None = None) -> list[dict[str, str]]:
     blocks = [f"Source [{s.number}]: {' '.join(s.as_source().sentences)}" for s in sources]
-    user = "\n\n".join(blocks) + f"\n\nQuestion: {question}\n{INSTRUCTION}"
+    ask = f"Question: {question}"
+    if plan and len(plan) > 1:  # one line per part; a part with no source is said to be unanswered
+        lines = [f"{n}. {part}" + ("" if chosen else " (no source answers this: say so)")
+                 for n, (part, chosen) in enumerate(plan, start=1)]
+        ask += "\nAnswer each part on its own line:\n" + "\n".join(lines)
+    user = "\n\n".join(blocks) + f"\n\n{ask}\n{INSTRUCTION}"
     return [{"role": "user", "content": user}]  # no system prompt: fewer tokens, same result here
 
 
@@ -88,9 +80,9 @@ class LLMGenerator:
         fallback = self.extractive.generate(ctx, passages)  # fills ctx.units/scores; no model call
         if fallback.abstained:
             return fallback
-        sources = prompt_sources(ctx, self.options.passages, self.options.sentences)
+        sources = prompt_sources(fallback.plan)
         t0 = time.perf_counter()
-        raw, first = self._write(build_messages(ctx.question, sources), on_token)
+        raw, first = self._write(build_messages(ctx.question, sources, fallback.plan), on_token)
         timings = {"llm_first_token": first if first is not None else time.perf_counter() - t0,
                    "llm": time.perf_counter() - t0}
         result = check_answer(raw, [s.as_source() for s in sources], self.options.min_overlap,

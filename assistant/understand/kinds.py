@@ -45,6 +45,8 @@ PROCEDURE = re.compile(
     rf"|\bwhat (are|is) the (next )?steps?\b"
     rf"|\bhow (should|do|must|can) {_WHO} (respond|react|handle|deal|report|proceed|raise)\b"
     rf"|\bwho (should|do|must|can) {_WHO} (tell|inform|report|contact|speak|go|talk)\b"
+    r"|\bwhat (am i|are we|is the \w+) (expected|meant|supposed|required) to do\b"
+    r"|\bwhat (do|does|should|must) (i|we|the \w+) (need|have) to do\b|\bwhat should (i|we) be doing\b"
     r"|\bwhat action\b|\bwhat do i do\b|\bwhat (steps|actions) should\b|\bwhere do i (start|go)\b", re.I)
 _LIST_NOUNS = (r"(types|categories|kinds|forms|signs|indicators|principles|rules|factors|steps|stages|"
                r"responsibilities|duties|roles|elements|areas|ways|examples|members|partners|"

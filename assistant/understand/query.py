@@ -28,6 +28,7 @@ class Part:
     kind: str  # fact | list | procedure | definition
     shape: str | None  # duration, number, date, who, yes-no, money, percent, phone, hours
     search: str  # the retrieval text: edition words out, abbreviations and renamed terms expanded
+    also: str = ""  # a second search that widens the candidates (procedure: the action passages)
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,8 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
         search = f"{text} {' '.join(extra)}"
     if situation and (kind == "procedure" or len(tokens(text)) < 4):
         search = f"{situation} {search}"
-    if kind == "procedure":
-        search = f"{search} {PROCEDURE_HINT}"
-    return Part(text, kind, shape, _search(search, hits, renames, abbreviations))
+    also = PROCEDURE_HINT if kind == "procedure" else ""
+    return Part(text, kind, shape, _search(search, hits, renames, abbreviations), also)
 
 
 def _search(text: str, hits: tuple[tuple[str, Rename], ...], renames: tuple[Rename, ...],
