@@ -31,6 +31,8 @@ DANGER = re.compile(r"\bimmediate(ly)? (danger|risk|harm)|\b999\b|\bin danger\b"
 DEFINES = re.compile(r"^[^.;]{0,90}?(\b(is|are|means|refers to|is defined as|describes|includes)\b|:)\s",
                      re.I)
 PARA_NUMBER = re.compile(r"\d{1,3}\.\s+")
+FOOTNOTES = "Footnotes and boxes"  # the heading ingest gives a page's footnotes
+EXAMPLE = re.compile(r"\bcase stud(y|ies)\b|\bexamples?\b", re.I)  # illustrations, not guidance
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
 STEPS = 5
 SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
@@ -105,8 +107,11 @@ def fragment(text: str) -> bool:
 
 
 def _order(ctx: AnswerContext, bonus: np.ndarray | None = None) -> list[int]:
+    """Best first: fragments, footnotes (references) and case studies (examples) go down."""
     scores = ctx.scores + (bonus if bonus is not None else 0.0)
-    penalty = np.array([0.05 if fragment(u.text) else 0.0 for u in ctx.units])
+    penalty = np.array([0.05 * fragment(u.text) + 0.05 * (FOOTNOTES in u.chunk.headings)
+                        + 0.05 * any(EXAMPLE.search(h) for h in u.chunk.headings[-1:])
+                        for u in ctx.units])
     return [int(i) for i in np.argsort(-(scores - penalty), kind="stable")]
 
 
