@@ -60,8 +60,8 @@ class Settings(BaseSettings):
         description="Answer only when the support probability reaches this (evals/calibrate.py).",
     )
     abstain_weights: dict[str, float] = Field(
-        default={"bias": -0.9291, "best": 0.446, "passage_coverage": 1.263,
-                 "unit_coverage": 1.6253, "shape_missing": -2.4836, "rare_missing": -0.1785},
+        default={"bias": -0.9058, "best": 0.5127, "passage_coverage": 1.299,
+                 "unit_coverage": 1.6968, "shape_missing": -2.2631, "rare_missing": -0.3029},
         description="Logistic weights of the support features (evals/calibrate.py fits them).",
     )
     max_question_chars: int = Field(default=2000, description="Longest question accepted.")
