@@ -360,8 +360,11 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
     auth = auth_pairs(settings)
     if host not in LOOPBACK and not auth:
         log.warning("serving on %s without a login: set SAFEGUIDE_AUTH=user:password", host)
-    log.info("web chat on http://%s:%d/ (login %s)", host, port, "on" if auth else "off")
-    launch(build_app(assistant, settings), host, port, auth, block=True)
+    demo = build_app(assistant, settings)
+    url = launch(demo, host, port, auth, block=False)
+    print(f"safeguide: web chat ready on {url} (login {'on' if auth else 'off'}); Ctrl+C stops it",
+          flush=True)  # the command's one line of output, with or without -v
+    demo.block_thread()
 
 
 if __name__ == "__main__":

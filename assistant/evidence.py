@@ -8,6 +8,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,6 +18,9 @@ from assistant.understand.kinds import ANSWER_SHAPES
 from ingest.embed import Embedder
 from ingest.records import Chunk
 from ingest.segment import split_sentences
+
+if TYPE_CHECKING:
+    from ingest.sentences import SentenceLookup
 
 LEADER = re.compile(r"[\s\-•▶●◦▪*–]*")
 
@@ -82,17 +86,20 @@ def coverage(ctx: AnswerContext, text: str | set[str]) -> float:
 
 
 class SentenceVectors:
-    """Embeds sentences, remembering recent ones: passages recur across questions."""
+    """Embeds sentences: vectors stored at ingest first (`store`), then recent ones remembered
+    (passages recur across questions), and only the rest embedded now."""
 
-    def __init__(self, embedder: Embedder, size: int = 20_000) -> None:
+    def __init__(self, embedder: Embedder, size: int = 20_000, store: SentenceLookup | None = None) -> None:
         self.embedder = embedder
         self.size = size
+        self.store = store
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        stored = self.store.get(texts) if self.store is not None else {}
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache and t not in stored))
         if missing:
             fresh = self.embedder.embed(missing)
             with self._lock:
@@ -100,7 +107,7 @@ class SentenceVectors:
                 while len(self._cache) > self.size:
                     self._cache.popitem(last=False)
         with self._lock:
-            return np.stack([self._cache[t] for t in texts])
+            return np.stack([stored[t] if t in stored else self._cache[t] for t in texts])
 
 
 def score_units(embedder: Embedder | SentenceVectors, ctx: AnswerContext,

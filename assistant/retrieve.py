@@ -19,6 +19,7 @@ from ingest.index import IndexStore
 from ingest.records import Chunk, Page
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets itself to DEBUG at import
 Mode = Literal["hybrid", "dense", "bm25"]
 
 

@@ -24,6 +24,7 @@ from assistant.text import normalise, tokens
 from assistant.understand import Part, Query, analyse
 from corpus.manifest import Manifest, load_manifest
 from ingest.embed import Embedder, SentenceTransformerEmbedder
+from ingest.sentences import SentenceLookup
 
 log = logging.getLogger(__name__)
 NOT_ANSWERED = "The guidance here does not answer that."
@@ -52,10 +53,11 @@ class Assistant:
         self.registry = EditionRegistry(self.manifest)
         self.embedder = embedder or SentenceTransformerEmbedder(settings.embed_model)
         self.retriever = Retriever(settings, self.embedder)
-        self.sentences = SentenceVectors(
-            SentenceTransformerEmbedder(settings.sentence_model)
-            if settings.sentence_model and settings.sentence_model != settings.embed_model
-            else self.embedder)
+        sentence_embedder = (SentenceTransformerEmbedder(settings.sentence_model)
+                             if settings.sentence_model and settings.sentence_model != settings.embed_model
+                             else self.embedder)
+        self.sentences = SentenceVectors(  # vectors stored at ingest first (ingest/sentences.py)
+            sentence_embedder, store=SentenceLookup.for_embedder(self.retriever.store, sentence_embedder))
         self.changes = EditionChanges(self.retriever, self.registry, self.manifest, settings.current_date)
         self.renames = load_renames()
         self.generator = generator or build_generator(settings, ExtractiveGenerator(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import Any, Protocol
@@ -63,7 +64,10 @@ class SentenceTransformerEmbedder:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as hf_logging
 
+                if not (log.isEnabledFor(logging.INFO) and sys.stderr.isatty()):
+                    hf_logging.disable_progress_bar()  # "Loading weights" bar: -v on a terminal only
                 path = resolve_model_path(self.name)
                 log.info("loading embedding model from %s", path)
                 self._model = SentenceTransformer(str(path), device="cpu")

@@ -36,6 +36,16 @@ def atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
 def open_collection(settings: Settings, create: bool) -> Any:
     """The Chroma collection for these settings, embedded or on a server."""
     import chromadb
@@ -135,7 +145,9 @@ class IndexStore:
     def sweep_files(self, state: dict[str, Any]) -> None:
         keep = {self.chunks_file(d, i["sha256"]) for d, i in state["docs"].items()}
         keep |= {self.pages_file(d, i["sha256"]) for d, i in state["docs"].items()}
-        for sub in ("chunks", "pages"):
+        keep |= {self.root / "sentences" / i["sentences"] for i in state["docs"].values()
+                 if i.get("sentences")}
+        for sub in ("chunks", "pages", "sentences"):
             for path in (self.root / sub).glob("*"):
                 if path not in keep:
                     path.unlink(missing_ok=True)

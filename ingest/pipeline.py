@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from ingest.index import IndexStore
 from ingest.readers import read_pages
 from ingest.records import Chunk, Page
 from ingest.segment import segment
+from ingest.sentences import SentenceLookup, embed_sentences
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,7 @@ class IngestReport:
     paragraphs: int = 0
     chunks: int = 0
     embedded: int = 0
+    sentences: int = 0
     skipped: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -43,7 +46,8 @@ class IngestReport:
             f"{self.documents} documents, {self.pages} pages, {self.paragraphs} numbered "
             f"paragraphs, {self.chunks} chunks ({self.embedded} embedded now; "
             f"{len(self.updated)} updated, {len(self.skipped)} unchanged, "
-            f"{len(self.removed)} removed) in {self.seconds:.1f} s"
+            f"{len(self.removed)} removed; {self.sentences} answer sentences embedded) "
+            f"in {self.seconds:.1f} s"
         )
         if self.failed:
             line += f"; {len(self.failed)} failed: " + "; ".join(self.failed.values())
@@ -66,7 +70,7 @@ def _parse_all(
     Yields each document as soon as it is parsed, so the caller embeds it while the workers
     parse the next ones (parsing and embedding overlap on two cores)."""
     queue = list(jobs)
-    bar = tqdm(total=len(jobs), desc="parse", unit="doc", leave=False)
+    bar = tqdm(total=len(jobs), desc="parse", unit="doc", leave=False, disable=not _tty())
     while queue:
         with mp.get_context("fork").Pool(processes=2) as pool:  # exit terminates hung workers
             futures = [(job, pool.apply_async(parse_document, (job[0], job[1], settings)))
@@ -107,17 +111,21 @@ def run_ingest(
         store.collection(create=True)  # fail fast when a Chroma server is unreachable
         state = store.load_state()
         jobs = _plan(manifest, source, state, report)
+        known = SentenceLookup.for_embedder(store, embedder)
         for doc, sha, pages, chunks in _parse_all(jobs, settings, report):
             report.embedded += _embed_missing(store, embedder, chunks)
             store.write_doc(doc.id, sha, chunks, pages)
+            name, report.sentences = _add(embed_sentences(store, embedder, doc.id, sha, chunks, known),
+                                          report.sentences)
             state["docs"][doc.id] = {"sha256": sha, "pages": len(pages), "chunks": len(chunks),
-                                     "chunk_ids": [c.chunk_id for c in chunks]}
+                                     "chunk_ids": [c.chunk_id for c in chunks], "sentences": name}
             store.commit(state)
             report.updated.append(doc.id)
         for doc_id in [d for d in state["docs"] if d not in {m.id for m in manifest.documents}]:
             del state["docs"][doc_id]
             report.removed.append(doc_id)
         store.commit(state)
+        _backfill_sentences(store, embedder, state, known, report)
         keep = {cid for info in state["docs"].values() for cid in info["chunk_ids"]}
         swept = store.sweep_vectors(keep)
         store.sweep_files(state)
@@ -127,6 +135,28 @@ def run_ingest(
     for msg in report.failed.values():
         log.warning("skipped: %s", msg)
     return report
+
+
+def _tty() -> bool:
+    """Progress bars only on a terminal: a log file gets no carriage returns or escapes."""
+    return sys.stderr.isatty()
+
+
+def _add(result: tuple[str, int], total: int) -> tuple[str, int]:
+    return result[0], total + result[1]
+
+
+def _backfill_sentences(store: IndexStore, embedder: Embedder, state: dict, known: SentenceLookup,
+                        report: IngestReport) -> None:
+    """Unchanged documents indexed before sentence vectors (or for another embedder) get theirs,
+    committed one document at a time like the rest of the ingest."""
+    for doc_id, info in sorted(state["docs"].items()):
+        if str(info.get("sentences", "")).endswith(f"-{known.ekey}.npz"):
+            continue
+        chunks = store.read_chunks({"docs": {doc_id: info}})
+        info["sentences"], report.sentences = _add(
+            embed_sentences(store, embedder, doc_id, info["sha256"], chunks, known), report.sentences)
+        store.commit(state)
 
 
 def _plan(manifest: Manifest, source: Path, state: dict, report: IngestReport) -> list:
@@ -156,7 +186,8 @@ def _embed_missing(store: IndexStore, embedder: Embedder, chunks: list[Chunk]) -
         store.add(reuse, np.stack([known[c.text_sha] for c in reuse]))
     fresh = [c for c in todo if c.text_sha not in known]
     batch = 256
-    bar = tqdm(total=len(fresh), desc=f"embed {chunks[0].doc_id}", unit="chunk", leave=False)
+    bar = tqdm(total=len(fresh), desc=f"embed {chunks[0].doc_id}", unit="chunk", leave=False,
+               disable=not _tty())
     for start in range(0, len(fresh), batch):
         part = fresh[start : start + batch]
         store.add(part, embedder.embed([c.embed_text() for c in part]))

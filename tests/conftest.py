@@ -101,8 +101,9 @@ def make_pdf(path: Path, pages: list[list[str]]) -> Path:
 def real_settings() -> Settings:
     if not (REAL_CORPUS / "working-together-2023.pdf").is_file():
         pytest.skip(f"real corpus not found at {REAL_CORPUS}")
+    # One test index for every run, whatever SAFEGUIDE_HOME or SAFEGUIDE_CHROMA_URL say.
     home = Path(os.environ.get("SAFEGUIDE_TEST_HOME", PROJECT_ROOT / ".test-home"))
-    return Settings(home=home, corpus=REAL_CORPUS)
+    return Settings(home=home, corpus=REAL_CORPUS, chroma_url=None)
 
 
 @pytest.fixture(scope="session")
@@ -134,19 +135,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def web_assistant(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
-    """An Assistant over SAFEGUIDE_HOME's index when that is set, else the real_assistant."""
-    from assistant.errors import IndexNotReady
-    from assistant.service import Assistant
-
-    if not os.environ.get("SAFEGUIDE_HOME"):
-        return request.getfixturevalue("real_assistant")
-    assistant = Assistant(Settings())
-    try:
-        assistant.retriever.ensure_loaded()
-    except IndexNotReady as err:
-        pytest.skip(f"SAFEGUIDE_HOME has no index for these settings: {err}")
-    return assistant
+def web_assistant(real_assistant):  # type: ignore[no-untyped-def]
+    """The web tests' Assistant: the one test index (never the user's SAFEGUIDE_HOME)."""
+    return real_assistant
 
 
 class FakeChat:

@@ -83,7 +83,9 @@ def test_changed_and_removed_files_drop_old_chunks(corpus: tuple[Settings, Path]
     (src / "notes.txt").write_text("Completely new text about private fostering.\f")
     emb = FakeEmbedder()
     report = run_ingest(settings, _manifest(src, ["guide", "notes"]), emb)
-    assert report.updated == ["notes"] and emb.texts == 1
+    # one new chunk, and its one answer sentence (stored for question time)
+    assert report.updated == ["notes"] and report.embedded == 1 and report.sentences == 1
+    assert emb.texts == 2
     texts = [c.text for c in IndexStore(settings).read_chunks()]
     assert not any("neglect" in t for t in texts) and any("fostering" in t for t in texts)
     report = run_ingest(settings, _manifest(src, ["guide"]), FakeEmbedder())

@@ -129,6 +129,8 @@ def test_factory_builds_each_backend_cheaply(tiny: Assistant, tmp_path: Path) ->
 def test_server_errors_become_one_clear_line(tiny: Assistant) -> None:
     from tests.conftest import free_port
 
+    pytest.importorskip("langchain_openai", reason="the openai backend needs the LLM extras: "
+                        "run `make setup-llm`")
     backend = LangChainBackend("openai", "m", f"http://127.0.0.1:{free_port()}/v1", timeout_s=5)
     with pytest.raises(SafeguideError, match="openai server .* failed"):
         list(backend.stream([{"role": "user", "content": "hi"}]))

@@ -1,0 +1,145 @@
+"""Sentence vectors computed at ingest, so a question embeds only itself.
+
+Each document's answer sentences (the units `assistant.evidence.sentence_units` scores) are embedded
+once at ingest and stored beside the chunk store, one file per document, keyed by a hash of the
+sentence text. The file name carries the embedder's settings hash, so vectors from another model are
+never used. `state.json` lists each document's file: an ingest stopped before its commit leaves the
+old files answering, and the next run sweeps the orphan.
+
+At question time `SentenceLookup.get` returns the stored vectors it has; a sentence it lacks (the
+sentence splitter changed, or an older index) is embedded on the fly by the caller.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest.embed import Embedder
+from ingest.index import IndexStore, atomic_write_bytes
+from ingest.records import Chunk
+
+log = logging.getLogger(__name__)
+SENTENCE_FORMAT = "1"  # bump when the stored layout changes
+
+
+def text_key(text: str) -> bytes:
+    """16-byte hash of a sentence's exact text."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def embedder_key(embedder: Embedder) -> str:
+    """Hash of the embedder settings that shape a vector (model name; vectors are unit-normalised)."""
+    shaping = {"model": getattr(embedder, "name", type(embedder).__name__), "normalize": True,
+               "format": SENTENCE_FORMAT}
+    return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def sentence_texts(chunks: Iterable[Chunk]) -> list[str]:
+    """The distinct texts the answer step scores for these chunks (same code path as a question)."""
+    from assistant.evidence import sentence_units
+    from assistant.records import Passage
+
+    units = sentence_units([Passage(c, 0.0, 0) for c in chunks])
+    return list(dict.fromkeys(u.text for u in units))
+
+
+def sentences_file(store: IndexStore, doc_id: str, sha: str, ekey: str) -> Path:
+    return store.root / "sentences" / f"{doc_id}-{sha[:16]}-{ekey}.npz"
+
+
+def write_sentences(path: Path, keys: list[bytes], vectors: np.ndarray) -> None:
+    buf = io.BytesIO()
+    np.savez(buf, keys=np.asarray(keys, dtype="S16"), vectors=np.asarray(vectors, dtype=np.float32))
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def read_sentences(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    with np.load(path) as data:
+        return data["keys"], data["vectors"]
+
+
+class SentenceLookup:
+    """The committed sentence vectors of an index for one embedder, reloaded when an ingest commits."""
+
+    def __init__(self, store: IndexStore, ekey: str) -> None:
+        self.store = store
+        self.ekey = ekey
+        self._lock = threading.Lock()
+        self._mtime = -1.0
+        self._rows: dict[bytes, int] = {}
+        self._vectors = np.zeros((0, 0), dtype=np.float32)
+
+    @classmethod
+    def for_embedder(cls, store: IndexStore, embedder: Embedder) -> SentenceLookup:
+        return cls(store, embedder_key(embedder))
+
+    def _refresh(self) -> None:
+        mtime = self.store.state_mtime()
+        if mtime == self._mtime:
+            return
+        with self._lock:
+            if mtime == self._mtime:
+                return
+            rows: dict[bytes, int] = {}
+            parts: list[np.ndarray] = []
+            count = 0
+            for name in self._files(self.store.load_state()):
+                path = self.store.root / "sentences" / name
+                try:
+                    keys, vectors = read_sentences(path)
+                except (OSError, ValueError, KeyError) as exc:  # swept under us: embed on the fly
+                    log.info("sentence vectors %s unreadable (%s)", path.name, type(exc).__name__)
+                    continue
+                for i, key in enumerate(keys.tolist()):
+                    rows.setdefault(key, count + i)
+                parts.append(vectors)
+                count += len(keys)
+            self._vectors = np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+            self._rows = rows
+            self._mtime = mtime
+            log.info("loaded %d stored sentence vectors", len(rows))
+
+    def _files(self, state: dict[str, Any]) -> list[str]:
+        return [str(info["sentences"]) for _, info in sorted(state["docs"].items())
+                if str(info.get("sentences", "")).endswith(f"-{self.ekey}.npz")]
+
+    def get(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """Stored vectors for those of `texts` the index holds."""
+        self._refresh()
+        rows, vectors = self._rows, self._vectors
+        found: dict[str, np.ndarray] = {}
+        for text in texts:
+            row = rows.get(text_key(text))
+            if row is not None:
+                found[text] = vectors[row]
+        return found
+
+    def __len__(self) -> int:
+        self._refresh()
+        return len(self._rows)
+
+
+def embed_sentences(store: IndexStore, embedder: Embedder, doc_id: str, sha: str,
+                    chunks: list[Chunk], known: SentenceLookup, batch: int = 256) -> tuple[str, int]:
+    """Write the document's sentence file (reusing vectors already committed for identical text);
+    return its name for state.json and how many sentences were embedded now."""
+    texts = sentence_texts(chunks)
+    have = known.get(texts)
+    fresh = [t for t in texts if t not in have]
+    for start in range(0, len(fresh), batch):
+        part = fresh[start : start + batch]
+        have.update(zip(part, embedder.embed(part), strict=True))
+    path = sentences_file(store, doc_id, sha, known.ekey)
+    dim = len(next(iter(have.values()))) if have else 0
+    vectors = np.stack([have[t] for t in texts]) if texts else np.zeros((0, dim), dtype=np.float32)
+    write_sentences(path, [text_key(t) for t in texts], vectors)
+    return path.name, len(fresh)
