@@ -18,7 +18,7 @@ from typing import Any
 from assistant.changes import render_report
 from assistant.errors import SafeguideError
 from assistant.records import Passage
-from assistant.service import Assistant
+from assistant.service import Assistant, clean_question
 
 log = logging.getLogger(__name__)
 CONCURRENCY = 4  # answers worked on at once, as the web chat's queue (app.CONCURRENCY)
@@ -88,8 +88,6 @@ class GuidanceTools:
                  as_of: str | date | None = None) -> list[Passage]:
         if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
             raise InputError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}.")
-        from assistant.service import clean_question
-
         query = clean_question(query, self.assistant.settings.max_question_chars)
         scope = self.assistant.scope(query, _edition(edition), parse_as_of(as_of))
         if scope.unavailable:
