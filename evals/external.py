@@ -229,7 +229,7 @@ def run_command(args: Any, settings: Any) -> int:
     runs = [score_answers(items, load_answers(path, manifest), pages, args.k,
                           path.stem, str(args.golden)) for path in args.answers]
     result, other = runs[0], (runs[1] if len(runs) > 1 else None)
-    floors = load_floors(args.floors) if args.check_floors else None
+    floors = load_floors(args.floors) if args.check_floors or args.floors.is_file() else None
     if args.json:
         data = result.to_json() | ({"baseline": other.to_json()} if other else {})
         args.json.parent.mkdir(parents=True, exist_ok=True)

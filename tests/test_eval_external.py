@@ -3,7 +3,6 @@ batch output scores exactly as `safeguide eval` scores the same answers."""
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import io
 import json
@@ -16,7 +15,6 @@ import pytest
 from assistant.cli import _print_batch_answer
 from assistant.records import Answer, Citation, Passage
 from corpus.manifest import load_manifest
-from evals import cli as eval_cli
 from evals.external import (
     AnswersFormatError,
     export_questions,
@@ -145,36 +143,36 @@ def test_export_questions_is_batch_input(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.integration
 def test_eval_answers_reproduces_safeguides_own_figures(real_assistant: Any, tmp_path: Path) -> None:
-    """Subset of the golden set (every 6th item, all kinds): `ask --batch` output fed to
-    `eval --answers` gives the same figures as `eval`, to the third decimal."""
-    from assistant.cli import _ask_batch
+    """Subset of the golden set (every 10th item, all four kinds): `ask --batch` output fed to
+    `safeguide eval --answers` gives the figures `run_eval` gives, to the third decimal."""
+    import yaml
+
+    from assistant.cli import _ask_batch, build_parser
     from evals.scorer import GOLDEN_PATH, load_golden
 
-    items = load_golden(GOLDEN_PATH)[::6]
+    items = load_golden(GOLDEN_PATH)[::10]
+    golden = tmp_path / "golden-subset.yaml"
+    keep = {i.id for i in items}
+    golden.write_text(yaml.safe_dump([r for r in yaml.safe_load(GOLDEN_PATH.read_text(encoding="utf-8"))
+                                      if r["id"] in keep]), encoding="utf-8")
     own = run_eval(real_assistant, items, 5, progress=False)
-    questions = tmp_path / "questions.jsonl"
-    export_questions(items, questions)
+    questions, answers_file = tmp_path / "questions.jsonl", tmp_path / "safeguide.jsonl"
+    parser = build_parser()
+    args = parser.parse_args(["eval", "--golden", str(golden), "--export-questions", str(questions)])
+    assert args.func(args, real_assistant.settings) == 0
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         _ask_batch(real_assistant, questions)
-    answers_file = tmp_path / "safeguide.jsonl"
     answers_file.write_text(out.getvalue(), encoding="utf-8")
-    report = tmp_path / "report.md"
-    args = argparse.Namespace(golden=GOLDEN_PATH, answers=[answers_file], export_questions=None,
-                              k=5, json=tmp_path / "r.json", report=report, check_floors=False,
-                              floors=eval_cli.FLOORS_PATH)
-    sub = tmp_path / "sub.yaml"
-    import yaml
-
-    raw = yaml.safe_load(GOLDEN_PATH.read_text(encoding="utf-8"))
-    sub.write_text(yaml.safe_dump([r for r in raw if r["id"] in {i.id for i in items}]),
-                   encoding="utf-8")
-    args.golden = sub
-    assert eval_cli.run_eval_command(args, real_assistant.settings) == 0
-    scored = json.loads(args.json.read_text(encoding="utf-8"))["metrics"]
+    args = parser.parse_args(["eval", "--golden", str(golden), "--answers", str(answers_file),
+                              "--json", str(tmp_path / "scored.json"),
+                              "--report", str(tmp_path / "report.md")])
+    assert args.func(args, real_assistant.settings) == 0
+    scored = json.loads(args.json.read_text(encoding="utf-8"))
+    assert scored["n_items"] == len(items) and scored["mode"] == "safeguide"
     for name in METRICS:
         if name.startswith("latency"):
             continue
-        a, b = own.metrics[name], scored[name]
+        a, b = own.metrics[name], scored["metrics"][name]
         assert (a is None and b is None) or round(a, 3) == round(b, 3), (name, a, b)
-    assert "safeguide" in report.read_text(encoding="utf-8")
+    assert "| fact_accuracy |" in args.report.read_text(encoding="utf-8")
