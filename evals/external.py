@@ -236,6 +236,6 @@ def run_command(args: Any, settings: Any) -> int:
         args.json.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
     if args.report:
         write_report(result, args.report, other, floors)
-    misses = check_floors(result.metrics, floors) if floors else []
+    misses = check_floors(result.metrics, floors) if args.check_floors and floors else []
     print(summary_table(result, other, floors, misses, args))
     return 1 if misses else 0
