@@ -345,11 +345,21 @@ def auth_pairs(settings: Settings) -> list[tuple[str, str]] | None:
 
 
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860,
-           auth: list[tuple[str, str]] | None = None, block: bool = True) -> str:
-    """Start the server; with block=False return at once (tests). Returns the local URL."""
-    demo.launch(server_name=host, server_port=port, auth=auth, css=CSS, ssr_mode=False,
-                prevent_thread_lock=not block, show_error=False, quiet=True,
-                auth_message="Sign in to safeguide.", footer_links=["api"], run_history=False)
+           auth: list[tuple[str, str]] | None = None, block: bool = True,
+           assistant: Assistant | None = None) -> str:
+    """Start the server; with block=False return at once (tests). Returns the local URL.
+
+    With `assistant`, the JSON API (/api/v1) and the MCP server (/gradio_api/mcp/) are served
+    beside the page, under the same login (assistant/api/server.py)."""
+    page: dict[str, Any] = {"css": CSS, "ssr_mode": False, "show_error": False,
+            "auth_message": "Sign in to safeguide.", "footer_links": ["api"], "run_history": False}
+    if assistant is not None:
+        from assistant.api import server
+
+        server.start(server.build(demo, assistant, auth, **page), demo, host, port, block)
+    else:
+        demo.launch(server_name=host, server_port=port, auth=auth, prevent_thread_lock=not block,
+                    quiet=True, **page)
     return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
 
 
@@ -361,8 +371,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
     if host not in LOOPBACK and not auth:
         log.warning("serving on %s without a login: set SAFEGUIDE_AUTH=user:password", host)
     demo = build_app(assistant, settings)
-    url = launch(demo, host, port, auth, block=False)
-    print(f"safeguide: web chat ready on {url} (login {'on' if auth else 'off'}); Ctrl+C stops it",
+    url = launch(demo, host, port, auth, block=False, assistant=assistant)
+    print(f"safeguide: web chat ready on {url} (login {'on' if auth else 'off'}); JSON API on "
+          f"{url}api/v1/docs, MCP on {url}gradio_api/mcp/; Ctrl+C stops it",
           flush=True)  # the command's one line of output, with or without -v
     demo.block_thread()
 

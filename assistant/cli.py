@@ -83,14 +83,24 @@ def _ask_batch(assistant: Any, path: Path) -> int:
                 if not isinstance(item, dict) or "question" not in item:
                     raise ValueError("each line needs an object with a 'question'")
                 as_of = _date(item["as_of"]) if item.get("as_of") else None
+                t0 = time.perf_counter()
                 answer = assistant.ask(str(item["question"]), edition=item.get("edition"),
                                        as_of=as_of)
-                _print_answer(answer, True, {"id": item.get("id")})
+                _print_batch_answer(item.get("id"), answer, time.perf_counter() - t0)
             except (SafeguideError, ValueError, TypeError, argparse.ArgumentTypeError) as exc:
                 ident = item.get("id") if isinstance(item, dict) else None
                 print(json.dumps({"id": ident, "line": lineno, "error": str(exc)}))
             sys.stdout.flush()
     return 0
+
+
+def _print_batch_answer(ident: Any, answer: Any, seconds: float) -> None:
+    """The `ask --json` object plus what `eval --answers` needs to score it exactly: each
+    retrieved passage's last page (page_end) and the answer's latency in seconds."""
+    data = {"id": ident, **answer.as_json(), "latency_s": round(seconds, 4)}
+    for entry, passage in zip(data["retrieved"], answer.passages, strict=False):
+        entry.setdefault("page_end", passage.chunk.page_end)
+    print(json.dumps(data, ensure_ascii=False))
 
 
 def cmd_editions(args: argparse.Namespace, settings: Settings) -> int:
@@ -142,6 +152,18 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import app
 
     app.serve(settings, host=args.host, port=args.port)
+    return 0
+
+
+def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
+    """The MCP tools over stdio, for desktop clients (assistant/api/mcp_tools.py)."""
+    from assistant.api.mcp_tools import stdio_server
+    from assistant.api.tools import GuidanceTools
+    from assistant.service import Assistant
+
+    assistant = Assistant(settings)
+    assistant.retriever.ensure_loaded()  # fail here, in one line, if there is no index
+    stdio_server(GuidanceTools(assistant)).run("stdio")
     return 0
 
 
@@ -197,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=7860)
         p.set_defaults(func=func)
+    sub.add_parser("mcp", help="serve the MCP tools over stdio (for desktop MCP clients)").set_defaults(
+        func=cmd_mcp)
     p = sub.add_parser("bench", help="time ingest and answers against the tutorial recipe")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--json", help="write the figures to this file")

@@ -63,6 +63,11 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
                    help="floors file (default: evals/floors.json)")
     p.add_argument("--write-floors", action="store_true",
                    help="rewrite the floors file from this run (see evals/README.md)")
+    p.add_argument("--answers", type=Path, action="append", metavar="FILE.jsonl",
+                   help="score answers made elsewhere instead of asking safeguide (format: "
+                        "evals/README.md); give twice to report two systems side by side")
+    p.add_argument("--export-questions", type=Path, metavar="OUT.jsonl",
+                   help="write the golden questions as JSONL for another system to answer")
     p.set_defaults(func=run_eval_command)
     return p
 
@@ -77,6 +82,11 @@ def _golden_files(args: argparse.Namespace) -> list[tuple[str, Path]]:
 def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
     """Run the evaluation; returns the exit code: 1 when --check-floors finds a miss.
     Floors apply to the last run: the sealed test split when it is run."""
+    if getattr(args, "answers", None) or getattr(args, "export_questions", None):
+        from evals import external  # answers made elsewhere: evals/external.py
+
+        args.golden = args.golden or SPLITS["test" if args.split == "test" else "dev"]
+        return external.run_command(args, settings)
     known = {d.id for d in load_manifest().documents}
     settings = settings.model_copy(update={"top_k": args.k, **(
         {"generator": args.generator} if getattr(args, "generator", None) else {})})

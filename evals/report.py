@@ -63,7 +63,8 @@ def render_markdown(result: EvalResult, baseline: EvalResult | None = None,
            f"Failures: {' / '.join(str(len(r.failures)) for r in runs)}; errors: "
            f"{' / '.join(str(sum(i.error is not None for i in r.items)) for r in runs)}.", ""]
     if baseline:
-        out += [f"Cells show **{result.mode} / {baseline.mode}** (the dense-only baseline).", ""]
+        what = " (the dense-only baseline)" if baseline.mode == "dense" else ""
+        out += [f"Cells show **{result.mode} / {baseline.mode}**{what}.", ""]
     limits = (floors or {}).get("metrics", {})
     out += ["## Overall", "", "| metric | better | n | " + " | ".join(r.mode for r in runs)
             + (" | Δ |" if baseline else " |") + (" floor | status |" if limits else ""),

@@ -1,0 +1,107 @@
+"""The JSON HTTP API over the tiny fake-model corpus: success, bad input, login."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.api.http import LoginRequired, create_api
+from assistant.api.tools import GuidanceTools
+from assistant.cite import quote_in_pages
+
+QUESTION = "How long can an assessment take from referral?"
+
+
+@pytest.fixture(scope="module")
+def client(tiny: Any) -> TestClient:
+    return TestClient(create_api(GuidanceTools(tiny)))
+
+
+@pytest.fixture(scope="module")
+def locked(tiny: Any) -> TestClient:
+    app = create_api(GuidanceTools(tiny))
+    app.add_middleware(LoginRequired, users=[("ann", "long-password"), ("raj", "another")])
+    return TestClient(app)
+
+
+def basic(user: str, password: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+def test_ask_returns_the_ask_json_object_with_verified_quotes(client: TestClient, tiny: Any) -> None:
+    r = client.post("/api/v1/ask", json={"question": QUESTION})
+    assert r.status_code == 200, r.text
+    data = r.json()
+    same = tiny.ask(QUESTION).as_json()
+    assert set(data) == set(same) | {"question"}  # the `ask --json` object, plus the question
+    assert data["answer"] == same["answer"] and not data["abstained"]
+    cite = data["citations"][0]
+    assert "45 working days" in cite["quote"] and cite["verified"]
+    assert quote_in_pages(cite["quote"], tiny.retriever.pages(cite["doc_id"]), cite["page"],
+                          cite["page_end"])
+
+
+def test_ask_with_edition_and_date(client: TestClient) -> None:
+    r = client.post("/api/v1/ask", json={"question": QUESTION, "edition": "2023"})
+    assert r.status_code == 200 and r.json()["citations"][0]["edition"] == "2023"
+    r = client.post("/api/v1/ask", json={"question": QUESTION, "as_of": "2024-01-10"})
+    assert r.status_code == 200 and not r.json()["abstained"]
+
+
+@pytest.mark.parametrize(("body", "code", "message"), [
+    ({"question": "   "}, 400, "The question is empty"),
+    ({"question": "x" * 5000}, 400, "the limit is 2,000"),
+    ({}, 422, "question is required."),
+    ({"question": QUESTION, "as_of": "last year"}, 422, "as_of:"),
+    ({"question": 42}, 422, "question:"),
+])
+def test_bad_ask_input_gets_one_clear_line(client: TestClient, body: dict[str, Any], code: int,
+                                           message: str) -> None:
+    r = client.post("/api/v1/ask", json=body)
+    assert r.status_code == code, r.text
+    detail = r.json()["detail"]
+    assert isinstance(detail, str) and "\n" not in detail and message in detail
+
+
+def test_body_that_is_not_json(client: TestClient) -> None:
+    r = client.post("/api/v1/ask", content=b"question=hello",
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "not valid JSON" in r.json()["detail"]
+
+
+def test_search_editions_documents_compare(client: TestClient) -> None:
+    r = client.get("/api/v1/search", params={"q": "notify Ofsted serious incident", "k": 2})
+    assert r.status_code == 200
+    top = r.json()[0]
+    assert top["doc_id"] == "working-together-2023" and "Ofsted" in top["text"]
+    assert {"page", "paragraph", "edition", "chunk_id", "title"} <= set(top)
+    assert client.get("/api/v1/search", params={"q": "x", "k": 0}).status_code == 422
+    eds = client.get("/api/v1/editions").json()
+    assert any(e["series"] == "kcsie" and e["edition"] == "2025" for e in eds)
+    docs = client.get("/api/v1/documents").json()
+    assert [d["doc_id"] for d in docs] == ["working-together-2023"]
+    r = client.get("/api/v1/compare", params={"series": "nonsense", "old": "1", "new": "2"})
+    assert r.status_code == 400 and "Unknown series" in r.json()["detail"]
+    r = client.get("/api/v1/compare", params={"series": "kcsie", "old": "2024", "new": "2025"})
+    assert r.status_code == 400 and "not held" in r.json()["detail"]
+    assert client.get("/api/v1/compare", params={"series": "kcsie"}).status_code == 422
+
+
+def test_openapi_schema_lists_the_routes(client: TestClient) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"/api/v1/ask", "/api/v1/editions", "/api/v1/compare", "/api/v1/documents",
+            "/api/v1/search"} <= set(paths)
+
+
+def test_login_is_required_when_set(locked: TestClient) -> None:
+    r = locked.post("/api/v1/ask", json={"question": QUESTION})
+    assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Basic")
+    assert "Sign in" in r.json()["detail"]
+    assert locked.get("/api/v1/editions", headers=basic("ann", "wrong")).status_code == 401
+    assert locked.get("/api/v1/editions", headers={"Authorization": "Basic !!"}).status_code == 401
+    assert locked.get("/api/v1/openapi.json").status_code == 401
+    r = locked.post("/api/v1/ask", json={"question": QUESTION}, headers=basic("raj", "another"))
+    assert r.status_code == 200 and r.json()["citations"]
