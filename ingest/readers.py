@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -40,8 +41,15 @@ def read_pages(path: Path, doc_id: str, max_mb: float = 60.0) -> list[Page]:
             f"{path.name}: {size_mb:.0f} MB is over the {max_mb:.0f} MB limit "
             "(SAFEGUIDE_MAX_FILE_MB); check it is the right file or raise the limit."
         )
-    raw = _pdf_pages(path) if path.suffix.lower() == ".pdf" else _text_pages(path)
+    is_pdf = path.suffix.lower() == ".pdf"
+    raw = _pdf_pages(path) if is_pdf else _text_pages(path)
     pages = [Page(doc_id, num, *clean_page(text, num)) for num, text in raw]
+    if is_pdf:  # text sources have no second extraction (Page.layout stays None)
+        layout = layout_pages(path)
+        if len(layout) != len(pages):
+            raise IngestError(f"{path.name}: pypdf reads {len(pages)} pages but pdfium reads "
+                              f"{len(layout)}; the file may be damaged: download it again.")
+        pages = [replace(p, layout=text) for p, text in zip(pages, layout, strict=True)]
     if not any(p.text.strip() for p in pages):
         raise IngestError(
             f"{path.name}: no text could be extracted (a scanned PDF without a text layer?); "
@@ -67,6 +75,36 @@ def _pdf_pages(path: Path) -> list[tuple[int | None, str]]:
             f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc}); "
             "the file may be corrupt or truncated: download it again."
         ) from exc
+
+
+def layout_pages(path: Path) -> list[str]:
+    """A second, independent extraction of each page: pdfium's text page in its own reading
+    order (boxes, flowcharts and footnotes where pdfium places them), with the printed page
+    number dropped, line ends as "\n" and pdfium's line-end hyphen mark as "-". Nothing else is
+    cleaned: quote checks normalise it like the pypdf text (assistant.text.normalise)."""
+    import pypdfium2 as pdfium  # imported here: only ingest needs it
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise IngestError(f"{path.name}: pdfium cannot read it ({exc}); download it again.") from exc
+    out: list[str] = []
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            try:
+                text = textpage.get_text_range()
+            finally:
+                textpage.close()
+                page.close()
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            text = text.replace("\ufffe", "-").replace("\x02", "-")
+            lines = _drop_page_number(text.split("\n"), index + 1)
+            out.append("\n".join(ln.rstrip() for ln in lines).strip("\n"))
+    finally:
+        pdf.close()
+    return out
 
 
 def _text_pages(path: Path) -> list[tuple[int | None, str]]:

@@ -21,6 +21,10 @@ class Page:
     number: int | None
     text: str
     body_end: int | None = None  # text[body_end:] is the page's footnote block
+    # A second, independent extraction of the same printed page (pdfium's text page, in its own
+    # reading order, uncleaned apart from the printed page number): quotes are checked against
+    # it too (assistant/layout.py). None for text sources, which have no second extraction.
+    layout: str | None = None
 
     @property
     def body(self) -> str:
