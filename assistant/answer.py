@@ -21,10 +21,12 @@ from assistant.evidence import (
     support_features,
     support_probability,
 )
+from assistant.layout import fit_to_layout
 from assistant.records import Citation, Passage
 from assistant.text import normalise, tokens
 from corpus.manifest import Manifest
 from ingest.embed import Embedder
+from ingest.records import Page
 
 
 @dataclass
@@ -57,13 +59,15 @@ class ExtractiveGenerator:
     name = "extractive"
 
     def __init__(self, embedder: Embedder | SentenceVectors, manifest: Manifest, threshold: float,
-                 weights: dict[str, float], max_quotes: int = 3, quote_ratio: float = 0.9) -> None:
+                 weights: dict[str, float], max_quotes: int = 3, quote_ratio: float = 0.9,
+                 pages: Callable[[str], list[Page]] | None = None) -> None:
         self.embedder = embedder
         self.manifest = manifest
         self.threshold = threshold
         self.weights = weights
         self.max_quotes = max_quotes
         self.quote_ratio = quote_ratio
+        self.pages = pages  # the page store by doc id: quotes are cut at layout boundaries
 
     def generate(self, ctx: AnswerContext, passages: list[Passage],
                  on_token: Callable[[str], None] | None = None) -> Draft:
@@ -75,6 +79,11 @@ class ExtractiveGenerator:
         if not units or support < self.threshold:
             return Draft("", [], support, abstained=True,
                          reason="no passage in scope supports an answer closely enough")
+        if self.pages is not None:  # quotes a reader can find on the printed page
+            units, scores = fit_to_layout(units, scores, self.pages)
+            if not units:
+                return Draft("", [], support, abstained=True,
+                             reason="no quote could be found whole on a printed page")
         chosen = self._choose(units, scores)
         cites = [make_citation(n + 1, u.chunk, u.start, u.end, self.manifest.doc(u.chunk.doc_id))
                  for n, u in enumerate(chosen)]

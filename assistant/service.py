@@ -60,7 +60,7 @@ class Assistant:
         self.renames = load_renames()
         self.generator = generator or build_generator(settings, ExtractiveGenerator(
             self.sentences, self.manifest, settings.abstain_threshold, settings.abstain_weights,
-            settings.max_quotes, settings.quote_ratio))
+            settings.max_quotes, settings.quote_ratio, pages=self.retriever.pages))
 
     def scope(self, question: str, edition: str | None = None, as_of: date | None = None) -> Scope:
         return resolve(self.registry, question, edition, as_of, self.settings.current_date())
