@@ -1,0 +1,193 @@
+"""Quotes a reader can find on the printed page: the second (pdfium) extraction and its checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.cite import quote_in_pages, verify
+from assistant.evidence import Unit
+from assistant.layout import fit_to_layout, quote_in_layout, trim_to_layout
+from assistant.records import Citation
+from corpus.manifest import load_manifest
+from evals.scorer import _quote_ok
+from ingest.readers import read_pages
+from ingest.records import Chunk, Page
+from ingest.segment import segment
+from tests.conftest import make_pdf
+
+# A page as pypdf gives it after cleaning (the footnote moved below the body, the box text glued
+# to the body's last line) and as pdfium gives it (the sentence stops; the footnote, then the box).
+BOX_TEXT = ("333. The local authority has a duty to notify the panel about all serious incidents. "
+            "Making a notification, will ensure that learning is shared. "
+            "16C (1) of the Children Act 2004 states: Where a local authority knows that a child has "
+            "been abused, it must notify the panel.")
+BOX_LAYOUT = ("333. The local authority has a duty to notify the panel about all serious incidents.\n"
+              "Making a notification, will ensure that learning is\n"
+              "193 Care leavers are entitled to support up to their 25th birthday.\n"
+              "16C (1) of the Children Act 2004 states:\n"
+              "Where a local authority knows that a child has been abused, it must notify the panel.\n"
+              "shared.")
+BOX_PAGE = Page("wt", 133, BOX_TEXT, layout=BOX_LAYOUT)
+
+
+def _chunk(text: str, page: int | None = 133, breaks: tuple[int, ...] = ()) -> Chunk:
+    return Chunk("c1", "wt", "WT", "working-together", "2023", page, page, "333", (), text,
+                 page_breaks=breaks)
+
+
+def _span(text: str, sentence: str) -> tuple[int, int]:
+    start = text.index(sentence)
+    return start, start + len(sentence)
+
+
+def test_quote_running_into_a_box_fails_the_second_check_only() -> None:
+    quote = "Making a notification, will ensure that learning is shared."
+    assert quote in BOX_TEXT
+    cite = verify(Citation(1, "wt", "WT", "2023", 133, "333", quote), [BOX_PAGE])
+    assert not cite.verified and cite.failed_checks == ("layout",)
+    assert not quote_in_pages(quote, [BOX_PAGE], 133, 133)
+    good = verify(Citation(2, "wt", "WT", "2023", 133, "333", "has a duty to notify the panel"), [BOX_PAGE])
+    assert good.verified and good.failed_checks == ()
+    wrong = verify(Citation(3, "wt", "WT", "2023", 133, "333", "has a duty to tell the panel"), [BOX_PAGE])
+    assert wrong.failed_checks == ("text", "layout")
+
+
+def test_trim_keeps_whole_quotes_cuts_at_a_clause_and_drops_fragments() -> None:
+    chunk = _chunk(BOX_TEXT)
+    whole = _span(BOX_TEXT, "333. The local authority has a duty to notify the panel about all serious "
+                            "incidents.")
+    assert trim_to_layout(chunk, *whole, [BOX_PAGE]) == whole
+    # the box's own text is contiguous in both extractions: kept whole
+    start, _ = _span(BOX_TEXT, "16C (1)")
+    assert trim_to_layout(chunk, start, len(BOX_TEXT), [BOX_PAGE]) == (start, len(BOX_TEXT))
+    # body + next body sentence, where the second runs into the footnote: cut after the first
+    start, _ = whole
+    end = BOX_TEXT.index("16C (1)")
+    assert trim_to_layout(chunk, start, end, [BOX_PAGE]) == whole
+    # nothing sensible before the break: dropped
+    start, end = _span(BOX_TEXT, "Making a notification, will ensure that learning is shared.")
+    assert trim_to_layout(chunk, start, end, [BOX_PAGE]) is None
+
+
+def test_text_sources_have_no_second_check() -> None:
+    page = Page("kcsie-2025", 12, "Staff should act immediately.")  # a form-feed page of a .txt
+    assert quote_in_layout("Staff should act immediately.", [page], 12, 12)
+    assert trim_to_layout(_chunk(page.text, 12), 0, len(page.text), [page]) == (0, len(page.text))
+    briefing = Page("wt2018-briefing", None, "Safeguarding partners replace LSCBs.")
+    assert quote_in_layout("partners replace LSCBs", [briefing], None, None)
+    assert not quote_in_layout("", [page], 12, 12)
+
+
+# --- a real PDF: a sentence that runs onto the next page, past a footnote -----------------------
+PAGE_ONE = ["Chapter 3: Assessment",
+            "1. Assessments should be child centred and holistic. The local authority should notify",
+            "the panel of any serious incident within five working days, as set out in the Children",
+            "Act 2004,",
+            " ",
+            "12 Section 16C of the Children Act 2004.",
+            "1"]
+PAGE_TWO = ["2",
+            "and keep a record of each notification. Safeguarding partners must agree which incidents",
+            "should be notified in their area."]
+
+
+@pytest.fixture(scope="module")
+def two_pages(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Page], list[Chunk]]:
+    path = make_pdf(tmp_path_factory.mktemp("layout") / "wt.pdf", [PAGE_ONE, PAGE_TWO])
+    pages = read_pages(path, "working-together-2023")
+    doc = load_manifest().doc("working-together-2023")
+    return pages, segment(doc, pages, 1200, 800)
+
+
+def test_pdf_pages_carry_a_second_extraction(two_pages: tuple[list[Page], list[Chunk]]) -> None:
+    pages, _ = two_pages
+    assert [p.number for p in pages] == [1, 2]
+    assert all(p.layout for p in pages)
+    assert "child centred and holistic" in (pages[0].layout or "")
+    assert not (pages[0].layout or "").endswith("\n1")  # the printed page number is dropped
+    assert not (pages[1].layout or "").startswith("2")
+    assert "12 Section 16C" in (pages[0].layout or "")  # the footnote stays where pdfium puts it
+
+
+def test_quote_across_a_page_and_footnote_is_trimmed(two_pages: tuple[list[Page], list[Chunk]]) -> None:
+    pages, chunks = two_pages
+    chunk = next(c for c in chunks if "should notify" in c.text)
+    assert chunk.page_start == 1 and chunk.page_end == 2
+    sentence = ("The local authority should notify the panel of any serious incident within five "
+                "working days, as set out in the Children Act 2004, and keep a record of each notification.")
+    start = chunk.text.index("The local authority")
+    end = chunk.text.index("notification.") + len("notification.")
+    assert " ".join(chunk.text[start:end].split()) == sentence
+    # the pypdf check joins the two pages' bodies, so alone it would show the quote
+    assert quote_in_pages(sentence, [Page(p.doc_id, p.number, p.text, p.body_end) for p in pages], 1, 2)
+    assert not quote_in_pages(sentence, pages, 1, 2)
+    span = trim_to_layout(chunk, start, end, pages)
+    assert span is not None
+    trimmed = chunk.text[span[0]:span[1]]
+    assert trimmed.startswith("The local authority") and " ".join(trimmed.split()).endswith(
+        "as set out in the Children Act 2004")
+    assert chunk.page_at(span[1] - 1) == 1
+    assert quote_in_pages(trimmed, pages, 1, 1)
+    # the answer step's helper: cut units kept with their scores, dropped units removed
+    units = [Unit(0, chunk, start, end), Unit(0, chunk, chunk.text.index("as set out"), end)]
+    kept, scores = fit_to_layout(units, np.array([0.9, 0.8]), lambda _doc: pages)
+    assert [(u.start, u.end) for u in kept] == [span] and scores.tolist() == [0.9]
+
+
+def test_eval_rechecks_quotes_under_both_extractions(two_pages: tuple[list[Page], list[Chunk]]) -> None:
+    pages, _ = two_pages
+    across = Citation(1, "working-together-2023", "WT", "2023", 1, "1",
+                      "as set out in the Children Act 2004, and keep a record", page_end=2)
+    on_page = Citation(2, "working-together-2023", "WT", "2023", 2, None,
+                       "Safeguarding partners must agree which incidents should be notified")
+    assert not _quote_ok(across, lambda _doc: pages)
+    assert _quote_ok(on_page, lambda _doc: pages)
+
+
+def test_index_from_before_the_second_extraction_is_upgraded_without_embedding(tmp_path: Path) -> None:
+    """An index written before the second extraction: its pages are read without one (only the
+    pypdf check then applies), and the next ingest parses the documents again, reusing every
+    vector, so the page store gains the pdfium text."""
+    import json
+
+    from assistant.settings import Settings
+    from corpus.manifest import Document, Manifest
+    from corpus.sync import sha256_of
+    from ingest.index import IndexStore
+    from ingest.pipeline import run_ingest
+    from tests.conftest import FakeEmbedder
+
+    settings = Settings(home=tmp_path / "home", corpus=tmp_path / "src")
+    src = settings.corpus_dir
+    src.mkdir(parents=True)
+    make_pdf(src / "wt.pdf", [PAGE_ONE, PAGE_TWO])
+    (src / "notes.txt").write_text("Page one about neglect.\fPage two about early help.\n")
+    base = load_manifest()
+    docs = [Document(id=name, file=file, title=name, series="working-together", edition="2023",
+                     kind="statutory-guidance", status="in-force", numbered_paragraphs=numbered,
+                     sha256=sha256_of(src / file))
+            for name, file, numbered in (("wt", "wt.pdf", True), ("notes", "notes.txt", False))]
+    manifest = Manifest(series=base.series, editions=base.editions, documents=docs)
+    store = IndexStore(settings)
+    run_ingest(settings, manifest, FakeEmbedder())
+    assert all(p.layout for p in store.read_pages("wt"))
+    assert all(p.layout is None for p in store.read_pages("notes"))  # a text source: none
+
+    state = store.load_state()  # make it look like an index from before this change
+    for doc_id, info in state["docs"].items():
+        del info["layout"]
+        path = store.pages_file(doc_id, info["sha256"])
+        data = json.loads(path.read_text())
+        path.write_text(json.dumps([{k: v for k, v in p.items() if k != "layout"} for p in data]))
+    store.commit(state)
+    assert all(p.layout is None for p in store.read_pages("wt"))
+
+    embedder = FakeEmbedder()
+    report = run_ingest(settings, manifest, embedder)
+    assert sorted(report.updated) == ["notes", "wt"] and report.embedded == 0 and embedder.texts == 0
+    assert all(p.layout for p in store.read_pages("wt"))
+    again = run_ingest(settings, manifest, FakeEmbedder())
+    assert not again.updated and sorted(again.skipped) == ["notes", "wt"]
