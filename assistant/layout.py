@@ -99,9 +99,12 @@ def trim_to_layout(chunk: Chunk, start: int, end: int, pages: Sequence[Page]) ->
 
 
 class _Span(Protocol):
-    chunk: Chunk
-    start: int
-    end: int
+    @property
+    def chunk(self) -> Chunk: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
 
 
 S = TypeVar("S", bound=_Span)
