@@ -26,7 +26,7 @@ from ingest.records import Chunk, Page
 log = logging.getLogger(__name__)
 # Page stores written with the second (pdfium) extraction of each PDF page carry this in their
 # state.json entry; an entry without it is re-parsed (not re-embedded) by the next ingest.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # 2: layout blocks marked (ingest.readers.LAYOUT_BREAK)
 
 
 def atomic_write(path: Path, text: str) -> None:

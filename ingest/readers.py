@@ -6,6 +6,7 @@ import logging
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
@@ -77,10 +78,16 @@ def _pdf_pages(path: Path) -> list[tuple[int | None, str]]:
         ) from exc
 
 
+# Between two layout blocks of Page.layout. No quote contains it, so none can run across it.
+LAYOUT_BREAK = "\u2016"
+
+
 def layout_pages(path: Path) -> list[str]:
     """A second, independent extraction of each page: pdfium's text page in its own reading
-    order (boxes, flowcharts and footnotes where pdfium places them), with the printed page
-    number dropped, line ends as "\n" and pdfium's line-end hyphen mark as "-". Nothing else is
+    order, with the printed page number dropped, line ends as "\n", pdfium's line-end hyphen mark
+    as "-", and LAYOUT_BREAK on its own line wherever the layout changes between two lines: the
+    text size changes (body to footnote, box heading or flowchart label), the next line sits above
+    the previous one (another box or column), or a gap of more than a line opens. Nothing else is
     cleaned: quote checks normalise it like the pypdf text (assistant.text.normalise)."""
     import pypdfium2 as pdfium  # imported here: only ingest needs it
 
@@ -94,17 +101,60 @@ def layout_pages(path: Path) -> list[str]:
             page = pdf[index]
             textpage = page.get_textpage()
             try:
-                text = textpage.get_text_range()
+                lines = _layout_lines(textpage)
             finally:
                 textpage.close()
                 page.close()
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-            text = text.replace("\ufffe", "-").replace("\x02", "-")
-            lines = _drop_page_number(text.split("\n"), index + 1)
-            out.append("\n".join(ln.rstrip() for ln in lines).strip("\n"))
+            out.append(_join_blocks(lines, index + 1))
     finally:
         pdf.close()
     return out
+
+
+def _layout_lines(textpage: Any) -> list[tuple[str, tuple[float, float, float] | None]]:
+    """pdfium's lines, each with (text height, top, bottom) from the boxes of a few of its
+    characters (None for a blank line, or when characters and text do not line up)."""
+    text = textpage.get_text_range()
+    aligned = textpage.count_chars() == len(text)
+    lines: list[tuple[str, tuple[float, float, float] | None]] = []
+    offset = 0
+    for raw in text.split("\n"):
+        at = [offset + i for i, ch in enumerate(raw) if not ch.isspace()]
+        offset += len(raw) + 1
+        line = raw.rstrip("\r").replace("\ufffe", "-").replace("\x02", "-").rstrip()
+        if not at or not aligned:
+            lines.append((line, None))
+            continue
+        step = max(1, len(at) // 8)  # a few characters are enough, and keep ingest fast
+        boxes = [textpage.get_charbox(i, loose=True) for i in at[::step]]
+        heights = sorted(top - bottom for _, bottom, _, top in boxes)
+        lines.append((line, (heights[len(heights) // 2], max(b[3] for b in boxes),
+                             min(b[1] for b in boxes))))
+    return lines
+
+
+def _join_blocks(lines: list[tuple[str, tuple[float, float, float] | None]], number: int) -> str:
+    kept = _drop_page_number([ln for ln, _ in lines], number)
+    if len(kept) < len(lines):  # drop the same line from the geometry
+        gone = next(i for i, (ln, _) in enumerate(lines) if ln.strip() == str(number))
+        lines = lines[:gone] + lines[gone + 1 :]
+    out: list[str] = []
+    prev: tuple[float, float, float] | None = None
+    for line, geo in lines:
+        if geo is not None and prev is not None and _new_block(prev, geo):
+            out.append(LAYOUT_BREAK)
+        if geo is not None:
+            prev = geo
+        out.append(line)
+    return "\n".join(out).strip("\n")
+
+
+def _new_block(prev: tuple[float, float, float], cur: tuple[float, float, float]) -> bool:
+    (h0, top0, bottom0), (h1, top1, _) = prev, cur
+    size = max(h0, h1) or 1.0
+    return (abs(h1 - h0) > 0.15 * size  # another text size
+            or top1 > top0 + 0.5 * size  # back up the page: another box or column
+            or bottom0 - top1 > 1.2 * size)  # a gap of more than a line
 
 
 def _text_pages(path: Path) -> list[tuple[int | None, str]]:

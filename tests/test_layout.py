@@ -81,6 +81,64 @@ def test_text_sources_have_no_second_check() -> None:
     assert not quote_in_layout("", [page], 12, 12)
 
 
+# --- a real PDF: body, footnote and a box, in that order in the content stream ------------------
+def _positioned_pdf(path: Path, lines: list[tuple[int, int, int, str]]) -> Path:
+    """A one-page PDF (page number 1) with each (x, y, size, text) line drawn where it says, in
+    list order: the content stream order both extractors read in."""
+    ops = ["BT"]
+    for x, y, size, text in lines:
+        safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        ops.append(f"/F1 {size} Tf 1 0 0 1 {x} {y} Tm ({safe}) Tj")
+    stream = "\n".join([*ops, "ET"]).encode("latin-1")
+    body = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(body, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(body) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(body) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_footnote_and_box_are_separate_blocks_in_the_second_extraction(tmp_path: Path) -> None:
+    path = _positioned_pdf(tmp_path / "box.pdf", [
+        (60, 500, 11, "5. Staff should speak to the designated safeguarding lead at once. They"),
+        (60, 486, 11, "should record the concern and the action taken"),
+        (60, 120, 8, "7 The Children Act 2004, section 16C, sets out the duty to notify."),
+        (80, 700, 11, "Section 16C of the Children Act 2004 states that the local authority"),
+        (80, 686, 11, "must notify the panel."),
+        (290, 40, 11, "1"),
+    ])
+    pages = read_pages(path, "working-together-2023")
+    layout = pages[0].layout or ""
+    assert layout.count("\u2016") == 2 and not layout.endswith("1")
+    text_only = [Page(p.doc_id, p.number, p.text, p.body_end) for p in pages]
+    # the stream reads footnote then box: contiguous in both texts, but not on the printed page
+    across = "sets out the duty to notify. Section 16C of the Children Act 2004"
+    assert quote_in_pages(across, text_only, 1, 1)
+    assert not quote_in_pages(across, pages, 1, 1)
+    assert verify(Citation(1, "working-together-2023", "WT", "2023", 1, None, across),
+                  pages).failed_checks == ("layout",)
+    for own in ("They should record the concern and the action taken",
+                "Section 16C of the Children Act 2004 states that the local authority must notify"):
+        assert quote_in_pages(own, pages, 1, 1)
+    # a sentence running from the body into the footnote is cut back to the body's sentence
+    chunk = _chunk(pages[0].text, 1)
+    start = chunk.text.index("Staff should")
+    end = chunk.text.index("section 16C,") + len("section 16C,")
+    span = trim_to_layout(chunk, start, end, pages)
+    assert span is not None and chunk.text[span[0]:span[1]] == (
+        "Staff should speak to the designated safeguarding lead at once.")
+
+
 # --- a real PDF: a sentence that runs onto the next page, past a footnote -----------------------
 PAGE_ONE = ["Chapter 3: Assessment",
             "1. Assessments should be child centred and holistic. The local authority should notify",
