@@ -3,8 +3,9 @@
 The page store's text comes from pypdf (`ingest/readers.py`), which can join a sentence of body
 text to the box, flowchart or footnote printed beside it, or to the next page. Ingest also keeps a
 second, independent extraction of every PDF page (`Page.layout`: pdfium's text page, in its own
-reading order). A quote is shown only when it is contiguous on one printed page in that text
-too (`quote_in_layout`, used by `assistant.cite.verify`), and the answer step cuts a sentence that
+reading order, with a break marked wherever the text size changes, the text jumps back up the
+page or a wide gap opens; see `ingest.readers.layout_pages`). A quote is shown only when it is
+contiguous within one block of one printed page in that text too (`quote_in_layout`, used by `assistant.cite.verify`), and the answer step cuts a sentence that
 runs into a box, a flowchart, a footnote or onto the next page back to its longest prefix that is
 (`trim_to_layout`), or drops it when no sensible prefix is left.
 

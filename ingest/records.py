@@ -22,8 +22,8 @@ class Page:
     text: str
     body_end: int | None = None  # text[body_end:] is the page's footnote block
     # A second, independent extraction of the same printed page (pdfium's text page, in its own
-    # reading order, uncleaned apart from the printed page number): quotes are checked against
-    # it too (assistant/layout.py). None for text sources, which have no second extraction.
+    # reading order, with layout blocks marked and the printed page number dropped): quotes are
+    # checked against it too (assistant/layout.py). None for text sources, which have none.
     layout: str | None = None
 
     @property
