@@ -5,8 +5,9 @@ text to the box, flowchart or footnote printed beside it, or to the next page. I
 second, independent extraction of every PDF page (`Page.layout`: pdfium's text page, in its own
 reading order, with a break marked wherever the text size changes, the text jumps back up the
 page or a wide gap opens; see `ingest.readers.layout_pages`). A quote is shown only when it is
-contiguous within one block of one printed page in that text too (`quote_in_layout`, used by `assistant.cite.verify`), and the answer step cuts a sentence that
-runs into a box, a flowchart, a footnote or onto the next page back to its longest prefix that is
+contiguous within one block of one printed page in that text too (`quote_in_layout`, used by
+`assistant.cite.verify`), and the answer step cuts a sentence that runs into a box, a
+flowchart, a footnote or onto the next page back to its longest prefix that is
 (`trim_to_layout`), or drops it when no sensible prefix is left.
 
 Text sources have no second extraction, so the second check does not apply to them: KCSIE 2025
@@ -38,9 +39,16 @@ MIN_SENTENCE_CHARS = 25  # as short as a sentence the answer step quotes at all
 MIN_CLAUSE_CHARS = 60  # a clause cut off from its sentence must say something on its own
 
 
+def squash(text: str) -> str:
+    """`normalise`, then without spaces: pdfium sets a footnote marker after closing punctuation
+    on a line of its own ("(2016)’\n226." where pypdf has "(2016)’226.") and spaces some runs
+    differently, so the second check compares the order of the characters, not the spacing."""
+    return normalise(text).replace(" ", "")
+
+
 @lru_cache(maxsize=4096)
 def _normalised(text: str) -> str:
-    return normalise(text)
+    return squash(text)
 
 
 def _pages_in(pages: Sequence[Page], first: int | None, last: int | None) -> list[Page]:
@@ -56,14 +64,15 @@ def layout_applies(pages: Sequence[Page]) -> bool:
 
 
 def quote_in_layout(quote: str, pages: Sequence[Page], first: int | None, last: int | None) -> bool:
-    """True when `quote` appears word for word (normalised as for the pypdf check) on one of the
-    cited pages in the second extraction, or when the pages have none (text sources)."""
+    """True when `quote` appears word for word (normalised as for the pypdf check, spacing
+    aside) within one layout block of one of the cited pages in the second extraction, or when
+    the pages have none (text sources)."""
     if not quote.strip():
         return False
     chosen = _pages_in(pages, first, last)
     if not layout_applies(chosen):
         return True  # text sources (kcsie-2025.txt, briefings): the second check does not apply
-    want = normalise(quote)
+    want = squash(quote)
     # one page at a time: a quote that runs onto the next page is cut there (trim_to_layout)
     return any(want in _normalised(p.layout or "") for p in chosen)
 
@@ -82,7 +91,7 @@ def trim_to_layout(chunk: Chunk, start: int, end: int, pages: Sequence[Page]) ->
     if page is None or page.layout is None:
         return start, end  # a text source: the second check does not apply
     hay = _normalised(page.layout)
-    if normalise(chunk.text[start:end]) in hay:
+    if squash(chunk.text[start:end]) in hay:
         return start, end
     text = chunk.text
     cuts = [(m.end(), MIN_SENTENCE_CHARS) for m in _SENTENCE_END.finditer(text, start, end)]
@@ -93,7 +102,7 @@ def trim_to_layout(chunk: Chunk, start: int, end: int, pages: Sequence[Page]) ->
         piece = text[start:cut].rstrip()
         if len(piece.strip()) < minimum or piece.endswith(":"):
             continue
-        if normalise(piece) in hay:
+        if squash(piece) in hay:
             log.debug("quote cut at a layout boundary: %r", text[start + len(piece) : end][:80])
             return start, start + len(piece)
     return None

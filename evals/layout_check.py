@@ -90,8 +90,9 @@ def on_printed_page(c: Citation, layout: dict[int, str] | None) -> bool | None:
     """Contiguous on one cited page of the pdfium text; None when there is no such text."""
     if layout is None or c.page is None:
         return None
-    want = normalise(c.quote)
-    return any(want in normalise(layout.get(n, "")) for n in range(c.page, (c.page_end or c.page) + 1))
+    want = normalise(c.quote).replace(" ", "")  # spacing aside: pdfium spaces footnote markers
+    return any(want in normalise(layout.get(n, "")).replace(" ", "")
+               for n in range(c.page, (c.page_end or c.page) + 1))
 
 
 def _recheck(answers: list[Answer], store: IndexStore) -> dict[str, Any]:

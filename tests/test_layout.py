@@ -72,6 +72,13 @@ def test_trim_keeps_whole_quotes_cuts_at_a_clause_and_drops_fragments() -> None:
     assert trim_to_layout(chunk, start, end, [BOX_PAGE]) is None
 
 
+def test_footnote_marker_set_on_its_own_line_by_pdfium_still_passes() -> None:
+    page = Page("wt", 151, "set out in ‘Guidelines (2016)’226. A joint agency response is required",
+                layout="set out in ‘Guidelines (2016)’\n226. A joint agency response is required")
+    assert quote_in_pages("set out in ‘Guidelines (2016)’226. A joint agency response", [page], 151, 151)
+    assert not quote_in_pages("set out in ‘Guidelines (2016)’226. A joint agency reply", [page], 151, 151)
+
+
 def test_text_sources_have_no_second_check() -> None:
     page = Page("kcsie-2025", 12, "Staff should act immediately.")  # a form-feed page of a .txt
     assert quote_in_layout("Staff should act immediately.", [page], 12, 12)
