@@ -256,3 +256,26 @@ def test_index_from_before_the_second_extraction_is_upgraded_without_embedding(t
     assert all(p.layout for p in store.read_pages("wt"))
     again = run_ingest(settings, manifest, FakeEmbedder())
     assert not again.updated and sorted(again.skipped) == ["notes", "wt"]
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_real_wt2023_p133_footnote_does_not_run_into_the_16c_box(real_index) -> None:  # type: ignore[no-untyped-def]
+    """The issue's example: on WT 2023 p.133 pypdf reads footnote 193 straight into the box
+    quoting section 16C of the Children Act 2004; on the printed page they are apart."""
+    from assistant.cite import quote_in_text
+    from ingest.index import IndexStore
+
+    store = IndexStore(real_index)
+    pages = store.read_pages("working-together-2023")
+    across = "(and therefore their death). 16C (1) of the Children Act 2004"
+    assert quote_in_text(across, pages, 133, 133)
+    assert not quote_in_pages(across, pages, 133, 133)
+    chunk = next(c for c in store.read_chunks() if c.doc_id == "working-together-2023"
+                 and c.page_start == 133 and "therefore their death)" in c.text)
+    start = chunk.text.index("If a young person")
+    end = chunk.text.index("Where a local authority in England")
+    span = trim_to_layout(chunk, start, end, pages)
+    assert span is not None
+    assert chunk.text[span[0]:span[1]].endswith("whereabouts or circumstances (and therefore their death).")
+    assert quote_in_pages(chunk.text[span[0]:span[1]], pages, 133, 133)
