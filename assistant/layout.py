@@ -84,7 +84,8 @@ def trim_to_layout(chunk: Chunk, start: int, end: int, pages: Sequence[Page]) ->
     Returns (start, end) unchanged when the whole span is contiguous there (or when the chunk
     comes from a text source, which has no second extraction), a shorter (start, end') when only
     a prefix is, and None when no prefix long enough to stand on its own is."""
-    page_no = chunk.page_at(start)
+    text = chunk.text
+    page_no = chunk.page_at(start + len(text[start:end]) - len(text[start:end].lstrip()))
     if page_no is None:
         return start, end
     page = next((p for p in pages if p.number == page_no), None)
@@ -93,7 +94,6 @@ def trim_to_layout(chunk: Chunk, start: int, end: int, pages: Sequence[Page]) ->
     hay = _normalised(page.layout)
     if squash(chunk.text[start:end]) in hay:
         return start, end
-    text = chunk.text
     cuts = [(m.end(), MIN_SENTENCE_CHARS) for m in _SENTENCE_END.finditer(text, start, end)]
     # a clause cut only inside the first sentence: later, cut at the last whole sentence instead
     first_end = next((cut for cut, minimum in cuts if len(text[start:cut].strip()) >= minimum), end)
