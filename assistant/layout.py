@@ -27,6 +27,7 @@ from typing import Protocol, TypeVar
 import numpy as np
 
 from assistant.text import normalise
+from ingest.readers import LAYOUT_BREAK
 from ingest.records import Chunk, Page
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 # kept) or after a clause end ("; " or ", "). Never after ":" (a lead-in without its items).
 _SENTENCE_END = re.compile(r"[.?!][\"”’)]*(?=\s)")
 _CLAUSE_END = re.compile(r"[;,](?=\s)")
+_BREAK = normalise(LAYOUT_BREAK)
 MIN_SENTENCE_CHARS = 25  # as short as a sentence the answer step quotes at all
 MIN_CLAUSE_CHARS = 60  # a clause cut off from its sentence must say something on its own
 
@@ -79,7 +81,9 @@ def quote_in_layout(quote: str, pages: Sequence[Page], first: int | None, last: 
 
 def trim_to_layout(chunk: Chunk, start: int, end: int, pages: Sequence[Page]) -> tuple[int, int] | None:
     """The span `chunk.text[start:end]`, cut to its longest prefix that ends at a sentence or
-    clause boundary and is contiguous in the second extraction of the page where it starts.
+    clause boundary and is contiguous in the second extraction of the page where it starts. When
+    no such prefix exists and the span opens with a heading that is its own layout block there,
+    the same is tried from the line after the heading.
 
     Returns (start, end) unchanged when the whole span is contiguous there (or when the chunk
     comes from a text source, which has no second extraction), a shorter (start, end') when only
@@ -93,6 +97,27 @@ def trim_to_layout(chunk: Chunk, start: int, end: int, pages: Sequence[Page]) ->
         return start, end  # a text source: the second check does not apply
     hay = _normalised(page.layout)
     if squash(chunk.text[start:end]) in hay:
+        return start, end
+    for begin in _block_starts(text, start, end, hay):
+        span = _longest_prefix(text, begin, end, hay)
+        if span is not None:
+            return span
+    return None
+
+
+def _block_starts(text: str, start: int, end: int, hay: str) -> list[int]:
+    """`start`, then each later line start in the span's first half where a layout block ends
+    just before it (a heading or a box title glued to the sentence in the pypdf text)."""
+    starts = [start]
+    for m in re.finditer(r"\n\s*", text[start : start + (end - start) // 2]):
+        head = squash(text[start : start + m.start()])
+        if head and head + _BREAK in hay:
+            starts.append(start + m.end())
+    return starts
+
+
+def _longest_prefix(text: str, start: int, end: int, hay: str) -> tuple[int, int] | None:
+    if squash(text[start:end]) in hay:
         return start, end
     cuts = [(m.end(), MIN_SENTENCE_CHARS) for m in _SENTENCE_END.finditer(text, start, end)]
     # a clause cut only inside the first sentence: later, cut at the last whole sentence instead

@@ -140,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             result = run_eval(recorder, items, golden=str(args.golden))
         figures = _recheck(recorder.answers, IndexStore(settings))
         figures["metrics"] = result.metrics
+        figures["item_failures"] = {r.id: r.failed for r in result.items if r.failed}
         out[name] = figures
         log.warning("%s: %d shown quotes, %d with pdfium text, %d not on the printed page (%.1f%% of "
                     "shown); quote_validity %.3f, fact_accuracy %.3f", name, figures["shown_quotes"],

@@ -79,6 +79,20 @@ def test_footnote_marker_set_on_its_own_line_by_pdfium_still_passes() -> None:
     assert not quote_in_pages("set out in ‘Guidelines (2016)’226. A joint agency reply", [page], 151, 151)
 
 
+def test_heading_glued_before_a_sentence_is_left_out() -> None:
+    text = ("Serious incident notification\nAll serious child safeguarding incidents should be "
+            "notified within five working days.")
+    page = Page("wt", 144, text, layout=text.replace("\nAll", "\n\u2016\nAll"))
+    chunk = _chunk(text, 144)
+    assert not quote_in_pages(text, [page], 144, 144)
+    span = trim_to_layout(chunk, 0, len(text), [page])
+    assert span is not None and text[span[0]:span[1]].startswith("All serious child")
+    assert span[1] == len(text)
+    # a line break inside one block is no reason to move the start
+    wrapped = Page("wt", 144, text, layout=text + "\n\u2016\nSee also Annex B.")
+    assert trim_to_layout(chunk, 0, len(text), [wrapped]) == (0, len(text))
+
+
 def test_text_sources_have_no_second_check() -> None:
     page = Page("kcsie-2025", 12, "Staff should act immediately.")  # a form-feed page of a .txt
     assert quote_in_layout("Staff should act immediately.", [page], 12, 12)
