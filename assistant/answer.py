@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from assistant.cite import make_citation
@@ -17,11 +17,13 @@ from assistant.evidence import (
     support_features,
     support_probability,
 )
+from assistant.layout import fit_to_layout, trim_to_layout
 from assistant.plans import plan, shape_gap
 from assistant.records import Citation, Passage
 from corpus.manifest import Manifest
 from ingest.embed import Embedder
 from ingest.readers import strip_footnote_refs
+from ingest.records import Page
 
 
 @dataclass
@@ -69,13 +71,15 @@ class ExtractiveGenerator:
     name = "extractive"
 
     def __init__(self, embedder: Embedder | SentenceVectors, manifest: Manifest, threshold: float,
-                 weights: dict[str, float], max_quotes: int = 3, quote_ratio: float = 0.9) -> None:
+                 weights: dict[str, float], max_quotes: int = 3, quote_ratio: float = 0.9,
+                 pages: Callable[[str], list[Page]] | None = None) -> None:
         self.embedder = embedder
         self.manifest = manifest
         self.threshold = threshold
         self.weights = weights
         self.max_quotes = max_quotes
         self.quote_ratio = quote_ratio
+        self.pages = pages  # the page store by doc id: quotes are cut at layout boundaries
 
     def answer_parts(self, ctx: AnswerContext, passages: list[Passage]) -> list[PartAnswer]:
         """Score each part's sentences and run its plan (no model call)."""
@@ -92,8 +96,22 @@ class ExtractiveGenerator:
                 found.append(PartAnswer(part, [], support, gap=True))
             else:  # one quote for each part of a multi-part question, unless it asks for a list
                 most = 1 if ctx.parts else self.max_quotes
-                found.append(PartAnswer(part, plan(part, most, self.quote_ratio), support))
+                found.append(PartAnswer(part, self._on_the_page(part, most), support))
         return found
+
+    def _on_the_page(self, part: AnswerContext, most: int) -> list[tuple[Unit, bool]]:
+        """The plan over sentences a reader can find on the printed page; each stretch it
+        chose (whole lists, a sentence with the one before) cut at layout boundaries too."""
+        if self.pages is None:
+            return plan(part, most, self.quote_ratio)
+        part.units, part.scores = fit_to_layout(part.units, part.scores, self.pages)
+        chosen = []
+        for unit, cut in plan(part, most, self.quote_ratio):
+            span = trim_to_layout(unit.chunk, unit.start, unit.end, self.pages(unit.chunk.doc_id))
+            if span is not None:
+                chosen.append((replace(unit, start=span[0], end=span[1]),
+                               cut or span[1] < unit.end))
+        return chosen
 
     def generate(self, ctx: AnswerContext, passages: list[Passage],
                  on_token: Callable[[str], None] | None = None) -> Draft:

@@ -36,6 +36,7 @@ class Citation:
     chunk_id: str = ""
     verified: bool = False
     role: str = "answer"  # "answer", "old"/"new" (a comparison), "rename" or "supersession" (context)
+    failed_checks: tuple[str, ...] = ()  # set by cite.verify: "text" (pypdf), "layout" (pdfium)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)

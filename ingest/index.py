@@ -24,6 +24,9 @@ from assistant.settings import Settings
 from ingest.records import Chunk, Page
 
 log = logging.getLogger(__name__)
+# Page stores written with the second (pdfium) extraction of each PDF page carry this in their
+# state.json entry; an entry without it is re-parsed (not re-embedded) by the next ingest.
+LAYOUT_VERSION = 2  # 2: layout blocks marked (ingest.readers.LAYOUT_BREAK)
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -122,7 +125,8 @@ class IndexStore:
     def write_doc(self, doc_id: str, sha: str, chunks: list[Chunk], pages: list[Page]) -> None:
         lines = "\n".join(json.dumps(c.to_dict(), ensure_ascii=False) for c in chunks)
         atomic_write(self.chunks_file(doc_id, sha), lines + "\n")
-        page_data = [{"number": p.number, "text": p.text, "body_end": p.body_end} for p in pages]
+        page_data = [{"number": p.number, "text": p.text, "body_end": p.body_end, "layout": p.layout}
+                     for p in pages]
         atomic_write(self.pages_file(doc_id, sha), json.dumps(page_data, ensure_ascii=False))
 
     def read_chunks(self, state: dict[str, Any] | None = None) -> list[Chunk]:
@@ -140,7 +144,10 @@ class IndexStore:
         if info is None:
             raise IndexNotReady(f"{doc_id} is not in the index: run `safeguide ingest`.")
         data = json.loads(self.pages_file(doc_id, info["sha256"]).read_text(encoding="utf-8"))
-        return [Page(doc_id, p["number"], p["text"], p.get("body_end")) for p in data]
+        if info.get("layout") != LAYOUT_VERSION:
+            log.warning("%s: the page store has no second (pdfium) extraction, so quotes are checked "
+                        "against the pypdf text only; run `safeguide ingest` to add it", doc_id)
+        return [Page(doc_id, p["number"], p["text"], p.get("body_end"), p.get("layout")) for p in data]
 
     def sweep_files(self, state: dict[str, Any]) -> None:
         keep = {self.chunks_file(d, i["sha256"]) for d, i in state["docs"].items()}

@@ -18,7 +18,7 @@ from assistant.settings import Settings
 from corpus.manifest import Document, Manifest
 from corpus.sync import sha256_of
 from ingest.embed import Embedder
-from ingest.index import IndexStore
+from ingest.index import LAYOUT_VERSION, IndexStore
 from ingest.readers import read_pages
 from ingest.records import Chunk, Page
 from ingest.segment import segment
@@ -118,7 +118,8 @@ def run_ingest(
             name, report.sentences = _add(embed_sentences(store, embedder, doc.id, sha, chunks, known),
                                           report.sentences)
             state["docs"][doc.id] = {"sha256": sha, "pages": len(pages), "chunks": len(chunks),
-                                     "chunk_ids": [c.chunk_id for c in chunks], "sentences": name}
+                                     "chunk_ids": [c.chunk_id for c in chunks], "sentences": name,
+                                     "layout": LAYOUT_VERSION}
             store.commit(state)
             report.updated.append(doc.id)
         for doc_id in [d for d in state["docs"] if d not in {m.id for m in manifest.documents}]:
@@ -167,7 +168,9 @@ def _plan(manifest: Manifest, source: Path, state: dict, report: IngestReport) -
             report.failed[doc.id] = f"{doc.file}: not synced; run `safeguide corpus sync`"
             continue
         sha = sha256_of(path)
-        if state["docs"].get(doc.id, {}).get("sha256") == sha:
+        info = state["docs"].get(doc.id, {})
+        # an entry from before the second extraction is parsed again; its vectors are reused
+        if info.get("sha256") == sha and info.get("layout") == LAYOUT_VERSION:
             report.skipped.append(doc.id)
             continue
         jobs.append((doc, path, sha))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
@@ -40,8 +42,15 @@ def read_pages(path: Path, doc_id: str, max_mb: float = 60.0) -> list[Page]:
             f"{path.name}: {size_mb:.0f} MB is over the {max_mb:.0f} MB limit "
             "(SAFEGUIDE_MAX_FILE_MB); check it is the right file or raise the limit."
         )
-    raw = _pdf_pages(path) if path.suffix.lower() == ".pdf" else _text_pages(path)
+    is_pdf = path.suffix.lower() == ".pdf"
+    raw = _pdf_pages(path) if is_pdf else _text_pages(path)
     pages = [Page(doc_id, num, *clean_page(text, num)) for num, text in raw]
+    if is_pdf:  # text sources have no second extraction (Page.layout stays None)
+        layout = layout_pages(path)
+        if len(layout) != len(pages):
+            raise IngestError(f"{path.name}: pypdf reads {len(pages)} pages but pdfium reads "
+                              f"{len(layout)}; the file may be damaged: download it again.")
+        pages = [replace(p, layout=text) for p, text in zip(pages, layout, strict=True)]
     if not any(p.text.strip() for p in pages):
         raise IngestError(
             f"{path.name}: no text could be extracted (a scanned PDF without a text layer?); "
@@ -67,6 +76,85 @@ def _pdf_pages(path: Path) -> list[tuple[int | None, str]]:
             f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc}); "
             "the file may be corrupt or truncated: download it again."
         ) from exc
+
+
+# Between two layout blocks of Page.layout. No quote contains it, so none can run across it.
+LAYOUT_BREAK = "\u2016"
+
+
+def layout_pages(path: Path) -> list[str]:
+    """A second, independent extraction of each page: pdfium's text page in its own reading
+    order, with the printed page number dropped, line ends as "\n", pdfium's line-end hyphen mark
+    as "-", and LAYOUT_BREAK on its own line wherever the layout changes between two lines: the
+    text size changes (body to footnote, box heading or flowchart label), the next line sits above
+    the previous one (another box or column), or a gap of more than a line opens. Nothing else is
+    cleaned: quote checks normalise it like the pypdf text (assistant.text.normalise)."""
+    import pypdfium2 as pdfium  # imported here: only ingest needs it
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise IngestError(f"{path.name}: pdfium cannot read it ({exc}); download it again.") from exc
+    out: list[str] = []
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            try:
+                lines = _layout_lines(textpage)
+            finally:
+                textpage.close()
+                page.close()
+            out.append(_join_blocks(lines, index + 1))
+    finally:
+        pdf.close()
+    return out
+
+
+def _layout_lines(textpage: Any) -> list[tuple[str, tuple[float, float, float] | None]]:
+    """pdfium's lines, each with (text height, top, bottom) from the boxes of a few of its
+    characters (None for a blank line, or when characters and text do not line up)."""
+    text = textpage.get_text_range()
+    aligned = textpage.count_chars() == len(text)
+    lines: list[tuple[str, tuple[float, float, float] | None]] = []
+    offset = 0
+    for raw in text.split("\n"):
+        at = [offset + i for i, ch in enumerate(raw) if not ch.isspace()]
+        offset += len(raw) + 1
+        line = raw.rstrip("\r").replace("\ufffe", "-").replace("\x02", "-").rstrip()
+        if not at or not aligned:
+            lines.append((line, None))
+            continue
+        step = max(1, len(at) // 8)  # a few characters are enough, and keep ingest fast
+        boxes = [textpage.get_charbox(i, loose=True) for i in at[::step]]
+        heights = sorted(top - bottom for _, bottom, _, top in boxes)
+        lines.append((line, (heights[len(heights) // 2], max(b[3] for b in boxes),
+                             min(b[1] for b in boxes))))
+    return lines
+
+
+def _join_blocks(lines: list[tuple[str, tuple[float, float, float] | None]], number: int) -> str:
+    kept = _drop_page_number([ln for ln, _ in lines], number)
+    if len(kept) < len(lines):  # drop the same line from the geometry
+        gone = next(i for i, (ln, _) in enumerate(lines) if ln.strip() == str(number))
+        lines = lines[:gone] + lines[gone + 1 :]
+    out: list[str] = []
+    prev: tuple[float, float, float] | None = None
+    for line, geo in lines:
+        if geo is not None and prev is not None and _new_block(prev, geo):
+            out.append(LAYOUT_BREAK)
+        if geo is not None:
+            prev = geo
+        out.append(line)
+    return "\n".join(out).strip("\n")
+
+
+def _new_block(prev: tuple[float, float, float], cur: tuple[float, float, float]) -> bool:
+    (h0, top0, bottom0), (h1, top1, _) = prev, cur
+    size = max(h0, h1) or 1.0
+    return (abs(h1 - h0) > 0.15 * size  # another text size
+            or top1 > top0 + 0.5 * size  # back up the page: another box or column
+            or bottom0 - top1 > 1.2 * size)  # a gap of more than a line
 
 
 def _text_pages(path: Path) -> list[tuple[int | None, str]]:

@@ -21,6 +21,10 @@ class Page:
     number: int | None
     text: str
     body_end: int | None = None  # text[body_end:] is the page's footnote block
+    # A second, independent extraction of the same printed page (pdfium's text page, in its own
+    # reading order, with layout blocks marked and the printed page number dropped): quotes are
+    # checked against it too (assistant/layout.py). None for text sources, which have none.
+    layout: str | None = None
 
     @property
     def body(self) -> str:

@@ -1,0 +1,295 @@
+"""Quotes a reader can find on the printed page: the second (pdfium) extraction and its checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.cite import quote_in_pages, verify
+from assistant.evidence import Unit
+from assistant.layout import fit_to_layout, quote_in_layout, trim_to_layout
+from assistant.records import Citation
+from corpus.manifest import load_manifest
+from evals.scorer import _quote_ok
+from ingest.readers import read_pages
+from ingest.records import Chunk, Page
+from ingest.segment import segment
+from tests.conftest import make_pdf
+
+# A page as pypdf gives it after cleaning (the footnote moved below the body, the box text glued
+# to the body's last line) and as pdfium gives it (the sentence stops; the footnote, then the box).
+BOX_TEXT = ("333. The local authority has a duty to notify the panel about all serious incidents. "
+            "Making a notification, will ensure that learning is shared. "
+            "16C (1) of the Children Act 2004 states: Where a local authority knows that a child has "
+            "been abused, it must notify the panel.")
+BOX_LAYOUT = ("333. The local authority has a duty to notify the panel about all serious incidents.\n"
+              "Making a notification, will ensure that learning is\n"
+              "193 Care leavers are entitled to support up to their 25th birthday.\n"
+              "16C (1) of the Children Act 2004 states:\n"
+              "Where a local authority knows that a child has been abused, it must notify the panel.\n"
+              "shared.")
+BOX_PAGE = Page("wt", 133, BOX_TEXT, layout=BOX_LAYOUT)
+
+
+def _chunk(text: str, page: int | None = 133, breaks: tuple[int, ...] = ()) -> Chunk:
+    return Chunk("c1", "wt", "WT", "working-together", "2023", page, page, "333", (), text,
+                 page_breaks=breaks)
+
+
+def _span(text: str, sentence: str) -> tuple[int, int]:
+    start = text.index(sentence)
+    return start, start + len(sentence)
+
+
+def test_quote_running_into_a_box_fails_the_second_check_only() -> None:
+    quote = "Making a notification, will ensure that learning is shared."
+    assert quote in BOX_TEXT
+    cite = verify(Citation(1, "wt", "WT", "2023", 133, "333", quote), [BOX_PAGE])
+    assert not cite.verified and cite.failed_checks == ("layout",)
+    assert not quote_in_pages(quote, [BOX_PAGE], 133, 133)
+    good = verify(Citation(2, "wt", "WT", "2023", 133, "333", "has a duty to notify the panel"), [BOX_PAGE])
+    assert good.verified and good.failed_checks == ()
+    wrong = verify(Citation(3, "wt", "WT", "2023", 133, "333", "has a duty to tell the panel"), [BOX_PAGE])
+    assert wrong.failed_checks == ("text", "layout")
+
+
+def test_trim_keeps_whole_quotes_cuts_at_a_clause_and_drops_fragments() -> None:
+    chunk = _chunk(BOX_TEXT)
+    whole = _span(BOX_TEXT, "333. The local authority has a duty to notify the panel about all serious "
+                            "incidents.")
+    assert trim_to_layout(chunk, *whole, [BOX_PAGE]) == whole
+    # the box's own text is contiguous in both extractions: kept whole
+    start, _ = _span(BOX_TEXT, "16C (1)")
+    assert trim_to_layout(chunk, start, len(BOX_TEXT), [BOX_PAGE]) == (start, len(BOX_TEXT))
+    # body + next body sentence, where the second runs into the footnote: cut after the first
+    start, _ = whole
+    end = BOX_TEXT.index("16C (1)")
+    assert trim_to_layout(chunk, start, end, [BOX_PAGE]) == whole
+    # nothing sensible before the break: dropped
+    start, end = _span(BOX_TEXT, "Making a notification, will ensure that learning is shared.")
+    assert trim_to_layout(chunk, start, end, [BOX_PAGE]) is None
+
+
+def test_footnote_marker_set_on_its_own_line_by_pdfium_still_passes() -> None:
+    page = Page("wt", 151, "set out in ‘Guidelines (2016)’226. A joint agency response is required",
+                layout="set out in ‘Guidelines (2016)’\n226. A joint agency response is required")
+    assert quote_in_pages("set out in ‘Guidelines (2016)’226. A joint agency response", [page], 151, 151)
+    assert not quote_in_pages("set out in ‘Guidelines (2016)’226. A joint agency reply", [page], 151, 151)
+
+
+def test_heading_glued_before_a_sentence_is_left_out() -> None:
+    text = ("Serious incident notification\nAll serious child safeguarding incidents should be "
+            "notified within five working days.")
+    page = Page("wt", 144, text, layout=text.replace("\nAll", "\n\u2016\nAll"))
+    chunk = _chunk(text, 144)
+    assert not quote_in_pages(text, [page], 144, 144)
+    span = trim_to_layout(chunk, 0, len(text), [page])
+    assert span is not None and text[span[0]:span[1]].startswith("All serious child")
+    assert span[1] == len(text)
+    # a line break inside one block is no reason to move the start
+    wrapped = Page("wt", 144, text, layout=text + "\n\u2016\nSee also Annex B.")
+    assert trim_to_layout(chunk, 0, len(text), [wrapped]) == (0, len(text))
+
+
+def test_text_sources_have_no_second_check() -> None:
+    page = Page("kcsie-2025", 12, "Staff should act immediately.")  # a form-feed page of a .txt
+    assert quote_in_layout("Staff should act immediately.", [page], 12, 12)
+    assert trim_to_layout(_chunk(page.text, 12), 0, len(page.text), [page]) == (0, len(page.text))
+    briefing = Page("wt2018-briefing", None, "Safeguarding partners replace LSCBs.")
+    assert quote_in_layout("partners replace LSCBs", [briefing], None, None)
+    assert not quote_in_layout("", [page], 12, 12)
+
+
+# --- a real PDF: body, footnote and a box, in that order in the content stream ------------------
+def _positioned_pdf(path: Path, lines: list[tuple[int, int, int, str]]) -> Path:
+    """A one-page PDF (page number 1) with each (x, y, size, text) line drawn where it says, in
+    list order: the content stream order both extractors read in."""
+    ops = ["BT"]
+    for x, y, size, text in lines:
+        safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        ops.append(f"/F1 {size} Tf 1 0 0 1 {x} {y} Tm ({safe}) Tj")
+    stream = "\n".join([*ops, "ET"]).encode("latin-1")
+    body = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(body, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(body) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(body) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_footnote_and_box_are_separate_blocks_in_the_second_extraction(tmp_path: Path) -> None:
+    path = _positioned_pdf(tmp_path / "box.pdf", [
+        (60, 500, 11, "5. Staff should speak to the designated safeguarding lead at once. They"),
+        (60, 486, 11, "should record the concern and the action taken"),
+        (60, 120, 8, "7 The Children Act 2004, section 16C, sets out the duty to notify."),
+        (80, 700, 11, "Section 16C of the Children Act 2004 states that the local authority"),
+        (80, 686, 11, "must notify the panel."),
+        (290, 40, 11, "1"),
+    ])
+    pages = read_pages(path, "working-together-2023")
+    layout = pages[0].layout or ""
+    assert layout.count("\u2016") == 2 and not layout.endswith("1")
+    text_only = [Page(p.doc_id, p.number, p.text, p.body_end) for p in pages]
+    # the stream reads footnote then box: contiguous in both texts, but not on the printed page
+    across = "sets out the duty to notify. Section 16C of the Children Act 2004"
+    assert quote_in_pages(across, text_only, 1, 1)
+    assert not quote_in_pages(across, pages, 1, 1)
+    assert verify(Citation(1, "working-together-2023", "WT", "2023", 1, None, across),
+                  pages).failed_checks == ("layout",)
+    for own in ("They should record the concern and the action taken",
+                "Section 16C of the Children Act 2004 states that the local authority must notify"):
+        assert quote_in_pages(own, pages, 1, 1)
+    # a sentence running from the body into the footnote is cut back to the body's sentence
+    chunk = _chunk(pages[0].text, 1)
+    start = chunk.text.index("Staff should")
+    end = chunk.text.index("section 16C,") + len("section 16C,")
+    span = trim_to_layout(chunk, start, end, pages)
+    assert span is not None and chunk.text[span[0]:span[1]] == (
+        "Staff should speak to the designated safeguarding lead at once.")
+
+
+# --- a real PDF: a sentence that runs onto the next page, past a footnote -----------------------
+PAGE_ONE = ["Chapter 3: Assessment",
+            "1. Assessments should be child centred and holistic. The local authority should notify",
+            "the panel of any serious incident within five working days, as set out in the Children",
+            "Act 2004,",
+            " ",
+            "12 Section 16C of the Children Act 2004.",
+            "1"]
+PAGE_TWO = ["2",
+            "and keep a record of each notification. Safeguarding partners must agree which incidents",
+            "should be notified in their area."]
+
+
+@pytest.fixture(scope="module")
+def two_pages(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Page], list[Chunk]]:
+    path = make_pdf(tmp_path_factory.mktemp("layout") / "wt.pdf", [PAGE_ONE, PAGE_TWO])
+    pages = read_pages(path, "working-together-2023")
+    doc = load_manifest().doc("working-together-2023")
+    return pages, segment(doc, pages, 1200, 800)
+
+
+def test_pdf_pages_carry_a_second_extraction(two_pages: tuple[list[Page], list[Chunk]]) -> None:
+    pages, _ = two_pages
+    assert [p.number for p in pages] == [1, 2]
+    assert all(p.layout for p in pages)
+    assert "child centred and holistic" in (pages[0].layout or "")
+    assert not (pages[0].layout or "").endswith("\n1")  # the printed page number is dropped
+    assert not (pages[1].layout or "").startswith("2")
+    assert "12 Section 16C" in (pages[0].layout or "")  # the footnote stays where pdfium puts it
+
+
+def test_quote_across_a_page_and_footnote_is_trimmed(two_pages: tuple[list[Page], list[Chunk]]) -> None:
+    pages, chunks = two_pages
+    chunk = next(c for c in chunks if "should notify" in c.text)
+    assert chunk.page_start == 1 and chunk.page_end == 2
+    sentence = ("The local authority should notify the panel of any serious incident within five "
+                "working days, as set out in the Children Act 2004, and keep a record of each notification.")
+    start = chunk.text.index("The local authority")
+    end = chunk.text.index("notification.") + len("notification.")
+    assert " ".join(chunk.text[start:end].split()) == sentence
+    # the pypdf check joins the two pages' bodies, so alone it would show the quote
+    assert quote_in_pages(sentence, [Page(p.doc_id, p.number, p.text, p.body_end) for p in pages], 1, 2)
+    assert not quote_in_pages(sentence, pages, 1, 2)
+    span = trim_to_layout(chunk, start, end, pages)
+    assert span is not None
+    trimmed = chunk.text[span[0]:span[1]]
+    assert trimmed.startswith("The local authority") and " ".join(trimmed.split()).endswith(
+        "as set out in the Children Act 2004")
+    assert chunk.page_at(span[1] - 1) == 1
+    assert quote_in_pages(trimmed, pages, 1, 1)
+    # the answer step's helper: cut units kept with their scores, dropped units removed
+    units = [Unit(0, chunk, start, end), Unit(0, chunk, chunk.text.index("as set out"), end)]
+    kept, scores = fit_to_layout(units, np.array([0.9, 0.8]), lambda _doc: pages)
+    assert [(u.start, u.end) for u in kept] == [span] and scores.tolist() == [0.9]
+
+
+def test_eval_rechecks_quotes_under_both_extractions(two_pages: tuple[list[Page], list[Chunk]]) -> None:
+    pages, _ = two_pages
+    across = Citation(1, "working-together-2023", "WT", "2023", 1, "1",
+                      "as set out in the Children Act 2004, and keep a record", page_end=2)
+    on_page = Citation(2, "working-together-2023", "WT", "2023", 2, None,
+                       "Safeguarding partners must agree which incidents should be notified")
+    assert not _quote_ok(across, lambda _doc: pages)
+    assert _quote_ok(on_page, lambda _doc: pages)
+
+
+def test_index_from_before_the_second_extraction_is_upgraded_without_embedding(tmp_path: Path) -> None:
+    """An index written before the second extraction: its pages are read without one (only the
+    pypdf check then applies), and the next ingest parses the documents again, reusing every
+    vector, so the page store gains the pdfium text."""
+    import json
+
+    from assistant.settings import Settings
+    from corpus.manifest import Document, Manifest
+    from corpus.sync import sha256_of
+    from ingest.index import IndexStore
+    from ingest.pipeline import run_ingest
+    from tests.conftest import FakeEmbedder
+
+    settings = Settings(home=tmp_path / "home", corpus=tmp_path / "src")
+    src = settings.corpus_dir
+    src.mkdir(parents=True)
+    make_pdf(src / "wt.pdf", [PAGE_ONE, PAGE_TWO])
+    (src / "notes.txt").write_text("Page one about neglect.\fPage two about early help.\n")
+    base = load_manifest()
+    docs = [Document(id=name, file=file, title=name, series="working-together", edition="2023",
+                     kind="statutory-guidance", status="in-force", numbered_paragraphs=numbered,
+                     sha256=sha256_of(src / file))
+            for name, file, numbered in (("wt", "wt.pdf", True), ("notes", "notes.txt", False))]
+    manifest = Manifest(series=base.series, editions=base.editions, documents=docs)
+    store = IndexStore(settings)
+    run_ingest(settings, manifest, FakeEmbedder())
+    assert all(p.layout for p in store.read_pages("wt"))
+    assert all(p.layout is None for p in store.read_pages("notes"))  # a text source: none
+
+    state = store.load_state()  # make it look like an index from before this change
+    for doc_id, info in state["docs"].items():
+        del info["layout"]
+        path = store.pages_file(doc_id, info["sha256"])
+        data = json.loads(path.read_text())
+        path.write_text(json.dumps([{k: v for k, v in p.items() if k != "layout"} for p in data]))
+    store.commit(state)
+    assert all(p.layout is None for p in store.read_pages("wt"))
+
+    embedder = FakeEmbedder()
+    report = run_ingest(settings, manifest, embedder)
+    assert sorted(report.updated) == ["notes", "wt"] and report.embedded == 0 and embedder.texts == 0
+    assert all(p.layout for p in store.read_pages("wt"))
+    again = run_ingest(settings, manifest, FakeEmbedder())
+    assert not again.updated and sorted(again.skipped) == ["notes", "wt"]
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_real_wt2023_p133_footnote_does_not_run_into_the_16c_box(real_index) -> None:  # type: ignore[no-untyped-def]
+    """The issue's example: on WT 2023 p.133 pypdf reads footnote 193 straight into the box
+    quoting section 16C of the Children Act 2004; on the printed page they are apart."""
+    from assistant.cite import quote_in_text
+    from ingest.index import IndexStore
+
+    store = IndexStore(real_index)
+    pages = store.read_pages("working-together-2023")
+    across = "(and therefore their death). 16C (1) of the Children Act 2004"
+    assert quote_in_text(across, pages, 133, 133)
+    assert not quote_in_pages(across, pages, 133, 133)
+    chunk = next(c for c in store.read_chunks() if c.doc_id == "working-together-2023"
+                 and c.page_start == 133 and "therefore their death)" in c.text)
+    start = chunk.text.index("If a young person")
+    end = chunk.text.index("Where a local authority in England")
+    span = trim_to_layout(chunk, start, end, pages)
+    assert span is not None
+    assert chunk.text[span[0]:span[1]].endswith("whereabouts or circumstances (and therefore their death).")
+    assert quote_in_pages(chunk.text[span[0]:span[1]], pages, 133, 133)
