@@ -158,20 +158,14 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float) -> list[tuple[Unit, 
         first = {id(u): n for n, (u, _) in enumerate(steps)}
         return sorted(steps, key=lambda s: (not DANGER.search(s[0].text), s[0].passage_rank,
                                             s[0].start, first[id(s[0])]))
-    if ctx.kind == "list":
-        listy = np.array([0.08 if u.text.rstrip().endswith(":") or _is_item(u) else 0.0 for u in ctx.units])
-        return _pick(ctx, _order(ctx, listy), min(2, max_quotes), ratio, lists=True)
+    if ctx.kind == "list":  # the best sentence, with the items that follow it
+        return _pick(ctx, _order(ctx), min(2, max_quotes), ratio, lists=True)
     if ctx.kind == "definition":
         words = ctx.query_tokens
         defines = np.array([0.1 if DEFINES.match(u.text) and words & set(tokens(u.text[:90])) else 0.0
                             for u in ctx.units])
         return _pick(ctx, _order(ctx, defines), 1, ratio)
     return _pick(ctx, _order(ctx), min(2, max_quotes), ratio)
-
-
-def _is_item(unit: Unit) -> bool:
-    sents = sentences(unit.chunk)
-    return bool(sents) and sents[_index(unit)].item
 
 
 def shape_gap(ctx: AnswerContext) -> bool:

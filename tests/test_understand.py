@@ -61,6 +61,14 @@ def test_parts_split_on_joined_questions_and_keep_the_situation() -> None:
     # "and" inside one question is not a second question
     assert split_question("Is a child who is home educated and is missing education a concern?")[1] == [
         "Is a child who is home educated and is missing education a concern?"]
+    # a lead-in before a colon is the situation; "and at what age…" is a second question
+    assert split_question("For our RSHE lead: what does KCSIE say consent is, and at what age can a "
+                          "child never consent?") == ("For our RSHE lead.", [
+                              "what does KCSIE say consent is", "at what age can a child never consent?"])
+    # a head that asks nothing is not a question of its own
+    assert split_question("In a neglect case where parents make small improvements, what's the test "
+                          "when reviewing the plan?")[1] == [
+        "In a neglect case where parents make small improvements, what's the test when reviewing the plan?"]
     # too short to stand alone: stays with the question before it
     assert len(split_question("What is early help and why?")[1]) == 1
 

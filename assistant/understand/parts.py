@@ -12,14 +12,17 @@ ASKING = re.compile(
 _QWORD = (r"(what|who|how|when|where|which|why|whether|is|are|does|do|can|could|should|must|will|"
           r"has|have)")
 # a second question joined to the first: "…, and who carries out the assessment?"
-JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?={_QWORD}\b)"
+JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?=(?:(?:at|in|by|for|from|to|under|with)\s+)?"
+                  rf"{_QWORD}\b)"
                   r"|\s+and\s+(?:also\s+)?(?=(what|who|how|when|where|which|why)\b)", re.I)
+LEAD_IN = re.compile(rf":\s+(?={_QWORD}\b)", re.I)
 PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|its|their|he|she|one)\b", re.I)
 MIN_WORDS = 3
 
 
 def split_question(question: str) -> tuple[str, list[str]]:
     """(situation, parts): statements that set the scene, and each thing asked, in order."""
+    question = LEAD_IN.sub(". ", question)  # "For our RSHE lead: what is…" asks after the colon
     sentences = [s.strip() for s in SENTENCE.findall(question) if s.strip()]
     asked = [s for s in sentences if s.endswith("?") or ASKING.search(s)]
     if not asked:
