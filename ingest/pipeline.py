@@ -195,6 +195,7 @@ def _embed_missing(store: IndexStore, embedder: Embedder, chunks: list[Chunk]) -
         part = fresh[start : start + batch]
         store.add(part, embedder.embed([c.embed_text() for c in part]))
         bar.update(len(part))
+        log.info("stored %d/%d chunk vectors of %s", start + len(part), len(fresh), chunks[0].doc_id)
     bar.close()
     return len(fresh)
 

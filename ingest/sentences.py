@@ -75,8 +75,8 @@ class SentenceLookup:
         self.ekey = ekey
         self._lock = threading.Lock()
         self._mtime = -1.0
-        self._rows: dict[bytes, int] = {}
-        self._vectors = np.zeros((0, 0), dtype=np.float32)
+        # rows by text key, and the matrix they index: swapped together (one assignment) on reload
+        self._data: tuple[dict[bytes, int], np.ndarray] = ({}, np.zeros((0, 0), dtype=np.float32))
 
     @classmethod
     def for_embedder(cls, store: IndexStore, embedder: Embedder) -> SentenceLookup:
@@ -103,8 +103,7 @@ class SentenceLookup:
                     rows.setdefault(key, count + i)
                 parts.append(vectors)
                 count += len(keys)
-            self._vectors = np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
-            self._rows = rows
+            self._data = (rows, np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32))
             self._mtime = mtime
             log.info("loaded %d stored sentence vectors", len(rows))
 
@@ -115,7 +114,7 @@ class SentenceLookup:
     def get(self, texts: list[str]) -> dict[str, np.ndarray]:
         """Stored vectors for those of `texts` the index holds."""
         self._refresh()
-        rows, vectors = self._rows, self._vectors
+        rows, vectors = self._data
         found: dict[str, np.ndarray] = {}
         for text in texts:
             row = rows.get(text_key(text))
@@ -125,7 +124,7 @@ class SentenceLookup:
 
     def __len__(self) -> int:
         self._refresh()
-        return len(self._rows)
+        return len(self._data[0])
 
 
 def embed_sentences(store: IndexStore, embedder: Embedder, doc_id: str, sha: str,

@@ -223,7 +223,9 @@ def test_cli_exits_zero_when_good_files_ingest_beside_bad(
 
 # --- killed and concurrent ingests, on a subset of the real corpus with the real model -------------
 INGEST_SCRIPT = """
+import logging
 import sys
+logging.basicConfig(level=logging.INFO)
 from assistant.settings import Settings
 from corpus.manifest import Manifest, load_manifest
 from ingest.embed import SentenceTransformerEmbedder
@@ -238,7 +240,7 @@ print(run_ingest(settings, manifest, SentenceTransformerEmbedder(settings.embed_
 """
 FIRST = ["information-sharing-2024"]
 SECOND = [*FIRST, "kcsie-2025-part-one", "wt2018-briefing"]
-WROTE = re.compile(r"embed [\w-]+:.*?\| [1-9]\d*/\d+")  # a progress bar after a stored batch
+WROTE = re.compile(r"stored [1-9]\d*/\d+ chunk vectors of")  # logged after a stored batch
 
 
 def subset(ids: list[str]) -> Manifest:
@@ -260,6 +262,8 @@ def assert_consistent(settings: Settings, manifest: Manifest) -> None:
     assert len(chunks) == sum(info["chunks"] for info in state["docs"].values())
     ids = store.collection().get(include=[])["ids"]
     assert sorted(ids) == sorted(c.chunk_id for c in chunks)
+    stored = {p.name for p in (store.root / "sentences").iterdir()}  # answer-sentence vectors
+    assert stored == {info["sentences"] for info in state["docs"].values()}
 
 
 def first_index(tmp_path: Path) -> Settings:
