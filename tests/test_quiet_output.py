@@ -76,8 +76,9 @@ def test_serve_prints_one_ready_line_with_its_address_and_nothing_else(
             time.sleep(0.5)
         time.sleep(1.0)
         lines = out_path.read_text().splitlines()
-        assert lines == [f"safeguide: web chat ready on http://127.0.0.1:{port}/ (login off); "
-                         "Ctrl+C stops it"], (lines, err_path.read_text())
+        url = f"http://127.0.0.1:{port}/"
+        assert lines == [f"safeguide: web chat ready on {url} (login off); JSON API on {url}api/v1/docs, "
+                         f"MCP on {url}gradio_api/mcp/; Ctrl+C stops it"], (lines, err_path.read_text())
         import urllib.request
 
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/config", timeout=30) as resp:
