@@ -237,5 +237,5 @@ def run_command(args: Any, settings: Any) -> int:
     if args.report:
         write_report(result, args.report, other, floors)
     misses = check_floors(result.metrics, floors) if args.check_floors and floors else []
-    print(summary_table(result, other, floors, misses, args))
+    print(summary_table([result] + ([other] if other else []), floors, misses, args))
     return 1 if misses else 0

@@ -18,7 +18,7 @@ from typing import Any
 from assistant.changes import render_report
 from assistant.errors import SafeguideError
 from assistant.records import Passage
-from assistant.service import Assistant, clean_question
+from assistant.service import Assistant
 
 log = logging.getLogger(__name__)
 CONCURRENCY = 4  # answers worked on at once, as the web chat's queue (app.CONCURRENCY)
@@ -88,13 +88,12 @@ class GuidanceTools:
                  as_of: str | date | None = None) -> list[Passage]:
         if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
             raise InputError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}.")
-        query = clean_question(query, self.assistant.settings.max_question_chars)
-        scope = self.assistant.scope(query, _edition(edition), parse_as_of(as_of))
-        if scope.unavailable:
-            raise InputError(f"Nothing in the corpus can answer that: {scope.unavailable}")
         with self._slot():
             self.assistant.retriever.ensure_loaded()
-            found, _ctx = self.assistant.retrieve(query, scope, k=k)
+            parsed = self.assistant.analyse(query, _edition(edition), parse_as_of(as_of))
+            if parsed.scope.unavailable:
+                raise InputError(f"Nothing in the corpus can answer that: {parsed.scope.unavailable}")
+            found, _ctx = self.assistant.retrieve(parsed, k=k)
         return found
 
     def search(self, query: str, edition: str | None = None, k: int = 5,
