@@ -18,7 +18,10 @@ from evals.report import write_report
 from evals.scorer import (
     FLOORS_PATH,
     GOLDEN_PATH,
+    KINDS,
     METRICS,
+    TEST_PATH,
+    UNGATED,
     EvalResult,
     GoldenFormatError,
     GoldItem,
@@ -302,16 +305,20 @@ def test_duplicate_ids_and_non_list_files_are_rejected(tmp_path: Path) -> None:
 def test_the_packaged_golden_set_is_valid() -> None:
     from corpus.manifest import load_manifest
 
-    items = load_golden(GOLDEN_PATH, {d.id for d in load_manifest().documents})
-    assert len(items) >= 100
-    assert {i.kind for i in items} == {"fact", "edition", "comparison", "unanswerable"}
+    docs = {d.id for d in load_manifest().documents}
+    dev, test = load_golden(GOLDEN_PATH, docs), load_golden(TEST_PATH, docs)
+    assert len(dev) >= 100 and set(KINDS) == {i.kind for i in dev}
+    assert not {i.id for i in dev} & {i.id for i in test}
+    kinds = [i.kind for i in test]  # the sealed split asks as practitioners do (issue 12)
+    assert len(test) >= 80 and kinds.count("multi-part") >= 20 and kinds.count("list") >= 15
+    assert kinds.count("procedure") >= 12
 
 
 # ------------------------------------------------------------------------ floors
 def test_floors_file_is_explicit_and_catches_a_five_point_drop() -> None:
     floors = load_floors(FLOORS_PATH)
     specs = floors["metrics"]
-    assert set(specs) == set(METRICS)
+    assert set(specs) == set(METRICS) - UNGATED
     assert {specs[m]["better"] for m in ("over_refusal", "wrong_edition_rate", "latency_p95")} \
         == {"lower"}
     measured = {m: s["measured"] for m, s in specs.items()}
