@@ -79,8 +79,6 @@ class Settings(BaseSettings):
     llm_context: int = Field(default=2048, description="Context window (tokens) of the local model.")
     llm_max_tokens: int = Field(default=160, description="Most tokens a written answer may use.")
     llm_temperature: float = Field(default=0.0, description="Sampling temperature (0: greedy).")
-    llm_passages: int = Field(default=3, description="Passages shown to the model as Source [n].")
-    llm_sentences: int = Field(default=2, description="Best sentences kept from each passage.")
     llm_min_overlap: float = Field(
         default=0.5, description="Share of a written sentence's words its cited source must contain.")
     llm_timeout_s: float = Field(default=120.0, description="Time limit for one server reply.")

@@ -91,3 +91,16 @@ def test_a_quantity_no_sentence_states_is_a_gap() -> None:
     assert "does not set a number or limit" in gap_reason(ctx)
     ctx.shape = None
     assert not shape_gap(ctx)
+
+
+def test_written_answers_get_the_plan_one_line_per_part() -> None:
+    from assistant.generators.base import build_messages, prompt_sources
+
+    chunk = _chunk(STEPS_TEXT)
+    step = _unit(chunk, "They should speak to the designated safeguarding lead.")
+    plan_ = [("Who do I tell?", [step]), ("How long does the assessment take?", [])]
+    sources = prompt_sources(plan_)
+    prompt = build_messages("Who do I tell, and how long does the assessment take?", sources, plan_)[0]
+    assert "Source [1]: They should speak to the designated safeguarding lead." in prompt["content"]
+    assert "1. Who do I tell?" in prompt["content"]
+    assert "2. How long does the assessment take? (no source answers this: say so)" in prompt["content"]

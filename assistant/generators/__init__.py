@@ -16,7 +16,7 @@ def build_generator(settings: Settings, extractive: ExtractiveGenerator) -> Gene
     kind = settings.generator
     if kind == "extractive":
         return extractive
-    options = LLMOptions(settings.llm_passages, settings.llm_sentences, settings.llm_min_overlap)
+    options = LLMOptions(settings.llm_min_overlap)
     if kind == "local":
         from assistant.generators.local import LlamaCppBackend
         from assistant.llm_setup import default_model_path

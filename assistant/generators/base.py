@@ -40,8 +40,6 @@ class PromptSource:
 
 @dataclass(frozen=True)
 class LLMOptions:
-    passages: int = 3
-    sentences: int = 2
     min_overlap: float = 0.5
     replace_overlap: float = 0.3
 
