@@ -83,7 +83,11 @@ def make_pdf(path: Path, pages: list[list[str]]) -> Path:
         objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     head = [b"<< /Type /Catalog /Pages 2 0 R >>",
             f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(pages)} >>".encode()]
-    body = head + objs + [b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    return write_pdf(path, head + objs + [b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"])
+
+
+def write_pdf(path: Path, body: list[bytes]) -> Path:
+    """Write PDF objects 1..n (object 1 the catalog) with their cross-reference table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, obj in enumerate(body, start=1):

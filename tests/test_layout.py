@@ -16,7 +16,7 @@ from evals.scorer import _quote_ok
 from ingest.readers import read_pages
 from ingest.records import Chunk, Page
 from ingest.segment import segment
-from tests.conftest import make_pdf
+from tests.conftest import make_pdf, write_pdf
 
 # A page as pypdf gives it after cleaning (the footnote moved below the body, the box text glued
 # to the body's last line) and as pdfium gives it (the sentence stops; the footnote, then the box).
@@ -116,17 +116,7 @@ def _positioned_pdf(path: Path, lines: list[tuple[int, int, int, str]]) -> Path:
             b"/Resources << /Font << /F1 5 0 R >> >> >>",
             b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(body, start=1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(body) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(body) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    path.write_bytes(bytes(out))
-    return path
+    return write_pdf(path, body)
 
 
 def test_footnote_and_box_are_separate_blocks_in_the_second_extraction(tmp_path: Path) -> None:
