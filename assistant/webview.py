@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from assistant.errors import QuestionError
+from assistant.errors import QuestionError, SafeguideError
 from assistant.records import Answer, Citation
 
 SAFETY_NOTICE = ("This tool quotes national guidance and does not replace local procedures or "
@@ -45,9 +45,11 @@ DELETED = re.compile(r"\[-(.+?)-\]", re.S)
 INSERTED = re.compile(r"\{\+(.+?)\+\}", re.S)
 
 
-def render_text(text: str) -> str:
-    """Answer text (possibly a streamed prefix) as HTML: [n] markers picked out, word diffs shown."""
-    html = MARKER.sub(r'<span class="sg-marker">[\1]</span>', esc(text))
+def render_text(text: str, uid: str = "") -> str:
+    """Answer text (possibly a streamed prefix) as HTML: [n] markers as links to their source
+    card (`#sg<uid>-src-n`), word diffs shown."""
+    html = MARKER.sub(rf'<a class="sg-marker" href="#sg{uid}-src-\1" data-ref="\1">[\1]</a>',
+                      esc(text))
     html = DELETED.sub(r'<del class="sg-del">\1</del>', html)
     return INSERTED.sub(r'<ins class="sg-ins">\1</ins>', html)
 
@@ -99,7 +101,10 @@ class SourceView:
     citation: Citation
     chunk_text: str
     page_text: str
-    url: str = ""
+    url: str = ""  # the official publication page
+    pdf_url: str = ""  # the official PDF, opened at the cited page (…pdf#page=N)
+    image: str = ""  # address of the printed page as an image, quote highlighted
+    note: str = ""  # e.g. the supersession note for a card from an older edition
 
 
 def _page_label(c: Citation) -> str:
@@ -123,43 +128,78 @@ ROLE_LABELS = {"old": "older edition", "new": "newer edition", "rename": "where 
                "supersession": "current wording"}
 
 
-def render_card(view: SourceView) -> str:
+def pdf_page_url(pdf: str, page: int | None) -> str:
+    """The official PDF opened at a printed page (browsers honour #page=N)."""
+    if not pdf:
+        return ""
+    return f"{pdf.split('#', 1)[0]}#page={page}" if page else pdf
+
+
+def _link(url: str, text: str) -> str:
+    return (f'<a class="sg-link" href="{html.escape(url, quote=True)}" target="_blank" '
+            f'rel="noopener noreferrer">{esc(text)}<span class="sg-vh"> (opens in a new tab)</span></a>')
+
+
+def render_card(view: SourceView, open_: bool = False, uid: str = "") -> str:
+    """A compact source card: the quote's place (title, edition, page, paragraph, duty, check) in
+    the summary; opened, the paragraph with the quote highlighted, the printed page and links."""
     c = view.citation
     chunk_html, _ = highlight(reflow(view.chunk_text or c.quote), c.quote)
-    page_html, found = highlight(reflow(view.page_text), c.quote)
-    if not found:
-        page_html = f"<mark>{esc(c.quote)}</mark><br><br>{page_html}"
     status = ' <span class="sg-badge">superseded</span>' if c.status == "superseded" else ""
     if role := ROLE_LABELS.get(c.role):
         status += f' <span class="sg-role">{esc(role)}</span>'
-
-    check = "✓ quote checked word for word" if c.verified else "quote not verified"
-    link = (f'<a class="sg-link" href="{html.escape(view.url, quote=True)}" target="_blank" '
-            f'rel="noopener noreferrer">Official publication page</a>') if view.url else ""
+    check = "✓ checked word for word" if c.verified else "not verified"
+    if view.image:
+        alt = f"{_page_label(c).capitalize()} of {c.title}, with the quoted lines highlighted"
+        page_html = (f'<img class="sg-page-img" src="{html.escape(view.image, quote=True)}" '
+                     f'alt="{esc(alt)}" loading="lazy">')
+    else:  # a text-only source (e.g. the KCSIE 2025 text): the extracted page, highlighted
+        text_html, found = highlight(reflow(view.page_text), c.quote)
+        if not found:
+            text_html = f"<mark>{esc(c.quote)}</mark><br><br>{text_html}"
+        page_html = (f'<details class="sg-whole"><summary>Show the whole page text</summary>'
+                     f'<div class="sg-page-text" tabindex="0">{text_html}</div></details>')
+    links = []
+    if view.pdf_url:
+        links.append(_link(pdf_page_url(view.pdf_url, c.page),
+                           f"Official PDF at {_page_label(c)}" if c.page else "Official PDF"))
+    if view.url:
+        links.append(_link(view.url, "Publication page"))
+    note = f'<div class="sg-card-note">{esc(view.note)}</div>' if view.note else ""
     page_label = "Whole document (briefing)" if c.page is None else _page_label(c).capitalize()
     return (
-        f'<details class="sg-card" data-marker="{c.marker}"><summary>'
-        f'<span class="sg-card-title"><b>[{c.marker}]</b> {esc(c.title)}{status}</span>'
-        f'<span class="sg-card-meta">{esc(_where(c))}</span>'
-        f'<span class="sg-card-duty">Duty: {esc(c.duty or "not stated")} · {check}</span>'
-        f'<span class="sg-card-chunk">{chunk_html}</span>'
-        f'<span class="sg-card-open">Show the whole page ▾</span></summary>'
-        f'<div class="sg-page"><div class="sg-page-head">{esc(page_label)} — {esc(c.title)}</div>'
-        f'<div class="sg-page-text">{page_html}</div>{link}</div></details>'
+        f'<details class="sg-card" id="sg{uid}-src-{c.marker}" data-marker="{c.marker}"'
+        f'{" open" if open_ else ""}><summary>'
+        f'<span class="sg-card-title">[{c.marker}] {esc(c.title)}{status}</span> '
+        f'<span class="sg-card-meta">{esc(_where(c))} · {esc(c.duty or "duty not stated")} · '
+        f'{check}</span></summary>{note}'
+        f'<div class="sg-card-chunk">{chunk_html}</div>'
+        f'<div class="sg-page"><div class="sg-page-head">{esc(page_label)}</div>{page_html}'
+        f'<div class="sg-links">{" · ".join(links)}</div></div></details>'
     )
 
 
-def render_cards(answer_text: str, views: list[SourceView]) -> str:
-    """Cards for the citations the answer actually cites, in marker order."""
-    used = cited_markers(answer_text)
-    cards = [render_card(v) for v in sorted(views, key=lambda v: v.citation.marker)
-             if v.citation.marker in used]
-    return f'<div class="sg-cards">{"".join(cards)}</div>' if cards else ""
+def body_of(answer: Answer) -> str:
+    """The answer lines with their [n] markers: `answer.body`, or the text before its sources."""
+    return answer.body or answer_body(answer.text)
+
+
+def render_cards(body: str, views: list[SourceView], uid: str = "") -> str:
+    """Cards for the citations the answer body cites, in marker order; the first one open."""
+    used = {int(m) for m in MARKER.findall(body)}
+    shown = [v for v in sorted(views, key=lambda v: v.citation.marker) if v.citation.marker in used]
+    cards = [render_card(v, open_=i == 0, uid=uid) for i, v in enumerate(shown)]
+    return (f'<div class="sg-cards"><div class="sg-cards-head">Sources</div>{"".join(cards)}</div>'
+            if cards else "")
 
 
 def render_message(answer: Answer, views: list[SourceView], carried: FollowUp | None = None,
-                   text: str | None = None) -> str:
-    """A whole assistant message: header, answer text, and (once complete) its source cards."""
+                   text: str | None = None, uid: str = "") -> str:
+    """A whole assistant message: header, answer body, notices and (once complete) source cards.
+
+    Each quote is shown once, in the body; the cards say where it comes from. `text` is a
+    streamed prefix of the body (no notices or cards yet). `uid` keeps the cards' ids unique
+    on a page with several answers."""
     head = []
     if carried and carried.carried:
         head.append(carry_note(carried))
@@ -167,9 +207,21 @@ def render_message(answer: Answer, views: list[SourceView], carried: FollowUp | 
         label = "Editions searched" if answer.abstained else "Edition used"
         head.append(f"{label}: {answer.edition_used}")
     header = "".join(f'<div class="sg-head">{esc(h)}</div>' for h in head)
-    body = f'<div class="sg-answer">{render_text(answer.text if text is None else text)}</div>'
-    cards = render_cards(answer.text, views) if text is None else ""
-    return f'<div class="sg-msg">{header}{body}{cards}</div>'
+    body = body_of(answer)
+    shown = body if text is None else text
+    out = f'<div class="sg-answer">{render_text(shown, uid)}</div>'
+    if text is None:
+        if answer.notices:
+            items = "".join(f"<li>{esc(n)}</li>" for n in answer.notices)
+            out += f'<ul class="sg-notices">{items}</ul>'
+        out += render_cards(body, views, uid)
+    return f'<div class="sg-msg">{header}{out}</div>'
+
+
+def stream_parts(answer: Answer, step: int) -> list[str]:
+    """Growing prefixes of the answer body, for the streamed display."""
+    body = body_of(answer)
+    return [body[:end] for end in range(step, len(body) + step, step)]
 
 
 def render_question(question: str) -> str:
@@ -319,15 +371,21 @@ def parse_as_at(text: str | None) -> date | None:
                             "for example 2019-05-01.") from None
 
 
+class ConfigError(SafeguideError):
+    """A web-chat setting (SAFEGUIDE_AUTH, the serve host) cannot be used as given."""
+
+
 def parse_auth(value: str | None) -> list[tuple[str, str]] | None:
-    """SAFEGUIDE_AUTH="user:password[,user2:pw2]" as Gradio auth pairs (None: no login)."""
+    """SAFEGUIDE_AUTH="user:password[,user2:pw2]" as Gradio auth pairs (None: no login).
+    A malformed value is a ConfigError: one line, never echoing the passwords."""
     if not value or not value.strip():
         return None
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for item in value.split(","):
         user, sep, password = item.strip().partition(":")
         if not sep or not user or not password:
-            raise ValueError("SAFEGUIDE_AUTH must look like user:password[,user2:password2].")
+            raise ConfigError("SAFEGUIDE_AUTH must look like user:password[,user2:password2] "
+                              f"(entry {len(pairs) + 1} has no user, no “:” or no password).")
         pairs.append((user, password))
     return pairs
 

@@ -119,7 +119,7 @@ def test_feedback_and_export_files(web_assistant: Any, tmp_path: Path) -> None:
     settings = Settings(home=tmp_path, embed_model=web_assistant.settings.embed_model)
     svc = app.ChatService(web_assistant, settings)
     question = "How long can a social care assessment take from the point of referral?"
-    follow, answer = svc.ask(question, app.CURRENT, "", None)
+    follow, answer, _ = svc.ask(question, app.CURRENT, "", None)
     turn = app.Turn(question, follow.question, follow.topic, answer, datetime.now(UTC))
     svc.feedback(turn, "up", "clear", include_question=False)
     svc.feedback(turn, "down", "", include_question=True)

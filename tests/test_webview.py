@@ -36,7 +36,8 @@ def answer(text: str, cites: list[Citation]) -> Answer:
 
 
 def view(c: Citation, chunk: str = PAGE, page: str = PAGE) -> wv.SourceView:
-    return wv.SourceView(c, chunk, page, "https://www.gov.uk/x?a=1&b=2")
+    return wv.SourceView(c, chunk, page, "https://www.gov.uk/x?a=1&b=2",
+                         "https://assets.publishing.service.gov.uk/wt.pdf")
 
 
 # ------------------------------------------------------------------------------- escaping
@@ -57,7 +58,7 @@ def test_script_in_document_text_is_escaped_in_cards() -> None:
 def test_script_in_answer_text_and_no_raw_newlines() -> None:
     out = wv.render_text('He said <script>x</script>\n\n"ok" [1]')
     assert "<script>" not in out and "\n" not in out
-    assert '<span class="sg-marker">[1]</span>' in out
+    assert '<a class="sg-marker" href="#sg-src-1" data-ref="1">[1]</a>' in out
 
 
 # ----------------------------------------------------------------------------- highlighting
@@ -90,15 +91,15 @@ def test_card_shows_title_edition_page_paragraph_duty_and_link() -> None:
     html = wv.render_card(view(cite(1)))
     for part in ("Working Together to Safeguard Children 2023", "edition 2023", "page 59",
                  "paragraph 155", "should (follow unless", "<details", "<summary>",
-                 "Official publication page", "<mark>"):
+                 "Publication page", "Official PDF at page 59", "<mark>"):
         assert part in html, part
 
 
 def test_cards_only_for_cited_markers() -> None:
     text = "In short: “…” [1]\n\nAlso [3].\n\nSources:\n[1] a\n[2] b\n[3] c"
     cites = [cite(1), cite(2, paragraph="200"), cite(3, paragraph="300")]
-    html = wv.render_cards(text, [view(c) for c in cites])
-    assert html.count("<details") == 2
+    html = wv.render_cards(wv.answer_body(text), [view(c) for c in cites])
+    assert html.count('<details class="sg-card"') == 2
     assert "paragraph 155" in html and "paragraph 300" in html and "paragraph 200" not in html
 
 
@@ -209,8 +210,9 @@ def test_parse_as_at() -> None:
 def test_parse_auth() -> None:
     assert wv.parse_auth(None) is None and wv.parse_auth("  ") is None
     assert wv.parse_auth("ann:pw1, bob:p:w2") == [("ann", "pw1"), ("bob", "p:w2")]
-    with pytest.raises(ValueError, match="user:password"):
-        wv.parse_auth("ann")
+    with pytest.raises(wv.ConfigError, match="user:password") as err:
+        wv.parse_auth("ann:ok,bob-secret")
+    assert "secret" not in str(err.value) and "\n" not in str(err.value)
 
 
 # ---------------------------------------------------------------------------------- exports
@@ -270,3 +272,46 @@ def test_word_diffs_and_citation_roles_are_rendered() -> None:
     assert '<ins class="sg-ins">misinformation &lt;b&gt;</ins>' in html
     cite = Citation(2, "kcsie-2025", "KCSIE 2025", "2025", 38, "135", "quote text", role="supersession")
     assert "current wording" in render_card(SourceView(cite, "quote text", "quote text"))
+
+
+# ------------------------------------------------------------------------------ answer first
+def test_message_renders_the_body_once_with_marker_links_and_only_the_first_card_open() -> None:
+    body = f"In short (2023, should): “{QUOTE}” [1]\nAlso: “Reasons for delay should be recorded.” [2]"
+    text = (f"{body}\n\n[1] “{QUOTE}” — WT 2023, page 59\n[2] “Reasons for delay should be "
+            "recorded.” — WT 2023, page 59\n\nNo edition was named, so this uses the edition in force today.")
+    cites = [cite(1), cite(2, quote="Reasons for delay should be recorded.")]
+    ans = Answer("How long?", text, False, "Working Together 2023", cites,
+                 ["No edition was named, so this uses the edition in force today."], body=body)
+    html = wv.render_message(ans, [view(c) for c in cites], uid="7")
+    answer_part = html.split('<div class="sg-cards">')[0]
+    assert answer_part.count("The maximum timeframe") == 1  # the quote once, no sources list
+    assert '<a class="sg-marker" href="#sg7-src-1" data-ref="1">[1]</a>' in answer_part
+    assert '<a class="sg-marker" href="#sg7-src-2" data-ref="2">[2]</a>' in answer_part
+    assert '<li>No edition was named' in answer_part  # notices after the body, as a list
+    assert '<details class="sg-card" id="sg7-src-1" data-marker="1" open>' in html
+    assert '<details class="sg-card" id="sg7-src-2" data-marker="2">' in html
+    # the card summary is compact: where, duty and check, not the quote again
+    summary = html.split('id="sg7-src-2"')[1].split("</summary>")[0]
+    assert "page 59" in summary and "paragraph 155" in summary and "Reasons for delay" not in summary
+
+
+def test_streamed_parts_are_prefixes_of_the_body_not_the_sources() -> None:
+    ans = Answer("q", "Body [1]\n\n[1] “quote” — somewhere", False, "WT 2023", [cite(1)],
+                 body="Body [1]")
+    parts = wv.stream_parts(ans, 3)
+    assert parts[-1] == "Body [1]" and all("somewhere" not in p for p in parts)
+    # without a body field (older answers), the text before the sources block is used
+    old = Answer("q", "Old body [1]\nSources:\n[1] x", False, "WT 2023", [cite(1)])
+    assert wv.body_of(old) == "Old body [1]"
+
+
+def test_card_links_to_the_official_pdf_at_the_page_and_shows_a_page_image() -> None:
+    assert wv.pdf_page_url("https://x.gov.uk/a.pdf", 59) == "https://x.gov.uk/a.pdf#page=59"
+    assert wv.pdf_page_url("https://x.gov.uk/a.pdf#page=3", 59) == "https://x.gov.uk/a.pdf#page=59"
+    v = wv.SourceView(cite(1), PAGE, PAGE, "", "https://x.gov.uk/a.pdf", "/page.png?x=1&y=2",
+                      "This edition has been superseded.")
+    html = wv.render_card(v)
+    assert 'href="https://x.gov.uk/a.pdf#page=59"' in html and "(opens in a new tab)" in html
+    assert '<img class="sg-page-img" src="/page.png?x=1&amp;y=2"' in html
+    assert 'alt="Page 59 of Working Together' in html
+    assert "This edition has been superseded." in html

@@ -1,0 +1,108 @@
+"""The web chat's stylesheet and page script (strings, so app.py only passes them to Gradio).
+
+Colours are chosen for at least 4.5:1 contrast on their backgrounds (WCAG 2.2 AA); focus is the
+GOV.UK style (yellow with a dark edge) on every control.
+"""
+
+CSS = """
+.gradio-container {max-width: 1100px !important; margin: 0 auto !important}
+#sg-title h1 {font-size: 1.5rem; margin: 0 0 2px 0; line-height: 1.25; color: #0b0c0c}
+#sg-title p {margin: 0; color: #383f43; font-size: 0.95rem}
+.sg-safety {background:#fff4e5;border-left:4px solid #b45309;padding:6px 10px;font-size:0.95em;
+  color:#0b0c0c}
+.sg-warn {background:#fef3c7;border-left:4px solid #b45309;padding:6px 10px;margin:4px 0;
+  color:#0b0c0c}
+.sg-head {font-size:0.85em;color:#383f43;margin-bottom:4px}
+.sg-answer {line-height:1.5}
+a.sg-marker {font-weight:700;color:#1d3f8f !important;text-decoration:underline;padding:0 1px}
+.sg-notices {font-size:0.88em;color:#383f43;margin:6px 0 0 0;padding-left:18px}
+.sg-cards {margin-top:10px;display:flex;flex-direction:column;gap:6px}
+.sg-cards-head {font-weight:700;font-size:0.9em;color:#0b0c0c}
+.sg-card {border:1px solid #b1b4b6;border-radius:4px;padding:4px 10px;background:#ffffff;
+  color:#0b0c0c}
+.sg-card summary {cursor:pointer}
+.sg-card-title {font-weight:700}
+.sg-card-meta {font-size:0.85em;color:#383f43}
+.sg-card-note {font-size:0.88em;background:#fef3c7;padding:4px 6px;margin-top:4px}
+.sg-card-chunk {margin-top:6px;font-size:0.92em}
+.sg-page {margin-top:8px;border-top:1px dashed #6f777b;padding-top:6px}
+.sg-page-head {font-size:0.85em;font-weight:700}
+.sg-page-text {max-height:360px;overflow-y:auto;font-size:0.88em;white-space:normal}
+.sg-page-img {max-width:100%;height:auto;border:1px solid #b1b4b6;margin-top:4px}
+.sg-links {margin-top:4px;font-size:0.9em}
+.sg-links a {color:#1d3f8f !important;text-decoration:underline}
+.sg-card mark, .sg-answer mark {background:#fff2a8;color:#0b0c0c;padding:0 1px}
+.sg-badge {background:#fee2e2;color:#8a1c1c;font-size:0.75em;padding:0 4px;border-radius:3px}
+.sg-error {color:#8a1c1c}
+.sg-wait {color:#383f43;font-style:italic}
+.sg-del {background:#fee2e2;color:#8a1c1c}
+.sg-ins {background:#dcfce7;color:#14532d;text-decoration:none}
+.sg-role {background:#e0e7ff;color:#312e81;font-size:0.75em;padding:0 4px;border-radius:3px}
+.sg-vh {position:absolute !important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
+  white-space:nowrap}
+.info-text, [data-testid="block-info"] + .info-text {color:#383f43 !important}
+/* visible focus on every control (GOV.UK style) */
+#sg-question textarea:focus, #sg-question textarea:focus-visible,
+.gradio-container input:focus-visible, .gradio-container textarea:focus-visible,
+.gradio-container button:focus-visible, .gradio-container summary:focus-visible,
+.gradio-container a:focus-visible, .gradio-container [tabindex]:focus-visible {
+  outline: 3px solid #ffdd00 !important; outline-offset: 0 !important;
+  box-shadow: 0 0 0 5px #0b0c0c !important}
+#sg-chat {scroll-padding-top: 8px}
+@media (max-width: 640px) {
+  #sg-title p {display:none}
+  #sg-title h1 {font-size: 1.2rem}
+  .sg-safety {font-size: 0.85em; padding: 4px 8px}
+  #sg-chat {height: 58vh !important; min-height: 300px !important}
+  #sg-controls {flex-wrap: wrap !important}
+  #sg-controls > * {min-width: 100% !important}
+}
+"""
+
+# Runs once on the page. Gradio re-renders chat messages as they stream, so everything is done
+# with event delegation and one MutationObserver, never by holding on to elements.
+JS = """
+<script>
+(() => {
+  const chat = () => document.getElementById('sg-chat');
+  const log = () => chat() && (chat().querySelector('[role=log]') || chat());
+  // [n] markers open their source card and bring it into view.
+  document.addEventListener('click', (ev) => {
+    const a = ev.target.closest && ev.target.closest('a.sg-marker');
+    if (!a) return;
+    const msg = a.closest('.sg-msg');
+    const card = msg && msg.querySelector('.sg-card[data-marker="' + a.dataset.ref + '"]');
+    if (!card) return;
+    ev.preventDefault(); ev.stopPropagation();
+    card.open = true;
+    card.scrollIntoView({block: 'nearest'});
+    const s = card.querySelector('summary');
+    if (s) s.focus({preventScroll: true});
+  }, true);
+  // A new question: keep it, then its answer's first line, in view (Gradio's own autoscroll
+  // is off: it would show the end of a long answer).
+  let seen = 0;
+  const keepInView = () => {
+    const box = log();
+    if (!box) return;
+    const qs = box.querySelectorAll('.sg-q');
+    if (qs.length > seen) {
+      const q = qs[qs.length - 1];
+      const row = q.closest('.message-row') || q;
+      box.scrollTop += row.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+    }
+    seen = qs.length;
+    // messages are labelled by Gradio with their whole HTML: keep the labels short
+    box.querySelectorAll('[aria-label]').forEach((el) => {
+      const label = el.getAttribute('aria-label');
+      if (label && label.length > 60) {
+        const user = /^user/i.test(label) || el.querySelector('.sg-q');
+        el.setAttribute('aria-label', user ? 'Your question' : 'Answer');
+      }
+    });
+  };
+  new MutationObserver(keepInView).observe(document.documentElement,
+    {childList: true, subtree: true, attributes: true, attributeFilter: ['aria-label']});
+})();
+</script>
+"""
