@@ -10,6 +10,7 @@ import logging
 import os
 import time
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +29,7 @@ from assistant.websecurity import Guard, LoginThrottle, Spec
 
 log = logging.getLogger(__name__)
 CONCURRENCY = 4
+POOL = ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="sg-cards")
 STREAM_STEP = 48  # characters added per streamed update
 STREAM_DELAY_S = 0.01
 WARM_QUESTION = "What is early help?"
@@ -40,7 +42,8 @@ API_SPECS: dict[str, Spec] = {
     "ask": [("question", (str,), True), ("edition", (str,), False), ("as_at", (str,), False)],
     "chat": [("message", (str,), True), ("history", (list,), False), ("edition", (str,), False),
              ("as_at", (str,), False)],
-    "compare": [("edition_a", (str,), False), ("edition_b", (str,), False)],
+    "compare": [("series", (str,), True), ("old", (str,), True), ("new", (str,), True),
+                ("topic", (str,), False)],
 }
 
 
@@ -48,7 +51,10 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     """The chat page, with its queue configured (concurrency CONCURRENCY)."""
     svc = ChatService(assistant, settings)
     choices = svc.edition_choices()
-    pair = svc.compare_pair()
+    held = svc.comparable()
+    first = next(iter(held), "")
+    eds = held.get(first) or ["", ""]  # a corpus without two full editions has nothing to compare
+    series_choices = [(assistant.registry.series_name(s), s) for s in held]
 
     def chat(message: str, history: list[dict[str, Any]], edition: str, as_at: str | None,
              state: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
@@ -77,22 +83,16 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         status = status_html(wv.case_warning(wv.case_details(follow.question)), follow, answer,
                              scope)
         uid = svc.uid()
+        views = POOL.submit(svc.views, answer)  # page images render while the body streams
         for part in ([] if streamed else wv.stream_parts(answer, STREAM_STEP)):
             msg = {"role": "assistant", "content": wv.render_message(answer, [], follow, part, uid)}
             yield [*history, msg], "", state, status, gr.skip()
             time.sleep(STREAM_DELAY_S)
-        html = wv.render_message(answer, svc.views(answer), follow, uid=uid)
+        html = wv.render_message(answer, views.result(), follow, uid=uid)
         final = {"role": "assistant", "content": html}
         turn = Turn(message, follow.question, follow.topic, answer, datetime.now(UTC))
         copy = f"Question: {follow.question}\n\n{answer.text}\n\n{wv.SAFETY_NOTICE}"
         yield [*history, final], "", {"topic": follow.topic, "turn": turn}, status, copy
-
-    def suggest_pair(state: dict[str, Any]) -> tuple[Any, Any]:
-        turn: Turn | None = state.get("turn")
-        if turn is None or not turn.answer.citations:
-            return gr.skip(), gr.skip()
-        a, b = svc.compare_pair(turn.answer)
-        return gr.update(value=a), gr.update(value=b)
 
     def ask(question: str, edition: str = CURRENT, as_at: str = "") -> dict[str, Any]:
         """API only: the answer record as JSON (no HTML, no session state)."""
@@ -102,12 +102,13 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             return {"question": question, "error": str(err)}
         return {"question": follow.question, "why_edition": scope.why, **answer.as_json()}
 
-    def compare(state: dict[str, Any], ed_a: str, ed_b: str) -> tuple[str, str]:
-        turn: Turn | None = state.get("turn")
-        if turn is None:
-            note = wv.render_notice("Ask a question first; then compare two editions.")
-            return note, ""
-        return svc.answer_html(turn.topic, ed_a), svc.answer_html(turn.topic, ed_b)
+    def compare(series: str, old: str, new: str, topic: str = "") -> str:
+        return svc.compare_html(series, old, new, topic or "")
+
+    def editions_of(series: str) -> tuple[Any, Any]:
+        eds = held.get(series, [])
+        return (gr.update(choices=eds, value=eds[-2] if len(eds) > 1 else None),
+                gr.update(choices=eds, value=eds[-1] if eds else None))
 
     def export(state: dict[str, Any], fmt: str) -> str | None:
         turn: Turn | None = state.get("turn")
@@ -166,24 +167,31 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             opt_in = gr.Checkbox(label="Include my question with this feedback (it is not stored "
                                        "otherwise)", value=False, elem_id="sg-optin")
             thanks = gr.Markdown("", elem_id="sg-thanks")
-        with gr.Accordion("Compare editions", open=False):
+        with gr.Accordion("Compare editions", open=False, elem_id="sg-cmp"):
             with gr.Row():
-                ed_a = gr.Dropdown(choices, value=pair[0], label="Edition A", elem_id="sg-ed-a")
-                ed_b = gr.Dropdown(choices, value=pair[1], label="Edition B", elem_id="sg-ed-b")
-            cmp_btn = gr.Button("Compare editions: same question, two answers", size="sm")
-            with gr.Row():
-                cmp_a = gr.HTML("", js_on_load=None)
-                cmp_b = gr.HTML("", js_on_load=None)
+                cmp_series = gr.Dropdown(series_choices, value=first, label="Guidance",
+                                         elem_id="sg-cmp-series")
+                cmp_old = gr.Dropdown(eds, value=eds[-2], label="Older edition",
+                                      elem_id="sg-cmp-old")
+                cmp_new = gr.Dropdown(eds, value=eds[-1], label="Newer edition",
+                                      elem_id="sg-cmp-new")
+                cmp_topic = gr.Textbox(label="Topic (optional)", elem_id="sg-cmp-topic",
+                                       placeholder="e.g. filtering and monitoring")
+            cmp_btn = gr.Button("Show the changes", size="sm", elem_id="sg-cmp-run")
+            cmp_out = gr.HTML("", elem_id="sg-cmp-out", js_on_load=None)
 
         msg.submit(chat, [msg, chatbot, edition, as_at, state],
-                   [chatbot, msg, state, status, copy_box], api_name="chat").then(
-            suggest_pair, [state], [ed_a, ed_b], api_visibility="private")
+                   [chatbot, msg, state, status, copy_box], api_name="chat")
         edition.change(lambda v: one_control(v, None), [edition], [as_at], api_visibility="private")
         as_at.change(lambda v: one_control(v, CURRENT), [as_at], [edition],
                      api_visibility="private")
         clear.click(lambda: ([], {}, "", ""), None, [chatbot, state, status, copy_box],
                     api_visibility="private")
-        cmp_btn.click(compare, [state, ed_a, ed_b], [cmp_a, cmp_b], api_name="compare")
+        cmp_series.change(editions_of, [cmp_series], [cmp_old, cmp_new], api_visibility="private")
+        cmp_btn.click(compare, [cmp_series, cmp_old, cmp_new, cmp_topic], [cmp_out],
+                      api_name="compare")
+        cmp_topic.submit(compare, [cmp_series, cmp_old, cmp_new, cmp_topic], [cmp_out],
+                         api_visibility="private")
         md_btn.click(lambda s: export(s, "md"), [state], [export_file], api_visibility="private")
         json_btn.click(lambda s: export(s, "json"), [state], [export_file],
                        api_visibility="private")
@@ -226,13 +234,18 @@ def _app_kwargs(demo: gr.Blocks) -> dict[str, Any]:
             "lifespan": lifespan}
 
 
+def _allowed_paths(demo: gr.Blocks) -> list[str]:
+    svc: ChatService | None = getattr(demo, "sg_service", None)
+    return [str(svc.pages.folder)] if svc else []
+
+
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860,
            auth: list[tuple[str, str]] | None = None, block: bool = True) -> str:
     """Start the server; with block=False return at once (tests). Returns the local URL."""
     demo.launch(server_name=host, server_port=port, auth=auth, css=CSS, head=JS, ssr_mode=False,
                 prevent_thread_lock=not block, show_error=False, quiet=True,
                 auth_message="Sign in to safeguide.", footer_links=["api"], run_history=False,
-                app_kwargs=_app_kwargs(demo))
+                app_kwargs=_app_kwargs(demo), allowed_paths=_allowed_paths(demo))
     return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
 
 

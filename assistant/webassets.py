@@ -38,6 +38,13 @@ a.sg-marker {font-weight:700;color:#1d3f8f !important;text-decoration:underline;
 .sg-del {background:#fee2e2;color:#8a1c1c}
 .sg-ins {background:#dcfce7;color:#14532d;text-decoration:none}
 .sg-role {background:#e0e7ff;color:#312e81;font-size:0.75em;padding:0 4px;border-radius:3px}
+.sg-cmp-title {font-size:1.1rem;margin:4px 0}
+.sg-changes {padding-left:22px;margin:6px 0}
+.sg-change {margin-bottom:10px}
+.sg-change-head {font-weight:700;font-size:0.9em}
+.sg-change-text {line-height:1.5}
+.sg-change-where {font-size:0.85em;color:#383f43}
+.sg-minor > summary {cursor:pointer;font-weight:700}
 .sg-vh {position:absolute !important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
   white-space:nowrap}
 .info-text, [data-testid="block-info"] + .info-text {color:#383f43 !important}

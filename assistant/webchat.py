@@ -11,7 +11,8 @@ import shutil
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,8 @@ from typing import Any
 from assistant import webview as wv
 from assistant.editions import parse_date, years_in
 from assistant.errors import SafeguideError
-from assistant.records import Answer
+from assistant.pageimage import PageImages
+from assistant.records import Answer, Citation
 from assistant.service import Assistant
 from assistant.settings import Settings
 
@@ -59,6 +61,7 @@ class ChatService:
         self.export_dir = Path(tempfile.mkdtemp(prefix="safeguide-export-"))
         self._count = 0
         self._count_lock = threading.Lock()
+        self.pages = PageImages()  # page images, served by Gradio from this private folder
 
     # ------------------------------------------------------------------------- controls
     def edition_choices(self) -> list[tuple[str, str]]:
@@ -72,24 +75,6 @@ class ChatService:
                                         ("briefing only", briefing)) if on]
                 out.append((f"{label} ({', '.join(tags)})" if tags else label, label))
         return out
-
-    def compare_pair(self, answer: Answer | None = None) -> tuple[str, str]:
-        """Editions to compare: the one an answer used (else the current Working Together)
-        and the held edition before it in the same series (else the one after)."""
-        reg = self.assistant.registry
-        if answer and answer.citations:
-            c = answer.citations[0]
-            series, edition = self.assistant.manifest.doc(c.doc_id).series, c.edition
-        else:
-            series = reg.all_series()[0]
-            now = reg.current(series, self.settings.current_date())
-            edition = now.edition if now else ""
-        held = [e.edition for e in reg.editions(series) if reg.docs_for(series, e.edition)]
-        if edition not in held or len(held) < 2:
-            return CURRENT, CURRENT
-        i = held.index(edition)
-        other = held[i - 1] if i > 0 else held[i + 1]
-        return reg.label(series, edition), reg.label(series, other)
 
     def match_edition(self, typed: str | None) -> str:
         """The edition control's value: a choice, or typed text such as "2018" or "kcsie 2024"
@@ -147,7 +132,9 @@ class ChatService:
             self._count += 1
             return str(self._count)
 
-    def views(self, answer: Answer) -> list[wv.SourceView]:
+    def views(self, answer: Answer, images: bool = True) -> list[wv.SourceView]:
+        """What each card shows; with `images`, the printed page of PDF sources as a picture
+        with the quote highlighted (rendered now, at most 2 at a time)."""
         chunks = {p.chunk.chunk_id: p.chunk.text for p in answer.passages}
         out = []
         for c in answer.citations:
@@ -161,20 +148,69 @@ class ChatService:
                 if c.page is None or (p.number is not None and c.page <= p.number <= (last or 0)))
             doc = self.assistant.manifest.doc(c.doc_id)
             url = self.assistant.manifest.series[doc.series].publication_page
-            pdf = getattr(doc, "pdf_url", None) or ""
             note = ""
-            if c.status == "superseded" and c.role == "answer":
-                note = ("This edition has been superseded: check the current edition "
-                        "(the answer's notices say what changed).")
-            out.append(wv.SourceView(c, chunk or c.quote, page_text, url, pdf, "", note))
+            if c.status == "superseded" and c.role in ("answer", "old"):
+                note = (f"{c.title} has been superseded: check the current edition (the notices "
+                        "under the answer say whether this paragraph changed).")
+            out.append(wv.SourceView(c, chunk or c.quote, page_text, url, doc.pdf_url or "", "",
+                                     note))
+        if images:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                found_images = list(pool.map(self.page_image, [v.citation for v in out]))
+            out = [replace(v, image=img) for v, img in zip(out, found_images, strict=True)]
         return out
 
-    def answer_html(self, topic: str, edition: str) -> str:
+    def page_image(self, c: Citation) -> str:
+        """The address of the cited page's image (quote highlighted), or "" for text sources."""
+        doc = self.assistant.manifest.doc(c.doc_id)
+        path = self.settings.corpus_dir / doc.file
+        if c.page is None or path.suffix.lower() != ".pdf" or not path.is_file():
+            return ""
+        image = self.pages.render(path, c.page, c.quote)
+        return f"gradio_api/file={image}" if image else ""
+
+    def comparable(self) -> dict[str, list[str]]:
+        """Series → editions whose full text is held (at least two), oldest first."""
+        reg, ch = self.assistant.registry, self.assistant.changes
+        out = {}
+        for series in reg.all_series():
+            held = [e.edition for e in reg.editions(series) if ch.full_text(series, e.edition)]
+            if len(held) >= 2:
+                out[series] = held
+        return out
+
+    def compare_html(self, series: str, old: str, new: str, topic: str = "",
+                     limit: int = 25, minor_limit: int = 60) -> str:
+        """The compare view for two full editions (assistant.compare), optionally on a topic."""
+        reg, ch = self.assistant.registry, self.assistant.changes
         try:
-            answer = self.assistant.ask(topic, edition=None if edition == CURRENT else edition)
+            if old == new:
+                raise SafeguideError("Pick two different editions to compare.")
+            if old > new:  # editions are years: always old → new
+                old, new = new, old
+            comparison = ch.comparison(series, old, new)
+            report = ch.report(comparison, topic=topic.strip() or None, limit=limit)
         except SafeguideError as err:
             return wv.render_notice(str(err))
-        return wv.render_message(answer, self.views(answer), uid=self.uid())
+        docs = {d.id: d for d in self.assistant.manifest.documents}
+
+        def view(n: int, c: Any) -> wv.ChangeView:
+            return wv.ChangeView(
+                c.kind, c.old.where() if c.old else "", c.new.where() if c.new else "", c.diff,
+                c.old.text if c.old else "", c.new.text if c.new else "",
+                report.citations.get((n, "old")), report.citations.get((n, "new")),
+                docs[comparison.old_doc].pdf_url or "", docs[comparison.new_doc].pdf_url or "")
+
+        changes = [view(n, c) for n, c in enumerate(report.changes)]
+        minor_all = [c for c in comparison.changes if c.minor]
+        minor = [wv.ChangeView(c.kind, c.old.where() if c.old else "",
+                               c.new.where() if c.new else "", c.diff)
+                 for c in minor_all[:minor_limit]]
+        counts = comparison.counts()
+        notes = [f"Also {counts.get('renumbered', 0)} paragraph(s) renumbered with the same text, "
+                 f"and {len(minor_all)} minor change(s)."]
+        return wv.render_comparison(reg.label(series, old), reg.label(series, new), topic.strip(),
+                                    changes, minor, report.total, notes)
 
     # ------------------------------------------------------------------ export, feedback
     def settings_summary(self) -> dict[str, Any]:
@@ -202,8 +238,10 @@ class ChatService:
                 shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
 
     def close(self) -> None:
-        """On shutdown: delete every export file (Gradio deletes its own cached copies)."""
+        """On shutdown: delete every export file and page image (Gradio deletes its own cached
+        copies)."""
         shutil.rmtree(self.export_dir, ignore_errors=True)
+        self.pages.close()
 
     def feedback(self, turn: Turn, rating: str, comment: str, include_question: bool) -> None:
         entry = wv.feedback_entry(rating, comment, turn.answer,

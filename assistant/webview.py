@@ -224,6 +224,91 @@ def stream_parts(answer: Answer, step: int) -> list[str]:
     return [body[:end] for end in range(step, len(body) + step, step)]
 
 
+# ------------------------------------------------------------------------------- comparisons
+def render_diff(diff: tuple[tuple[str, str], ...], context: int = 12) -> str:
+    """A word diff as HTML: <del> for removed words, <ins> for added, long equal runs cut."""
+    out = []
+    for i, (op, words) in enumerate(diff):
+        if op == "delete":
+            out.append(f'<del class="sg-del">{esc(words)}</del>')
+        elif op == "insert":
+            out.append(f'<ins class="sg-ins">{esc(words)}</ins>')
+        else:
+            w = words.split()
+            if len(w) > 2 * context:
+                head = w[:context] if i > 0 else []
+                tail = w[-context:] if i < len(diff) - 1 else []
+                words = " ".join([*head, "…", *tail]).strip()
+            out.append(esc(words))
+    return " ".join(out)
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """One change between two editions, with its verified citations (None: not verified)."""
+
+    kind: str
+    old_where: str
+    new_where: str
+    diff: tuple[tuple[str, str], ...]
+    old_text: str = ""
+    new_text: str = ""
+    old_cite: Citation | None = None
+    new_cite: Citation | None = None
+    old_pdf: str = ""
+    new_pdf: str = ""
+
+
+_KIND = {"changed": "Changed", "added": "Added", "removed": "Removed", "merged": "Merged into another",
+         "renumbered": "Renumbered"}
+
+
+def _side(label: str, where: str, cite: Citation | None, pdf: str) -> str:
+    if not where:
+        return ""
+    check = " · ✓ quote checked" if cite and cite.verified else ""
+    link = ""
+    if pdf and cite and cite.page:
+        link = " · " + _link(pdf_page_url(pdf, cite.page), f"PDF page {cite.page}")
+    return f'<span class="sg-side">{esc(label)}: {esc(where)}{check}{link}</span>'
+
+
+def render_change(ch: ChangeView, old_label: str, new_label: str) -> str:
+    if ch.kind == "added":
+        text = f'<ins class="sg-ins">{esc(ch.new_text)}</ins>'
+    elif ch.kind == "removed":
+        text = f'<del class="sg-del">{esc(ch.old_text)}</del>'
+    else:
+        text = render_diff(ch.diff)
+    sides = [_side(old_label, ch.old_where, ch.old_cite, ch.old_pdf),
+             _side(new_label, ch.new_where, ch.new_cite, ch.new_pdf)]
+    return (f'<li class="sg-change"><div class="sg-change-head">{esc(_KIND.get(ch.kind, ch.kind))}'
+            f'</div><div class="sg-change-text">{text}</div>'
+            f'<div class="sg-change-where">{"<br>".join(x for x in sides if x)}</div></li>')
+
+
+def render_comparison(old_label: str, new_label: str, topic: str, changes: list[ChangeView],
+                      minor: list[ChangeView], total: int, notes: list[str]) -> str:
+    """The compare view: substantive changes as word diffs, each cited on both sides; minor
+    ones (punctuation, footnote and cross-reference numbers) folded away."""
+    about = f" about “{topic}”" if topic else ""
+    shown = f"{len(changes)} of {total}" if total > len(changes) else str(len(changes))
+    head = (f'<h2 class="sg-cmp-title">Changes from {esc(old_label)} to {esc(new_label)}{esc(about)}'
+            f'</h2><p class="sg-head">{esc(shown)} substantive change(s); removed words are '
+            f'<del class="sg-del">struck through</del>, added words are '
+            f'<ins class="sg-ins">underlined</ins>.</p>')
+    items = "".join(render_change(c, old_label, new_label) for c in changes)
+    body = f'<ol class="sg-changes">{items}</ol>' if items else '<p>No substantive changes found.</p>'
+    folded = ""
+    if minor:
+        rows = "".join(render_change(c, old_label, new_label) for c in minor)
+        folded = (f'<details class="sg-minor"><summary>Show {len(minor)} minor change(s) '
+                  f'(punctuation, footnote or cross-reference numbers)</summary>'
+                  f'<ol class="sg-changes">{rows}</ol></details>')
+    extra = "".join(f'<p class="sg-head">{esc(n)}</p>' for n in notes)
+    return f'<div class="sg-msg sg-compare">{head}{body}{folded}{extra}</div>'
+
+
 def render_question(question: str) -> str:
     return f'<div class="sg-q">{esc(question)}</div>'
 
