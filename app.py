@@ -63,9 +63,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         wait = {"role": "assistant", "content": WAITING}
         yield [*history, wait], "", state, status_html(warning), gr.skip()
         # written answers stream their draft; the checked answer then replaces it
-        picked = svc.match_edition(edition)
-        job = TokenStream(lambda on_token: svc.ask(message, picked, as_at, state.get("topic"),
-                                                   on_token))
+        job = TokenStream(lambda on_token: svc.ask(message, svc.match_edition(edition), as_at,
+                                                   state.get("topic"), on_token))
         streamed = False
         for draft in job:
             streamed = True

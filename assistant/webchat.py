@@ -19,7 +19,7 @@ from typing import Any
 
 from assistant import webview as wv
 from assistant.editions import parse_date, years_in
-from assistant.errors import SafeguideError
+from assistant.errors import QuestionError, SafeguideError
 from assistant.pageimage import PageImages
 from assistant.records import Answer, Citation
 from assistant.service import Assistant
@@ -78,7 +78,7 @@ class ChatService:
 
     def match_edition(self, typed: str | None) -> str:
         """The edition control's value: a choice, or typed text such as "2018" or "kcsie 2024"
-        matched to the one held edition it names ("" when it names none or several)."""
+        matched to the one held edition it names (a QuestionError when it names none or several)."""
         text = " ".join((typed or "").split())
         values = [v for _, v in self.edition_choices()]
         if not text or text.lower() in ("current", "current (in force)"):
@@ -89,18 +89,22 @@ class ChatService:
         words = text.lower().replace("(", " ").replace(")", " ").split()
         hits = [v for label, v in self.edition_choices()[1:]
                 if all(w in label.lower() for w in words)]
-        return hits[0] if len(hits) == 1 and hits[0] in values else ""
+        if len(hits) == 1 and hits[0] in values:
+            return hits[0]
+        held = "; ".join(label for label, _ in self.edition_choices()[1:])
+        which = "matches several editions" if hits else "matches no edition held"
+        raise QuestionError(f"The Edition box “{text}” {which}; pick one from the list ({held}).")
 
     def scope(self, question: str, edition: str | None, as_at: str | None) -> Scope:
         """Controls never override the question silently: an edition, year or date named in the
         question wins; otherwise the Edition control; otherwise the as-at date; else today."""
         day = parse_date(question)
-        named = years_in(question) or ([f"{day:%d %B %Y}"] if day else [])
+        named = ([f"{day:%-d %B %Y}"] if day else []) or years_in(question)
         chosen = None if not edition or edition == CURRENT else edition
         as_of = wv.parse_as_at(as_at)
         if named:
             ignored = [f"Edition “{chosen}”" if chosen else "",
-                       f"as-at date {as_of:%d %B %Y}" if as_of else ""]
+                       f"as-at date {as_of:%-d %B %Y}" if as_of else ""]
             ignored = [i for i in ignored if i]
             why = f"The question names {named[0]}, so that is used"
             if ignored:
@@ -110,7 +114,7 @@ class ChatService:
         if chosen:
             return Scope(chosen, None, f"Chosen in the Edition control: {chosen}.")
         if as_of:
-            return Scope(None, as_of, f"Editions in force on {as_of:%d %B %Y} (the as-at date).")
+            return Scope(None, as_of, f"Editions in force on {as_of:%-d %B %Y} (the as-at date).")
         return Scope(None, None, "")
 
     # ------------------------------------------------------------------------- answering
