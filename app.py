@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -50,6 +51,8 @@ API_SPECS: dict[str, Spec] = {
 def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     """The chat page, with its queue configured (concurrency CONCURRENCY)."""
     svc = ChatService(assistant, settings)
+    # Gradio's copies of export files go to a folder only this user can read (default: /tmp/gradio)
+    os.environ.setdefault("GRADIO_TEMP_DIR", tempfile.mkdtemp(prefix="safeguide-gradio-"))
     choices = svc.edition_choices()
     held = svc.comparable()
     first = next(iter(held), "")
