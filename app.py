@@ -82,15 +82,15 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             note = {"role": "assistant", "content": wv.render_notice(text)}
             yield [*history, note], "", state, status_html(warning), gr.skip()
             return
-        status = status_html(wv.case_warning(wv.case_details(follow.question)), follow, answer,
-                             scope)
+        status = status_html(wv.case_warning(wv.case_details(follow.question)), follow)
         uid = svc.uid()
         views = POOL.submit(svc.views, answer)  # page images render while the body streams
         for part in ([] if streamed else wv.stream_parts(answer, STREAM_STEP)):
-            msg = {"role": "assistant", "content": wv.render_message(answer, [], follow, part, uid)}
+            msg = {"role": "assistant",
+                   "content": wv.render_message(answer, [], follow, part, uid, scope.why)}
             yield [*history, msg], "", state, status, gr.skip()
             time.sleep(STREAM_DELAY_S)
-        html = wv.render_message(answer, views.result(), follow, uid=uid)
+        html = wv.render_message(answer, views.result(), follow, uid=uid, why=scope.why)
         final = {"role": "assistant", "content": html}
         turn = Turn(message, follow.question, follow.topic, answer, datetime.now(UTC))
         copy = f"Question: {follow.question}\n\n{answer.text}\n\n{wv.SAFETY_NOTICE}"

@@ -264,13 +264,10 @@ def draft_html(draft: str) -> str:
             f'source…</div><div class="sg-answer">{wv.esc(draft)}</div></div>')
 
 
-def status_html(warning: str, follow: wv.FollowUp | None = None, answer: Answer | None = None,
-                scope: Scope | None = None) -> str:
+def status_html(warning: str, follow: wv.FollowUp | None = None) -> str:
+    """Above the chat: the case-details warning and what a follow-up carried over (the edition
+    used, and why, heads each answer)."""
     parts = [f'<div class="sg-warn" role="status">{wv.esc(warning)}</div>'] if warning else []
     if follow and follow.carried:
         parts.append(f'<div class="sg-head">{wv.esc(wv.carry_note(follow))}</div>')
-    if answer and answer.edition_used:
-        label = "Editions searched" if answer.abstained else "Edition used"
-        why = f" — {scope.why}" if scope and scope.why else ""
-        parts.append(f'<div class="sg-head">{label}: {wv.esc(answer.edition_used)}{wv.esc(why)}</div>')
     return "".join(parts)

@@ -94,6 +94,21 @@ def reflow(text: str) -> str:
     return "\n".join(out)
 
 
+def excerpt(text: str, quote: str, around: int = 280) -> str:
+    """`text` cut to about `around` characters either side of `quote` (at word boundaries)."""
+    span = find_quote(text, quote)
+    if span is None or len(text) <= len(quote) + 2 * around:
+        return text
+    s, e = span
+    start = max(0, s - around)
+    end = min(len(text), e + around)
+    if start > 0:
+        start = text.find(" ", start) + 1 or start
+    if end < len(text):
+        end = text.rfind(" ", e, end) if text.rfind(" ", e, end) > e else end
+    return ("… " if start > 0 else "") + text[start:end] + (" …" if end < len(text) else "")
+
+
 @dataclass(frozen=True)
 class SourceView:
     """Everything a source card shows for one citation."""
@@ -144,7 +159,7 @@ def render_card(view: SourceView, open_: bool = False, uid: str = "") -> str:
     """A compact source card: the quote's place (title, edition, page, paragraph, duty, check) in
     the summary; opened, the paragraph with the quote highlighted, the printed page and links."""
     c = view.citation
-    chunk_html, _ = highlight(reflow(view.chunk_text or c.quote), c.quote)
+    chunk_html, _ = highlight(excerpt(reflow(view.chunk_text or c.quote), c.quote), c.quote)
     status = ' <span class="sg-badge">superseded</span>' if c.status == "superseded" else ""
     if role := ROLE_LABELS.get(c.role):
         status += f' <span class="sg-role">{esc(role)}</span>'
@@ -194,7 +209,7 @@ def render_cards(body: str, views: list[SourceView], uid: str = "") -> str:
 
 
 def render_message(answer: Answer, views: list[SourceView], carried: FollowUp | None = None,
-                   text: str | None = None, uid: str = "") -> str:
+                   text: str | None = None, uid: str = "", why: str = "") -> str:
     """A whole assistant message: header, answer body, notices and (once complete) source cards.
 
     Each quote is shown once, in the body; the cards say where it comes from. `text` is a
@@ -205,7 +220,7 @@ def render_message(answer: Answer, views: list[SourceView], carried: FollowUp | 
         head.append(carry_note(carried))
     if answer.edition_used:
         label = "Editions searched" if answer.abstained else "Edition used"
-        head.append(f"{label}: {answer.edition_used}")
+        head.append(f"{label}: {answer.edition_used}" + (f" — {why}" if why else ""))
     header = "".join(f'<div class="sg-head">{esc(h)}</div>' for h in head)
     body = body_of(answer)
     shown = body if text is None else text

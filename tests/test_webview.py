@@ -315,3 +315,28 @@ def test_card_links_to_the_official_pdf_at_the_page_and_shows_a_page_image() -> 
     assert '<img class="sg-page-img" src="/page.png?x=1&amp;y=2"' in html
     assert 'alt="Page 59 of Working Together' in html
     assert "This edition has been superseded." in html
+
+
+def test_card_context_is_cut_around_the_quote() -> None:
+    text = "a " * 400 + QUOTE + " b" * 400
+    out = wv.excerpt(text, QUOTE, around=50)
+    assert out.startswith("… a") and out.endswith("b …") and QUOTE in out and len(out) < 400
+    assert wv.excerpt("short " + QUOTE, QUOTE) == "short " + QUOTE
+
+
+def test_compare_view_diff_both_sides_and_folded_minor_changes() -> None:
+    old_c = cite(1, quote="old words", role="old", edition="2024")
+    new_c = cite(2, quote="new words", role="new", edition="2025")
+    change = wv.ChangeView("changed", "para 135, p.38", "para 135, p.39",
+                           (("equal", "children may see"), ("delete", "fake news"),
+                            ("insert", "misinformation <b>")), old_cite=old_c, new_cite=new_c,
+                           new_pdf="https://x.gov.uk/k.pdf")
+    minor = wv.ChangeView("changed", "para 9, p.3", "para 9, p.3", (("delete", ","),))
+    html = wv.render_comparison("KCSIE 2024", "KCSIE 2025", "misinformation", [change], [minor], 3,
+                                ["Also 4 paragraph(s) renumbered."])
+    assert '<del class="sg-del">fake news</del>' in html
+    assert '<ins class="sg-ins">misinformation &lt;b&gt;</ins>' in html
+    assert "KCSIE 2024: para 135, p.38 · ✓ quote checked" in html
+    assert 'href="https://x.gov.uk/k.pdf#page=59"' in html  # the cited page of the new side
+    assert "1 of 3 substantive change(s)" in html
+    assert '<details class="sg-minor"><summary>Show 1 minor change(s)' in html
