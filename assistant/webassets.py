@@ -28,7 +28,8 @@ a.sg-marker {font-weight:700;color:#1d3f8f !important;text-decoration:underline;
 .sg-page {margin-top:8px;border-top:1px dashed #6f777b;padding-top:6px}
 .sg-page-head {font-size:0.85em;font-weight:700}
 .sg-page-text {max-height:360px;overflow-y:auto;font-size:0.88em;white-space:normal}
-.sg-page-img {max-width:100%;height:auto;border:1px solid #b1b4b6;margin-top:4px}
+.sg-card img.sg-page-img {display:block;width:100% !important;max-width:720px !important;
+  height:auto !important;max-height:none !important;border:1px solid #b1b4b6;margin-top:4px}
 .sg-links {margin-top:4px;font-size:0.9em}
 .sg-links a {color:#1d3f8f !important;text-decoration:underline}
 .sg-card mark, .sg-answer mark {background:#fff2a8;color:#0b0c0c;padding:0 1px}
@@ -71,6 +72,7 @@ a.sg-marker {font-weight:700;color:#1d3f8f !important;text-decoration:underline;
 JS = """
 <script>
 (() => {
+  let seen = 0, pinned = null;
   const chat = () => document.getElementById('sg-chat');
   const log = () => chat() && (chat().querySelector('[role=log]') || chat());
   // [n] markers open their source card and bring it into view.
@@ -81,24 +83,36 @@ JS = """
     const card = msg && msg.querySelector('.sg-card[data-marker="' + a.dataset.ref + '"]');
     if (!card) return;
     ev.preventDefault(); ev.stopPropagation();
+    pinned = null;
     card.open = true;
-    card.scrollIntoView({block: 'nearest'});
+    const box = log();
+    if (box) box.scrollTop += card.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
     const s = card.querySelector('summary');
     if (s) s.focus({preventScroll: true});
   }, true);
-  // A new question: keep it, then its answer's first line, in view (Gradio's own autoscroll
-  // is off: it would show the end of a long answer).
-  let seen = 0;
+  // A new question is pinned to the top of the chat while its answer streams in, so the
+  // answer's first line stays in view (Gradio's own autoscroll is off: it would show the end
+  // of a long answer). Scrolling by the user unpins it.
+  const unpin = () => { pinned = null; };
+  ['wheel', 'touchmove'].forEach((t) => document.addEventListener(t, unpin, {passive: true}));
+  document.addEventListener('click', (ev) => {
+    if (ev.target.closest && ev.target.closest('#sg-chat summary')) unpin();
+  }, true);
+  document.addEventListener('keydown', (ev) => {
+    if (['PageUp', 'PageDown', 'ArrowUp', 'ArrowDown', 'Home', 'End'].includes(ev.key)
+        && !(ev.target.closest && ev.target.closest('#sg-question'))) unpin();
+  }, true);
   const keepInView = () => {
     const box = log();
     if (!box) return;
     const qs = box.querySelectorAll('.sg-q');
-    if (qs.length > seen) {
-      const q = qs[qs.length - 1];
-      const row = q.closest('.message-row') || q;
-      box.scrollTop += row.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
-    }
+    if (qs.length > seen) pinned = qs[qs.length - 1];
     seen = qs.length;
+    if (pinned && pinned.isConnected) {
+      const row = pinned.closest('.message-row') || pinned;
+      const delta = row.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+      if (Math.abs(delta) > 2) box.scrollTop += delta;
+    }
     // messages are labelled by Gradio with their whole HTML: keep the labels short
     box.querySelectorAll('[aria-label]').forEach((el) => {
       const label = el.getAttribute('aria-label');

@@ -293,6 +293,9 @@ def render_change(ch: ChangeView, old_label: str, new_label: str) -> str:
         text = f'<ins class="sg-ins">{esc(ch.new_text)}</ins>'
     elif ch.kind == "removed":
         text = f'<del class="sg-del">{esc(ch.old_text)}</del>'
+    elif ch.kind == "merged":
+        clipped = ch.old_text if len(ch.old_text) <= 300 else ch.old_text[:300].rsplit(" ", 1)[0] + " …"
+        text = f"Its words now sit in {esc(ch.new_where)}: {esc(clipped)}"
     else:
         text = render_diff(ch.diff)
     sides = [_side(old_label, ch.old_where, ch.old_cite, ch.old_pdf),
