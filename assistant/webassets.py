@@ -79,9 +79,9 @@ JS = """
   document.addEventListener('click', (ev) => {
     const a = ev.target.closest && ev.target.closest('a.sg-marker');
     if (!a) return;
-    const msg = a.closest('.sg-msg');
-    const card = msg && msg.querySelector('.sg-card[data-marker="' + a.dataset.ref + '"]');
-    if (!card) return;
+    // Gradio's sanitiser keeps ids and hrefs (not data- attributes): #sg<answer>-src-<n>
+    const card = document.getElementById((a.getAttribute('href') || '').slice(1));
+    if (!card || !card.classList.contains('sg-card')) return;
     ev.preventDefault(); ev.stopPropagation();
     pinned = null;
     card.open = true;

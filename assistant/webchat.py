@@ -153,7 +153,7 @@ class ChatService:
             doc = self.assistant.manifest.doc(c.doc_id)
             url = self.assistant.manifest.series[doc.series].publication_page
             note = ""
-            if c.status == "superseded" and c.role in ("answer", "old"):
+            if c.status == "superseded" and c.role == "answer":
                 note = (f"{c.title} has been superseded: check the current edition (the notices "
                         "under the answer say whether this paragraph changed).")
             out.append(wv.SourceView(c, chunk or c.quote, page_text, url, doc.pdf_url or "", "",

@@ -48,8 +48,7 @@ INSERTED = re.compile(r"\{\+(.+?)\+\}", re.S)
 def render_text(text: str, uid: str = "") -> str:
     """Answer text (possibly a streamed prefix) as HTML: [n] markers as links to their source
     card (`#sg<uid>-src-n`), word diffs shown."""
-    html = MARKER.sub(rf'<a class="sg-marker" href="#sg{uid}-src-\1" data-ref="\1">[\1]</a>',
-                      esc(text))
+    html = MARKER.sub(rf'<a class="sg-marker" href="#sg{uid}-src-\1">[\1]</a>', esc(text))
     html = DELETED.sub(r'<del class="sg-del">\1</del>', html)
     return INSERTED.sub(r'<ins class="sg-ins">\1</ins>', html)
 
@@ -183,7 +182,7 @@ def render_card(view: SourceView, open_: bool = False, uid: str = "") -> str:
     note = f'<div class="sg-card-note">{esc(view.note)}</div>' if view.note else ""
     page_label = "Whole document (briefing)" if c.page is None else _page_label(c).capitalize()
     return (
-        f'<details class="sg-card" id="sg{uid}-src-{c.marker}" data-marker="{c.marker}"'
+        f'<details class="sg-card" id="sg{uid}-src-{c.marker}"'
         f'{" open" if open_ else ""}><summary>'
         f'<span class="sg-card-title">[{c.marker}] {esc(c.title)}{status}</span> '
         f'<span class="sg-card-meta">{esc(_where(c))} · {esc(c.duty or "duty not stated")} · '

@@ -58,7 +58,7 @@ def test_script_in_document_text_is_escaped_in_cards() -> None:
 def test_script_in_answer_text_and_no_raw_newlines() -> None:
     out = wv.render_text('He said <script>x</script>\n\n"ok" [1]')
     assert "<script>" not in out and "\n" not in out
-    assert '<a class="sg-marker" href="#sg-src-1" data-ref="1">[1]</a>' in out
+    assert '<a class="sg-marker" href="#sg-src-1">[1]</a>' in out
 
 
 # ----------------------------------------------------------------------------- highlighting
@@ -285,11 +285,11 @@ def test_message_renders_the_body_once_with_marker_links_and_only_the_first_card
     html = wv.render_message(ans, [view(c) for c in cites], uid="7")
     answer_part = html.split('<div class="sg-cards">')[0]
     assert answer_part.count("The maximum timeframe") == 1  # the quote once, no sources list
-    assert '<a class="sg-marker" href="#sg7-src-1" data-ref="1">[1]</a>' in answer_part
-    assert '<a class="sg-marker" href="#sg7-src-2" data-ref="2">[2]</a>' in answer_part
+    assert '<a class="sg-marker" href="#sg7-src-1">[1]</a>' in answer_part
+    assert '<a class="sg-marker" href="#sg7-src-2">[2]</a>' in answer_part
     assert '<li>No edition was named' in answer_part  # notices after the body, as a list
-    assert '<details class="sg-card" id="sg7-src-1" data-marker="1" open>' in html
-    assert '<details class="sg-card" id="sg7-src-2" data-marker="2">' in html
+    assert '<details class="sg-card" id="sg7-src-1" open>' in html
+    assert '<details class="sg-card" id="sg7-src-2">' in html
     # the card summary is compact: where, duty and check, not the quote again
     summary = html.split('id="sg7-src-2"')[1].split("</summary>")[0]
     assert "page 59" in summary and "paragraph 155" in summary and "Reasons for delay" not in summary
