@@ -110,3 +110,10 @@ def _render(pdf: Path, page_no: int, quote: str) -> Any:
         return image.convert("RGB")
     finally:
         doc.close()
+
+
+def image_size(path: Path) -> tuple[int, int]:
+    """Width and height of a PNG, read from its header."""
+    with path.open("rb") as fh:
+        head = fh.read(24)
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")

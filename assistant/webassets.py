@@ -48,7 +48,7 @@ a.sg-marker {font-weight:700;color:#1d3f8f !important;text-decoration:underline;
 .sg-minor > summary {cursor:pointer;font-weight:700}
 .sg-vh {position:absolute !important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
   white-space:nowrap}
-.info-text, [data-testid="block-info"] + .info-text {color:#383f43 !important}
+.info-text, .show-api, footer a, footer button {color:#383f43 !important}
 /* visible focus on every control (GOV.UK style) */
 #sg-question textarea:focus, #sg-question textarea:focus-visible,
 .gradio-container input:focus-visible, .gradio-container textarea:focus-visible,
@@ -103,6 +103,9 @@ JS = """
         && !(ev.target.closest && ev.target.closest('#sg-question'))) unpin();
   }, true);
   const keepInView = () => {
+    // the date picker's calendar button has no name of its own
+    document.querySelectorAll('#sg-asat button.calendar:not([aria-label])').forEach((b) =>
+      b.setAttribute('aria-label', 'Choose a date from a calendar'));
     const box = log();
     if (!box) return;
     const qs = box.querySelectorAll('.sg-q');

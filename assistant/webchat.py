@@ -20,7 +20,7 @@ from typing import Any
 from assistant import webview as wv
 from assistant.editions import parse_date, years_in
 from assistant.errors import QuestionError, SafeguideError
-from assistant.pageimage import PageImages
+from assistant.pageimage import PageImages, image_size
 from assistant.records import Answer, Citation
 from assistant.service import Assistant
 from assistant.settings import Settings
@@ -156,22 +156,26 @@ class ChatService:
             if c.status == "superseded" and c.role == "answer":
                 note = (f"{c.title} has been superseded: check the current edition (the notices "
                         "under the answer say whether this paragraph changed).")
-            out.append(wv.SourceView(c, chunk or c.quote, page_text, url, doc.pdf_url or "", "",
-                                     note))
+            out.append(wv.SourceView(c, chunk or c.quote, page_text, url, doc.pdf_url or "",
+                                     note=note))
         if images:
             with ThreadPoolExecutor(max_workers=2) as pool:
                 found_images = list(pool.map(self.page_image, [v.citation for v in out]))
-            out = [replace(v, image=img) for v, img in zip(out, found_images, strict=True)]
+            out = [replace(v, image=img, image_size=size)
+                   for v, (img, size) in zip(out, found_images, strict=True)]
         return out
 
-    def page_image(self, c: Citation) -> str:
-        """The address of the cited page's image (quote highlighted), or "" for text sources."""
+    def page_image(self, c: Citation) -> tuple[str, tuple[int, int]]:
+        """The address and size of the cited page's image (quote highlighted); ("", (0, 0)) for
+        text sources."""
         doc = self.assistant.manifest.doc(c.doc_id)
         path = self.settings.corpus_dir / doc.file
         if c.page is None or path.suffix.lower() != ".pdf" or not path.is_file():
-            return ""
+            return "", (0, 0)
         image = self.pages.render(path, c.page, c.quote)
-        return f"gradio_api/file={image}" if image else ""
+        if image is None:
+            return "", (0, 0)
+        return f"gradio_api/file={image}", image_size(image)
 
     def comparable(self) -> dict[str, list[str]]:
         """Series → editions whose full text is held (at least two), oldest first."""

@@ -118,6 +118,7 @@ class SourceView:
     url: str = ""  # the official publication page
     pdf_url: str = ""  # the official PDF, opened at the cited page (…pdf#page=N)
     image: str = ""  # address of the printed page as an image, quote highlighted
+    image_size: tuple[int, int] = (0, 0)  # its width and height in pixels (reserves the space)
     note: str = ""  # e.g. the supersession note for a card from an older edition
 
 
@@ -165,8 +166,10 @@ def render_card(view: SourceView, open_: bool = False, uid: str = "") -> str:
     check = "✓ checked word for word" if c.verified else "not verified"
     if view.image:
         alt = f"{_page_label(c).capitalize()} of {c.title}, with the quoted lines highlighted"
+        w, h = view.image_size
+        size = f' width="{w}" height="{h}"' if w and h else ""
         page_html = (f'<img class="sg-page-img" src="{html.escape(view.image, quote=True)}" '
-                     f'alt="{esc(alt)}" loading="lazy">')
+                     f'alt="{esc(alt)}"{size} loading="{"eager" if open_ else "lazy"}">')
     else:  # a text-only source (e.g. the KCSIE 2025 text): the extracted page, highlighted
         text_html, found = highlight(reflow(view.page_text), c.quote)
         if not found:

@@ -115,7 +115,7 @@ def test_chat_in_browser(page: Any, app_server: tuple[str, Path], web_assistant:
     text = answer.locator(".sg-answer").inner_text()
     assert "[1]" in text and "45 working days" in text
     card = answer.locator(".sg-card").first
-    meta = squash(card.locator("summary").inner_text())
+    meta = squash(card.locator("summary").first.inner_text())
     for part in ("[1]", "Working Together", "2023", "page"):
         assert part in meta, (part, meta)
     assert "paragraph" in meta or "section" in meta, meta
@@ -243,7 +243,7 @@ def test_answer_first_marker_links_and_searching_state(page: Any) -> None:
     target = answer.locator(f".sg-card[id$='-src-{last}']")
     page.wait_for_function("el => el.open", arg=target.element_handle())
     page.wait_for_timeout(300)
-    assert target.locator("summary").evaluate(IN_VIEW)
+    assert target.locator("summary").first.evaluate(IN_VIEW)
     focused = page.evaluate("document.activeElement.closest('.sg-card')?.id || ''")
     assert focused.endswith(f"-src-{last}"), focused
     page.screenshot(path=str(ARTIFACTS / "marker-opens-card.png"))

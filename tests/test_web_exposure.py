@@ -103,7 +103,8 @@ def test_bad_api_input_is_422_and_exports_are_gone_after_shutdown(web_assistant:
         _, answer, _ = svc.ask(question, "current", "", None)
         turn = Turn(question, question, question, answer, datetime.now(UTC))
         exported = Path(svc.export(turn, "json"))
-        image = svc.page_image(answer.citations[0])
+        image, size = svc.page_image(answer.citations[0])
+        assert image and size[0] > 500 and size[1] > 500
         assert exported.is_file() and question in exported.read_text()
     finally:
         demo.close()

@@ -309,10 +309,12 @@ def test_card_links_to_the_official_pdf_at_the_page_and_shows_a_page_image() -> 
     assert wv.pdf_page_url("https://x.gov.uk/a.pdf", 59) == "https://x.gov.uk/a.pdf#page=59"
     assert wv.pdf_page_url("https://x.gov.uk/a.pdf#page=3", 59) == "https://x.gov.uk/a.pdf#page=59"
     v = wv.SourceView(cite(1), PAGE, PAGE, "", "https://x.gov.uk/a.pdf", "/page.png?x=1&y=2",
-                      "This edition has been superseded.")
+                      (833, 1179), "This edition has been superseded.")
     html = wv.render_card(v)
     assert 'href="https://x.gov.uk/a.pdf#page=59"' in html and "(opens in a new tab)" in html
     assert '<img class="sg-page-img" src="/page.png?x=1&amp;y=2"' in html
+    assert 'width="833" height="1179" loading="lazy"' in html
+    assert 'loading="eager"' in wv.render_card(v, open_=True)
     assert 'alt="Page 59 of Working Together' in html
     assert "This edition has been superseded." in html
 
