@@ -169,7 +169,7 @@ class ChatService:
         """The address and size of the cited page's image (quote highlighted); ("", (0, 0)) for
         text sources."""
         doc = self.assistant.manifest.doc(c.doc_id)
-        path = self.settings.corpus_dir / doc.file
+        path = self.assistant.settings.corpus_dir / doc.file  # the corpus the index was built from
         if c.page is None or path.suffix.lower() != ".pdf" or not path.is_file():
             return "", (0, 0)
         image = self.pages.render(path, c.page, c.quote)
