@@ -61,7 +61,11 @@ a.sg-marker {font-weight:700;color:#1d3f8f !important;text-decoration:underline;
   #sg-title p {display:none}
   #sg-title h1 {font-size: 1.2rem}
   .sg-safety {font-size: 0.85em; padding: 4px 8px}
-  #sg-chat {height: 58vh !important; min-height: 300px !important}
+  #sg-chat {height: 34vh !important; min-height: 220px !important}
+  #sg-title {padding: 0 !important; margin: 0 !important}
+  .gradio-container {padding: 6px 8px !important}
+  .gradio-container .gap, .gradio-container .form {gap: 6px !important}
+  #sg-status {min-height: 0 !important; padding: 0 !important; margin: 0 !important}
   #sg-controls {flex-wrap: wrap !important}
   #sg-controls > * {min-width: 100% !important}
 }

@@ -273,6 +273,9 @@ def test_accessibility_axe_focus_labels_and_narrow_layout(page: Any) -> None:
     page.get_by_text("Compare editions", exact=True).first.click()
     page.locator("#sg-cmp-run").click()
     page.locator("#sg-cmp-out .sg-change").first.wait_for()
+    page.wait_for_function("() => getComputedStyle(document.querySelector('#sg-cmp-out')).opacity"
+                           " === '1'")  # Gradio fades updated output in
+    page.wait_for_timeout(500)
     results["compare"] = run_axe(page, "compare")
     page.locator("#sg-cmp-out").screenshot(path=str(ARTIFACTS / "compare.png"))
     for name, found in results.items():
@@ -287,8 +290,12 @@ def test_narrow_layout_390px(app_server: tuple[str, Path]) -> None:
         pg.goto(app_server[0])
         box = pg.locator("#sg-question textarea")
         box.wait_for()
+        pg.evaluate("window.scrollTo(0, 0)")  # the page as it opens, before any scrolling
+        pg.wait_for_timeout(200)
         ARTIFACTS.mkdir(exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / "narrow-390.png"))
+        assert pg.evaluate("window.scrollY") == 0
+        assert pg.locator("h1").evaluate("el => el.getBoundingClientRect().top") >= 0
         top = box.evaluate("el => el.getBoundingClientRect().bottom")
         assert top <= 844, f"the question box ends at {top}px, below the first screen"
         clipped = pg.evaluate("""() => [...document.querySelectorAll('#sg-edition input')]
