@@ -26,7 +26,7 @@ from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.webassets import CSS, JS
 from assistant.webchat import CURRENT, EXPORT_MAX_AGE_S, ChatService, Turn, draft_html, status_html
-from assistant.websecurity import Guard, LoginThrottle, Spec
+from assistant.websecurity import NONE, Guard, LoginThrottle, Spec
 
 log = logging.getLogger(__name__)
 CONCURRENCY = 4
@@ -39,12 +39,12 @@ WAITING = '<div class="sg-msg sg-wait" role="status">Searching the guidance…</
 UNEXPECTED = ("Something went wrong while answering. Please try again; if it keeps happening, "
               "tell whoever runs this service.")
 # What the API accepts (checked before the call: bad input is a 422, not a 500)
-API_SPECS: dict[str, Spec] = {
-    "ask": [("question", (str,), True), ("edition", (str,), False), ("as_at", (str,), False)],
-    "chat": [("message", (str,), True), ("history", (list,), False), ("edition", (str,), False),
-             ("as_at", (str,), False)],
+API_SPECS: dict[str, Spec] = {  # Gradio's /run and /call need every input, in this order
+    "ask": [("question", (str,), True), ("edition", (str, NONE), True), ("as_at", (str, NONE), True)],
+    "chat": [("message", (str,), True), ("history", (list,), True), ("edition", (str, NONE), True),
+             ("as_at", (str, NONE), True)],
     "compare": [("series", (str,), True), ("old", (str,), True), ("new", (str,), True),
-                ("topic", (str,), False)],
+                ("topic", (str,), True)],
 }
 
 

@@ -79,6 +79,7 @@ class LoginThrottle:
 
 
 # An endpoint's inputs as posted to the API: (name, accepted JSON types, required).
+NONE = type(None)  # JSON null
 Spec = list[tuple[str, tuple[type, ...], bool]]
 
 
@@ -90,13 +91,14 @@ def check_api_input(payload: Any, spec: Spec) -> str:
     need = sum(1 for _, _, required in spec if required)
     if not need <= len(data) <= len(spec):
         names = ", ".join(name for name, _, _ in spec)
-        return f"Expected {need} to {len(spec)} values ({names}); got {len(data)}."
+        count = str(need) if need == len(spec) else f"{need} to {len(spec)}"
+        return f"Expected {count} values ({names}); got {len(data)}."
     for value, (name, types, required) in zip(data, spec, strict=False):
         if value is None and not required:
             continue
         if not isinstance(value, types) or isinstance(value, bool) and bool not in types:
-            kinds = " or ".join("text" if t is str else "a list" if t is list else t.__name__
-                                for t in types)
+            names = {str: "text", list: "a list", NONE: "null"}
+            kinds = " or ".join(names.get(t, t.__name__) for t in types)
             return f"“{name}” must be {kinds}, not {type(value).__name__}."
     return ""
 

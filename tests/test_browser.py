@@ -303,3 +303,44 @@ def test_narrow_layout_390px(app_server: tuple[str, Path]) -> None:
         assert clipped == 0
         assert pg.evaluate("document.documentElement.scrollWidth") <= 390
         browser.close()
+
+
+FOCUSED = """() => { const el = document.activeElement; const s = getComputedStyle(el);
+    return {tag: el.tagName, cls: el.className || '', text: (el.textContent || '').trim().slice(0, 40),
+            href: el.getAttribute('href') || '',
+            ring: s.outlineStyle !== 'none' && s.outlineWidth !== '0px' || s.boxShadow !== 'none'}; }"""
+
+
+def test_keyboard_only_question_marker_card_and_pdf_link(page: Any) -> None:
+    """Keyboard only: ask, reach the [1] marker, open its card, reach the PDF link; every stop
+    shows a focus ring."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.keyboard.type("How long can a social care assessment take from the point of referral?")
+    assert page.evaluate("document.activeElement.closest('#sg-question') !== null")  # autofocus
+    before = page.locator("#sg-chat .sg-msg").count()
+    page.keyboard.press("Enter")
+    page.wait_for_function("n => document.querySelectorAll('#sg-chat .sg-msg')[n]"
+                           "?.querySelector('.sg-cards')", arg=before, polling=50)
+    stops = []
+    for _ in range(60):  # back from the question box into the answer
+        page.keyboard.press("Shift+Tab")
+        stop = page.evaluate(FOCUSED)
+        stops.append(stop)
+        if "sg-marker" in stop["cls"]:
+            break
+    assert "sg-marker" in stops[-1]["cls"], stops
+    assert all(s["ring"] for s in stops if s["tag"] != "BODY"), [s for s in stops if not s["ring"]]
+    card_id = stops[-1]["href"].lstrip("#")
+    page.evaluate("id => { document.getElementById(id).open = false; }", card_id)  # start closed
+    page.keyboard.press("Enter")
+    page.wait_for_function("id => document.getElementById(id).open", arg=card_id)
+    assert page.evaluate("document.activeElement.closest('.sg-card')?.id") == card_id
+    for _ in range(10):  # on to the card's official PDF link
+        page.keyboard.press("Tab")
+        stop = page.evaluate(FOCUSED)
+        assert stop["ring"], stop
+        if ".pdf#page=" in stop["href"]:
+            break
+    assert ".pdf#page=" in stop["href"], stop
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "keyboard-pdf-link.png"))

@@ -96,8 +96,10 @@ def test_bad_api_input_is_422_and_exports_are_gone_after_shutdown(web_assistant:
         assert bad.status_code == 422 and "must be text" in bad.json()["error"]
         bad = httpx.post(f"{url}gradio_api/call/ask", content=b"{not json")
         assert bad.status_code == 422
-        good = httpx.post(f"{url}gradio_api/run/ask", json={"data": ["What is early help?"]},
-                          timeout=120)
+        short = httpx.post(f"{url}gradio_api/run/ask", json={"data": ["What is early help?"]})
+        assert short.status_code == 422 and "Expected 3 values" in short.json()["error"]
+        good = httpx.post(f"{url}gradio_api/run/ask",
+                          json={"data": ["What is early help?", "current", ""]}, timeout=120)
         assert good.status_code == 200 and "[1]" in good.json()["data"][0]["answer"]
         question = "What is early help?"
         _, answer, _ = svc.ask(question, "current", "", None)
