@@ -80,6 +80,7 @@ class LoginThrottle:
 
 # An endpoint's inputs as posted to the API: (name, accepted JSON types, required).
 NONE = type(None)  # JSON null
+TYPE_NAMES: dict[type, str] = {str: "text", list: "a list", NONE: "null"}
 Spec = list[tuple[str, tuple[type, ...], bool]]
 
 
@@ -97,8 +98,7 @@ def check_api_input(payload: Any, spec: Spec) -> str:
         if value is None and not required:
             continue
         if not isinstance(value, types) or isinstance(value, bool) and bool not in types:
-            names = {str: "text", list: "a list", NONE: "null"}
-            kinds = " or ".join(names.get(t, t.__name__) for t in types)
+            kinds = " or ".join(TYPE_NAMES.get(t, t.__name__) for t in types)
             return f"“{name}” must be {kinds}, not {type(value).__name__}."
     return ""
 
