@@ -92,7 +92,7 @@ def test_bad_api_input_is_422_and_exports_are_gone_after_shutdown(web_assistant:
     url = app.launch(demo, "127.0.0.1", free_port(), None, block=False)
     svc = demo.sg_service
     try:
-        bad = httpx.post(f"{url}gradio_api/run/ask", json={"data": [42, {"x": 1}]})
+        bad = httpx.post(f"{url}gradio_api/run/ask", json={"data": [42, {"x": 1}, ""]})
         assert bad.status_code == 422 and "must be text" in bad.json()["error"]
         bad = httpx.post(f"{url}gradio_api/call/ask", content=b"{not json")
         assert bad.status_code == 422
