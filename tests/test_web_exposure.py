@@ -101,8 +101,8 @@ def test_bad_api_input_is_422_and_exports_are_gone_after_shutdown(web_assistant:
         good = httpx.post(f"{url}gradio_api/run/ask",
                           json={"data": ["What is early help?", "current", ""]}, timeout=120)
         assert good.status_code == 200 and "[1]" in good.json()["data"][0]["answer"]
-        question = "What is early help?"
-        _, answer, _ = svc.ask(question, "current", "", None)
+        question = "How long can a social care assessment take from the point of referral?"
+        _, answer, _ = svc.ask(question, "current", "", None)  # cites the Working Together PDF
         turn = Turn(question, question, question, answer, datetime.now(UTC))
         exported = Path(svc.export(turn, "json"))
         image, size = svc.page_image(answer.citations[0])
