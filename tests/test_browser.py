@@ -177,7 +177,7 @@ def test_comparison_and_notices_in_browser(page: Any) -> None:
     answer.scroll_into_view_if_needed()
     answer.screenshot(path=str(ARTIFACTS / "comparison.png"))
     later, _, _ = ask(page, "What online content risks did KCSIE 2024 list, such as fake news?")
-    assert "now superseded: KCSIE 2025 (current)" in squash(later.locator(".sg-answer").inner_text())
+    assert "now superseded: KCSIE 2025 (current)" in squash(later.inner_text())  # a notice
     assert "current wording" in later.locator(".sg-card .sg-role").all_inner_texts()
 
 
