@@ -228,10 +228,10 @@ def render_message(answer: Answer, views: list[SourceView], carried: FollowUp | 
     shown = body if text is None else text
     out = f'<div class="sg-answer">{render_text(shown, uid)}</div>'
     if text is None:
-        if answer.notices:
-            items = "".join(f"<li>{esc(n)}</li>" for n in answer.notices)
+        if answer.notices:  # a notice may cite too (e.g. the current wording of a superseded quote)
+            items = "".join(f"<li>{render_text(n, uid)}</li>" for n in answer.notices)
             out += f'<ul class="sg-notices">{items}</ul>'
-        out += render_cards(body, views, uid)
+        out += render_cards("\n".join([body, *answer.notices]), views, uid)
     return f'<div class="sg-msg">{header}{out}</div>'
 
 

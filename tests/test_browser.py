@@ -344,3 +344,39 @@ def test_keyboard_only_question_marker_card_and_pdf_link(page: Any) -> None:
     assert ".pdf#page=" in stop["href"], stop
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "keyboard-pdf-link.png"))
+
+
+def test_latency_of_ten_questions(page: Any) -> None:
+    """Median over the load benchmark's ten questions on the warm page: Enter → "Searching…",
+    → first answer text, → complete answer (cards shown). Printed; only "Searching…" is held to
+    a limit, because the rest depends on how busy the machine is."""
+    from statistics import median
+
+    from benchmarks.load import QUESTIONS
+
+    ask(page, "What is early help?")  # warm the page and the server's caches
+    searching, first, full = [], [], []
+    for question in QUESTIONS:
+        box = page.locator("#sg-question textarea")
+        before = page.locator("#sg-chat .sg-msg").count()
+        box.fill(question)
+        t0 = time.perf_counter()
+        box.press("Enter")
+        page.wait_for_function("n => document.querySelectorAll('#sg-chat .sg-msg').length > n",
+                               arg=before, polling=10)
+        searching.append(time.perf_counter() - t0)
+        page.wait_for_function(
+            "n => document.querySelectorAll('#sg-chat .sg-msg')[n]?.querySelector('.sg-answer')"
+            "?.textContent.trim().length > 0", arg=before, polling=10)
+        first.append(time.perf_counter() - t0)
+        page.wait_for_function(
+            "n => { const m = document.querySelectorAll('#sg-chat .sg-msg')[n]; return m && "
+            "(m.querySelector('.sg-cards') || /does not answer|not answer/.test(m.textContent)); }",
+            arg=before, polling=10)
+        full.append(time.perf_counter() - t0)
+    print(f"\nweb latency, median of {len(QUESTIONS)} (p max): 'Searching…' "
+          f"{median(searching) * 1000:.0f} ms ({max(searching) * 1000:.0f}), first answer text "
+          f"{median(first) * 1000:.0f} ms ({max(first) * 1000:.0f}), complete answer "
+          f"{median(full) * 1000:.0f} ms ({max(full) * 1000:.0f}); load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    assert median(searching) < 1.0

@@ -342,3 +342,11 @@ def test_compare_view_diff_both_sides_and_folded_minor_changes() -> None:
     assert 'href="https://x.gov.uk/k.pdf#page=59"' in html  # the cited page of the new side
     assert "1 of 3 substantive change(s)" in html
     assert '<details class="sg-minor"><summary>Show 1 minor change(s)' in html
+
+
+def test_a_citation_used_only_in_a_notice_gets_a_linked_marker_and_a_card() -> None:
+    ans = Answer("q", "x", False, "KCSIE 2024", [cite(1), cite(2, role="supersession")],
+                 ["KCSIE 2024 is now superseded: KCSIE 2025 (current) keeps it [2]."], body="Quote [1]")
+    html = wv.render_message(ans, [view(cite(1)), view(cite(2, role="supersession"))], uid="3")
+    assert '<a class="sg-marker" href="#sg3-src-2">[2]</a>' in html.split('class="sg-cards"')[0]
+    assert 'id="sg3-src-2"' in html and "current wording" in html
