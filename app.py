@@ -184,6 +184,10 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
 
         msg.submit(chat, [msg, chatbot, edition, as_at, state],
                    [chatbot, msg, state, status, copy_box], api_name="chat")
+        # case details are flagged as the question is typed, before anything is searched
+        msg.input(lambda text: status_html(wv.case_warning(wv.case_details(text or ""))), [msg],
+                  [status], trigger_mode="always_last", show_progress="hidden", queue=False,
+                  api_visibility="private")
         edition.change(lambda v: one_control(v, None), [edition], [as_at], api_visibility="private")
         as_at.change(lambda v: one_control(v, CURRENT), [as_at], [edition],
                      api_visibility="private")

@@ -425,6 +425,21 @@ _PHONE = re.compile(r"(?<![\w+])(?:\+44|0)[\d\s()-]{8,15}\d(?!\d)")
 _NHS = re.compile(r"(?<!\d)\d{3}[\s-]?\d{3}[\s-]?\d{4}(?!\d)")
 _NHS_CUE = re.compile(r"\bNHS\s*(?:no\b|number|num\b|#)", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+_NAME_ALONE = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z'-]+)(?:'s)?\b")
+_AGE = re.compile(r"\b(?:aged?\s+\d{1,2}|\d{1,2}[- ](?:years?|yrs?|months?)[- ]old|\d{1,2}\s*(?:yo|y/o))\b",
+                  re.I)
+_SCHOOL_WORD = r"(?:Primary|Secondary|Academy|School|College|Infants?|Juniors?|Nursery|High)"
+_SCHOOL = re.compile(rf"\b(?:St\.?\s+)?[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){{0,2}}\s+{_SCHOOL_WORD}\b")
+_GENERIC_SCHOOL = _words("""independent special free maintained boarding state faith local residential
+the a an our my his her their this that secondary primary junior infant nursery sixth further
+designated children keeping education""")
+_CASE_NO = re.compile(r"\b(?:case|ref(?:erence)?|crime|LCS|CRN|CP)\s*(?:no\.?|number|#)?\s*[:#]?\s*"
+                      r"[A-Z]{0,3}[-/]?\d{4,}\b", re.I)
+
+
+def _school_named(text: str) -> bool:
+    return any(m.group(0).split()[0].lower().strip(".") not in _GENERIC_SCHOOL
+               for m in _SCHOOL.finditer(text))
 
 
 def _nhs_valid(digits: str) -> bool:
@@ -437,8 +452,15 @@ def case_details(text: str) -> list[str]:
     """Kinds of personal case details the text seems to contain (a gentle, heuristic check)."""
     found: list[str] = []
     names = [m for m in _CAP_PAIR.finditer(text) if m.group(1).lower() in _FIRST_NAMES]
-    if names or _HONORIFIC.search(text) or _CALLED.search(text):
+    alone = [m for m in _NAME_ALONE.finditer(text.strip()) if m.group(1).lower() in _FIRST_NAMES]
+    if names or alone or _HONORIFIC.search(text) or _CALLED.search(text):
         found.append("a name")
+    if _AGE.search(text):
+        found.append("an age")
+    if _school_named(text):
+        found.append("a school")
+    if _CASE_NO.search(text):
+        found.append("a case number")
     if _DOB.search(text):
         found.append("a date of birth")
     if _POSTCODE.search(text) or _STREET.search(text):

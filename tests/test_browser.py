@@ -380,3 +380,18 @@ def test_latency_of_ten_questions(page: Any) -> None:
           f"{median(full) * 1000:.0f} ms ({max(full) * 1000:.0f}); load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     assert median(searching) < 1.0
+
+
+def test_case_details_are_flagged_while_typing(page: Any) -> None:
+    box = page.locator("#sg-question textarea")
+    box.press_sequentially("My pupil Amy, aged 7, at Oakwood Primary said", delay=5)
+    warning = page.locator("#sg-status .sg-warn")
+    warning.wait_for()
+    text = warning.inner_text()
+    assert "a name" in text and "an age" in text and "a school" in text
+    assert page.locator("#sg-chat .sg-msg").count() == 0  # nothing was sent
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#sg-status").screenshot(path=str(ARTIFACTS / "case-details-typed.png"))
+    box.fill("What should a school do when a pupil discloses abuse?")
+    box.press("Space")
+    page.wait_for_function("() => !document.querySelector('#sg-status .sg-warn')")

@@ -176,6 +176,12 @@ def test_topic_strips_edition_years_but_keeps_act_years() -> None:
     ("NHS number 943 476 5919", "an NHS number"),
     ("reference 9434765919", "an NHS number"),
     ("email j.smith@example.com", "an email address"),
+    ("my pupil Amy told her teacher", "a name"),
+    ("a girl aged 7 disclosed abuse", "an age"),
+    ("the 14-year-old boy has been missing", "an age"),
+    ("a pupil at Oakwood Primary disclosed", "a school"),
+    ("she attends St Mary's Academy", "a school"),
+    ("case ref CP-123456 was closed", "a case number"),
 ])
 def test_case_details_detected(text: str, kind: str) -> None:
     assert kind in wv.case_details(text)
@@ -188,6 +194,10 @@ def test_case_details_detected(text: str, kind: str) -> None:
     "What does KCSIE 2024 paragraph 112 say about online safety?",
     "What changed on 1 September 2025?",
     "Who are the safeguarding partners under the Children Act 2004?",
+    "What are the Independent School Standards about safeguarding?",
+    "Must a maintained school have a designated safeguarding lead?",
+    "What should a school do if a child aged under 18 goes missing from education?",
+    "Keeping Children Safe in Education: what must colleges do about filtering?",
 ])
 def test_ordinary_questions_raise_no_warning(text: str) -> None:
     assert wv.case_details(text) == []
