@@ -395,3 +395,21 @@ def test_case_details_are_flagged_while_typing(page: Any) -> None:
     box.fill("What should a school do when a pupil discloses abuse?")
     box.press("Space")
     page.wait_for_function("() => !document.querySelector('#sg-status .sg-warn')")
+
+
+def test_clear_forgets_the_topic_and_typed_years_pick_an_edition(page: Any) -> None:
+    ask(page, "Who are the safeguarding partners?")
+    page.locator("#sg-clear").click()
+    page.wait_for_function("() => document.querySelectorAll('#sg-chat .sg-msg').length === 0")
+    answer, _, _ = ask(page, "and in 2018?")
+    assert "Carried over" not in (answer.text_content() or "")
+    assert "Carried over" not in page.locator("#sg-status").inner_text()
+    # a year typed into the Edition box picks the one edition it names
+    box = page.locator("#sg-edition input")
+    box.click()
+    box.press("Control+a")
+    box.press_sequentially("2018")
+    page.keyboard.press("Escape")
+    answer, _, _ = ask(page, "Who are the safeguarding partners?")
+    head = answer.locator(".sg-head").first.inner_text()
+    assert "Working Together 2018" in head and "Edition control" in head, head
