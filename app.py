@@ -154,6 +154,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         msg = gr.Textbox(label="Your question", elem_id="sg-question", autofocus=True,
                          placeholder="e.g. How long can a social care assessment take?",
                          submit_btn="Ask", max_length=settings.max_question_chars + 500)
+        remove_btn = gr.Button("Remove these details from my question", size="sm",
+                               visible=False, elem_id="sg-remove")
         clear = gr.Button("Clear the conversation", size="sm", elem_id="sg-clear")
         with gr.Accordion("Copy, export, feedback", open=False, elem_id="sg-actions"):
             copy_box = gr.Textbox(label="Answer with citations", lines=6, buttons=["copy"],
@@ -185,9 +187,17 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         msg.submit(chat, [msg, chatbot, edition, as_at, state],
                    [chatbot, msg, state, status, copy_box], api_name="chat")
         # case details are flagged as the question is typed, before anything is searched
-        msg.input(lambda text: status_html(wv.case_warning(wv.case_details(text or ""))), [msg],
-                  [status], trigger_mode="always_last", show_progress="hidden", queue=False,
-                  api_visibility="private")
+        def typed(text: str) -> tuple[str, Any]:
+            kinds = wv.case_details(text or "")
+            return status_html(wv.case_warning(kinds)), gr.update(visible=bool(kinds))
+
+        def remove(text: str) -> tuple[str, str, Any]:
+            return wv.remove_case_details(text or ""), "", gr.update(visible=False)
+
+        msg.input(typed, [msg], [status, remove_btn], trigger_mode="always_last",
+                  show_progress="hidden", queue=False, api_visibility="private")
+        remove_btn.click(remove, [msg], [msg, status, remove_btn], queue=False,
+                         api_visibility="private")
         edition.change(lambda v: one_control(v, None), [edition], [as_at], api_visibility="private")
         as_at.change(lambda v: one_control(v, CURRENT), [as_at], [edition],
                      api_visibility="private")

@@ -476,6 +476,24 @@ def case_details(text: str) -> list[str]:
     return found
 
 
+def remove_case_details(text: str) -> str:
+    """The question with what looks like case details replaced by a neutral placeholder."""
+    steps: list[tuple[re.Pattern[str], Any]] = [
+        (_EMAIL, "[email]"), (_CASE_NO, "[case number]"), (_DOB, "[date]"), (_STREET, "[address]"),
+        (_POSTCODE, "[postcode]"), (_PHONE, "[phone]"), (_NHS, "[number]"), (_AGE, "[age]"),
+        (_SCHOOL, lambda m: m.group(0) if m.group(0).split()[0].lower().strip(".")
+         in _GENERIC_SCHOOL else "[school]"),
+        (_HONORIFIC, "[name]"),
+        (_CALLED, lambda m: m.group(0).split()[0] + " [name]"),
+        (_CAP_PAIR, lambda m: "[name]" if m.group(1).lower() in _FIRST_NAMES else m.group(0)),
+        (re.compile(r"\b([A-Z][a-z'-]+)(?='s\b|\b)"),
+         lambda m: "[name]" if m.group(1).lower() in _FIRST_NAMES and m.start() > 0 else m.group(0)),
+    ]
+    for pattern, repl in steps:
+        text = pattern.sub(repl, text)
+    return text
+
+
 def case_warning(kinds: list[str]) -> str:
     if not kinds:
         return ""

@@ -360,3 +360,15 @@ def test_a_citation_used_only_in_a_notice_gets_a_linked_marker_and_a_card() -> N
     html = wv.render_message(ans, [view(cite(1)), view(cite(2, role="supersession"))], uid="3")
     assert '<a class="sg-marker" href="#sg3-src-2">[2]</a>' in html.split('class="sg-cards"')[0]
     assert 'id="sg3-src-2"' in html and "current wording" in html
+
+
+def test_case_details_can_be_removed_before_sending() -> None:
+    text = ("My pupil Amy, aged 7, at Oakwood Primary said Mr Jones hit her; DOB 03/04/2018, "
+            "SW1A 1AA, case ref CP-123456. What should the school do?")
+    out = wv.remove_case_details(text)
+    assert wv.case_details(out) == [], out
+    for gone in ("Amy", "aged 7", "Oakwood", "Jones", "03/04/2018", "SW1A", "123456"):
+        assert gone not in out, (gone, out)
+    assert out.endswith("What should the school do?")
+    plain = "What should a maintained school do if a child aged under 18 goes missing?"
+    assert wv.remove_case_details(plain) == plain
