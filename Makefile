@@ -7,7 +7,7 @@ export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: setup setup-llm run ask test test-fast lint browser-deps clean-index
+.PHONY: setup setup-llm run ask test test-fast lint browser-deps axe clean-index
 
 setup: $(VENV)/.installed
 
@@ -53,6 +53,12 @@ lint: setup
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; fi
+
+# axe-core (npm) for the accessibility checks in tests/test_browser.py (injected by Playwright).
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4.14.1
 
 clean-index:
 	rm -rf $${SAFEGUIDE_HOME:-$$HOME/.local/share/safeguide}/index

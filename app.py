@@ -6,256 +6,111 @@ All HTML is built by `assistant.webview`, which escapes every user and document 
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from assistant import webview as wv
 from assistant.errors import SafeguideError
 from assistant.generators.stream import TokenStream
-from assistant.records import Answer
 from assistant.service import Assistant
 from assistant.settings import Settings
+from assistant.webassets import CSS, JS
+from assistant.webchat import CURRENT, EXPORT_MAX_AGE_S, ChatService, Turn, draft_html, status_html
+from assistant.websecurity import NONE, Guard, LoginThrottle, Spec
 
 log = logging.getLogger(__name__)
-CURRENT = "current"
 CONCURRENCY = 4
+POOL = ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="sg-cards")
 STREAM_STEP = 48  # characters added per streamed update
 STREAM_DELAY_S = 0.01
-EXPORT_MAX_AGE_S = 600
 WARM_QUESTION = "What is early help?"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-WAITING = '<div class="sg-wait">Searching the guidance…</div>'
+WAITING = '<div class="sg-msg sg-wait" role="status">Searching the guidance…</div>'
 UNEXPECTED = ("Something went wrong while answering. Please try again; if it keeps happening, "
               "tell whoever runs this service.")
-
-CSS = """
-.sg-safety {background:#fff4e5;border-left:4px solid #d97706;padding:6px 10px;font-size:0.95em}
-.sg-warn {background:#fef3c7;border-left:4px solid #b45309;padding:6px 10px;margin:4px 0}
-.sg-head {font-size:0.85em;color:#4b5563;margin-bottom:4px}
-.sg-marker {font-weight:600;color:#1d4ed8}
-.sg-cards {margin-top:10px;display:flex;flex-direction:column;gap:6px}
-.sg-card {border:1px solid #d1d5db;border-radius:6px;padding:6px 10px;background:#f9fafb}
-.sg-card summary {cursor:pointer;list-style:none}
-.sg-card summary > span {display:block}
-.sg-card-title {font-weight:600}
-.sg-card-meta, .sg-card-duty {font-size:0.85em;color:#374151}
-.sg-card-chunk {margin-top:4px;font-size:0.92em}
-.sg-card-open {font-size:0.8em;color:#1d4ed8;margin-top:2px}
-.sg-card[open] .sg-card-open {display:none}
-.sg-page {margin-top:8px;border-top:1px dashed #9ca3af;padding-top:6px}
-.sg-page-head {font-size:0.85em;font-weight:600}
-.sg-page-text {max-height:360px;overflow-y:auto;font-size:0.88em;white-space:normal}
-.sg-card mark {background:#fde68a;padding:0 1px}
-.sg-badge {background:#fee2e2;color:#991b1b;font-size:0.75em;padding:0 4px;border-radius:3px}
-.sg-error {color:#991b1b}
-.sg-wait {color:#6b7280;font-style:italic}
-.sg-del {background:#fee2e2;color:#991b1b}
-.sg-role {background:#e0e7ff;color:#3730a3;font-size:0.75em;padding:0 4px;border-radius:3px}
-.sg-ins {background:#dcfce7;color:#166534;text-decoration:none}
-"""
-
-
-@dataclass
-class Turn:
-    """The last answered question of a session (kept in gr.State, never on disk)."""
-
-    question: str
-    asked: str
-    topic: str
-    answer: Answer
-    when: datetime
-
-
-class ChatService:
-    """What the page does, apart from layout: one per process, shared by all sessions."""
-
-    def __init__(self, assistant: Assistant, settings: Settings) -> None:
-        self.assistant = assistant
-        self.settings = settings
-        self.fingerprint = assistant.manifest.fingerprint()
-        self._feedback_lock = threading.Lock()
-        self.export_dir = Path(tempfile.mkdtemp(prefix="safeguide-export-"))
-
-    def edition_choices(self) -> list[tuple[str, str]]:
-        reg, today = self.assistant.registry, self.settings.current_date()
-        out = [("Current (in force)", CURRENT)]
-        for e in reg.editions():
-            if reg.docs_for(e.series, e.edition):
-                label = reg.label(e.series, e.edition)
-                briefing = all(d.kind == "briefing" for d in reg.docs_for(e.series, e.edition))
-                tags = [t for t, on in (("in force", e.in_force_on(today)),
-                                        ("briefing only", briefing)) if on]
-                out.append((f"{label} ({', '.join(tags)})" if tags else label, label))
-        return out
-
-    def compare_pair(self, answer: Answer | None = None) -> tuple[str, str]:
-        """Editions to compare: the one an answer used (else the current Working Together)
-        and the held edition before it in the same series (else the one after)."""
-        reg = self.assistant.registry
-        if answer and answer.citations:
-            c = answer.citations[0]
-            series, edition = self.assistant.manifest.doc(c.doc_id).series, c.edition
-        else:
-            series = reg.all_series()[0]
-            now = reg.current(series, self.settings.current_date())
-            edition = now.edition if now else ""
-        held = [e.edition for e in reg.editions(series) if reg.docs_for(series, e.edition)]
-        if edition not in held or len(held) < 2:
-            return CURRENT, CURRENT
-        i = held.index(edition)
-        other = held[i - 1] if i > 0 else held[i + 1]
-        return reg.label(series, edition), reg.label(series, other)
-
-    def ask(self, question: str, edition: str | None, as_at: str | None,
-            previous_topic: str | None, on_token: Any = None) -> tuple[wv.FollowUp, Answer]:
-        follow = wv.follow_up(question or "", previous_topic)
-        chosen = None if not edition or edition == CURRENT else edition
-        as_of = None if chosen else wv.parse_as_at(as_at)
-        return follow, self.assistant.ask(follow.question, edition=chosen, as_of=as_of,
-                                          on_token=on_token)
-
-    def views(self, answer: Answer) -> list[wv.SourceView]:
-        chunks = {p.chunk.chunk_id: p.chunk.text for p in answer.passages}
-        out = []
-        for c in answer.citations:
-            chunk = chunks.get(c.chunk_id)
-            if chunk is None and (found := self.assistant.retriever.chunk(c.chunk_id)):
-                chunk = found.text
-            pages = self.assistant.retriever.pages(c.doc_id)
-            last = c.page_end or c.page
-            page_text = "\n\n".join(
-                p.text for p in pages
-                if c.page is None or (p.number is not None and c.page <= p.number <= (last or 0)))
-            doc = self.assistant.manifest.doc(c.doc_id)
-            url = self.assistant.manifest.series[doc.series].publication_page
-            out.append(wv.SourceView(c, chunk or c.quote, page_text, url))
-        return out
-
-    def settings_summary(self) -> dict[str, Any]:
-        s = self.settings
-        return {"embed_model": s.embed_model, "generator": s.generator, "index": s.index_name(),
-                "top_k": s.top_k, "max_quotes": s.max_quotes,
-                "abstain_threshold": s.abstain_threshold, "dense_k": s.dense_k,
-                "bm25_k": s.bm25_k, "rrf_k": s.rrf_k}
-
-    def export(self, turn: Turn, fmt: str) -> str:
-        record = wv.answer_record(turn.question, turn.asked, turn.answer, self.fingerprint,
-                                  self.settings_summary(), turn.when)
-        now = time.time()
-        for old in self.export_dir.glob("*"):  # exports hold questions: keep them briefly only
-            if now - old.stat().st_mtime > EXPORT_MAX_AGE_S:
-                old.unlink(missing_ok=True)
-        folder = Path(tempfile.mkdtemp(dir=self.export_dir))
-        path = folder / f"safeguide-answer-{turn.when:%Y%m%d-%H%M%S}.{fmt}"
-        text = wv.record_json(record) if fmt == "json" else wv.record_markdown(record)
-        path.write_text(text, encoding="utf-8")
-        return str(path)
-
-    def feedback(self, turn: Turn, rating: str, comment: str, include_question: bool) -> None:
-        entry = wv.feedback_entry(rating, comment, turn.answer,
-                                  turn.question if include_question else None,
-                                  self.fingerprint, datetime.now(UTC))
-        path = self.settings.home / "feedback.jsonl"
-        with self._feedback_lock:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("a", encoding="utf-8") as fh:
-                fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
-
-    def answer_html(self, topic: str, edition: str) -> str:
-        try:
-            answer = self.assistant.ask(topic, edition=None if edition == CURRENT else edition)
-        except SafeguideError as err:
-            return wv.render_notice(str(err))
-        return wv.render_message(answer, self.views(answer))
-
-
-def _draft_html(draft: str) -> str:
-    """A written answer while it streams: plainly marked as unchecked."""
-    return (f'<div class="sg-msg"><div class="sg-wait">Draft — checking every sentence against its '
-            f'source…</div><div class="sg-answer">{wv.esc(draft)}</div></div>')
-
-
-def _status(warning: str, follow: wv.FollowUp | None = None, answer: Answer | None = None) -> str:
-    parts = [f'<div class="sg-warn">{wv.esc(warning)}</div>'] if warning else []
-    if follow and follow.carried:
-        parts.append(f'<div class="sg-head">{wv.esc(wv.carry_note(follow))}</div>')
-    if answer and answer.edition_used:
-        label = "Editions searched" if answer.abstained else "Edition used"
-        parts.append(f'<div class="sg-head">{label}: {wv.esc(answer.edition_used)}</div>')
-    return "".join(parts)
+# What the API accepts (checked before the call: bad input is a 422, not a 500)
+API_SPECS: dict[str, Spec] = {  # Gradio's /run and /call need every input, in this order
+    "ask": [("question", (str,), True), ("edition", (str, NONE), True), ("as_at", (str, NONE), True)],
+    "chat": [("message", (str,), True), ("history", (list,), True), ("edition", (str, NONE), True),
+             ("as_at", (str, NONE), True)],
+    "compare": [("series", (str,), True), ("old", (str,), True), ("new", (str,), True),
+                ("topic", (str,), True)],
+}
 
 
 def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     """The chat page, with its queue configured (concurrency CONCURRENCY)."""
     svc = ChatService(assistant, settings)
+    # Gradio's copies of export files go to a folder only this user can read (default: /tmp/gradio)
+    os.environ.setdefault("GRADIO_TEMP_DIR", tempfile.mkdtemp(prefix="safeguide-gradio-"))
     choices = svc.edition_choices()
-    pair = svc.compare_pair()
+    held = svc.comparable()
+    first = next(iter(held), "")
+    eds = held.get(first) or ["", ""]  # a corpus without two full editions has nothing to compare
+    series_choices = [(assistant.registry.series_name(s), s) for s in held]
 
-    def chat(message: str, history: list[dict[str, Any]], edition: str, as_at: str,
+    def chat(message: str, history: list[dict[str, Any]], edition: str, as_at: str | None,
              state: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
         history = [*(history or []), {"role": "user", "content": wv.render_question(message)}]
         warning = wv.case_warning(wv.case_details(message or ""))
         wait = {"role": "assistant", "content": WAITING}
-        yield [*history, wait], "", state, _status(warning), gr.skip()
+        yield [*history, wait], "", state, status_html(warning), gr.skip()
         # written answers stream their draft; the checked answer then replaces it
-        job = TokenStream(lambda on_token: svc.ask(message, edition, as_at, state.get("topic"), on_token))
+        job = TokenStream(lambda on_token: svc.ask(message, svc.match_edition(edition), as_at,
+                                                   state.get("topic"), on_token))
         streamed = False
         for draft in job:
             streamed = True
-            yield [*history, {"role": "assistant", "content": _draft_html(draft)}], "", state, \
-                _status(warning), gr.skip()
+            yield [*history, {"role": "assistant", "content": draft_html(draft)}], "", state, \
+                status_html(warning), gr.skip()
         try:
-            follow, answer = job.result()
+            follow, answer, scope = job.result()
         except Exception as err:  # the page shows one friendly line, never a stack trace
             if not isinstance(err, SafeguideError):
                 log.exception("answering failed")
             text = str(err) if isinstance(err, SafeguideError) else UNEXPECTED
             note = {"role": "assistant", "content": wv.render_notice(text)}
-            yield [*history, note], "", state, _status(warning), gr.skip()
+            yield [*history, note], "", state, status_html(warning), gr.skip()
             return
-        status = _status(wv.case_warning(wv.case_details(follow.question)), follow, answer)
-        for part in ([] if streamed else assistant.stream(answer, step=STREAM_STEP)):
-            msg = {"role": "assistant", "content": wv.render_message(answer, [], follow, part)}
+        status = status_html(wv.case_warning(wv.case_details(follow.question)), follow)
+        uid = svc.uid()
+        views = POOL.submit(svc.views, answer)  # page images render while the body streams
+        for part in ([] if streamed else wv.stream_parts(answer, STREAM_STEP)):
+            msg = {"role": "assistant",
+                   "content": wv.render_message(answer, [], follow, part, uid, scope.why)}
             yield [*history, msg], "", state, status, gr.skip()
             time.sleep(STREAM_DELAY_S)
-        html = wv.render_message(answer, svc.views(answer), follow)
+        html = wv.render_message(answer, views.result(), follow, uid=uid, why=scope.why)
         final = {"role": "assistant", "content": html}
         turn = Turn(message, follow.question, follow.topic, answer, datetime.now(UTC))
         copy = f"Question: {follow.question}\n\n{answer.text}\n\n{wv.SAFETY_NOTICE}"
         yield [*history, final], "", {"topic": follow.topic, "turn": turn}, status, copy
 
-    def suggest_pair(state: dict[str, Any]) -> tuple[Any, Any]:
-        turn: Turn | None = state.get("turn")
-        if turn is None or not turn.answer.citations:
-            return gr.skip(), gr.skip()
-        a, b = svc.compare_pair(turn.answer)
-        return gr.update(value=a), gr.update(value=b)
-
     def ask(question: str, edition: str = CURRENT, as_at: str = "") -> dict[str, Any]:
         """API only: the answer record as JSON (no HTML, no session state)."""
         try:
-            follow, answer = svc.ask(question, edition, as_at, None)
+            follow, answer, scope = svc.ask(question, svc.match_edition(edition), as_at, None)
         except SafeguideError as err:
             return {"question": question, "error": str(err)}
-        return {"question": follow.question, **answer.as_json()}
+        return {"question": follow.question, "why_edition": scope.why, **answer.as_json()}
 
-    def compare(state: dict[str, Any], ed_a: str, ed_b: str) -> tuple[str, str]:
-        turn: Turn | None = state.get("turn")
-        if turn is None:
-            note = wv.render_notice("Ask a question first; then compare two editions.")
-            return note, ""
-        return svc.answer_html(turn.topic, ed_a), svc.answer_html(turn.topic, ed_b)
+    def compare(series: str, old: str, new: str, topic: str = "") -> str:
+        return svc.compare_html(series, old, new, topic or "")
+
+    def editions_of(series: str) -> tuple[Any, Any]:
+        eds = held.get(series, [])
+        return (gr.update(choices=eds, value=eds[-2] if len(eds) > 1 else None),
+                gr.update(choices=eds, value=eds[-1] if eds else None))
 
     def export(state: dict[str, Any], fmt: str) -> str | None:
         turn: Turn | None = state.get("turn")
@@ -272,27 +127,36 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         kept = "with your question" if opt_in else "without your question"
         return f"Thank you — feedback saved ({kept}).", ""
 
-    with gr.Blocks(title="safeguide", analytics_enabled=False,
+    def one_control(value: Any, other_default: Any) -> Any:
+        """Edition and as-at date never both apply: setting one clears the other (visibly)."""
+        return gr.update(value=other_default) if value and value != CURRENT else gr.skip()
+
+    with gr.Blocks(title="safeguide — UK child-safeguarding guidance", analytics_enabled=False,
                    delete_cache=(EXPORT_MAX_AGE_S, EXPORT_MAX_AGE_S)) as demo:
         state = gr.State({})
+        gr.HTML('<h1>safeguide</h1><p>UK child-safeguarding guidance, quoted with page '
+                'references</p>', elem_id="sg-title", js_on_load=None)
         gr.HTML(f'<div class="sg-safety" id="sg-safety">{wv.esc(wv.SAFETY_NOTICE)}</div>',
                 js_on_load=None)
-        gr.Markdown("## safeguide — UK child-safeguarding guidance, quoted with page references")
-        with gr.Row():
-            edition = gr.Dropdown(choices, value=CURRENT, label="Edition", elem_id="sg-edition",
-                                  scale=2)
-            as_at = gr.Textbox(label="As at date (YYYY-MM-DD)", placeholder="e.g. 2019-05-01",
-                               info="Used when the edition is “Current”.", elem_id="sg-asat",
-                               scale=1)
+        with gr.Row(elem_id="sg-controls", equal_height=True):
+            edition = gr.Dropdown(choices, value=CURRENT, label="Edition (or type a year)",
+                                  elem_id="sg-edition", allow_custom_value=True, filterable=True,
+                                  scale=2, min_width=200)
+            as_at = gr.DateTime(label="Or editions in force on", include_time=False,
+                                type="string", value=None, elem_id="sg-asat", scale=1,
+                                min_width=200)
         status = gr.HTML("", elem_id="sg-status", js_on_load=None)
-        chatbot = gr.Chatbot(elem_id="sg-chat", height="72vh", min_height=420, show_label=False,
+        chatbot = gr.Chatbot(elem_id="sg-chat", height="62vh", min_height=360, show_label=False,
                              sanitize_html=True, latex_delimiters=[], feedback_options=None,
-                             buttons=["copy"],
+                             buttons=["copy"], autoscroll=False,
                              placeholder="Ask about Working Together, KCSIE or information "
                                          "sharing. Short follow-ups like “and in 2018?” work.")
         msg = gr.Textbox(label="Your question", elem_id="sg-question", autofocus=True,
                          placeholder="e.g. How long can a social care assessment take?",
                          submit_btn="Ask", max_length=settings.max_question_chars + 500)
+        remove_btn = gr.Button("Remove these details from my question", size="sm",
+                               visible=False, elem_id="sg-remove")
+        clear = gr.Button("Clear the conversation", size="sm", elem_id="sg-clear")
         with gr.Accordion("Copy, export, feedback", open=False, elem_id="sg-actions"):
             copy_box = gr.Textbox(label="Answer with citations", lines=6, buttons=["copy"],
                                   interactive=False, elem_id="sg-copy")
@@ -307,19 +171,43 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             opt_in = gr.Checkbox(label="Include my question with this feedback (it is not stored "
                                        "otherwise)", value=False, elem_id="sg-optin")
             thanks = gr.Markdown("", elem_id="sg-thanks")
-        with gr.Accordion("Compare editions", open=False):
+        with gr.Accordion("Compare editions", open=False, elem_id="sg-cmp"):
             with gr.Row():
-                ed_a = gr.Dropdown(choices, value=pair[0], label="Edition A", elem_id="sg-ed-a")
-                ed_b = gr.Dropdown(choices, value=pair[1], label="Edition B", elem_id="sg-ed-b")
-            cmp_btn = gr.Button("Compare editions: same question, two answers", size="sm")
-            with gr.Row():
-                cmp_a = gr.HTML("", js_on_load=None)
-                cmp_b = gr.HTML("", js_on_load=None)
+                cmp_series = gr.Dropdown(series_choices, value=first, label="Guidance",
+                                         elem_id="sg-cmp-series")
+                cmp_old = gr.Dropdown(eds, value=eds[-2], label="Older edition",
+                                      elem_id="sg-cmp-old")
+                cmp_new = gr.Dropdown(eds, value=eds[-1], label="Newer edition",
+                                      elem_id="sg-cmp-new")
+                cmp_topic = gr.Textbox(label="Topic (optional)", elem_id="sg-cmp-topic",
+                                       placeholder="e.g. filtering and monitoring")
+            cmp_btn = gr.Button("Show the changes", size="sm", elem_id="sg-cmp-run")
+            cmp_out = gr.HTML("", elem_id="sg-cmp-out", js_on_load=None)
 
         msg.submit(chat, [msg, chatbot, edition, as_at, state],
-                   [chatbot, msg, state, status, copy_box], api_name="chat").then(
-            suggest_pair, [state], [ed_a, ed_b], api_visibility="private")
-        cmp_btn.click(compare, [state, ed_a, ed_b], [cmp_a, cmp_b], api_name="compare")
+                   [chatbot, msg, state, status, copy_box], api_name="chat")
+        # case details are flagged as the question is typed, before anything is searched
+        def typed(text: str) -> tuple[str, Any]:
+            kinds = wv.case_details(text or "")
+            return status_html(wv.case_warning(kinds)), gr.update(visible=bool(kinds))
+
+        def remove(text: str) -> tuple[str, str, Any]:
+            return wv.remove_case_details(text or ""), "", gr.update(visible=False)
+
+        msg.input(typed, [msg], [status, remove_btn], trigger_mode="always_last",
+                  show_progress="hidden", queue=False, api_visibility="private")
+        remove_btn.click(remove, [msg], [msg, status, remove_btn], queue=False,
+                         api_visibility="private")
+        edition.change(lambda v: one_control(v, None), [edition], [as_at], api_visibility="private")
+        as_at.change(lambda v: one_control(v, CURRENT), [as_at], [edition],
+                     api_visibility="private")
+        clear.click(lambda: ([], {}, "", ""), None, [chatbot, state, status, copy_box],
+                    api_visibility="private")
+        cmp_series.change(editions_of, [cmp_series], [cmp_old, cmp_new], api_visibility="private")
+        cmp_btn.click(compare, [cmp_series, cmp_old, cmp_new, cmp_topic], [cmp_out],
+                      api_name="compare")
+        cmp_topic.submit(compare, [cmp_series, cmp_old, cmp_new, cmp_topic], [cmp_out],
+                         api_visibility="private")
         md_btn.click(lambda s: export(s, "md"), [state], [export_file], api_visibility="private")
         json_btn.click(lambda s: export(s, "json"), [state], [export_file],
                        api_visibility="private")
@@ -329,6 +217,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                    [thanks, comment], api_visibility="private")
         gr.api(ask, api_name="ask")
     demo.queue(default_concurrency_limit=CONCURRENCY)
+    demo.sg_service = svc  # for launch(): exports deleted on shutdown
     return demo
 
 
@@ -344,6 +233,28 @@ def auth_pairs(settings: Settings) -> list[tuple[str, str]] | None:
     return wv.parse_auth(getattr(settings, "auth", None) or os.environ.get("SAFEGUIDE_AUTH"))
 
 
+def _app_kwargs(demo: gr.Blocks) -> dict[str, Any]:
+    """The guard middleware (login throttle, no schema before login, 4xx on bad API input) and
+    a lifespan that deletes the export files when the server stops."""
+    svc: ChatService | None = getattr(demo, "sg_service", None)
+
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if svc:
+                svc.close()
+
+    return {"middleware": [Middleware(Guard, throttle=LoginThrottle(), specs=API_SPECS)],
+            "lifespan": lifespan}
+
+
+def _allowed_paths(demo: gr.Blocks) -> list[str]:
+    svc: ChatService | None = getattr(demo, "sg_service", None)
+    return [str(svc.pages.folder)] if svc else []
+
+
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860,
            auth: list[tuple[str, str]] | None = None, block: bool = True,
            assistant: Assistant | None = None) -> str:
@@ -351,8 +262,10 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860,
 
     With `assistant`, the JSON API (/api/v1) and the MCP server (/gradio_api/mcp/) are served
     beside the page, under the same login (assistant/api/server.py)."""
-    page: dict[str, Any] = {"css": CSS, "ssr_mode": False, "show_error": False,
-            "auth_message": "Sign in to safeguide.", "footer_links": ["api"], "run_history": False}
+    page: dict[str, Any] = {
+        "css": CSS, "head": JS, "ssr_mode": False, "show_error": False,
+        "auth_message": "Sign in to safeguide.", "footer_links": ["api"], "run_history": False,
+        "app_kwargs": _app_kwargs(demo), "allowed_paths": _allowed_paths(demo)}
     if assistant is not None:
         from assistant.api import server
 
@@ -363,22 +276,40 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860,
     return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """`safeguide serve`: one Assistant for the process, warmed, then the web chat."""
-    assistant = Assistant(settings)
-    warm(assistant)
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860,
+          no_login: bool = False) -> None:
+    """`safeguide serve`: one Assistant for the process, warmed, then the web chat.
+
+    A host other than loopback needs SAFEGUIDE_AUTH, unless `no_login` says so explicitly."""
     auth = auth_pairs(settings)
     if host not in LOOPBACK and not auth:
-        log.warning("serving on %s without a login: set SAFEGUIDE_AUTH=user:password", host)
+        if not no_login:
+            raise wv.ConfigError(f"Refusing to serve on {host} without a login: set "
+                                 "SAFEGUIDE_AUTH=user:password, or pass --no-login if this network "
+                                 "is trusted.")
+        log.warning("serving on %s without a login (--no-login)", host)
+    assistant = Assistant(settings)
+    warm(assistant)
     demo = build_app(assistant, settings)
     url = launch(demo, host, port, auth, block=False, assistant=assistant)
     print(f"safeguide: web chat ready on {url} (login {'on' if auth else 'off'}); JSON API on "
           f"{url}api/v1/docs, MCP on {url}gradio_api/mcp/; Ctrl+C stops it",
           flush=True)  # the command's one line of output, with or without -v
-    demo.block_thread()
+    try:
+        demo.block_thread()
+    finally:  # a mounted app's lifespan does not run: delete the export files here
+        svc: ChatService | None = getattr(demo, "sg_service", None)
+        if svc:
+            svc.close()
 
 
 if __name__ == "__main__":
+    import sys
+
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    serve(Settings(), os.environ.get("SAFEGUIDE_HOST", "127.0.0.1"),
-          int(os.environ.get("SAFEGUIDE_PORT", "7860")))
+    try:
+        serve(Settings(), os.environ.get("SAFEGUIDE_HOST", "127.0.0.1"),
+              int(os.environ.get("SAFEGUIDE_PORT", "7860")))
+    except SafeguideError as exc:
+        print(f"safeguide: {exc}", file=sys.stderr)
+        sys.exit(2)

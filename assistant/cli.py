@@ -151,7 +151,7 @@ def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import app
 
-    app.serve(settings, host=args.host, port=args.port)
+    app.serve(settings, host=args.host, port=args.port, no_login=args.no_login)
     return 0
 
 
@@ -218,6 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=f"start the web chat{extra}")
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=7860)
+        p.add_argument("--no-login", action="store_true",
+                       help="allow a non-loopback --host without SAFEGUIDE_AUTH (trusted networks)")
         p.set_defaults(func=func)
     sub.add_parser("mcp", help="serve the MCP tools over stdio (for desktop MCP clients)").set_defaults(
         func=cmd_mcp)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from assistant.errors import QuestionError
+from assistant.errors import QuestionError, SafeguideError
 from assistant.records import Answer, Citation
 
 SAFETY_NOTICE = ("This tool quotes national guidance and does not replace local procedures or "
@@ -45,9 +45,10 @@ DELETED = re.compile(r"\[-(.+?)-\]", re.S)
 INSERTED = re.compile(r"\{\+(.+?)\+\}", re.S)
 
 
-def render_text(text: str) -> str:
-    """Answer text (possibly a streamed prefix) as HTML: [n] markers picked out, word diffs shown."""
-    html = MARKER.sub(r'<span class="sg-marker">[\1]</span>', esc(text))
+def render_text(text: str, uid: str = "") -> str:
+    """Answer text (possibly a streamed prefix) as HTML: [n] markers as links to their source
+    card (`#sg<uid>-src-n`), word diffs shown."""
+    html = MARKER.sub(rf'<a class="sg-marker" href="#sg{uid}-src-\1">[\1]</a>', esc(text))
     html = DELETED.sub(r'<del class="sg-del">\1</del>', html)
     return INSERTED.sub(r'<ins class="sg-ins">\1</ins>', html)
 
@@ -92,6 +93,21 @@ def reflow(text: str) -> str:
     return "\n".join(out)
 
 
+def excerpt(text: str, quote: str, around: int = 280) -> str:
+    """`text` cut to about `around` characters either side of `quote` (at word boundaries)."""
+    span = find_quote(text, quote)
+    if span is None or len(text) <= len(quote) + 2 * around:
+        return text
+    s, e = span
+    start = max(0, s - around)
+    end = min(len(text), e + around)
+    if start > 0:
+        start = text.find(" ", start) + 1 or start
+    if end < len(text):
+        end = text.rfind(" ", e, end) if text.rfind(" ", e, end) > e else end
+    return ("… " if start > 0 else "") + text[start:end] + (" …" if end < len(text) else "")
+
+
 @dataclass(frozen=True)
 class SourceView:
     """Everything a source card shows for one citation."""
@@ -99,7 +115,11 @@ class SourceView:
     citation: Citation
     chunk_text: str
     page_text: str
-    url: str = ""
+    url: str = ""  # the official publication page
+    pdf_url: str = ""  # the official PDF, opened at the cited page (…pdf#page=N)
+    image: str = ""  # address of the printed page as an image, quote highlighted
+    image_size: tuple[int, int] = (0, 0)  # its width and height in pixels (reserves the space)
+    note: str = ""  # e.g. the supersession note for a card from an older edition
 
 
 def _page_label(c: Citation) -> str:
@@ -123,53 +143,190 @@ ROLE_LABELS = {"old": "older edition", "new": "newer edition", "rename": "where 
                "supersession": "current wording"}
 
 
-def render_card(view: SourceView) -> str:
+def pdf_page_url(pdf: str, page: int | None) -> str:
+    """The official PDF opened at a printed page (browsers honour #page=N)."""
+    if not pdf:
+        return ""
+    return f"{pdf.split('#', 1)[0]}#page={page}" if page else pdf
+
+
+def _link(url: str, text: str) -> str:
+    return (f'<a class="sg-link" href="{html.escape(url, quote=True)}" target="_blank" '
+            f'rel="noopener noreferrer">{esc(text)}<span class="sg-vh"> (opens in a new tab)</span></a>')
+
+
+def render_card(view: SourceView, open_: bool = False, uid: str = "") -> str:
+    """A compact source card: the quote's place (title, edition, page, paragraph, duty, check) in
+    the summary; opened, the paragraph with the quote highlighted, the printed page and links."""
     c = view.citation
-    chunk_html, _ = highlight(reflow(view.chunk_text or c.quote), c.quote)
-    page_html, found = highlight(reflow(view.page_text), c.quote)
-    if not found:
-        page_html = f"<mark>{esc(c.quote)}</mark><br><br>{page_html}"
+    chunk_html, _ = highlight(excerpt(reflow(view.chunk_text or c.quote), c.quote), c.quote)
     status = ' <span class="sg-badge">superseded</span>' if c.status == "superseded" else ""
     if role := ROLE_LABELS.get(c.role):
         status += f' <span class="sg-role">{esc(role)}</span>'
-
-    check = "✓ quote checked word for word" if c.verified else "quote not verified"
-    link = (f'<a class="sg-link" href="{html.escape(view.url, quote=True)}" target="_blank" '
-            f'rel="noopener noreferrer">Official publication page</a>') if view.url else ""
+    check = "✓ checked word for word" if c.verified else "not verified"
+    if view.image:
+        alt = f"{_page_label(c).capitalize()} of {c.title}, with the quoted lines highlighted"
+        w, h = view.image_size
+        size = f' width="{w}" height="{h}"' if w and h else ""
+        page_html = (f'<img class="sg-page-img" src="{html.escape(view.image, quote=True)}" '
+                     f'alt="{esc(alt)}"{size} loading="{"eager" if open_ else "lazy"}">')
+    else:  # a text-only source (e.g. the KCSIE 2025 text): the extracted page, highlighted
+        text_html, found = highlight(reflow(view.page_text), c.quote)
+        if not found:
+            text_html = f"<mark>{esc(c.quote)}</mark><br><br>{text_html}"
+        page_html = (f'<details class="sg-whole"><summary>Show the whole page text</summary>'
+                     f'<div class="sg-page-text" tabindex="0">{text_html}</div></details>')
+    links = []
+    if view.pdf_url:
+        links.append(_link(pdf_page_url(view.pdf_url, c.page),
+                           f"Official PDF at {_page_label(c)}" if c.page else "Official PDF"))
+    if view.url:
+        links.append(_link(view.url, "Publication page"))
+    note = f'<div class="sg-card-note">{esc(view.note)}</div>' if view.note else ""
     page_label = "Whole document (briefing)" if c.page is None else _page_label(c).capitalize()
     return (
-        f'<details class="sg-card" data-marker="{c.marker}"><summary>'
-        f'<span class="sg-card-title"><b>[{c.marker}]</b> {esc(c.title)}{status}</span>'
-        f'<span class="sg-card-meta">{esc(_where(c))}</span>'
-        f'<span class="sg-card-duty">Duty: {esc(c.duty or "not stated")} · {check}</span>'
-        f'<span class="sg-card-chunk">{chunk_html}</span>'
-        f'<span class="sg-card-open">Show the whole page ▾</span></summary>'
-        f'<div class="sg-page"><div class="sg-page-head">{esc(page_label)} — {esc(c.title)}</div>'
-        f'<div class="sg-page-text">{page_html}</div>{link}</div></details>'
+        f'<details class="sg-card" id="sg{uid}-src-{c.marker}"'
+        f'{" open" if open_ else ""}><summary>'
+        f'<span class="sg-card-title">[{c.marker}] {esc(c.title)}{status}</span> '
+        f'<span class="sg-card-meta">{esc(_where(c))} · {esc(c.duty or "duty not stated")} · '
+        f'{check}</span></summary>{note}'
+        f'<div class="sg-card-chunk">{chunk_html}</div>'
+        f'<div class="sg-page"><div class="sg-page-head">{esc(page_label)}</div>{page_html}'
+        f'<div class="sg-links">{" · ".join(links)}</div></div></details>'
     )
 
 
-def render_cards(answer_text: str, views: list[SourceView]) -> str:
-    """Cards for the citations the answer actually cites, in marker order."""
-    used = cited_markers(answer_text)
-    cards = [render_card(v) for v in sorted(views, key=lambda v: v.citation.marker)
-             if v.citation.marker in used]
-    return f'<div class="sg-cards">{"".join(cards)}</div>' if cards else ""
+def body_of(answer: Answer) -> str:
+    """The answer lines with their [n] markers: `answer.body`, or the text before its sources."""
+    return answer.body or answer_body(answer.text)
+
+
+def render_cards(body: str, views: list[SourceView], uid: str = "") -> str:
+    """Cards for the citations the answer body cites, in marker order; the first one open."""
+    used = {int(m) for m in MARKER.findall(body)}
+    shown = [v for v in sorted(views, key=lambda v: v.citation.marker) if v.citation.marker in used]
+    cards = [render_card(v, open_=i == 0, uid=uid) for i, v in enumerate(shown)]
+    return (f'<div class="sg-cards"><div class="sg-cards-head">Sources</div>{"".join(cards)}</div>'
+            if cards else "")
 
 
 def render_message(answer: Answer, views: list[SourceView], carried: FollowUp | None = None,
-                   text: str | None = None) -> str:
-    """A whole assistant message: header, answer text, and (once complete) its source cards."""
+                   text: str | None = None, uid: str = "", why: str = "") -> str:
+    """A whole assistant message: header, answer body, notices and (once complete) source cards.
+
+    Each quote is shown once, in the body; the cards say where it comes from. `text` is a
+    streamed prefix of the body (no notices or cards yet). `uid` keeps the cards' ids unique
+    on a page with several answers."""
     head = []
     if carried and carried.carried:
         head.append(carry_note(carried))
     if answer.edition_used:
         label = "Editions searched" if answer.abstained else "Edition used"
-        head.append(f"{label}: {answer.edition_used}")
+        head.append(f"{label}: {answer.edition_used}" + (f" — {why}" if why else ""))
     header = "".join(f'<div class="sg-head">{esc(h)}</div>' for h in head)
-    body = f'<div class="sg-answer">{render_text(answer.text if text is None else text)}</div>'
-    cards = render_cards(answer.text, views) if text is None else ""
-    return f'<div class="sg-msg">{header}{body}{cards}</div>'
+    body = body_of(answer)
+    shown = body if text is None else text
+    out = f'<div class="sg-answer">{render_text(shown, uid)}</div>'
+    if text is None:
+        if answer.notices:  # a notice may cite too (e.g. the current wording of a superseded quote)
+            items = "".join(f"<li>{render_text(n, uid)}</li>" for n in answer.notices)
+            out += f'<ul class="sg-notices">{items}</ul>'
+        out += render_cards("\n".join([body, *answer.notices]), views, uid)
+    return f'<div class="sg-msg">{header}{out}</div>'
+
+
+def stream_parts(answer: Answer, step: int) -> list[str]:
+    """Growing prefixes of the answer body, for the streamed display."""
+    body = body_of(answer)
+    return [body[:end] for end in range(step, len(body) + step, step)]
+
+
+# ------------------------------------------------------------------------------- comparisons
+def render_diff(diff: tuple[tuple[str, str], ...], context: int = 12) -> str:
+    """A word diff as HTML: <del> for removed words, <ins> for added, long equal runs cut."""
+    out = []
+    for i, (op, words) in enumerate(diff):
+        if op == "delete":
+            out.append(f'<del class="sg-del">{esc(words)}</del>')
+        elif op == "insert":
+            out.append(f'<ins class="sg-ins">{esc(words)}</ins>')
+        else:
+            w = words.split()
+            if len(w) > 2 * context:
+                head = w[:context] if i > 0 else []
+                tail = w[-context:] if i < len(diff) - 1 else []
+                words = " ".join([*head, "…", *tail]).strip()
+            out.append(esc(words))
+    return " ".join(out)
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """One change between two editions, with its verified citations (None: not verified)."""
+
+    kind: str
+    old_where: str
+    new_where: str
+    diff: tuple[tuple[str, str], ...]
+    old_text: str = ""
+    new_text: str = ""
+    old_cite: Citation | None = None
+    new_cite: Citation | None = None
+    old_pdf: str = ""
+    new_pdf: str = ""
+
+
+_KIND = {"changed": "Changed", "added": "Added", "removed": "Removed", "merged": "Merged into another",
+         "renumbered": "Renumbered"}
+
+
+def _side(label: str, where: str, cite: Citation | None, pdf: str) -> str:
+    if not where:
+        return ""
+    check = " · ✓ quote checked" if cite and cite.verified else ""
+    link = ""
+    if pdf and cite and cite.page:
+        link = " · " + _link(pdf_page_url(pdf, cite.page), f"PDF page {cite.page}")
+    return f'<span class="sg-side">{esc(label)}: {esc(where)}{check}{link}</span>'
+
+
+def render_change(ch: ChangeView, old_label: str, new_label: str) -> str:
+    if ch.kind == "added":
+        text = f'<ins class="sg-ins">{esc(ch.new_text)}</ins>'
+    elif ch.kind == "removed":
+        text = f'<del class="sg-del">{esc(ch.old_text)}</del>'
+    elif ch.kind == "merged":
+        clipped = ch.old_text if len(ch.old_text) <= 300 else ch.old_text[:300].rsplit(" ", 1)[0] + " …"
+        text = f"Its words now sit in {esc(ch.new_where)}: {esc(clipped)}"
+    else:
+        text = render_diff(ch.diff)
+    sides = [_side(old_label, ch.old_where, ch.old_cite, ch.old_pdf),
+             _side(new_label, ch.new_where, ch.new_cite, ch.new_pdf)]
+    return (f'<li class="sg-change"><div class="sg-change-head">{esc(_KIND.get(ch.kind, ch.kind))}'
+            f'</div><div class="sg-change-text">{text}</div>'
+            f'<div class="sg-change-where">{"<br>".join(x for x in sides if x)}</div></li>')
+
+
+def render_comparison(old_label: str, new_label: str, topic: str, changes: list[ChangeView],
+                      minor: list[ChangeView], total: int, notes: list[str]) -> str:
+    """The compare view: substantive changes as word diffs, each cited on both sides; minor
+    ones (punctuation, footnote and cross-reference numbers) folded away."""
+    about = f" about “{topic}”" if topic else ""
+    shown = f"{len(changes)} of {total}" if total > len(changes) else str(len(changes))
+    head = (f'<h2 class="sg-cmp-title">Changes from {esc(old_label)} to {esc(new_label)}{esc(about)}'
+            f'</h2><p class="sg-head">{esc(shown)} substantive change(s); removed words are '
+            f'<del class="sg-del">struck through</del>, added words are '
+            f'<ins class="sg-ins">underlined</ins>.</p>')
+    items = "".join(render_change(c, old_label, new_label) for c in changes)
+    body = f'<ol class="sg-changes">{items}</ol>' if items else '<p>No substantive changes found.</p>'
+    folded = ""
+    if minor:
+        rows = "".join(render_change(c, old_label, new_label) for c in minor)
+        folded = (f'<details class="sg-minor"><summary>Show {len(minor)} minor change(s) '
+                  f'(punctuation, footnote or cross-reference numbers)</summary>'
+                  f'<ol class="sg-changes">{rows}</ol></details>')
+    extra = "".join(f'<p class="sg-head">{esc(n)}</p>' for n in notes)
+    return f'<div class="sg-msg sg-compare">{head}{body}{folded}{extra}</div>'
 
 
 def render_question(question: str) -> str:
@@ -268,6 +425,21 @@ _PHONE = re.compile(r"(?<![\w+])(?:\+44|0)[\d\s()-]{8,15}\d(?!\d)")
 _NHS = re.compile(r"(?<!\d)\d{3}[\s-]?\d{3}[\s-]?\d{4}(?!\d)")
 _NHS_CUE = re.compile(r"\bNHS\s*(?:no\b|number|num\b|#)", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+_NAME_ALONE = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z'-]+)(?:'s)?\b")
+_AGE = re.compile(r"\b(?:aged?\s+\d{1,2}|\d{1,2}[- ](?:years?|yrs?|months?)[- ]old|\d{1,2}\s*(?:yo|y/o))\b",
+                  re.I)
+_SCHOOL_WORD = r"(?:Primary|Secondary|Academy|School|College|Infants?|Juniors?|Nursery|High)"
+_SCHOOL = re.compile(rf"\b(?:St\.?\s+)?[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){{0,2}}\s+{_SCHOOL_WORD}\b")
+_GENERIC_SCHOOL = _words("""independent special free maintained boarding state faith local residential
+the a an our my his her their this that secondary primary junior infant nursery sixth further
+designated children keeping education""")
+_CASE_NO = re.compile(r"\b(?:case|ref(?:erence)?|crime|LCS|CRN|CP)\s*(?:no\.?|number|#)?\s*[:#]?\s*"
+                      r"[A-Z]{0,3}[-/]?\d{4,}\b", re.I)
+
+
+def _school_named(text: str) -> bool:
+    return any(m.group(0).split()[0].lower().strip(".") not in _GENERIC_SCHOOL
+               for m in _SCHOOL.finditer(text))
 
 
 def _nhs_valid(digits: str) -> bool:
@@ -280,8 +452,15 @@ def case_details(text: str) -> list[str]:
     """Kinds of personal case details the text seems to contain (a gentle, heuristic check)."""
     found: list[str] = []
     names = [m for m in _CAP_PAIR.finditer(text) if m.group(1).lower() in _FIRST_NAMES]
-    if names or _HONORIFIC.search(text) or _CALLED.search(text):
+    alone = [m for m in _NAME_ALONE.finditer(text.strip()) if m.group(1).lower() in _FIRST_NAMES]
+    if names or alone or _HONORIFIC.search(text) or _CALLED.search(text):
         found.append("a name")
+    if _AGE.search(text):
+        found.append("an age")
+    if _school_named(text):
+        found.append("a school")
+    if _CASE_NO.search(text):
+        found.append("a case number")
     if _DOB.search(text):
         found.append("a date of birth")
     if _POSTCODE.search(text) or _STREET.search(text):
@@ -295,6 +474,24 @@ def case_details(text: str) -> list[str]:
     if _EMAIL.search(text):
         found.append("an email address")
     return found
+
+
+def remove_case_details(text: str) -> str:
+    """The question with what looks like case details replaced by a neutral placeholder."""
+    steps: list[tuple[re.Pattern[str], Any]] = [
+        (_EMAIL, "[email]"), (_CASE_NO, "[case number]"), (_DOB, "[date]"), (_STREET, "[address]"),
+        (_POSTCODE, "[postcode]"), (_PHONE, "[phone]"), (_NHS, "[number]"), (_AGE, "[age]"),
+        (_SCHOOL, lambda m: m.group(0) if m.group(0).split()[0].lower().strip(".")
+         in _GENERIC_SCHOOL else "[school]"),
+        (_HONORIFIC, "[name]"),
+        (_CALLED, lambda m: m.group(0).split()[0] + " [name]"),
+        (_CAP_PAIR, lambda m: "[name]" if m.group(1).lower() in _FIRST_NAMES else m.group(0)),
+        (re.compile(r"\b([A-Z][a-z'-]+)(?='s\b|\b)"),
+         lambda m: "[name]" if m.group(1).lower() in _FIRST_NAMES and m.start() > 0 else m.group(0)),
+    ]
+    for pattern, repl in steps:
+        text = pattern.sub(repl, text)
+    return text
 
 
 def case_warning(kinds: list[str]) -> str:
@@ -319,15 +516,21 @@ def parse_as_at(text: str | None) -> date | None:
                             "for example 2019-05-01.") from None
 
 
+class ConfigError(SafeguideError):
+    """A web-chat setting (SAFEGUIDE_AUTH, the serve host) cannot be used as given."""
+
+
 def parse_auth(value: str | None) -> list[tuple[str, str]] | None:
-    """SAFEGUIDE_AUTH="user:password[,user2:pw2]" as Gradio auth pairs (None: no login)."""
+    """SAFEGUIDE_AUTH="user:password[,user2:pw2]" as Gradio auth pairs (None: no login).
+    A malformed value is a ConfigError: one line, never echoing the passwords."""
     if not value or not value.strip():
         return None
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for item in value.split(","):
         user, sep, password = item.strip().partition(":")
         if not sep or not user or not password:
-            raise ValueError("SAFEGUIDE_AUTH must look like user:password[,user2:password2].")
+            raise ConfigError("SAFEGUIDE_AUTH must look like user:password[,user2:password2] "
+                              f"(entry {len(pairs) + 1} has no user, no “:” or no password).")
         pairs.append((user, password))
     return pairs
 

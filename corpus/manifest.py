@@ -44,6 +44,8 @@ class Document(BaseModel):
     numbered_paragraphs: bool
     sha256: str
     download_url: str | None = None
+    pdf_url: str | None = Field(default=None, description=(
+        "The official PDF of this document; the web chat links to …pdf#page=N from its cards."))
     alternate_of: str | None = Field(default=None, description="Same text published elsewhere.")
     publisher: str | None = None
     notes: str | None = None

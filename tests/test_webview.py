@@ -36,7 +36,8 @@ def answer(text: str, cites: list[Citation]) -> Answer:
 
 
 def view(c: Citation, chunk: str = PAGE, page: str = PAGE) -> wv.SourceView:
-    return wv.SourceView(c, chunk, page, "https://www.gov.uk/x?a=1&b=2")
+    return wv.SourceView(c, chunk, page, "https://www.gov.uk/x?a=1&b=2",
+                         "https://assets.publishing.service.gov.uk/wt.pdf")
 
 
 # ------------------------------------------------------------------------------- escaping
@@ -57,7 +58,7 @@ def test_script_in_document_text_is_escaped_in_cards() -> None:
 def test_script_in_answer_text_and_no_raw_newlines() -> None:
     out = wv.render_text('He said <script>x</script>\n\n"ok" [1]')
     assert "<script>" not in out and "\n" not in out
-    assert '<span class="sg-marker">[1]</span>' in out
+    assert '<a class="sg-marker" href="#sg-src-1">[1]</a>' in out
 
 
 # ----------------------------------------------------------------------------- highlighting
@@ -90,15 +91,15 @@ def test_card_shows_title_edition_page_paragraph_duty_and_link() -> None:
     html = wv.render_card(view(cite(1)))
     for part in ("Working Together to Safeguard Children 2023", "edition 2023", "page 59",
                  "paragraph 155", "should (follow unless", "<details", "<summary>",
-                 "Official publication page", "<mark>"):
+                 "Publication page", "Official PDF at page 59", "<mark>"):
         assert part in html, part
 
 
 def test_cards_only_for_cited_markers() -> None:
     text = "In short: “…” [1]\n\nAlso [3].\n\nSources:\n[1] a\n[2] b\n[3] c"
     cites = [cite(1), cite(2, paragraph="200"), cite(3, paragraph="300")]
-    html = wv.render_cards(text, [view(c) for c in cites])
-    assert html.count("<details") == 2
+    html = wv.render_cards(wv.answer_body(text), [view(c) for c in cites])
+    assert html.count('<details class="sg-card"') == 2
     assert "paragraph 155" in html and "paragraph 300" in html and "paragraph 200" not in html
 
 
@@ -175,6 +176,12 @@ def test_topic_strips_edition_years_but_keeps_act_years() -> None:
     ("NHS number 943 476 5919", "an NHS number"),
     ("reference 9434765919", "an NHS number"),
     ("email j.smith@example.com", "an email address"),
+    ("my pupil Amy told her teacher", "a name"),
+    ("a girl aged 7 disclosed abuse", "an age"),
+    ("the 14-year-old boy has been missing", "an age"),
+    ("a pupil at Oakwood Primary disclosed", "a school"),
+    ("she attends St Mary's Academy", "a school"),
+    ("case ref CP-123456 was closed", "a case number"),
 ])
 def test_case_details_detected(text: str, kind: str) -> None:
     assert kind in wv.case_details(text)
@@ -187,6 +194,10 @@ def test_case_details_detected(text: str, kind: str) -> None:
     "What does KCSIE 2024 paragraph 112 say about online safety?",
     "What changed on 1 September 2025?",
     "Who are the safeguarding partners under the Children Act 2004?",
+    "What are the Independent School Standards about safeguarding?",
+    "Must a maintained school have a designated safeguarding lead?",
+    "What should a school do if a child aged under 18 goes missing from education?",
+    "Keeping Children Safe in Education: what must colleges do about filtering?",
 ])
 def test_ordinary_questions_raise_no_warning(text: str) -> None:
     assert wv.case_details(text) == []
@@ -209,8 +220,9 @@ def test_parse_as_at() -> None:
 def test_parse_auth() -> None:
     assert wv.parse_auth(None) is None and wv.parse_auth("  ") is None
     assert wv.parse_auth("ann:pw1, bob:p:w2") == [("ann", "pw1"), ("bob", "p:w2")]
-    with pytest.raises(ValueError, match="user:password"):
-        wv.parse_auth("ann")
+    with pytest.raises(wv.ConfigError, match="user:password") as err:
+        wv.parse_auth("ann:ok,bob-secret")
+    assert "secret" not in str(err.value) and "\n" not in str(err.value)
 
 
 # ---------------------------------------------------------------------------------- exports
@@ -270,3 +282,93 @@ def test_word_diffs_and_citation_roles_are_rendered() -> None:
     assert '<ins class="sg-ins">misinformation &lt;b&gt;</ins>' in html
     cite = Citation(2, "kcsie-2025", "KCSIE 2025", "2025", 38, "135", "quote text", role="supersession")
     assert "current wording" in render_card(SourceView(cite, "quote text", "quote text"))
+
+
+# ------------------------------------------------------------------------------ answer first
+def test_message_renders_the_body_once_with_marker_links_and_only_the_first_card_open() -> None:
+    body = f"In short (2023, should): “{QUOTE}” [1]\nAlso: “Reasons for delay should be recorded.” [2]"
+    text = (f"{body}\n\n[1] “{QUOTE}” — WT 2023, page 59\n[2] “Reasons for delay should be "
+            "recorded.” — WT 2023, page 59\n\nNo edition was named, so this uses the edition in force today.")
+    cites = [cite(1), cite(2, quote="Reasons for delay should be recorded.")]
+    ans = Answer("How long?", text, False, "Working Together 2023", cites,
+                 ["No edition was named, so this uses the edition in force today."], body=body)
+    html = wv.render_message(ans, [view(c) for c in cites], uid="7")
+    answer_part = html.split('<div class="sg-cards">')[0]
+    assert answer_part.count("The maximum timeframe") == 1  # the quote once, no sources list
+    assert '<a class="sg-marker" href="#sg7-src-1">[1]</a>' in answer_part
+    assert '<a class="sg-marker" href="#sg7-src-2">[2]</a>' in answer_part
+    assert '<li>No edition was named' in answer_part  # notices after the body, as a list
+    assert '<details class="sg-card" id="sg7-src-1" open>' in html
+    assert '<details class="sg-card" id="sg7-src-2">' in html
+    # the card summary is compact: where, duty and check, not the quote again
+    summary = html.split('id="sg7-src-2"')[1].split("</summary>")[0]
+    assert "page 59" in summary and "paragraph 155" in summary and "Reasons for delay" not in summary
+
+
+def test_streamed_parts_are_prefixes_of_the_body_not_the_sources() -> None:
+    ans = Answer("q", "Body [1]\n\n[1] “quote” — somewhere", False, "WT 2023", [cite(1)],
+                 body="Body [1]")
+    parts = wv.stream_parts(ans, 3)
+    assert parts[-1] == "Body [1]" and all("somewhere" not in p for p in parts)
+    # without a body field (older answers), the text before the sources block is used
+    old = Answer("q", "Old body [1]\nSources:\n[1] x", False, "WT 2023", [cite(1)])
+    assert wv.body_of(old) == "Old body [1]"
+
+
+def test_card_links_to_the_official_pdf_at_the_page_and_shows_a_page_image() -> None:
+    assert wv.pdf_page_url("https://x.gov.uk/a.pdf", 59) == "https://x.gov.uk/a.pdf#page=59"
+    assert wv.pdf_page_url("https://x.gov.uk/a.pdf#page=3", 59) == "https://x.gov.uk/a.pdf#page=59"
+    v = wv.SourceView(cite(1), PAGE, PAGE, "", "https://x.gov.uk/a.pdf", "/page.png?x=1&y=2",
+                      (833, 1179), "This edition has been superseded.")
+    html = wv.render_card(v)
+    assert 'href="https://x.gov.uk/a.pdf#page=59"' in html and "(opens in a new tab)" in html
+    assert '<img class="sg-page-img" src="/page.png?x=1&amp;y=2"' in html
+    assert 'width="833" height="1179" loading="lazy"' in html
+    assert 'loading="eager"' in wv.render_card(v, open_=True)
+    assert 'alt="Page 59 of Working Together' in html
+    assert "This edition has been superseded." in html
+
+
+def test_card_context_is_cut_around_the_quote() -> None:
+    text = "a " * 400 + QUOTE + " b" * 400
+    out = wv.excerpt(text, QUOTE, around=50)
+    assert out.startswith("… a") and out.endswith("b …") and QUOTE in out and len(out) < 400
+    assert wv.excerpt("short " + QUOTE, QUOTE) == "short " + QUOTE
+
+
+def test_compare_view_diff_both_sides_and_folded_minor_changes() -> None:
+    old_c = cite(1, quote="old words", role="old", edition="2024")
+    new_c = cite(2, quote="new words", role="new", edition="2025")
+    change = wv.ChangeView("changed", "para 135, p.38", "para 135, p.39",
+                           (("equal", "children may see"), ("delete", "fake news"),
+                            ("insert", "misinformation <b>")), old_cite=old_c, new_cite=new_c,
+                           new_pdf="https://x.gov.uk/k.pdf")
+    minor = wv.ChangeView("changed", "para 9, p.3", "para 9, p.3", (("delete", ","),))
+    html = wv.render_comparison("KCSIE 2024", "KCSIE 2025", "misinformation", [change], [minor], 3,
+                                ["Also 4 paragraph(s) renumbered."])
+    assert '<del class="sg-del">fake news</del>' in html
+    assert '<ins class="sg-ins">misinformation &lt;b&gt;</ins>' in html
+    assert "KCSIE 2024: para 135, p.38 · ✓ quote checked" in html
+    assert 'href="https://x.gov.uk/k.pdf#page=59"' in html  # the cited page of the new side
+    assert "1 of 3 substantive change(s)" in html
+    assert '<details class="sg-minor"><summary>Show 1 minor change(s)' in html
+
+
+def test_a_citation_used_only_in_a_notice_gets_a_linked_marker_and_a_card() -> None:
+    ans = Answer("q", "x", False, "KCSIE 2024", [cite(1), cite(2, role="supersession")],
+                 ["KCSIE 2024 is now superseded: KCSIE 2025 (current) keeps it [2]."], body="Quote [1]")
+    html = wv.render_message(ans, [view(cite(1)), view(cite(2, role="supersession"))], uid="3")
+    assert '<a class="sg-marker" href="#sg3-src-2">[2]</a>' in html.split('class="sg-cards"')[0]
+    assert 'id="sg3-src-2"' in html and "current wording" in html
+
+
+def test_case_details_can_be_removed_before_sending() -> None:
+    text = ("My pupil Amy, aged 7, at Oakwood Primary said Mr Jones hit her; DOB 03/04/2018, "
+            "SW1A 1AA, case ref CP-123456. What should the school do?")
+    out = wv.remove_case_details(text)
+    assert wv.case_details(out) == [], out
+    for gone in ("Amy", "aged 7", "Oakwood", "Jones", "03/04/2018", "SW1A", "123456"):
+        assert gone not in out, (gone, out)
+    assert out.endswith("What should the school do?")
+    plain = "What should a maintained school do if a child aged under 18 goes missing?"
+    assert wv.remove_case_details(plain) == plain

@@ -1,0 +1,56 @@
+"""The web chat's control rules (assistant/webchat.py) over the tiny fake-embedder corpus."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from assistant.errors import QuestionError
+from assistant.webchat import CURRENT, ChatService
+
+
+@pytest.fixture(scope="module")
+def svc(tiny: Any) -> ChatService:
+    return ChatService(tiny, tiny.settings)
+
+
+def test_an_edition_or_date_in_the_question_wins_over_the_controls_and_says_so(svc: ChatService) -> None:
+    scope = svc.scope("Who are the safeguarding partners — in 2018?", "Working Together 2023",
+                      "2024-01-01")
+    assert scope.edition is None and scope.as_of is None
+    assert "names 2018" in scope.why and "Working Together 2023" in scope.why
+    assert "as-at date 1 January 2024" in scope.why and "were not used" in scope.why
+    assert "names 1 May 2019" in svc.scope("What applied as at 1 May 2019?", CURRENT, None).why
+
+
+def test_controls_apply_when_the_question_names_nothing(svc: ChatService) -> None:
+    scope = svc.scope("Who are the safeguarding partners?", "Working Together 2023", None)
+    assert scope.edition == "Working Together 2023" and "Edition control" in scope.why
+    scope = svc.scope("Who are the safeguarding partners?", CURRENT, "2019-05-01")
+    assert scope.as_of == date(2019, 5, 1) and "as-at date" in scope.why
+    assert svc.scope("Who are the safeguarding partners?", CURRENT, "").why == ""
+    # Children Act 1989 is not an edition year
+    assert svc.scope("What does the Children Act 1989 say?", CURRENT, None).why == ""
+
+
+def test_typed_years_match_the_one_edition_they_name(svc: ChatService) -> None:
+    assert svc.match_edition("2023") == "Working Together 2023"
+    assert svc.match_edition("working together 2023") == "Working Together 2023"
+    assert svc.match_edition("Current (in force)") == CURRENT and svc.match_edition("") == CURRENT
+    with pytest.raises(QuestionError, match="matches no edition held.*Working Together 2023"):
+        svc.match_edition("1999")
+
+
+def test_a_named_edition_is_not_called_named_in_the_question(svc: ChatService) -> None:
+    _, answer, scope = svc.ask("How long can an assessment take?", "Working Together 2023", None,
+                               None)
+    assert not any("as named in the question" in n for n in answer.notices)
+    assert scope.edition == "Working Together 2023"
+
+
+def test_follow_up_inherits_only_what_it_does_not_state(svc: ChatService) -> None:
+    follow, _, scope = svc.ask("and in 2023?", CURRENT, "2019-05-01", "How long can an assessment take?")
+    assert follow.carried and follow.question.startswith("How long can an assessment take")
+    assert scope.as_of is None and "names 2023" in scope.why  # the stated year wins over the date box
