@@ -74,9 +74,25 @@ def quote_in_layout(quote: str, pages: Sequence[Page], first: int | None, last: 
     chosen = _pages_in(pages, first, last)
     if not layout_applies(chosen):
         return True  # text sources (kcsie-2025.txt, briefings): the second check does not apply
-    want = squash(quote)
     # one page at a time: a quote that runs onto the next page is cut there (trim_to_layout)
-    return any(want in _normalised(p.layout or "") for p in chosen)
+    return any(in_layout(quote, _normalised(p.layout or "")) for p in chosen)
+
+
+ITEM_BREAK = re.compile(r"\n\s*[•▶●◦▪\-\*–]\s")
+
+
+def in_layout(text: str, hay: str) -> bool:
+    """`text` contiguous in the page's second extraction; a bulleted list line by line: each of
+    its lines (the lead-in, then each item) contiguous there, in the same order."""
+    pos = 0
+    for piece in (squash(p) for p in ITEM_BREAK.split(text)):
+        if not piece:
+            continue
+        found = hay.find(piece, pos)
+        if found < 0:
+            return False
+        pos = found + len(piece)
+    return True
 
 
 def trim_to_layout(chunk: Chunk, start: int, end: int, pages: Sequence[Page]) -> tuple[int, int] | None:
@@ -96,7 +112,7 @@ def trim_to_layout(chunk: Chunk, start: int, end: int, pages: Sequence[Page]) ->
     if page is None or page.layout is None:
         return start, end  # a text source: the second check does not apply
     hay = _normalised(page.layout)
-    if squash(chunk.text[start:end]) in hay:
+    if in_layout(chunk.text[start:end], hay):
         return start, end
     for begin in _block_starts(text, start, end, hay):
         span = _longest_prefix(text, begin, end, hay)

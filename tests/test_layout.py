@@ -283,3 +283,15 @@ def test_real_wt2023_p133_footnote_does_not_run_into_the_16c_box(real_index) -> 
     assert span is not None
     assert chunk.text[span[0]:span[1]].endswith("whereabouts or circumstances (and therefore their death).")
     assert quote_in_pages(chunk.text[span[0]:span[1]], pages, 133, 133)
+
+
+def test_a_bulleted_list_is_checked_line_by_line_in_order() -> None:
+    from assistant.layout import _BREAK, in_layout, squash
+
+    quote = "Contact details are:\n• email – team@example.org\n• telephone – 0300 060 6699"
+    lines = ["Contact details are:", "• email – team@example.org", "• telephone – 0300 060 6699"]
+    hay = _BREAK.join(squash(line) for line in lines)  # each bullet its own layout block
+    assert in_layout(quote, hay)
+    swapped = _BREAK.join(squash(line) for line in (lines[0], lines[2], lines[1]))
+    assert not in_layout(quote, swapped)  # the items in another order are not the printed list
+    assert not in_layout("Contact details are: email – team@example.org", hay)  # across blocks
