@@ -71,13 +71,14 @@ class ExtractiveGenerator:
     name = "extractive"
 
     def __init__(self, embedder: Embedder | SentenceVectors, manifest: Manifest, threshold: float,
-                 weights: dict[str, float], max_quotes: int = 3, quote_ratio: float = 0.9,
-                 pages: Callable[[str], list[Page]] | None = None) -> None:
+                 weights: dict[str, float], max_quotes: int = 2, quote_ratio: float = 0.9,
+                 pages: Callable[[str], list[Page]] | None = None, part_quotes: int = 2) -> None:
         self.embedder = embedder
         self.manifest = manifest
         self.threshold = threshold
         self.weights = weights
         self.max_quotes = max_quotes
+        self.part_quotes = part_quotes
         self.quote_ratio = quote_ratio
         self.pages = pages  # the page store by doc id: quotes are cut at layout boundaries
 
@@ -95,7 +96,7 @@ class ExtractiveGenerator:
             elif shape_gap(part):
                 found.append(PartAnswer(part, [], support, gap=True))
             else:  # one quote for each part of a multi-part question, unless it asks for a list
-                most = 1 if ctx.parts else self.max_quotes
+                most = self.part_quotes if ctx.parts else self.max_quotes
                 found.append(PartAnswer(part, self._on_the_page(part, most), support))
         return found
 

@@ -159,13 +159,13 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float) -> list[tuple[Unit, 
         return sorted(steps, key=lambda s: (not DANGER.search(s[0].text), s[0].passage_rank,
                                             s[0].start, first[id(s[0])]))
     if ctx.kind == "list":  # the best sentence, with the items that follow it
-        return _pick(ctx, _order(ctx), min(2, max_quotes), ratio, lists=True)
+        return _pick(ctx, _order(ctx), max_quotes, ratio, lists=True)
     if ctx.kind == "definition":
         words = ctx.query_tokens
         defines = np.array([0.1 if DEFINES.match(u.text) and words & set(tokens(u.text[:90])) else 0.0
                             for u in ctx.units])
         return _pick(ctx, _order(ctx, defines), 1, ratio)
-    return _pick(ctx, _order(ctx), min(2, max_quotes), ratio)
+    return _pick(ctx, _order(ctx), max_quotes, ratio)
 
 
 def shape_gap(ctx: AnswerContext) -> bool:

@@ -62,7 +62,8 @@ class Assistant:
         self.renames = load_renames()
         self.generator = generator or build_generator(settings, ExtractiveGenerator(
             self.sentences, self.manifest, settings.abstain_threshold, settings.abstain_weights,
-            settings.max_quotes, settings.quote_ratio, pages=self.retriever.pages))
+            settings.max_quotes, settings.quote_ratio, pages=self.retriever.pages,
+            part_quotes=settings.part_quotes))
 
     def analyse(self, question: str, edition: str | None = None, as_of: date | None = None) -> Query:
         """The question parsed once: scope, kind, parts and their shapes, renamed terms."""
