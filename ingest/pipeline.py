@@ -148,10 +148,12 @@ def _add(result: tuple[str, int], total: int) -> tuple[str, int]:
 
 def _backfill_sentences(store: IndexStore, embedder: Embedder, state: dict, known: SentenceLookup,
                         report: IngestReport) -> None:
-    """Unchanged documents indexed before sentence vectors (or for another embedder) get theirs,
-    committed one document at a time like the rest of the ingest."""
+    """Unchanged documents indexed before sentence vectors get theirs, committed one document at a
+    time like the rest of the ingest. Like their chunk vectors, vectors already stored are kept even
+    when this embedder's key differs (the index name already fixes the model); question time then
+    finds none for its own key and embeds on the fly."""
     for doc_id, info in sorted(state["docs"].items()):
-        if str(info.get("sentences", "")).endswith(f"-{known.ekey}.npz"):
+        if info.get("sentences"):
             continue
         chunks = store.read_chunks({"docs": {doc_id: info}})
         info["sentences"], report.sentences = _add(
