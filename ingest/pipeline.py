@@ -120,6 +120,7 @@ def run_ingest(
             state["docs"][doc.id] = {"sha256": sha, "pages": len(pages), "chunks": len(chunks),
                                      "chunk_ids": [c.chunk_id for c in chunks], "sentences": name}
             store.commit(state)
+            known.forget()
             report.updated.append(doc.id)
         for doc_id in [d for d in state["docs"] if d not in {m.id for m in manifest.documents}]:
             del state["docs"][doc_id]
@@ -159,6 +160,7 @@ def _backfill_sentences(store: IndexStore, embedder: Embedder, state: dict, know
         info["sentences"], report.sentences = _add(
             embed_sentences(store, embedder, doc_id, info["sha256"], chunks, known), report.sentences)
         store.commit(state)
+        known.forget()
 
 
 def _plan(manifest: Manifest, source: Path, state: dict, report: IngestReport) -> list:
