@@ -145,3 +145,22 @@ def test_an_index_without_sentence_vectors_is_backfilled_and_another_embedder_le
     other = NamedFake("other-model")  # as for chunk vectors: an unchanged index is not re-embedded
     assert run_ingest(settings, manifest, other).sentences == 0 and other.texts == 0
     assert _sentence_files(settings) == old
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_real_index_answers_embed_only_the_question(real_index: Settings) -> None:
+    from ingest.embed import SentenceTransformerEmbedder
+
+    class Counting(SentenceTransformerEmbedder):
+        texts = 0
+
+        def embed(self, texts: list[str]) -> np.ndarray:
+            Counting.texts += len(texts)
+            return super().embed(texts)
+
+    assistant = Assistant(real_index, embedder=Counting(real_index.embed_model))
+    assert len(assistant.sentences.store or []) > 5000  # the corpus's answer sentences are stored
+    answer = assistant.ask("How long can a social care assessment take from the point of referral?")
+    assert not answer.abstained and "45 working days" in answer.text
+    assert Counting.texts == 1
