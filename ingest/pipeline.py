@@ -121,6 +121,7 @@ def run_ingest(
                                      "chunk_ids": [c.chunk_id for c in chunks], "sentences": name,
                                      "layout": LAYOUT_VERSION}
             store.commit(state)
+            known.forget()
             report.updated.append(doc.id)
         for doc_id in [d for d in state["docs"] if d not in {m.id for m in manifest.documents}]:
             del state["docs"][doc_id]
@@ -149,15 +150,18 @@ def _add(result: tuple[str, int], total: int) -> tuple[str, int]:
 
 def _backfill_sentences(store: IndexStore, embedder: Embedder, state: dict, known: SentenceLookup,
                         report: IngestReport) -> None:
-    """Unchanged documents indexed before sentence vectors (or for another embedder) get theirs,
-    committed one document at a time like the rest of the ingest."""
+    """Unchanged documents indexed before sentence vectors get theirs, committed one document at a
+    time like the rest of the ingest. Like their chunk vectors, vectors already stored are kept even
+    when this embedder's key differs (the index name already fixes the model); question time then
+    finds none for its own key and embeds on the fly."""
     for doc_id, info in sorted(state["docs"].items()):
-        if str(info.get("sentences", "")).endswith(f"-{known.ekey}.npz"):
+        if info.get("sentences"):
             continue
         chunks = store.read_chunks({"docs": {doc_id: info}})
         info["sentences"], report.sentences = _add(
             embed_sentences(store, embedder, doc_id, info["sha256"], chunks, known), report.sentences)
         store.commit(state)
+        known.forget()
 
 
 def _plan(manifest: Manifest, source: Path, state: dict, report: IngestReport) -> list:

@@ -82,6 +82,10 @@ class SentenceLookup:
     def for_embedder(cls, store: IndexStore, embedder: Embedder) -> SentenceLookup:
         return cls(store, embedder_key(embedder))
 
+    def forget(self) -> None:
+        """Reload on the next lookup (after a commit whose state.json mtime may not have moved)."""
+        self._mtime = -1.0
+
     def _refresh(self) -> None:
         mtime = self.store.state_mtime()
         if mtime == self._mtime:
@@ -99,8 +103,9 @@ class SentenceLookup:
                 except (OSError, ValueError, KeyError) as exc:  # swept under us: embed on the fly
                     log.info("sentence vectors %s unreadable (%s)", path.name, type(exc).__name__)
                     continue
-                for i, key in enumerate(keys.tolist()):
-                    rows.setdefault(key, count + i)
+                raw = keys.tobytes()  # not .tolist(): numpy drops a key's trailing zero bytes there
+                for i in range(len(keys)):
+                    rows.setdefault(raw[16 * i : 16 * i + 16], count + i)
                 parts.append(vectors)
                 count += len(keys)
             self._data = (rows, np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32))
