@@ -19,6 +19,7 @@ from assistant.compare import (
 )
 from assistant.editions import _MONTH, EditionRegistry, Scope, strip_edition_words
 from assistant.errors import EditionError
+from assistant.layout import trim_to_layout
 from assistant.records import Citation
 from assistant.retrieve import Retriever
 from assistant.text import tokens
@@ -168,21 +169,24 @@ class EditionChanges:
         op = "insert" if side == "new" else "delete"
         first = next((t for o, t in change.diff if o == op and tokens(t)), "")
         words = set(tokens(first))  # the first real edit on this side picks the sentence
-        best: tuple[float, Chunk, int, int] | None = None
+        ranked: list[tuple[float, int, Chunk, int, int]] = []
         for chunk in piece.chunks:
             for start, end in split_sentences(chunk.text):
                 text = chunk.text[start:end]
                 if len(text.strip()) < 12:
                     continue
                 score = len(words & set(tokens(text))) if words else -start
-                if best is None or score > best[0]:
-                    best = (score, chunk, start, end)
-        if best is None:
-            return None
-        _, chunk, start, end = best
-        cite = replace(make_citation(marker, chunk, start, end, self.manifest.doc(chunk.doc_id)), role=side)
-        cite = verify(cite, self.retriever.pages(chunk.doc_id))
-        return cite if cite.verified else None
+                ranked.append((-score, len(ranked), chunk, start, end))
+        for *_, chunk, start, end in sorted(ranked, key=lambda r: r[:2]):
+            pages = self.retriever.pages(chunk.doc_id)
+            span = trim_to_layout(chunk, start, end, pages)  # a reader must find it on the page
+            if span is None:
+                continue
+            cite = replace(make_citation(marker, chunk, *span, self.manifest.doc(chunk.doc_id)), role=side)
+            cite = verify(cite, pages)
+            if cite.verified:
+                return cite
+        return None
 
     # --- supersession -------------------------------------------------------------------------
     def nearest_current(self, cite: Citation, marker: int) -> tuple[str, Citation | None] | None:
