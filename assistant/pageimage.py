@@ -15,6 +15,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from ingest.readers import PDFIUM_LOCK
+
 log = logging.getLogger(__name__)
 SCALE = 1.4  # 595 pt A4 width -> 833 px
 HIGHLIGHT = (255, 221, 0, 110)  # GOV.UK focus yellow, translucent
@@ -79,6 +81,11 @@ class PageImages:
 
 
 def _render(pdf: Path, page_no: int, quote: str) -> Any:
+    with PDFIUM_LOCK:  # pdfium is not thread-safe, and the web server renders from worker threads
+        return _render_locked(pdf, page_no, quote)
+
+
+def _render_locked(pdf: Path, page_no: int, quote: str) -> Any:
     import pypdfium2 as pdfium
     from PIL import Image, ImageDraw
 

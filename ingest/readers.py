@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,9 @@ def _pdf_pages(path: Path) -> list[tuple[int | None, str]]:
 LAYOUT_BREAK = "\u2016"
 
 
+PDFIUM_LOCK = threading.Lock()  # pdfium is not thread-safe: one call into it at a time per process
+
+
 def layout_pages(path: Path) -> list[str]:
     """A second, independent extraction of each page: pdfium's text page in its own reading
     order, with the printed page number dropped, line ends as "\n", pdfium's line-end hyphen mark
@@ -89,6 +93,11 @@ def layout_pages(path: Path) -> list[str]:
     text size changes (body to footnote, box heading or flowchart label), the next line sits above
     the previous one (another box or column), or a gap of more than a line opens. Nothing else is
     cleaned: quote checks normalise it like the pypdf text (assistant.text.normalise)."""
+    with PDFIUM_LOCK:
+        return _layout_pages(path)
+
+
+def _layout_pages(path: Path) -> list[str]:
     import pypdfium2 as pdfium  # imported here: only ingest needs it
 
     try:
