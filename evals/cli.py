@@ -104,7 +104,8 @@ def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
         baseline = run_eval(Assistant(settings), load_golden(_golden_files(args)[-1][1], known), args.k,
                             "dense", golden=result.golden)
     if args.write_floors:
-        args.floors.write_text(json.dumps(make_floors(result), indent=2) + "\n", encoding="utf-8")
+        made = make_floors(result) | {"retriever": args.retriever}  # result.mode names the split
+        args.floors.write_text(json.dumps(made, indent=2) + "\n", encoding="utf-8")
         log.info("floors written to %s", args.floors)
     floors = load_floors(args.floors) if args.check_floors or args.floors.is_file() else None
     if floors and (floors.get("k"), floors.get("retriever")) != (args.k, args.retriever):

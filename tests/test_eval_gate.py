@@ -16,6 +16,7 @@ def test_test_split_meets_floors(real_assistant: Any) -> None:
     The floors were measured on the test split, which nothing is tuned on (evals/README.md)."""
     floors = load_floors(FLOORS_PATH)
     assert floors.get("golden") == TEST_PATH.name, "floors must come from a run of the test split"
+    assert floors.get("retriever") in ("hybrid", "dense"), floors.get("retriever")
     k = int(floors.get("k", 5))
     top_k = real_assistant.settings.top_k
     assert top_k == k, f"floors are for k={k}; the assistant retrieves {top_k}"

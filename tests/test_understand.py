@@ -28,7 +28,7 @@ def _query(question: str, **kw):  # type: ignore[no-untyped-def]
     ("What are the four types of abuse?", "list"),
     ("Which agencies are the safeguarding partners?", "list"),
     ("Within how many working days must the panel be told?", "fact"),
-    ("Who are the safeguarding partners under the 2018 edition?", "list"),
+    ("Who are the safeguarding partners under the 2018 edition?", "fact"),  # shape "who" finds them
     ("What are the seven golden rules for sharing information?", "list"),
     ("What is upskirting?", "definition"),
     ("What does 'contextual safeguarding' mean?", "definition"),

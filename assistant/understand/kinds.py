@@ -58,7 +58,7 @@ LIST = re.compile(
     rf"|\bwhat are (all )?the (\w+[ -]){{0,3}}{_LIST_NOUNS}\b"
     rf"|\b(which|what) (\w+ ){{0,2}}{_LIST_NOUNS} (are|should|must|do|does|can)\b"
     rf"|\b{_COUNT} ([\w’'-]+ ){{0,2}}{_LIST_NOUNS}\b|\b{_COUNT} (golden )?(rules|cs|c's|ps)\b"
-    r"|\bwho are the\b|\bwhat .{0,40}\binclude\b|\bwhat (goes|should go|must go) (in|into)\b", re.I)
+    r"|\bwhat .{0,40}\binclude\b|\bwhat (goes|should go|must go) (in|into)\b", re.I)
 DEFINITION = re.compile(
     r"\bwhat (is|are) meant by\b|\bwhat does (the term |the phrase )?[\w'’ -]{1,50} mean\b"
     r"|\bdefin(e|ition|ed)\b"
