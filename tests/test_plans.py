@@ -99,7 +99,7 @@ def test_written_answers_get_the_plan_one_line_per_part() -> None:
     chunk = _chunk(STEPS_TEXT)
     step = _unit(chunk, "They should speak to the designated safeguarding lead.")
     plan_ = [("Who do I tell?", [step]), ("How long does the assessment take?", [])]
-    sources = prompt_sources(plan_)
+    sources = prompt_sources(_ctx([step], [0.9], "fact"), plan_)
     prompt = build_messages("Who do I tell, and how long does the assessment take?", sources, plan_)[0]
     assert "Source [1]: They should speak to the designated safeguarding lead." in prompt["content"]
     assert "1. Who do I tell?" in prompt["content"]

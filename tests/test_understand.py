@@ -26,7 +26,7 @@ def _query(question: str, **kw):  # type: ignore[no-untyped-def]
     ("What happens next after I make a referral?", "procedure"),
     ("Who should I tell if I'm worried about a colleague?", "procedure"),
     ("What are the four types of abuse?", "list"),
-    ("Which agencies are the safeguarding partners?", "list"),
+    ("Which agencies are the safeguarding partners?", "fact"),  # a who-question
     ("Within how many working days must the panel be told?", "fact"),
     ("Who are the safeguarding partners under the 2018 edition?", "fact"),  # shape "who" finds them
     ("What are the seven golden rules for sharing information?", "list"),

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
+
 from assistant.answer import Draft, ExtractiveGenerator
 from assistant.cite import make_citation
 from assistant.evidence import AnswerContext, Unit
@@ -44,10 +46,28 @@ class LLMOptions:
     replace_overlap: float = 0.3
 
 
-def prompt_sources(plan: list[tuple[str, list[Unit]]]) -> list[PromptSource]:
-    """The stretches the answer plan chose for every part, numbered in order."""
-    units = [u for _, chosen in plan for u in chosen]
-    return [PromptSource(n, (u,)) for n, u in enumerate(units, start=1)]
+def prompt_sources(ctx: AnswerContext, plan: list[tuple[str, list[Unit]]], passages: int = 3,
+                   sentences: int = 2) -> list[PromptSource]:
+    """A multi-part question: the stretches the answer plan chose for every part, in order.
+    Otherwise the best `passages` chunks by their best sentence, each cut to its `sentences`
+    best ones: a wider view than the plan's quotes, so the model can name what they leave out."""
+    if len(plan) > 1:
+        units = [u for _, chosen in plan for u in chosen]
+        return [PromptSource(n, (u,)) for n, u in enumerate(units, start=1)]
+    order = np.argsort(-ctx.scores, kind="stable")
+    chosen: dict[str, list[Unit]] = {}
+    for i in order:
+        unit = ctx.units[int(i)]
+        picked = chosen.get(unit.chunk.chunk_id)
+        if picked is None:
+            if len(chosen) == passages:
+                continue
+            picked = chosen[unit.chunk.chunk_id] = []
+        if len(picked) < sentences and not any(u.start < unit.end and unit.start < u.end
+                                               for u in picked):
+            picked.append(unit)
+    return [PromptSource(n, tuple(sorted(units, key=lambda u: u.start)))
+            for n, units in enumerate(chosen.values(), start=1)]
 
 
 def build_messages(question: str, sources: list[PromptSource],
@@ -78,7 +98,7 @@ class LLMGenerator:
         fallback = self.extractive.generate(ctx, passages)  # fills ctx.units/scores; no model call
         if fallback.abstained:
             return fallback
-        sources = prompt_sources(fallback.plan)
+        sources = prompt_sources(ctx, fallback.plan)
         t0 = time.perf_counter()
         raw, first = self._write(build_messages(ctx.question, sources, fallback.plan), on_token)
         timings = {"llm_first_token": first if first is not None else time.perf_counter() - t0,

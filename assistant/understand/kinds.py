@@ -75,6 +75,8 @@ def question_kind(text: str, shape: str | None) -> str:
     """fact, list, procedure or definition."""
     if PROCEDURE.search(text):
         return "procedure"
+    if shape == "who":  # the who-shape finds the named bodies, bulleted or inline
+        return "fact"
     if LIST.search(text):
         return "list"
     if shape in (None, "yes-no") and DEFINITION.search(text):
