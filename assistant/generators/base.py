@@ -48,26 +48,27 @@ class LLMOptions:
 
 def prompt_sources(ctx: AnswerContext, plan: list[tuple[str, list[Unit]]], passages: int = 3,
                    sentences: int = 2) -> list[PromptSource]:
-    """A multi-part question: the stretches the answer plan chose for every part, in order.
-    Otherwise the best `passages` chunks by their best sentence, each cut to its `sentences`
-    best ones: a wider view than the plan's quotes, so the model can name what they leave out."""
-    if len(plan) > 1:
-        units = [u for _, chosen in plan for u in chosen]
-        return [PromptSource(n, (u,)) for n, u in enumerate(units, start=1)]
-    order = np.argsort(-ctx.scores, kind="stable")
-    chosen: dict[str, list[Unit]] = {}
-    for i in order:
-        unit = ctx.units[int(i)]
-        picked = chosen.get(unit.chunk.chunk_id)
-        if picked is None:
-            if len(chosen) == passages:
+    """The stretches the answer plan chose for every part, in order; a one-part question also
+    gets the best other chunks (their `sentences` best sentences), up to `passages` sources, so
+    the model can name what the chosen quotes leave out."""
+    planned = [u for _, chosen in plan for u in chosen]
+    groups: list[tuple[Unit, ...]] = [(u,) for u in planned]
+    if len(plan) == 1 and len(ctx.scores):
+        taken = {u.chunk.chunk_id for u in planned}
+        extra: dict[str, list[Unit]] = {}
+        for i in np.argsort(-ctx.scores, kind="stable"):
+            unit = ctx.units[int(i)]
+            if unit.chunk.chunk_id in taken:
                 continue
-            picked = chosen[unit.chunk.chunk_id] = []
-        if len(picked) < sentences and not any(u.start < unit.end and unit.start < u.end
-                                               for u in picked):
-            picked.append(unit)
-    return [PromptSource(n, tuple(sorted(units, key=lambda u: u.start)))
-            for n, units in enumerate(chosen.values(), start=1)]
+            picked = extra.get(unit.chunk.chunk_id)
+            if picked is None:
+                if len(groups) + len(extra) >= passages:
+                    continue
+                picked = extra[unit.chunk.chunk_id] = []
+            if len(picked) < sentences:
+                picked.append(unit)
+        groups += [tuple(sorted(units, key=lambda u: u.start)) for units in extra.values()]
+    return [PromptSource(n, units) for n, units in enumerate(groups, start=1)]
 
 
 def build_messages(question: str, sources: list[PromptSource],
