@@ -69,8 +69,9 @@ def whole_list(unit: Unit, lead: int) -> tuple[Unit, bool]:
     end = lead + 1
     while end < len(sents) and sents[end].item:
         end += 1
-    if end == lead + 1:
-        return replace(unit, start=sents[lead].start, end=sents[lead].end), False
+    if end == lead + 1:  # no bulleted items: the list is the next sentence ("(a) …, (b) …")
+        last = min(lead + 1, len(sents) - 1)
+        return replace(unit, start=sents[lead].start, end=sents[last].end), False
     stop = end
     while stop > lead + 2 and sents[stop - 1].end - sents[lead].start > LIST_CHARS:
         stop -= 1

@@ -15,6 +15,7 @@ import numpy as np
 from assistant.answer import Draft, ExtractiveGenerator
 from assistant.cite import make_citation
 from assistant.evidence import AnswerContext, Unit
+from assistant.plans import complete
 from assistant.postcheck import CheckResult, Source, check_answer, removal_notice
 from assistant.records import Citation, Passage
 
@@ -66,7 +67,7 @@ def prompt_sources(ctx: AnswerContext, plan: list[tuple[str, list[Unit]]], passa
                     continue
                 picked = extra[unit.chunk.chunk_id] = []
             if len(picked) < sentences:
-                picked.append(unit)
+                picked.append(complete(unit, lists=True)[0])  # a lead-in comes with its list
         groups += [tuple(sorted(units, key=lambda u: u.start)) for units in extra.values()]
     return [PromptSource(n, units) for n, units in enumerate(groups, start=1)]
 
