@@ -15,15 +15,14 @@ import numpy as np
 from assistant.answer import Draft, ExtractiveGenerator
 from assistant.cite import make_citation
 from assistant.evidence import AnswerContext, Unit
-from assistant.plans import complete
 from assistant.postcheck import CheckResult, Source, check_answer, removal_notice
 from assistant.records import Citation, Passage
 
 log = logging.getLogger(__name__)
 
 TokenSink = Callable[[str], None]
-INSTRUCTION = ("Answer in one or two short sentences per part, in your own words, and end each "
-               "sentence with the number of its source in square brackets, like [2].")
+INSTRUCTION = ("Answer in one or two short sentences in your own words, and end each sentence with "
+               "the number of its source in square brackets, like [2].")
 
 
 class ChatBackend(Protocol):
@@ -49,27 +48,26 @@ class LLMOptions:
 
 def prompt_sources(ctx: AnswerContext, plan: list[tuple[str, list[Unit]]], passages: int = 3,
                    sentences: int = 2) -> list[PromptSource]:
-    """The stretches the answer plan chose for every part, in order; a one-part question also
-    gets the best other chunks (their `sentences` best sentences), up to `passages` sources, so
-    the model can name what the chosen quotes leave out."""
-    planned = [u for _, chosen in plan for u in chosen]
-    groups: list[tuple[Unit, ...]] = [(u,) for u in planned]
-    if len(plan) == 1 and len(ctx.scores):
-        taken = {u.chunk.chunk_id for u in planned}
-        extra: dict[str, list[Unit]] = {}
-        for i in np.argsort(-ctx.scores, kind="stable"):
-            unit = ctx.units[int(i)]
-            if unit.chunk.chunk_id in taken:
+    """A multi-part question: the stretches the answer plan chose for every part, in order.
+    Otherwise the best `passages` chunks by their best sentence, each cut to its `sentences`
+    best ones."""
+    if len(plan) > 1:
+        return [PromptSource(n, (u,)) for n, u in
+                enumerate((u for _, chosen in plan for u in chosen), start=1)]
+    order = np.argsort(-ctx.scores, kind="stable")
+    chosen: dict[str, list[Unit]] = {}
+    for i in order:
+        unit = ctx.units[int(i)]
+        picked = chosen.get(unit.chunk.chunk_id)
+        if picked is None:
+            if len(chosen) == passages:
                 continue
-            picked = extra.get(unit.chunk.chunk_id)
-            if picked is None:
-                if len(groups) + len(extra) >= passages:
-                    continue
-                picked = extra[unit.chunk.chunk_id] = []
-            if len(picked) < sentences:
-                picked.append(complete(unit, lists=True)[0])  # a lead-in comes with its list
-        groups += [tuple(sorted(units, key=lambda u: u.start)) for units in extra.values()]
-    return [PromptSource(n, units) for n, units in enumerate(groups, start=1)]
+            picked = chosen[unit.chunk.chunk_id] = []
+        if len(picked) < sentences and not any(u.start < unit.end and unit.start < u.end
+                                               for u in picked):
+            picked.append(unit)
+    return [PromptSource(n, tuple(sorted(units, key=lambda u: u.start)))
+            for n, units in enumerate(chosen.values(), start=1)]
 
 
 def build_messages(question: str, sources: list[PromptSource],
