@@ -87,8 +87,9 @@ class Assistant:
                 if rank < len(part.passages):
                     merged.setdefault(part.passages[rank].chunk.chunk_id, part.passages[rank])
         passages = [replace(p, rank=i) for i, p in enumerate(merged.values())]
-        top = self._context(query.question, query.search, "fact", None)
-        top.parts = parts
+        # the whole question's context only holds its parts: no extra embedding on the hot path
+        top = AnswerContext(query.question, query.search, parts[0].query_vector, kind=query.kind,
+                            parts=parts)
         return passages, top
 
     def _context(self, text: str, search: str, kind: str, shape: str | None) -> AnswerContext:
