@@ -12,9 +12,10 @@ from corpus.manifest import Document, EditionInfo, Manifest
 SERIES_PATTERNS = {
     "working-together": re.compile(r"\bworking\s+together\b|\bWT\s?(?:19|20)\d\d\b", re.I),
     "kcsie": re.compile(r"\bKCSIE\b|\bkeeping\s+children\s+safe(?:\s+in\s+education)?\b", re.I),
-    "information-sharing": re.compile(
-        r"\binformation[- ]sharing\s+advice\b|\bgolden\s+rules\b", re.I),
+    "information-sharing": re.compile(r"\binformation[- ]sharing\s+advice\b", re.I),
 }
+# Subjects only one series covers: they point to it but stay in the retrieval text.
+SERIES_CUES = {"information-sharing": re.compile(r"\bgolden\s+rules\b", re.I)}
 _MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december)"
 MONTHS = {m: i + 1 for i, m in enumerate(_MONTH.strip("()").split("|"))}
 DATE_FULL = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s+((?:19|20)\d\d)\b", re.I)
@@ -98,7 +99,8 @@ def parse_date(text: str) -> date | None:
 
 
 def _series_named(text: str) -> list[str]:
-    return [s for s, pat in SERIES_PATTERNS.items() if pat.search(text)]
+    return [s for s, pat in SERIES_PATTERNS.items()
+            if pat.search(text) or (s in SERIES_CUES and SERIES_CUES[s].search(text))]
 
 
 def years_in(text: str) -> list[str]:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ingest.sentences import SentenceLookup
 
 LEADER = re.compile(r"[\s\-•▶●◦▪*–]*")
+BULLET = re.compile(r"\s*[•▶●◦▪\-\*–]\s")  # a bulleted list item
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Unit:
     chunk: Chunk
     start: int
     end: int
+    lead: str = ""  # a list item's lead-in ("The core group should:"): its words count for the item
 
     @property
     def text(self) -> str:
@@ -65,15 +67,19 @@ def sentence_units(passages: list[Passage]) -> list[Unit]:
     units: list[Unit] = []
     for p in passages:
         spans = split_sentences(p.chunk.text)
+        lead = ""
         for i, (start, end) in enumerate(spans):
+            item = bool(BULLET.match(p.chunk.text, start))
             start += len(LEADER.match(p.chunk.text, start, end).group(0))  # type: ignore[union-attr]
             text = p.chunk.text[start:end].strip()
+            if not item:
+                lead = text if text.endswith(":") else ""
             if len(text) < 25 or re.fullmatch(r"\d{1,3}\.", text):
                 continue
             if text.endswith(":"):
                 tail = [e for _, e in spans[i + 1 : i + 5]]
                 end = next((e for e in tail if e - start > 350), tail[-1] if tail else end)
-            units.append(Unit(p.rank, p.chunk, start, end))
+            units.append(Unit(p.rank, p.chunk, start, end, lead if item else ""))
     return units
 
 
@@ -116,7 +122,7 @@ def score_units(embedder: Embedder | SentenceVectors, ctx: AnswerContext,
         return np.zeros(0)
     qv = ctx.sentence_query_vector if ctx.sentence_query_vector is not None else ctx.query_vector
     sims = embedder.embed([u.text for u in units]) @ qv
-    lex = np.array([coverage(ctx, u.text) for u in units])
+    lex = np.array([coverage(ctx, f"{u.lead} {u.text}") for u in units])
     prior = np.array([0.06 / (1 + u.passage_rank) for u in units])
     shape = ANSWER_SHAPES.get(ctx.shape or "")
     fit = np.array([0.12 if shape and shape.search(u.text) else 0.0 for u in units])

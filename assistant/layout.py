@@ -78,12 +78,14 @@ def quote_in_layout(quote: str, pages: Sequence[Page], first: int | None, last: 
     return any(in_layout(quote, _normalised(p.layout or "")) for p in chosen)
 
 
-ITEM_BREAK = re.compile(r"\n\s*[•▶●◦▪\-\*–]\s")
+# Where a list's lines may sit in separate layout blocks: before each bulleted item, and after a
+# lead-in ending in ":" (a box title over its numbered list).
+ITEM_BREAK = re.compile(r"\n\s*[•▶●◦▪\-\*–]\s|(?<=:)[ \t]*\n")
 
 
 def in_layout(text: str, hay: str) -> bool:
-    """`text` contiguous in the page's second extraction; a bulleted list line by line: each of
-    its lines (the lead-in, then each item) contiguous there, in the same order."""
+    """`text` contiguous in the page's second extraction; a list line by line: each of its lines
+    (the lead-in, then each item) contiguous there, in the same order."""
     pos = 0
     for piece in (squash(p) for p in ITEM_BREAK.split(text)):
         if not piece:

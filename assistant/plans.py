@@ -15,13 +15,12 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.evidence import LEADER, AnswerContext, Unit
+from assistant.evidence import BULLET, LEADER, AnswerContext, Unit
 from assistant.text import normalise, tokens
 from assistant.understand.kinds import ANSWER_SHAPES, QUANTITIES
 from ingest.records import Chunk
 from ingest.segment import split_sentences
 
-BULLET = re.compile(r"\s*[•▶●◦▪\-\*–]\s")
 LEANS_BACK = re.compile(r"^(this|these|that|those|it|they|such|in (this|these|such) cases?|if (so|this|not)|"
                         r"however|otherwise|where this|as such|in addition|also|then)\b", re.I)
 DIRECTIVE = re.compile(r"\b(should|must|need to|needs to|will need to|ought to|expected to)\b|^(act|speak|"

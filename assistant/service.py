@@ -78,6 +78,7 @@ class Assistant:
                  mode: Mode = "hybrid") -> tuple[list[Passage], AnswerContext]:
         """Each part searched and reranked on its own; the passages interleaved part by part."""
         k = k or self.settings.top_k
+        self.retriever.ensure_loaded()  # idf below reads the loaded index
         parts = [self._part_evidence(part, query.scope, k, mode) for part in query.parts]
         if len(parts) == 1:
             return parts[0].passages, parts[0]

@@ -295,3 +295,18 @@ def test_a_bulleted_list_is_checked_line_by_line_in_order() -> None:
     swapped = _BREAK.join(squash(line) for line in (lines[0], lines[2], lines[1]))
     assert not in_layout(quote, swapped)  # the items in another order are not the printed list
     assert not in_layout("Contact details are: email – team@example.org", hay)  # across blocks
+
+
+def test_a_box_title_over_its_numbered_list_passes_as_one_quote() -> None:
+    """pdfium sets a box title and the list below it in separate blocks; a quote of the title (a
+    lead-in ending in ':') with the first item is still in reading order in both extractions."""
+    text = ("The Seven golden rules for sharing information:\n"
+            "1. All children have a right to be protected from abuse and neglect.")
+    layout = ("The Seven golden rules for sharing information:\n‖\n"
+              "1. All children have a right to be protected from abuse and neglect.")
+    page = Page("is", 4, text, layout=layout)
+    assert quote_in_pages(text, [page], 4, 4)
+    # the same words out of order are still refused
+    swapped = Page("is", 4, text, layout="1. All children have a right to be protected from abuse "
+                   "and neglect.\n‖\nThe Seven golden rules for sharing information:")
+    assert not quote_in_pages(text, [swapped], 4, 4)

@@ -104,3 +104,17 @@ def test_written_answers_get_the_plan_one_line_per_part() -> None:
     assert "Source [1]: They should speak to the designated safeguarding lead." in prompt["content"]
     assert "1. Who do I tell?" in prompt["content"]
     assert "2. How long does the assessment take? (no source answers this: say so)" in prompt["content"]
+
+
+def test_a_list_item_is_scored_with_its_lead_in_words() -> None:
+    """"meet within 10 working days" answers "when does the core group first meet" only with its
+    lead-in ("The core group should:"), which carries the subject."""
+    from assistant.evidence import sentence_units
+    from assistant.records import Passage
+
+    chunk = _chunk("The members of the core group should:\n• meet within 10 working days of the conference\n"
+                   "• record decisions and actions agreed at core group meetings")
+    units = sentence_units([Passage(chunk, 1.0, 0)])
+    item = next(u for u in units if u.text.startswith("meet"))
+    assert item.lead == "The members of the core group should:"
+    assert next(u for u in units if u.text.startswith("The members")).lead == ""

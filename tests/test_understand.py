@@ -99,3 +99,10 @@ def test_edition_years_renames_and_topic_are_read_once() -> None:
     q = _query("Who are the safeguarding partners?", edition="2018")
     assert q.scope.how == "named"
     assert _query("What does the Scottish guidance say about this?").kind == "outside"
+
+
+def test_a_subject_that_names_a_series_stays_in_the_search() -> None:
+    """"golden rules" points to the information sharing advice but is also what is asked about."""
+    query = _query("How many golden rules are there for sharing information?")
+    assert "golden rules" in query.parts[0].search
+    assert {d.split("-2")[0] for d in query.scope.doc_ids} == {"information-sharing"}
