@@ -17,6 +17,7 @@ from assistant.evidence import (
     support_features,
     support_probability,
 )
+from assistant.footrefs import footnote_numbers, strip_page_refs
 from assistant.layout import fit_to_layout, trim_to_layout
 from assistant.plans import plan, shape_gap
 from assistant.records import Citation, Passage
@@ -153,11 +154,19 @@ class ExtractiveGenerator:
                 cite = make_citation(len(cites) + 1, unit.chunk, unit.start, unit.end,
                                      self.manifest.doc(unit.chunk.doc_id))
                 cites.append(cite)
-                quote = f"“{display(cite.quote)}” [{cite.marker}]"
+                quote = f"“{display(cite.quote, self._refs(cite))}” [{cite.marker}]"
             lines.append(f"{n}. {quote}" if steps else quote)
         if steps:
             lines.insert(0, "The guidance's steps, in its order:")
         return lines
+
+    def _refs(self, cite: Citation) -> frozenset[str]:
+        """The footnote numbers printed on the cited pages."""
+        if self.pages is None or cite.page is None:
+            return frozenset()
+        last = cite.page_end or cite.page
+        return footnote_numbers(p for p in self.pages(cite.doc_id)
+                                if p.number is not None and cite.page <= p.number <= last)
 
 
 def gap_reason(ctx: AnswerContext) -> str:
@@ -166,8 +175,9 @@ def gap_reason(ctx: AnswerContext) -> str:
     return f"The guidance here does not set {what} for this (“{ctx.question.strip()}”)."
 
 
-def display(quote: str) -> str:
-    """A quote as shown: list items on their own lines, footnote numbers out, spaces tidied."""
-    text = strip_footnote_refs(quote)
+def display(quote: str, refs: frozenset[str] = frozenset()) -> str:
+    """A quote as shown: list items on their own lines, footnote numbers out (`refs`: those of
+    the cited pages' footnotes), spaces tidied."""
+    text = strip_page_refs(strip_footnote_refs(quote), refs)
     lines = [" ".join(line.split()) for line in re.split(r"\n(?=\s*[•▶●◦▪\-\*–]\s)", text)]
     return "\n".join(line for line in lines if line)

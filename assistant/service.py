@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -263,7 +264,7 @@ class Assistant:
         lines = [body, ""]
         for c in cites:
             quote = " ".join(c.quote.split())
-            shown = f"[{c.marker}]" in body and normalise(quote)[:60] in normalise(body)
+            shown = f"[{c.marker}]" in body and _words(quote)[:60] in _words(body)
             lines.append(f"[{c.marker}] {c.where()} · {c.duty.split(' (')[0]}"
                          + ("" if shown else f": “{quote}”"))
         lines += ["", *notes]
@@ -278,6 +279,11 @@ class Assistant:
         text += " Check your local procedures or ask your designated safeguarding lead."
         return Answer(question, text, True, ", ".join(labels), [], list(scope.notices),
                       getattr(self.generator, "name", "extractive"), timings, passages, body=text)
+
+
+def _words(text: str) -> str:
+    """For "is this quote shown?": footnote numbers are taken out of shown quotes, so no digits."""
+    return " ".join(re.sub(r"\d+", " ", normalise(text)).split())
 
 
 def _since(t: float) -> float:

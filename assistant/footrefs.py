@@ -1,0 +1,44 @@
+"""Footnote reference numbers left in quoted text, taken out for display by the page's own
+footnotes: "up to and including the age of 24193." reads "…the age of 24." when page 133 has a
+footnote 193. The quote checked against the source keeps them (it is the page's text)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ingest.records import Page
+
+_NOTE_NUMBER = re.compile(r"^\s*(\d{1,3})(?=\s|$)", re.M)
+YEAR = re.compile(r"(?:19|20)\d\d")
+# Nouns that take a number ("section 17", "paragraph 79"): a number after them is not a reference.
+_NUMBERED = re.compile(r"\b(section|paragraph|para|chapter|page|part|annex|appendix|regulation|"
+                       r"article|schedule|rule|step|age|aged|year|years|under|over|within|of|to|"
+                       r"and|or|than|by)$", re.I)
+
+
+def footnote_numbers(pages: Iterable[Page]) -> frozenset[str]:
+    """The numbers of the footnotes printed on these pages."""
+    return frozenset(m.group(1) for p in pages for m in _NOTE_NUMBER.finditer(p.footnotes))
+
+
+def strip_page_refs(text: str, refs: frozenset[str]) -> str:
+    """`text` without the references to `refs`: glued to a number or a capitalised word
+    ("24193", "DPIA32"), set apart mid-sentence ("Service 79 at"), or opening the text."""
+    if not refs:
+        return text
+    alternatives = "|".join(sorted(refs, key=len, reverse=True))
+
+    def glued(m: re.Match[str]) -> str:
+        head, ref = m.group(1), m.group(2)
+        if YEAR.fullmatch(head + ref) or (head.isdigit() and min(len(head), len(ref)) < 2):
+            return m.group(0)
+        return head
+
+    text = re.sub(rf"(\d+|[A-Z]{{2,}})({alternatives})(?=[\s.,;:)]|$)", glued, text)
+
+    def spaced(m: re.Match[str]) -> str:
+        return m.group(0) if _NUMBERED.search(m.group(1)) else m.group(1)
+
+    text = re.sub(rf"([A-Za-z]{{2,}}) (?:{alternatives})(?= [a-z])", spaced, text)
+    return re.sub(rf"^(?:{alternatives})\s+(?=[A-Z])", "", text)

@@ -1,0 +1,32 @@
+"""Footnote reference numbers taken out of shown quotes by the cited page's own footnotes."""
+
+from __future__ import annotations
+
+from assistant.answer import display
+from assistant.footrefs import footnote_numbers, strip_page_refs
+from ingest.records import Page
+
+PAGE = Page("wt", 133, "The local authority should notify Ofsted up to the age of 24193.\n"
+            "193 Care leavers are entitled to support.\n79 DBS Update Service | GOV.UK",
+            body_end=63)
+
+
+def test_the_page_footnotes_give_the_reference_numbers() -> None:
+    assert footnote_numbers([PAGE]) == {"193", "79"}
+
+
+def test_references_glued_spaced_or_leading_are_taken_out() -> None:
+    refs = footnote_numbers([PAGE])
+    assert display("up to and including the age of 24193.", refs) == "up to and including the age of 24."
+    assert strip_page_refs("join the DBS Update Service 79 at the point", refs) == \
+        "join the DBS Update Service at the point"
+    assert strip_page_refs("A DPIA79 is a risk assessment", refs) == "A DPIA is a risk assessment"
+    assert strip_page_refs("193 Care leavers are entitled", refs) == "Care leavers are entitled"
+
+
+def test_real_numbers_stay() -> None:
+    refs = frozenset({"18", "79", "45"})
+    for text in ("in 2018 the guidance", "section 79 of the Act", "within 45 working days",
+                 "a child aged 79 days", "up to 145 days"):
+        assert strip_page_refs(text, refs) == text
+    assert strip_page_refs("up to the age of 24193.", frozenset()) == "up to the age of 24193."
