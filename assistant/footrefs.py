@@ -40,5 +40,5 @@ def strip_page_refs(text: str, refs: frozenset[str]) -> str:
     def spaced(m: re.Match[str]) -> str:
         return m.group(0) if _NUMBERED.search(m.group(1)) else m.group(1)
 
-    text = re.sub(rf"([A-Za-z]{{2,}}) (?:{alternatives})(?= [a-z])", spaced, text)
+    text = re.sub(rf"([A-Za-z]{{2,}}) (?:{alternatives})(?= [A-Za-z])", spaced, text)
     return re.sub(rf"^(?:{alternatives})\s+(?=[A-Z])", "", text)

@@ -29,6 +29,9 @@ DIRECTIVE = re.compile(r"\b(should|must|need to|needs to|will need to|ought to|e
 DANGER = re.compile(r"\bimmediate(ly)? (danger|risk|harm)|\b999\b|\bin danger\b", re.I)
 DEFINES = re.compile(r"^[^.;]{0,90}?(\b(is|are|means|refers to|is defined as|describes|includes)\b|:)\s",
                      re.I)
+# "Radicalisation 150 is the process…": a term (a footnote number may follow it) then a defining verb
+DEFINED_TERM = re.compile(r"\b([A-Za-z][\w-]+)(?:\s+\d{1,3})?\s+(?:is|are|means|refers to|is defined as)\s")
+DEFINITION_CHARS = 520  # a definition runs on through its paragraph up to this length
 PARA_NUMBER = re.compile(r"\d{1,3}\.\s+")
 FOOTNOTES = "Footnotes and boxes"  # the heading ingest gives a page's footnotes
 EXAMPLE = re.compile(r"\bcase stud(y|ies)\b|\bexamples?\b", re.I)  # illustrations, not guidance
@@ -161,11 +164,29 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float) -> list[tuple[Unit, 
     if ctx.kind == "list":  # the best sentence, with the items that follow it
         return _pick(ctx, _order(ctx), max_quotes, ratio, lists=True)
     if ctx.kind == "definition":
-        words = ctx.query_tokens
-        defines = np.array([0.1 if DEFINES.match(u.text) and words & set(tokens(u.text[:90])) else 0.0
-                            for u in ctx.units])
-        return _pick(ctx, _order(ctx, defines), 1, ratio)
+        defines = np.array([0.1 if _defines(u.text, ctx.query_tokens) else 0.0 for u in ctx.units])
+        return [(_run_on(u), cut) for u, cut in _pick(ctx, _order(ctx, defines), 1, ratio)]
     return _pick(ctx, _order(ctx), max_quotes, ratio)
+
+
+def _defines(text: str, words: set[str]) -> bool:
+    """The sentence defines one of the question's words: "X is/means…" or a glossary "X: …"."""
+    if (m := DEFINES.match(text)) and words & set(tokens(text[:m.start(1)])):
+        return True
+    return any(words & set(tokens(m.group(1))) for m in DEFINED_TERM.finditer(text))
+
+
+def _run_on(unit: Unit) -> Unit:
+    """A definition with the sentences after it in its paragraph, while they fit."""
+    sents = sentences(unit.chunk)
+    i = next((j for j, s in enumerate(sents) if s.end >= unit.end), len(sents) - 1)
+    end = unit.end
+    for s in sents[i + 1:]:
+        text = unit.chunk.text[s.start:s.end].strip()
+        if s.item or text.endswith(":") or s.end - unit.start > DEFINITION_CHARS:
+            break
+        end = s.end
+    return replace(unit, end=end)
 
 
 def shape_gap(ctx: AnswerContext) -> bool:

@@ -20,6 +20,7 @@ def test_references_glued_spaced_or_leading_are_taken_out() -> None:
     assert display("up to and including the age of 24193.", refs) == "up to and including the age of 24."
     assert strip_page_refs("join the DBS Update Service 79 at the point", refs) == \
         "join the DBS Update Service at the point"
+    assert strip_page_refs("What consent is 79 Consent is about", refs) == "What consent is Consent is about"
     assert strip_page_refs("A DPIA79 is a risk assessment", refs) == "A DPIA is a risk assessment"
     assert strip_page_refs("193 Care leavers are entitled", refs) == "Care leavers are entitled"
 

@@ -118,3 +118,19 @@ def test_a_list_item_is_scored_with_its_lead_in_words() -> None:
     item = next(u for u in units if u.text.startswith("meet"))
     assert item.lead == "The members of the core group should:"
     assert next(u for u in units if u.text.startswith("The members")).lead == ""
+
+
+def test_a_definition_is_the_defining_sentence_run_on_through_its_paragraph() -> None:
+    """"Radicalisation 150 is…" defines a word of the question even mid-unit; a sentence that
+    only mentions the word ("It is important staff understand consent") does not."""
+    text = ("Extremism is opposition to fundamental values\nRadicalisation 150 is the process of a "
+            "person legitimising support for terrorist violence. It can happen online. "
+            "Staff should be alert to changes in behaviour.\n• a list item that is left out")
+    chunk = _chunk(text)
+    other = _chunk("It is important that school staff understand radicalisation risks well.", "c2")
+    units = [_unit(other, other.text), _unit(chunk, text[:text.index(" It can")])]
+    ctx = AnswerContext("What is radicalisation?", "radicalisation", np.zeros(3), units=units,
+                        scores=np.array([0.45, 0.40]), kind="definition")
+    [(unit, _)] = plan(ctx, 2, 0.9)
+    assert unit.chunk.chunk_id == "c1"
+    assert unit.text.endswith("changes in behaviour.")  # run on; the list item is not

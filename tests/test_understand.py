@@ -106,3 +106,9 @@ def test_a_subject_that_names_a_series_stays_in_the_search() -> None:
     query = _query("How many golden rules are there for sharing information?")
     assert "golden rules" in query.parts[0].search
     assert {d.split("-2")[0] for d in query.scope.doc_ids} == {"information-sharing"}
+
+
+def test_what_the_guidance_says_a_thing_is_asks_for_a_definition() -> None:
+    assert question_kind("what does KCSIE say consent is?", None) == "definition"
+    assert question_kind("What does the guidance say a young carer is", None) == "definition"
+    assert question_kind("What does KCSIE say about mobile phones?", None) == "fact"
