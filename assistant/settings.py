@@ -65,6 +65,10 @@ class Settings(BaseSettings):
                  "unit_coverage": 1.6968, "shape_missing": -2.2631, "rare_missing": -0.3029},
         description="Logistic weights of the support features (evals/calibrate.py fits them).",
     )
+    local_beside_threshold: float = Field(
+        default=0.5, description="Support a local document's answer needs to be quoted beside an "
+        "answer from national guidance (alone, the abstain threshold applies): a short local "
+        "document's best sentence passes the general gate on a shared word or two.")
     max_question_chars: int = Field(default=2000, description="Longest question accepted.")
     max_file_mb: float = Field(default=60.0, description="Largest corpus file ingested, in MB.")
     file_timeout_s: float = Field(default=120.0, description="Time limit to parse one file.")
