@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     auth: str | None = Field(
         default=None, description="Web chat login as user:password[,user2:password2]; off when unset."
     )
+    admins: str | None = Field(
+        default=None, description="Web chat users (comma-separated names from SAFEGUIDE_AUTH) who "
+        "may add and remove local documents in the Documents panel; others only see the list.")
     today: date | None = Field(
         default=None, description="Override today's date (for edition resolution); tests only."
     )
@@ -126,6 +129,9 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.home / "index" / "chroma"
+
+    def admin_names(self) -> set[str]:
+        return {n.strip() for n in (self.admins or "").split(",") if n.strip()}
 
     def current_date(self) -> date:
         return self.today or date.today()
