@@ -151,7 +151,8 @@ class ChatService:
                 p.text for p in pages
                 if c.page is None or (p.number is not None and c.page <= p.number <= (last or 0)))
             doc = self.assistant.manifest.doc(c.doc_id)
-            url = self.assistant.manifest.series[doc.series].publication_page
+            info = self.assistant.manifest.series.get(doc.series)  # None: a local document
+            url = info.publication_page if info else ""
             note = ""
             if c.status == "superseded" and c.role == "answer":
                 note = (f"{c.title} has been superseded: check the current edition (the notices "

@@ -331,3 +331,19 @@ def test_cli_bad_file_is_one_line_and_exit_2(tmp_path: Path, monkeypatch: pytest
     assert err.startswith("safeguide: sheet.xlsx: .xlsx is not supported") and "\n" not in err
     assert main(["remove", "local-nope"]) == 2
     assert "No local document 'local-nope'" in capsys.readouterr().err
+
+
+def test_web_chat_cards_for_a_local_pdf(home, tmp_path: Path) -> None:
+    """A local citation gets a card (no publication page link) with its printed page as an image."""
+    from assistant.webchat import ChatService
+
+    settings = home[0]
+    _add(home, make_local_pdf(tmp_path / "northshire.pdf"), title=TITLE)
+    assistant = _assistant(home)
+    ans = assistant.ask(QUESTION)
+    svc = ChatService(assistant, settings)
+    try:
+        (view,) = [v for v in svc.views(ans) if v.citation.local]
+        assert view.url == "" and FACT in view.chunk_text and view.image
+    finally:
+        svc.close()
