@@ -10,7 +10,7 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -27,6 +27,8 @@ from assistant.settings import Settings
 from assistant.webassets import CSS, JS
 from assistant.webchat import CURRENT, EXPORT_MAX_AGE_S, ChatService, Turn, draft_html, status_html
 from assistant.websecurity import NONE, Guard, LoginThrottle, Spec
+from corpus.local import LOCAL_KINDS
+from ingest.local_readers import SUPPORTED
 
 log = logging.getLogger(__name__)
 CONCURRENCY = 4
@@ -127,6 +129,32 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         kept = "with your question" if opt_in else "without your question"
         return f"Thank you — feedback saved ({kept}).", ""
 
+    def docs_view(request: gr.Request) -> tuple[str, Any]:
+        user = getattr(request, "username", None)
+        return svc.documents_html(user), gr.update(visible=svc.is_admin(user))
+
+    def documents_action(request: gr.Request, action: Callable[[str | None], str]) -> tuple[str, str]:
+        """Run an admin action (checked again in ChatService); the list and one line back."""
+        user = getattr(request, "username", None)
+        try:
+            line = wv.esc(action(user))
+            note = f'<div class="sg-msg" role="status">{line}</div>'
+        except Exception as err:  # the page shows one friendly line, never a stack trace
+            if not isinstance(err, SafeguideError):
+                log.exception("document action failed")
+            note = wv.render_notice(str(err) if isinstance(err, SafeguideError) else UNEXPECTED)
+        return svc.documents_html(user), note
+
+    def add_doc(path: str | None, title: str, publisher: str, published: str, kind: str,
+                request: gr.Request) -> tuple[str, str, Any]:
+        listing, note = documents_action(
+            request, lambda user: svc.add_document(user, path, title, publisher, published, kind))
+        return listing, note, None
+
+    def remove_doc(doc_id: str, request: gr.Request) -> tuple[str, str, str]:
+        listing, note = documents_action(request, lambda user: svc.remove_document(user, doc_id))
+        return listing, note, ""
+
     def one_control(value: Any, other_default: Any) -> Any:
         """Edition and as-at date never both apply: setting one clears the other (visibly)."""
         return gr.update(value=other_default) if value and value != CURRENT else gr.skip()
@@ -183,6 +211,22 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                                        placeholder="e.g. filtering and monitoring")
             cmp_btn = gr.Button("Show the changes", size="sm", elem_id="sg-cmp-run")
             cmp_out = gr.HTML("", elem_id="sg-cmp-out", js_on_load=None)
+        with gr.Accordion("Documents", open=False, elem_id="sg-docs"):
+            docs_list = gr.HTML("", elem_id="sg-docs-list", js_on_load=None)  # filled on load
+            with gr.Column(visible=False, elem_id="sg-docs-admin") as docs_admin:
+                doc_file = gr.File(label="Add a local document (PDF, DOCX, HTML, Markdown or text)",
+                                   file_types=list(SUPPORTED), type="filepath", elem_id="sg-doc-file")
+                with gr.Row():
+                    doc_title = gr.Textbox(label="Title (optional)", elem_id="sg-doc-title")
+                    doc_pub = gr.Textbox(label="Publisher", elem_id="sg-doc-publisher")
+                    doc_date = gr.Textbox(label="Date (YYYY-MM-DD)", elem_id="sg-doc-date")
+                    doc_kind = gr.Dropdown(list(LOCAL_KINDS), value="local-procedure", label="Kind",
+                                           elem_id="sg-doc-kind")
+                doc_add = gr.Button("Add and index", size="sm", elem_id="sg-doc-add")
+                with gr.Row():
+                    doc_id = gr.Textbox(label="Id of a local document to remove", elem_id="sg-doc-id")
+                    doc_rm = gr.Button("Remove", size="sm", elem_id="sg-doc-remove")
+            doc_msg = gr.HTML("", elem_id="sg-doc-msg", js_on_load=None)
 
         msg.submit(chat, [msg, chatbot, edition, as_at, state],
                    [chatbot, msg, state, status, copy_box], api_name="chat")
@@ -215,6 +259,10 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                  [thanks, comment], api_visibility="private")
         down.click(lambda s, c, o: feedback(s, "down", c, o), [state, comment, opt_in],
                    [thanks, comment], api_visibility="private")
+        demo.load(docs_view, None, [docs_list, docs_admin], api_visibility="private")
+        doc_add.click(add_doc, [doc_file, doc_title, doc_pub, doc_date, doc_kind],
+                      [docs_list, doc_msg, doc_file], api_visibility="private")
+        doc_rm.click(remove_doc, [doc_id], [docs_list, doc_msg, doc_id], api_visibility="private")
         gr.api(ask, api_name="ask")
     demo.queue(default_concurrency_limit=CONCURRENCY)
     demo.sg_service = svc  # for launch(): exports deleted on shutdown

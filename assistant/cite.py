@@ -9,6 +9,7 @@ from dataclasses import replace
 from assistant.layout import quote_in_layout
 from assistant.records import Citation
 from assistant.text import normalise
+from corpus.local import KIND_LABELS
 from corpus.manifest import Document
 from ingest.records import Chunk, Page
 
@@ -19,6 +20,8 @@ SHOULD = re.compile(r"\b(should|should not|ought to)\b", re.I)
 
 def duty_strength(sentence: str, doc: Document) -> str:
     """How binding the wording is, marked differently for statutory and other documents."""
+    if doc.is_local:
+        return "local (your area's own document, not statutory guidance)"
     if doc.kind == "briefing":
         return "briefing (a summary of the edition, not its own text)"
     if doc.kind == "non-statutory-advice":
@@ -39,6 +42,8 @@ def make_citation(marker: int, chunk: Chunk, start: int, end: int, doc: Document
         page=chunk.page_at(start), paragraph=chunk.paragraph, quote=quote,
         section=chunk.section, page_end=chunk.page_at(end - 1), duty=duty_strength(quote, doc),
         status=doc.status, chunk_id=chunk.chunk_id,
+        local=KIND_LABELS.get(doc.kind, "Local document") if doc.is_local else "",
+        publisher=(doc.publisher or "") if doc.is_local else "",
     )
 
 

@@ -11,9 +11,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from assistant.editions import SOURCES
 from assistant.errors import SafeguideError
 from assistant.generators import GENERATORS
 from assistant.settings import Settings
+from corpus.local import LOCAL_KINDS
 
 log = logging.getLogger("safeguide")
 
@@ -64,7 +66,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         return _ask_batch(assistant, Path(args.batch))
     if not args.question:
         raise SafeguideError("Give a question in quotes, or --batch FILE.jsonl.")
-    answer = assistant.ask(" ".join(args.question), edition=args.edition, as_of=args.as_of)
+    answer = assistant.ask(" ".join(args.question), edition=args.edition, as_of=args.as_of,
+                           source=args.source)
     _print_answer(answer, args.json)
     return 0
 
@@ -101,6 +104,57 @@ def _print_batch_answer(ident: Any, answer: Any, seconds: float) -> None:
     for entry, passage in zip(data["retrieved"], answer.passages, strict=False):
         entry.setdefault("page_end", passage.chunk.page_end)
     print(json.dumps(data, ensure_ascii=False))
+
+
+def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
+    """Index local documents one by one; each file gets one line, a bad one does not stop the rest."""
+    from ingest.embed import SentenceTransformerEmbedder
+    from ingest.local import add_document
+    from ingest.local_readers import check_file
+
+    for path in args.paths:  # cheap checks first: a bad file costs no model load
+        check_file(Path(path), settings.max_file_mb)
+    embedder = SentenceTransformerEmbedder(settings.embed_model, settings.embed_batch_size)
+    failed = 0
+    for path in args.paths:
+        try:
+            result = add_document(settings, embedder, Path(path), title=args.title,
+                                  publisher=args.publisher, published=args.published, kind=args.kind)
+        except SafeguideError as exc:
+            if len(args.paths) == 1:
+                raise
+            print(f"safeguide: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        print(result.line())
+    return 2 if failed else 0
+
+
+def cmd_documents(args: argparse.Namespace, settings: Settings) -> int:
+    from corpus.local import local_documents
+    from corpus.manifest import load_manifest
+    from ingest.local import list_documents
+
+    manifest = load_manifest()
+    rows = list_documents(settings, manifest.model_copy(
+        update={"documents": manifest.documents + local_documents(settings)}))
+    if args.json:
+        print(json.dumps([r.as_json() for r in rows], indent=1, ensure_ascii=False))
+        return 0
+    for r in rows:
+        chunks = f"{r.chunks} chunks" if r.chunks is not None else "not indexed"
+        when = f"{r.edition}" + (f" (in force {r.in_force})" if r.in_force else "")
+        print(f"{r.id}  [{r.source}]  {r.title} — {when} — sha256 {r.sha256[:12]} — {chunks}")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
+    from corpus.manifest import load_manifest
+    from ingest.local import remove_document
+
+    entry = remove_document(settings, args.id, load_manifest())
+    print(f"Removed: {entry.id} — {entry.title}")
+    return 0
 
 
 def cmd_editions(args: argparse.Namespace, settings: Settings) -> int:
@@ -196,10 +250,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--edition", help="an edition label (2018) or a document id (kcsie-2024)")
     p.add_argument("--as-of", type=_date, help="the edition in force on YYYY-MM-DD")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--source", choices=SOURCES, default="all",
+                   help="search national guidance, local documents (`add`), or all (default)")
     p.add_argument("--batch", help="JSONL file of {id, question, edition}; JSONL out")
     p.add_argument("--generator", choices=GENERATORS,
                    help="answer writer (default: SAFEGUIDE_GENERATOR, else extractive)")
     p.set_defaults(func=cmd_ask)
+    p = sub.add_parser("add", help="add local documents (PDF, DOCX, HTML, Markdown, text) and index them")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--title", help="the document's title (default: from the file)")
+    p.add_argument("--publisher", help="who publishes it, e.g. the safeguarding partnership")
+    p.add_argument("--published", type=_date, help="its date, YYYY-MM-DD")
+    p.add_argument("--kind", choices=LOCAL_KINDS, default="local-procedure")
+    p.set_defaults(func=cmd_add)
+    p = sub.add_parser("documents", help="list the documents held, national and local")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_documents)
+    p = sub.add_parser("remove", help="remove a local document (an id from `documents`)")
+    p.add_argument("id")
+    p.set_defaults(func=cmd_remove)
     p = sub.add_parser("editions", help="list the editions and their dates in force")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_editions)

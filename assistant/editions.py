@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Literal
 
 from assistant.errors import EditionError
 from corpus.manifest import Document, EditionInfo, Manifest
@@ -28,6 +30,8 @@ OTHER_JURISDICTION = re.compile(
     r"\b(Scotland|Scottish|Wales|Welsh|Northern Ireland|Republic of Ireland|Irish|US|USA|"
     r"United States|American|Australian?|Canadian?|New Zealand)(?:'s|’s)?\s+(?:[\w'’-]+\s+){0,4}?"
     r"(guidance|procedures?|laws?|legislation|framework|polic(?:y|ies)|rules|mandated)\b")
+SOURCES = ("all", "national", "local")
+Source = Literal["all", "national", "local"]
 FOR_INFO = re.compile(r"for[- ]information|july\s+2025\s+(?:text|version|draft)|pre-?publication",
                       re.I)
 
@@ -43,6 +47,10 @@ class Scope:
     notices: tuple[str, ...] = ()
     unavailable: str | None = None  # set when nothing in the corpus can answer
     series: tuple[str, ...] = ()
+    # local documents (`safeguide add`) searched too, after the national guidance, and which
+    # sources the user asked for: "all", "national" or "local" (see `with_local`)
+    local: tuple[str, ...] = ()
+    source: str = "all"
 
 
 @dataclass
@@ -221,3 +229,31 @@ def strip_edition_words(question: str) -> str:
     for pat in SERIES_PATTERNS.values():
         text = pat.sub(" ", text)
     return " ".join(text.split())
+
+
+def with_local(registry: EditionRegistry, scope: Scope, local: Sequence[Document],
+               source: str = "all") -> Scope:
+    """Add the local documents to a national scope. Edition words and dates do not select among
+    them: a local document is left out only when it carries a date later than the date asked
+    about (`--as-of`, or the end of a named edition's time in force)."""
+    if source not in SOURCES:
+        raise EditionError(f"Unknown source {source!r}: use one of {', '.join(SOURCES)}.")
+    if source == "national":
+        return replace(scope, source=source)
+    limit = scope.as_of if scope.how == "as-of" else _named_end(registry, scope)
+    ids = tuple(d.id for d in local if d.published is None or limit is None or d.published <= limit)
+    if source == "all":
+        return scope if scope.unavailable else replace(scope, local=ids)
+    if not ids:
+        why = ("No local documents are held: add them with `safeguide add`." if not local else
+               f"No local document held is dated on or before {limit:%d %B %Y}.")
+        return Scope((), (), scope.how, scope.as_of, unavailable=why, source=source)
+    return Scope((), (), scope.how, scope.as_of, local=ids, source=source)
+
+
+def _named_end(registry: EditionRegistry, scope: Scope) -> date | None:
+    """The last day the named editions were in force (None: one is still in force)."""
+    if scope.how != "named" or not scope.editions:
+        return None
+    ends = [e.in_force_to for s, ed in scope.editions for e in registry.editions(s) if e.edition == ed]
+    return None if not ends or None in ends else max(d for d in ends if d is not None)

@@ -31,3 +31,12 @@ class QuestionError(SafeguideError):
 
 class EditionError(SafeguideError):
     """An edition or date was given that cannot be resolved."""
+
+
+class LocalDocumentError(IngestError):
+    """A file given to `safeguide add` cannot be held (unsupported, corrupt, encrypted, no text,
+    too large, empty, a duplicate title)."""
+
+
+class UnknownDocument(SafeguideError):
+    """No document with that id is held."""

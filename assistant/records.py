@@ -37,11 +37,16 @@ class Citation:
     verified: bool = False
     role: str = "answer"  # "answer", "old"/"new" (a comparison), "rename" or "supersession" (context)
     failed_checks: tuple[str, ...] = ()  # set by cite.verify: "text" (pypdf), "layout" (pdfium)
+    # a document added with `safeguide add`: its kind label ("Local procedure") and publisher
+    local: str = ""
+    publisher: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
 
     def where(self) -> str:
+        if self.local:
+            return self._where_local()
         parts = [f"{self.title}"]
         if self.page is not None:
             parts.append(f"page {self.page}")
@@ -50,6 +55,19 @@ class Citation:
         elif self.section:
             parts.append(f"section “{self.section}”")
         return ", ".join(parts)
+
+    def _where_local(self) -> str:
+        """"Local procedure: Northshire SCP, Referral and assessment, §4.2, page 3, March 2025"."""
+        parts = [p for p in (self.publisher, self.title) if p]
+        if self.paragraph:
+            parts.append(f"§{self.paragraph}")
+        elif self.section and self.section != self.title:
+            parts.append(f"section “{self.section}”")
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.edition and self.edition != "undated":
+            parts.append(self.edition)
+        return f"{self.local}: " + ", ".join(parts)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
 
-from assistant.answer import ExtractiveGenerator, Generator
+from assistant.answer import Draft, ExtractiveGenerator, Generator
 from assistant.changes import EditionChanges, render_report
 from assistant.cite import verify
 from assistant.editions import EditionRegistry, Scope
@@ -23,7 +23,8 @@ from assistant.retrieve import Mode, Retriever
 from assistant.settings import Settings
 from assistant.text import normalise, tokens
 from assistant.understand import Part, Query, analyse
-from corpus.manifest import Manifest, load_manifest
+from corpus.local import local_documents, registry_mtime
+from corpus.manifest import Document, Manifest, load_manifest
 from ingest.embed import Embedder, SentenceTransformerEmbedder
 from ingest.sentences import SentenceLookup
 
@@ -50,7 +51,13 @@ class Assistant:
     def __init__(self, settings: Settings, manifest: Manifest | None = None,
                  embedder: Embedder | None = None, generator: Generator | None = None) -> None:
         self.settings = settings
-        self.manifest = manifest or load_manifest()
+        national = manifest or load_manifest()
+        # a copy whose document list also holds the local documents (refresh_local), shared with
+        # every component that looks documents up by id
+        self.manifest = national.model_copy(update={"documents": list(national.documents)})
+        self._national = tuple(national.documents)
+        self._local_mtime = -1.0
+        self.refresh_local()
         self.registry = EditionRegistry(self.manifest)
         self.embedder = embedder or SentenceTransformerEmbedder(settings.embed_model)
         self.retriever = Retriever(settings, self.embedder)
@@ -66,14 +73,28 @@ class Assistant:
             settings.max_quotes, settings.quote_ratio, pages=self.retriever.pages,
             part_quotes=settings.part_quotes))
 
-    def analyse(self, question: str, edition: str | None = None, as_of: date | None = None) -> Query:
+    def refresh_local(self) -> None:
+        """Put the local documents' current list (`safeguide add`) into the shared manifest."""
+        mtime = registry_mtime(self.settings)
+        if mtime == self._local_mtime:
+            return
+        self.manifest.documents[:] = [*self._national, *local_documents(self.settings)]
+        self._local_mtime = mtime
+
+    def local_documents(self) -> list[Document]:
+        self.refresh_local()
+        return [d for d in self.manifest.documents if d.is_local]
+
+    def analyse(self, question: str, edition: str | None = None, as_of: date | None = None,
+                source: str = "all") -> Query:
         """The question parsed once: scope, kind, parts and their shapes, renamed terms."""
         question = clean_question(question, self.settings.max_question_chars)
         return analyse(question, self.registry, self.renames, self.retriever.abbreviations,
-                       self.settings.current_date(), edition, as_of)
+                       self.settings.current_date(), edition, as_of, source, self.local_documents())
 
-    def scope(self, question: str, edition: str | None = None, as_of: date | None = None) -> Scope:
-        return self.analyse(question, edition, as_of).scope
+    def scope(self, question: str, edition: str | None = None, as_of: date | None = None,
+              source: str = "all") -> Scope:
+        return self.analyse(question, edition, as_of, source).scope
 
     def retrieve(self, query: Query, k: int | None = None,
                  mode: Mode = "hybrid") -> tuple[list[Passage], AnswerContext]:
@@ -118,24 +139,30 @@ class Assistant:
         return ctx
 
     def ask(self, question: str, edition: str | None = None, as_of: date | None = None,
-            mode: Mode = "hybrid", on_token: Callable[[str], None] | None = None) -> Answer:
-        """`on_token` receives a written answer's draft as it streams (before its check)."""
+            mode: Mode = "hybrid", on_token: Callable[[str], None] | None = None,
+            source: str = "all") -> Answer:
+        """`on_token` receives a written answer's draft as it streams (before its check);
+        `source` is "all" (national guidance, then local documents), "national" or "local"."""
         t0 = time.perf_counter()
-        query = self.analyse(question, edition, as_of)
+        query = self.analyse(question, edition, as_of, source)
         if query.scope.unavailable:
             return self._abstain(query.question, query.scope, query.scope.unavailable, [],
                                  {"total": _since(t0)})
         if not self.retriever.abbreviations:  # first question: expansions come with the index
             self.retriever.ensure_loaded()
-            query = self.analyse(question, edition, as_of)
+            query = self.analyse(question, edition, as_of, source)
         question, scope = query.question, query.scope
         if query.kind == "what-changed" and (asked := self.changes.editions_asked(query.years, scope)):
             return self.what_changed(question, *asked, t0=t0, topic=query.topic)
         t1 = time.perf_counter()
-        passages, ctx = self.retrieve(query, mode=mode)
+        passages, draft = self._draft(query, mode, on_token) if scope.doc_ids else ([], _NO_NATIONAL)
         t2 = time.perf_counter()
-        draft = (self.generator.generate(ctx, passages, on_token=on_token) if on_token
-                 else self.generator.generate(ctx, passages))
+        if scope.local:  # the local documents: their own pass, quoted after the national guidance
+            local_passages, local_draft = self._draft(_local_query(query), mode, None)
+            if not draft.abstained and local_draft.support < self.settings.local_beside_threshold:
+                local_draft = replace(local_draft, abstained=True)  # too weak to quote beside it
+            draft = merge_local(draft, local_draft) if scope.doc_ids else local_draft
+            passages = passages + local_passages
         timings = {"retrieve": t2 - t1, "generate": _since(t2), **draft.timings}
         hits = list(query.outdated)
         if draft.abstained and hits:
@@ -170,6 +197,13 @@ class Assistant:
         return Answer(question, text, False, edition_used, cites, rename_lines + notes,
                       getattr(self.generator, "name", "extractive"), timings, passages, draft.support,
                       draft.check, body=body)
+
+    def _draft(self, query: Query, mode: Mode,
+               on_token: Callable[[str], None] | None) -> tuple[list[Passage], Draft]:
+        passages, ctx = self.retrieve(query, mode=mode)
+        draft = (self.generator.generate(ctx, passages, on_token=on_token) if on_token
+                 else self.generator.generate(ctx, passages))
+        return passages, draft
 
     def what_changed(self, question: str, series: str, old: str, new: str, t0: float,
                      topic: str | None = None, limit: int = 8) -> Answer:
@@ -237,13 +271,15 @@ class Assistant:
 
     # ------------------------------------------------------------------------------------
     def _edition_notes(self, scope: Scope, cites: list[Citation]) -> tuple[str, list[str]]:
+        local = [c for c in cites if c.local]
+        cites = [c for c in cites if not c.local]
         used = list(dict.fromkeys((self.manifest.doc(c.doc_id).series, c.edition) for c in cites))
         labels = [self.registry.label(s, e) for s, e in used]
         notes = []
-        if scope.how == "current":
+        if cites and scope.how == "current":
             notes.append("No edition was named, so this uses the edition in force today: "
                          + ", ".join(labels) + ".")
-        elif scope.how == "named":
+        elif cites and scope.how == "named":
             notes.append("Edition used: " + ", ".join(labels) + " (as named in the question).")
         series = [s for s, _ in used]
         for s in set(series):
@@ -255,7 +291,10 @@ class Assistant:
                          "from a briefing that summarises it.")
         if any(c.status == "superseded" for c in cites):
             notes.append("The quoted edition has been superseded; check the current edition.")
-        return ", ".join(labels), notes
+        if local:
+            notes.append("Local documents are quoted after the national guidance: they are your "
+                         "area's own arrangements, not statutory guidance.")
+        return ", ".join(labels + (["local documents"] if local else [])), notes
 
     @staticmethod
     def _compose(body: str, cites: list[Citation], notes: list[str]) -> str:
@@ -273,10 +312,15 @@ class Assistant:
     def _abstain(self, question: str, scope: Scope, reason: str, passages: list[Passage],
                  timings: dict[str, float]) -> Answer:
         labels = [self.registry.label(s, e) for s, e in scope.editions]
+        local = [self.manifest.doc(d).title for d in scope.local]
         text = f"{NOT_ANSWERED} {reason[0].upper()}{reason[1:]}".rstrip(".") + "."
-        if labels:
-            text += f" Searched: {', '.join(labels)}."
-        text += " Check your local procedures or ask your designated safeguarding lead."
+        searched = labels + ([f"local documents ({'; '.join(local)})"] if local else [])
+        if searched:
+            text += f" Searched: {', '.join(searched)}."
+        if local:  # the local documents held were searched too
+            text += " Ask your designated safeguarding lead."
+        else:
+            text += " Check your local procedures or ask your designated safeguarding lead."
         return Answer(question, text, True, ", ".join(labels), [], list(scope.notices),
                       getattr(self.generator, "name", "extractive"), timings, passages, body=text)
 
@@ -284,6 +328,33 @@ class Assistant:
 def _words(text: str) -> str:
     """For "is this quote shown?": footnote numbers are taken out of shown quotes, so no digits."""
     return " ".join(re.sub(r"\d+", " ", normalise(text)).split())
+
+
+_NO_NATIONAL = Draft("", [], 0.0, abstained=True, reason="no national guidance was searched")
+LOCAL_HEADING = "Your local documents:"
+
+
+def _local_query(query: Query) -> Query:
+    """The same question over the local documents in scope only."""
+    return replace(query, scope=replace(query.scope, doc_ids=query.scope.local, local=()))
+
+
+def merge_local(national: Draft, local: Draft) -> Draft:
+    """National guidance first, then the local documents (their [n] markers numbered on)."""
+    if local.abstained:
+        return national
+    offset = len(national.citations)
+    cites = [replace(c, marker=c.marker + offset) for c in local.citations]
+    body = local.body
+    for c in sorted(local.citations, key=lambda c: -c.marker):  # [2] before [1]: no double shift
+        body = body.replace(f"[{c.marker}]", f"[@{c.marker + offset}]")
+    body = body.replace("[@", "[")
+    if national.abstained:
+        return replace(local, body=f"The national guidance searched does not answer this.\n"
+                                   f"{LOCAL_HEADING}\n{body}", citations=cites)
+    return replace(national, body=f"{national.body}\n\n{LOCAL_HEADING}\n{body}",
+                   citations=national.citations + cites, notices=national.notices + local.notices,
+                   support=max(national.support, local.support))
 
 
 def _since(t: float) -> float:

@@ -65,6 +65,10 @@ class Settings(BaseSettings):
                  "unit_coverage": 1.6968, "shape_missing": -2.2631, "rare_missing": -0.3029},
         description="Logistic weights of the support features (evals/calibrate.py fits them).",
     )
+    local_beside_threshold: float = Field(
+        default=0.5, description="Support a local document's answer needs to be quoted beside an "
+        "answer from national guidance (alone, the abstain threshold applies): a short local "
+        "document's best sentence passes the general gate on a shared word or two.")
     max_question_chars: int = Field(default=2000, description="Longest question accepted.")
     max_file_mb: float = Field(default=60.0, description="Largest corpus file ingested, in MB.")
     file_timeout_s: float = Field(default=120.0, description="Time limit to parse one file.")
@@ -96,6 +100,9 @@ class Settings(BaseSettings):
     auth: str | None = Field(
         default=None, description="Web chat login as user:password[,user2:password2]; off when unset."
     )
+    admins: str | None = Field(
+        default=None, description="Web chat users (comma-separated names from SAFEGUIDE_AUTH) who "
+        "may add and remove local documents in the Documents panel; others only see the list.")
     today: date | None = Field(
         default=None, description="Override today's date (for edition resolution); tests only."
     )
@@ -122,6 +129,9 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.home / "index" / "chroma"
+
+    def admin_names(self) -> set[str]:
+        return {n.strip() for n in (self.admins or "").split(",") if n.strip()}
 
     def current_date(self) -> date:
         return self.today or date.today()

@@ -5,6 +5,10 @@ GOV.UK style (yellow with a dark edge) on every control.
 """
 
 CSS = """
+.sg-doc-table {border-collapse: collapse; width: 100%; font-size: 0.9em}
+.sg-doc-table th, .sg-doc-table td {border-bottom: 1px solid #b1b4b6; padding: 4px 6px; text-align: left;
+  vertical-align: top; color: #0b0c0c}
+.sg-doc-table tr.sg-doc-local td {background: #eef7ee}
 .gradio-container {max-width: 1100px !important; margin: 0 auto !important}
 #sg-title h1 {font-size: 1.5rem; margin: 0 0 2px 0; line-height: 1.25; color: #0b0c0c}
 #sg-title p {margin: 0; color: #383f43; font-size: 0.95rem}

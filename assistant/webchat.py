@@ -151,7 +151,8 @@ class ChatService:
                 p.text for p in pages
                 if c.page is None or (p.number is not None and c.page <= p.number <= (last or 0)))
             doc = self.assistant.manifest.doc(c.doc_id)
-            url = self.assistant.manifest.series[doc.series].publication_page
+            info = self.assistant.manifest.series.get(doc.series)  # None: a local document
+            url = info.publication_page if info else ""
             note = ""
             if c.status == "superseded" and c.role == "answer":
                 note = (f"{c.title} has been superseded: check the current edition (the notices "
@@ -219,6 +220,47 @@ class ChatService:
                  f"and {len(minor_all)} minor change(s)."]
         return wv.render_comparison(reg.label(series, old), reg.label(series, new), topic.strip(),
                                     changes, minor, report.total, notes)
+
+    # ------------------------------------------------------------------------- documents
+    def is_admin(self, username: str | None) -> bool:
+        """Only signed-in users named in SAFEGUIDE_ADMINS (never anyone when login is off)."""
+        return bool(username) and username in self.settings.admin_names()
+
+    def documents(self) -> list[Any]:
+        from ingest.local import list_documents
+
+        self.assistant.refresh_local()
+        return list_documents(self.settings, self.assistant.manifest)
+
+    def documents_html(self, username: str | None) -> str:
+        return wv.render_documents(self.documents(), self.is_admin(username))
+
+    def add_document(self, username: str | None, path: str | None, title: str, publisher: str,
+                     published: str, kind: str) -> str:
+        """An uploaded file added and indexed (admins only); one line saying what happened."""
+        from ingest.local import add_document
+
+        self._admin_only(username)
+        if not path:
+            raise SafeguideError("Choose a file to add first.")
+        day = wv.parse_as_at(published) if published else None
+        result = add_document(self.settings, self.assistant.embedder, Path(path),
+                              title=title.strip() or None, publisher=publisher.strip() or None,
+                              published=day, kind=kind or "local-procedure")
+        log.info("%s by %s", result.status, username)
+        return result.line()
+
+    def remove_document(self, username: str | None, doc_id: str) -> str:
+        from ingest.local import remove_document
+
+        self._admin_only(username)
+        entry = remove_document(self.settings, (doc_id or "").strip(), self.assistant.manifest)
+        log.info("removed %s by %s", entry.id, username)
+        return f"Removed: {entry.id} — {entry.title}"
+
+    def _admin_only(self, username: str | None) -> None:
+        if not self.is_admin(username):
+            raise SafeguideError("Only administrators (SAFEGUIDE_ADMINS) can add or remove documents.")
 
     # ------------------------------------------------------------------ export, feedback
     def settings_summary(self) -> dict[str, Any]:

@@ -603,3 +603,25 @@ def feedback_entry(rating: str, comment: str, answer: Answer, question: str | No
     if question:
         entry["question"] = question
     return entry
+
+
+# ------------------------------------------------------------------------------- documents
+def render_documents(rows: list[Any], admin: bool) -> str:
+    """The Documents panel's table: national and local documents held, with edition or date,
+    dates in force, sha256 and chunk count."""
+    head = ("<tr><th scope='col'>Document</th><th scope='col'>Source</th><th scope='col'>Edition / date"
+            "</th><th scope='col'>In force</th><th scope='col'>sha256</th><th scope='col'>Chunks</th>"
+            "<th scope='col'>Id</th></tr>")
+    body = "".join(
+        f"<tr class='sg-doc-{esc(r.source)}'><td>{esc(r.title)}"
+        + (f"<br><small>{esc(r.publisher)}</small>" if r.publisher else "")
+        + f"</td><td>{esc(r.source)}{' · ' + esc(r.kind) if r.source == 'local' else ''}</td>"
+        f"<td>{esc(r.edition)}</td><td>{esc(r.in_force) or '—'}</td>"
+        f"<td><code title='{esc(r.sha256)}'>{esc(r.sha256[:12])}</code></td>"
+        f"<td>{r.chunks if r.chunks is not None else 'not indexed'}</td>"
+        f"<td><code>{esc(r.id)}</code></td></tr>" for r in rows)
+    local = sum(1 for r in rows if r.source == "local")
+    who = ("You can add and remove local documents below." if admin else
+           "Only administrators (SAFEGUIDE_ADMINS) can add or remove documents.")
+    return (f"<div class='sg-docs'><p>{len(rows) - local} national and {local} local document(s) "
+            f"held. {esc(who)}</p><table class='sg-doc-table'>{head}{body}</table></div>")

@@ -13,8 +13,10 @@ from pydantic import BaseModel, Field
 
 MANIFEST_PATH = Path(__file__).with_name("manifest.yaml")
 
-Kind = Literal["statutory-guidance", "non-statutory-advice", "briefing"]
-Status = Literal["in-force", "superseded", "for-information", "briefing"]
+Kind = Literal["statutory-guidance", "non-statutory-advice", "briefing",
+               "local-procedure", "threshold", "school-policy", "other"]  # the last four: added locally
+Status = Literal["in-force", "superseded", "for-information", "briefing", "local"]
+LOCAL_SERIES = "local"  # the series of every document added with `safeguide add` (corpus/local.py)
 
 
 class SeriesInfo(BaseModel):
@@ -48,11 +50,16 @@ class Document(BaseModel):
         "The official PDF of this document; the web chat links to …pdf#page=N from its cards."))
     alternate_of: str | None = Field(default=None, description="Same text published elsewhere.")
     publisher: str | None = None
+    published: date | None = Field(default=None, description="Local documents: the date on it.")
     notes: str | None = None
 
     @property
     def paged(self) -> bool:
         return self.kind != "briefing"
+
+    @property
+    def is_local(self) -> bool:
+        return self.series == LOCAL_SERIES
 
     @property
     def short_title(self) -> str:

@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from assistant.errors import IngestError
 from assistant.settings import Settings
+from corpus.local import load_registry
 from corpus.manifest import Document, Manifest
 from corpus.sync import sha256_of
 from ingest.embed import Embedder
@@ -123,7 +124,8 @@ def run_ingest(
             store.commit(state)
             known.forget()
             report.updated.append(doc.id)
-        for doc_id in [d for d in state["docs"] if d not in {m.id for m in manifest.documents}]:
+        local = {d.id for d in load_registry(settings).documents}  # added with `safeguide add`
+        for doc_id in [d for d in state["docs"] if d not in {m.id for m in manifest.documents} | local]:
             del state["docs"][doc_id]
             report.removed.append(doc_id)
         store.commit(state)

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from assistant.changes import WHAT_CHANGED, topic_of
-from assistant.editions import EditionRegistry, Scope, resolve, strip_edition_words, years_in
+from assistant.editions import (
+    EditionRegistry,
+    Scope,
+    resolve,
+    strip_edition_words,
+    with_local,
+    years_in,
+)
 from assistant.glossary import expand_query
 from assistant.renames import Rename, expand, outdated_terms
 from assistant.text import STOPWORDS, tokens
 from assistant.understand.kinds import answer_shape, question_kind
 from assistant.understand.parts import needs_antecedent, split_question
+from corpus.manifest import Document
 
 # "What should I do?" names no topic; the guidance's own action passages are what it asks for.
 PROCEDURE_HINT = ("what to do when worried a child is being abused or neglected: act immediately, "
@@ -56,9 +65,13 @@ class Query:
 
 def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...],
             abbreviations: dict[str, str], today: date, edition: str | None = None,
-            as_of: date | None = None) -> Query:
-    """Build the Query: edition scope, kind, parts with their answer shapes, renamed terms."""
-    scope = resolve(registry, question, edition, as_of, today)
+            as_of: date | None = None, source: str = "all",
+            local: Sequence[Document] = ()) -> Query:
+    """Build the Query: edition scope (with the local documents `source` allows), kind, parts with
+    their answer shapes, renamed terms."""
+    scope = resolve(registry, question, edition, as_of, today) if source != "local" else (
+        _local_only(as_of))
+    scope = with_local(registry, scope, local, source)
     hits = tuple(outdated_terms(question, renames))
     years = tuple(years_in(question))
     if scope.unavailable:
@@ -72,6 +85,11 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
                   for i, text in enumerate(texts))
     kind = "multi-part" if len(parts) > 1 else parts[0].kind
     return Query(question, scope, kind, parts, situation, hits, years)
+
+
+def _local_only(as_of: date | None) -> Scope:
+    """Local documents only: no national edition is resolved (a date still limits them)."""
+    return Scope((), (), "as-of" if as_of else "current", as_of)
 
 
 def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename], ...],
