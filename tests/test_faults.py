@@ -15,11 +15,13 @@ from pypdf import PdfReader, PdfWriter
 
 import ingest.pipeline
 from assistant import cli
+from assistant.errors import IngestError
 from assistant.settings import Settings
 from corpus.manifest import Document, Manifest, load_manifest
 from corpus.sync import sha256_of
 from ingest.index import IndexStore
 from ingest.pipeline import run_ingest
+from ingest.readers import read_pages
 from ingest.records import Page
 from tests.conftest import REAL_CORPUS, FakeEmbedder, make_pdf
 from tests.test_questions import assert_citations_real
@@ -81,10 +83,10 @@ def _truncated(path: Path) -> None:
     path.write_bytes(data[: len(data) // 2])
 
 
-def _encrypted(path: Path) -> None:
-    plain = make_pdf(path.with_suffix(".plain"), [["Secret text about neglect."]])
+def _encrypted(path: Path, algorithm: str = "RC4-128", user_password: str = "pw") -> None:
+    plain = make_pdf(path.with_suffix(".plain"), [["1. Secret text about neglect."]])
     writer = PdfWriter(clone_from=PdfReader(plain))
-    writer.encrypt("pw")
+    writer.encrypt(user_password, owner_password="owner", algorithm=algorithm)
     with path.open("wb") as fh:
         writer.write(fh)
 
@@ -112,6 +114,9 @@ BAD: dict[str, tuple[str, Callable[[Path], None], str]] = {
     "corrupt": ("corrupt.pdf", _corrupt, "corrupt"),
     "truncated": ("truncated.pdf", _truncated, "truncated"),
     "encrypted": ("encrypted.pdf", _encrypted, "password-protected"),
+    "rc4-40": ("rc4.pdf", lambda p: _encrypted(p, "RC4-40"), "password-protected"),
+    "aes-128": ("aes128.pdf", lambda p: _encrypted(p, "AES-128"), "password-protected"),
+    "aes-256": ("aes256.pdf", lambda p: _encrypted(p, "AES-256"), "password-protected"),
     "no-text": ("scan.pdf", _no_text, "no text could be extracted"),
     "empty": ("empty.pdf", _empty, "empty"),
     "latin1": ("notes.txt", lambda p: p.write_bytes("caf\xe9 cr\xe8me".encode("latin-1")), "not UTF-8"),
@@ -131,6 +136,32 @@ def test_bad_file_gets_one_line_reason_and_good_file_ingests(src: Path, case: st
     assert report.updated == ["good"] and set(report.failed) == {"bad"}
     chunks = IndexStore(settings).read_chunks()
     assert {c.doc_id for c in chunks} == {"good"} and any("lead practitioner" in c.text for c in chunks)
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
+def test_encrypted_pdf_is_password_protected_even_without_aes_support(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, algorithm: str) -> None:
+    """Without the `cryptography` package pypdf cannot try even the empty password on an AES file
+    (DependencyError); the reason given is still the password, never a missing dependency."""
+    from pypdf.errors import DependencyError
+
+    def no_aes(self: PdfReader, password: str) -> None:
+        raise DependencyError("cryptography>=3.1 is required for AES algorithm")
+
+    _encrypted(tmp_path / "locked.pdf", algorithm)
+    monkeypatch.setattr(PdfReader, "decrypt", no_aes)
+    with pytest.raises(IngestError) as err:
+        read_pages(tmp_path / "locked.pdf", "locked")
+    assert str(err.value) == ("locked.pdf: the PDF is password-protected; save an unencrypted copy "
+                              "and retry.")
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
+def test_pdf_encrypted_with_an_empty_user_password_is_read(tmp_path: Path, algorithm: str) -> None:
+    """Owner-password-only encryption (printing or copying restricted) still opens, so it ingests."""
+    _encrypted(tmp_path / "restricted.pdf", algorithm, user_password="")
+    pages = read_pages(tmp_path / "restricted.pdf", "restricted")
+    assert "Secret text about neglect." in pages[0].text and pages[0].layout
 
 
 def test_file_name_with_spaces_and_non_ascii(src: Path) -> None:
