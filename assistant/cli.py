@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from assistant.batch import batch_answer_json, run_batch
 from assistant.errors import SafeguideError
 from assistant.generators import GENERATORS
 from assistant.settings import Settings
@@ -71,36 +72,11 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def _ask_batch(assistant: Any, path: Path) -> int:
     """One JSON object per input line; a bad line gets an error object, never a crash."""
-    if not path.is_file():
-        raise SafeguideError(f"Batch file {path} not found.")
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            item: dict[str, Any] = {}
-            try:
-                item = json.loads(line)
-                if not isinstance(item, dict) or "question" not in item:
-                    raise ValueError("each line needs an object with a 'question'")
-                as_of = _date(item["as_of"]) if item.get("as_of") else None
-                t0 = time.perf_counter()
-                answer = assistant.ask(str(item["question"]), edition=item.get("edition"),
-                                       as_of=as_of)
-                _print_batch_answer(item.get("id"), answer, time.perf_counter() - t0)
-            except (SafeguideError, ValueError, TypeError, argparse.ArgumentTypeError) as exc:
-                ident = item.get("id") if isinstance(item, dict) else None
-                print(json.dumps({"id": ident, "line": lineno, "error": str(exc)}))
-            sys.stdout.flush()
-    return 0
+    return run_batch(assistant, path)
 
 
 def _print_batch_answer(ident: Any, answer: Any, seconds: float) -> None:
-    """The `ask --json` object plus what `eval --answers` needs to score it exactly: each
-    retrieved passage's last page (page_end) and the answer's latency in seconds."""
-    data = {"id": ident, **answer.as_json(), "latency_s": round(seconds, 4)}
-    for entry, passage in zip(data["retrieved"], answer.passages, strict=False):
-        entry.setdefault("page_end", passage.chunk.page_end)
-    print(json.dumps(data, ensure_ascii=False))
+    print(batch_answer_json(ident, answer, seconds))
 
 
 def cmd_editions(args: argparse.Namespace, settings: Settings) -> int:
