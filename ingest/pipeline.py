@@ -110,6 +110,7 @@ def run_ingest(
     with store.lock():
         store.collection(create=True)  # fail fast when a Chroma server is unreachable
         state = store.load_state()
+        state["failed"] = report.failed  # every commit records this run's failures so far (status)
         jobs = _plan(manifest, source, state, report)
         known = SentenceLookup.for_embedder(store, embedder)
         for doc, sha, pages, chunks in _parse_all(jobs, settings, report):
@@ -165,6 +166,8 @@ def _backfill_sentences(store: IndexStore, embedder: Embedder, state: dict, know
 
 
 def _plan(manifest: Manifest, source: Path, state: dict, report: IngestReport) -> list:
+    """The documents to parse now. A file whose sha256 is not the manifest's is refused before it
+    is parsed; the index keeps only entries whose sha256 is the manifest's (see _refuse)."""
     jobs = []
     for doc in manifest.documents:
         path = source / doc.file
@@ -173,12 +176,33 @@ def _plan(manifest: Manifest, source: Path, state: dict, report: IngestReport) -
             continue
         sha = sha256_of(path)
         info = state["docs"].get(doc.id, {})
+        if sha != doc.sha256:
+            report.failed[doc.id] = _refuse(doc, sha, state, report)
+            continue
         # an entry from before the second extraction is parsed again; its vectors are reused
         if info.get("sha256") == sha and info.get("layout") == LAYOUT_VERSION:
             report.skipped.append(doc.id)
             continue
         jobs.append((doc, path, sha))
     return sorted(jobs, key=lambda job: job[1].stat().st_size)  # small first: embedding starts sooner
+
+
+def _refuse(doc: Document, sha: str, state: dict, report: IngestReport) -> str:
+    """The one-line reason a synced file that does not match the manifest is not indexed. A verified
+    copy indexed before (same sha256 as the manifest) keeps answering; any other entry (indexed from
+    this or another unverified file, e.g. before ingest checked hashes) is dropped from the index."""
+    info = state["docs"].get(doc.id)
+    if info is None:
+        kept = ""
+    elif info.get("sha256") == doc.sha256:
+        kept = "; the verified copy indexed earlier is still searched"
+    else:
+        del state["docs"][doc.id]
+        report.removed.append(doc.id)
+        kept = "; its unverified entry was removed from the index"
+    log.debug("%s: sha256 %s, manifest %s", doc.id, sha, doc.sha256)
+    return (f"{doc.file}: sha256 {sha[:12]}… does not match the manifest ({doc.sha256[:12]}…), so it "
+            f"was not indexed{kept}. Run `safeguide corpus sync` to restore the official file")
 
 
 def _embed_missing(store: IndexStore, embedder: Embedder, chunks: list[Chunk]) -> int:

@@ -392,3 +392,59 @@ def test_running_assistant_picks_up_an_ingest_made_by_another_process(tmp_path: 
     answer = running.ask("What is the role of the designated safeguarding lead?")
     assert not answer.abstained and {c.doc_id for c in running.retriever.chunks} == set(SECOND)
     assert_citations_real(settings, answer)
+
+
+# --- sha256 checked at ingest ----------------------------------------------------------------------
+OTHER = [["1. Completely different text saved over the official file."]]
+
+
+def test_tampered_file_is_refused_and_the_verified_copy_keeps_answering(src: Path) -> None:
+    official = make_pdf(src / "official.pdf", [["1. Information sharing is vital to safeguarding."]])
+    settings = settings_for(src)
+    manifest = manifest_for({"good": src / "good.pdf", "official": official})
+    assert run_ingest(settings, manifest, FakeEmbedder()).updated == ["official", "good"]
+    make_pdf(official, OTHER)  # a different PDF saved over the synced file
+    report = run_ingest(settings, manifest, FakeEmbedder())
+    reason = report.failed["official"]
+    expected, actual = manifest.doc("official").sha256, sha256_of(official)
+    assert reason == (f"official.pdf: sha256 {actual[:12]}… does not match the manifest "
+                      f"({expected[:12]}…), so it was not indexed; the verified copy indexed earlier "
+                      "is still searched. Run `safeguide corpus sync` to restore the official file")
+    assert report.skipped == ["good"] and not report.updated
+    store = IndexStore(settings)
+    state = store.load_state()
+    assert state["docs"]["official"]["sha256"] == expected and state["failed"] == report.failed
+    texts = " ".join(c.text for c in store.read_chunks())
+    assert "vital to safeguarding" in texts and "Completely different" not in texts
+
+
+def test_entry_indexed_from_a_tampered_file_is_dropped(src: Path) -> None:
+    """An index built before ingest checked hashes, from a file saved over the official one: the next
+    ingest refuses the file and removes what was indexed from it."""
+    official = make_pdf(src / "official.pdf", [["1. Information sharing is vital to safeguarding."]])
+    manifest = manifest_for({"good": src / "good.pdf", "official": official})
+    make_pdf(official, OTHER)
+    settings = settings_for(src)
+    run_ingest(settings, manifest_for({"good": src / "good.pdf", "official": official}), FakeEmbedder())
+    assert "Completely different" in " ".join(c.text for c in IndexStore(settings).read_chunks())
+    report = run_ingest(settings, manifest, FakeEmbedder())
+    assert report.removed == ["official"] and "unverified entry was removed" in report.failed["official"]
+    store = IndexStore(settings)
+    assert {c.doc_id for c in store.read_chunks()} == {"good"}
+    assert len(store.collection().get(include=[])["ids"]) == len(store.read_chunks())  # vectors swept
+
+
+def test_cli_ingest_refuses_a_tampered_file_in_one_line(
+        src: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    official = make_pdf(src / "official.pdf", [["1. Information sharing is vital to safeguarding."]])
+    files = {"good": src / "good.pdf", "official": official}
+    manifest = manifest_for(files)
+    make_pdf(official, OTHER)
+    monkeypatch.setattr("corpus.manifest.load_manifest", lambda: manifest)
+    monkeypatch.setenv("SAFEGUIDE_HOME", str(src.parent))
+    monkeypatch.setattr("ingest.embed.SentenceTransformerEmbedder", lambda *a, **k: FakeEmbedder())
+    assert cli.main(["ingest"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.count("does not match the manifest") == 1
+    assert "1 documents" in out and "1 failed: official.pdf: sha256 " in out
+    assert "safeguide corpus sync" in out and "Traceback" not in out
