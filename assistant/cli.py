@@ -48,6 +48,26 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if report.failed and not report.documents else 0
 
 
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    """Each manifest document as indexed, missing, stale or failed (ingest/status.py); exit 1 when
+    any is not indexed."""
+    from corpus.manifest import load_manifest
+    from ingest.status import index_status, summary
+
+    statuses = index_status(settings, load_manifest())
+    if args.json:
+        print(json.dumps({"index": settings.index_name(), "index_dir": str(settings.index_dir),
+                          "summary": summary(statuses),
+                          "documents": [s.as_json() for s in statuses]}, ensure_ascii=False, indent=1))
+    else:
+        width = max((len(s.doc_id) for s in statuses), default=0)
+        for s in statuses:
+            line = f"{s.state:<8} {s.doc_id:<{width}} {s.chunks:>5} chunks"
+            print(line + (f"  {s.detail}" if s.detail else ""))
+        print(f"{summary(statuses)} (index {settings.index_name()} in {settings.index_dir})")
+    return 0 if all(s.state == "indexed" for s in statuses) else 1
+
+
 def _print_answer(answer: Any, as_json: bool, extra: dict | None = None) -> None:
     if as_json:
         print(json.dumps({**(extra or {}), **answer.as_json()}, ensure_ascii=False))
@@ -167,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_sync)
     sub.add_parser("ingest", help="parse, chunk, embed and index the synced corpus").set_defaults(
         func=cmd_ingest)
+    p = sub.add_parser("status", help="each document: indexed, missing, stale or failed")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_status)
     p = sub.add_parser("ask", help="answer a question with cited quotes")
     p.add_argument("question", nargs="*")
     p.add_argument("--edition", help="an edition label (2018) or a document id (kcsie-2024)")

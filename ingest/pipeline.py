@@ -39,7 +39,12 @@ class IngestReport:
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    failed_sha256: dict[str, str] = field(default_factory=dict)  # the file each failure was on
     seconds: float = 0.0
+
+    def fail(self, doc_id: str, sha: str, reason: str) -> None:
+        self.failed[doc_id] = reason
+        self.failed_sha256[doc_id] = sha
 
     def summary(self) -> str:
         line = (
@@ -81,19 +86,18 @@ def _parse_all(
                 try:
                     pages, chunks = fut.get(timeout=settings.file_timeout_s)
                 except mp.TimeoutError:
-                    report.failed[doc.id] = (
+                    report.fail(doc.id, sha, (
                         f"{path.name}: parsing took over {settings.file_timeout_s:.0f} s and was "
                         "stopped (a malformed PDF?); check the file"
-                    )
+                    ))
                     queue = [job for job, _ in futures[i + 1 :]]  # resubmit to a fresh pool
                     break
                 except IngestError as exc:
-                    report.failed[doc.id] = str(exc)
+                    report.fail(doc.id, sha, str(exc))
                     continue
                 except Exception as exc:  # pypdf can raise almost anything on a hostile file
-                    report.failed[doc.id] = (
-                        f"{path.name}: could not be parsed ({type(exc).__name__}: {exc})"
-                    )
+                    report.fail(doc.id, sha,
+                                f"{path.name}: could not be parsed ({type(exc).__name__}: {exc})")
                     continue
                 yield doc, sha, pages, chunks
     bar.close()
@@ -110,7 +114,8 @@ def run_ingest(
     with store.lock():
         store.collection(create=True)  # fail fast when a Chroma server is unreachable
         state = store.load_state()
-        state["failed"] = report.failed  # every commit records this run's failures so far (status)
+        # every commit records this run's failures so far, and the file each was on (ingest/status.py)
+        state["failed"], state["failed_sha256"] = report.failed, report.failed_sha256
         jobs = _plan(manifest, source, state, report)
         known = SentenceLookup.for_embedder(store, embedder)
         for doc, sha, pages, chunks in _parse_all(jobs, settings, report):
@@ -177,7 +182,7 @@ def _plan(manifest: Manifest, source: Path, state: dict, report: IngestReport) -
         sha = sha256_of(path)
         info = state["docs"].get(doc.id, {})
         if sha != doc.sha256:
-            report.failed[doc.id] = _refuse(doc, sha, state, report)
+            report.fail(doc.id, sha, _refuse(doc, sha, state, report))
             continue
         # an entry from before the second extraction is parsed again; its vectors are reused
         if info.get("sha256") == sha and info.get("layout") == LAYOUT_VERSION:
