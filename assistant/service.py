@@ -12,6 +12,7 @@ from datetime import date
 from assistant.answer import ExtractiveGenerator, Generator
 from assistant.changes import EditionChanges, render_report
 from assistant.cite import verify
+from assistant.coverage import IndexGaps, index_gaps
 from assistant.editions import EditionRegistry, Scope
 from assistant.errors import QuestionError
 from assistant.evidence import AnswerContext, SentenceVectors, rerank
@@ -128,7 +129,13 @@ class Assistant:
             query = self.analyse(question, edition, as_of)
         question, scope = query.question, query.scope
         if query.kind == "what-changed" and (asked := self.changes.editions_asked(query.years, scope)):
+            compared = self._gaps([d.id for e in asked[1:] if (d := self.changes.full_text(asked[0], e))])
+            if compared.missing:
+                return self._not_indexed(question, scope, compared, t0)
             return self.what_changed(question, *asked, t0=t0, topic=query.topic)
+        gaps = self._gaps(scope.doc_ids)
+        if gaps.nothing_indexed:
+            return self._not_indexed(question, scope, gaps, t0)
         t1 = time.perf_counter()
         passages, ctx = self.retrieve(query, mode=mode)
         t2 = time.perf_counter()
@@ -145,7 +152,7 @@ class Assistant:
             return answer
         checked = [verify(c, self.retriever.pages(c.doc_id)) for c in draft.citations]
         good = [c for c in checked if c.verified]
-        notices = list(scope.notices) + draft.notices
+        notices = gaps.notices() + list(scope.notices) + draft.notices
         if len(good) < len(checked):
             notices.append(f"{len(checked) - len(good)} citation(s) were removed because the quote "
                            "was not found word for word in the source.")
@@ -167,7 +174,7 @@ class Assistant:
         timings["total"] = _since(t0)
         return Answer(question, text, False, edition_used, cites, rename_lines + notes,
                       getattr(self.generator, "name", "extractive"), timings, passages, draft.support,
-                      draft.check, body=body)
+                      draft.check, body=body, not_indexed=list(gaps.missing), index_notice=gaps.notice)
 
     def what_changed(self, question: str, series: str, old: str, new: str, t0: float,
                      topic: str | None = None, limit: int = 8) -> Answer:
@@ -202,6 +209,9 @@ class Assistant:
         for c in cites:
             if c.role != "answer" or c.status not in ("superseded", "briefing") or len(extra) >= 2:
                 continue
+            if unchecked := self._current_not_indexed(c):
+                notes.append(unchecked)
+                continue
             if c.status == "superseded":
                 found = self.changes.supersession(c, marker + len(extra))
             else:
@@ -215,6 +225,18 @@ class Assistant:
                     extra.append(found[1])
         return notes, extra
 
+    def _current_not_indexed(self, cite: Citation) -> str | None:
+        """The note for a quote from an old edition whose current full text is not indexed yet (so
+        what the current edition says cannot be checked)."""
+        doc = self.manifest.doc(cite.doc_id)
+        current = self.registry.current(doc.series, self.settings.current_date())
+        full = self.changes.full_text(doc.series, current.edition) if current else None
+        if not current or not full or current.edition == doc.edition or full.id in self.retriever.indexed:
+            return None
+        return (f"[{cite.marker}] quotes {self.registry.label(doc.series, doc.edition)}, which is no longer "
+                f"in force; {self.registry.label(doc.series, current.edition)} (current) is not indexed "
+                "yet, so its wording was not checked: run `safeguide ingest`.")
+
     def _renamed_only(self, question: str, scope: Scope, hits: list[tuple[str, Rename]],
                       passages: list[Passage], timings: dict[str, float], t0: float) -> Answer:
         lines, cites = explain(hits, self.renames, self.retriever, self.manifest, 1)
@@ -224,9 +246,11 @@ class Assistant:
         lines.append("The guidance in scope does not say more on this; ask again using the current term.")
         timings["total"] = _since(t0)
         body = "\n".join(lines)
-        return Answer(question, self._compose(body, cites, list(scope.notices)), False,
-                      ", ".join(self.registry.label(s, e) for s, e in scope.editions), cites, lines,
-                      getattr(self.generator, "name", "extractive"), timings, passages, body=body)
+        gaps = self._gaps(scope.doc_ids)
+        return Answer(question, self._compose(body, cites, gaps.notices() + list(scope.notices)), False,
+                      ", ".join(self._searched(scope, gaps)), cites, lines,
+                      getattr(self.generator, "name", "extractive"), timings, passages, body=body,
+                      not_indexed=list(gaps.missing), index_notice=gaps.notice)
 
     def stream(self, answer: Answer, step: int = 24) -> Iterator[str]:
         """The answer text in growing pieces, for chat UIs."""
@@ -270,13 +294,36 @@ class Assistant:
 
     def _abstain(self, question: str, scope: Scope, reason: str, passages: list[Passage],
                  timings: dict[str, float]) -> Answer:
-        labels = [self.registry.label(s, e) for s, e in scope.editions]
+        """Says what was searched: an edition the index does not hold is named as not indexed."""
+        gaps = self._gaps(scope.doc_ids)
+        labels = self._searched(scope, gaps)
         text = f"{NOT_ANSWERED} {reason[0].upper()}{reason[1:]}".rstrip(".") + "."
         if labels:
             text += f" Searched: {', '.join(labels)}."
+        text += f" {gaps.notice}" if gaps.notice else ""
         text += " Check your local procedures or ask your designated safeguarding lead."
         return Answer(question, text, True, ", ".join(labels), [], list(scope.notices),
-                      getattr(self.generator, "name", "extractive"), timings, passages, body=text)
+                      getattr(self.generator, "name", "extractive"), timings, passages, body=text,
+                      not_indexed=list(gaps.missing), index_notice=gaps.notice)
+
+    def _gaps(self, doc_ids: tuple[str, ...] | list[str]) -> IndexGaps:
+        """The documents among `doc_ids` the committed index does not hold yet."""
+        if not doc_ids:
+            return IndexGaps()
+        self.retriever.ensure_loaded()
+        return index_gaps(doc_ids, self.retriever.indexed, self.registry)
+
+    def _searched(self, scope: Scope, gaps: IndexGaps) -> list[str]:
+        labels = [self.registry.label(s, e) for s, e in scope.editions]
+        return [label for label in labels if label not in gaps.unsearched]
+
+    def _not_indexed(self, question: str, scope: Scope, gaps: IndexGaps, t0: float) -> Answer:
+        """Nothing the question needs is indexed: say so instead of claiming to have searched it."""
+        text = (f"{gaps.notice} Until then this question cannot be answered from it; nothing "
+                "was searched.")
+        return Answer(question, text, True, "", [], list(scope.notices),
+                      getattr(self.generator, "name", "extractive"), {"total": _since(t0)}, [],
+                      body=text, not_indexed=list(gaps.missing), index_notice=gaps.notice)
 
 
 def _since(t: float) -> float:
