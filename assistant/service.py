@@ -206,11 +206,12 @@ class Assistant:
     def _supersession(self, cites: list[Citation], marker: int) -> tuple[list[str], list[Citation]]:
         notes: list[str] = []
         extra: list[Citation] = []
+        unchecked: dict[str, list[int]] = {}  # note -> the markers it is about
         for c in cites:
             if c.role != "answer" or c.status not in ("superseded", "briefing") or len(extra) >= 2:
                 continue
-            if unchecked := self._current_not_indexed(c):
-                notes.append(unchecked)
+            if note := self._current_not_indexed(c):
+                unchecked.setdefault(note, []).append(c.marker)
                 continue
             if c.status == "superseded":
                 found = self.changes.supersession(c, marker + len(extra))
@@ -223,6 +224,8 @@ class Assistant:
                 notes.append(found[0])
                 if found[1]:
                     extra.append(found[1])
+        notes += [" ".join(f"[{m}]" for m in markers) + f" {_verb(markers)}{note}"
+                  for note, markers in unchecked.items()]
         return notes, extra
 
     def _current_not_indexed(self, cite: Citation) -> str | None:
@@ -233,9 +236,9 @@ class Assistant:
         full = self.changes.full_text(doc.series, current.edition) if current else None
         if not current or not full or current.edition == doc.edition or full.id in self.retriever.indexed:
             return None
-        return (f"[{cite.marker}] quotes {self.registry.label(doc.series, doc.edition)}, which is no longer "
-                f"in force; {self.registry.label(doc.series, current.edition)} (current) is not indexed "
-                "yet, so its wording was not checked: run `safeguide ingest`.")
+        return (f" {self.registry.label(doc.series, doc.edition)}, which is no longer in force; "
+                f"{self.registry.label(doc.series, current.edition)} (current) is not indexed yet, so its "
+                "wording was not checked: run `safeguide ingest`.")
 
     def _renamed_only(self, question: str, scope: Scope, hits: list[tuple[str, Rename]],
                       passages: list[Passage], timings: dict[str, float], t0: float) -> Answer:
@@ -324,6 +327,10 @@ class Assistant:
         return Answer(question, text, True, "", [], list(scope.notices),
                       getattr(self.generator, "name", "extractive"), {"total": _since(t0)}, [],
                       body=text, not_indexed=list(gaps.missing), index_notice=gaps.notice)
+
+
+def _verb(markers: list[int]) -> str:
+    return "quotes" if len(markers) == 1 else "quote"
 
 
 def _since(t: float) -> float:
