@@ -135,3 +135,23 @@ def test_cli_status_text_and_json(home: Path, monkeypatch: pytest.MonkeyPatch,
         ("alpha", "indexed", 1), ("bravo", "stale", 0)]
     run_ingest(settings, manifest, FakeEmbedder())
     assert _status_cli(home, manifest, monkeypatch) == 0
+
+
+def test_index_holding_another_version_or_an_older_format_is_stale(home: Path) -> None:
+    from ingest.index import IndexStore
+
+    settings = Settings(home=home.parent, corpus=home)
+    manifest = manifest_for({"alpha": home / "alpha.pdf", "bravo": home / "bravo.pdf"})
+    run_ingest(settings, manifest, FakeEmbedder())
+    store = IndexStore(settings)
+    state = store.load_state()
+    state["docs"]["alpha"]["sha256"] = "0" * 64  # e.g. the manifest moved to a corrected file
+    del state["docs"]["bravo"]["layout"]  # indexed before the second (pdfium) extraction
+    store.commit(state)
+    got = _by_id(settings, manifest)
+    assert got["alpha"].state == got["bravo"].state == "stale"
+    assert got["alpha"].detail == ("the index holds another version (sha256 000000000000…): run "
+                                   "`safeguide ingest`; the copy indexed earlier is still searched")
+    assert got["bravo"].detail.startswith("indexed in an older page format: run `safeguide ingest`")
+    run_ingest(settings, manifest, FakeEmbedder())
+    assert {s.state for s in index_status(settings, manifest)} == {"indexed"}
