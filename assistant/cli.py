@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from assistant.batch import batch_answer_json, run_batch
 from assistant.editions import SOURCES
 from assistant.errors import SafeguideError
 from assistant.generators import GENERATORS
@@ -49,6 +50,26 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if report.failed and not report.documents else 0
 
 
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    """Each manifest document as indexed, missing, stale or failed (ingest/status.py); exit 1 when
+    any is not indexed."""
+    from corpus.manifest import load_manifest
+    from ingest.status import index_status, summary
+
+    statuses = index_status(settings, load_manifest())
+    if args.json:
+        print(json.dumps({"index": settings.index_name(), "index_dir": str(settings.index_dir),
+                          "summary": summary(statuses),
+                          "documents": [s.as_json() for s in statuses]}, ensure_ascii=False, indent=1))
+    else:
+        width = max((len(s.doc_id) for s in statuses), default=0)
+        for s in statuses:
+            line = f"{s.state:<8} {s.doc_id:<{width}} {s.chunks:>5} chunks"
+            print(line + (f"  {s.detail}" if s.detail else ""))
+        print(f"{summary(statuses)} (index {settings.index_name()} in {settings.index_dir})")
+    return 0 if all(s.state == "indexed" for s in statuses) else 1
+
+
 def _print_answer(answer: Any, as_json: bool, extra: dict | None = None) -> None:
     if as_json:
         print(json.dumps({**(extra or {}), **answer.as_json()}, ensure_ascii=False))
@@ -74,36 +95,11 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def _ask_batch(assistant: Any, path: Path) -> int:
     """One JSON object per input line; a bad line gets an error object, never a crash."""
-    if not path.is_file():
-        raise SafeguideError(f"Batch file {path} not found.")
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            item: dict[str, Any] = {}
-            try:
-                item = json.loads(line)
-                if not isinstance(item, dict) or "question" not in item:
-                    raise ValueError("each line needs an object with a 'question'")
-                as_of = _date(item["as_of"]) if item.get("as_of") else None
-                t0 = time.perf_counter()
-                answer = assistant.ask(str(item["question"]), edition=item.get("edition"),
-                                       as_of=as_of)
-                _print_batch_answer(item.get("id"), answer, time.perf_counter() - t0)
-            except (SafeguideError, ValueError, TypeError, argparse.ArgumentTypeError) as exc:
-                ident = item.get("id") if isinstance(item, dict) else None
-                print(json.dumps({"id": ident, "line": lineno, "error": str(exc)}))
-            sys.stdout.flush()
-    return 0
+    return run_batch(assistant, path)
 
 
 def _print_batch_answer(ident: Any, answer: Any, seconds: float) -> None:
-    """The `ask --json` object plus what `eval --answers` needs to score it exactly: each
-    retrieved passage's last page (page_end) and the answer's latency in seconds."""
-    data = {"id": ident, **answer.as_json(), "latency_s": round(seconds, 4)}
-    for entry, passage in zip(data["retrieved"], answer.passages, strict=False):
-        entry.setdefault("page_end", passage.chunk.page_end)
-    print(json.dumps(data, ensure_ascii=False))
+    print(batch_answer_json(ident, answer, seconds))
 
 
 def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
@@ -245,6 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_sync)
     sub.add_parser("ingest", help="parse, chunk, embed and index the synced corpus").set_defaults(
         func=cmd_ingest)
+    p = sub.add_parser("status", help="each document: indexed, missing, stale or failed")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_status)
     p = sub.add_parser("ask", help="answer a question with cited quotes")
     p.add_argument("question", nargs="*")
     p.add_argument("--edition", help="an edition label (2018) or a document id (kcsie-2024)")

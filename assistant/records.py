@@ -84,6 +84,10 @@ class Answer:
     support: float = 0.0
     check: dict[str, Any] = field(default_factory=dict)  # written answers: the citation check
     body: str = ""  # the answer lines with their [n] markers, without the source list and notices
+    # documents in the question's scope that the committed index does not hold yet, and the notice
+    # saying so ("KCSIE 2025 is not indexed yet: run `safeguide ingest`."), also in `text`
+    not_indexed: list[str] = field(default_factory=list)
+    index_notice: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -93,6 +97,8 @@ class Answer:
             "edition_used": self.edition_used,
             "citations": [c.as_json() for c in self.citations],
             "notices": self.notices,
+            "not_indexed": self.not_indexed,
+            "index_notice": self.index_notice,
             "generator": self.generator,
             **({"check": self.check} if self.check else {}),
             "support": round(self.support, 4),

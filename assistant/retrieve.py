@@ -86,6 +86,11 @@ class Retriever:
         log.info("index loaded: %d chunks from %d documents", len(chunks), len(state["docs"]))
 
     @property
+    def indexed(self) -> frozenset[str]:
+        """Ids of the documents in the loaded committed index."""
+        return frozenset(self._state.get("docs", {}))
+
+    @property
     def loaded_at(self) -> float:
         """The committed-state mtime of the loaded index (changes when an ingest commits)."""
         return self._loaded_mtime

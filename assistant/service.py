@@ -13,6 +13,7 @@ from datetime import date
 from assistant.answer import Draft, ExtractiveGenerator, Generator
 from assistant.changes import EditionChanges, render_report
 from assistant.cite import verify
+from assistant.coverage import IndexGaps, index_gaps
 from assistant.editions import EditionRegistry, Scope
 from assistant.errors import QuestionError
 from assistant.evidence import AnswerContext, SentenceVectors, rerank
@@ -153,7 +154,13 @@ class Assistant:
             query = self.analyse(question, edition, as_of, source)
         question, scope = query.question, query.scope
         if query.kind == "what-changed" and (asked := self.changes.editions_asked(query.years, scope)):
+            compared = self._gaps([d.id for e in asked[1:] if (d := self.changes.full_text(asked[0], e))])
+            if compared.missing:
+                return self._not_indexed(question, scope, compared, t0)
             return self.what_changed(question, *asked, t0=t0, topic=query.topic)
+        gaps = self._gaps(scope.doc_ids)
+        if gaps.nothing_indexed:
+            return self._not_indexed(question, scope, gaps, t0)
         t1 = time.perf_counter()
         passages, draft = self._draft(query, mode, on_token) if scope.doc_ids else ([], _NO_NATIONAL)
         t2 = time.perf_counter()
@@ -174,7 +181,7 @@ class Assistant:
             return answer
         checked = [verify(c, self.retriever.pages(c.doc_id)) for c in draft.citations]
         good = [c for c in checked if c.verified]
-        notices = list(scope.notices) + draft.notices
+        notices = gaps.notices() + list(scope.notices) + draft.notices
         if len(good) < len(checked):
             notices.append(f"{len(checked) - len(good)} citation(s) were removed because the quote "
                            "was not found word for word in the source.")
@@ -196,7 +203,7 @@ class Assistant:
         timings["total"] = _since(t0)
         return Answer(question, text, False, edition_used, cites, rename_lines + notes,
                       getattr(self.generator, "name", "extractive"), timings, passages, draft.support,
-                      draft.check, body=body)
+                      draft.check, body=body, not_indexed=list(gaps.missing), index_notice=gaps.notice)
 
     def _draft(self, query: Query, mode: Mode,
                on_token: Callable[[str], None] | None) -> tuple[list[Passage], Draft]:
@@ -235,8 +242,12 @@ class Assistant:
     def _supersession(self, cites: list[Citation], marker: int) -> tuple[list[str], list[Citation]]:
         notes: list[str] = []
         extra: list[Citation] = []
+        unchecked: dict[str, list[int]] = {}  # note -> the markers it is about
         for c in cites:
             if c.role != "answer" or c.status not in ("superseded", "briefing") or len(extra) >= 2:
+                continue
+            if note := self._current_not_indexed(c):
+                unchecked.setdefault(note, []).append(c.marker)
                 continue
             if c.status == "superseded":
                 found = self.changes.supersession(c, marker + len(extra))
@@ -249,7 +260,21 @@ class Assistant:
                 notes.append(found[0])
                 if found[1]:
                     extra.append(found[1])
+        notes += [" ".join(f"[{m}]" for m in markers) + f" {_verb(markers)}{note}"
+                  for note, markers in unchecked.items()]
         return notes, extra
+
+    def _current_not_indexed(self, cite: Citation) -> str | None:
+        """The note for a quote from an old edition whose current full text is not indexed yet (so
+        what the current edition says cannot be checked)."""
+        doc = self.manifest.doc(cite.doc_id)
+        current = self.registry.current(doc.series, self.settings.current_date())
+        full = self.changes.full_text(doc.series, current.edition) if current else None
+        if not current or not full or current.edition == doc.edition or full.id in self.retriever.indexed:
+            return None
+        return (f" {self.registry.label(doc.series, doc.edition)}, which is no longer in force; "
+                f"{self.registry.label(doc.series, current.edition)} (current) is not indexed yet, so its "
+                "wording was not checked: run `safeguide ingest`.")
 
     def _renamed_only(self, question: str, scope: Scope, hits: list[tuple[str, Rename]],
                       passages: list[Passage], timings: dict[str, float], t0: float) -> Answer:
@@ -260,9 +285,11 @@ class Assistant:
         lines.append("The guidance in scope does not say more on this; ask again using the current term.")
         timings["total"] = _since(t0)
         body = "\n".join(lines)
-        return Answer(question, self._compose(body, cites, list(scope.notices)), False,
-                      ", ".join(self.registry.label(s, e) for s, e in scope.editions), cites, lines,
-                      getattr(self.generator, "name", "extractive"), timings, passages, body=body)
+        gaps = self._gaps(scope.doc_ids)
+        return Answer(question, self._compose(body, cites, gaps.notices() + list(scope.notices)), False,
+                      ", ".join(self._searched(scope, gaps)), cites, lines,
+                      getattr(self.generator, "name", "extractive"), timings, passages, body=body,
+                      not_indexed=list(gaps.missing), index_notice=gaps.notice)
 
     def stream(self, answer: Answer, step: int = 24) -> Iterator[str]:
         """The answer text in growing pieces, for chat UIs."""
@@ -311,18 +338,46 @@ class Assistant:
 
     def _abstain(self, question: str, scope: Scope, reason: str, passages: list[Passage],
                  timings: dict[str, float]) -> Answer:
-        labels = [self.registry.label(s, e) for s, e in scope.editions]
+        """Says what was searched: an edition the index does not hold is named as not indexed;
+        the local documents held were searched too."""
+        gaps = self._gaps(scope.doc_ids)
+        labels = self._searched(scope, gaps)
         local = [self.manifest.doc(d).title for d in scope.local]
         text = f"{NOT_ANSWERED} {reason[0].upper()}{reason[1:]}".rstrip(".") + "."
         searched = labels + ([f"local documents ({'; '.join(local)})"] if local else [])
         if searched:
             text += f" Searched: {', '.join(searched)}."
-        if local:  # the local documents held were searched too
+        text += f" {gaps.notice}" if gaps.notice else ""
+        if local:
             text += " Ask your designated safeguarding lead."
         else:
             text += " Check your local procedures or ask your designated safeguarding lead."
         return Answer(question, text, True, ", ".join(labels), [], list(scope.notices),
-                      getattr(self.generator, "name", "extractive"), timings, passages, body=text)
+                      getattr(self.generator, "name", "extractive"), timings, passages, body=text,
+                      not_indexed=list(gaps.missing), index_notice=gaps.notice)
+
+    def _gaps(self, doc_ids: tuple[str, ...] | list[str]) -> IndexGaps:
+        """The documents among `doc_ids` the committed index does not hold yet."""
+        if not doc_ids:
+            return IndexGaps()
+        self.retriever.ensure_loaded()
+        return index_gaps(doc_ids, self.retriever.indexed, self.registry)
+
+    def _searched(self, scope: Scope, gaps: IndexGaps) -> list[str]:
+        labels = [self.registry.label(s, e) for s, e in scope.editions]
+        return [label for label in labels if label not in gaps.unsearched]
+
+    def _not_indexed(self, question: str, scope: Scope, gaps: IndexGaps, t0: float) -> Answer:
+        """Nothing the question needs is indexed: say so instead of claiming to have searched it."""
+        text = (f"{gaps.notice} Until then this question cannot be answered from it; nothing "
+                "was searched.")
+        return Answer(question, text, True, "", [], list(scope.notices),
+                      getattr(self.generator, "name", "extractive"), {"total": _since(t0)}, [],
+                      body=text, not_indexed=list(gaps.missing), index_notice=gaps.notice)
+
+
+def _verb(markers: list[int]) -> str:
+    return "quotes" if len(markers) == 1 else "quote"
 
 
 def _words(text: str) -> str:

@@ -67,15 +67,32 @@ def sync(manifest: Manifest, source: Path | str, dest: Path) -> list[str]:
         if str(source) == "official":
             for d in manifest.documents:
                 _download(d, staging)
-            found = {d.id: _check_source(d, staging) for d in manifest.documents}
+            found = _check_all(manifest, staging)
         else:
             src = Path(source).expanduser()
             if not src.is_dir():
                 raise CorpusError(
                     f"Corpus folder {src} does not exist. Pass --from FOLDER or set SAFEGUIDE_CORPUS."
                 )
-            found = {d.id: _check_source(d, src) for d in manifest.documents}
+            found = _check_all(manifest, src)
         return _install(manifest, found, dest)
+
+
+def _check_all(manifest: Manifest, source: Path) -> dict[str, Path]:
+    """Every file checked, and every bad one named (one line each), before anything is written."""
+    found: dict[str, Path] = {}
+    problems: list[str] = []
+    for doc in manifest.documents:
+        try:
+            found[doc.id] = _check_source(doc, source)
+        except CorpusError as exc:
+            problems.append(str(exc))
+    if len(problems) == 1:
+        raise CorpusError(problems[0])
+    if problems:
+        raise CorpusError(f"{len(problems)} of {len(manifest.documents)} corpus files cannot be used; "
+                          "nothing was changed:\n" + "\n".join(f"  {p}" for p in problems))
+    return found
 
 
 def _install(manifest: Manifest, found: dict[str, Path], dest: Path) -> list[str]:

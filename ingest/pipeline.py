@@ -40,7 +40,12 @@ class IngestReport:
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    failed_sha256: dict[str, str] = field(default_factory=dict)  # the file each failure was on
     seconds: float = 0.0
+
+    def fail(self, doc_id: str, sha: str, reason: str) -> None:
+        self.failed[doc_id] = reason
+        self.failed_sha256[doc_id] = sha
 
     def summary(self) -> str:
         line = (
@@ -82,19 +87,18 @@ def _parse_all(
                 try:
                     pages, chunks = fut.get(timeout=settings.file_timeout_s)
                 except mp.TimeoutError:
-                    report.failed[doc.id] = (
+                    report.fail(doc.id, sha, (
                         f"{path.name}: parsing took over {settings.file_timeout_s:.0f} s and was "
                         "stopped (a malformed PDF?); check the file"
-                    )
+                    ))
                     queue = [job for job, _ in futures[i + 1 :]]  # resubmit to a fresh pool
                     break
                 except IngestError as exc:
-                    report.failed[doc.id] = str(exc)
+                    report.fail(doc.id, sha, str(exc))
                     continue
                 except Exception as exc:  # pypdf can raise almost anything on a hostile file
-                    report.failed[doc.id] = (
-                        f"{path.name}: could not be parsed ({type(exc).__name__}: {exc})"
-                    )
+                    report.fail(doc.id, sha,
+                                f"{path.name}: could not be parsed ({type(exc).__name__}: {exc})")
                     continue
                 yield doc, sha, pages, chunks
     bar.close()
@@ -111,6 +115,8 @@ def run_ingest(
     with store.lock():
         store.collection(create=True)  # fail fast when a Chroma server is unreachable
         state = store.load_state()
+        # every commit records this run's failures so far, and the file each was on (ingest/status.py)
+        state["failed"], state["failed_sha256"] = report.failed, report.failed_sha256
         jobs = _plan(manifest, source, state, report)
         known = SentenceLookup.for_embedder(store, embedder)
         for doc, sha, pages, chunks in _parse_all(jobs, settings, report):
@@ -167,6 +173,8 @@ def _backfill_sentences(store: IndexStore, embedder: Embedder, state: dict, know
 
 
 def _plan(manifest: Manifest, source: Path, state: dict, report: IngestReport) -> list:
+    """The documents to parse now. A file whose sha256 is not the manifest's is refused before it
+    is parsed; the index keeps only entries whose sha256 is the manifest's (see _refuse)."""
     jobs = []
     for doc in manifest.documents:
         path = source / doc.file
@@ -175,12 +183,33 @@ def _plan(manifest: Manifest, source: Path, state: dict, report: IngestReport) -
             continue
         sha = sha256_of(path)
         info = state["docs"].get(doc.id, {})
+        if sha != doc.sha256:
+            report.fail(doc.id, sha, _refuse(doc, sha, state, report))
+            continue
         # an entry from before the second extraction is parsed again; its vectors are reused
         if info.get("sha256") == sha and info.get("layout") == LAYOUT_VERSION:
             report.skipped.append(doc.id)
             continue
         jobs.append((doc, path, sha))
     return sorted(jobs, key=lambda job: job[1].stat().st_size)  # small first: embedding starts sooner
+
+
+def _refuse(doc: Document, sha: str, state: dict, report: IngestReport) -> str:
+    """The one-line reason a synced file that does not match the manifest is not indexed. A verified
+    copy indexed before (same sha256 as the manifest) keeps answering; any other entry (indexed from
+    this or another unverified file, e.g. before ingest checked hashes) is dropped from the index."""
+    info = state["docs"].get(doc.id)
+    if info is None:
+        kept = ""
+    elif info.get("sha256") == doc.sha256:
+        kept = "; the verified copy indexed earlier is still searched"
+    else:
+        del state["docs"][doc.id]
+        report.removed.append(doc.id)
+        kept = "; its unverified entry was removed from the index"
+    log.debug("%s: sha256 %s, manifest %s", doc.id, sha, doc.sha256)
+    return (f"{doc.file}: sha256 {sha[:12]}… does not match the manifest ({doc.sha256[:12]}…), so it "
+            f"was not indexed{kept}. Run `safeguide corpus sync` to restore the official file")
 
 
 def _embed_missing(store: IndexStore, embedder: Embedder, chunks: list[Chunk]) -> int:

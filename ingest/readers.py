@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
+from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
 
 from assistant.errors import IngestError
 from ingest.records import Page
@@ -63,20 +63,35 @@ def read_pages(path: Path, doc_id: str, max_mb: float = 60.0) -> list[Page]:
 def _pdf_pages(path: Path) -> list[tuple[int | None, str]]:
     try:
         reader = PdfReader(path)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise IngestError(
-                f"{path.name}: the PDF is password-protected; save an unencrypted copy and retry."
-            )
+        _unlock(reader, path)
         return [(i + 1, page.extract_text() or "") for i, page in enumerate(reader.pages)]
     except FileNotDecryptedError as exc:
-        raise IngestError(
-            f"{path.name}: the PDF is password-protected; save an unencrypted copy and retry."
-        ) from exc
+        raise _locked(path) from exc
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, RecursionError) as exc:
         raise IngestError(
             f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc}); "
             "the file may be corrupt or truncated: download it again."
         ) from exc
+
+
+def _unlock(reader: PdfReader, path: Path) -> None:
+    """Checked before any page is read: an encrypted PDF opens only with the empty user password
+    (a file that merely restricts printing or copying); any other is password-protected, whatever
+    its cipher (RC4 or AES) and whether or not pypdf's AES support is installed."""
+    if not reader.is_encrypted:
+        return
+    try:
+        opened = reader.decrypt("")
+    except DependencyError as exc:  # AES without the `cryptography` package
+        raise _locked(path) from exc
+    if not opened:
+        raise _locked(path)
+
+
+def _locked(path: Path) -> IngestError:
+    return IngestError(
+        f"{path.name}: the PDF is password-protected; save an unencrypted copy and retry."
+    )
 
 
 # Between two layout blocks of Page.layout. No quote contains it, so none can run across it.

@@ -15,11 +15,13 @@ from pypdf import PdfReader, PdfWriter
 
 import ingest.pipeline
 from assistant import cli
+from assistant.errors import IngestError
 from assistant.settings import Settings
 from corpus.manifest import Document, Manifest, load_manifest
 from corpus.sync import sha256_of
 from ingest.index import IndexStore
 from ingest.pipeline import run_ingest
+from ingest.readers import read_pages
 from ingest.records import Page
 from tests.conftest import REAL_CORPUS, FakeEmbedder, make_pdf
 from tests.test_questions import assert_citations_real
@@ -81,10 +83,10 @@ def _truncated(path: Path) -> None:
     path.write_bytes(data[: len(data) // 2])
 
 
-def _encrypted(path: Path) -> None:
-    plain = make_pdf(path.with_suffix(".plain"), [["Secret text about neglect."]])
+def _encrypted(path: Path, algorithm: str = "RC4-128", user_password: str = "pw") -> None:
+    plain = make_pdf(path.with_suffix(".plain"), [["1. Secret text about neglect."]])
     writer = PdfWriter(clone_from=PdfReader(plain))
-    writer.encrypt("pw")
+    writer.encrypt(user_password, owner_password="owner", algorithm=algorithm)
     with path.open("wb") as fh:
         writer.write(fh)
 
@@ -112,6 +114,9 @@ BAD: dict[str, tuple[str, Callable[[Path], None], str]] = {
     "corrupt": ("corrupt.pdf", _corrupt, "corrupt"),
     "truncated": ("truncated.pdf", _truncated, "truncated"),
     "encrypted": ("encrypted.pdf", _encrypted, "password-protected"),
+    "rc4-40": ("rc4.pdf", lambda p: _encrypted(p, "RC4-40"), "password-protected"),
+    "aes-128": ("aes128.pdf", lambda p: _encrypted(p, "AES-128"), "password-protected"),
+    "aes-256": ("aes256.pdf", lambda p: _encrypted(p, "AES-256"), "password-protected"),
     "no-text": ("scan.pdf", _no_text, "no text could be extracted"),
     "empty": ("empty.pdf", _empty, "empty"),
     "latin1": ("notes.txt", lambda p: p.write_bytes("caf\xe9 cr\xe8me".encode("latin-1")), "not UTF-8"),
@@ -131,6 +136,32 @@ def test_bad_file_gets_one_line_reason_and_good_file_ingests(src: Path, case: st
     assert report.updated == ["good"] and set(report.failed) == {"bad"}
     chunks = IndexStore(settings).read_chunks()
     assert {c.doc_id for c in chunks} == {"good"} and any("lead practitioner" in c.text for c in chunks)
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
+def test_encrypted_pdf_is_password_protected_even_without_aes_support(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, algorithm: str) -> None:
+    """Without the `cryptography` package pypdf cannot try even the empty password on an AES file
+    (DependencyError); the reason given is still the password, never a missing dependency."""
+    from pypdf.errors import DependencyError
+
+    def no_aes(self: PdfReader, password: str) -> None:
+        raise DependencyError("cryptography>=3.1 is required for AES algorithm")
+
+    _encrypted(tmp_path / "locked.pdf", algorithm)
+    monkeypatch.setattr(PdfReader, "decrypt", no_aes)
+    with pytest.raises(IngestError) as err:
+        read_pages(tmp_path / "locked.pdf", "locked")
+    assert str(err.value) == ("locked.pdf: the PDF is password-protected; save an unencrypted copy "
+                              "and retry.")
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
+def test_pdf_encrypted_with_an_empty_user_password_is_read(tmp_path: Path, algorithm: str) -> None:
+    """Owner-password-only encryption (printing or copying restricted) still opens, so it ingests."""
+    _encrypted(tmp_path / "restricted.pdf", algorithm, user_password="")
+    pages = read_pages(tmp_path / "restricted.pdf", "restricted")
+    assert "Secret text about neglect." in pages[0].text and pages[0].layout
 
 
 def test_file_name_with_spaces_and_non_ascii(src: Path) -> None:
@@ -361,3 +392,59 @@ def test_running_assistant_picks_up_an_ingest_made_by_another_process(tmp_path: 
     answer = running.ask("What is the role of the designated safeguarding lead?")
     assert not answer.abstained and {c.doc_id for c in running.retriever.chunks} == set(SECOND)
     assert_citations_real(settings, answer)
+
+
+# --- sha256 checked at ingest ----------------------------------------------------------------------
+OTHER = [["1. Completely different text saved over the official file."]]
+
+
+def test_tampered_file_is_refused_and_the_verified_copy_keeps_answering(src: Path) -> None:
+    official = make_pdf(src / "official.pdf", [["1. Information sharing is vital to safeguarding."]])
+    settings = settings_for(src)
+    manifest = manifest_for({"good": src / "good.pdf", "official": official})
+    assert run_ingest(settings, manifest, FakeEmbedder()).updated == ["official", "good"]
+    make_pdf(official, OTHER)  # a different PDF saved over the synced file
+    report = run_ingest(settings, manifest, FakeEmbedder())
+    reason = report.failed["official"]
+    expected, actual = manifest.doc("official").sha256, sha256_of(official)
+    assert reason == (f"official.pdf: sha256 {actual[:12]}… does not match the manifest "
+                      f"({expected[:12]}…), so it was not indexed; the verified copy indexed earlier "
+                      "is still searched. Run `safeguide corpus sync` to restore the official file")
+    assert report.skipped == ["good"] and not report.updated
+    store = IndexStore(settings)
+    state = store.load_state()
+    assert state["docs"]["official"]["sha256"] == expected and state["failed"] == report.failed
+    texts = " ".join(c.text for c in store.read_chunks())
+    assert "vital to safeguarding" in texts and "Completely different" not in texts
+
+
+def test_entry_indexed_from_a_tampered_file_is_dropped(src: Path) -> None:
+    """An index built before ingest checked hashes, from a file saved over the official one: the next
+    ingest refuses the file and removes what was indexed from it."""
+    official = make_pdf(src / "official.pdf", [["1. Information sharing is vital to safeguarding."]])
+    manifest = manifest_for({"good": src / "good.pdf", "official": official})
+    make_pdf(official, OTHER)
+    settings = settings_for(src)
+    run_ingest(settings, manifest_for({"good": src / "good.pdf", "official": official}), FakeEmbedder())
+    assert "Completely different" in " ".join(c.text for c in IndexStore(settings).read_chunks())
+    report = run_ingest(settings, manifest, FakeEmbedder())
+    assert report.removed == ["official"] and "unverified entry was removed" in report.failed["official"]
+    store = IndexStore(settings)
+    assert {c.doc_id for c in store.read_chunks()} == {"good"}
+    assert len(store.collection().get(include=[])["ids"]) == len(store.read_chunks())  # vectors swept
+
+
+def test_cli_ingest_refuses_a_tampered_file_in_one_line(
+        src: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    official = make_pdf(src / "official.pdf", [["1. Information sharing is vital to safeguarding."]])
+    files = {"good": src / "good.pdf", "official": official}
+    manifest = manifest_for(files)
+    make_pdf(official, OTHER)
+    monkeypatch.setattr("corpus.manifest.load_manifest", lambda: manifest)
+    monkeypatch.setenv("SAFEGUIDE_HOME", str(src.parent))
+    monkeypatch.setattr("ingest.embed.SentenceTransformerEmbedder", lambda *a, **k: FakeEmbedder())
+    assert cli.main(["ingest"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.count("does not match the manifest") == 1
+    assert "1 documents" in out and "1 failed: official.pdf: sha256 " in out
+    assert "safeguide corpus sync" in out and "Traceback" not in out

@@ -59,3 +59,20 @@ def test_manifest_covers_every_shared_corpus_file() -> None:
     assert files == {d.file for d in m.documents}
     for d in m.documents:
         assert sha256_of(folder / d.file) == d.sha256, d.id
+
+
+def test_every_bad_file_is_named(src: Path, tmp_path: Path) -> None:
+    (src / "c.txt").write_text("gamma")
+    base = _manifest(src)
+    extra = base.documents[0].model_copy(update={"id": "c", "file": "c.txt",
+                                                  "sha256": sha256_of(src / "c.txt")})
+    m = base.model_copy(update={"documents": [*base.documents, extra]})
+    (src / "a.txt").unlink()
+    (src / "sub" / "b.txt").write_text("tampered")
+    with pytest.raises(CorpusError) as err:
+        sync(m, src, tmp_path / "dest")
+    lines = str(err.value).splitlines()
+    assert lines[0] == "2 of 3 corpus files cannot be used; nothing was changed:"
+    assert lines[1].strip().startswith("a: ") and "a.txt is missing" in lines[1]
+    assert lines[2].strip().startswith("b: ") and "does not match the manifest" in lines[2]
+    assert len(lines) == 3 and not (tmp_path / "dest").exists()
