@@ -6,6 +6,7 @@ import json
 import logging
 import math
 import re
+import sys
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
@@ -357,7 +358,8 @@ def run_eval(assistant: AssistantLike, items: Sequence[GoldItem], k: int = 5,
     _warm_up(assistant)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     results: list[ItemResult] = []
-    for item in tqdm(items, desc=f"eval {mode}", unit="q", disable=not progress):
+    # progress bars only on a terminal: a log file gets no carriage returns
+    for item in tqdm(items, desc=f"eval {mode}", unit="q", disable=not (progress and sys.stderr.isatty())):
         kwargs: dict[str, Any] = {"mode": mode}
         if item.edition is not None:
             kwargs["edition"] = item.edition

@@ -394,3 +394,12 @@ def test_cli_writes_json_and_exits_1_when_floors_are_missed(tmp_path: Path,
     data = json.loads((tmp_path / "o.json").read_text(encoding="utf-8"))
     assert data["mode"] == "hybrid" and data["baseline"]["mode"] == "dense"
     assert data["metrics"]["hit_at_k"] == 1.0 and data["failures"][0]["id"] == "one"
+
+
+def test_run_eval_draws_no_progress_bar_when_stderr_is_not_a_terminal(
+        capfd: pytest.CaptureFixture[str]) -> None:
+    items = [GoldItem("a", "q1", None, "fact", (), (GoldSource("wt", (3,)),))]
+    capfd.readouterr()
+    run_eval(FakeAssistant(), items, k=5)  # progress asked for, but stderr is captured
+    err = capfd.readouterr().err
+    assert "eval hybrid" not in err and "\r" not in err
