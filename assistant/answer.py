@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from assistant.cite import make_citation
 from assistant.evidence import (
+    BULLET,
     AnswerContext,
     SentenceVectors,
     Unit,
@@ -108,11 +109,12 @@ class ExtractiveGenerator:
             return plan(part, most, self.quote_ratio)
         part.units, part.scores = fit_to_layout(part.units, part.scores, self.pages)
         chosen = []
-        for unit, cut in plan(part, most, self.quote_ratio):
-            span = trim_to_layout(unit.chunk, unit.start, unit.end, self.pages(unit.chunk.doc_id))
-            if span is not None:
-                chosen.append((replace(unit, start=span[0], end=span[1]),
-                               cut or span[1] < unit.end))
+        for whole, cut in plan(part, most, self.quote_ratio):
+            for unit in page_pieces(whole):  # a list running onto the next page: a quote a page
+                span = trim_to_layout(unit.chunk, unit.start, unit.end, self.pages(unit.chunk.doc_id))
+                if span is not None:
+                    chosen.append((replace(unit, start=span[0], end=span[1]),
+                                   cut or span[1] < unit.end))
         return chosen
 
     def generate(self, ctx: AnswerContext, passages: list[Passage],
@@ -167,6 +169,23 @@ class ExtractiveGenerator:
         last = cite.page_end or cite.page
         return footnote_numbers(p for p in self.pages(cite.doc_id)
                                 if p.number is not None and cite.page <= p.number <= last)
+
+
+def page_pieces(unit: Unit) -> list[Unit]:
+    """The stretch split where it runs onto the next printed page at an item or sentence
+    boundary, so each piece can be found on its own page; one piece when it does not."""
+    text = unit.chunk.text
+    cuts = [b for b in unit.chunk.page_breaks if unit.start < b < unit.end and _clean_turn(text, b)]
+    bounds = [unit.start, *cuts, unit.end]
+    return [replace(unit, start=a, end=b) for a, b in zip(bounds, bounds[1:], strict=False)
+            if text[a:b].strip()]
+
+
+def _clean_turn(text: str, at: int) -> bool:
+    """The page turns between list items or sentences, not mid-sentence."""
+    after = text[at:].lstrip()
+    return bool(BULLET.match(after) or (text[:at].rstrip().endswith((".", ";", ":", "?", "!"))
+                                        and after[:1].isupper()))
 
 
 def gap_reason(ctx: AnswerContext) -> str:

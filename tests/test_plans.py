@@ -134,3 +134,19 @@ def test_a_definition_is_the_defining_sentence_run_on_through_its_paragraph() ->
     [(unit, _)] = plan(ctx, 2, 0.9)
     assert unit.chunk.chunk_id == "c1"
     assert unit.text.endswith("changes in behaviour.")  # run on; the list item is not
+
+
+def test_a_list_running_onto_the_next_page_is_quoted_a_page_at_a_time() -> None:
+    from dataclasses import replace as _replace
+
+    from assistant.answer import page_pieces
+
+    text = ("They should:\n• see the child within a timescale\n• interview the family.\n"
+            "• record the decisions\nand then agree the plan")
+    turn = text.index("• interview")
+    chunk = _replace(_chunk(text), page_end=27, page_breaks=(turn,))
+    pieces = page_pieces(Unit(0, chunk, 0, len(text)))
+    assert [p.text for p in pieces] == [text[:turn].strip(), text[turn:].strip()]
+    assert [chunk.page_at(p.start) for p in pieces] == [26, 27]
+    mid = _replace(chunk, page_breaks=(text.index("and then"),))  # a sentence that turns the page
+    assert page_pieces(Unit(0, mid, 0, len(text))) == [Unit(0, mid, 0, len(text))]
