@@ -95,11 +95,20 @@ def complete(unit: Unit, lists: bool = False) -> tuple[Unit, bool]:
     text = unit.chunk.text[sents[i].start:sents[i].end].strip()
     if text.endswith(":") or (lists and i + 1 < len(sents) and sents[i + 1].item):
         return whole_list(unit, i)
+    if lists and _introduces(unit.chunk, sents, i + 1):  # "…specific rights. In summary they are:"
+        listed, cut = whole_list(unit, i + 1)
+        return replace(listed, start=sents[i].start), cut
     start = sents[i].start
     if i > 0 and LEANS_BACK.match(text) and not sents[i - 1].item:
         start = sents[i - 1].start
     end = max(unit.end, sents[i].end)
     return replace(unit, start=start, end=end), False
+
+
+def _introduces(chunk: Chunk, sents: tuple[Sentence, ...], j: int) -> bool:
+    """Sentence `j` is a lead-in (ending in ":") with bulleted items after it."""
+    return (j + 1 < len(sents) and not sents[j].item and sents[j + 1].item
+            and chunk.text[sents[j].start:sents[j].end].rstrip().endswith(":"))
 
 
 def fragment(text: str) -> bool:

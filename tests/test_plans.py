@@ -150,3 +150,14 @@ def test_a_list_running_onto_the_next_page_is_quoted_a_page_at_a_time() -> None:
     assert [chunk.page_at(p.start) for p in pieces] == [26, 27]
     mid = _replace(chunk, page_breaks=(text.index("and then"),))  # a sentence that turns the page
     assert page_pieces(Unit(0, mid, 0, len(text))) == [Unit(0, mid, 0, len(text))]
+
+
+def test_a_list_answer_takes_the_lead_in_that_follows_the_best_sentence() -> None:
+    text = ("The UK GDPR gives individuals specific rights over their data. In summary the rights are:\n"
+            "• the right of subject access\n• the right to object.\nFurther information is online.")
+    chunk = _chunk(text)
+    best = _unit(chunk, "The UK GDPR gives individuals specific rights over their data.")
+    whole, cut = complete(best, lists=True)
+    assert whole.text.startswith("The UK GDPR") and whole.text.endswith("the right to object.")
+    assert not cut
+    assert complete(best)[0].text == best.text  # a fact answer stays one sentence

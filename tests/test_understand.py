@@ -112,3 +112,14 @@ def test_what_the_guidance_says_a_thing_is_asks_for_a_definition() -> None:
     assert question_kind("what does KCSIE say consent is?", None) == "definition"
     assert question_kind("What does the guidance say a young carer is", None) == "definition"
     assert question_kind("What does KCSIE say about mobile phones?", None) == "fact"
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("What rights do individuals have over their personal data?", "list"),
+    ("Which issues should a school's RSHE programme tackle?", "list"),
+    ("What records does the school have to keep?", "list"),
+    ("What does the guidance say about this?", "fact"),
+    ("What process does the panel follow?", "fact"),  # a singular noun: not a list
+])
+def test_a_plural_noun_asked_for_is_a_list(question: str, kind: str) -> None:
+    assert question_kind(question, answer_shape(question)) == kind

@@ -58,7 +58,10 @@ LIST = re.compile(
     rf"|\bwhat are (all )?the (\w+[ -]){{0,3}}{_LIST_NOUNS}\b"
     rf"|\b(which|what) (\w+ ){{0,2}}{_LIST_NOUNS} (are|should|must|do|does|can)\b"
     rf"|\b{_COUNT} ([\w’'-]+ ){{0,2}}{_LIST_NOUNS}\b|\b{_COUNT} (golden )?(rules|cs|c's|ps)\b"
-    r"|\bwhat .{0,40}\binclude\b|\bwhat (goes|should go|must go) (in|into)\b", re.I)
+    r"|\bwhat .{0,40}\binclude\b|\bwhat (goes|should go|must go) (in|into)\b"
+    # "what rights do individuals have", "which issues should it tackle": a plural noun asked for
+    r"|\b(what|which) ([a-z]+ ){0,2}[a-z]{3,}[^s\W]s (do|does|did|should|must|can|could|are|were|have|has|"
+    r"will|would)\b", re.I)
 DEFINITION = re.compile(
     r"\bwhat (is|are) meant by\b|\bwhat does (the term |the phrase )?[\w'’ -]{1,50} mean\b"
     r"|\bdefin(e|ition|ed)\b"
