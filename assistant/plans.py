@@ -35,6 +35,7 @@ DEFINITION_CHARS = 520  # a definition runs on through its paragraph up to this 
 PARA_NUMBER = re.compile(r"\d{1,3}\.\s+")
 FOOTNOTES = "Footnotes and boxes"  # the heading ingest gives a page's footnotes
 EXAMPLE = re.compile(r"\bcase stud(y|ies)\b|\bexamples?\b", re.I)  # illustrations, not guidance
+FIGURE = re.compile(r"\bflow ?charts?\b|\bfigure \d|\bdiagram\b", re.I)  # boxes restating the text
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
 STEPS = 5
 SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
@@ -123,6 +124,7 @@ def _order(ctx: AnswerContext, bonus: np.ndarray | None = None) -> list[int]:
     scores = ctx.scores + (bonus if bonus is not None else 0.0)
     penalty = np.array([0.05 * fragment(u.text) + 0.05 * (FOOTNOTES in u.chunk.headings)
                         + 0.05 * any(EXAMPLE.search(h) for h in u.chunk.headings[-1:])
+                        + 0.05 * any(FIGURE.search(h) for h in u.chunk.headings[-1:])
                         for u in ctx.units])
     return [int(i) for i in np.argsort(-(scores - penalty), kind="stable")]
 

@@ -161,3 +161,13 @@ def test_a_list_answer_takes_the_lead_in_that_follows_the_best_sentence() -> Non
     assert whole.text.startswith("The UK GDPR") and whole.text.endswith("the right to object.")
     assert not cut
     assert complete(best)[0].text == best.text  # a fact answer stays one sentence
+
+
+def test_flowchart_boxes_rank_below_the_guidance_text() -> None:
+    from dataclasses import replace as _replace
+
+    box = _replace(_chunk("The lead practitioner convenes a strategy discussion quickly.", "c2"),
+                   headings=("Flow chart 5: Action following a strategy meeting",))
+    text = _chunk("The lead practitioner should convene the strategy discussion.")
+    ctx = _ctx([_unit(box, box.text), _unit(text, text.text)], [0.52, 0.50], "fact")
+    assert plan(ctx, 1, 0.9)[0][0].chunk.chunk_id == "c1"

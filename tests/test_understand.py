@@ -123,3 +123,25 @@ def test_what_the_guidance_says_a_thing_is_asks_for_a_definition() -> None:
 ])
 def test_a_plural_noun_asked_for_is_a_list(question: str, kind: str) -> None:
     assert question_kind(question, answer_shape(question)) == kind
+
+
+@pytest.mark.parametrize(("question", "parts"), [
+    ("After a strategy discussion, who decides whether to start section 47 enquiries, and who "
+     "should be the lead practitioner for them?",
+     ["After a strategy discussion, who decides whether to start section 47 enquiries",
+      "who should be the lead practitioner for them?"]),
+    ("When should a council refer a family to a family group conference, and if that doesn't "
+     "happen at the time, is it too late?",
+     ["When should a council refer a family to a family group conference",
+      "if that doesn't happen at the time, is it too late?"]),
+    ("In a neglect case where the parents won't engage, what's the test for significant harm?",
+     ["In a neglect case where the parents won't engage, what's the test for significant harm?"]),
+])
+def test_a_scene_setting_opening_or_a_condition_does_not_hide_a_part(question: str,
+                                                                      parts: list[str]) -> None:
+    assert split_question(question)[1] == parts
+
+
+def test_the_shape_is_read_from_the_asked_clause_not_the_opening() -> None:
+    query = _query("After a strategy discussion, who decides whether to start section 47 enquiries?")
+    assert query.parts[0].shape == "who"

@@ -15,6 +15,8 @@ _QWORD = (r"(what|who|how|when|where|which|why|whether|is|are|does|do|can|could|
 JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?=(?:(?:at|in|by|for|from|to|under|with)\s+)?"
                   rf"{_QWORD}\b)"
                   r"|\s+and\s+(?:also\s+)?(?=(what|who|how|when|where|which|why)\b)", re.I)
+INTRO_THEN_ASKING = re.compile(rf"^[^,;?]{{3,80}},\s*(?:{_QWORD})\b", re.I)
+CONDITION = re.compile(r"[,;]\s*(?:and|but)\s+(?=(?:if|when|where|once|unless)\b)", re.I)
 LEAD_IN = re.compile(rf":\s+(?={_QWORD}\b)", re.I)
 PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|its|their|he|she|one)\b", re.I)
 MIN_WORDS = 3
@@ -45,11 +47,27 @@ def _split_joined(sentence: str) -> list[str]:
     for m in JOIN.finditer(sentence):
         head = sentence[last:m.start()].strip(" ,;")
         # "In a neglect case…, what's the test?" is one question: its head asks nothing
-        if ASKING.search(head) and len(head.split()) >= MIN_WORDS and _has_verb(sentence[m.end():]):
-            pieces.append(head)
-            last = m.end()
+        if _asks(head) and len(head.split()) >= MIN_WORDS and _has_verb(sentence[m.end():]):
+            # "…, and if that doesn't happen, is it too late?": the condition opens the next part
+            cond = CONDITION.search(sentence, last, m.start())
+            pieces.append(sentence[last:cond.start() if cond else m.start()].strip(" ,;"))
+            last = cond.end() if cond else m.end()
     pieces.append(sentence[last:].strip(" ,;"))
     return [p for p in pieces if p]
+
+
+def asked_clause(part: str) -> str:
+    """The part without a scene-setting opening: "After a strategy discussion, who decides…" ->
+    "who decides…" (its shape and kind are the question's, not the opening's)."""
+    if ASKING.search(part) or not (m := INTRO_THEN_ASKING.search(part)):
+        return part
+    return part[part.rindex(",", 0, m.end()) + 1:].strip()
+
+
+def _asks(head: str) -> bool:
+    """The clause asks something, perhaps after a scene-setting phrase ("After a strategy
+    discussion, who decides…")."""
+    return bool(ASKING.search(head) or INTRO_THEN_ASKING.search(head))
 
 
 def _has_verb(text: str) -> bool:

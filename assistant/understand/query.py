@@ -20,7 +20,7 @@ from assistant.glossary import expand_query
 from assistant.renames import Rename, expand, outdated_terms
 from assistant.text import STOPWORDS, tokens
 from assistant.understand.kinds import answer_shape, question_kind
-from assistant.understand.parts import needs_antecedent, split_question
+from assistant.understand.parts import asked_clause, needs_antecedent, split_question
 from corpus.manifest import Document
 
 # "What should I do?" names no topic; the guidance's own action passages are what it asks for.
@@ -94,8 +94,9 @@ def _local_only(as_of: date | None) -> Scope:
 
 def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename], ...],
           renames: tuple[Rename, ...], abbreviations: dict[str, str]) -> Part:
-    shape = answer_shape(text)
-    kind = question_kind(text, shape)
+    asked = asked_clause(text)
+    shape = answer_shape(asked)
+    kind = question_kind(asked, shape)
     search = text
     if before and needs_antecedent(text):  # "is it a criminal offence?" after "what is upskirting"
         extra = [w for w in re.findall(r"[\w'’-]+", before)
