@@ -29,7 +29,8 @@ DATE_CUE = re.compile(r"\b(in force|as at|as of|back in|during|at the time|appli
 OTHER_JURISDICTION = re.compile(
     r"\b(Scotland|Scottish|Wales|Welsh|Northern Ireland|Republic of Ireland|Irish|US|USA|"
     r"United States|American|Australian?|Canadian?|New Zealand)(?:'s|’s)?\s+(?:[\w'’-]+\s+){0,4}?"
-    r"(guidance|procedures?|laws?|legislation|framework|polic(?:y|ies)|rules|mandated)\b")
+    r"((?i:guidance|procedures?|laws?|legislation|framework|polic(?:y|ies)|rules|mandated|principles|"
+    r"standards|requirements|code))\b")
 SOURCES = ("all", "national", "local")
 Source = Literal["all", "national", "local"]
 FOR_INFO = re.compile(r"for[- ]information|july\s+2025\s+(?:text|version|draft)|pre-?publication",

@@ -92,3 +92,19 @@ def test_missing_series_edition_falls_back_to_same_year_material_with_notice(
     assert s.notices and "wt2015-qa-for-publication" in s.doc_ids
     # a year no series holds is still refused
     assert resolve(reg, "information sharing advice", edition="2026", today=TODAY).unavailable
+
+
+@pytest.mark.parametrize("question", [
+    "What timescale do the Wales Safeguarding Procedures set for a strategy discussion?",
+    "What do Australia's National Principles for Child Safe Organisations require of schools?",
+])
+def test_other_jurisdictions_named_in_any_case_are_outside_the_corpus(question: str) -> None:
+    from assistant.editions import OTHER_JURISDICTION
+
+    assert OTHER_JURISDICTION.search(question)
+
+
+def test_us_the_pronoun_is_not_a_jurisdiction() -> None:
+    from assistant.editions import OTHER_JURISDICTION
+
+    assert not OTHER_JURISDICTION.search("Can you give us guidance on sharing information?")

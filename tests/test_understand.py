@@ -145,3 +145,12 @@ def test_a_scene_setting_opening_or_a_condition_does_not_hide_a_part(question: s
 def test_the_shape_is_read_from_the_asked_clause_not_the_opening() -> None:
     query = _query("After a strategy discussion, who decides whether to start section 47 enquiries?")
     assert query.parts[0].shape == "who"
+
+
+def test_a_number_that_cites_a_section_or_a_year_states_no_quantity() -> None:
+    from assistant.understand.kinds import ANSWER_SHAPES
+
+    number = ANSWER_SHAPES["number"]
+    assert not number.search("accommodated under section 20 of the Children Act 1989")
+    assert not number.search("see paragraph 79 and chapter 3")
+    assert number.search("there are seven golden rules") and number.search("at least 2 people")

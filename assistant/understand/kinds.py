@@ -22,6 +22,10 @@ SHAPES = [
     ("yes-no", re.compile(r"^\s*(and\s+)?(is|are|does|do|can|could|should|must|may|will|has|have|am)\b",
                           re.I)),
 ]
+# A number that cites something ("section 17", "paragraph 79", a year) states no quantity.
+_NOT_A_REFERENCE = "".join(f"(?<!{w} )" for w in (
+    "section", "sections", "paragraph", "paragraphs", "para", "paras", "chapter", "page", "annex",
+    "part", "regulation", "article", "schedule", "rule", "step", "footnote", "appendix"))
 # What an answer of each shape contains; "yes-no" has no surface form.
 ANSWER_SHAPES = {
     "money": re.compile(r"£\s?\d|\b\d+ pounds\b", re.I),
@@ -30,7 +34,7 @@ ANSWER_SHAPES = {
     "hours": re.compile(rf"\b{_NUM}[- ]hours?\b", re.I),
     "duration": re.compile(rf"\b{_NUM}[- ](working |calendar |school )?(day|hour|week|month|year)s?\b"
                            r"|\b(annually|immediately|as soon as possible|every \w+ years?)\b", re.I),
-    "number": re.compile(rf"\b{_NUM}\b", re.I),
+    "number": re.compile(rf"{_NOT_A_REFERENCE}\b(?!(?:19|20)\d\d\b){_NUM}\b", re.I),
     "date": re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|"
                        r"september|october|november|december)\b", re.I),
     "who": re.compile(r"\([^)]*,[^)]*\)|:\s*\S.*,|\b\w+(?: \w+){0,3}, \w+(?: \w+){0,3},? and \w+", re.I),
