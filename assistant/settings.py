@@ -57,12 +57,12 @@ class Settings(BaseSettings):
         default=0.8, description="Extra quotes must score at least this share of the best one."
     )
     abstain_threshold: float = Field(
-        default=0.38,
+        default=0.39,
         description="Answer only when the support probability reaches this (evals/calibrate.py).",
     )
     abstain_weights: dict[str, float] = Field(
-        default={"bias": -0.9058, "best": 0.5127, "passage_coverage": 1.299,
-                 "unit_coverage": 1.6968, "shape_missing": -2.2631, "rare_missing": -0.3029},
+        default={"bias": -0.4467, "best": 0.2476, "passage_coverage": 1.6435,
+                 "unit_coverage": 1.5555, "shape_missing": -2.4248, "rare_missing": -0.6744},
         description="Logistic weights of the support features (evals/calibrate.py fits them).",
     )
     local_beside_threshold: float = Field(
