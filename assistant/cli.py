@@ -51,8 +51,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    """Each manifest document as indexed, missing, stale or failed (ingest/status.py); exit 1 when
-    any is not indexed."""
+    """Each national and local document as indexed, missing, stale or failed (ingest/status.py);
+    exit 1 when any is not indexed."""
     from corpus.manifest import load_manifest
     from ingest.status import index_status, summary
 
@@ -141,7 +141,8 @@ def cmd_documents(args: argparse.Namespace, settings: Settings) -> int:
     for r in rows:
         chunks = f"{r.chunks} chunks" if r.chunks is not None else "not indexed"
         when = f"{r.edition}" + (f" (in force {r.in_force})" if r.in_force else "")
-        print(f"{r.id}  [{r.source}]  {r.title} — {when} — sha256 {r.sha256[:12]} — {chunks}")
+        print(f"{r.id}  [{r.source}]  {r.title} — {when} — sha256 {r.sha256[:12]} — {chunks} — "
+              f"{r.state}" + (f" ({r.detail})" if r.detail else ""))
     return 0
 
 

@@ -608,10 +608,10 @@ def feedback_entry(rating: str, comment: str, answer: Answer, question: str | No
 # ------------------------------------------------------------------------------- documents
 def render_documents(rows: list[Any], admin: bool) -> str:
     """The Documents panel's table: national and local documents held, with edition or date,
-    dates in force, sha256 and chunk count."""
+    dates in force, sha256, chunk count and state (indexed, missing, stale or failed, and why)."""
     head = ("<tr><th scope='col'>Document</th><th scope='col'>Source</th><th scope='col'>Edition / date"
             "</th><th scope='col'>In force</th><th scope='col'>sha256</th><th scope='col'>Chunks</th>"
-            "<th scope='col'>Id</th></tr>")
+            "<th scope='col'>State</th><th scope='col'>Id</th></tr>")
     body = "".join(
         f"<tr class='sg-doc-{esc(r.source)}'><td>{esc(r.title)}"
         + (f"<br><small>{esc(r.publisher)}</small>" if r.publisher else "")
@@ -619,9 +619,13 @@ def render_documents(rows: list[Any], admin: bool) -> str:
         f"<td>{esc(r.edition)}</td><td>{esc(r.in_force) or '—'}</td>"
         f"<td><code title='{esc(r.sha256)}'>{esc(r.sha256[:12])}</code></td>"
         f"<td>{r.chunks if r.chunks is not None else 'not indexed'}</td>"
-        f"<td><code>{esc(r.id)}</code></td></tr>" for r in rows)
+        f"<td class='sg-state sg-state-{esc(r.state)}'><strong>{esc(r.state)}</strong>"
+        + (f"<br><small>{esc(r.detail)}</small>" if r.detail else "")
+        + f"</td><td><code>{esc(r.id)}</code></td></tr>" for r in rows)
     local = sum(1 for r in rows if r.source == "local")
+    waiting = sum(1 for r in rows if r.state != "indexed")
     who = ("You can add and remove local documents below." if admin else
            "Only administrators (SAFEGUIDE_ADMINS) can add or remove documents.")
+    note = f" {waiting} not indexed as held: see State." if waiting else ""
     return (f"<div class='sg-docs'><p>{len(rows) - local} national and {local} local document(s) "
-            f"held. {esc(who)}</p><table class='sg-doc-table'>{head}{body}</table></div>")
+            f"held.{esc(note)} {esc(who)}</p><table class='sg-doc-table'>{head}{body}</table></div>")

@@ -153,3 +153,11 @@ def test_local_source_without_local_documents_says_so(client: TestClient) -> Non
     r = client.get("/api/v1/search", params={"q": "assessment", "source": "local"})
     assert r.status_code == 400 and "No local documents are held" in r.json()["detail"]
 
+
+def test_documents_lists_local_ones_with_their_index_state(with_local: TestClient) -> None:
+    docs = {d["doc_id"]: d for d in with_local.get("/api/v1/documents").json()}
+    national = docs["working-together-2023"]
+    (local,) = [d for d in docs.values() if d["source"] == "local"]
+    assert national["source"] == "national" and national["state"] == "indexed"
+    assert local["state"] == "indexed" and local["chunks"] > 0 and local["detail"] == ""
+    assert local["title"] == "Referral and assessment" and local["publication_page"] is None

@@ -111,7 +111,8 @@ def create_api(tools: GuidanceTools) -> FastAPI:
                 limit: int = Query(20, ge=1, le=MAX_CHANGES)) -> dict[str, Any]:
         return tools.compare(series, old, new, topic, limit)
 
-    @app.get(f"{PREFIX}/documents", summary="The documents in the corpus")
+    @app.get(f"{PREFIX}/documents", summary="The documents held, national and local, with their "
+             "index state (indexed, missing, stale or failed)")
     def documents() -> list[dict[str, Any]]:
         return tools.documents()
 

@@ -155,8 +155,20 @@ class GuidanceTools:
         return rows
 
     def documents(self) -> list[dict[str, Any]]:
+        """National then local documents, each with its index state (ingest/status.py)."""
+        from ingest.status import index_status
+
+        self.assistant.refresh_local()
         m = self.assistant.manifest
-        return [{"doc_id": d.id, "title": d.title, "series": d.series, "edition": d.edition,
-                 "kind": d.kind, "status": d.status, "publication_page": m.series[d.series].publication_page
-                 if d.series in m.series else None, "download_url": d.download_url}
-                for d in m.documents]
+        states = {s.doc_id: s for s in index_status(self.assistant.settings, m)}
+        rows = []
+        for d in m.documents:
+            st = states.get(d.id)
+            rows.append({"doc_id": d.id, "title": d.title, "series": d.series, "edition": d.edition,
+                         "kind": d.kind, "status": d.status,
+                         "source": "local" if d.is_local else "national",
+                         "publication_page": m.series[d.series].publication_page
+                         if d.series in m.series else None, "download_url": d.download_url,
+                         "state": st.state if st else "stale", "chunks": st.chunks if st else 0,
+                         "detail": st.detail if st else ""})
+        return rows
