@@ -50,10 +50,9 @@ UNEXPECTED = ("Something went wrong while answering. Please try again; if it kee
               "tell whoever runs this service.")
 # What the API accepts (checked before the call: bad input is a 422, not a 500)
 API_SPECS: dict[str, Spec] = {  # Gradio's /run and /call need every input, in this order
-    "ask": [("question", (str,), True), ("edition", (str, NONE), True), ("as_at", (str, NONE), True),
-            ("source", (str, NONE), False)],
+    "ask": [("question", (str,), True), ("edition", (str, NONE), True), ("as_at", (str, NONE), True)],
     "chat": [("message", (str,), True), ("history", (list,), True), ("edition", (str, NONE), True),
-             ("as_at", (str, NONE), True), ("source", (str, NONE), False)],
+             ("as_at", (str, NONE), True)],
     "compare": [("series", (str,), True), ("old", (str,), True), ("new", (str,), True),
                 ("topic", (str,), True)],
 }
@@ -71,7 +70,9 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     series_choices = [(assistant.registry.series_name(s), s) for s in held]
 
     def chat(message: str, history: list[dict[str, Any]], edition: str, as_at: str | None,
-             source: str | None, state: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+             state: dict[str, Any], source: str | None = "all") -> Iterator[tuple[Any, ...]]:
+        """`source` comes from the Search control through a session State, so the /chat API keeps
+        its four values (old gradio_client callers) and searches everything."""
         history = [*(history or []), {"role": "user", "content": wv.render_question(message)}]
         warning = wv.case_warning(wv.case_details(message or ""))
         wait = {"role": "assistant", "content": WAITING}
@@ -107,12 +108,11 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         copy = f"Question: {follow.question}\n\n{answer.text}\n\n{wv.SAFETY_NOTICE}"
         yield [*history, final], "", {"topic": follow.topic, "turn": turn}, status, copy
 
-    def ask(question: str, edition: str = CURRENT, as_at: str = "", source: str = "all",
-            ) -> dict[str, Any]:
-        """API only: the answer record as JSON (no HTML, no session state)."""
+    def ask(question: str, edition: str = CURRENT, as_at: str = "") -> dict[str, Any]:
+        """API only: the answer record as JSON (no HTML, no session state). It searches national
+        guidance and local documents; /api/v1/ask and the MCP tools take a source."""
         try:
-            follow, answer, scope = svc.ask(question, svc.match_edition(edition), as_at, None,
-                                            source=source)
+            follow, answer, scope = svc.ask(question, svc.match_edition(edition), as_at, None)
         except SafeguideError as err:
             return {"question": question, "error": str(err)}
         return {"question": follow.question, "why_edition": scope.why, **answer.as_json()}
@@ -178,6 +178,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     with gr.Blocks(title="safeguide — UK child-safeguarding guidance", analytics_enabled=False,
                    delete_cache=(EXPORT_MAX_AGE_S, EXPORT_MAX_AGE_S)) as demo:
         state = gr.State({})
+        source_state = gr.State("all")  # the Search control's value, for chat (not an API input)
         gr.HTML('<h1>safeguide</h1><p>UK child-safeguarding guidance, quoted with page '
                 'references</p>', elem_id="sg-title", js_on_load=None)
         gr.HTML(f'<div class="sg-safety" id="sg-safety">{wv.esc(wv.SAFETY_NOTICE)}</div>',
@@ -247,7 +248,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                     doc_rm = gr.Button("Remove", size="sm", elem_id="sg-doc-remove")
             doc_msg = gr.HTML("", elem_id="sg-doc-msg", js_on_load=None)
 
-        msg.submit(chat, [msg, chatbot, edition, as_at, source, state],
+        msg.submit(chat, [msg, chatbot, edition, as_at, state, source_state],
                    [chatbot, msg, state, status, copy_box], api_name="chat")
         # case details are flagged as the question is typed, before anything is searched
         def typed(text: str) -> tuple[str, Any]:
@@ -262,6 +263,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         remove_btn.click(remove, [msg], [msg, status, remove_btn], queue=False,
                          api_visibility="private")
         edition.change(lambda v: one_control(v, None), [edition], [as_at], api_visibility="private")
+        source.change(lambda v: v or "all", [source], [source_state], queue=False,
+                      api_visibility="private")
         as_at.change(lambda v: one_control(v, CURRENT), [as_at], [edition],
                      api_visibility="private")
         clear.click(lambda: ([], {}, "", ""), None, [chatbot, state, status, copy_box],

@@ -123,8 +123,8 @@ class SourceView:
 
 
 def _page_label(c: Citation) -> str:
-    if c.page is None:
-        return "unpaged briefing"
+    if c.page is None:  # a national briefing, or a local DOCX, HTML or text document
+        return "no page numbers" if c.local else "unpaged briefing"
     if c.page_end and c.page_end != c.page:
         return f"pages {c.page}–{c.page_end}"
     return f"page {c.page}"
@@ -183,7 +183,8 @@ def render_card(view: SourceView, open_: bool = False, uid: str = "") -> str:
     if view.url:
         links.append(_link(view.url, "Publication page"))
     note = f'<div class="sg-card-note">{esc(view.note)}</div>' if view.note else ""
-    page_label = "Whole document (briefing)" if c.page is None else _page_label(c).capitalize()
+    whole = "Whole document" if c.local else "Whole document (briefing)"
+    page_label = whole if c.page is None else _page_label(c).capitalize()
     return (
         f'<details class="sg-card" id="sg{uid}-src-{c.marker}"'
         f'{" open" if open_ else ""}><summary>'

@@ -68,24 +68,29 @@ def test_search_control_is_wired_to_the_chat_and_shown_only_with_local_documents
     try:
         chat = _page_fn(demo, "chat")
         ids = [getattr(b, "elem_id", None) for b in chat.inputs]
-        assert ids[:5] == ["sg-question", "sg-chat", "sg-edition", "sg-asat", "sg-source"]
-        control = chat.inputs[4]
+        assert ids[:4] == ["sg-question", "sg-chat", "sg-edition", "sg-asat"]
+        # the Search control feeds chat's last input (a session State), not the /chat API
+        (mirror,) = [f for f in demo.fns.values()
+                     if [getattr(b, "elem_id", None) for b in f.inputs] == ["sg-source"]]
+        assert mirror.outputs == [chat.inputs[5]] and mirror.fn("local") == "local"
+        control = mirror.inputs[0]
         assert control.visible and [v for _, v in control.choices] == ["all", "national", "local"]
         question = "How quickly is a strategy discussion held in Northshire?"
         outputs = {}
         for source in ("local", "national"):
-            *_, last = chat.fn(question, [], CURRENT, "", source, {})
+            *_, last = chat.fn(question, [], CURRENT, "", {}, source)
             outputs[source] = last[0][-1]["content"]
         assert "within 2 working days" in outputs["local"] and "Northshire" in outputs["local"]
         assert "within 2 working days" not in outputs["national"]
         assert "No local document" not in outputs["local"]
-        api = app.API_SPECS["chat"]
-        assert [n for n, _, _ in api][-1] == "source" and not api[-1][2]  # optional for old clients
+        assert [n for n, _, _ in app.API_SPECS["chat"]] == ["message", "history", "edition", "as_at"]
     finally:
         demo.sg_service.close()
     plain = app.build_app(tiny, tiny.settings)
     try:
-        assert not _page_fn(plain, "chat").inputs[4].visible  # nothing local held: not shown
+        (mirror,) = [f for f in plain.fns.values()
+                     if [getattr(b, "elem_id", None) for b in f.inputs] == ["sg-source"]]
+        assert not mirror.inputs[0].visible  # nothing local held: not shown
     finally:
         plain.sg_service.close()
 
