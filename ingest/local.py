@@ -92,6 +92,7 @@ def _add(settings: Settings, embedder: Embedder, path: Path, title: str | None,
     same = registry.by_sha(sha)
     held = store.load_state()["docs"].get(same.id, {}) if same else {}
     if same and held.get("sha256") == sha:
+        _restore_copy(settings, path, same)
         return AddResult(same, "unchanged", int(held["chunks"]))
     prepared = _prepare(settings, registry, path, sha, title, publisher, published, kind)
     with store.lock():
@@ -101,6 +102,14 @@ def _add(settings: Settings, embedder: Embedder, path: Path, title: str | None,
     status: Literal["added", "replaced"] = "replaced" if prepared.replaces else "added"
     log.info("%s %s: %d chunks", status, prepared.entry.id, len(prepared.chunks))
     return AddResult(prepared.entry, status, len(prepared.chunks))
+
+
+def _restore_copy(settings: Settings, path: Path, entry: LocalDocument) -> None:
+    """The held file given again: put back its copy under local/files if it is gone or altered."""
+    copy = files_dir(settings) / entry.file
+    if not copy.is_file() or sha256_of(copy) != entry.sha256:
+        log.info("restoring the copy of %s", entry.id)
+        _copy_in(path, copy)
 
 
 def _prepare(settings: Settings, registry: LocalRegistry, path: Path, sha: str, title: str | None,

@@ -86,6 +86,20 @@ def test_a_failed_new_document_leaves_no_row(home, tmp_path: Path) -> None:  # n
     assert list(_states(settings, manifest)) == [NATIONAL] and not load_failures(settings)
 
 
+def test_adding_the_held_file_again_restores_a_missing_or_altered_copy(home, tmp_path: Path) -> None:  # noqa: F811
+    """What `status` says to do for a missing or altered copy works."""
+    settings, manifest, _ = home
+    path = make_docx(tmp_path / "proc.docx")
+    doc = _add(home, path).doc
+    for spoil in (lambda p: p.unlink(), lambda p: p.write_bytes(b"saved over")):
+        spoil(_copy(settings, doc.id))
+        state, detail, _ = _states(settings, manifest)[doc.id]
+        assert state in ("missing", "stale") and "`safeguide add` proc.docx again" in detail
+        assert _add(home, path).status == "unchanged"
+        assert _states(settings, manifest)[doc.id][:2] == ("indexed", "")
+        assert _copy(settings, doc.id).read_bytes() == path.read_bytes()
+
+
 def test_local_document_indexed_only_under_other_settings_is_stale(home, tmp_path: Path) -> None:  # noqa: F811
     settings, manifest, _ = home
     doc = _add(home, make_docx(tmp_path / "proc.docx")).doc
