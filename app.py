@@ -25,7 +25,15 @@ from assistant.generators.stream import TokenStream
 from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.webassets import CSS, JS
-from assistant.webchat import CURRENT, EXPORT_MAX_AGE_S, ChatService, Turn, draft_html, status_html
+from assistant.webchat import (
+    CURRENT,
+    EXPORT_MAX_AGE_S,
+    SOURCE_CHOICES,
+    ChatService,
+    Turn,
+    draft_html,
+    status_html,
+)
 from assistant.websecurity import NONE, Guard, LoginThrottle, Spec
 from corpus.local import LOCAL_KINDS
 from ingest.local_readers import SUPPORTED
@@ -62,14 +70,16 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     series_choices = [(assistant.registry.series_name(s), s) for s in held]
 
     def chat(message: str, history: list[dict[str, Any]], edition: str, as_at: str | None,
-             state: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+             state: dict[str, Any], source: str | None = "all") -> Iterator[tuple[Any, ...]]:
+        """`source` comes from the Search control through a session State, so the /chat API keeps
+        its four values (old gradio_client callers) and searches everything."""
         history = [*(history or []), {"role": "user", "content": wv.render_question(message)}]
         warning = wv.case_warning(wv.case_details(message or ""))
         wait = {"role": "assistant", "content": WAITING}
         yield [*history, wait], "", state, status_html(warning), gr.skip()
         # written answers stream their draft; the checked answer then replaces it
         job = TokenStream(lambda on_token: svc.ask(message, svc.match_edition(edition), as_at,
-                                                   state.get("topic"), on_token))
+                                                   state.get("topic"), on_token, source))
         streamed = False
         for draft in job:
             streamed = True
@@ -99,7 +109,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         yield [*history, final], "", {"topic": follow.topic, "turn": turn}, status, copy
 
     def ask(question: str, edition: str = CURRENT, as_at: str = "") -> dict[str, Any]:
-        """API only: the answer record as JSON (no HTML, no session state)."""
+        """API only: the answer record as JSON (no HTML, no session state). It searches national
+        guidance and local documents; /api/v1/ask and the MCP tools take a source."""
         try:
             follow, answer, scope = svc.ask(question, svc.match_edition(edition), as_at, None)
         except SafeguideError as err:
@@ -129,9 +140,14 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         kept = "with your question" if opt_in else "without your question"
         return f"Thank you — feedback saved ({kept}).", ""
 
-    def docs_view(request: gr.Request) -> tuple[str, Any]:
+    def source_control() -> Any:
+        """The Search control: shown while local documents are held (else back to "all")."""
+        held = svc.has_local()
+        return gr.update(visible=True) if held else gr.update(visible=False, value="all")
+
+    def docs_view(request: gr.Request) -> tuple[str, Any, Any]:
         user = getattr(request, "username", None)
-        return svc.documents_html(user), gr.update(visible=svc.is_admin(user))
+        return svc.documents_html(user), gr.update(visible=svc.is_admin(user)), source_control()
 
     def documents_action(request: gr.Request, action: Callable[[str | None], str]) -> tuple[str, str]:
         """Run an admin action (checked again in ChatService); the list and one line back."""
@@ -146,14 +162,14 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         return svc.documents_html(user), note
 
     def add_doc(path: str | None, title: str, publisher: str, published: str, kind: str,
-                request: gr.Request) -> tuple[str, str, Any]:
+                request: gr.Request) -> tuple[str, str, Any, Any]:
         listing, note = documents_action(
             request, lambda user: svc.add_document(user, path, title, publisher, published, kind))
-        return listing, note, None
+        return listing, note, None, source_control()
 
-    def remove_doc(doc_id: str, request: gr.Request) -> tuple[str, str, str]:
+    def remove_doc(doc_id: str, request: gr.Request) -> tuple[str, str, str, Any]:
         listing, note = documents_action(request, lambda user: svc.remove_document(user, doc_id))
-        return listing, note, ""
+        return listing, note, "", source_control()
 
     def one_control(value: Any, other_default: Any) -> Any:
         """Edition and as-at date never both apply: setting one clears the other (visibly)."""
@@ -162,6 +178,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     with gr.Blocks(title="safeguide — UK child-safeguarding guidance", analytics_enabled=False,
                    delete_cache=(EXPORT_MAX_AGE_S, EXPORT_MAX_AGE_S)) as demo:
         state = gr.State({})
+        source_state = gr.State("all")  # the Search control's value, for chat (not an API input)
         gr.HTML('<h1>safeguide</h1><p>UK child-safeguarding guidance, quoted with page '
                 'references</p>', elem_id="sg-title", js_on_load=None)
         gr.HTML(f'<div class="sg-safety" id="sg-safety">{wv.esc(wv.SAFETY_NOTICE)}</div>',
@@ -173,6 +190,9 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             as_at = gr.DateTime(label="Or editions in force on", include_time=False,
                                 type="string", value=None, elem_id="sg-asat", scale=1,
                                 min_width=200)
+            source = gr.Dropdown(SOURCE_CHOICES, value="all", label="Search",
+                                 elem_id="sg-source", visible=svc.has_local(), scale=1,
+                                 min_width=200)
         status = gr.HTML("", elem_id="sg-status", js_on_load=None)
         chatbot = gr.Chatbot(elem_id="sg-chat", height="62vh", min_height=360, show_label=False,
                              sanitize_html=True, latex_delimiters=[], feedback_options=None,
@@ -228,7 +248,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                     doc_rm = gr.Button("Remove", size="sm", elem_id="sg-doc-remove")
             doc_msg = gr.HTML("", elem_id="sg-doc-msg", js_on_load=None)
 
-        msg.submit(chat, [msg, chatbot, edition, as_at, state],
+        msg.submit(chat, [msg, chatbot, edition, as_at, state, source_state],
                    [chatbot, msg, state, status, copy_box], api_name="chat")
         # case details are flagged as the question is typed, before anything is searched
         def typed(text: str) -> tuple[str, Any]:
@@ -243,6 +263,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         remove_btn.click(remove, [msg], [msg, status, remove_btn], queue=False,
                          api_visibility="private")
         edition.change(lambda v: one_control(v, None), [edition], [as_at], api_visibility="private")
+        source.change(lambda v: v or "all", [source], [source_state], queue=False,
+                      api_visibility="private")
         as_at.change(lambda v: one_control(v, CURRENT), [as_at], [edition],
                      api_visibility="private")
         clear.click(lambda: ([], {}, "", ""), None, [chatbot, state, status, copy_box],
@@ -259,10 +281,11 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                  [thanks, comment], api_visibility="private")
         down.click(lambda s, c, o: feedback(s, "down", c, o), [state, comment, opt_in],
                    [thanks, comment], api_visibility="private")
-        demo.load(docs_view, None, [docs_list, docs_admin], api_visibility="private")
+        demo.load(docs_view, None, [docs_list, docs_admin, source], api_visibility="private")
         doc_add.click(add_doc, [doc_file, doc_title, doc_pub, doc_date, doc_kind],
-                      [docs_list, doc_msg, doc_file], api_visibility="private")
-        doc_rm.click(remove_doc, [doc_id], [docs_list, doc_msg, doc_id], api_visibility="private")
+                      [docs_list, doc_msg, doc_file, source], api_visibility="private")
+        doc_rm.click(remove_doc, [doc_id], [docs_list, doc_msg, doc_id, source],
+                     api_visibility="private")
         gr.api(ask, api_name="ask")
     demo.queue(default_concurrency_limit=CONCURRENCY)
     demo.sg_service = svc  # for launch(): exports deleted on shutdown

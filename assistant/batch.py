@@ -1,7 +1,9 @@
 """`safeguide ask --batch`: one JSON object per input line in, one JSON object per line out.
 
-A line that cannot be asked (not UTF-8, not JSON, nested too deeply, a field of the wrong type, a
-null or empty question) becomes `{"id", "line", "error"}` and the batch goes on with the next line.
+Each line is `{"id", "question", "edition"?, "as_of"?, "source"?}`; "source" is "all", "national"
+or "local" (default: the `--source` of the command, else "all"). A line that cannot be asked (not
+UTF-8, not JSON, nested too deeply, a field of the wrong type, an unknown source, a null or empty
+question) becomes `{"id", "line", "error"}` and the batch goes on with the next line.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from assistant.editions import SOURCES
 from assistant.errors import QuestionError, SafeguideError
 
 Ident = str | int | float | None
@@ -33,10 +36,12 @@ class BatchItem:
     question: str
     edition: str | None
     as_of: date | None
+    source: str = "all"
 
 
-def parse_line(raw: bytes, first: bool = False) -> BatchItem | None:
-    """One input line as a BatchItem (None for a blank line); BatchLineError says what is wrong."""
+def parse_line(raw: bytes, first: bool = False, source: str = "all") -> BatchItem | None:
+    """One input line as a BatchItem (None for a blank line); BatchLineError says what is wrong.
+    `source` is used when the line names none."""
     text = _decode(raw, first)
     if not text.strip():
         return None
@@ -46,7 +51,8 @@ def parse_line(raw: bytes, first: bool = False) -> BatchItem | None:
     ident = data.get("id")
     if ident is not None and (isinstance(ident, bool) or not isinstance(ident, str | int | float)):
         raise BatchLineError(f'"id" must be a string or a number, not {_kind(ident)}')
-    return BatchItem(ident, _question(data, ident), _edition(data, ident), _as_of(data, ident))
+    return BatchItem(ident, _question(data, ident), _edition(data, ident), _as_of(data, ident),
+                     _source(data, ident, source))
 
 
 def _decode(raw: bytes, first: bool) -> str:
@@ -95,34 +101,49 @@ def _as_of(data: dict[str, Any], ident: Ident) -> date | None:
         raise BatchLineError(f'"as_of" {as_of!r} is not a date: use "YYYY-MM-DD"', ident) from exc
 
 
+def _source(data: dict[str, Any], ident: Ident, default: str) -> str:
+    source = data.get("source")
+    if source is None or source == "":
+        return default
+    if not isinstance(source, str):
+        raise BatchLineError(f'"source" must be one of "all", "national" or "local", not '
+                             f"{_kind(source)}", ident)
+    if source.strip().lower() not in SOURCES:
+        raise BatchLineError(f'"source" {source!r} is not known: use "all", "national" or "local"',
+                             ident)
+    return source.strip().lower()
+
+
 def _kind(value: Any) -> str:
     names = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
     return names.get(type(value), type(value).__name__)
 
 
-def run_batch(assistant: Any, path: Path, out: IO[str] | None = None) -> int:
-    """Answer every line of `path`; each answer or error is written and flushed as it comes."""
+def run_batch(assistant: Any, path: Path, out: IO[str] | None = None, source: str = "all") -> int:
+    """Answer every line of `path`; each answer or error is written and flushed as it comes.
+    `source` scopes the lines that name none."""
     if not path.is_file():
         raise SafeguideError(f"Batch file {path} not found.")
     out = out or sys.stdout
     with path.open("rb") as fh:
         for lineno, raw in enumerate(fh, start=1):
-            row = _answer_line(assistant, raw, lineno)
+            row = _answer_line(assistant, raw, lineno, source)
             if row is not None:
                 print(row, file=out)
                 out.flush()
     return 0
 
 
-def _answer_line(assistant: Any, raw: bytes, lineno: int) -> str | None:
+def _answer_line(assistant: Any, raw: bytes, lineno: int, source: str = "all") -> str | None:
     ident: Ident = None
     try:
-        item = parse_line(raw, first=lineno == 1)
+        item = parse_line(raw, first=lineno == 1, source=source)
         if item is None:
             return None
         ident = item.ident
         t0 = time.perf_counter()
-        answer = assistant.ask(item.question, edition=item.edition, as_of=item.as_of)
+        answer = assistant.ask(item.question, edition=item.edition, as_of=item.as_of,
+                               source=item.source)
         return batch_answer_json(ident, answer, time.perf_counter() - t0)
     except BatchLineError as exc:
         return json.dumps({"id": exc.ident, "line": lineno, "error": str(exc)}, ensure_ascii=False)

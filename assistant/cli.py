@@ -51,8 +51,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    """Each manifest document as indexed, missing, stale or failed (ingest/status.py); exit 1 when
-    any is not indexed."""
+    """Each national and local document as indexed, missing, stale or failed (ingest/status.py);
+    exit 1 when any is not indexed."""
     from corpus.manifest import load_manifest
     from ingest.status import index_status, summary
 
@@ -84,7 +84,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         settings = settings.model_copy(update={"generator": args.generator})
     assistant = Assistant(settings)
     if args.batch:
-        return _ask_batch(assistant, Path(args.batch))
+        return _ask_batch(assistant, Path(args.batch), args.source)
     if not args.question:
         raise SafeguideError("Give a question in quotes, or --batch FILE.jsonl.")
     answer = assistant.ask(" ".join(args.question), edition=args.edition, as_of=args.as_of,
@@ -93,9 +93,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _ask_batch(assistant: Any, path: Path) -> int:
-    """One JSON object per input line; a bad line gets an error object, never a crash."""
-    return run_batch(assistant, path)
+def _ask_batch(assistant: Any, path: Path, source: str = "all") -> int:
+    """One JSON object per input line; a bad line gets an error object, never a crash. `source`
+    scopes the lines that name none."""
+    return run_batch(assistant, path, source=source)
 
 
 def _print_batch_answer(ident: Any, answer: Any, seconds: float) -> None:
@@ -140,7 +141,8 @@ def cmd_documents(args: argparse.Namespace, settings: Settings) -> int:
     for r in rows:
         chunks = f"{r.chunks} chunks" if r.chunks is not None else "not indexed"
         when = f"{r.edition}" + (f" (in force {r.in_force})" if r.in_force else "")
-        print(f"{r.id}  [{r.source}]  {r.title} — {when} — sha256 {r.sha256[:12]} — {chunks}")
+        print(f"{r.id}  [{r.source}]  {r.title} — {when} — sha256 {r.sha256[:12]} — {chunks} — "
+              f"{r.state}" + (f" ({r.detail})" if r.detail else ""))
     return 0
 
 
@@ -251,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--source", choices=SOURCES, default="all",
                    help="search national guidance, local documents (`add`), or all (default)")
-    p.add_argument("--batch", help="JSONL file of {id, question, edition}; JSONL out")
+    p.add_argument("--batch", help="JSONL file of {id, question, edition, as_of, source}; JSONL out")
     p.add_argument("--generator", choices=GENERATORS,
                    help="answer writer (default: SAFEGUIDE_GENERATOR, else extractive)")
     p.set_defaults(func=cmd_ask)

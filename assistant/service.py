@@ -165,7 +165,7 @@ class Assistant:
         passages, draft = self._draft(query, mode, on_token) if scope.doc_ids else ([], _NO_NATIONAL)
         t2 = time.perf_counter()
         if scope.local:  # the local documents: their own pass, quoted after the national guidance
-            local_passages, local_draft = self._draft(_local_query(query), mode, None)
+            local_passages, local_draft = self._draft(local_query(query), mode, None)
             if not draft.abstained and local_draft.support < self.settings.local_beside_threshold:
                 local_draft = replace(local_draft, abstained=True)  # too weak to quote beside it
             draft = merge_local(draft, local_draft) if scope.doc_ids else local_draft
@@ -389,7 +389,7 @@ _NO_NATIONAL = Draft("", [], 0.0, abstained=True, reason="no national guidance w
 LOCAL_HEADING = "Your local documents:"
 
 
-def _local_query(query: Query) -> Query:
+def local_query(query: Query) -> Query:
     """The same question over the local documents in scope only."""
     return replace(query, scope=replace(query.scope, doc_ids=query.scope.local, local=()))
 

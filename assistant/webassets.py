@@ -9,6 +9,10 @@ CSS = """
 .sg-doc-table th, .sg-doc-table td {border-bottom: 1px solid #b1b4b6; padding: 4px 6px; text-align: left;
   vertical-align: top; color: #0b0c0c}
 .sg-doc-table tr.sg-doc-local td {background: #eef7ee}
+.sg-doc-table td.sg-state-indexed strong {color: #00703c}
+.sg-doc-table td.sg-state-missing strong, .sg-doc-table td.sg-state-stale strong,
+.sg-doc-table td.sg-state-failed strong {color: #942514}
+.sg-doc-table td.sg-state small {display: block; max-width: 22em}
 .gradio-container {max-width: 1100px !important; margin: 0 auto !important}
 #sg-title h1 {font-size: 1.5rem; margin: 0 0 2px 0; line-height: 1.25; color: #0b0c0c}
 #sg-title p {margin: 0; color: #383f43; font-size: 0.95rem}

@@ -27,6 +27,8 @@ from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 CURRENT = "current"
+SOURCE_CHOICES = [("National guidance and local documents", "all"),
+                  ("National guidance only", "national"), ("Local documents only", "local")]
 EXPORT_MAX_AGE_S = 600
 
 
@@ -76,6 +78,10 @@ class ChatService:
                 out.append((f"{label} ({', '.join(tags)})" if tags else label, label))
         return out
 
+    def has_local(self) -> bool:
+        """Whether any local documents are held (the Search control is shown only then)."""
+        return bool(self.assistant.local_documents())
+
     def match_edition(self, typed: str | None) -> str:
         """The edition control's value: a choice, or typed text such as "2018" or "kcsie 2024"
         matched to the one held edition it names (a QuestionError when it names none or several)."""
@@ -119,12 +125,13 @@ class ChatService:
 
     # ------------------------------------------------------------------------- answering
     def ask(self, question: str, edition: str | None, as_at: str | None,
-            previous_topic: str | None, on_token: Any = None,
+            previous_topic: str | None, on_token: Any = None, source: str | None = "all",
             ) -> tuple[wv.FollowUp, Answer, Scope]:
+        """`source`: the Search control ("all", "national" or "local"; empty: "all")."""
         follow = wv.follow_up(question or "", previous_topic)
         scope = self.scope(follow.question, edition, as_at)
         answer = self.assistant.ask(follow.question, edition=scope.edition, as_of=scope.as_of,
-                                    on_token=on_token)
+                                    on_token=on_token, source=source or "all")
         if scope.edition:  # the service calls any named edition "as named in the question"
             answer.notices = [n.replace("(as named in the question)", "(chosen on the page)")
                               for n in answer.notices]

@@ -123,8 +123,8 @@ class SourceView:
 
 
 def _page_label(c: Citation) -> str:
-    if c.page is None:
-        return "unpaged briefing"
+    if c.page is None:  # a national briefing, or a local DOCX, HTML or text document
+        return "no page numbers" if c.local else "unpaged briefing"
     if c.page_end and c.page_end != c.page:
         return f"pages {c.page}–{c.page_end}"
     return f"page {c.page}"
@@ -183,7 +183,8 @@ def render_card(view: SourceView, open_: bool = False, uid: str = "") -> str:
     if view.url:
         links.append(_link(view.url, "Publication page"))
     note = f'<div class="sg-card-note">{esc(view.note)}</div>' if view.note else ""
-    page_label = "Whole document (briefing)" if c.page is None else _page_label(c).capitalize()
+    whole = "Whole document" if c.local else "Whole document (briefing)"
+    page_label = whole if c.page is None else _page_label(c).capitalize()
     return (
         f'<details class="sg-card" id="sg{uid}-src-{c.marker}"'
         f'{" open" if open_ else ""}><summary>'
@@ -608,10 +609,10 @@ def feedback_entry(rating: str, comment: str, answer: Answer, question: str | No
 # ------------------------------------------------------------------------------- documents
 def render_documents(rows: list[Any], admin: bool) -> str:
     """The Documents panel's table: national and local documents held, with edition or date,
-    dates in force, sha256 and chunk count."""
+    dates in force, sha256, chunk count and state (indexed, missing, stale or failed, and why)."""
     head = ("<tr><th scope='col'>Document</th><th scope='col'>Source</th><th scope='col'>Edition / date"
             "</th><th scope='col'>In force</th><th scope='col'>sha256</th><th scope='col'>Chunks</th>"
-            "<th scope='col'>Id</th></tr>")
+            "<th scope='col'>State</th><th scope='col'>Id</th></tr>")
     body = "".join(
         f"<tr class='sg-doc-{esc(r.source)}'><td>{esc(r.title)}"
         + (f"<br><small>{esc(r.publisher)}</small>" if r.publisher else "")
@@ -619,9 +620,13 @@ def render_documents(rows: list[Any], admin: bool) -> str:
         f"<td>{esc(r.edition)}</td><td>{esc(r.in_force) or '—'}</td>"
         f"<td><code title='{esc(r.sha256)}'>{esc(r.sha256[:12])}</code></td>"
         f"<td>{r.chunks if r.chunks is not None else 'not indexed'}</td>"
-        f"<td><code>{esc(r.id)}</code></td></tr>" for r in rows)
+        f"<td class='sg-state sg-state-{esc(r.state)}'><strong>{esc(r.state)}</strong>"
+        + (f"<br><small>{esc(r.detail)}</small>" if r.detail else "")
+        + f"</td><td><code>{esc(r.id)}</code></td></tr>" for r in rows)
     local = sum(1 for r in rows if r.source == "local")
+    waiting = sum(1 for r in rows if r.state != "indexed")
     who = ("You can add and remove local documents below." if admin else
            "Only administrators (SAFEGUIDE_ADMINS) can add or remove documents.")
+    note = f" {waiting} not indexed as held: see State." if waiting else ""
     return (f"<div class='sg-docs'><p>{len(rows) - local} national and {local} local document(s) "
-            f"held. {esc(who)}</p><table class='sg-doc-table'>{head}{body}</table></div>")
+            f"held.{esc(note)} {esc(who)}</p><table class='sg-doc-table'>{head}{body}</table></div>")

@@ -9,6 +9,7 @@ the commit point for what is searched: `add` commits the index first and the reg
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -102,6 +103,39 @@ def save_registry(settings: Settings, registry: LocalRegistry) -> None:
     from ingest.index import atomic_write  # temp file + os.replace
 
     atomic_write(registry_path(settings), registry.model_dump_json(indent=1))
+
+
+def failures_path(settings: Settings) -> Path:
+    return local_dir(settings) / "failed.json"
+
+
+def load_failures(settings: Settings) -> dict[str, dict[str, str]]:
+    """Held documents whose last `add` of a changed file failed: id -> {"reason", "sha256"}.
+    (A failed add of a new document leaves nothing: it was never held.)"""
+    path = failures_path(settings)
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+def record_failure(settings: Settings, doc_id: str, reason: str, sha: str) -> None:
+    _save_failures(settings, {**load_failures(settings), doc_id: {"reason": reason, "sha256": sha}})
+
+
+def clear_failure(settings: Settings, doc_id: str) -> None:
+    failures = load_failures(settings)
+    if failures.pop(doc_id, None) is not None:
+        _save_failures(settings, failures)
+
+
+def _save_failures(settings: Settings, failures: dict[str, dict[str, str]]) -> None:
+    from ingest.index import atomic_write
+
+    if failures:
+        atomic_write(failures_path(settings), json.dumps(failures, indent=1, ensure_ascii=False))
+    else:
+        failures_path(settings).unlink(missing_ok=True)
 
 
 def registry_mtime(settings: Settings) -> float:

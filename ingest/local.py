@@ -19,15 +19,17 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from assistant.errors import LocalDocumentError, UnknownDocument
+from assistant.errors import IngestError, LocalDocumentError, UnknownDocument
 from assistant.settings import Settings
 from corpus.local import (
     LOCAL_KINDS,
     LocalDocument,
     LocalRegistry,
+    clear_failure,
     files_dir,
     load_registry,
     make_id,
+    record_failure,
     save_registry,
 )
 from corpus.manifest import Manifest
@@ -65,9 +67,24 @@ class Prepared:
 def add_document(settings: Settings, embedder: Embedder, path: Path, title: str | None = None,
                  publisher: str | None = None, published: date | None = None,
                  kind: str = "local-procedure") -> AddResult:
-    """Index one local document (or nothing, when the same file is already held)."""
+    """Index one local document (or nothing, when the same file is already held). When a changed
+    file cannot replace the held one of its name, the failure is recorded for `safeguide status`
+    (the copy indexed earlier keeps answering)."""
     if kind not in LOCAL_KINDS:
         raise LocalDocumentError(f"Unknown kind {kind!r}: use one of {', '.join(LOCAL_KINDS)}.")
+    try:
+        result = _add(settings, embedder, path, title, publisher, published, kind)
+    except IngestError as exc:
+        if (prior := load_registry(settings).by_source(path.name)) is not None:
+            sha = sha256_of(path) if path.is_file() else ""
+            record_failure(settings, prior.id, str(exc), sha)
+        raise
+    clear_failure(settings, result.doc.id)
+    return result
+
+
+def _add(settings: Settings, embedder: Embedder, path: Path, title: str | None,
+         publisher: str | None, published: date | None, kind: str) -> AddResult:
     check_file(path, settings.max_file_mb)
     sha = sha256_of(path)
     registry = load_registry(settings)
@@ -75,6 +92,7 @@ def add_document(settings: Settings, embedder: Embedder, path: Path, title: str 
     same = registry.by_sha(sha)
     held = store.load_state()["docs"].get(same.id, {}) if same else {}
     if same and held.get("sha256") == sha:
+        _restore_copy(settings, path, same)
         return AddResult(same, "unchanged", int(held["chunks"]))
     prepared = _prepare(settings, registry, path, sha, title, publisher, published, kind)
     with store.lock():
@@ -84,6 +102,14 @@ def add_document(settings: Settings, embedder: Embedder, path: Path, title: str 
     status: Literal["added", "replaced"] = "replaced" if prepared.replaces else "added"
     log.info("%s %s: %d chunks", status, prepared.entry.id, len(prepared.chunks))
     return AddResult(prepared.entry, status, len(prepared.chunks))
+
+
+def _restore_copy(settings: Settings, path: Path, entry: LocalDocument) -> None:
+    """The held file given again: put back its copy under local/files if it is gone or altered."""
+    copy = files_dir(settings) / entry.file
+    if not copy.is_file() or sha256_of(copy) != entry.sha256:
+        log.info("restoring the copy of %s", entry.id)
+        _copy_in(path, copy)
 
 
 def _prepare(settings: Settings, registry: LocalRegistry, path: Path, sha: str, title: str | None,
@@ -170,6 +196,7 @@ def remove_document(settings: Settings, doc_id: str, manifest: Manifest | None =
         if state["docs"].pop(doc_id, None) is not None:
             store.commit(state)
         _sweep(settings, store)
+    clear_failure(settings, doc_id)
     log.info("removed %s", doc_id)
     return entry
 
@@ -209,16 +236,22 @@ class HeldDocument:
     edition: str  # the national edition, or the local document's date ("March 2025")
     in_force: str  # "2023-12-15 to now" (national), "" (local)
     sha256: str
-    chunks: int | None  # None: not in the index
+    chunks: int | None  # None: this version is not in the index
     publisher: str = ""
+    state: str = "indexed"  # indexed, missing, stale or failed (ingest/status.py)
+    detail: str = ""  # why it is not indexed, and what to do
 
     def as_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
 def list_documents(settings: Settings, manifest: Manifest) -> list[HeldDocument]:
-    """National documents (manifest order), then the local ones, with their chunk counts."""
+    """National documents (manifest order), then the local ones, each with its chunk count and its
+    state from `ingest.status.index_status` (the same records `safeguide status` prints)."""
+    from ingest.status import index_status
+
     docs = IndexStore(settings).load_state()["docs"]
+    status = {s.doc_id: s for s in index_status(settings, manifest)}
     rows = []
     for d in manifest.documents:
         if d.is_local:
@@ -227,10 +260,13 @@ def list_documents(settings: Settings, manifest: Manifest) -> list[HeldDocument]
         span = (f"{eds[0].in_force_from} to {eds[0].in_force_to or 'now'}" if eds and d.kind != "briefing"
                 else "")
         rows.append(HeldDocument(d.id, d.title, "national", d.kind, d.edition, span, d.sha256,
-                                 _chunks(docs, d.id, d.sha256), d.publisher or ""))
+                                 _chunks(docs, d.id, d.sha256), d.publisher or "",
+                                 status[d.id].state, status[d.id].detail))
     for e in load_registry(settings).documents:
+        st = status.get(e.id)
         rows.append(HeldDocument(e.id, e.title, "local", e.kind, e.edition, "", e.sha256,
-                                 _chunks(docs, e.id, e.sha256), e.publisher or ""))
+                                 _chunks(docs, e.id, e.sha256), e.publisher or "",
+                                 st.state if st else "stale", st.detail if st else ""))
     return rows
 
 

@@ -10,6 +10,12 @@ is cheap enough for `safeguide status` and a web panel. Each manifest document i
   synced but not indexed yet (or changed since), the index holds another version or an older
   format, or it is indexed only under other settings (another embedding model or chunk size).
 
+Local documents (`safeguide add`, listed in local/registry.json) get the same four states from their
+own evidence: **missing** when the copy under local/files is gone, **failed** when the last `add`
+of a changed file of the same name could not replace it (local/failed.json), **stale** when the copy
+does not match its sha256, or the index does not hold that version in the current format (for
+example an index built under other settings: add the file again).
+
 `chunks` counts what answers search now: a document can be stale or failed and still answered from
 the verified copy indexed earlier.
 """
@@ -22,6 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from assistant.settings import Settings
+from corpus.local import LocalDocument, files_dir, load_failures, load_registry
 from corpus.manifest import Document, Manifest, load_manifest
 from corpus.sync import sha256_of
 from ingest.index import LAYOUT_VERSION, IndexStore
@@ -42,6 +49,7 @@ class DocumentStatus:
     sha256: str  # the manifest's
     indexed_sha256: str | None = None
     file_sha256: str | None = None
+    source: str = "national"  # or "local" (added with `safeguide add`)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -57,11 +65,19 @@ class _Index:
     elsewhere: dict[str, str]  # doc id -> name of another settings' index that holds it
 
 
-def index_status(settings: Settings, manifest: Manifest | None = None) -> list[DocumentStatus]:
-    """One record per manifest document, in manifest order."""
+def index_status(settings: Settings, manifest: Manifest | None = None,
+                 local: bool = True) -> list[DocumentStatus]:
+    """One record per national document (manifest order), then, with `local`, one per local
+    document (registry order). Local entries of `manifest` are left to the registry."""
     manifest = manifest or load_manifest()
     index = _read_index(settings)
-    return [_status(doc, settings.corpus_dir / doc.file, index) for doc in manifest.documents]
+    out = [_status(doc, settings.corpus_dir / doc.file, index)
+           for doc in manifest.documents if not doc.is_local]
+    if local:
+        failures = load_failures(settings)
+        out += [_local_status(entry, files_dir(settings) / entry.file, index, failures.get(entry.id))
+                for entry in load_registry(settings).documents]
+    return out
 
 
 def _read_index(settings: Settings) -> _Index:
@@ -108,6 +124,40 @@ def _classify(doc: Document, file_sha: str | None, entry: dict[str, Any] | None,
     return "indexed", ""
 
 
+def _local_status(entry: LocalDocument, path: Path, index: _Index,
+                  failure: dict[str, str] | None) -> DocumentStatus:
+    held = index.docs.get(entry.id)
+    file_sha = file_sha256(path)
+    state, detail = _classify_local(entry, file_sha, held, index, failure)
+    if held and state != "indexed":
+        detail += "; the copy indexed earlier is still searched"
+    return DocumentStatus(entry.id, entry.title, entry.source_name, state,
+                          int(held["chunks"]) if held else 0, int(held["pages"]) if held else 0,
+                          detail, entry.sha256, held["sha256"] if held else None, file_sha, "local")
+
+
+def _classify_local(entry: LocalDocument, file_sha: str | None, held: dict[str, Any] | None,
+                    index: _Index, failure: dict[str, str] | None) -> tuple[State, str]:
+    again = f"`safeguide add` {entry.source_name} again"
+    if failure:
+        return "failed", f"the changed {entry.source_name} was not added: {failure['reason']}"
+    if file_sha is None:
+        return "missing", f"its copy local/files/{entry.file} is gone: {again}"
+    if file_sha != entry.sha256:
+        return "stale", (f"its copy local/files/{entry.file} does not match its sha256 "
+                         f"({file_sha[:12]}…, expected {entry.sha256[:12]}…): {again}")
+    if held is None and entry.id in index.elsewhere:
+        return "stale", (f"indexed only under other settings (index {index.elsewhere[entry.id]}: "
+                         f"another embedding model or chunk size): {again}")
+    if held is None:
+        return "stale", f"not in the index: {again}"
+    if held["sha256"] != entry.sha256:
+        return "stale", f"the index holds another version (sha256 {held['sha256'][:12]}…): {again}"
+    if held.get("layout") != LAYOUT_VERSION:
+        return "stale", f"indexed in an older page format: {again}"
+    return "indexed", ""
+
+
 def file_sha256(path: Path) -> str | None:
     """The file's sha256 (None when it is not there), remembered while its size and mtime hold."""
     try:
@@ -123,6 +173,9 @@ def file_sha256(path: Path) -> str | None:
 
 
 def summary(statuses: list[DocumentStatus]) -> str:
-    """Counts by state, e.g. "11 documents: 9 indexed, 1 stale, 1 failed"."""
+    """Counts by state, e.g. "11 documents: 9 indexed, 1 stale, 1 failed" (with local documents,
+    "12 documents (1 local): …")."""
     counts = {s: sum(1 for d in statuses if d.state == s) for s in ("indexed", "missing", "stale", "failed")}
-    return f"{len(statuses)} documents: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    local = sum(1 for d in statuses if d.source == "local")
+    return (f"{len(statuses)} documents{f' ({local} local)' if local else ''}: "
+            + ", ".join(f"{n} {s}" for s, n in counts.items() if n))

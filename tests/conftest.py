@@ -202,3 +202,30 @@ def tiny(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
     emb = FakeEmbedder()
     run_ingest(settings, manifest, emb)
     return Assistant(settings, manifest=manifest, embedder=emb)
+
+
+@pytest.fixture(scope="module")
+def tiny_local(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """`tiny`'s fake Working Together plus a local procedure (Northshire, DOCX) added beside it."""
+    from assistant.service import Assistant
+    from corpus.manifest import Document, Manifest, load_manifest
+    from corpus.sync import sha256_of
+    from ingest.local import add_document
+    from ingest.pipeline import run_ingest
+    from tests.localdocs import PUBLISHER, make_docx
+
+    root = tmp_path_factory.mktemp("tiny-local")
+    settings = Settings(home=root / "home", abstain_threshold=0.5, local_beside_threshold=0.5,
+                        abstain_weights={"bias": -3.0, "best": 15.0})
+    src = settings.corpus_dir
+    src.mkdir(parents=True)
+    make_pdf(src / "wt.pdf", TINY_PAGES)
+    base = load_manifest()
+    doc = Document(id="working-together-2023", file="wt.pdf", title="WT 2023 test",
+                   series="working-together", edition="2023", kind="statutory-guidance",
+                   status="in-force", numbered_paragraphs=True, sha256=sha256_of(src / "wt.pdf"))
+    manifest = Manifest(series=base.series, editions=base.editions, documents=[doc])
+    emb = FakeEmbedder()
+    run_ingest(settings, manifest, emb)
+    add_document(settings, emb, make_docx(root / "northshire.docx"), publisher=PUBLISHER)
+    return Assistant(settings, manifest=manifest, embedder=emb)

@@ -105,3 +105,59 @@ def test_login_is_required_when_set(locked: TestClient) -> None:
     assert locked.get("/api/v1/openapi.json").status_code == 401
     r = locked.post("/api/v1/ask", json={"question": QUESTION}, headers=basic("raj", "another"))
     assert r.status_code == 200 and r.json()["citations"]
+
+
+LOCAL_QUESTION = "How quickly is a strategy discussion held in Northshire?"
+
+
+@pytest.fixture(scope="module")
+def with_local(tiny_local: Any) -> TestClient:
+    return TestClient(create_api(GuidanceTools(tiny_local)))
+
+
+def test_ask_source_scopes_to_national_or_local(with_local: TestClient) -> None:
+    local = with_local.post("/api/v1/ask", json={"question": LOCAL_QUESTION, "source": "local"}).json()
+    assert not local["abstained"] and local["citations"]
+    assert all(c["doc_id"].startswith("local-") and c["verified"] for c in local["citations"])
+    assert "within 2 working days" in local["citations"][0]["quote"]
+    national = with_local.post("/api/v1/ask", json={"question": LOCAL_QUESTION,
+                                                     "source": "national"}).json()
+    assert not any(c["doc_id"].startswith("local-") for c in national["citations"])
+    assert "Northshire" not in national["answer"]
+    both = with_local.post("/api/v1/ask", json={"question": LOCAL_QUESTION}).json()  # default: all
+    assert "Your local documents:" in both["answer"]
+
+
+def test_search_source_scopes_the_passages(with_local: TestClient) -> None:
+    def sources(**params: Any) -> set[str]:
+        r = with_local.get("/api/v1/search", params={"q": "strategy discussion timescales", **params})
+        assert r.status_code == 200, r.text
+        return {p["source"] for p in r.json()}
+
+    assert sources(source="local") == {"local"}
+    assert sources(source="national") == {"national"}
+    assert sources(k=8) == {"local", "national"}
+
+
+def test_unknown_source_is_one_line(with_local: TestClient) -> None:
+    r = with_local.post("/api/v1/ask", json={"question": LOCAL_QUESTION, "source": "regional"})
+    assert r.status_code == 422 and r.json()["detail"].startswith("source: Input should be")
+    r = with_local.get("/api/v1/search", params={"q": "strategy", "source": "everything"})
+    assert r.status_code == 422 and "source" in r.json()["detail"]
+
+
+def test_local_source_without_local_documents_says_so(client: TestClient) -> None:
+    r = client.post("/api/v1/ask", json={"question": QUESTION, "source": "local"})
+    assert r.status_code == 200 and r.json()["abstained"]
+    assert "No local documents are held" in r.json()["answer"]
+    r = client.get("/api/v1/search", params={"q": "assessment", "source": "local"})
+    assert r.status_code == 400 and "No local documents are held" in r.json()["detail"]
+
+
+def test_documents_lists_local_ones_with_their_index_state(with_local: TestClient) -> None:
+    docs = {d["doc_id"]: d for d in with_local.get("/api/v1/documents").json()}
+    national = docs["working-together-2023"]
+    (local,) = [d for d in docs.values() if d["source"] == "local"]
+    assert national["source"] == "national" and national["state"] == "indexed"
+    assert local["state"] == "indexed" and local["chunks"] > 0 and local["detail"] == ""
+    assert local["title"] == "Referral and assessment" and local["publication_page"] is None

@@ -54,6 +54,10 @@ CASES: dict[str, tuple[bytes, str]] = {
                      '"as_of" must be a date string "YYYY-MM-DD", not a number'),
     "as-of-text": (_line({"id": "d", "question": "How long?", "as_of": "May 2019"}),
                    "is not a date"),
+    "source-number": (_line({"id": "s", "question": "How long?", "source": 1}),
+                      '"source" must be one of "all", "national" or "local", not a number'),
+    "source-unknown": (_line({"id": "s", "question": "How long?", "source": "regional"}),
+                       "\"source\" 'regional' is not known: use \"all\", \"national\" or \"local\""),
 }
 
 
@@ -98,3 +102,23 @@ def test_cli_batch_prints_jsonl(tiny: Any, tmp_path: Path, capsys: pytest.Captur
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert rows[0]["id"] == "first" and "latency_s" in rows[0]
     assert rows[1]["id"] == 7 and "edition" in rows[1]["error"]
+
+
+def test_source_scopes_each_line(tiny: Any, tmp_path: Path) -> None:
+    """"source" reaches the search: no local documents are held, so a local-only line says so
+    while the same question over national guidance is answered."""
+    path = _batch(tmp_path, _line({**GOOD, "source": "national"}),
+                  _line({**GOOD, "id": "loc", "source": "local"}), _line({**GOOD, "id": "dflt"}))
+    rows = _rows(tiny, path)
+    assert "45 working days" in rows[0]["answer"] and not rows[0]["abstained"]
+    assert rows[1]["abstained"] and "No local documents are held" in rows[1]["answer"]
+    assert "45 working days" in rows[2]["answer"]
+
+
+def test_cli_source_is_the_default_for_lines_that_name_none(tiny: Any, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    path = _batch(tmp_path, _line(GOOD), _line({**LAST, "source": "national"}))
+    assert cli._ask_batch(tiny, path, "local") == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows[0]["abstained"] and "No local documents are held" in rows[0]["answer"]
+    assert not rows[1]["abstained"] and "Ofsted" in rows[1]["answer"]

@@ -1,6 +1,8 @@
 """The web chat's Documents panel in headless Debian Chromium: an administrator (SAFEGUIDE_ADMINS)
-adds and removes a local document; another signed-in user only sees the list. The app runs over the
-two-page fake Working Together (`tiny`, fake embedder), so no real index is needed."""
+adds and removes a local document, each row showing its index state; the Search control (national,
+local or both) appears while a local document is held and scopes the answer; another signed-in user
+only sees the list. The app runs over the two-page fake Working Together (`tiny`, fake embedder), so
+no real index is needed."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import pytest
 from assistant.errors import SafeguideError
 from tests.conftest import free_port
 from tests.localdocs import make_docx
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, ask
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")]
@@ -52,6 +54,7 @@ def test_admin_adds_and_removes_a_document(docs_server: tuple[str, Any], tmp_pat
         listing = page.locator("#sg-docs-list")
         assert "working-together-2023" in listing.inner_text()
         assert "You can add and remove local documents" in listing.inner_text()
+        assert not page.locator("#sg-source").is_visible()  # nothing local held yet
         page.locator("#sg-doc-file input[type=file]").set_input_files(str(path))
         page.locator("#sg-doc-publisher textarea, #sg-doc-publisher input").first.fill(
             "Northshire Safeguarding Children Partnership")
@@ -60,15 +63,35 @@ def test_admin_adds_and_removes_a_document(docs_server: tuple[str, Any], tmp_pat
         page.locator("#sg-doc-msg").get_by_text("Added:").wait_for()
         assert "Referral and assessment" in listing.inner_text()
         row = listing.locator("tr.sg-doc-local")
-        doc_id = row.locator("td").nth(6).inner_text().strip()
+        doc_id = row.locator("td").last.inner_text().strip()
         assert doc_id.startswith("local-referral-and-assessment-") and "March 2025" in row.inner_text()
+        assert listing.locator("th").nth(6).inner_text() == "State"
+        assert [t.strip() for t in listing.locator("td.sg-state strong").all_inner_texts()] == [
+            "indexed", "indexed"]  # the national document and the local one
         ARTIFACTS.mkdir(exist_ok=True)
         page.locator("#sg-docs").screenshot(path=str(ARTIFACTS / "documents-panel-admin.png"))
+        _search_local_only(page)
         page.locator("#sg-doc-id textarea, #sg-doc-id input").first.fill(doc_id)
         page.locator("#sg-doc-remove").click()
         page.locator("#sg-doc-msg").get_by_text("Removed:").wait_for()
         assert "Referral and assessment" not in listing.inner_text()
+        page.locator("#sg-source").wait_for(state="hidden")  # nothing local held: hidden again
         page.context.browser.close()
+
+
+def _search_local_only(page: Any) -> None:
+    """The Search control shows once a local document is held; "Local documents only" answers
+    from it alone."""
+    page.locator("#sg-source").wait_for(state="visible")
+    page.locator("#sg-source input").click()
+    page.get_by_role("option", name="Local documents only").click()
+    page.wait_for_function("() => document.querySelector('#sg-source input').value "
+                           "=== 'Local documents only'")
+    answer, _, _ = ask(page, "How quickly is a strategy discussion held in Northshire?")
+    page.screenshot(path=str(ARTIFACTS / "search-local-only.png"), full_page=False)
+    text = answer.inner_text()
+    assert "within 2 working days" in text, text
+    assert "Working Together" not in answer.locator(".sg-answer").inner_text()
 
 
 def test_non_admin_only_sees_the_list(docs_server: tuple[str, Any], tmp_path: Path) -> None:

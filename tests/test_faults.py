@@ -1,5 +1,6 @@
 """Bad input at ingest: every bad file gets a one-line reason, the good files still ingest,
-nothing hangs (per-file time limit), and the CLI exits non-zero when nothing was ingested."""
+nothing hangs (per-file time limit), and the CLI exits non-zero when nothing was ingested. Killed
+and concurrent ingests, and a `safeguide add` killed with SIGKILL in the middle of embedding."""
 
 from __future__ import annotations
 
@@ -448,3 +449,147 @@ def test_cli_ingest_refuses_a_tampered_file_in_one_line(
     assert out.count("\n") == 1 and out.count("does not match the manifest") == 1
     assert "1 documents" in out and "1 failed: official.pdf: sha256 " in out
     assert "safeguide corpus sync" in out and "Traceback" not in out
+
+
+# --- a real SIGKILL in the middle of `safeguide add` ------------------------------------------------
+# `safeguide add` in a child process whose embedder is the fake one, made to stop inside a chosen
+# embed call: it writes a marker file and sleeps, and the test kills the process with SIGKILL there.
+# So the kill lands deterministically mid-embedding (no hook in safeguide's own code).
+ADD_SCRIPT = """
+import os
+import sys
+import time
+from pathlib import Path
+
+import ingest.embed
+from tests.conftest import FakeEmbedder
+
+
+class StopsInside(FakeEmbedder):
+    def embed(self, texts):
+        if self.calls + 1 == int(os.environ["SG_TEST_STOP_ON_CALL"]):
+            Path(os.environ["SG_TEST_MARKER"]).write_text(str(len(texts)))
+            time.sleep(600)  # killed here
+        return super().embed(texts)
+
+
+ingest.embed.SentenceTransformerEmbedder = lambda *a, **k: StopsInside()
+from assistant import cli
+
+sys.exit(cli.main(sys.argv[1:]))
+"""
+LOCAL_Q = "How quickly is a strategy discussion held in Northshire?"
+OTHER_Q = "How soon does the family hub offer early help after a request?"
+EARLY_HELP = [(1, "2 Early help"), (0, "The family hub offers early help within ten working days of "
+                                       "a request for support from any practitioner.")]
+
+
+def _held_home(tmp_path: Path) -> tuple[Settings, Manifest, str]:
+    """A fake national document and one local procedure (Northshire) added, in its own home."""
+    from ingest.local import add_document
+    from tests.localdocs import PUBLISHER, make_docx
+
+    settings = Settings(home=tmp_path / "home", abstain_threshold=0.5, local_beside_threshold=0.5,
+                        abstain_weights={"bias": -3.0, "best": 15.0})
+    settings.corpus_dir.mkdir(parents=True)
+    make_pdf(settings.corpus_dir / "wt.pdf", GOOD)
+    manifest = manifest_for({"working-together-2023": settings.corpus_dir / "wt.pdf"})
+    run_ingest(settings, manifest, FakeEmbedder())
+    held = add_document(settings, FakeEmbedder(), make_docx(tmp_path / "northshire.docx"),
+                        publisher=PUBLISHER)
+    return settings, manifest, held.doc.id
+
+
+def _index_files(settings: Settings) -> dict[str, bytes]:
+    """Everything the index and the registry hold on disk, apart from Chroma's own files."""
+    return {str(p.relative_to(settings.home)): p.read_bytes() for p in sorted(settings.home.rglob("*"))
+            if p.is_file() and "chroma" not in p.parts and p.name != ".ingest.lock"
+            and "corpus" not in p.parts}
+
+
+def _assert_local_consistent(settings: Settings) -> None:
+    """The index holds exactly what state.json and the registry name: no vectors, chunk, page or
+    sentence files, copies or temporary files left by the killed add."""
+    from corpus.local import files_dir, load_registry
+
+    store = IndexStore(settings)
+    state = store.load_state()
+    registry = load_registry(settings)
+    assert {d for d, i in state["docs"].items() if i.get("local")} == {d.id for d in registry.documents}
+    chunks = store.read_chunks(state)
+    assert sorted(store.collection().get(include=[])["ids"]) == sorted(c.chunk_id for c in chunks)
+    for sub, name in (("chunks", store.chunks_file), ("pages", store.pages_file)):
+        assert {p.name for p in (store.root / sub).iterdir()} == {
+            name(d, i["sha256"]).name for d, i in state["docs"].items()}
+    assert {p.name for p in (store.root / "sentences").iterdir()} == {
+        i["sentences"] for i in state["docs"].values()}
+    assert sorted(p.name for p in files_dir(settings).iterdir()) == sorted(
+        d.file for d in registry.documents)
+
+
+@pytest.mark.parametrize(("stop_on_call", "cleanup"), [(1, "add"), (2, "remove"), (2, "add")],
+                         ids=["chunk-vectors-then-add", "sentence-vectors-then-remove",
+                              "sentence-vectors-then-add"])
+def test_sigkill_mid_add_keeps_the_previous_index_answering_and_the_next_command_sweeps(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop_on_call: int, cleanup: str) -> None:
+    """Embed call 1 embeds the new document's chunks (nothing stored yet); call 2 is its first
+    sentence batch, after its chunk vectors, chunk and page files are written: the most a killed
+    add can leave behind before it commits state.json."""
+    import signal
+    import subprocess
+    import sys
+
+    from assistant.service import Assistant
+    from tests.localdocs import make_html
+
+    settings, manifest, held_id = _held_home(tmp_path)
+    before = _index_files(settings)
+    committed = set(IndexStore(settings).collection().get(include=[])["ids"])
+    new = make_html(tmp_path / "early-help.html", EARLY_HELP, title="Early help offer")
+    marker = tmp_path / "stopped"
+    env = {**_env(settings.home), "SG_TEST_STOP_ON_CALL": str(stop_on_call),
+           "SG_TEST_MARKER": str(marker)}
+    err = tmp_path / "add.err"
+    with err.open("w") as fh:
+        proc = subprocess.Popen([sys.executable, "-c", ADD_SCRIPT, "add", str(new)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=fh)
+    try:
+        deadline = time.monotonic() + 180
+        while not marker.exists():
+            assert proc.poll() is None, f"add ended before the kill: {err.read_text()[-2000:]}"
+            assert time.monotonic() < deadline, "the add never reached the embed call"
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+    # the previous index: state.json, registry and stores byte for byte, and it still answers
+    after = _index_files(settings)
+    assert {k: after.get(k) for k in before} == before
+    extra = sorted(Path(k).parent.name for k in set(after) - set(before))
+    leftovers = set(IndexStore(settings).collection().get(include=[])["ids"]) - committed
+    if stop_on_call == 2:  # the killed add's chunk vectors and chunk and page files, never committed
+        assert leftovers and extra == ["chunks", "pages"]
+        assert all("local-early-help-offer" in k for k in set(after) - set(before))
+    else:
+        assert not leftovers and not extra
+    emb = FakeEmbedder()
+    answer = Assistant(settings, manifest=manifest, embedder=emb).ask(LOCAL_Q)
+    assert not answer.abstained and {c.doc_id for c in answer.citations} == {held_id}
+    assert_citations_real(settings, answer)
+    assert Assistant(settings, manifest=manifest, embedder=emb).ask(OTHER_Q, source="local").abstained
+
+    # the next command sweeps what the killed add left, and the index is whole again
+    monkeypatch.setenv("SAFEGUIDE_HOME", str(settings.home))
+    monkeypatch.setattr("ingest.embed.SentenceTransformerEmbedder", lambda *a, **k: FakeEmbedder())
+    if cleanup == "remove":
+        assert cli.main(["remove", held_id]) == 0
+    else:
+        assert cli.main(["add", str(new)]) == 0
+    _assert_local_consistent(settings)
+    answer = Assistant(settings, manifest=manifest, embedder=emb).ask(OTHER_Q, source="local")
+    assert answer.abstained == (cleanup == "remove")
+    if cleanup == "add":
+        assert "ten working days" in answer.text
+        assert_citations_real(settings, answer)

@@ -86,3 +86,17 @@ def test_answer_runnable_in_a_chain(tools: GuidanceTools) -> None:
     assert all(b["citations"] for b in batch)
     with pytest.raises(SafeguideError, match="question"):
         answer.invoke({"q": "no question key"})
+
+
+def test_retriever_and_runnable_source_scope(tiny_local: Any) -> None:
+    tools = GuidanceTools(tiny_local)
+    query = "How quickly is a strategy discussion held in Northshire?"
+    local = SafeguideRetriever(tools=tools, source="local", k=3).invoke(query)
+    assert local and {d.metadata["source"] for d in local} == {"local"}
+    assert "within 2 working days" in local[0].page_content
+    national = SafeguideRetriever(tools=tools, source="national", k=3).invoke(query)
+    assert national and {d.metadata["source"] for d in national} == {"national"}
+    data = answer_runnable(tools).invoke({"question": query, "source": "local"})
+    assert data["citations"] and all(c["doc_id"].startswith("local-") for c in data["citations"])
+    with pytest.raises(SafeguideError, match="source 'county' is not known"):
+        SafeguideRetriever(tools=tools, source="county").invoke(query)

@@ -53,6 +53,8 @@ def test_exactly_the_four_tools_and_a_cited_answer(url: str, tiny: Any) -> None:
         ("list_editions", {})], LOGIN)
     assert sorted(t.name for t in tools.tools) == sorted(TOOL_NAMES)  # not the page's chat/compare
     assert all("question" in t.inputSchema["required"] for t in tools.tools if t.name == "ask")
+    assert all("source" in t.inputSchema["properties"] for t in tools.tools
+               if t.name in ("ask", "search_guidance"))
     data = json.loads(ask.content[0].text)
     assert not ask.isError and data["citations"][0]["verified"]
     assert "45 working days" in data["citations"][0]["quote"]

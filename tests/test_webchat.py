@@ -54,3 +54,56 @@ def test_follow_up_inherits_only_what_it_does_not_state(svc: ChatService) -> Non
     follow, _, scope = svc.ask("and in 2023?", CURRENT, "2019-05-01", "How long can an assessment take?")
     assert follow.carried and follow.question.startswith("How long can an assessment take")
     assert scope.as_of is None and "names 2023" in scope.why  # the stated year wins over the date box
+
+
+def _page_fn(demo: Any, api_name: str) -> Any:
+    return next(f for f in demo.fns.values() if f.api_name == api_name)
+
+
+def test_search_control_is_wired_to_the_chat_and_shown_only_with_local_documents(
+        tiny: Any, tiny_local: Any) -> None:
+    import app
+
+    demo = app.build_app(tiny_local, tiny_local.settings)
+    try:
+        chat = _page_fn(demo, "chat")
+        ids = [getattr(b, "elem_id", None) for b in chat.inputs]
+        assert ids[:4] == ["sg-question", "sg-chat", "sg-edition", "sg-asat"]
+        # the Search control feeds chat's last input (a session State), not the /chat API
+        (mirror,) = [f for f in demo.fns.values()
+                     if [getattr(b, "elem_id", None) for b in f.inputs] == ["sg-source"]]
+        assert mirror.outputs == [chat.inputs[5]] and mirror.fn("local") == "local"
+        control = mirror.inputs[0]
+        assert control.visible and [v for _, v in control.choices] == ["all", "national", "local"]
+        question = "How quickly is a strategy discussion held in Northshire?"
+        outputs = {}
+        for source in ("local", "national"):
+            *_, last = chat.fn(question, [], CURRENT, "", {}, source)
+            outputs[source] = last[0][-1]["content"]
+        assert "within 2 working days" in outputs["local"] and "Northshire" in outputs["local"]
+        assert "within 2 working days" not in outputs["national"]
+        assert "No local document" not in outputs["local"]
+        assert [n for n, _, _ in app.API_SPECS["chat"]] == ["message", "history", "edition", "as_at"]
+    finally:
+        demo.sg_service.close()
+    plain = app.build_app(tiny, tiny.settings)
+    try:
+        (mirror,) = [f for f in plain.fns.values()
+                     if [getattr(b, "elem_id", None) for b in f.inputs] == ["sg-source"]]
+        assert not mirror.inputs[0].visible  # nothing local held: not shown
+    finally:
+        plain.sg_service.close()
+
+
+def test_chat_service_passes_the_source(tiny_local: Any) -> None:
+    svc = ChatService(tiny_local, tiny_local.settings)
+    try:
+        assert svc.has_local()
+        _, answer, _ = svc.ask("How quickly is a strategy discussion held in Northshire?", None,
+                               None, None, source="local")
+        assert answer.citations and all(c.local for c in answer.citations)
+        _, answer, _ = svc.ask("How long can an assessment take from referral?", None, None, None,
+                               source="national")
+        assert answer.citations and not any(c.local for c in answer.citations)
+    finally:
+        svc.close()

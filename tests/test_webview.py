@@ -116,6 +116,11 @@ def test_briefing_card_says_unpaged_and_superseded_badge() -> None:
     assert "superseded" in html
 
 
+def test_local_document_without_pages_is_not_called_a_briefing() -> None:
+    html = wv.render_card(view(cite(1, page=None, local="Local procedure", edition="March 2025")))
+    assert "no page numbers" in html and "Whole document<" in html and "briefing" not in html
+
+
 def test_message_shows_edition_and_carry_over() -> None:
     follow = wv.follow_up("and in 2018?", "Who are the safeguarding partners?")
     html = wv.render_message(answer("x [1]", [cite(1)]), [view(cite(1))], follow)

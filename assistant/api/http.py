@@ -15,7 +15,7 @@ import json
 import logging
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -36,6 +36,7 @@ from assistant.errors import (
 log = logging.getLogger(__name__)
 PREFIX = "/api/v1"
 PROTECTED = ("/api/", "/gradio_api/mcp")
+Source = Literal["all", "national", "local"]
 UNEXPECTED = "Something went wrong while answering; tell whoever runs this service."
 
 
@@ -45,6 +46,9 @@ class AskRequest(BaseModel):
                                 "'kcsie-2024'); omitted or 'current': the edition in force today.")
     as_of: date | None = Field(default=None, description="Answer from the edition in force on this "
                                "date (YYYY-MM-DD).")
+    source: Source = Field(default="all", description="Which documents to search: 'all' (national "
+                           "guidance, then local documents added with `safeguide add`), 'national' "
+                           "or 'local'.")
 
 
 def _status(err: SafeguideError) -> int:
@@ -86,12 +90,14 @@ def create_api(tools: GuidanceTools) -> FastAPI:
     @app.post(f"{PREFIX}/ask", summary="Answer a question with verified, cited quotes")
     def ask(body: AskRequest) -> dict[str, Any]:
         """The same object as `safeguide ask --json`, with "question" added."""
-        return tools.ask(body.question, body.edition, body.as_of)
+        return tools.ask(body.question, body.edition, body.as_of, body.source)
 
     @app.get(f"{PREFIX}/search", summary="The passages most relevant to a query")
     def search(q: str = Query(description="What to look for"), edition: str | None = None,
-               k: int = Query(5, ge=1, le=MAX_K), as_of: date | None = None) -> list[dict[str, Any]]:
-        return tools.search(q, edition, k, as_of)
+               k: int = Query(5, ge=1, le=MAX_K), as_of: date | None = None,
+               source: Annotated[Source, Query(description="'all', 'national' or 'local'")] = "all",
+               ) -> list[dict[str, Any]]:
+        return tools.search(q, edition, k, as_of, source)
 
     @app.get(f"{PREFIX}/editions", summary="Editions, their dates in force and documents held")
     def editions() -> list[dict[str, Any]]:
@@ -105,7 +111,8 @@ def create_api(tools: GuidanceTools) -> FastAPI:
                 limit: int = Query(20, ge=1, le=MAX_CHANGES)) -> dict[str, Any]:
         return tools.compare(series, old, new, topic, limit)
 
-    @app.get(f"{PREFIX}/documents", summary="The documents in the corpus")
+    @app.get(f"{PREFIX}/documents", summary="The documents held, national and local, with their "
+             "index state (indexed, missing, stale or failed)")
     def documents() -> list[dict[str, Any]]:
         return tools.documents()
 

@@ -24,9 +24,11 @@ INSTRUCTIONS = (
     "safeguide answers questions about UK (England) child-safeguarding statutory guidance: "
     "Working Together to Safeguard Children, Keeping Children Safe in Education (KCSIE) and the "
     "Information sharing advice, every claim quoted word for word with document, edition, page and "
-    "paragraph. Show quotes exactly as returned, each with its citation; never paraphrase a quote "
-    "as if it were the guidance's own words. If an answer is abstained, say the guidance held does "
-    "not answer it; do not answer from memory.")
+    "paragraph. It may also hold local documents (safeguarding partners' procedures, a school's "
+    "policy), cited as local; `source` scopes a search to national guidance or to them. Show quotes "
+    "exactly as returned, each with its citation; never paraphrase a quote as if it were the "
+    "guidance's own words. If an answer is abstained, say the guidance held does not answer it; do "
+    "not answer from memory.")
 
 
 def _json(value: Any) -> str:
@@ -38,7 +40,7 @@ def make_tools(tools: GuidanceTools, on_error: Callable[[SafeguideError], Except
     """The four tool functions, each returning its result as one JSON text (both MCP servers send
     it as a single text content); a SafeguideError is re-raised as `on_error(err)` (one line)."""
 
-    def ask(question: str, edition: str = "", as_of: str = "") -> str:
+    def ask(question: str, edition: str = "", as_of: str = "", source: str = "all") -> str:
         """Answer a question about UK child-safeguarding guidance with verbatim, cited quotes.
 
         Use this first for any question about what the guidance says (duties, timescales, roles,
@@ -53,17 +55,20 @@ def make_tools(tools: GuidanceTools, on_error: Callable[[SafeguideError], Except
             question: The question in plain English, e.g. "How long can a social care assessment take?".
             edition: Optional edition, e.g. "2018", "KCSIE 2024" or "kcsie-2024"; empty: in force today.
             as_of: Optional date YYYY-MM-DD: answer from the edition in force on that day.
+            source: "all" (default: national guidance, then any local documents held), "national"
+                or "local" (only the local procedures and policies added to safeguide).
         """
         try:
-            return _json(tools.ask(question, edition or None, as_of or None))
+            return _json(tools.ask(question, edition or None, as_of or None, source or None))
         except SafeguideError as err:
             raise on_error(err) from None
 
-    def search_guidance(query: str, edition: str = "", k: int = 5) -> str:
+    def search_guidance(query: str, edition: str = "", k: int = 5, source: str = "all") -> str:
         """Find the passages of the guidance most relevant to a query, without composing an answer.
 
         Use this to read around a topic, gather context, or check the wording of a paragraph.
-        Each passage has doc_id, title, edition, page, paragraph, section and its full text. Quote
+        Each passage has doc_id, title, edition, source (national or local), page, paragraph,
+        section and its full text. Quote
         passage text only word for word, and always with its citation (title, edition, page,
         paragraph). For a direct question prefer `ask`, whose quotes are checked.
 
@@ -71,9 +76,10 @@ def make_tools(tools: GuidanceTools, on_error: Callable[[SafeguideError], Except
             query: What to look for, e.g. "designated safeguarding lead training".
             edition: Optional edition, e.g. "2023" or "kcsie-2025"; empty: in force today.
             k: How many passages to return, 1 to 20 (default 5).
+            source: "all" (default), "national" or "local" (only the local documents held).
         """
         try:
-            return _json(tools.search(query, edition or None, int(k)))
+            return _json(tools.search(query, edition or None, int(k), source=source or None))
         except SafeguideError as err:
             raise on_error(err) from None
 

@@ -12,13 +12,16 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from assistant.changes import render_report
+from assistant.editions import SOURCES
 from assistant.errors import SafeguideError
 from assistant.records import Passage
-from assistant.service import Assistant
+from assistant.service import Assistant, local_query
+from corpus.manifest import LOCAL_SERIES
 
 log = logging.getLogger(__name__)
 CONCURRENCY = 4  # answers worked on at once, as the web chat's queue (app.CONCURRENCY)
@@ -51,9 +54,20 @@ def _edition(value: str | None) -> str | None:
     return None if text.lower() in ("", "current") else text
 
 
+def parse_source(value: str | None) -> str:
+    """"all" (national guidance and local documents), "national" or "local"; empty: "all"."""
+    if value is not None and not isinstance(value, str):
+        raise InputError(f"source must be one of {', '.join(SOURCES)}, not {type(value).__name__}.")
+    text = (value or "").strip().lower() or "all"
+    if text not in SOURCES:
+        raise InputError(f"source {value!r} is not known: use one of {', '.join(SOURCES)}.")
+    return text
+
+
 def passage_json(p: Passage) -> dict[str, Any]:
     c = p.chunk
     return {"doc_id": c.doc_id, "title": c.title, "series": c.series, "edition": c.edition,
+            "source": "local" if c.series == LOCAL_SERIES else "national",
             "page": c.page_start, "page_end": c.page_end, "paragraph": c.paragraph,
             "section": c.section, "chunk_id": c.chunk_id, "score": round(p.score, 5), "text": c.text}
 
@@ -76,29 +90,34 @@ class GuidanceTools:
         finally:
             self._slots.release()
 
-    def ask(self, question: str, edition: str | None = None,
-            as_of: str | date | None = None) -> dict[str, Any]:
-        """The answer as `safeguide ask --json` prints it, with "question" added."""
-        day = parse_as_of(as_of)
+    def ask(self, question: str, edition: str | None = None, as_of: str | date | None = None,
+            source: str | None = None) -> dict[str, Any]:
+        """The answer as `safeguide ask --json` prints it, with "question" added. `source`: "all"
+        (default), "national" or "local"."""
+        day, scope = parse_as_of(as_of), parse_source(source)
         with self._slot():
-            answer = self.assistant.ask(question, edition=_edition(edition), as_of=day)
+            answer = self.assistant.ask(question, edition=_edition(edition), as_of=day, source=scope)
         return {"question": answer.question, **answer.as_json()}
 
     def passages(self, query: str, edition: str | None = None, k: int = 5,
-                 as_of: str | date | None = None) -> list[Passage]:
+                 as_of: str | date | None = None, source: str | None = None) -> list[Passage]:
         if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
             raise InputError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}.")
+        scope = parse_source(source)
         with self._slot():
             self.assistant.retriever.ensure_loaded()
-            parsed = self.assistant.analyse(query, _edition(edition), parse_as_of(as_of))
+            parsed = self.assistant.analyse(query, _edition(edition), parse_as_of(as_of), scope)
             if parsed.scope.unavailable:
                 raise InputError(f"Nothing in the corpus can answer that: {parsed.scope.unavailable}")
-            found, _ctx = self.assistant.retrieve(parsed, k=k)
-        return found
+            found = self.assistant.retrieve(parsed, k=k)[0] if parsed.scope.doc_ids else []
+            if parsed.scope.local:  # the local documents: their own pass, as in an answer
+                found += self.assistant.retrieve(local_query(parsed), k=k)[0]
+        found.sort(key=lambda p: -p.score)
+        return [replace(p, rank=i) for i, p in enumerate(found[:k])]
 
     def search(self, query: str, edition: str | None = None, k: int = 5,
-               as_of: str | date | None = None) -> list[dict[str, Any]]:
-        return [passage_json(p) for p in self.passages(query, edition, k, as_of)]
+               as_of: str | date | None = None, source: str | None = None) -> list[dict[str, Any]]:
+        return [passage_json(p) for p in self.passages(query, edition, k, as_of, source)]
 
     def compare(self, series: str, old: str, new: str, topic: str | None = None,
                 limit: int = 20) -> dict[str, Any]:
@@ -136,8 +155,20 @@ class GuidanceTools:
         return rows
 
     def documents(self) -> list[dict[str, Any]]:
+        """National then local documents, each with its index state (ingest/status.py)."""
+        from ingest.status import index_status
+
+        self.assistant.refresh_local()
         m = self.assistant.manifest
-        return [{"doc_id": d.id, "title": d.title, "series": d.series, "edition": d.edition,
-                 "kind": d.kind, "status": d.status, "publication_page": m.series[d.series].publication_page
-                 if d.series in m.series else None, "download_url": d.download_url}
-                for d in m.documents]
+        states = {s.doc_id: s for s in index_status(self.assistant.settings, m)}
+        rows = []
+        for d in m.documents:
+            st = states.get(d.id)
+            rows.append({"doc_id": d.id, "title": d.title, "series": d.series, "edition": d.edition,
+                         "kind": d.kind, "status": d.status,
+                         "source": "local" if d.is_local else "national",
+                         "publication_page": m.series[d.series].publication_page
+                         if d.series in m.series else None, "download_url": d.download_url,
+                         "state": st.state if st else "stale", "chunks": st.chunks if st else 0,
+                         "detail": st.detail if st else ""})
+        return rows

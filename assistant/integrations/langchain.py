@@ -4,9 +4,11 @@
     retriever = SafeguideRetriever.from_settings(edition="2023", k=4)
     chain = {"context": retriever | format_docs, "question": RunnablePassthrough()} | prompt | llm
 
-Documents' metadata: doc_id, title, edition, page, page_end, paragraph, section, chunk_id, score.
-`answer_runnable` returns the `safeguide ask --json` object for a question (str, or a dict with
-"question" and optional "edition", "as_of").
+Documents' metadata: doc_id, title, edition, source, page, page_end, paragraph, section, chunk_id,
+score. `source="national"` or `"local"` scopes the retriever to national guidance or to the local
+documents added with `safeguide add` (default "all"). `answer_runnable` returns the
+`safeguide ask --json` object for a question (str, or a dict with "question" and optional
+"edition", "as_of", "source").
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from assistant.api.tools import GuidanceTools, passage_json
 from assistant.errors import SafeguideError
 from assistant.settings import Settings
 
-CITATION_FIELDS = ("doc_id", "title", "edition", "page", "page_end", "paragraph", "section",
+CITATION_FIELDS = ("doc_id", "title", "edition", "source", "page", "page_end", "paragraph", "section",
                    "chunk_id", "score")
 
 
@@ -37,6 +39,7 @@ class SafeguideRetriever(BaseRetriever):
     tools: GuidanceTools
     edition: str | None = None  # "2018", "kcsie-2024"...; None: the editions in force today
     as_of: date | None = None  # or: the editions in force on this date
+    source: str = "all"  # "all", "national" or "local" (the documents added with `safeguide add`)
     k: int = 5
 
     @classmethod
@@ -48,7 +51,7 @@ class SafeguideRetriever(BaseRetriever):
     def _get_relevant_documents(self, query: str, *,
                                 run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         docs = []
-        for p in self.tools.passages(query, self.edition, self.k, self.as_of):
+        for p in self.tools.passages(query, self.edition, self.k, self.as_of, self.source):
             data = passage_json(p)
             text = data.pop("text")
             docs.append(Document(page_content=text, id=p.chunk.chunk_id,
@@ -75,7 +78,8 @@ def format_docs(docs: Sequence[Document]) -> str:
 
 
 def answer_runnable(tools: GuidanceTools) -> RunnableLambda[Any, dict[str, Any]]:
-    """A Runnable: question (str or {"question", "edition"?, "as_of"?}) -> the ask --json object.
+    """A Runnable: question (str or {"question", "edition"?, "as_of"?, "source"?}) -> the ask --json
+    object.
 
     Invalid input raises `SafeguideError` (its message says what to fix)."""
 
@@ -84,6 +88,7 @@ def answer_runnable(tools: GuidanceTools) -> RunnableLambda[Any, dict[str, Any]]
             return tools.ask(value)
         if not isinstance(value, dict) or not isinstance(value.get("question"), str):
             raise SafeguideError('Give a question string, or {"question": "...", "edition": "..."}.')
-        return tools.ask(value["question"], value.get("edition"), value.get("as_of"))
+        return tools.ask(value["question"], value.get("edition"), value.get("as_of"),
+                         value.get("source"))
 
     return RunnableLambda(answer, name="safeguide_answer")
