@@ -20,7 +20,7 @@ from assistant.evidence import (
 )
 from assistant.footrefs import footnote_numbers, strip_page_refs
 from assistant.layout import fit_to_layout, trim_to_layout
-from assistant.plans import plan, shape_gap
+from assistant.plans import plan, sentences, shape_gap
 from assistant.records import Citation, Passage
 from corpus.manifest import Manifest
 from ingest.embed import Embedder
@@ -53,6 +53,7 @@ class Generator(Protocol):
                  on_token: Callable[[str], None] | None = None) -> Draft: ...
 
 
+NEXT_ITEM = re.compile(r"\n\s*[•▶●◦▪\-\*–]\s")  # a list item left out when a quote is cut
 SHAPE_WORDS = {"duration": "a time limit", "hours": "a number of hours", "number": "a number or limit",
                "money": "an amount", "percent": "a percentage", "phone": "a phone number"}
 
@@ -111,11 +112,24 @@ class ExtractiveGenerator:
         chosen = []
         for whole, cut in plan(part, most, self.quote_ratio):
             for unit in page_pieces(whole):  # a list running onto the next page: a quote a page
-                span = trim_to_layout(unit.chunk, unit.start, unit.end, self.pages(unit.chunk.doc_id))
+                span = self._fit(unit)
                 if span is not None:
-                    chosen.append((replace(unit, start=span[0], end=span[1]),
-                                   cut or span[1] < unit.end))
+                    shortened = span[1] < unit.end and NEXT_ITEM.search(unit.chunk.text, span[1], unit.end)
+                    chosen.append((replace(unit, start=span[0], end=span[1]), bool(cut or shortened)))
         return chosen
+
+    def _fit(self, unit: Unit) -> tuple[int, int] | None:
+        """The longest piece of the stretch that is contiguous on the printed page: its longest
+        prefix, or the longest prefix from its next sentence start that has one (a sentence quoted
+        with the one before it, when only the later one is in the same layout block)."""
+        pages = self.pages(unit.chunk.doc_id) if self.pages else []
+        head = trim_to_layout(unit.chunk, unit.start, unit.end, pages)
+        if head == (unit.start, unit.end):
+            return head
+        starts = [s.start for s in sentences(unit.chunk) if unit.start < s.start < unit.end]
+        tail = next((span for at in starts
+                     if (span := trim_to_layout(unit.chunk, at, unit.end, pages)) is not None), None)
+        return max((x for x in (head, tail) if x), key=lambda x: x[1] - x[0], default=None)
 
     def generate(self, ctx: AnswerContext, passages: list[Passage],
                  on_token: Callable[[str], None] | None = None) -> Draft:

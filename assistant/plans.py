@@ -99,10 +99,13 @@ def complete(unit: Unit, lists: bool = False) -> tuple[Unit, bool]:
     if lists and _introduces(unit.chunk, sents, i + 1):  # "…specific rights. In summary they are:"
         listed, cut = whole_list(unit, i + 1)
         return replace(listed, start=sents[i].start), cut
-    start = sents[i].start
-    if i > 0 and LEANS_BACK.match(text) and not sents[i - 1].item:
-        start = sents[i - 1].start
-    end = max(unit.end, sents[i].end)
+    start, end = sents[i].start, max(unit.end, sents[i].end)
+    if i > 0 and LEANS_BACK.match(text):
+        if not sents[i - 1].item:
+            start = sents[i - 1].start
+        else:  # "This is good practice" after a list item: the list, then this
+            listed, cut = complete(replace(unit, start=sents[i - 1].start, end=sents[i - 1].end))
+            return replace(listed, end=max(listed.end, end)), cut
     return replace(unit, start=start, end=end), False
 
 

@@ -171,3 +171,30 @@ def test_flowchart_boxes_rank_below_the_guidance_text() -> None:
     text = _chunk("The lead practitioner should convene the strategy discussion.")
     ctx = _ctx([_unit(box, box.text), _unit(text, text.text)], [0.52, 0.50], "fact")
     assert plan(ctx, 1, 0.9)[0][0].chunk.chunk_id == "c1"
+
+
+def test_a_sentence_leaning_on_a_list_item_brings_the_list() -> None:
+    text = ("Some meanings of consent include:\n• being upfront and honest with families. This is "
+            "good practice whenever it is safe. This does not equate to obtaining consent. "
+            "Practitioners should record their decisions.")
+    chunk = _chunk(text)
+    whole, _ = complete(_unit(chunk, "This is good practice whenever it is safe."))
+    assert whole.text.startswith("Some meanings of consent include:")
+    assert whole.text.endswith("This is good practice whenever it is safe.")
+
+
+def test_the_longer_piece_on_the_page_is_kept_when_a_stretch_crosses_a_layout_block() -> None:
+    from types import SimpleNamespace
+
+    from assistant.answer import ExtractiveGenerator
+    from ingest.records import Page
+
+    text = ("This is good practice. This does not equate to obtaining consent from individuals "
+            "to share their information for data protection purposes.")
+    layout = ("This is good practice.\n‖\nThis does not equate to obtaining consent from individuals "
+              "to share their information for data protection purposes.")
+    chunk = _chunk(text)
+    page = Page(chunk.doc_id, 26, text, layout=layout)
+    fake = SimpleNamespace(pages=lambda doc_id: [page])
+    span = ExtractiveGenerator._fit(fake, Unit(0, chunk, 0, len(text)))  # type: ignore[arg-type]
+    assert span is not None and text[span[0]:span[1]].startswith("This does not equate")
