@@ -42,6 +42,7 @@ class Draft:
     raw: str = ""  # written answers: the model's text before the check
     plan: list[tuple[str, list[Unit]]] = field(default_factory=list)  # (part, stretches chosen)
     timings: dict[str, float] = field(default_factory=dict)
+    general: bool = False  # quotes the guidance's general steps for a situation it does not describe
 
 
 class Generator(Protocol):
@@ -53,6 +54,8 @@ class Generator(Protocol):
                  on_token: Callable[[str], None] | None = None) -> Draft: ...
 
 
+GENERAL_STEPS = ("The guidance does not speak to this situation directly. Its general steps when you "
+                 "are worried about a child:")
 NEXT_ITEM = re.compile(r"\n\s*[•▶●◦▪\-\*–]\s")  # a list item left out when a quote is cut
 SHAPE_WORDS = {"duration": "a time limit", "hours": "a number of hours", "number": "a number or limit",
                "money": "an amount", "percent": "a percentage", "phone": "a phone number"}
@@ -66,6 +69,7 @@ class PartAnswer:
     units: list[tuple[Unit, bool]]  # (stretch to quote, list cut for length)
     support: float
     gap: bool = False  # asks for a quantity no candidate states
+    general: bool = False  # the guidance's general steps: the situation itself is not answered
 
 
 class ExtractiveGenerator:
@@ -94,7 +98,9 @@ class ExtractiveGenerator:
                 part.units = sentence_units(mine)
                 part.scores = score_units(self.embedder, part, part.units)
             support = support_probability(support_features(part, mine), self.weights)
-            if not part.units or support < self.threshold:
+            if (not part.units or support < self.threshold) and (general := self._general(part)):
+                found.append(general)
+            elif not part.units or support < self.threshold:
                 found.append(PartAnswer(part, [], support))
             elif shape_gap(part):
                 found.append(PartAnswer(part, [], support, gap=True))
@@ -102,6 +108,19 @@ class ExtractiveGenerator:
                 most = self.part_quotes if ctx.parts else self.max_quotes
                 found.append(PartAnswer(part, self._on_the_page(part, most), support))
         return found
+
+    def _general(self, part: AnswerContext) -> PartAnswer | None:
+        """"What should I do?" about a situation the guidance does not speak to: its general
+        steps for acting on a concern, when they are supported."""
+        general = part.general
+        if general is None or not general.passages:
+            return None
+        if not general.units:
+            return None
+        support = support_probability(support_features(general, general.passages), self.weights)
+        if support < self.threshold:
+            return None
+        return PartAnswer(part, self._on_the_page(general, self.max_quotes), support, general=True)
 
     def _on_the_page(self, part: AnswerContext, most: int) -> list[tuple[Unit, bool]]:
         """The plan over sentences a reader can find on the printed page; each stretch it
@@ -156,7 +175,8 @@ class ExtractiveGenerator:
                 notices.append("A long list was quoted up to an item boundary; the source card "
                                "shows the whole list.")
         return Draft("\n".join(lines), cites, support, notices=notices,
-                     plan=[(f.ctx.question, [u for u, _ in f.units]) for f in found])
+                     plan=[(f.ctx.question, [u for u, _ in f.units]) for f in found],
+                     general=any(f.general for f in found))
 
     def _lines(self, found: PartAnswer, cites: list[Citation]) -> list[str]:
         lines = []
@@ -172,7 +192,9 @@ class ExtractiveGenerator:
                 cites.append(cite)
                 quote = f"“{display(cite.quote, self._refs(cite))}” [{cite.marker}]"
             lines.append(f"{n}. {quote}" if steps else quote)
-        if steps:
+        if found.general:
+            lines.insert(0, GENERAL_STEPS)
+        elif steps:
             lines.insert(0, "The guidance's steps, in its order:")
         return lines
 

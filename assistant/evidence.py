@@ -56,6 +56,8 @@ class AnswerContext:
     shape: str | None = None  # the shape of answer asked for (assistant.understand.kinds)
     passages: list[Passage] = field(default_factory=list)  # this part's passages
     parts: list[AnswerContext] = field(default_factory=list)  # a multi-part question's parts
+    # "what should I do": the guidance's general steps, answered when the situation itself is not
+    general: AnswerContext | None = None
 
     @cached_property
     def query_tokens(self) -> set[str]:

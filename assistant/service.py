@@ -133,9 +133,12 @@ class Assistant:
                                            ctx.query_vector)
         if part.also:  # more candidates; the part's own words still score their sentences
             seen = {p.chunk.chunk_id for p in candidates}
+            general = self._context(part.text, part.also, part.kind, None)
             extra = self.retriever.search(part.also, scope.doc_ids, self.settings.candidate_k // 2, mode,
-                                          self.embedder.embed([part.also])[0])
+                                          general.query_vector)
             candidates += [p for p in extra if p.chunk.chunk_id not in seen]
+            general.passages = rerank(self.sentences, general, extra, k)
+            ctx.general = general
         ctx.passages = rerank(self.sentences, ctx, candidates, k)
         return ctx
 

@@ -96,7 +96,7 @@ class LLMGenerator:
     def generate(self, ctx: AnswerContext, passages: list[Passage],
                  on_token: TokenSink | None = None) -> Draft:
         fallback = self.extractive.generate(ctx, passages)  # fills ctx.units/scores; no model call
-        if fallback.abstained:
+        if fallback.abstained or fallback.general:  # general steps are quoted, signposted, not written
             return fallback
         sources = prompt_sources(ctx, fallback.plan)
         t0 = time.perf_counter()

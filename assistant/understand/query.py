@@ -24,9 +24,10 @@ from assistant.understand.parts import asked_clause, needs_antecedent, split_que
 from corpus.manifest import Document
 
 # "What should I do?" names no topic; the guidance's own action passages are what it asks for.
-PROCEDURE_HINT = ("what to do when worried a child is being abused or neglected: act immediately, "
-                  "speak to the safeguarding lead, refer to children's social care, or the police "
-                  "when a child is in immediate danger")
+PROCEDURE_HINT = ("If you have any concerns about a child's welfare, act on them immediately: follow "
+                  "your organisation's child protection policy and speak to the designated "
+                  "safeguarding lead; where a child is suffering or likely to suffer harm, make a "
+                  "referral to local authority children's social care and, if appropriate, the police")
 
 
 @dataclass(frozen=True)
