@@ -20,7 +20,7 @@ from assistant.evidence import (
 )
 from assistant.footrefs import footnote_numbers, strip_page_refs
 from assistant.layout import fit_to_layout, trim_to_layout
-from assistant.plans import plan, sentences, shape_gap
+from assistant.plans import GENERAL_STEP_COUNT, STEPS, plan, sentences, shape_gap
 from assistant.records import Citation, Passage
 from corpus.manifest import Manifest
 from ingest.embed import Embedder
@@ -120,16 +120,18 @@ class ExtractiveGenerator:
         support = support_probability(support_features(general, general.passages), self.weights)
         if support < self.threshold:
             return None
-        return PartAnswer(part, self._on_the_page(general, self.max_quotes), support, general=True)
+        return PartAnswer(part, self._on_the_page(general, self.max_quotes, GENERAL_STEP_COUNT), support,
+                          general=True)
 
-    def _on_the_page(self, part: AnswerContext, most: int) -> list[tuple[Unit, bool]]:
+    def _on_the_page(self, part: AnswerContext, most: int,
+                     steps: int = STEPS) -> list[tuple[Unit, bool]]:
         """The plan over sentences a reader can find on the printed page; each stretch it
         chose (whole lists, a sentence with the one before) cut at layout boundaries too."""
         if self.pages is None:
-            return plan(part, most, self.quote_ratio)
+            return plan(part, most, self.quote_ratio, steps)
         part.units, part.scores = fit_to_layout(part.units, part.scores, self.pages)
         chosen = []
-        for whole, cut in plan(part, most, self.quote_ratio):
+        for whole, cut in plan(part, most, self.quote_ratio, steps):
             for unit in page_pieces(whole):  # a list running onto the next page: a quote a page
                 span = self._fit(unit)
                 if span is not None:

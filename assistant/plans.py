@@ -38,6 +38,7 @@ EXAMPLE = re.compile(r"\bcase stud(y|ies)\b|\bexamples?\b", re.I)  # illustratio
 FIGURE = re.compile(r"\bflow ?charts?\b|\bfigure \d|\bdiagram\b", re.I)  # boxes restating the text
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
 STEPS = 5
+GENERAL_STEP_COUNT = 3  # the guidance's general steps on a concern: act, tell the DSL, refer
 SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
 
 
@@ -164,16 +165,17 @@ def _overlap(a: Unit, b: Unit) -> bool:
     return a.chunk.chunk_id == b.chunk.chunk_id and a.start < b.end and b.start < a.end
 
 
-def plan(ctx: AnswerContext, max_quotes: int, ratio: float) -> list[tuple[Unit, bool]]:
+def plan(ctx: AnswerContext, max_quotes: int, ratio: float,
+         steps: int = STEPS) -> list[tuple[Unit, bool]]:
     """The stretches to quote for this part, each (unit, list cut for length); at most
-    `max_quotes` for a fact, definition or list."""
+    `max_quotes` for a fact, definition or list, `steps` for a procedure."""
     if not ctx.units:
         return []
     if ctx.kind == "procedure":
-        steps = (_pick(ctx, _order(ctx), STEPS, 0.75, DIRECTIVE, lists=True)
-                 or _pick(ctx, _order(ctx), 1, 0.0))
-        first = {id(u): n for n, (u, _) in enumerate(steps)}
-        return sorted(steps, key=lambda s: (not DANGER.search(s[0].text), s[0].passage_rank,
+        chosen = (_pick(ctx, _order(ctx), steps, 0.75, DIRECTIVE, lists=True)
+                  or _pick(ctx, _order(ctx), 1, 0.0))
+        first = {id(u): n for n, (u, _) in enumerate(chosen)}
+        return sorted(chosen, key=lambda s: (not DANGER.search(s[0].text), s[0].passage_rank,
                                             s[0].start, first[id(s[0])]))
     if ctx.kind == "list":  # the best sentence, with the items that follow it
         return _pick(ctx, _order(ctx), max_quotes, ratio, lists=True)
