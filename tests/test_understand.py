@@ -154,3 +154,13 @@ def test_a_number_that_cites_a_section_or_a_year_states_no_quantity() -> None:
     assert not number.search("accommodated under section 20 of the Children Act 1989")
     assert not number.search("see paragraph 79 and chapter 3")
     assert number.search("there are seven golden rules") and number.search("at least 2 people")
+
+
+@pytest.mark.parametrize(("question", "shape"), [
+    ("When did KCSIE 2025 come into force?", "date"),
+    ("When was the 2018 edition published?", "date"),
+    ("When should a council refer a family to a family group conference?", None),
+    ("When must the LADO be told about an allegation?", None),
+])
+def test_when_asks_for_a_date_only_about_publication_or_force(question: str, shape: str | None) -> None:
+    assert answer_shape(question) == shape

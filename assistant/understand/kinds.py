@@ -16,7 +16,11 @@ SHAPES = [
                             r"|\bdeadline|\bhow many (days|weeks|months|hours)", re.I)),
     ("number", re.compile(r"\bhow (many|much|old)\b|\bwhat age\b|\bnumber of\b|\b(maximum|minimum)\b"
                           r"|\b(upper|lower) limit\b|\bratio\b", re.I)),
-    ("date", re.compile(r"^\s*when\b|\bwhat date\b|\bcome into force\b", re.I)),
+    # "when was it published?" asks for a date; "when should a council refer?" for a circumstance
+    ("date", re.compile(r"^\s*(and\s+)?when (did|was|were|had|has|have|will|is|does|do)\b.*\b(force|"
+                        r"publish(ed)?|introduc(ed|e)|replaced?|issued?|start(ed)?|beg[ia]n|appl(y|ied)|"
+                        r"effect|changed?|come|came|updated?|revised?|last)\b|\bwhat (date|year)\b"
+                        r"|\bsince when\b|\bcome into force\b", re.I)),
     ("who", re.compile(r"^\s*(and\s+)?who\b|\bwhich (bodies|organisations|agencies|partners|people)\b",
                        re.I)),
     ("yes-no", re.compile(r"^\s*(and\s+)?(is|are|does|do|can|could|should|must|may|will|has|have|am)\b",
