@@ -31,6 +31,12 @@ OTHER_JURISDICTION = re.compile(
     r"United States|American|Australian?|Canadian?|New Zealand)(?:'s|’s)?\s+(?:[\w'’-]+\s+){0,4}?"
     r"((?i:guidance|procedures?|laws?|legislation|framework|polic(?:y|ies)|rules|mandated|principles|"
     r"standards|requirements|code))\b")
+# "How many children were on a plan last year?": counts of events, which guidance does not publish
+STATISTICS = re.compile(
+    r"\bhow many\s+(?:[\w'’-]+\s+){0,3}?(children|referrals|cases|schools|deaths|allegations|incidents|"
+    r"pupils|people|reports|plans|assessments|conferences|families)\b.*\b(were|was|did|have been|are there|"
+    r"has been)\b.*\b(last year|this year|each year|per year|a year|annually|so far|nationally|"
+    r"in (?:19|20)\d\d|in england|in the uk)\b", re.I)
 SOURCES = ("all", "national", "local")
 Source = Literal["all", "national", "local"]
 FOR_INFO = re.compile(r"for[- ]information|july\s+2025\s+(?:text|version|draft)|pre-?publication",
@@ -127,6 +133,10 @@ def resolve(
         return Scope((), (), "named", unavailable=(
             f"The corpus holds statutory guidance for England only; it does not cover "
             f"{m.group(1)} {m.group(2)}."))
+    if STATISTICS.search(question):
+        return Scope((), (), "named", unavailable=(
+            "The corpus holds guidance, not statistics: it does not count cases, referrals or "
+            "children; the Department for Education's official statistics do."))
     series = _series_named(f"{edition or ''} {question}")
     if edition and edition.strip().lower() not in ("", "current"):
         return _named(registry, edition, series, question)

@@ -108,3 +108,15 @@ def test_us_the_pronoun_is_not_a_jurisdiction() -> None:
     from assistant.editions import OTHER_JURISDICTION
 
     assert not OTHER_JURISDICTION.search("Can you give us guidance on sharing information?")
+
+
+@pytest.mark.parametrize(("question", "outside"), [
+    ("How many children in England were on a child protection plan last year?", True),
+    ("How many allegations against teachers were there nationally in 2023?", True),
+    ("How many working days did the 2010 guidance allow for an initial assessment?", False),
+    ("How many days does the local authority have to acknowledge a referral?", False),
+])
+def test_questions_asking_for_statistics_are_outside_the_corpus(question: str, outside: bool) -> None:
+    from assistant.editions import STATISTICS
+
+    assert bool(STATISTICS.search(question)) is outside
