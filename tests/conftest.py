@@ -6,6 +6,7 @@ import hashlib
 import os
 import socket
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -180,27 +181,38 @@ TINY_PAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """An Assistant over a two-page fake Working Together, with the fake embedder."""
-    from assistant.service import Assistant
+def fake_index(home: Path, pages: list[list[str]], doc_id: str = "working-together-2023",
+               title: str = "WT 2023 test", file: str = "wt.pdf",
+               **settings: Any) -> tuple[Settings, Any, FakeEmbedder]:
+    """One fake statutory document (its series and edition from `doc_id`) made from `pages`,
+    indexed with the fake embedder; abstention on word coverage only (the calibrated weights suit
+    the real model, not the fake). Returns (settings, manifest, embedder)."""
     from corpus.manifest import Document, Manifest, load_manifest
     from corpus.sync import sha256_of
     from ingest.pipeline import run_ingest
 
-    root = tmp_path_factory.mktemp("tiny")
-    settings = Settings(home=root / "home", abstain_threshold=0.5,
-                        abstain_weights={"bias": -3.0, "best": 15.0})
-    src = settings.corpus_dir
+    conf = Settings(home=home, abstain_threshold=0.5, abstain_weights={"bias": -3.0, "best": 15.0},
+                    **settings)
+    src = conf.corpus_dir
     src.mkdir(parents=True)
-    make_pdf(src / "wt.pdf", TINY_PAGES)
+    make_pdf(src / file, pages)
     base = load_manifest()
-    doc = Document(id="working-together-2023", file="wt.pdf", title="WT 2023 test",
-                   series="working-together", edition="2023", kind="statutory-guidance",
-                   status="in-force", numbered_paragraphs=True, sha256=sha256_of(src / "wt.pdf"))
+    series, edition = doc_id.rsplit("-", 1)
+    doc = Document(id=doc_id, file=file, title=title, series=series, edition=edition,
+                   kind="statutory-guidance", status="in-force", numbered_paragraphs=True,
+                   sha256=sha256_of(src / file))
     manifest = Manifest(series=base.series, editions=base.editions, documents=[doc])
     emb = FakeEmbedder()
-    run_ingest(settings, manifest, emb)
+    run_ingest(conf, manifest, emb)
+    return conf, manifest, emb
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """An Assistant over a two-page fake Working Together, with the fake embedder."""
+    from assistant.service import Assistant
+
+    settings, manifest, emb = fake_index(tmp_path_factory.mktemp("tiny") / "home", TINY_PAGES)
     return Assistant(settings, manifest=manifest, embedder=emb)
 
 
@@ -208,24 +220,10 @@ def tiny(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
 def tiny_local(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """`tiny`'s fake Working Together plus a local procedure (Northshire, DOCX) added beside it."""
     from assistant.service import Assistant
-    from corpus.manifest import Document, Manifest, load_manifest
-    from corpus.sync import sha256_of
     from ingest.local import add_document
-    from ingest.pipeline import run_ingest
     from tests.localdocs import PUBLISHER, make_docx
 
     root = tmp_path_factory.mktemp("tiny-local")
-    settings = Settings(home=root / "home", abstain_threshold=0.5, local_beside_threshold=0.5,
-                        abstain_weights={"bias": -3.0, "best": 15.0})
-    src = settings.corpus_dir
-    src.mkdir(parents=True)
-    make_pdf(src / "wt.pdf", TINY_PAGES)
-    base = load_manifest()
-    doc = Document(id="working-together-2023", file="wt.pdf", title="WT 2023 test",
-                   series="working-together", edition="2023", kind="statutory-guidance",
-                   status="in-force", numbered_paragraphs=True, sha256=sha256_of(src / "wt.pdf"))
-    manifest = Manifest(series=base.series, editions=base.editions, documents=[doc])
-    emb = FakeEmbedder()
-    run_ingest(settings, manifest, emb)
+    settings, manifest, emb = fake_index(root / "home", TINY_PAGES, local_beside_threshold=0.5)
     add_document(settings, emb, make_docx(root / "northshire.docx"), publisher=PUBLISHER)
     return Assistant(settings, manifest=manifest, embedder=emb)

@@ -11,12 +11,8 @@ from assistant.answer import Draft
 from assistant.errors import QuestionError
 from assistant.evidence import sentence_units
 from assistant.service import Assistant, clean_question
-from assistant.settings import Settings
 from assistant.understand.kinds import answer_shape
-from corpus.manifest import Document, Manifest, load_manifest
-from corpus.sync import sha256_of
-from ingest.pipeline import run_ingest
-from tests.conftest import FakeEmbedder, make_pdf
+from tests.conftest import FakeEmbedder, fake_index
 
 PAGES = [
     ["Chapter 3: Assessment", "1. Assessments should be child centred and holistic.",
@@ -29,20 +25,7 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    root = tmp_path_factory.mktemp("answer")
-    # abstention on word coverage only: the calibrated weights suit the real model, not the fake
-    settings = Settings(home=root / "home", abstain_threshold=0.5,
-                        abstain_weights={"bias": -3.0, "best": 15.0})
-    src = settings.corpus_dir
-    src.mkdir(parents=True)
-    make_pdf(src / "wt.pdf", PAGES)
-    base = load_manifest()
-    doc = Document(id="working-together-2023", file="wt.pdf", title="WT 2023 test", series="working-together",
-                   edition="2023", kind="statutory-guidance", status="in-force",
-                   numbered_paragraphs=True, sha256=sha256_of(src / "wt.pdf"))
-    manifest = Manifest(series=base.series, editions=base.editions, documents=[doc])
-    emb = FakeEmbedder()
-    run_ingest(settings, manifest, emb)
+    settings, manifest, emb = fake_index(tmp_path_factory.mktemp("answer") / "home", PAGES)
     return Assistant(settings, manifest=manifest, embedder=emb)
 
 

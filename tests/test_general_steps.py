@@ -7,11 +7,7 @@ import pytest
 
 from assistant.answer import GENERAL_STEPS
 from assistant.service import Assistant
-from assistant.settings import Settings
-from corpus.manifest import Document, Manifest, load_manifest
-from corpus.sync import sha256_of
-from ingest.pipeline import run_ingest
-from tests.conftest import FakeEmbedder, make_pdf
+from tests.conftest import fake_index
 
 PAGES = [
     ["Part one: What staff should do if they have concerns about a child",
@@ -27,19 +23,8 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    root = tmp_path_factory.mktemp("general")
-    settings = Settings(home=root / "home", abstain_threshold=0.5,  # word coverage only (fake model)
-                        abstain_weights={"bias": -3.0, "best": 15.0})
-    src = settings.corpus_dir
-    src.mkdir(parents=True)
-    make_pdf(src / "kcsie.pdf", PAGES)
-    base = load_manifest()
-    doc = Document(id="kcsie-2025", file="kcsie.pdf", title="KCSIE test", series="kcsie",
-                   edition="2025", kind="statutory-guidance", status="in-force",
-                   numbered_paragraphs=True, sha256=sha256_of(src / "kcsie.pdf"))
-    manifest = Manifest(series=base.series, editions=base.editions, documents=[doc])
-    emb = FakeEmbedder()
-    run_ingest(settings, manifest, emb)
+    settings, manifest, emb = fake_index(tmp_path_factory.mktemp("general") / "home", PAGES,
+                                         doc_id="kcsie-2025", title="KCSIE test", file="kcsie.pdf")
     return Assistant(settings, manifest=manifest, embedder=emb)
 
 

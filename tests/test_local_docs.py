@@ -12,14 +12,14 @@ import pytest
 from assistant.errors import LocalDocumentError, UnknownDocument
 from assistant.settings import Settings
 from corpus.local import load_registry, registry_path
-from corpus.manifest import Document, Manifest, load_manifest
+from corpus.manifest import Document, Manifest
 from corpus.sync import sha256_of
 from ingest.index import IndexStore
 from ingest.local import add_document, list_documents, remove_document
 from ingest.local_readers import read_local
 from ingest.local_segment import segment_local
 from ingest.pipeline import run_ingest
-from tests.conftest import TINY_PAGES, FakeEmbedder, make_pdf
+from tests.conftest import TINY_PAGES, FakeEmbedder, fake_index, make_pdf
 from tests.localdocs import (
     FACT,
     PUBLISHER,
@@ -38,19 +38,7 @@ MAKERS = {"docx": make_docx, "html": make_html, "pdf": make_local_pdf, "md": mak
 @pytest.fixture
 def home(tmp_path: Path) -> tuple[Settings, Manifest, FakeEmbedder]:
     """A two-page fake Working Together indexed with the fake embedder, in its own home."""
-    settings = Settings(home=tmp_path / "home", abstain_threshold=0.5,
-                        abstain_weights={"bias": -3.0, "best": 15.0}, local_beside_threshold=0.5)
-    src = settings.corpus_dir
-    src.mkdir(parents=True)
-    make_pdf(src / "wt.pdf", TINY_PAGES)
-    base = load_manifest()
-    doc = Document(id="working-together-2023", file="wt.pdf", title="WT 2023 test",
-                   series="working-together", edition="2023", kind="statutory-guidance",
-                   status="in-force", numbered_paragraphs=True, sha256=sha256_of(src / "wt.pdf"))
-    manifest = Manifest(series=base.series, editions=base.editions, documents=[doc])
-    emb = FakeEmbedder()
-    run_ingest(settings, manifest, emb)
-    return settings, manifest, emb
+    return fake_index(tmp_path / "home", TINY_PAGES, local_beside_threshold=0.5)
 
 
 def _assistant(home: tuple[Settings, Manifest, FakeEmbedder]):  # type: ignore[no-untyped-def]
