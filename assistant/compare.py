@@ -101,12 +101,7 @@ class Change:
             elif op == "insert":
                 out.append(f"{{+{words}+}}")
             else:
-                w = words.split()
-                if len(w) > 2 * context:
-                    head = w[:context] if i > 0 else []
-                    tail = w[-context:] if i < len(self.diff) - 1 else []
-                    words = " ".join([*head, "…", *tail]).strip()
-                out.append(words)
+                out.append(shorten_equal(words, context, i > 0, i < len(self.diff) - 1))
         return " ".join(out)
 
     def as_json(self) -> dict[str, Any]:
@@ -420,3 +415,14 @@ def check_table(comparison: Comparison, table: list[TableEntry]) -> dict[str, An
         "agreement": round(len(listed & found) / len(listed), 3) if listed else None,
         "substantive_not_listed": sorted(major - listed, key=int),
     }
+
+
+def shorten_equal(words: str, context: int, keep_head: bool, keep_tail: bool) -> str:
+    """An unchanged run of a word diff, cut to `context` words each side of an ellipsis when long
+    (no head for the first run, no tail for the last)."""
+    w = words.split()
+    if len(w) <= 2 * context:
+        return words
+    head = w[:context] if keep_head else []
+    tail = w[-context:] if keep_tail else []
+    return " ".join([*head, "…", *tail]).strip()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from assistant.compare import shorten_equal
 from assistant.errors import QuestionError, SafeguideError
 from assistant.records import Answer, Citation
 
@@ -252,12 +253,7 @@ def render_diff(diff: tuple[tuple[str, str], ...], context: int = 12) -> str:
         elif op == "insert":
             out.append(f'<ins class="sg-ins">{esc(words)}</ins>')
         else:
-            w = words.split()
-            if len(w) > 2 * context:
-                head = w[:context] if i > 0 else []
-                tail = w[-context:] if i < len(diff) - 1 else []
-                words = " ".join([*head, "…", *tail]).strip()
-            out.append(esc(words))
+            out.append(esc(shorten_equal(words, context, i > 0, i < len(diff) - 1)))
     return " ".join(out)
 
 
