@@ -98,10 +98,8 @@ class ExtractiveGenerator:
                 part.units = sentence_units(mine)
                 part.scores = score_units(self.embedder, part, part.units)
             support = support_probability(support_features(part, mine), self.weights)
-            if (not part.units or support < self.threshold) and (general := self._general(part)):
-                found.append(general)
-            elif not part.units or support < self.threshold:
-                found.append(PartAnswer(part, [], support))
+            if not part.units or support < self.threshold:  # unanswered, unless general steps serve
+                found.append(self._general(part) or PartAnswer(part, [], support))
             elif shape_gap(part):
                 found.append(PartAnswer(part, [], support, gap=True))
             else:  # one quote for each part of a multi-part question, unless it asks for a list
@@ -113,9 +111,7 @@ class ExtractiveGenerator:
         """"What should I do?" about a situation the guidance does not speak to: its general
         steps for acting on a concern, when they are supported."""
         general = part.general
-        if general is None or not general.passages:
-            return None
-        if not general.units:
+        if general is None or not general.passages or not general.units:
             return None
         support = support_probability(support_features(general, general.passages), self.weights)
         if support < self.threshold:
