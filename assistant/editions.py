@@ -9,6 +9,7 @@ from datetime import date
 from typing import Literal
 
 from assistant.errors import EditionError
+from assistant.options import SOURCES
 from corpus.manifest import Document, EditionInfo, Manifest
 
 SERIES_PATTERNS = {
@@ -31,7 +32,6 @@ OTHER_JURISDICTION = re.compile(
     r"United States|American|Australian?|Canadian?|New Zealand)(?:'s|’s)?\s+(?:[\w'’-]+\s+){0,4}?"
     r"((?i:guidance|procedures?|laws?|legislation|framework|polic(?:y|ies)|rules|mandated|principles|"
     r"standards|requirements|code))\b")
-SOURCES = ("all", "national", "local")
 Source = Literal["all", "national", "local"]
 FOR_INFO = re.compile(r"for[- ]information|july\s+2025\s+(?:text|version|draft)|pre-?publication",
                       re.I)
