@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +22,7 @@ from typing import Any
 import gradio as gr
 from starlette.middleware import Middleware
 
+from assistant import discovery
 from assistant import webview as wv
 from assistant.errors import SafeguideError
 from assistant.generators.stream import TokenStream
@@ -363,20 +367,27 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860,
     warm(assistant)
     demo = build_app(assistant, settings)
     url = launch(demo, host, port, auth, block=False, assistant=assistant)
-    print(f"safeguide: web chat ready on {url} (login {'on' if auth else 'off'}); JSON API on "
-          f"{url}api/v1/docs, MCP on {url}gradio_api/mcp/; Ctrl+C stops it",
-          flush=True)  # the command's one line of output, with or without -v
+    _stop_on_sigterm()
     try:
-        demo.block_thread()
+        with discovery.announced(settings, url, login=bool(auth)):  # `ask` finds this server
+            print(f"safeguide: web chat ready on {url} (login {'on' if auth else 'off'}); JSON API "
+                  f"on {url}api/v1/docs, MCP on {url}gradio_api/mcp/; Ctrl+C stops it",
+                  flush=True)  # the command's one line of output, with or without -v
+            demo.block_thread()
     finally:  # a mounted app's lifespan does not run: delete the export files here
         svc: ChatService | None = getattr(demo, "sg_service", None)
         if svc:
             svc.close()
 
 
-if __name__ == "__main__":
-    import sys
+def _stop_on_sigterm() -> None:
+    """SIGTERM (`kill`, a service manager) stops the server as Ctrl+C does, running the clean-up
+    (the export files, the record `ask` finds the server by) instead of ending at once."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
 
+
+if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         serve(Settings(), os.environ.get("SAFEGUIDE_HOST", "127.0.0.1"),

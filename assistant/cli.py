@@ -12,11 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from assistant.batch import batch_answer_json, run_batch
-from assistant.editions import SOURCES
 from assistant.errors import SafeguideError
-from assistant.generators import GENERATORS
+from assistant.options import GENERATORS, LOCAL_KINDS, SOURCES
 from assistant.settings import Settings
-from corpus.local import LOCAL_KINDS
 
 log = logging.getLogger("safeguide")
 
@@ -78,19 +76,32 @@ def _print_answer(answer: Any, as_json: bool, extra: dict | None = None) -> None
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.service import Assistant
-
+    """A running `safeguide serve` for this home and these settings answers when there is one
+    (assistant/remote.py: no model loads here); otherwise the question is answered in-process."""
     if args.generator:
         settings = settings.model_copy(update={"generator": args.generator})
-    assistant = Assistant(settings)
     if args.batch:
-        return _ask_batch(assistant, Path(args.batch), args.source)
+        return _ask_batch(_assistant(settings), Path(args.batch), args.source)
     if not args.question:
         raise SafeguideError("Give a question in quotes, or --batch FILE.jsonl.")
-    answer = assistant.ask(" ".join(args.question), edition=args.edition, as_of=args.as_of,
-                           source=args.source)
+    question = " ".join(args.question)
+    if not args.local:
+        from assistant.remote import ask_server
+
+        served = ask_server(settings, question, args.edition, args.as_of, args.source)
+        if served is not None:
+            print(json.dumps(served, ensure_ascii=False) if args.json else served["answer"])
+            return 0
+    answer = _assistant(settings).ask(question, edition=args.edition, as_of=args.as_of,
+                                      source=args.source)
     _print_answer(answer, args.json)
     return 0
+
+
+def _assistant(settings: Settings) -> Any:
+    from assistant.service import Assistant
+
+    return Assistant(settings)
 
 
 def _ask_batch(assistant: Any, path: Path, source: str = "all") -> int:
@@ -256,6 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", help="JSONL file of {id, question, edition, as_of, source}; JSONL out")
     p.add_argument("--generator", choices=GENERATORS,
                    help="answer writer (default: SAFEGUIDE_GENERATOR, else extractive)")
+    p.add_argument("--local", action="store_true",
+                   help="answer in this process even when a `safeguide serve` is running")
     p.set_defaults(func=cmd_ask)
     p = sub.add_parser("add", help="add local documents (PDF, DOCX, HTML, Markdown, text) and index them")
     p.add_argument("paths", nargs="+", metavar="PATH")

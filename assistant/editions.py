@@ -9,6 +9,7 @@ from datetime import date
 from typing import Literal
 
 from assistant.errors import EditionError
+from assistant.options import SOURCES
 from corpus.manifest import Document, EditionInfo, Manifest
 
 SERIES_PATTERNS = {
@@ -37,7 +38,6 @@ STATISTICS = re.compile(
     r"pupils|people|reports|plans|assessments|conferences|families)\b.*\b(were|was|did|have been|are there|"
     r"has been)\b.*\b(last year|this year|each year|per year|a year|annually|so far|nationally|"
     r"in (?:19|20)\d\d|in england|in the uk)\b", re.I)
-SOURCES = ("all", "national", "local")
 Source = Literal["all", "national", "local"]
 FOR_INFO = re.compile(r"for[- ]information|july\s+2025\s+(?:text|version|draft)|pre-?publication",
                       re.I)

@@ -40,3 +40,8 @@ class LocalDocumentError(IngestError):
 
 class UnknownDocument(SafeguideError):
     """No document with that id is held."""
+
+
+class ServerRefused(SafeguideError):
+    """A running `safeguide serve` refused the question for the reason a local answer would give
+    (an empty question, an unknown edition...); `str(err)` is that reason."""

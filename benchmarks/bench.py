@@ -20,7 +20,7 @@ import numpy as np
 
 from assistant.service import Assistant
 from assistant.settings import Settings
-from benchmarks import emit_figures, load
+from benchmarks import cli_ask, emit_figures, load
 from corpus.manifest import load_manifest
 from corpus.sync import sync
 from ingest.embed import SentenceTransformerEmbedder
@@ -139,6 +139,7 @@ def run(runs: int = 3, settings: Settings | None = None) -> dict[str, Any]:
     out["ratio_retrieval_p50_vs_tutorial"] = out["retrieval_p50_ms"] / out["tutorial_retrieval_p50_ms"]
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out.update(load.run(settings, users=20))  # web app in its own process: throughput, peak RSS
+    out.update(cli_ask.run(settings, runs))  # `safeguide ask` end to end: cold, and with serve running
     return out
 
 

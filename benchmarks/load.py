@@ -44,15 +44,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_app(settings: Settings, port: int, timeout_s: float = 180.0) -> tuple[subprocess.Popen, str]:
-    """`safeguide serve` on loopback in its own process; returns once it answers HTTP."""
+def app_env(settings: Settings) -> dict[str, str]:
+    """The environment of a `safeguide` process on these settings' home, corpus and store."""
     env = {**os.environ, "SAFEGUIDE_HOME": str(settings.home), "SAFEGUIDE_CORPUS": str(settings.corpus),
            "PYTHONPATH": str(PROJECT_ROOT), "GRADIO_ANALYTICS_ENABLED": "False",
            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     if settings.chroma_url:
         env["SAFEGUIDE_CHROMA_URL"] = settings.chroma_url
+    return env
+
+
+def start_app(settings: Settings, port: int, timeout_s: float = 180.0) -> tuple[subprocess.Popen, str]:
+    """`safeguide serve` on loopback in its own process; returns once it answers HTTP."""
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1",
-                             "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                             "--port", str(port)], env=app_env(settings), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + timeout_s

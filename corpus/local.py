@@ -17,11 +17,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.options import LOCAL_KINDS as LOCAL_KINDS  # re-exported: ingest.local, app
 from assistant.settings import Settings
 from corpus.manifest import LOCAL_SERIES, Document
 
 LocalKind = Literal["local-procedure", "threshold", "school-policy", "other"]
-LOCAL_KINDS: tuple[str, ...] = ("local-procedure", "threshold", "school-policy", "other")
 KIND_LABELS = {"local-procedure": "Local procedure", "threshold": "Local threshold document",
                "school-policy": "School policy", "other": "Local document"}
 

@@ -6,26 +6,15 @@ import argparse
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import SafeguideError
-from assistant.generators import GENERATORS
-from assistant.service import Assistant
+from assistant.options import GENERATORS
 from assistant.settings import Settings
-from corpus.manifest import load_manifest
-from evals.report import fmt, write_report
-from evals.scorer import (
-    FLOORS_PATH,
-    LOWER_IS_BETTER,
-    METRICS,
-    SPLITS,
-    EvalResult,
-    check_floors,
-    load_floors,
-    load_golden,
-    make_floors,
-    run_eval,
-)
+from evals.paths import FLOORS_PATH, SPLITS
+
+if TYPE_CHECKING:
+    from evals.scorer import EvalResult
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +76,12 @@ def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
 
         args.golden = args.golden or SPLITS["test" if args.split == "test" else "dev"]
         return external.run_command(args, settings)
+    # imported here, not at start: every other command builds this parser too
+    from assistant.service import Assistant
+    from corpus.manifest import load_manifest
+    from evals.report import write_report
+    from evals.scorer import check_floors, load_floors, load_golden, make_floors, run_eval
+
     known = {d.id for d in load_manifest().documents}
     settings = settings.model_copy(update={"top_k": args.k, **(
         {"generator": args.generator} if getattr(args, "generator", None) else {})})
@@ -125,6 +120,9 @@ def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def summary_table(runs: list[EvalResult], floors: dict[str, Any] | None,
                   misses: list[str], args: argparse.Namespace) -> str:
+    from evals.report import fmt
+    from evals.scorer import LOWER_IS_BETTER, METRICS
+
     limits = (floors or {}).get("metrics", {})
     lines = [f"{'metric':<21}" + "".join(f"{r.mode:>10}" for r in runs) + f"{'floor':>12}"]
     for m in METRICS:

@@ -6,12 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from evals.scorer import LATENCY, LOWER_IS_BETTER, METRICS, EvalResult, check_floors  # noqa: E402
+from evals.scorer import LATENCY, LOWER_IS_BETTER, METRICS, EvalResult, check_floors
 
 log = logging.getLogger(__name__)
 RATES = tuple(m for m in METRICS if m not in LATENCY)
@@ -110,6 +105,7 @@ def render_markdown(result: EvalResult, baseline: EvalResult | None = None,
 
 
 def _bar_plot(runs: list[EvalResult], group: str, path: Path) -> None:
+    plt = _pyplot()
     fig, axes = plt.subplots(len(runs), 1, figsize=(12, 4 * len(runs)), squeeze=False)
     for ax, r in zip(axes[:, 0], runs, strict=True):
         keys = list(getattr(r, group))
@@ -129,6 +125,7 @@ def _bar_plot(runs: list[EvalResult], group: str, path: Path) -> None:
 
 
 def _latency_plot(runs: list[EvalResult], path: Path) -> None:
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7, 4))
     for r in runs:
         ax.hist([i.latency for i in r.items], bins=30, alpha=0.6, label=r.mode)
@@ -139,6 +136,16 @@ def _latency_plot(runs: list[EvalResult], path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def _pyplot() -> Any:
+    """matplotlib on its Agg backend, imported only when plots are drawn (it costs ~0.5 s)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
 
 
 def write_report(result: EvalResult, out: Path | str, baseline: EvalResult | None = None,

@@ -20,15 +20,14 @@ from tqdm import tqdm
 from assistant.cite import quote_in_pages
 from assistant.errors import CorpusError, IndexBusy, IndexNotReady, SafeguideError
 from assistant.records import Answer, Citation
+from evals.paths import EVALS_DIR as EVALS_DIR  # re-exported: scripts and tests import them here
+from evals.paths import FLOORS_PATH, GOLDEN_PATH
+from evals.paths import SPLITS as SPLITS
+from evals.paths import TEST_PATH as TEST_PATH
 from ingest.records import Page
 
 log = logging.getLogger(__name__)
 
-EVALS_DIR = Path(__file__).resolve().parent
-GOLDEN_PATH = EVALS_DIR / "golden.yaml"  # the dev split: tune on it freely
-TEST_PATH = EVALS_DIR / "golden-test.yaml"  # the sealed test split: run it to report, never to tune
-SPLITS = {"dev": GOLDEN_PATH, "test": TEST_PATH}
-FLOORS_PATH = EVALS_DIR / "floors.json"
 KINDS = ("fact", "list", "procedure", "definition", "multi-part", "edition", "comparison",
          "unanswerable")
 METRICS = ("hit_at_k", "mrr", "fact_accuracy", "citation_precision", "citation_recall",

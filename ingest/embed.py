@@ -45,7 +45,12 @@ SMALL = 8  # up to this many texts is a query-time encode
 
 
 class SentenceTransformerEmbedder:
-    """Loads the model on first use; cheap to construct."""
+    """Loads the model on first use; cheap to construct.
+
+    One text (a question) goes through `ingest.minilm` when the model folder is one it reproduces
+    bit for bit: no sentence-transformers import, which is most of a cold start. Batches (ingest,
+    sentences missing from the store) go through sentence-transformers as before, so stored
+    vectors and answers do not change."""
 
     def __init__(self, name: str, batch_size: int = 64, threads: int | None = None) -> None:
         self.name = name
@@ -55,6 +60,7 @@ class SentenceTransformerEmbedder:
         # shared and gained nothing when idle; a 384-chunk batch took 15.6 s on 1 thread, 8.9 s on 2.
         self.threads = threads
         self._model: Any = None
+        self._single: Any = None  # ingest.minilm.MiniLM, or False when the folder is not supported
         self._lock = threading.Lock()
         self._encode_lock = threading.Lock()  # one forward pass at a time: bounded memory
 
@@ -73,17 +79,36 @@ class SentenceTransformerEmbedder:
                 self._model = SentenceTransformer(str(path), device="cpu")
         return self._model
 
+    def _load_single(self) -> Any:
+        """The one-text encoder (ingest/minilm.py), or False for a model it does not reproduce."""
+        with self._lock:
+            if self._single is None:
+                from ingest import minilm
+
+                path = resolve_model_path(self.name)
+                self._single = minilm.MiniLM(path) if minilm.supported(path) else False
+                log.info("one-text encoder for %s: %s", path, "torch" if self._single else
+                         "sentence-transformers")
+        return self._single
+
+    def _use_threads(self, count: int) -> None:
+        import torch
+
+        threads = self.threads or (1 if count <= SMALL else os.cpu_count() or 1)
+        if torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)
+
     def embed(self, texts: list[str]) -> np.ndarray:
+        single: Any = self._load_single() if len(texts) == 1 else False
+        if single:
+            with self._encode_lock:
+                self._use_threads(1)
+                return np.asarray(single.embed_one(texts[0]), dtype=np.float32)
         model = self._load()
         with self._encode_lock:
-            import torch
-
-            threads = self.threads or (1 if len(texts) <= SMALL else os.cpu_count() or 1)
-            if torch.get_num_threads() != threads:
-                torch.set_num_threads(threads)
+            self._use_threads(len(texts))
             vectors = model.encode(
                 texts, batch_size=self.batch_size, normalize_embeddings=True,
                 convert_to_numpy=True, show_progress_bar=False,
             )
         return np.asarray(vectors, dtype=np.float32)
-

@@ -7,13 +7,13 @@ import re
 import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
-
-from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import IngestError
 from ingest.records import Page
+
+if TYPE_CHECKING:  # pypdf loads when a PDF is read: a question needs only this module's text helpers
+    from pypdf import PdfReader
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,9 @@ def read_pages(path: Path, doc_id: str, max_mb: float = 60.0) -> list[Page]:
 
 
 def _pdf_pages(path: Path) -> list[tuple[int | None, str]]:
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
+
     try:
         reader = PdfReader(path)
         _unlock(reader, path)
@@ -78,6 +81,8 @@ def _unlock(reader: PdfReader, path: Path) -> None:
     """Checked before any page is read: an encrypted PDF opens only with the empty user password
     (a file that merely restricts printing or copying); any other is password-protected, whatever
     its cipher (RC4 or AES) and whether or not pypdf's AES support is installed."""
+    from pypdf.errors import DependencyError
+
     if not reader.is_encrypted:
         return
     try:

@@ -378,8 +378,9 @@ def test_cli_writes_json_and_exits_1_when_floors_are_missed(tmp_path: Path,
     floors.write_text(json.dumps({"k": 5, "retriever": "hybrid", "metrics": {
         "hit_at_k": {"better": "higher", "floor": 0.5},
         "fact_accuracy": {"better": "higher", "floor": 0.9}}}), encoding="utf-8")
-    monkeypatch.setattr(eval_cli, "Assistant", lambda settings: FakeAssistant())
-    monkeypatch.setattr(eval_cli, "load_manifest",
+    # the command imports these when it runs (not at start), so they are patched at their source
+    monkeypatch.setattr("assistant.service.Assistant", lambda settings: FakeAssistant())
+    monkeypatch.setattr("corpus.manifest.load_manifest",
                         lambda: argparse.Namespace(documents=[argparse.Namespace(id="wt")]))
     parser = argparse.ArgumentParser()
     eval_cli.register(parser.add_subparsers())

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from assistant.answer import ExtractiveGenerator, Generator
-from assistant.errors import SafeguideError
-from assistant.settings import Settings
+from typing import TYPE_CHECKING
 
-GENERATORS = ("extractive", "local", "openai", "ollama")
+from assistant.errors import SafeguideError
+from assistant.options import GENERATORS
+
+if TYPE_CHECKING:  # the answer pipeline loads only when a generator is built
+    from assistant.answer import ExtractiveGenerator, Generator
+    from assistant.settings import Settings
+
+__all__ = ["GENERATORS", "build_generator"]
 
 
 def build_generator(settings: Settings, extractive: ExtractiveGenerator) -> Generator:
