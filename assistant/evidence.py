@@ -89,8 +89,9 @@ def coverage(ctx: AnswerContext, text: str | set[str]) -> float:
     """Share of the question's idf weight whose words appear in `text` (or its token set)."""
     q = ctx.query_tokens
     words = set(tokens(text)) if isinstance(text, str) else text
-    total = sum(ctx.idf.get(t, 1.0) for t in q) or 1.0
-    return sum(ctx.idf.get(t, 1.0) for t in q & words) / total
+    # summed in sorted order: a set's order follows string hashing, and float sums its order
+    total = sum(ctx.idf.get(t, 1.0) for t in sorted(q)) or 1.0
+    return sum(ctx.idf.get(t, 1.0) for t in sorted(q & words)) / total
 
 
 class SentenceVectors:
