@@ -20,12 +20,12 @@ from assistant.evidence import (
 )
 from assistant.footrefs import footnote_numbers, strip_page_refs
 from assistant.layout import fit_to_layout, trim_to_layout
-from assistant.plans import GENERAL_STEP_COUNT, STEPS, plan, sentences, shape_gap
+from assistant.plans import GENERAL_STEP_COUNT, STEPS, continuation, plan, sentences, shape_gap
 from assistant.records import Citation, Passage
 from corpus.manifest import Manifest
 from ingest.embed import Embedder
 from ingest.readers import strip_footnote_refs
-from ingest.records import Page
+from ingest.records import Chunk, Page
 
 
 @dataclass
@@ -79,7 +79,8 @@ class ExtractiveGenerator:
 
     def __init__(self, embedder: Embedder | SentenceVectors, manifest: Manifest, threshold: float,
                  weights: dict[str, float], max_quotes: int = 2, quote_ratio: float = 0.9,
-                 pages: Callable[[str], list[Page]] | None = None, part_quotes: int = 2) -> None:
+                 pages: Callable[[str], list[Page]] | None = None, part_quotes: int = 2,
+                 following: Callable[[Chunk], Chunk | None] | None = None) -> None:
         self.embedder = embedder
         self.manifest = manifest
         self.threshold = threshold
@@ -88,6 +89,7 @@ class ExtractiveGenerator:
         self.part_quotes = part_quotes
         self.quote_ratio = quote_ratio
         self.pages = pages  # the page store by doc id: quotes are cut at layout boundaries
+        self.following = following  # the next chunk of a document: lists split between chunks
 
     def answer_parts(self, ctx: AnswerContext, passages: list[Passage]) -> list[PartAnswer]:
         """Score each part's sentences and run its plan (no model call)."""
@@ -128,12 +130,19 @@ class ExtractiveGenerator:
         part.units, part.scores = fit_to_layout(part.units, part.scores, self.pages)
         chosen = []
         for whole, cut in plan(part, most, self.quote_ratio, steps):
-            for unit in page_pieces(whole):  # a list running onto the next page: a quote a page
+            for unit in self._carried_on(whole, part):  # a quote a page, a list on into the next chunk
                 span = self._fit(unit)
                 if span is not None:
                     shortened = span[1] < unit.end and NEXT_ITEM.search(unit.chunk.text, span[1], unit.end)
                     chosen.append((replace(unit, start=span[0], end=span[1]), bool(cut or shortened)))
         return chosen
+
+    def _carried_on(self, whole: Unit, part: AnswerContext) -> list[Unit]:
+        """The stretch as quotes: split where it turns a page, and with what carries it on at
+        the start of the next chunk (a list or a definition split between chunks)."""
+        more = (continuation(whole, self.following(whole.chunk), part.kind, part.query_tokens)
+                if self.following else None)
+        return page_pieces(whole) + (page_pieces(more) if more else [])
 
     def _fit(self, unit: Unit) -> tuple[int, int] | None:
         """The longest piece of the stretch that is contiguous on the printed page: its longest

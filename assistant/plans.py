@@ -205,6 +205,34 @@ def _run_on(unit: Unit) -> Unit:
     return replace(unit, end=end)
 
 
+def continuation(unit: Unit, following: Chunk | None, kind: str, words: set[str]) -> Unit | None:
+    """What carries `unit` on in the next chunk when the unit runs to the end of its own: a list's
+    further items (a list split between chunks), or, for a definition, the next sentences of the
+    same section while they fit and still speak of the term (`words`). None otherwise."""
+    if following is None or unit.chunk.text[unit.end:].strip():
+        return None
+    sents = sentences(following)
+    if not sents:
+        return None
+    start, end = sents[0].start, None
+    if sents[0].item and kind in ("list", "procedure", "definition"):  # the list goes on
+        used = unit.end - unit.start
+        for s in sents:
+            if not s.item or used + s.end - start > LIST_CHARS:
+                break
+            end = s.end
+    elif (kind == "definition" and following.headings == unit.chunk.headings
+          and words & set(tokens(following.text[start:sents[0].end]))):
+        room = max(DEFINITION_CHARS - (unit.end - unit.start), sents[0].end - start)  # one sentence at least
+        for s in sents:
+            said = following.text[s.start:s.end]
+            if (s.item or s.end - start > min(room, DEFINITION_CHARS)
+                    or not (words & set(tokens(said)) or LEANS_BACK.match(said))):
+                break  # a list, too long, or the next entry of a glossary
+            end = s.end
+    return Unit(unit.passage_rank, following, start, end) if end is not None else None
+
+
 def shape_gap(ctx: AnswerContext) -> bool:
     """The part asks for a quantity (a number, a time limit…) that no top sentence states."""
     if ctx.shape not in QUANTITIES or not len(ctx.scores):

@@ -34,6 +34,7 @@ class Retriever:
         self._loaded_mtime = -1.0
         self.chunks: list[Chunk] = []
         self._by_id: dict[str, Chunk] = {}
+        self._position: dict[str, int] = {}
         self._vectors = np.zeros((0, 1), dtype=np.float32)
         self._bm25: bm25s.BM25 | None = None
         self._doc_index: dict[str, np.ndarray] = {}
@@ -78,6 +79,7 @@ class Retriever:
         self.abbreviations = learn_abbreviations(c.text for c in chunks)
         self.chunks = chunks
         self._by_id = {c.chunk_id: c for c in chunks}
+        self._position = {c.chunk_id: i for i, c in enumerate(chunks)}
         self._doc_index = {d: np.array([i for i, c in enumerate(chunks) if c.doc_id == d])
                            for d in state["docs"]}
         self._pages = {}
@@ -109,6 +111,14 @@ class Retriever:
     def chunk(self, chunk_id: str) -> Chunk | None:
         self.ensure_loaded()
         return self._by_id.get(chunk_id)
+
+    def following(self, chunk: Chunk) -> Chunk | None:
+        """The next chunk of the same document, in reading order (None at its end)."""
+        self.ensure_loaded()
+        i = self._position.get(chunk.chunk_id)
+        if i is None or i + 1 >= len(self.chunks) or self.chunks[i + 1].doc_id != chunk.doc_id:
+            return None
+        return self.chunks[i + 1]
 
     def search(self, query: str, doc_ids: tuple[str, ...], k: int, mode: Mode = "hybrid",
                query_vector: np.ndarray | None = None) -> list[Passage]:

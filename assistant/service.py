@@ -72,7 +72,7 @@ class Assistant:
         self.generator = generator or build_generator(settings, ExtractiveGenerator(
             self.sentences, self.manifest, settings.abstain_threshold, settings.abstain_weights,
             settings.max_quotes, settings.quote_ratio, pages=self.retriever.pages,
-            part_quotes=settings.part_quotes))
+            part_quotes=settings.part_quotes, following=self.retriever.following))
 
     def refresh_local(self) -> None:
         """Put the local documents' current list (`safeguide add`) into the shared manifest."""

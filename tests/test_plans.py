@@ -198,3 +198,28 @@ def test_the_longer_piece_on_the_page_is_kept_when_a_stretch_crosses_a_layout_bl
     fake = SimpleNamespace(pages=lambda doc_id: [page])
     span = ExtractiveGenerator._fit(fake, Unit(0, chunk, 0, len(text)))  # type: ignore[arg-type]
     assert span is not None and text[span[0]:span[1]].startswith("This does not equate")
+
+
+def test_a_list_or_a_definition_split_between_chunks_carries_on_into_the_next() -> None:
+    from dataclasses import replace as _replace
+
+    from assistant.plans import continuation
+
+    first = _chunk("The core group should:\n• meet within 10 working days\n• agree the plan")
+    rest = _replace(_chunk("• record decisions at each meeting\n• review the plan.\nOther text follows.",
+                           "c2"), headings=first.headings)
+    listed = Unit(0, first, 0, len(first.text))
+    more = continuation(listed, rest, "list", set())
+    assert more is not None and more.text.endswith("review the plan.")
+    assert "Other text" not in more.text
+    assert continuation(Unit(0, first, 0, 20), rest, "list", set()) is None  # not at the end
+    assert continuation(listed, None, "list", set()) is None
+
+    entry = _chunk("Coercive control - a form of domestic abuse.")
+    on = _replace(_chunk("Coercive control is a pattern of abuse on two or more occasions. "
+                         "Corporate parenting is a duty of the council.", "c3"), headings=entry.headings)
+    defined = Unit(0, entry, 0, len(entry.text))
+    more = continuation(defined, on, "definition", {"coerciv", "control"})
+    assert more is not None and more.text == "Coercive control is a pattern of abuse on two or more occasions."
+    assert continuation(defined, on, "definition", {"parent"}) is None  # the next entry's term
+    assert continuation(defined, on, "fact", {"coerciv"}) is None
