@@ -220,6 +220,7 @@ def test_a_list_or_a_definition_split_between_chunks_carries_on_into_the_next() 
                          "Corporate parenting is a duty of the council.", "c3"), headings=entry.headings)
     defined = Unit(0, entry, 0, len(entry.text))
     more = continuation(defined, on, "definition", {"coerciv", "control"})
-    assert more is not None and more.text == "Coercive control is a pattern of abuse on two or more occasions."
+    assert more is not None
+    assert more.text == "Coercive control is a pattern of abuse on two or more occasions."
     assert continuation(defined, on, "definition", {"parent"}) is None  # the next entry's term
     assert continuation(defined, on, "fact", {"coerciv"}) is None
