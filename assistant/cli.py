@@ -238,9 +238,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
-    from benchmarks import bench
+    from benchmarks import bench, emit_figures
 
-    bench.emit_figures(bench.run(args.runs, settings), args.json)
+    emit_figures(bench.run(args.runs, settings), args.json)
     return 0
 
 

@@ -7,7 +7,6 @@ embedding model -> Chroma top-5 dense retrieval.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import resource
 import statistics
@@ -20,7 +19,7 @@ import numpy as np
 
 from assistant.service import Assistant
 from assistant.settings import Settings
-from benchmarks import cli_ask, emit_figures, load
+from benchmarks import bench_main, cli_ask, load
 from corpus.manifest import load_manifest
 from corpus.sync import sync
 from ingest.embed import SentenceTransformerEmbedder
@@ -144,14 +143,7 @@ def run(runs: int = 3, settings: Settings | None = None) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--json", help="write the figures here")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING)
-    figures = run(args.runs)
-    emit_figures(figures, args.json)
-    return 0
+    return bench_main(__doc__, "runs", 3, run, argv)
 
 
 if __name__ == "__main__":

@@ -7,8 +7,6 @@ Run: `python -m benchmarks.cli_ask [--runs 5] [--json OUT]` (also part of `safeg
 
 from __future__ import annotations
 
-import argparse
-import logging
 import os
 import statistics
 import subprocess
@@ -18,7 +16,7 @@ from typing import Any
 
 from assistant.discovery import find_server
 from assistant.settings import Settings
-from benchmarks import emit_figures, load
+from benchmarks import bench_main, load
 
 QUESTION = "How long can a social care assessment take?"
 SERVED = "answered by the server"
@@ -55,13 +53,7 @@ def run(settings: Settings, runs: int = 5) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--json", help="write the figures here")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING)
-    emit_figures(run(Settings(), args.runs), args.json)
-    return 0
+    return bench_main(__doc__, "runs", 5, lambda runs: run(Settings(), runs), argv)
 
 
 if __name__ == "__main__":

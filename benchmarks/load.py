@@ -7,7 +7,6 @@ Run: `python -m benchmarks.load [--users 20] [--json OUT]` (also part of `safegu
 
 from __future__ import annotations
 
-import argparse
 import os
 import socket
 import statistics
@@ -22,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from assistant.settings import PROJECT_ROOT, Settings
-from benchmarks import emit_figures
+from benchmarks import bench_main
 
 QUESTIONS = [
     "How long can a social care assessment take from the point of referral?",
@@ -132,13 +131,7 @@ def run(settings: Settings, users: int = 20) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--json", help="write the figures here")
-    args = parser.parse_args(argv)
-    figures = run(Settings(), args.users)
-    emit_figures(figures, args.json)
-    return 0
+    return bench_main(__doc__, "users", 20, lambda users: run(Settings(), users), argv)
 
 
 if __name__ == "__main__":
