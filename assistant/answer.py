@@ -80,10 +80,13 @@ class ExtractiveGenerator:
     def __init__(self, embedder: Embedder | SentenceVectors, manifest: Manifest, threshold: float,
                  weights: dict[str, float], max_quotes: int = 2, quote_ratio: float = 0.9,
                  pages: Callable[[str], list[Page]] | None = None, part_quotes: int = 2,
-                 following: Callable[[Chunk], Chunk | None] | None = None) -> None:
+                 following: Callable[[Chunk], Chunk | None] | None = None,
+                 procedure_threshold: float | None = None) -> None:
         self.embedder = embedder
         self.manifest = manifest
         self.threshold = threshold
+        # a situation's "what should I do": its own passages, unless the general steps serve better
+        self.procedure_threshold = threshold if procedure_threshold is None else procedure_threshold
         self.weights = weights
         self.max_quotes = max_quotes
         self.part_quotes = part_quotes
@@ -100,7 +103,8 @@ class ExtractiveGenerator:
                 part.units = sentence_units(mine)
                 part.scores = score_units(self.embedder, part, part.units)
             support = support_probability(support_features(part, mine), self.weights)
-            if not part.units or support < self.threshold:  # unanswered, unless general steps serve
+            needed = self.procedure_threshold if part.general is not None else self.threshold
+            if not part.units or support < needed:  # unanswered, unless general steps serve
                 found.append(self._general(part) or PartAnswer(part, [], support))
             elif shape_gap(part):
                 found.append(PartAnswer(part, [], support, gap=True))

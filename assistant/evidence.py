@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ingest.sentences import SentenceLookup
 
 LEADER = re.compile(r"[\s\-•▶●◦▪*–]*")
+ASKED_MIN_WORDS = 2  # fewer content words in the asked clause: support is judged on the whole question
 BULLET = re.compile(r"\s*[•▶●◦▪\-\*–]\s")  # a bulleted list item
 
 
@@ -58,10 +59,19 @@ class AnswerContext:
     parts: list[AnswerContext] = field(default_factory=list)  # a multi-part question's parts
     # "what should I do": the guidance's general steps, answered when the situation itself is not
     general: AnswerContext | None = None
+    asked: str = ""  # the part's own retrieval text, without the situation told before it
 
     @cached_property
     def query_tokens(self) -> set[str]:
         return set(tokens(self.query))
+
+    @cached_property
+    def asked_tokens(self) -> set[str]:
+        """The words support is measured on: a situation's details ("the chef asked her for her
+        snapchat") say nothing of whether the guidance answers what is asked, unless the asked
+        clause itself is too bare to judge ("What should I do?")."""
+        own = set(tokens(self.asked))
+        return own if len(own) >= ASKED_MIN_WORDS else self.query_tokens
 
 
 def sentence_units(passages: list[Passage]) -> list[Unit]:
@@ -85,9 +95,9 @@ def sentence_units(passages: list[Passage]) -> list[Unit]:
     return units
 
 
-def coverage(ctx: AnswerContext, text: str | set[str]) -> float:
-    """Share of the question's idf weight whose words appear in `text` (or its token set)."""
-    q = ctx.query_tokens
+def coverage(ctx: AnswerContext, text: str | set[str], q: set[str] | None = None) -> float:
+    """Share of the question's (or `q`'s) idf weight whose words appear in `text` (or its token set)."""
+    q = ctx.query_tokens if q is None else q
     words = set(tokens(text)) if isinstance(text, str) else text
     # summed in sorted order: a set's order follows string hashing, and float sums its order
     total = sum(ctx.idf.get(t, 1.0) for t in sorted(q)) or 1.0
@@ -172,15 +182,17 @@ def support_features(ctx: AnswerContext, passages: list[Passage]) -> dict[str, f
     top = [ctx.units[int(i)] for i in order[:3]]
     shape = ANSWER_SHAPES.get(ctx.shape or "") if ctx.shape != "who" else None
     shape_missing = float(shape is not None and not any(shape.search(u.text) for u in top))
-    q = ctx.query_tokens
+    q = ctx.asked_tokens
     passage_words = [set(tokens(p.chunk.embed_text())) for p in passages]
     seen = set().union(*passage_words)
-    max_idf = max((ctx.idf.get(t, 0.0) for t in q), default=1.0) or 1.0
-    rare_missing = max((ctx.idf.get(t, 0.0) for t in q - seen), default=0.0) / max_idf
+    # a rare word the passages lack: counted among the asked words only, never the situation's
+    asked = set(tokens(ctx.asked)) if ctx.asked else q
+    max_idf = max((ctx.idf.get(t, 0.0) for t in asked), default=1.0) or 1.0
+    rare_missing = max((ctx.idf.get(t, 0.0) for t in asked - seen), default=0.0) / max_idf
     return {
         "best": float(ctx.scores[order[0]]),
-        "passage_coverage": max(coverage(ctx, words) for words in passage_words),
-        "unit_coverage": coverage(ctx, top[0].text),
+        "passage_coverage": max(coverage(ctx, words, q) for words in passage_words),
+        "unit_coverage": coverage(ctx, top[0].text, q),
         "shape_missing": shape_missing,
         "rare_missing": rare_missing,
     }

@@ -39,6 +39,7 @@ FIGURE = re.compile(r"\bflow ?charts?\b|\bfigure \d|\bdiagram\b", re.I)  # boxes
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
 STEPS = 5
 GENERAL_STEP_COUNT = 3  # the guidance's general steps on a concern: act, tell the DSL, refer
+PARAGRAPH_CHARS = 700  # a procedure step in a numbered paragraph this short is quoted whole
 SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
 
 
@@ -174,6 +175,7 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float,
     if ctx.kind == "procedure":
         chosen = (_pick(ctx, _order(ctx), steps, 0.75, DIRECTIVE, lists=True)
                   or _pick(ctx, _order(ctx), 1, 0.0))
+        chosen = [(_paragraph(u), cut) for u, cut in chosen]
         first = {id(u): n for n, (u, _) in enumerate(chosen)}
         return sorted(chosen, key=lambda s: (not DANGER.search(s[0].text), s[0].passage_rank,
                                             s[0].start, first[id(s[0])]))
@@ -183,6 +185,20 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float,
         defines = np.array([0.1 if _defines(u.text, ctx.query_tokens) else 0.0 for u in ctx.units])
         return [(_run_on(u), cut) for u, cut in _pick(ctx, _order(ctx, defines), 1, ratio)]
     return _pick(ctx, _order(ctx), max_quotes, ratio)
+
+
+def _paragraph(unit: Unit) -> Unit:
+    """A step in a short numbered paragraph is quoted with its whole paragraph: the sentences
+    around it ("This includes written confirmation…") are part of the same step."""
+    chunk = unit.chunk
+    sents = sentences(chunk)
+    if not chunk.paragraph or not sents or sents[-1].end - sents[0].start > PARAGRAPH_CHARS:
+        return unit
+    if any(s.item for s in sents) and not (unit.start <= sents[0].start and unit.end >= sents[-1].end):
+        return unit  # a list paragraph: its plan already took the list
+    if DANGER.search(chunk.text[sents[0].start:sents[-1].end]):
+        return unit  # an immediate-danger step stays its own, first
+    return replace(unit, start=min(unit.start, sents[0].start), end=max(unit.end, sents[-1].end))
 
 
 def _defines(text: str, words: set[str]) -> bool:

@@ -72,7 +72,8 @@ class Assistant:
         self.generator = generator or build_generator(settings, ExtractiveGenerator(
             self.sentences, self.manifest, settings.abstain_threshold, settings.abstain_weights,
             settings.max_quotes, settings.quote_ratio, pages=self.retriever.pages,
-            part_quotes=settings.part_quotes, following=self.retriever.following))
+            part_quotes=settings.part_quotes, following=self.retriever.following,
+            procedure_threshold=settings.procedure_threshold))
 
     def refresh_local(self) -> None:
         """Put the local documents' current list (`safeguide add`) into the shared manifest."""
@@ -116,16 +117,17 @@ class Assistant:
                             parts=parts)
         return passages, top
 
-    def _context(self, text: str, search: str, kind: str, shape: str | None) -> AnswerContext:
+    def _context(self, text: str, search: str, kind: str, shape: str | None,
+                 asked: str = "") -> AnswerContext:
         qvec = self.embedder.embed([search])[0]
-        idf = {t: self.retriever.idf(t) for t in set(tokens(search))}
-        ctx = AnswerContext(text, search, qvec, idf, kind=kind, shape=shape)
+        idf = {t: self.retriever.idf(t) for t in set(tokens(f"{search} {asked}"))}
+        ctx = AnswerContext(text, search, qvec, idf, kind=kind, shape=shape, asked=asked)
         if self.sentences.embedder is not self.embedder:
             ctx.sentence_query_vector = self.sentences.embed([search])[0]
         return ctx
 
     def _part_evidence(self, part: Part, scope: Scope, k: int, mode: Mode) -> AnswerContext:
-        ctx = self._context(part.text, part.search, part.kind, part.shape)
+        ctx = self._context(part.text, part.search, part.kind, part.shape, part.asked)
         if mode == "dense":  # the plain baseline: no BM25, no sentence rerank
             ctx.passages = self.retriever.search(part.search, scope.doc_ids, k, mode, ctx.query_vector)
             return ctx

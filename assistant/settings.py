@@ -60,6 +60,11 @@ class Settings(BaseSettings):
         default=0.39,
         description="Answer only when the support probability reaches this (evals/calibrate.py).",
     )
+    procedure_threshold: float = Field(
+        default=0.2,
+        description="The support a \"what should I do\" part needs to be answered from the passages that "
+        "match its situation; below it, the guidance's general steps are given (fitted on dev).",
+    )
     abstain_weights: dict[str, float] = Field(
         default={"bias": -0.4467, "best": 0.2476, "passage_coverage": 1.6435,
                  "unit_coverage": 1.5555, "shape_missing": -2.4248, "rare_missing": -0.6744},

@@ -224,3 +224,35 @@ def test_a_list_or_a_definition_split_between_chunks_carries_on_into_the_next() 
     assert more.text == "Coercive control is a pattern of abuse on two or more occasions."
     assert continuation(defined, on, "definition", {"parent"}) is None  # the next entry's term
     assert continuation(defined, on, "fact", {"coerciv"}) is None
+
+
+def test_a_procedure_step_in_a_short_numbered_paragraph_brings_the_whole_paragraph() -> None:
+    chunk = _chunk("Schools should obtain written information from the provider that checks were made. "
+                   "This includes written confirmation that the provider will tell the school of any "
+                   "staff changes.")
+    steps = plan(_ctx([_unit(chunk, "Schools should obtain written information")], [0.9], "procedure"),
+                 2, 0.9)
+    assert len(steps) == 1 and steps[0][0].text.endswith("of any staff changes.")
+    fact = plan(_ctx([_unit(chunk, "Schools should obtain written information")], [0.9], "fact"), 2, 0.9)
+    assert "staff changes" not in fact[0][0].text  # a fact is still one sentence
+
+
+def test_support_is_judged_on_the_asked_words_not_the_situation_details() -> None:
+    from assistant.evidence import support_features
+    from assistant.records import Passage
+
+    chunk = _chunk("Low-level concerns about contractors should be notified to their employers.")
+    units = [_unit(chunk, "Low-level concerns about contractors")]
+    ctx = AnswerContext("What do we do with a low-level concern about a contractor?",
+                        "the chef asked her for her snapchat low-level concern contractor", np.zeros(3),
+                        idf={"chef": 9.0, "snapchat": 9.0, "low": 2.0, "level": 2.0, "concern": 1.0,
+                             "contractor": 3.0},
+                        units=units, scores=np.array([0.4]), kind="procedure",
+                        asked="What do we do with a low-level concern about a contractor?")
+    passages = [Passage(chunk, 0.5, 0)]
+    asked = support_features(ctx, passages)
+    assert asked["rare_missing"] == 0.0 and asked["passage_coverage"] > 0.9
+    ctx_whole = AnswerContext(ctx.question, ctx.query, np.zeros(3), idf=ctx.idf, units=units,
+                              scores=np.array([0.4]), kind="procedure")  # no asked clause: the whole
+    whole = support_features(ctx_whole, passages)
+    assert whole["rare_missing"] == 1.0 and whole["passage_coverage"] < 0.5

@@ -164,3 +164,12 @@ def test_a_number_that_cites_a_section_or_a_year_states_no_quantity() -> None:
 ])
 def test_when_asks_for_a_date_only_about_publication_or_force(question: str, shape: str | None) -> None:
     assert answer_shape(question) == shape
+
+
+def test_the_asked_words_leave_out_the_situation() -> None:
+    query = _query("The new chef keeps chatting to Year 11 girls and asked one for her snapchat. "
+                   "What do we do with a low-level concern about a contractor?")
+    part = query.parts[0]
+    assert part.kind == "procedure"
+    assert "snapchat" in part.search and "contractor" in part.search  # the situation is searched
+    assert "snapchat" not in part.asked and "contractor" in part.asked  # not judged

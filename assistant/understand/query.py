@@ -39,6 +39,7 @@ class Part:
     shape: str | None  # duration, number, date, who, yes-no, money, percent, phone, hours
     search: str  # the retrieval text: edition words out, abbreviations and renamed terms expanded
     also: str = ""  # a second search that widens the candidates (procedure: the action passages)
+    asked: str = ""  # the retrieval text without the situation: what support is measured on
 
 
 @dataclass(frozen=True)
@@ -103,10 +104,11 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
         extra = [w for w in re.findall(r"[\w'’-]+", before)
                  if w.lower() not in STOPWORDS and w.lower() not in text.lower()]
         search = f"{text} {' '.join(extra)}"
+    asked_search = _search(search, hits, renames, abbreviations)
     if situation and (kind == "procedure" or len(tokens(text)) < 4):
         search = f"{situation} {search}"
     also = PROCEDURE_HINT if kind == "procedure" else ""
-    return Part(text, kind, shape, _search(search, hits, renames, abbreviations), also)
+    return Part(text, kind, shape, _search(search, hits, renames, abbreviations), also, asked_search)
 
 
 def _search(text: str, hits: tuple[tuple[str, Rename], ...], renames: tuple[Rename, ...],
