@@ -32,6 +32,7 @@ DEFINES = re.compile(r"^[^.;]{0,90}?(\b(is|are|means|refers to|is defined as|des
 # "Radicalisation 150 is the process…": a term (a footnote number may follow it) then a defining verb
 DEFINED_TERM = re.compile(r"\b([A-Za-z][\w-]+)(?:\s+\d{1,3})?\s+(?:is|are|means|refers to|is defined as)\s")
 DEFINITION_CHARS = 520  # a definition runs on through its paragraph up to this length
+LEAD_WITH_ITEMS = re.compile(r":\s*\n\s*[•▶●◦▪\-\*–]\s")  # "…include:\n• …": a lead-in and its items
 PARA_NUMBER = re.compile(r"\d{1,3}\.\s+")
 FOOTNOTES = "Footnotes and boxes"  # the heading ingest gives a page's footnotes
 EXAMPLE = re.compile(r"\bcase stud(y|ies)\b|\bexamples?\b", re.I)  # illustrations, not guidance
@@ -124,10 +125,15 @@ def fragment(text: str) -> bool:
             or bool(re.search(r"\b(and|or|the|of|to)$", text)))
 
 
+def _as_quoted(text: str) -> str:
+    """A lead-in scored with its first items is quoted with all of them: judge its start only."""
+    return text[:1] if LEAD_WITH_ITEMS.search(text) else text
+
+
 def _order(ctx: AnswerContext, bonus: np.ndarray | None = None) -> list[int]:
     """Best first: fragments, footnotes (references) and case studies (examples) go down."""
     scores = ctx.scores + (bonus if bonus is not None else 0.0)
-    penalty = np.array([0.05 * fragment(u.text) + 0.05 * (FOOTNOTES in u.chunk.headings)
+    penalty = np.array([0.05 * fragment(_as_quoted(u.text)) + 0.05 * (FOOTNOTES in u.chunk.headings)
                         + 0.05 * any(EXAMPLE.search(h) for h in u.chunk.headings[-1:])
                         + 0.05 * any(FIGURE.search(h) for h in u.chunk.headings[-1:])
                         for u in ctx.units])

@@ -256,3 +256,16 @@ def test_support_is_judged_on_the_asked_words_not_the_situation_details() -> Non
                               scores=np.array([0.4]), kind="procedure")  # no asked clause: the whole
     whole = support_features(ctx_whole, passages)
     assert whole["rare_missing"] == 1.0 and whole["passage_coverage"] < 0.5
+
+
+def test_a_lead_in_scored_with_its_first_items_is_not_taken_for_a_fragment() -> None:
+    text = ("Areas that may be concerning and lead to further probing include:\n"
+            "• implication that adults and children are equal\n"
+            "• lack of recognition and/or understanding of the vulnerability of children")
+    chunk = _chunk(text)
+    lead = Unit(0, chunk, 0, text.index("understanding of") + len("understanding of"))  # cut for scoring
+    other = _unit(_chunk("Other policies should set out the procedure for responding to reports.", "c2"),
+                  "Other policies should set out the procedure for responding to reports.")
+    chosen = plan(_ctx([lead, other], [0.253, 0.25], "list"), 1, 0.8)
+    assert chosen[0][0].text.startswith("Areas that may be concerning")
+    assert chosen[0][0].text.endswith("the vulnerability of children")

@@ -30,6 +30,7 @@ def _query(question: str, **kw):  # type: ignore[no-untyped-def]
     ("Within how many working days must the panel be told?", "fact"),
     ("Who are the safeguarding partners under the 2018 edition?", "fact"),  # shape "who" finds them
     ("What are the seven golden rules for sharing information?", "list"),
+    ("What should make the panel probe further - what areas of concern does KCSIE flag?", "list"),
     ("What is upskirting?", "definition"),
     ("What does 'contextual safeguarding' mean?", "definition"),
     ("How long can an assessment take from the point of referral?", "fact"),
