@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+import numpy as np
+
 from assistant.cite import make_citation
 from assistant.evidence import (
     BULLET,
@@ -54,6 +56,7 @@ class Generator(Protocol):
                  on_token: Callable[[str], None] | None = None) -> Draft: ...
 
 
+QUOTED_AGAIN = 0.1  # a later part's score lost by a sentence an earlier part quoted
 GENERAL_STEPS = ("The guidance does not speak to this situation directly. Its general steps when you "
                  "are worried about a child:")
 NEXT_ITEM = re.compile(r"\n\s*[•▶●◦▪\-\*–]\s")  # a list item left out when a quote is cut
@@ -70,6 +73,16 @@ class PartAnswer:
     support: float
     gap: bool = False  # asks for a quantity no candidate states
     general: bool = False  # the guidance's general steps: the situation itself is not answered
+
+
+def _prefer_unquoted(part: AnswerContext, quoted: list[Unit]) -> None:
+    """A later part of a question asks something else: sentences already quoted for an earlier
+    part score lower, so its answer is the next best sentence rather than the same one again."""
+    if not quoted:
+        return
+    again = np.array([any(q.chunk.chunk_id == u.chunk.chunk_id and q.start < u.end and u.start < q.end
+                          for q in quoted) for u in part.units])
+    part.scores = part.scores - QUOTED_AGAIN * again
 
 
 class ExtractiveGenerator:
@@ -110,6 +123,7 @@ class ExtractiveGenerator:
                 found.append(PartAnswer(part, [], support, gap=True))
             else:  # one quote for each part of a multi-part question, unless it asks for a list
                 most = self.part_quotes if ctx.parts else self.max_quotes
+                _prefer_unquoted(part, [u for f in found for u, _ in f.units])
                 found.append(PartAnswer(part, self._on_the_page(part, most), support))
         return found
 

@@ -269,3 +269,18 @@ def test_a_lead_in_scored_with_its_first_items_is_not_taken_for_a_fragment() -> 
     chosen = plan(_ctx([lead, other], [0.253, 0.25], "list"), 1, 0.8)
     assert chosen[0][0].text.startswith("Areas that may be concerning")
     assert chosen[0][0].text.endswith("the vulnerability of children")
+
+
+def test_a_later_part_prefers_a_sentence_no_earlier_part_quoted() -> None:
+    from assistant.answer import _prefer_unquoted
+
+    chunk = _chunk("A DPIA is a risk assessment process. A DPIA must be completed before the sharing "
+                   "commences.")
+    defining = _unit(chunk, "A DPIA is a risk assessment process.")
+    timing = _unit(chunk, "A DPIA must be completed before the sharing commences.")
+    later = _ctx([defining, timing], [0.60, 0.55], "fact")
+    _prefer_unquoted(later, [defining])  # the first part quoted the definition
+    assert plan(later, 1, 0.9)[0][0].text.startswith("A DPIA must be completed")
+    fresh = _ctx([defining, timing], [0.60, 0.55], "fact")
+    _prefer_unquoted(fresh, [])
+    assert plan(fresh, 1, 0.9)[0][0].text.startswith("A DPIA is a risk")
