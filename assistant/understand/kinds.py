@@ -68,8 +68,8 @@ LIST = re.compile(
     rf"|\b{_COUNT} ([\w’'-]+ ){{0,2}}{_LIST_NOUNS}\b|\b{_COUNT} (golden )?(rules|cs|c's|ps)\b"
     r"|\bwhat .{0,40}\binclude\b|\bwhat (goes|should go|must go) (in|into)\b"
     # "what rights do individuals have", "which issues should it tackle": a plural noun asked for
-    r"|\b(what|which) ([a-z]+ ){0,2}[a-z]{3,}[^s\W]s (of [a-z]+ )?(do|does|did|should|must|can|could|are|were|have|has|"
-    r"will|would)\b", re.I)
+    r"|\b(what|which) ([a-z]+ ){0,2}[a-z]{3,}[^s\W]s (of [a-z]+ )?"
+    r"(do|does|did|should|must|can|could|are|were|have|has|will|would)\b", re.I)
 DEFINITION = re.compile(
     r"\bwhat (is|are) meant by\b|\bwhat does (the term |the phrase )?[\w'’ -]{1,50} mean\b"
     r"|\bdefin(e|ition|ed)\b"
