@@ -174,3 +174,11 @@ def test_the_asked_words_leave_out_the_situation() -> None:
     assert part.kind == "procedure"
     assert "snapchat" in part.search and "contractor" in part.search  # the situation is searched
     assert "snapchat" not in part.asked and "contractor" in part.asked  # not judged
+
+
+def test_a_part_speaking_of_the_situation_searches_with_it() -> None:
+    told = _query("I'm drafting our yearly safeguarding report. What else is the report supposed to include?")
+    assert "yearly" in told.parts[0].search and "yearly" not in told.parts[0].asked
+    unrelated = _query("I'm new in post this week. What four main categories of child abuse does "
+                       "the guidance name?")
+    assert "new in post" not in unrelated.parts[0].search  # a scene that says nothing of the question

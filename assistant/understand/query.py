@@ -105,10 +105,18 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
                  if w.lower() not in STOPWORDS and w.lower() not in text.lower()]
         search = f"{text} {' '.join(extra)}"
     asked_search = _search(search, hits, renames, abbreviations)
-    if situation and (kind == "procedure" or len(tokens(text)) < 4):
+    if situation and (kind == "procedure" or _leans_on(text, situation)):
         search = f"{situation} {search}"
     also = PROCEDURE_HINT if kind == "procedure" else ""
     return Part(text, kind, shape, _search(search, hits, renames, abbreviations), also, asked_search)
+
+
+def _leans_on(text: str, situation: str) -> bool:
+    """The part needs its situation to be understood: it is short, refers back ("is it…", "for
+    them"), or speaks of what the situation told ("…our yearly safeguarding report. What else is
+    the report supposed to include?")."""
+    return (len(tokens(text)) < 4 or needs_antecedent(text)
+            or bool(set(tokens(text)) & set(tokens(situation))))
 
 
 def _search(text: str, hits: tuple[tuple[str, Rename], ...], renames: tuple[Rename, ...],
