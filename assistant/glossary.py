@@ -51,3 +51,13 @@ def expand_query(query: str, abbreviations: dict[str, str]) -> str:
         if phrase in lower and not re.search(rf"\b{abbr}s?\b", query):
             extra.append(abbr)
     return f"{query} ({'; '.join(dict.fromkeys(extra))})" if extra else query
+
+
+def spelled_out(text: str, abbr: str) -> str | None:
+    """The words of `text` whose initials spell `abbr` ("single central record" for "SCR"): the
+    writer's own meaning of the abbreviation."""
+    words = WORD.findall(text)
+    for end in range(len(words), 0, -1):
+        if (found := _expansion(" ".join(words[:end]), abbr.rstrip("s"))) is not None:
+            return found
+    return None

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from assistant.cite import make_citation, verify
+from assistant.glossary import spelled_out
 from assistant.records import Citation
 from assistant.retrieve import Retriever
 from assistant.text import normalise
@@ -51,9 +52,17 @@ def outdated_terms(question: str, renames: tuple[Rename, ...]) -> list[tuple[str
         for text in (question, question.lower()):
             m = pat.search(text)
             if m and (m.group(0).isupper() or text is not question):
+                if m.group(0).isupper() and _means_else(question, m.group(0), r):
+                    break  # "SCR" written beside "single central record" is not a serious case review
                 found.append((question[m.start():m.end()], r))
                 break
     return found
+
+
+def _means_else(question: str, abbr: str, rename: Rename) -> bool:
+    """The question spells the abbreviation out as something other than the renamed term."""
+    phrase = spelled_out(question, abbr)
+    return phrase is not None and phrase.lower() not in {t.lower() for t in rename.old}
 
 
 def chain(rename: Rename, renames: tuple[Rename, ...]) -> list[Rename]:

@@ -139,6 +139,10 @@ def test_renamed_terms_are_found_expanded_and_chained() -> None:
     # a lower-case word that happens to spell an abbreviation is not a hit
     assert outdated_terms("the scr of a page", renames) == []
     assert outdated_terms("How do safeguarding partners publish reports?", renames) == []
+    # an abbreviation the question itself spells out as something else is that something else
+    assert outdated_terms("Going through our SCR: which checks must the single central record show?",
+                          renames) == []
+    assert [t for t, _ in outdated_terms("What replaced the SCR process?", renames)] == ["SCR"]
 
 
 def test_generic_words_are_not_a_topic_and_years_are_ordered() -> None:
