@@ -40,6 +40,7 @@ FIGURE = re.compile(r"\bflow ?charts?\b|\bfigure \d|\bdiagram\b", re.I)  # boxes
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
 STEPS = 5
 GENERAL_STEP_COUNT = 3  # the guidance's general steps on a concern: act, tell the DSL, refer
+LIST_BONUS = 0.03  # a list question's sentences that bring a bulleted list
 PARAGRAPH_CHARS = 700  # a procedure step in a numbered paragraph this short is quoted whole
 SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
 
@@ -110,6 +111,17 @@ def complete(unit: Unit, lists: bool = False) -> tuple[Unit, bool]:
             listed, cut = complete(replace(unit, start=sents[i - 1].start, end=sents[i - 1].end))
             return replace(listed, end=max(listed.end, end)), cut
     return replace(unit, start=start, end=end), False
+
+
+def _brings_list(unit: Unit) -> bool:
+    """The unit is, or leads into, a bulleted list: a list item, a lead-in with its items, or a
+    sentence just before a lead-in ("…additional barriers can exist. These can include: •…")."""
+    sents = sentences(unit.chunk)
+    if not sents:
+        return False
+    i = _index(unit)
+    return (sents[i].item or (i + 1 < len(sents) and sents[i + 1].item)
+            or _introduces(unit.chunk, sents, i + 1))
 
 
 def _introduces(chunk: Chunk, sents: tuple[Sentence, ...], j: int) -> bool:
@@ -185,8 +197,9 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float,
         first = {id(u): n for n, (u, _) in enumerate(chosen)}
         return sorted(chosen, key=lambda s: (not DANGER.search(s[0].text), s[0].passage_rank,
                                             s[0].start, first[id(s[0])]))
-    if ctx.kind == "list":  # the best sentence, with the items that follow it
-        return _pick(ctx, _order(ctx), max_quotes, ratio, lists=True)
+    if ctx.kind == "list":  # the best sentence, with the items that follow it; lists first
+        listed = np.array([LIST_BONUS if _brings_list(u) else 0.0 for u in ctx.units])
+        return _pick(ctx, _order(ctx, listed), max_quotes, ratio, lists=True)
     if ctx.kind == "definition":
         defines = np.array([0.1 if _defines(u.text, ctx.query_tokens) else 0.0 for u in ctx.units])
         return [(_run_on(u), cut) for u, cut in _pick(ctx, _order(ctx, defines), 1, ratio)]

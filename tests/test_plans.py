@@ -284,3 +284,18 @@ def test_a_later_part_prefers_a_sentence_no_earlier_part_quoted() -> None:
     fresh = _ctx([defining, timing], [0.60, 0.55], "fact")
     _prefer_unquoted(fresh, [])
     assert plan(fresh, 1, 0.9)[0][0].text.startswith("A DPIA is a risk")
+
+
+def test_a_list_question_prefers_the_sentence_that_brings_the_list() -> None:
+    text = ("Children with SEND can face additional safeguarding challenges. Policies should reflect "
+            "that additional barriers can exist. These can include:\n"
+            "• assumptions that indicators relate to the child’s condition\n"
+            "• communication barriers")
+    chunk = _chunk(text)
+    challenges = _unit(chunk, "Children with SEND can face additional safeguarding challenges.")
+    barriers = _unit(chunk, "Policies should reflect that additional barriers can exist.")
+    chosen = plan(_ctx([challenges, barriers], [0.42, 0.40], "list"), 1, 0.8)
+    assert chosen[0][0].text.endswith("communication barriers")
+    assert "These can include:" in chosen[0][0].text
+    as_fact = plan(_ctx([challenges, barriers], [0.42, 0.40], "fact"), 1, 0.8)
+    assert as_fact[0][0].text.startswith("Children with SEND")

@@ -31,6 +31,9 @@ def _query(question: str, **kw):  # type: ignore[no-untyped-def]
     ("Who are the safeguarding partners under the 2018 edition?", "fact"),  # shape "who" finds them
     ("What are the seven golden rules for sharing information?", "list"),
     ("What should make the panel probe further - what areas of concern does KCSIE flag?", "list"),
+    ("What extra barriers to recognising abuse can there be for kids with SEND?", "list"),
+    ("What functions is independent scrutiny supposed to cover?", "list"),
+    ("What happens to the records when a child moves school?", "fact"),
     ("What is upskirting?", "definition"),
     ("What does 'contextual safeguarding' mean?", "definition"),
     ("How long can an assessment take from the point of referral?", "fact"),

@@ -59,12 +59,14 @@ PROCEDURE = re.compile(
 _LIST_NOUNS = (r"(types|categories|kinds|forms|signs|indicators|principles|rules|factors|steps|stages|"
                r"responsibilities|duties|roles|elements|areas|ways|examples|members|partners|"
                r"requirements|checks|sources|things|agencies|bodies|organisations|conditions|criteria|"
-               r"functions|options|grounds|groups|risks|aims|features|components|parts)")
+               r"functions|options|grounds|groups|risks|aims|features|components|parts|barriers|challenges|"
+               r"concerns|issues|circumstances|measures|safeguards|actions|arrangements|topics|details)")
 _COUNT = r"(two|three|four|five|six|seven|eight|nine|ten|\d+)"
 LIST = re.compile(
     rf"\b(list|name|outline|set out) (all|the|each|every)\b"
     rf"|\bwhat are (all )?the (\w+[ -]){{0,3}}{_LIST_NOUNS}\b"
-    rf"|\b(which|what) (\w+ ){{0,2}}{_LIST_NOUNS} (are|should|must|do|does|can)\b"
+    rf"|\b(which|what) (\w+ ){{0,2}}{_LIST_NOUNS} (are|is|should|must|do|does|can|could|will|would|"
+    rf"might|may|need|to|for)\b"
     rf"|\b{_COUNT} ([\w’'-]+ ){{0,2}}{_LIST_NOUNS}\b|\b{_COUNT} (golden )?(rules|cs|c's|ps)\b"
     r"|\bwhat .{0,40}\binclude\b|\bwhat (goes|should go|must go) (in|into)\b"
     # "what rights do individuals have", "which issues should it tackle": a plural noun asked for
