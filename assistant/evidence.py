@@ -60,6 +60,7 @@ class AnswerContext:
     # "what should I do": the guidance's general steps, answered when the situation itself is not
     general: AnswerContext | None = None
     asked: str = ""  # the part's own retrieval text, without the situation told before it
+    counted: str = ""  # what a "how many / how much" part counts: a stated number must be about it
 
     @cached_property
     def query_tokens(self) -> set[str]:

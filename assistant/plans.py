@@ -269,9 +269,12 @@ def continuation(unit: Unit, following: Chunk | None, kind: str, words: set[str]
 
 
 def shape_gap(ctx: AnswerContext) -> bool:
-    """The part asks for a quantity (a number, a time limit…) that no top sentence states."""
+    """The part asks for a quantity (a number, a time limit…) that no top sentence states (of the
+    thing it counts, when it names one)."""
     if ctx.shape not in QUANTITIES or not len(ctx.scores):
         return False
     shape = ANSWER_SHAPES[ctx.shape]
+    about = set(tokens(ctx.counted))  # "how many members": a number of something else is no answer
     top = np.argsort(-ctx.scores, kind="stable")[:SHAPE_WINDOW]
-    return not any(shape.search(ctx.units[int(i)].text) for i in top)
+    return not any(shape.search(text := ctx.units[int(i)].text) and about <= set(tokens(text))
+                   for i in top)

@@ -299,3 +299,18 @@ def test_a_list_question_prefers_the_sentence_that_brings_the_list() -> None:
     assert "These can include:" in chosen[0][0].text
     as_fact = plan(_ctx([challenges, barriers], [0.42, 0.40], "fact"), 1, 0.8)
     assert as_fact[0][0].text.startswith("Children with SEND")
+
+
+def test_a_number_of_something_else_does_not_answer_how_many() -> None:
+    chunk = _chunk("The initial child protection conference should take place within 15 working days "
+                   "of a strategy discussion. Parents should be given notice of the conference.")
+    units = [_unit(chunk, "The initial child protection conference should take place within 15"),
+             _unit(chunk, "Parents should be given notice of the conference.")]
+    ctx = _ctx(units, [0.8, 0.6], "fact", shape="number")
+    ctx.question = "How many working days' notice do parents get before the conference?"
+    ctx.counted = "notice"
+    assert shape_gap(ctx)  # 15 working days is not a notice period
+    ctx.counted = ""
+    assert not shape_gap(ctx)
+    ctx.counted, ctx.question = "conference", "How many days until the conference?"
+    assert not shape_gap(ctx)

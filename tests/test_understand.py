@@ -185,3 +185,17 @@ def test_a_part_speaking_of_the_situation_searches_with_it() -> None:
     unrelated = _query("I'm new in post this week. What four main categories of child abuse does "
                        "the guidance name?")
     assert "new in post" not in unrelated.parts[0].search  # a scene that says nothing of the question
+
+
+@pytest.mark.parametrize(("question", "thing"), [
+    ("How many members does a CDOP have to have?", "members"),
+    ("How many working days' notice do parents have to be given?", "notice"),
+    ("How much funding does a council get for each family hub?", "funding"),
+    ("How many working days does the local authority have?", ""),  # the days are the quantity
+    ("How much does the Update Service cost?", ""),
+])
+def test_what_a_how_many_question_counts(question: str, thing: str) -> None:
+    from assistant.understand.kinds import counted
+
+    assert counted(question) == thing
+    assert _query(question).parts[0].counted == thing

@@ -38,7 +38,8 @@ ANSWER_SHAPES = {
     "hours": re.compile(rf"\b{_NUM}[- ]hours?\b", re.I),
     "duration": re.compile(rf"\b{_NUM}[- ](working |calendar |school )?(day|hour|week|month|year)s?\b"
                            r"|\b(annually|immediately|as soon as possible|every \w+ years?)\b", re.I),
-    "number": re.compile(rf"{_NOT_A_REFERENCE}\b(?!(?:19|20)\d\d\b){_NUM}\b", re.I),
+    # "paragraphs 101-102": the range's end cites too
+    "number": re.compile(rf"{_NOT_A_REFERENCE}(?<!\d-)(?<!\d–)\b(?!(?:19|20)\d\d\b){_NUM}\b", re.I),
     "date": re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|"
                        r"september|october|november|december)\b", re.I),
     "who": re.compile(r"\([^)]*,[^)]*\)|:\s*\S.*,|\b\w+(?: \w+){0,3}, \w+(?: \w+){0,3},? and \w+", re.I),
@@ -78,6 +79,19 @@ DEFINITION = re.compile(
     r"|\bwhat counts as\b|\bmeaning of\b|\bwhat (kind|sort) of thing is\b"
     r"|\bwhat (does|do) [\w'’ -]{1,40} say (that )?(a |an )?[\w'’ -]{1,40} (is|are|means)\??\s*$"
     r"|^\s*(and\s+)?what(?:'s|’s| is| are)\s+(?:a |an )?(?!the\b)[\w'’ -]{2,60}\??\s*$", re.I)
+
+
+# "How many members does a CDOP need?": the thing counted, which the stated number must be about
+COUNTED = re.compile(r"\bhow (?:many|much)\s+(?:(?:working|calendar|school)\s+)?"
+                     r"(?:(?:days?|weeks?|months?|hours?|years?)['’]?\s+)?([a-z][a-z-]{2,})", re.I)
+_NOT_COUNTED = re.compile(r"(days?|weeks?|months?|hours?|years?|times?|more|longer|of|is|are|does|do|"
+                          r"did|should|must|can|will|would|has|have|per)$", re.I)
+
+
+def counted(text: str) -> str:
+    """The noun a "how many / how much" question counts ("members", "notice", "funding"), or ""."""
+    m = COUNTED.search(text)
+    return m.group(1).lower() if m and not _NOT_COUNTED.fullmatch(m.group(1)) else ""
 
 
 def answer_shape(text: str) -> str | None:

@@ -19,7 +19,7 @@ from assistant.editions import (
 from assistant.glossary import expand_query
 from assistant.renames import Rename, expand, outdated_terms
 from assistant.text import STOPWORDS, tokens
-from assistant.understand.kinds import answer_shape, question_kind
+from assistant.understand.kinds import answer_shape, counted, question_kind
 from assistant.understand.parts import asked_clause, needs_antecedent, split_question
 from corpus.manifest import Document
 
@@ -40,6 +40,7 @@ class Part:
     search: str  # the retrieval text: edition words out, abbreviations and renamed terms expanded
     also: str = ""  # a second search that widens the candidates (procedure: the action passages)
     asked: str = ""  # the retrieval text without the situation: what support is measured on
+    counted: str = ""  # what a "how many / how much" part counts ("members"): the number is about it
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,8 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
     if situation and (kind == "procedure" or _leans_on(text, situation)):
         search = f"{situation} {search}"
     also = PROCEDURE_HINT if kind == "procedure" else ""
-    return Part(text, kind, shape, _search(search, hits, renames, abbreviations), also, asked_search)
+    return Part(text, kind, shape, _search(search, hits, renames, abbreviations), also, asked_search,
+                counted(asked))
 
 
 def _leans_on(text: str, situation: str) -> bool:
