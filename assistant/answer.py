@@ -56,6 +56,7 @@ class Generator(Protocol):
                  on_token: Callable[[str], None] | None = None) -> Draft: ...
 
 
+LINE_HYPHEN = re.compile(r"(?<=\w)-\n(?=[a-z])")  # a hyphenated word split at a line end
 QUOTED_AGAIN = 0.1  # a later part's score lost by a sentence an earlier part quoted
 GENERAL_STEPS = ("The guidance does not speak to this situation directly. Its general steps when you "
                  "are worried about a child:")
@@ -259,5 +260,6 @@ def display(quote: str, refs: frozenset[str] = frozenset()) -> str:
     """A quote as shown: list items on their own lines, footnote numbers out (`refs`: those of
     the cited pages' footnotes), spaces tidied."""
     text = strip_page_refs(strip_footnote_refs(quote), refs)
+    text = LINE_HYPHEN.sub("-", text)  # "multi-\nagency" broken at the line end reads "multi-agency"
     lines = [" ".join(line.split()) for line in re.split(r"\n(?=\s*[•▶●◦▪\-\*–]\s)", text)]
     return "\n".join(line for line in lines if line)

@@ -314,3 +314,10 @@ def test_a_number_of_something_else_does_not_answer_how_many() -> None:
     assert not shape_gap(ctx)
     ctx.counted, ctx.question = "conference", "How many days until the conference?"
     assert not shape_gap(ctx)
+
+
+def test_a_hyphenated_word_broken_at_a_line_end_is_shown_whole() -> None:
+    assert display("with day-to-\nday operational and multi-\nagency work") == (
+        "with day-to-day operational and multi-agency work")
+    assert display("children -\nBut a dash before a capital stays a dash") == (
+        "children - But a dash before a capital stays a dash")
