@@ -181,7 +181,7 @@ def support_features(ctx: AnswerContext, passages: list[Passage]) -> dict[str, f
         return dict.fromkeys(FEATURES, 0.0)
     order = np.argsort(-ctx.scores, kind="stable")
     top = [ctx.units[int(i)] for i in order[:3]]
-    shape = ANSWER_SHAPES.get(ctx.shape or "") if ctx.shape != "who" else None
+    shape = ANSWER_SHAPES.get(ctx.shape or "") if ctx.shape not in ("who", "who-many") else None
     shape_missing = float(shape is not None and not any(shape.search(u.text) for u in top))
     q = ctx.asked_tokens
     passage_words = [set(tokens(p.chunk.embed_text())) for p in passages]

@@ -83,7 +83,7 @@ def test_failed_quote_is_dropped_and_marked(assistant: Assistant) -> None:
 
 def test_answer_shape_and_units(assistant: Assistant) -> None:
     assert answer_shape("How long does it take?") == "duration"
-    assert answer_shape("Who are the safeguarding partners?") == "who"
+    assert answer_shape("Who are the safeguarding partners?") == "who-many"
     assert answer_shape("What is neglect?") is None
     assistant.retriever.ensure_loaded()
     passages, _ = assistant.retrieve(assistant.analyse("notify Ofsted"))

@@ -47,6 +47,8 @@ def test_question_kinds(question: str, kind: str) -> None:
     ("What is the maximum caseload for a social worker?", "number"),
     ("When did KCSIE 2025 come into force?", "date"),
     ("Who chairs the partnership?", "who"),
+    ("Who are the safeguarding partners?", "who-many"),
+    ("Which agencies must co-operate?", "who-many"),
     ("Is upskirting a criminal offence?", "yes-no"),
     ("What is neglect?", None),
 ])
@@ -199,3 +201,12 @@ def test_what_a_how_many_question_counts(question: str, thing: str) -> None:
 
     assert counted(question) == thing
     assert _query(question).parts[0].counted == thing
+
+
+def test_a_single_who_is_answered_by_whose_task_it_is_and_many_by_a_list() -> None:
+    from assistant.understand.kinds import ANSWER_SHAPES
+
+    task = "It is for the local authority to decide whether to make enquiries."
+    bodies = "The safeguarding partners are the local authority, the police and the ICB."
+    assert ANSWER_SHAPES["who"].search(task) and ANSWER_SHAPES["who"].search(bodies)
+    assert ANSWER_SHAPES["who-many"].search(bodies) and not ANSWER_SHAPES["who-many"].search(task)

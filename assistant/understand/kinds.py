@@ -21,8 +21,10 @@ SHAPES = [
                         r"publish(ed)?|introduc(ed|e)|replaced?|issued?|start(ed)?|beg[ia]n|appl(y|ied)|"
                         r"effect|changed?|come|came|updated?|revised?|last)\b|\bwhat (date|year)\b"
                         r"|\bsince when\b|\bcome into force\b", re.I)),
-    ("who", re.compile(r"^\s*(and\s+)?who\b|\bwhich (bodies|organisations|agencies|partners|people)\b",
-                       re.I)),
+    # "who are the partners?" asks for several; "who decides?" for the one whose task it is
+    ("who-many", re.compile(r"^\s*(and\s+)?who (are|were)\b|\bwhich (bodies|organisations|agencies|partners|"
+                            r"people)\b", re.I)),
+    ("who", re.compile(r"^\s*(and\s+)?who\b", re.I)),
     ("yes-no", re.compile(r"^\s*(and\s+)?(is|are|does|do|can|could|should|must|may|will|has|have|am)\b",
                           re.I)),
 ]
@@ -30,6 +32,13 @@ SHAPES = [
 _NOT_A_REFERENCE = "".join(f"(?<!{w} )" for w in (
     "section", "sections", "paragraph", "paragraphs", "para", "paras", "chapter", "page", "annex",
     "part", "regulation", "article", "schedule", "rule", "step", "footnote", "appendix"))
+_BODIES = re.compile(r"\([^)]*,[^)]*\)|:\s*\S.*,|\b\w+(?: \w+){0,3}, \w+(?: \w+){0,3},? and \w+", re.I)
+# a sentence saying whose task it is: "It is for the local authority to decide", "should be a
+# social worker", "is responsible for", "led by the…"
+_WHOSE_TASK = (r"\bit is (for|the (role|responsibility|duty) of)\b|\b(is|are) (responsible|accountable)\b"
+               r"|\b(led|chaired|made|decided|convened|carried out|undertaken) by (the|a|an)\b"
+               r"|\bshould (always )?be (a|an) [\w -]{0,30}(worker|officer|lead|practitioner|manager|"
+               r"professional|partner)\b")
 # What an answer of each shape contains; "yes-no" has no surface form.
 ANSWER_SHAPES = {
     "money": re.compile(r"£\s?\d|\b\d+ pounds\b", re.I),
@@ -42,7 +51,8 @@ ANSWER_SHAPES = {
     "number": re.compile(rf"{_NOT_A_REFERENCE}(?<!\d-)(?<!\d–)\b(?!(?:19|20)\d\d\b){_NUM}\b", re.I),
     "date": re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|"
                        r"september|october|november|december)\b", re.I),
-    "who": re.compile(r"\([^)]*,[^)]*\)|:\s*\S.*,|\b\w+(?: \w+){0,3}, \w+(?: \w+){0,3},? and \w+", re.I),
+    "who-many": _BODIES,
+    "who": re.compile(rf"{_BODIES.pattern}|{_WHOSE_TASK}", re.I),
 }
 # Shapes that name a quantity the guidance either states or does not: a missing one is a gap.
 QUANTITIES = frozenset({"money", "percent", "phone", "hours", "duration", "number"})
@@ -103,7 +113,7 @@ def question_kind(text: str, shape: str | None) -> str:
     """fact, list, procedure or definition."""
     if PROCEDURE.search(text):
         return "procedure"
-    if shape == "who":  # the who-shape finds the named bodies, bulleted or inline
+    if shape in ("who", "who-many"):  # the who-shapes find the named bodies, bulleted or inline
         return "fact"
     if LIST.search(text):
         return "list"
