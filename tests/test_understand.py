@@ -210,3 +210,11 @@ def test_a_single_who_is_answered_by_whose_task_it_is_and_many_by_a_list() -> No
     bodies = "The safeguarding partners are the local authority, the police and the ICB."
     assert ANSWER_SHAPES["who"].search(task) and ANSWER_SHAPES["who"].search(bodies)
     assert ANSWER_SHAPES["who-many"].search(bodies) and not ANSWER_SHAPES["who-many"].search(task)
+
+
+def test_a_difference_between_two_ideas_is_not_a_change_between_editions() -> None:
+    ideas = _query("What's the difference between safeguarding and child protection? How does WT "
+                   "define child protection?")
+    assert ideas.kind == "multi-part" and ideas.parts[1].kind == "definition"
+    assert _query("What's the difference between KCSIE 2024 and 2025 on filtering?").kind == "what-changed"
+    assert _query("What is the difference between the old and new versions?").kind == "what-changed"

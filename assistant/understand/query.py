@@ -30,6 +30,11 @@ PROCEDURE_HINT = ("If you have any concerns about a child's welfare, act on them
                   "referral to local authority children's social care and, if appropriate, the police")
 
 
+DIFFERENCE = re.compile(r"differences?\s+between", re.I)
+EDITION_WORD = re.compile(r"\b(editions?|versions?|updates?|updated|revis(ed|ion)|previous|new(er)?|"
+                          r"old(er)?|latest|current|last year)\b", re.I)
+
+
 @dataclass(frozen=True)
 class Part:
     """One thing the question asks."""
@@ -79,7 +84,7 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
     years = tuple(years_in(question))
     if scope.unavailable:
         return Query(question, scope, "outside", (), outdated=hits, years=years)
-    if WHAT_CHANGED.search(question):
+    if _asks_what_changed(question, years):
         part = Part(question, "fact", None, _search(question, hits, renames, abbreviations))
         return Query(question, scope, "what-changed", (part,), outdated=hits, years=years,
                      topic=topic_of(question))
@@ -88,6 +93,15 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
                   for i, text in enumerate(texts))
     kind = "multi-part" if len(parts) > 1 else parts[0].kind
     return Query(question, scope, kind, parts, situation, hits, years)
+
+
+def _asks_what_changed(question: str, years: tuple[str, ...]) -> bool:
+    """Changes between editions are asked for; "the difference between safeguarding and child
+    protection" compares two ideas, not two editions, unless an edition or year is named."""
+    found = [m.group(0) for m in WHAT_CHANGED.finditer(question)]
+    if not found:
+        return False
+    return bool(years or EDITION_WORD.search(question)) or any(not DIFFERENCE.match(f) for f in found)
 
 
 def _local_only(as_of: date | None) -> Scope:
