@@ -25,6 +25,10 @@ def _query(question: str, **kw):  # type: ignore[no-untyped-def]
     ("A child told me their stepdad hits them. What should I do?", "procedure"),
     ("What happens next after I make a referral?", "procedure"),
     ("Who should I tell if I'm worried about a colleague?", "procedure"),
+    ("What should the DSL think about now?", "procedure"),
+    ("What should we as the LA be doing now?", "procedure"),
+    ("What's the process from here for us and the other agencies?", "procedure"),
+    ("What do we need to sort out safeguarding-wise?", "procedure"),
     ("What are the four types of abuse?", "list"),
     ("Which agencies are the safeguarding partners?", "fact"),  # a who-question
     ("Within how many working days must the panel be told?", "fact"),

@@ -66,7 +66,13 @@ PROCEDURE = re.compile(
     rf"|\bwho (should|do|must|can) {_WHO} (tell|inform|report|contact|speak|go|talk)\b"
     r"|\bwhat (am i|are we|is the \w+) (expected|meant|supposed|required) to do\b"
     r"|\bwhat (do|does|should|must) (i|we|the \w+) (need|have) to do\b|\bwhat should (i|we) be doing\b"
-    r"|\bwhat action\b|\bwhat do i do\b|\bwhat (steps|actions) should\b|\bwhere do i (start|go)\b", re.I)
+    r"|\bwhat action\b|\bwhat do i do\b|\bwhat (steps|actions) should\b|\bwhere do i (start|go)\b"
+    # "what should the DSL think about now?", "what should we as the LA be doing?", "what's the
+    # process from here?", "what do we need to sort out?"
+    r"|\bwhat (should|must|do|does|would|shall) [\w ]{1,30}? (think about|consider|bear in mind|be doing)\b"
+    r"|\bwhat (am i|are we|is the \w+|is \w+) (expected|meant|supposed|required) to (be doing|contribute)\b"
+    r"|\bwhat(?:'s|’s| is) the (process|procedure) (from here|now|next)\b"
+    r"|\bwhat (do|does|should) (i|we|they|the \w+) (need|have) to (sort out|put in place|check)\b", re.I)
 _LIST_NOUNS = (r"(types|categories|kinds|forms|signs|indicators|principles|rules|factors|steps|stages|"
                r"responsibilities|duties|roles|elements|areas|ways|examples|members|partners|"
                r"requirements|checks|sources|things|agencies|bodies|organisations|conditions|criteria|"
