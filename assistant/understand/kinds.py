@@ -77,15 +77,16 @@ _LIST_NOUNS = (r"(types|categories|kinds|forms|signs|indicators|principles|rules
                r"responsibilities|duties|roles|elements|areas|ways|examples|members|partners|"
                r"requirements|checks|sources|things|agencies|bodies|organisations|conditions|criteria|"
                r"functions|options|grounds|groups|risks|aims|features|components|parts|barriers|challenges|"
-               r"concerns|issues|circumstances|measures|safeguards|actions|arrangements|topics|details)")
+               r"concerns|issues|circumstances|measures|safeguards|actions|arrangements|topics|details|"
+               r"considerations)")
 _COUNT = r"(two|three|four|five|six|seven|eight|nine|ten|\d+)"
 LIST = re.compile(
     rf"\b(list|name|outline|set out) (all|the|each|every)\b"
-    rf"|\bwhat are (all )?the (\w+[ -]){{0,3}}{_LIST_NOUNS}\b"
+    rf"|\bwhat are (all )?(the|its|their) (\w+[ -]){{0,3}}{_LIST_NOUNS}\b"
     rf"|\b(which|what) (\w+ ){{0,2}}{_LIST_NOUNS} (are|is|should|must|do|does|can|could|will|would|"
-    rf"might|may|need|to|for)\b"
+    rf"might|may|need|to|for|count|qualify)\b"
     rf"|\b{_COUNT} ([\w’'-]+ ){{0,2}}{_LIST_NOUNS}\b|\b{_COUNT} (golden )?(rules|cs|c's|ps)\b"
-    r"|\bwhat .{0,40}\binclude\b|\bwhat (goes|should go|must go) (in|into)\b"
+    r"|\bwhat .{0,40}\b(include|set out|contain)\b|\bwhat (goes|should go|must go) (in|into)\b"
     # "what rights do individuals have", "which issues should it tackle": a plural noun asked for
     r"|\b(what|which) ([a-z]+ ){0,2}[a-z]{3,}[^s\W]s (of [a-z]+ )?"
     r"(do|does|did|should|must|can|could|are|were|have|has|will|would)\b", re.I)
