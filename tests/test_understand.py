@@ -44,6 +44,8 @@ def _query(question: str, **kw):  # type: ignore[no-untyped-def]
     ("What happens to the records when a child moves school?", "fact"),
     ("What is upskirting?", "definition"),
     ("What does 'contextual safeguarding' mean?", "definition"),
+    ("What does 'reasonable force' actually cover in school?", "definition"),
+    ("When does sexual behaviour between two kids count as harmful?", "definition"),
     ("How long can an assessment take from the point of referral?", "fact"),
 ])
 def test_question_kinds(question: str, kind: str) -> None:

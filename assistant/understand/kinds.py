@@ -94,6 +94,9 @@ DEFINITION = re.compile(
     r"\bwhat (is|are) meant by\b|\bwhat does (the term |the phrase )?[\w'’ -]{1,50} mean\b"
     r"|\bdefin(e|ition|ed)\b"
     r"|\bwhat counts as\b|\bmeaning of\b|\bwhat (kind|sort) of thing is\b"
+    # "what does 'reasonable force' cover?", "when does sexual behaviour count as harmful?"
+    r"|\bwhat (does|do) ['‘\"][^'’\"]{2,40}['’\"] (actually )?(cover|include|involve|mean)\b"
+    r"|\b(when|what) (does|do|would) [\w'’ -]{1,60} count as\b"
     r"|\bwhat (does|do) [\w'’ -]{1,40} say (that )?(a |an )?[\w'’ -]{1,40} (is|are|means)\??\s*$"
     r"|^\s*(and\s+)?what(?:'s|’s| is| are)\s+(?:a |an )?(?!the\b)[\w'’ -]{2,60}\??\s*$", re.I)
 
