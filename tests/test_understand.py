@@ -58,6 +58,7 @@ def test_question_kinds(question: str, kind: str) -> None:
     ("When did KCSIE 2025 come into force?", "date"),
     ("Who chairs the partnership?", "who"),
     ("Who are the safeguarding partners?", "who-many"),
+    ("Who has to be involved in a strategy discussion as a bare minimum?", "who"),
     ("Which agencies must co-operate?", "who-many"),
     ("Is upskirting a criminal offence?", "yes-no"),
     ("What is neglect?", None),

@@ -11,6 +11,11 @@ SHAPES = [
                          r"salary|allowance|compensation)s?\b", re.I)),
     ("percent", re.compile(r"\bpercentage\b|\bper ?cent\b|\bproportion\b", re.I)),
     ("phone", re.compile(r"\b(phone|telephone|helpline) number\b|\bnumber (to|should I) (call|ring)", re.I)),
+    # "who are the partners?" asks for several; "who decides?" for the one whose task it is (a
+    # who-question asks for a body even when it says "as a minimum" or "how long")
+    ("who-many", re.compile(r"^\s*(and\s+)?who (are|were)\b|\bwhich (bodies|organisations|agencies|partners|"
+                            r"people)\b", re.I)),
+    ("who", re.compile(r"^\s*(and\s+)?who\b", re.I)),
     ("hours", re.compile(r"\bhow many hours\b|\bhours long\b", re.I)),
     ("duration", re.compile(r"\bhow (long|soon|quickly|often)\b|\btimescale|\btimeframe|\bwithin\b"
                             r"|\bdeadline|\bhow many (days|weeks|months|hours)", re.I)),
@@ -21,10 +26,6 @@ SHAPES = [
                         r"publish(ed)?|introduc(ed|e)|replaced?|issued?|start(ed)?|beg[ia]n|appl(y|ied)|"
                         r"effect|changed?|come|came|updated?|revised?|last)\b|\bwhat (date|year)\b"
                         r"|\bsince when\b|\bcome into force\b", re.I)),
-    # "who are the partners?" asks for several; "who decides?" for the one whose task it is
-    ("who-many", re.compile(r"^\s*(and\s+)?who (are|were)\b|\bwhich (bodies|organisations|agencies|partners|"
-                            r"people)\b", re.I)),
-    ("who", re.compile(r"^\s*(and\s+)?who\b", re.I)),
     ("yes-no", re.compile(r"^\s*(and\s+)?(is|are|does|do|can|could|should|must|may|will|has|have|am)\b",
                           re.I)),
 ]
