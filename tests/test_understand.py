@@ -61,6 +61,7 @@ def test_question_kinds(question: str, kind: str) -> None:
     ("Who has to be involved in a strategy discussion as a bare minimum?", "who"),
     ("Which agencies must co-operate?", "who-many"),
     ("Is upskirting a criminal offence?", "yes-no"),
+    ("Is there a helpline staff can call about a failure in their school?", "phone"),
     ("What is neglect?", None),
 ])
 def test_answer_shapes(question: str, shape: str | None) -> None:

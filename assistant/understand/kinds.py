@@ -10,7 +10,9 @@ SHAPES = [
     ("money", re.compile(r"\bhow much\b.*\b(cost|fee|fine|pay|paid|charge|compensation)|\b(cost|fee|fine|"
                          r"salary|allowance|compensation)s?\b", re.I)),
     ("percent", re.compile(r"\bpercentage\b|\bper ?cent\b|\bproportion\b", re.I)),
-    ("phone", re.compile(r"\b(phone|telephone|helpline) number\b|\bnumber (to|should I) (call|ring)", re.I)),
+    ("phone", re.compile(r"\b(phone|telephone|helpline) number\b|\bnumber (to|should I) (call|ring)"
+                         r"|\bis there (a|any) (helpline|phone ?line|number)\b|\b(which|what) helpline\b",
+                         re.I)),
     # "who are the partners?" asks for several; "who decides?" for the one whose task it is (a
     # who-question asks for a body even when it says "as a minimum" or "how long")
     ("who-many", re.compile(r"^\s*(and\s+)?who (are|were)\b|\bwhich (bodies|organisations|agencies|partners|"
