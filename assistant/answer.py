@@ -17,9 +17,8 @@ from assistant.evidence import (
     Unit,
     score_units,
     sentence_units,
-    support_features,
-    support_probability,
 )
+from assistant.evidence import support as support_of
 from assistant.footrefs import footnote_numbers, strip_page_refs
 from assistant.layout import fit_to_layout, trim_to_layout
 from assistant.plans import GENERAL_STEP_COUNT, STEPS, continuation, plan, sentences, shape_gap
@@ -116,7 +115,7 @@ class ExtractiveGenerator:
             if not part.units:
                 part.units = sentence_units(mine)
                 part.scores = score_units(self.embedder, part, part.units)
-            support = support_probability(support_features(part, mine), self.weights)
+            support = support_of(part, mine, self.weights)
             needed = self.procedure_threshold if part.general is not None else self.threshold
             if not part.units or support < needed:  # unanswered, unless general steps serve
                 found.append(self._general(part) or PartAnswer(part, [], support))
@@ -134,7 +133,7 @@ class ExtractiveGenerator:
         general = part.general
         if general is None or not general.passages or not general.units:
             return None
-        support = support_probability(support_features(general, general.passages), self.weights)
+        support = support_of(general, general.passages, self.weights)
         if support < self.threshold:
             return None
         return PartAnswer(part, self._on_the_page(general, self.max_quotes, GENERAL_STEP_COUNT), support,

@@ -175,19 +175,20 @@ def rerank(embedder: Embedder | SentenceVectors, ctx: AnswerContext, candidates:
 FEATURES = ("best", "passage_coverage", "unit_coverage", "shape_missing", "rare_missing")
 
 
-def support_features(ctx: AnswerContext, passages: list[Passage]) -> dict[str, float]:
-    """Signals that the passages really answer the question, for the calibrated abstention."""
+def support_features(ctx: AnswerContext, passages: list[Passage], whole: bool = False) -> dict[str, float]:
+    """Signals that the passages really answer the question, for the calibrated abstention: by
+    the asked words, or with `whole` by every word of the question, its situation's too."""
     if not len(ctx.scores) or not passages:
         return dict.fromkeys(FEATURES, 0.0)
     order = np.argsort(-ctx.scores, kind="stable")
     top = [ctx.units[int(i)] for i in order[:3]]
     shape = ANSWER_SHAPES.get(ctx.shape or "") if ctx.shape not in ("who", "who-many") else None
     shape_missing = float(shape is not None and not any(shape.search(u.text) for u in top))
-    q = ctx.asked_tokens
+    q = ctx.query_tokens if whole else ctx.asked_tokens
     passage_words = [set(tokens(p.chunk.embed_text())) for p in passages]
     seen = set().union(*passage_words)
     # a rare word the passages lack: counted among the asked words only, never the situation's
-    asked = set(tokens(ctx.asked)) if ctx.asked else q
+    asked = set(tokens(ctx.asked)) if ctx.asked and not whole else q
     max_idf = max((ctx.idf.get(t, 0.0) for t in asked), default=1.0) or 1.0
     rare_missing = max((ctx.idf.get(t, 0.0) for t in asked - seen), default=0.0) / max_idf
     return {
@@ -197,6 +198,16 @@ def support_features(ctx: AnswerContext, passages: list[Passage]) -> dict[str, f
         "shape_missing": shape_missing,
         "rare_missing": rare_missing,
     }
+
+
+def support(ctx: AnswerContext, passages: list[Passage], weights: dict[str, float]) -> float:
+    """The support probability, judged by the asked words or, when the asked clause leans on its
+    situation ("…promise not to tell anyone. Can I agree to keep it secret?"), by the whole
+    question: whichever view the passages answer better."""
+    asked = support_probability(support_features(ctx, passages), weights)
+    if not ctx.asked or ctx.asked_tokens == ctx.query_tokens:
+        return asked
+    return max(asked, support_probability(support_features(ctx, passages, whole=True), weights))
 
 
 def support_probability(features: dict[str, float], weights: dict[str, float]) -> float:

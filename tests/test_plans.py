@@ -321,3 +321,23 @@ def test_a_hyphenated_word_broken_at_a_line_end_is_shown_whole() -> None:
         "with day-to-day operational and multi-agency work")
     assert display("children -\nBut a dash before a capital stays a dash") == (
         "children - But a dash before a capital stays a dash")
+
+
+def test_support_takes_the_whole_question_when_the_asked_words_lean_on_the_situation() -> None:
+    from assistant.evidence import support, support_features, support_probability
+    from assistant.records import Passage
+
+    chunk = _chunk("Staff should never promise a child that they will not tell anyone about a report.")
+    units = [_unit(chunk, "Staff should never promise a child")]
+    weights = {"bias": -0.5, "passage_coverage": 1.6, "unit_coverage": 1.6, "rare_missing": -0.7}
+    ctx = AnswerContext("Can I agree to keep it secret?",
+                        "a pupil asks me to promise not to tell anyone can i agree to keep it secret",
+                        np.zeros(3), idf={"promise": 5.0, "tell": 2.0, "anyone": 2.0, "secret": 6.0,
+                                          "agre": 3.0, "keep": 2.0, "pupil": 2.0, "ask": 1.0},
+                        units=units, scores=np.array([0.4]), kind="fact",
+                        asked="Can I agree to keep it secret?")
+    passages = [Passage(chunk, 0.5, 0)]
+    by_asked = support_probability(support_features(ctx, passages), weights)
+    by_whole = support_probability(support_features(ctx, passages, whole=True), weights)
+    assert by_whole > by_asked  # "promise … tell anyone" is what the passage answers
+    assert support(ctx, passages, weights) == by_whole
