@@ -139,3 +139,26 @@ def pool(hidden: np.ndarray) -> np.ndarray:
     for _ in range(2):
         mean = mean / np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), np.float32(1e-12))
     return np.asarray(mean, dtype=np.float32)
+
+
+def main() -> int:
+    """`python -m ingest.onnx_minilm`: export the configured model's graph now (`make setup` does),
+    so the first ingest does not pay for it."""
+    from assistant.settings import Settings
+    from ingest.embed import resolve_model_path
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    folder = resolve_model_path(Settings().embed_model)
+    if not (minilm.supported(folder) and available()):
+        log.info("%s: batches use sentence-transformers; nothing to export", folder)
+        return 0
+    path = graph_path(folder)
+    if path.is_file():
+        log.info("already exported: %s", path)
+    else:
+        export(folder, path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
