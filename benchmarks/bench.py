@@ -88,7 +88,7 @@ def tutorial_recipe(settings: Settings, items: list[dict[str, Any]]) -> dict[str
     from pypdf import PdfReader
 
     manifest = load_manifest()
-    embedder = SentenceTransformerEmbedder(settings.embed_model)
+    embedder = SentenceTransformerEmbedder(settings.embed_model, onnx=False)  # the recipe's encoder
     t0 = time.perf_counter()
     texts: list[str] = []
     metas: list[Any] = []

@@ -49,10 +49,12 @@ class SentenceTransformerEmbedder:
 
     One text (a question) goes through `ingest.minilm` when the model folder is one it reproduces
     bit for bit: no sentence-transformers import, which is most of a cold start. Batches (ingest,
-    sentences missing from the store) go through sentence-transformers as before, so stored
-    vectors and answers do not change."""
+    sentences missing from the store) go through ONNX Runtime (`ingest.onnx_minilm`, the same
+    model exported from the installed weights, unpadded, each distinct text once) for such a
+    folder, and through sentence-transformers for any other model or when that cannot load."""
 
-    def __init__(self, name: str, batch_size: int = 64, threads: int | None = None) -> None:
+    def __init__(self, name: str, batch_size: int = 64, threads: int | None = None,
+                 onnx: bool = True) -> None:
         self.name = name
         self.batch_size = batch_size
         # Default: one torch thread for a few texts (a question), every core for a batch (ingest).
@@ -61,6 +63,8 @@ class SentenceTransformerEmbedder:
         self.threads = threads
         self._model: Any = None
         self._single: Any = None  # ingest.minilm.MiniLM, or False when the folder is not supported
+        # ingest.onnx_minilm.OnnxMiniLM, or False: sentence-transformers (always, with onnx=False)
+        self._batch: Any = None if onnx else False
         self._lock = threading.Lock()
         self._encode_lock = threading.Lock()  # one forward pass at a time: bounded memory
 
@@ -91,6 +95,24 @@ class SentenceTransformerEmbedder:
                          "sentence-transformers")
         return self._single
 
+    def _load_batch(self) -> Any:
+        """The ONNX batch encoder, or False (another model shape, or onnxruntime/the export failed)."""
+        with self._lock:
+            if self._batch is None:
+                from ingest import minilm, onnx_minilm
+
+                path = resolve_model_path(self.name)
+                self._batch = False
+                if minilm.supported(path) and onnx_minilm.available():
+                    try:
+                        self._batch = onnx_minilm.OnnxMiniLM(path, self.threads, self.batch_size)
+                    except Exception as exc:  # e.g. the onnx package missing for the first export
+                        log.warning("ONNX encoder unavailable (%s: %s); batches use "
+                                    "sentence-transformers", type(exc).__name__, exc)
+                log.info("batch encoder for %s: %s", path, "onnxruntime" if self._batch else
+                         "sentence-transformers")
+        return self._batch
+
     def _use_threads(self, count: int) -> None:
         import torch
 
@@ -104,6 +126,10 @@ class SentenceTransformerEmbedder:
             with self._encode_lock:
                 self._use_threads(1)
                 return np.asarray(single.embed_one(texts[0]), dtype=np.float32)
+        batch: Any = self._load_batch() if len(texts) > 1 else False
+        if batch:
+            with self._encode_lock:
+                return np.asarray(batch.embed(texts), dtype=np.float32)
         model = self._load()
         with self._encode_lock:
             self._use_threads(len(texts))

@@ -76,35 +76,45 @@ class MiniLM:
     def _norm(self, x: Any, name: str) -> Any:
         import torch.nn.functional as F  # noqa: N812
 
-        return F.layer_norm(x, (x.shape[-1],), self.weights[f"{name}.weight"],
+        return F.layer_norm(x, (self.config["hidden_size"],), self.weights[f"{name}.weight"],
                             self.weights[f"{name}.bias"], self.config["layer_norm_eps"])
 
-    def _embeddings(self, ids: list[int], types: list[int]) -> Any:
+    def _embeddings(self, ids: Any, types: Any) -> Any:
+        """(batch, tokens) id tensors of unpadded, equal-length texts -> the embedding output."""
         import torch
         import torch.nn.functional as F  # noqa: N812
 
         w = self.weights
-        x = F.embedding(torch.tensor([ids]), w["embeddings.word_embeddings.weight"])
-        x = x + F.embedding(torch.tensor([types]), w["embeddings.token_type_embeddings.weight"])
-        x = x + F.embedding(torch.arange(len(ids)).unsqueeze(0), w["embeddings.position_embeddings.weight"])
+        x = F.embedding(ids, w["embeddings.word_embeddings.weight"])
+        x = x + F.embedding(types, w["embeddings.token_type_embeddings.weight"])
+        positions = torch.arange(ids.shape[1]).unsqueeze(0)
+        x = x + F.embedding(positions, w["embeddings.position_embeddings.weight"])
         return self._norm(x, "embeddings.LayerNorm")
 
     def _layer(self, x: Any, i: int) -> Any:
         import torch.nn.functional as F  # noqa: N812
 
         p = f"encoder.layer.{i}."
-        n, heads = x.shape[1], self.config["num_attention_heads"]
+        batch, n, heads = x.shape[0], x.shape[1], self.config["num_attention_heads"]
         size = x.shape[-1] // heads
 
         def split(t: Any) -> Any:
-            return t.view(1, n, heads, size).transpose(1, 2)
+            return t.view(batch, n, heads, size).transpose(1, 2)
 
         q, k, v = (split(self._linear(x, p + f"attention.self.{name}")) for name in ("query", "key", "value"))
-        attended = F.scaled_dot_product_attention(q, k, v).transpose(1, 2).reshape(1, n, heads * size)
+        attended = F.scaled_dot_product_attention(q, k, v).transpose(1, 2).reshape(batch, n, heads * size)
         x = self._norm(self._linear(attended, p + "attention.output.dense") + x,
                        p + "attention.output.LayerNorm")
         hidden = F.gelu(self._linear(x, p + "intermediate.dense"))
         return self._norm(self._linear(hidden, p + "output.dense") + x, p + "output.LayerNorm")
+
+    def hidden(self, ids: Any, types: Any) -> Any:
+        """The last layer's token vectors for a (batch, tokens) tensor of unpadded equal-length texts
+        (ingest/onnx_minilm.py exports this function)."""
+        x = self._embeddings(ids, types)
+        for i in range(self.config["num_hidden_layers"]):
+            x = self._layer(x, i)
+        return x
 
     def embed_one(self, text: str) -> np.ndarray:
         import torch
@@ -112,9 +122,7 @@ class MiniLM:
 
         encoding = self.tokenizer.encode(text)
         with torch.inference_mode():
-            x = self._embeddings(encoding.ids, encoding.type_ids)
-            for i in range(self.config["num_hidden_layers"]):
-                x = self._layer(x, i)
+            x = self.hidden(torch.tensor([encoding.ids]), torch.tensor([encoding.type_ids]))
             mask = torch.ones((1, x.shape[1], 1), dtype=x.dtype)  # one text: no padding
             count = torch.clamp(mask.sum(dim=1, dtype=x.dtype), min=1e-9)
             mean = (x * mask).sum(dim=1, dtype=x.dtype) / count

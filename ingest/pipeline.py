@@ -223,7 +223,7 @@ def _embed_missing(store: IndexStore, embedder: Embedder, chunks: list[Chunk]) -
     if reuse:
         store.add(reuse, np.stack([known[c.text_sha] for c in reuse]))
     fresh = [c for c in todo if c.text_sha not in known]
-    batch = 256
+    batch = 1024  # large calls fill the ONNX encoder's runs of equal-length texts (ingest/embed.py)
     bar = tqdm(total=len(fresh), desc=f"embed {chunks[0].doc_id}", unit="chunk", leave=False,
                disable=not _tty())
     for start in range(0, len(fresh), batch):
