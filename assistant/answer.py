@@ -21,7 +21,15 @@ from assistant.evidence import (
 from assistant.evidence import support as support_of
 from assistant.footrefs import footnote_numbers, strip_page_refs
 from assistant.layout import fit_to_layout, trim_to_layout
-from assistant.plans import GENERAL_STEP_COUNT, STEPS, continuation, plan, sentences, shape_gap
+from assistant.plans import (
+    GENERAL_STEP_COUNT,
+    STEPS,
+    continuation,
+    overlaps,
+    plan,
+    sentences,
+    shape_gap,
+)
 from assistant.records import Citation, Passage
 from corpus.manifest import Manifest
 from ingest.embed import Embedder
@@ -80,8 +88,7 @@ def _prefer_unquoted(part: AnswerContext, quoted: list[Unit]) -> None:
     part score lower, so its answer is the next best sentence rather than the same one again."""
     if not quoted:
         return
-    again = np.array([any(q.chunk.chunk_id == u.chunk.chunk_id and q.start < u.end and u.start < q.end
-                          for q in quoted) for u in part.units])
+    again = np.array([any(overlaps(q, u) for q in quoted) for u in part.units])
     part.scores = part.scores - QUOTED_AGAIN * again
 
 

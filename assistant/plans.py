@@ -170,7 +170,7 @@ def _pick(ctx: AnswerContext, order: list[int], limit: int, ratio: float,
         if key in seen:
             continue
         seen.add(key)
-        near = next((n for n, (c, _) in enumerate(chosen) if _overlap(whole, c)), None)
+        near = next((n for n, (c, _) in enumerate(chosen) if overlaps(whole, c)), None)
         if near is None:
             chosen.append((whole, cut))
         else:  # the same stretch reached twice: quote the union once
@@ -180,7 +180,8 @@ def _pick(ctx: AnswerContext, order: list[int], limit: int, ratio: float,
     return chosen
 
 
-def _overlap(a: Unit, b: Unit) -> bool:
+def overlaps(a: Unit, b: Unit) -> bool:
+    """Two stretches of the same chunk that share characters."""
     return a.chunk.chunk_id == b.chunk.chunk_id and a.start < b.end and b.start < a.end
 
 

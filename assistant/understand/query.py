@@ -120,11 +120,11 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
                  if w.lower() not in STOPWORDS and w.lower() not in text.lower()]
         search = f"{text} {' '.join(extra)}"
     asked_search = _search(search, hits, renames, abbreviations)
+    full = asked_search
     if situation and (kind == "procedure" or _leans_on(text, situation)):
-        search = f"{situation} {search}"
+        full = _search(f"{situation} {search}", hits, renames, abbreviations)
     also = PROCEDURE_HINT if kind == "procedure" else ""
-    return Part(text, kind, shape, _search(search, hits, renames, abbreviations), also, asked_search,
-                counted(asked))
+    return Part(text, kind, shape, full, also, asked_search, counted(asked))
 
 
 def _leans_on(text: str, situation: str) -> bool:
