@@ -154,6 +154,10 @@ def test_a_plural_noun_asked_for_is_a_list(question: str, kind: str) -> None:
       "if that doesn't happen at the time, is it too late?"]),
     ("In a neglect case where the parents won't engage, what's the test for significant harm?",
      ["In a neglect case where the parents won't engage, what's the test for significant harm?"]),
+    ("When a pupil reports sexual violence by another pupil, what should the DSL consider first?",
+     ["When a pupil reports sexual violence by another pupil, what should the DSL consider first?"]),
+    ("When is the assessment finished, and who signs it off?",
+     ["When is the assessment finished", "who signs it off?"]),
 ])
 def test_a_scene_setting_opening_or_a_condition_does_not_hide_a_part(question: str,
                                                                       parts: list[str]) -> None:
@@ -162,6 +166,8 @@ def test_a_scene_setting_opening_or_a_condition_does_not_hide_a_part(question: s
 
 def test_the_shape_is_read_from_the_asked_clause_not_the_opening() -> None:
     query = _query("After a strategy discussion, who decides whether to start section 47 enquiries?")
+    assert query.parts[0].shape == "who"
+    query = _query("When a child goes missing from care, who must the home tell?")
     assert query.parts[0].shape == "who"
 
 

@@ -18,6 +18,10 @@ JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?=(?:(?:at|in|by|
 INTRO_THEN_ASKING = re.compile(rf"^[^,;?]{{3,80}},\s*(?:{_QWORD})\b", re.I)
 CONDITION = re.compile(r"[,;]\s*(?:and|but)\s+(?=(?:if|when|where|once|unless)\b)", re.I)
 LEAD_IN = re.compile(rf":\s+(?={_QWORD}\b)", re.I)
+# "When a pupil reports…, what…": a scene-setting clause, not a question ("when is…" asks)
+SUBORDINATE = re.compile(
+    r"^\s*(when|whenever|where|if|once|after|before|while|since)\s+(?!(is|are|was|were|does|do|did|"
+    r"should|must|can|could|will|would|has|have|had|may|might|shall|am)\b)", re.I)
 PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|its|their|he|she|one)\b", re.I)
 MIN_WORDS = 3
 
@@ -59,7 +63,7 @@ def _split_joined(sentence: str) -> list[str]:
 def asked_clause(part: str) -> str:
     """The part without a scene-setting opening: "After a strategy discussion, who decides…" ->
     "who decides…" (its shape and kind are the question's, not the opening's)."""
-    if ASKING.search(part) or not (m := INTRO_THEN_ASKING.search(part)):
+    if _opens_asking(part) or not (m := INTRO_THEN_ASKING.search(part)):
         return part
     return part[part.rindex(",", 0, m.end()) + 1:].strip()
 
@@ -67,7 +71,12 @@ def asked_clause(part: str) -> str:
 def _asks(head: str) -> bool:
     """The clause asks something, perhaps after a scene-setting phrase ("After a strategy
     discussion, who decides…")."""
-    return bool(ASKING.search(head) or INTRO_THEN_ASKING.search(head))
+    return bool(_opens_asking(head) or INTRO_THEN_ASKING.search(head))
+
+
+def _opens_asking(text: str) -> bool:
+    """It opens with a question word, not with a conjunction that sets a scene."""
+    return bool(ASKING.search(text)) and not SUBORDINATE.search(text)
 
 
 def _has_verb(text: str) -> bool:
