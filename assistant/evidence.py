@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -61,6 +62,7 @@ class AnswerContext:
     general: AnswerContext | None = None
     asked: str = ""  # the part's own retrieval text, without the situation told before it
     counted: str = ""  # what a "how many / how much" part counts: a stated number must be about it
+    listed: str = ""  # what a list part asks for ("checks"): a lead-in that names it brings the list
 
     @cached_property
     def query_tokens(self) -> set[str]:
@@ -155,14 +157,18 @@ def _form_penalty(text: str) -> float:
 
 
 def rerank(embedder: Embedder | SentenceVectors, ctx: AnswerContext, candidates: list[Passage],
-           k: int) -> list[Passage]:
-    """Order candidates by their best sentence; keep k. Fills ctx.units and ctx.scores."""
+           k: int, bonus: Callable[[Unit], float] | None = None) -> list[Passage]:
+    """Order candidates by their best sentence (with the answer plan's `bonus`, as it will order
+    them); keep k. Fills ctx.units and ctx.scores."""
     units = sentence_units(candidates)
     scores = score_units(embedder, ctx, units)
     best: dict[str, float] = {}
+    planned: dict[str, float] = {}
     for unit, score in zip(units, scores, strict=True):
         best[unit.chunk.chunk_id] = max(best.get(unit.chunk.chunk_id, -1.0), float(score))
-    ordered = sorted(candidates, key=lambda p: (-best.get(p.chunk.chunk_id, -1.0), p.rank))[:k]
+        with_bonus = float(score) + (bonus(unit) if bonus else 0.0)
+        planned[unit.chunk.chunk_id] = max(planned.get(unit.chunk.chunk_id, -1.0), with_bonus)
+    ordered = sorted(candidates, key=lambda p: (-planned.get(p.chunk.chunk_id, -1.0), p.rank))[:k]
     passages = [replace(p, rank=i, score=best.get(p.chunk.chunk_id, 0.0)) for i, p in enumerate(ordered)]
     keep = {p.chunk.chunk_id: p.rank for p in passages}
     pairs = [(replace(u, passage_rank=keep[u.chunk.chunk_id]), s)

@@ -10,6 +10,7 @@ Every plan returns whole sentences (or whole lists), so a quote never starts or 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -41,6 +42,7 @@ LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer
 STEPS = 5
 GENERAL_STEP_COUNT = 3  # the guidance's general steps on a concern: act, tell the DSL, refer
 LIST_BONUS = 0.03  # a list question's sentences that bring a bulleted list
+NAMED_LIST_BONUS = 0.1  # …and more when the lead-in names what is asked for ("the following checks")
 PARAGRAPH_CHARS = 700  # a procedure step in a numbered paragraph this short is quoted whole
 SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
 
@@ -124,6 +126,23 @@ def _brings_list(unit: Unit) -> bool:
             or _introduces(unit.chunk, sents, i + 1))
 
 
+def unit_bonus(ctx: AnswerContext) -> Callable[[Unit], float] | None:
+    """What the plan adds to a unit's score when ordering it (a list question: a list), or None."""
+    if ctx.kind == "list":
+        return lambda unit: _list_bonus(unit, ctx.listed)
+    return None
+
+
+def _list_bonus(unit: Unit, noun: str) -> float:
+    """A list question's bonus: the unit brings a list, and its lead-in names the asked noun."""
+    if not _brings_list(unit):
+        return 0.0
+    whole, _ = complete(unit, lists=True)
+    items = next((s.start for s in sentences(whole.chunk) if s.item and s.start >= whole.start), whole.end)
+    named = bool(noun) and set(tokens(noun)) <= set(tokens(whole.chunk.text[whole.start:items]))
+    return LIST_BONUS + NAMED_LIST_BONUS * named
+
+
 def _introduces(chunk: Chunk, sents: tuple[Sentence, ...], j: int) -> bool:
     """Sentence `j` is a lead-in (ending in ":") with bulleted items after it."""
     return (j + 1 < len(sents) and not sents[j].item and sents[j + 1].item
@@ -199,7 +218,7 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float,
         return sorted(chosen, key=lambda s: (not DANGER.search(s[0].text), s[0].passage_rank,
                                             s[0].start, first[id(s[0])]))
     if ctx.kind == "list":  # the best sentence, with the items that follow it; lists first
-        listed = np.array([LIST_BONUS if _brings_list(u) else 0.0 for u in ctx.units])
+        listed = np.array([_list_bonus(u, ctx.listed) for u in ctx.units])  # as unit_bonus
         return _pick(ctx, _order(ctx, listed), max_quotes, ratio, lists=True)
     if ctx.kind == "definition":
         defines = np.array([0.1 if _defines(u.text, ctx.query_tokens) else 0.0 for u in ctx.units])

@@ -18,6 +18,7 @@ from assistant.editions import EditionRegistry, Scope
 from assistant.errors import QuestionError
 from assistant.evidence import AnswerContext, SentenceVectors, rerank
 from assistant.generators import build_generator
+from assistant.plans import unit_bonus
 from assistant.records import Answer, Citation, Passage
 from assistant.renames import Rename, explain, load_renames
 from assistant.retrieve import Mode, Retriever
@@ -118,16 +119,18 @@ class Assistant:
         return passages, top
 
     def _context(self, text: str, search: str, kind: str, shape: str | None,
-                 asked: str = "", counted: str = "") -> AnswerContext:
+                 asked: str = "", counted: str = "", listed: str = "") -> AnswerContext:
         qvec = self.embedder.embed([search])[0]
         idf = {t: self.retriever.idf(t) for t in set(tokens(f"{search} {asked}"))}
-        ctx = AnswerContext(text, search, qvec, idf, kind=kind, shape=shape, asked=asked, counted=counted)
+        ctx = AnswerContext(text, search, qvec, idf, kind=kind, shape=shape, asked=asked, counted=counted,
+                            listed=listed)
         if self.sentences.embedder is not self.embedder:
             ctx.sentence_query_vector = self.sentences.embed([search])[0]
         return ctx
 
     def _part_evidence(self, part: Part, scope: Scope, k: int, mode: Mode) -> AnswerContext:
-        ctx = self._context(part.text, part.search, part.kind, part.shape, part.asked, part.counted)
+        ctx = self._context(part.text, part.search, part.kind, part.shape, part.asked, part.counted,
+                            part.listed)
         if mode == "dense":  # the plain baseline: no BM25, no sentence rerank
             ctx.passages = self.retriever.search(part.search, scope.doc_ids, k, mode, ctx.query_vector)
             return ctx
@@ -141,7 +144,7 @@ class Assistant:
             candidates += [p for p in extra if p.chunk.chunk_id not in seen]
             general.passages = rerank(self.sentences, general, extra, k)
             ctx.general = general
-        ctx.passages = rerank(self.sentences, ctx, candidates, k)
+        ctx.passages = rerank(self.sentences, ctx, candidates, k, unit_bonus(ctx))
         return ctx
 
     def ask(self, question: str, edition: str | None = None, as_of: date | None = None,

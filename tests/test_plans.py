@@ -6,7 +6,7 @@ import numpy as np
 
 from assistant.answer import display, gap_reason
 from assistant.evidence import AnswerContext, Unit
-from assistant.plans import complete, fragment, plan, shape_gap
+from assistant.plans import complete, fragment, plan, shape_gap, unit_bonus
 from ingest.records import Chunk
 
 LIST_TEXT = ("47. They have been named because they are able to:\n"
@@ -341,3 +341,28 @@ def test_support_takes_the_whole_question_when_the_asked_words_lean_on_the_situa
     by_whole = support_probability(support_features(ctx, passages, whole=True), weights)
     assert by_whole > by_asked  # "promise … tell anyone" is what the passage answers
     assert support(ctx, passages, weights) == by_whole
+
+
+def test_a_lead_in_that_names_what_the_list_question_asks_for_comes_first() -> None:
+    other = _chunk("Schools must maintain a single central record of their staff.", "c0")
+    text = ("The record must indicate whether the following checks have been carried out:\n"
+            "• an identity check\n"
+            "• a barred list check")
+    chunk = _chunk(text)
+    record = _unit(other, "Schools must maintain a single central record of their staff.")
+    lead_in = _unit(chunk, "The record must indicate whether the following checks have been carried out:")
+    ctx = _ctx([record, lead_in], [0.46, 0.40], "list")
+    assert plan(ctx, 1, 0.8)[0][0].text.startswith("Schools must")  # nothing named: the best sentence
+    ctx.listed = "checks"
+    assert plan(ctx, 1, 0.8)[0][0].text.endswith("a barred list check")
+    bonus = unit_bonus(ctx)  # passages are ordered by the same bonus before the plan sees them
+    assert bonus is not None and bonus(lead_in) > bonus(record)
+    assert unit_bonus(_ctx([record], [0.4], "fact")) is None
+
+
+def test_the_noun_a_list_question_asks_for_is_read_once() -> None:
+    from assistant.understand.kinds import listed
+
+    assert listed("Which checks does the single central record have to show?") == "checks"
+    assert listed("What are the important considerations for the DSL?") == "considerations"
+    assert listed("How long does an assessment take?") == ""

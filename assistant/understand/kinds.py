@@ -111,6 +111,17 @@ _NOT_COUNTED = re.compile(r"(days?|weeks?|months?|hours?|years?|times?|more|long
                           r"did|should|must|can|will|would|has|have|per)$", re.I)
 
 
+_AUX = frozenset({"does", "is", "was", "has", "this", "its", "thus", "always", "less", "unless"})
+
+
+def listed(text: str) -> str:
+    """The plural noun a list question asks for ("which checks must…" -> "checks"), or ""."""
+    m = LIST.search(text)
+    words = [w for w in re.findall(r"[a-z]+", m.group(0).lower()) if len(w) > 3 and w.endswith("s")
+             and not w.endswith("ss") and w not in _AUX] if m else []
+    return words[-1] if words else ""
+
+
 def counted(text: str) -> str:
     """The noun a "how many / how much" question counts ("members", "notice", "funding"), or ""."""
     m = COUNTED.search(text)

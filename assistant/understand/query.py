@@ -19,7 +19,7 @@ from assistant.editions import (
 from assistant.glossary import expand_query
 from assistant.renames import Rename, expand, outdated_terms
 from assistant.text import STOPWORDS, tokens
-from assistant.understand.kinds import answer_shape, counted, question_kind
+from assistant.understand.kinds import answer_shape, counted, listed, question_kind
 from assistant.understand.parts import asked_clause, needs_antecedent, split_question
 from corpus.manifest import Document
 
@@ -46,6 +46,7 @@ class Part:
     also: str = ""  # a second search that widens the candidates (procedure: the action passages)
     asked: str = ""  # the retrieval text without the situation: what support is measured on
     counted: str = ""  # what a "how many / how much" part counts ("members"): the number is about it
+    listed: str = ""  # what a list part asks for ("which checks…"): the items a lead-in brings
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,8 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
     if situation and (kind == "procedure" or _leans_on(text, situation)):
         full = _search(f"{situation} {search}", hits, renames, abbreviations)
     also = PROCEDURE_HINT if kind == "procedure" else ""
-    return Part(text, kind, shape, full, also, asked_search, counted(asked))
+    return Part(text, kind, shape, full, also, asked_search, counted(asked),
+                listed(asked) if kind == "list" else "")
 
 
 def _leans_on(text: str, situation: str) -> bool:
