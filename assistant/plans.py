@@ -130,17 +130,35 @@ def unit_bonus(ctx: AnswerContext) -> Callable[[Unit], float] | None:
     """What the plan adds to a unit's score when ordering it (a list question: a list), or None."""
     if ctx.kind == "list":
         return lambda unit: _list_bonus(unit, ctx.listed)
+    if ctx.kind == "procedure":
+        return lambda unit: _steps_bonus(unit, ctx.asked_tokens)
     return None
 
 
-def _list_bonus(unit: Unit, noun: str) -> float:
-    """A list question's bonus: the unit brings a list, and its lead-in names the asked noun."""
-    if not _brings_list(unit):
+def _steps_bonus(unit: Unit, asked: set[str]) -> float:
+    """A procedure's bonus: the unit brings a list of steps ("Health practitioners should: •…"),
+    more when its lead-in names an asked word."""
+    lead = _lead_in(unit)
+    if lead is None or not DIRECTIVE.search(lead):
         return 0.0
+    return LIST_BONUS + NAMED_LIST_BONUS * bool(asked & set(tokens(lead)))
+
+
+def _list_bonus(unit: Unit, noun: str) -> float:
+    """A list question's bonus: the unit brings a list, more when its lead-in names the asked noun."""
+    lead = _lead_in(unit)
+    if lead is None:
+        return 0.0
+    return LIST_BONUS + NAMED_LIST_BONUS * (bool(noun) and set(tokens(noun)) <= set(tokens(lead)))
+
+
+def _lead_in(unit: Unit) -> str | None:
+    """The words before the items of the list the unit brings, or None when it brings none."""
+    if not _brings_list(unit):
+        return None
     whole, _ = complete(unit, lists=True)
     items = next((s.start for s in sentences(whole.chunk) if s.item and s.start >= whole.start), whole.end)
-    named = bool(noun) and set(tokens(noun)) <= set(tokens(whole.chunk.text[whole.start:items]))
-    return LIST_BONUS + NAMED_LIST_BONUS * named
+    return whole.chunk.text[whole.start:items]
 
 
 def _introduces(chunk: Chunk, sents: tuple[Sentence, ...], j: int) -> bool:
@@ -211,7 +229,8 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float,
     if not ctx.units:
         return []
     if ctx.kind == "procedure":
-        chosen = (_pick(ctx, _order(ctx), steps, 0.75, DIRECTIVE, lists=True)
+        stepped = np.array([_steps_bonus(u, ctx.asked_tokens) for u in ctx.units])
+        chosen = (_pick(ctx, _order(ctx, stepped), steps, 0.75, DIRECTIVE, lists=True)
                   or _pick(ctx, _order(ctx), 1, 0.0))
         chosen = [(_paragraph(u), cut) for u, cut in chosen]
         first = {id(u): n for n, (u, _) in enumerate(chosen)}

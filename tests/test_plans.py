@@ -366,3 +366,20 @@ def test_the_noun_a_list_question_asks_for_is_read_once() -> None:
     assert listed("Which checks does the single central record have to show?") == "checks"
     assert listed("What are the important considerations for the DSL?") == "considerations"
     assert listed("How long does an assessment take?") == ""
+
+
+def test_a_procedure_prefers_the_steps_listed_for_the_role_asked_about() -> None:
+    lead = _chunk("Lead practitioners should convene the strategy discussion and agree next steps.", "c0")
+    health = _chunk("Health practitioners should:\n• advise about medical assessments\n"
+                    "• undertake examinations or observations", "c1")
+    units = [_unit(lead, lead.text), _unit(health, "Health practitioners should:")]
+    ctx = _ctx(units, [0.45, 0.40], "procedure")
+    ctx.asked = "What is health expected to contribute?"
+    first = plan(ctx, 1, 0.8, steps=1)[0][0]
+    assert first.chunk.chunk_id == "c1" and first.text.endswith("examinations or observations")
+    named = unit_bonus(ctx)
+    police = _ctx(units, [0.45, 0.40], "procedure")
+    police.asked = "What are the police expected to contribute?"  # a list of steps, but not theirs
+    bonus = unit_bonus(police)
+    assert named is not None and bonus is not None
+    assert named(units[1]) > bonus(units[1]) > bonus(units[0]) == 0.0
