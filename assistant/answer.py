@@ -151,11 +151,13 @@ class ExtractiveGenerator:
         """The plan over sentences a reader can find on the printed page; each stretch it
         chose (whole lists, a sentence with the one before) cut at layout boundaries too."""
         if self.pages is None:
-            return plan(part, most, self.quote_ratio, steps)
+            return plan(part, most, self.quote_ratio, steps, self.following)
         part.units, part.scores = fit_to_layout(part.units, part.scores, self.pages)
-        chosen = []
-        for whole, cut in plan(part, most, self.quote_ratio, steps):
+        chosen: list[tuple[Unit, bool]] = []
+        for whole, cut in plan(part, most, self.quote_ratio, steps, self.following):
             for unit in self._carried_on(whole, part):  # a quote a page, a list on into the next chunk
+                if any(overlaps(unit, c) for c, _ in chosen):
+                    continue
                 span = self._fit(unit)
                 if span is not None:
                     shortened = span[1] < unit.end and NEXT_ITEM.search(unit.chunk.text, span[1], unit.end)

@@ -43,6 +43,8 @@ STEPS = 5
 GENERAL_STEP_COUNT = 3  # the guidance's general steps on a concern: act, tell the DSL, refer
 LIST_BONUS = 0.03  # a list question's sentences that bring a bulleted list
 NAMED_LIST_BONUS = 0.1  # …and more when the lead-in names what is asked for ("the following checks")
+RARE_IDF = 2.0  # an asked word this rare in the corpus names what a lead-in is about
+RUN_CHARS = 1400  # a procedure's best step runs on through its section up to this length
 PARAGRAPH_CHARS = 700  # a procedure step in a numbered paragraph this short is quoted whole
 SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
 
@@ -131,8 +133,14 @@ def unit_bonus(ctx: AnswerContext) -> Callable[[Unit], float] | None:
     if ctx.kind == "list":
         return lambda unit: _list_bonus(unit, ctx.listed)
     if ctx.kind == "procedure":
-        return lambda unit: _steps_bonus(unit, ctx.asked_tokens)
+        rare = _rare_asked(ctx)
+        return lambda unit: _steps_bonus(unit, rare)
     return None
+
+
+def _rare_asked(ctx: AnswerContext) -> set[str]:
+    """The asked words that pick out a passage ("health", "police"), not "safeguarding"."""
+    return {t for t in ctx.asked_tokens if ctx.idf.get(t, RARE_IDF) >= RARE_IDF}
 
 
 def _steps_bonus(unit: Unit, asked: set[str]) -> float:
@@ -222,20 +230,26 @@ def overlaps(a: Unit, b: Unit) -> bool:
     return a.chunk.chunk_id == b.chunk.chunk_id and a.start < b.end and b.start < a.end
 
 
-def plan(ctx: AnswerContext, max_quotes: int, ratio: float,
-         steps: int = STEPS) -> list[tuple[Unit, bool]]:
+def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
+         following: Callable[[Chunk], Chunk | None] | None = None) -> list[tuple[Unit, bool]]:
     """The stretches to quote for this part, each (unit, list cut for length); at most
-    `max_quotes` for a fact, definition or list, `steps` for a procedure."""
+    `max_quotes` for a fact, definition or list, `steps` for a procedure (its best step run on
+    through its section when `following` gives the next chunk)."""
     if not ctx.units:
         return []
     if ctx.kind == "procedure":
-        stepped = np.array([_steps_bonus(u, ctx.asked_tokens) for u in ctx.units])
+        rare = _rare_asked(ctx)
+        stepped = np.array([_steps_bonus(u, rare) for u in ctx.units])
         chosen = (_pick(ctx, _order(ctx, stepped), steps, 0.75, DIRECTIVE, lists=True)
                   or _pick(ctx, _order(ctx), 1, 0.0))
-        chosen = [(_paragraph(u), cut) for u, cut in chosen]
-        first = {id(u): n for n, (u, _) in enumerate(chosen)}
-        return sorted(chosen, key=lambda s: (not DANGER.search(s[0].text), s[0].passage_rank,
-                                            s[0].start, first[id(s[0])]))
+        groups = [[(_paragraph(u), cut)] for u, cut in chosen]  # a step, or a run of steps in order
+        if following is not None:
+            run = [(u, False) for u in section_run(groups[0][0][0], following)]
+            groups = [run] + [g for g in groups[1:] if not any(overlaps(g[0][0], r) for r, _ in run)]
+        order = sorted(range(len(groups)), key=lambda n: (
+            not any(DANGER.search(u.text) for u, _ in groups[n]), groups[n][0][0].passage_rank,
+            groups[n][0][0].start, n))
+        return [step for n in order for step in groups[n]]
     if ctx.kind == "list":  # the best sentence, with the items that follow it; lists first
         listed = np.array([_list_bonus(u, ctx.listed) for u in ctx.units])  # as unit_bonus
         return _pick(ctx, _order(ctx, listed), max_quotes, ratio, lists=True)
@@ -243,6 +257,27 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float,
         defines = np.array([0.1 if _defines(u.text, ctx.query_tokens) else 0.0 for u in ctx.units])
         return [(_run_on(u), cut) for u, cut in _pick(ctx, _order(ctx, defines), 1, ratio)]
     return _pick(ctx, _order(ctx), max_quotes, ratio)
+
+
+def section_run(unit: Unit, following: Callable[[Chunk], Chunk | None]) -> list[Unit]:
+    """A step run on in the guidance's order: to the end of its chunk, then through the next
+    chunks of the same section, whole sentences within RUN_CHARS; a piece for each chunk."""
+    pieces: list[Unit] = []
+    used, chunk, start = 0, unit.chunk, unit.start
+    while True:
+        sents = [s for s in sentences(chunk) if s.end > start]
+        taken = [s for s in sents if used + s.end - sents[0].start <= RUN_CHARS] if sents else []
+        if not taken:
+            break
+        own = chunk is unit.chunk  # the step itself is kept whole, however long
+        pieces.append(Unit(unit.passage_rank, chunk, min(start, taken[0].start) if own else taken[0].start,
+                           max(taken[-1].end, unit.end if own else 0)))
+        used += pieces[-1].end - pieces[-1].start
+        nxt = following(chunk)
+        if len(taken) < len(sents) or nxt is None or nxt.headings != chunk.headings:
+            break
+        chunk, start = nxt, 0
+    return pieces or [unit]
 
 
 def _paragraph(unit: Unit) -> Unit:

@@ -6,7 +6,7 @@ import numpy as np
 
 from assistant.answer import display, gap_reason
 from assistant.evidence import AnswerContext, Unit
-from assistant.plans import complete, fragment, plan, shape_gap, unit_bonus
+from assistant.plans import complete, fragment, plan, section_run, shape_gap, unit_bonus
 from ingest.records import Chunk
 
 LIST_TEXT = ("47. They have been named because they are able to:\n"
@@ -383,3 +383,22 @@ def test_a_procedure_prefers_the_steps_listed_for_the_role_asked_about() -> None
     bonus = unit_bonus(police)
     assert named is not None and bonus is not None
     assert named(units[1]) > bonus(units[1]) > bonus(units[0]) == 0.0
+
+
+def test_the_best_step_runs_on_through_its_section_in_the_guidance_order() -> None:
+    def chunk(cid: str, text: str, heading: str) -> Chunk:
+        return Chunk(cid, "kcsie-2025", "KCSIE", "kcsie", "2025", 47, 47, None, (heading,), text)
+
+    anchor = chunk("a", "Schools should obtain written information from the provider. This includes the "
+                   "provider's address.", "Alternative provision")
+    after = chunk("b", "Reviews should be frequent enough, at least half termly. Where concerns arise, the "
+                  "placement should be terminated.", "Alternative provision")
+    other = chunk("c", "Schools should have a policy on mobile phones.", "Mobile phones")
+    nxt = {"a": after, "b": other}
+    step = _unit(anchor, "Schools should obtain written information from the provider.")
+    pieces = section_run(step, lambda c: nxt.get(c.chunk_id))
+    assert [p.chunk.chunk_id for p in pieces] == ["a", "b"]  # the next section is not read
+    assert pieces[0].text.endswith("address.") and pieces[1].text.endswith("terminated.")
+    ctx = _ctx([step, _unit(other, other.text)], [0.5, 0.45], "procedure")
+    steps = plan(ctx, 3, 0.8, steps=2, following=lambda c: nxt.get(c.chunk_id))
+    assert [u.chunk.chunk_id for u, _ in steps] == ["a", "b", "c"]  # the run first, then the next best
