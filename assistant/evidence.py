@@ -18,14 +18,14 @@ from assistant.text import tokens
 from assistant.understand.kinds import ANSWER_SHAPES
 from ingest.embed import Embedder
 from ingest.records import Chunk
-from ingest.segment import split_sentences
+from ingest.segment import ITEM_MARK, split_sentences
 
 if TYPE_CHECKING:
     from ingest.sentences import SentenceLookup
 
 LEADER = re.compile(r"[\s\-•▶●◦▪*–]*")
 ASKED_MIN_WORDS = 2  # fewer content words in the asked clause: support is judged on the whole question
-BULLET = re.compile(r"\s*[•▶●◦▪\-\*–]\s")  # a bulleted list item
+BULLET = re.compile(rf"\s*{ITEM_MARK}")  # a list item, bulleted or lettered
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from assistant.answer import display, gap_reason
 from assistant.evidence import AnswerContext, Unit
 from assistant.plans import complete, fragment, plan, section_run, shape_gap, unit_bonus
 from ingest.records import Chunk
+from ingest.segment import split_sentences
 
 LIST_TEXT = ("47. They have been named because they are able to:\n"
              "• speak with authority for the safeguarding partner they represent\n"
@@ -402,3 +403,17 @@ def test_the_best_step_runs_on_through_its_section_in_the_guidance_order() -> No
     ctx = _ctx([step, _unit(other, other.text)], [0.5, 0.45], "procedure")
     steps = plan(ctx, 3, 0.8, steps=2, following=lambda c: nxt.get(c.chunk_id))
     assert [u.chunk.chunk_id for u, _ in steps] == ["a", "b", "c"]  # the run first, then the next best
+
+
+def test_lettered_and_roman_list_items_are_items_of_their_list() -> None:
+    text = ("The following are all types of kinship care arrangements:\n"
+            "a. Informal kinship care arrangements including:\n"
+            "i. A private family arrangement in which a close family member raises the child\n"
+            "b. A private fostering arrangement for 28 days or more\n"
+            "(c) Where a special guardianship order has been granted.")
+    spans = [text[s:e] for s, e in split_sentences(text)]
+    assert spans[1] == "a. Informal kinship care arrangements including:"  # "a." ends no sentence
+    chunk = _chunk(text)
+    lead = _unit(chunk, "The following are all types of kinship care arrangements:")
+    whole, cut = plan(_ctx([lead], [0.5], "list"), 1, 0.8)[0]
+    assert whole.text.endswith("special guardianship order has been granted.") and not cut
