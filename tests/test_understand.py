@@ -236,3 +236,12 @@ def test_a_difference_between_two_ideas_is_not_a_change_between_editions() -> No
     assert ideas.kind == "multi-part" and ideas.parts[1].kind == "definition"
     assert _query("What's the difference between KCSIE 2024 and 2025 on filtering?").kind == "what-changed"
     assert _query("What is the difference between the old and new versions?").kind == "what-changed"
+
+
+@pytest.mark.parametrize(("question", "shape"), [
+    ("How much does an enhanced DBS check cost?", "money"),
+    ("What is the fee for the Update Service?", "money"),
+    ("And does the Update Service cost the applicant anything?", "yes-no"),  # "an annual fee" answers it
+])
+def test_a_cost_asks_for_a_sum_unless_it_asks_yes_or_no(question: str, shape: str) -> None:
+    assert answer_shape(question) == shape

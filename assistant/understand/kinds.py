@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 _NUM = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)"
+_YES_NO = r"^\s*(and\s+)?(is|are|does|do|can|could|should|must|may|will|has|have|am)\b"
 SHAPES = [
-    ("money", re.compile(r"\bhow much\b.*\b(cost|fee|fine|pay|paid|charge|compensation)|\b(cost|fee|fine|"
-                         r"salary|allowance|compensation)s?\b", re.I)),
+    # "how much does it cost?" asks for a sum; "does it cost anything?" is answered by "a fee"
+    ("money", re.compile(rf"\bhow much\b.*\b(cost|fee|fine|pay|paid|charge|compensation)|^(?!{_YES_NO}).*"
+                         r"\b(cost|fee|fine|salary|allowance|compensation)s?\b", re.I)),
     ("percent", re.compile(r"\bpercentage\b|\bper ?cent\b|\bproportion\b", re.I)),
     ("phone", re.compile(r"\b(phone|telephone|helpline) number\b|\bnumber (to|should I) (call|ring)"
                          r"|\bis there (a|any) (helpline|phone ?line|number)\b|\b(which|what) helpline\b",
@@ -28,8 +30,7 @@ SHAPES = [
                         r"publish(ed)?|introduc(ed|e)|replaced?|issued?|start(ed)?|beg[ia]n|appl(y|ied)|"
                         r"effect|changed?|come|came|updated?|revised?|last)\b|\bwhat (date|year)\b"
                         r"|\bsince when\b|\bcome into force\b", re.I)),
-    ("yes-no", re.compile(r"^\s*(and\s+)?(is|are|does|do|can|could|should|must|may|will|has|have|am)\b",
-                          re.I)),
+    ("yes-no", re.compile(_YES_NO, re.I)),
 ]
 # A number that cites something ("section 17", "paragraph 79", a year) states no quantity.
 _NOT_A_REFERENCE = "".join(f"(?<!{w} )" for w in (
