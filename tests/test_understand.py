@@ -245,3 +245,19 @@ def test_a_difference_between_two_ideas_is_not_a_change_between_editions() -> No
 ])
 def test_a_cost_asks_for_a_sum_unless_it_asks_yes_or_no(question: str, shape: str) -> None:
     assert answer_shape(question) == shape
+
+
+def test_a_topic_heading_belongs_to_every_part() -> None:
+    question = ("Serious Violence Duty - which bodies are the specified authorities, do they have to "
+                "consult schools, and when did the duty start?")
+    assert split_question(question)[1] == ["which bodies are the specified authorities",
+                                           "do they have to consult schools", "when did the duty start?"]
+    query = _query(question)
+    assert all("Serious Violence Duty" in p.search for p in query.parts)
+    query = _query("Low-level concerns about staff: how long should we keep the records, and do they "
+                   "ever go in references?")
+    assert all("Low-level concerns" in p.search for p in query.parts)
+    # a longer statement before a dash is part of the question, not a heading
+    long = ("I want to use the duty to refer to the housing authority - what do I need to do before "
+            "I refer?")
+    assert split_question(long)[1] == [long]

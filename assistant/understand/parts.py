@@ -18,6 +18,9 @@ JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?=(?:(?:at|in|by|
 INTRO_THEN_ASKING = re.compile(rf"^[^,;?]{{3,80}},\s*(?:{_QWORD})\b", re.I)
 CONDITION = re.compile(r"[,;]\s*(?:and|but)\s+(?=(?:if|when|where|once|unless)\b)", re.I)
 LEAD_IN = re.compile(rf":\s+(?={_QWORD}\b)", re.I)
+# "Serious Violence Duty - which bodies…", "Low-level concerns: how long…": a heading, then the asking
+HEADING = re.compile(rf"^\s*([^.?!:]{{3,80}}?)(?::|\s[-–—])\s+(?={_QWORD}\b)", re.I)
+TOPIC_WORDS = 8  # a heading this short, asking nothing, names the topic of every part
 # "When a pupil reports…, what…": a scene-setting clause, not a question ("when is…" asks)
 SUBORDINATE = re.compile(
     r"^\s*(when|whenever|where|if|once|after|before|while|since)\s+(?!(is|are|was|were|does|do|did|"
@@ -28,6 +31,8 @@ MIN_WORDS = 3
 
 def split_question(question: str) -> tuple[str, list[str]]:
     """(situation, parts): statements that set the scene, and each thing asked, in order."""
+    if heading(question):
+        question = HEADING.sub(r"\1. ", question, count=1)
     question = LEAD_IN.sub(". ", question)  # "For our RSHE lead: what is…" asks after the colon
     sentences = [s.strip() for s in SENTENCE.findall(question) if s.strip()]
     asked = [s for s in sentences if s.endswith("?") or ASKING.search(s)]
@@ -58,6 +63,14 @@ def _split_joined(sentence: str) -> list[str]:
             last = cond.end() if cond else m.end()
     pieces.append(sentence[last:].strip(" ,;"))
     return [p for p in pieces if p]
+
+
+def heading(question: str) -> str:
+    """The topic a question opens with before asking ("Low-level concerns about staff: how long…,
+    and do they…?" -> "Low-level concerns about staff"), or ""."""
+    m = HEADING.match(question)
+    head = m.group(1).strip() if m else ""
+    return "" if len(head.split()) > TOPIC_WORDS or _opens_asking(head) else head
 
 
 def asked_clause(part: str) -> str:

@@ -20,7 +20,7 @@ from assistant.glossary import expand_query
 from assistant.renames import Rename, expand, outdated_terms
 from assistant.text import STOPWORDS, tokens
 from assistant.understand.kinds import answer_shape, counted, listed, question_kind
-from assistant.understand.parts import asked_clause, needs_antecedent, split_question
+from assistant.understand.parts import asked_clause, heading, needs_antecedent, split_question
 from corpus.manifest import Document
 
 # "What should I do?" names no topic; the guidance's own action passages are what it asks for.
@@ -90,7 +90,9 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
         return Query(question, scope, "what-changed", (part,), outdated=hits, years=years,
                      topic=topic_of(question))
     situation, texts = split_question(question)
-    parts = tuple(_part(text, texts[i - 1] if i else "", situation, hits, renames, abbreviations)
+    topic = heading(question)  # a topic heading belongs to every part
+    parts = tuple(_part(text, texts[i - 1] if i else "", situation, hits, renames, abbreviations,
+                        bool(topic))
                   for i, text in enumerate(texts))
     kind = "multi-part" if len(parts) > 1 else parts[0].kind
     return Query(question, scope, kind, parts, situation, hits, years)
@@ -111,7 +113,7 @@ def _local_only(as_of: date | None) -> Scope:
 
 
 def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename], ...],
-          renames: tuple[Rename, ...], abbreviations: dict[str, str]) -> Part:
+          renames: tuple[Rename, ...], abbreviations: dict[str, str], topic: bool = False) -> Part:
     asked = asked_clause(text)
     shape = answer_shape(asked)
     kind = question_kind(asked, shape)
@@ -122,7 +124,7 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
         search = f"{text} {' '.join(extra)}"
     asked_search = _search(search, hits, renames, abbreviations)
     full = asked_search
-    if situation and (kind == "procedure" or _leans_on(text, situation)):
+    if situation and (kind == "procedure" or topic or _leans_on(text, situation)):
         full = _search(f"{situation} {search}", hits, renames, abbreviations)
     also = PROCEDURE_HINT if kind == "procedure" else ""
     return Part(text, kind, shape, full, also, asked_search, counted(asked),
