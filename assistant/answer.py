@@ -260,7 +260,7 @@ def _clean_turn(text: str, at: int) -> bool:
 
 def gap_reason(ctx: AnswerContext) -> str:
     """A part asking for a quantity that no passage states."""
-    what = SHAPE_WORDS.get(ctx.shape or "", "an answer")
+    what = SHAPE_WORDS.get(ctx.shape or "", "a time limit" if ctx.unit else "an answer")
     return f"The guidance here does not set {what} for this (“{ctx.question.strip()}”)."
 
 

@@ -63,6 +63,7 @@ class AnswerContext:
     asked: str = ""  # the part's own retrieval text, without the situation told before it
     counted: str = ""  # what a "how many / how much" part counts: a stated number must be about it
     listed: str = ""  # what a list part asks for ("checks"): a lead-in that names it brings the list
+    unit: str = ""  # the unit of a time the part proposes ("is it 72 hours?"): the answer states one
 
     @cached_property
     def query_tokens(self) -> set[str]:

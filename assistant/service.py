@@ -119,18 +119,18 @@ class Assistant:
         return passages, top
 
     def _context(self, text: str, search: str, kind: str, shape: str | None,
-                 asked: str = "", counted: str = "", listed: str = "") -> AnswerContext:
+                 asked: str = "", counted: str = "", listed: str = "", unit: str = "") -> AnswerContext:
         qvec = self.embedder.embed([search])[0]
         idf = {t: self.retriever.idf(t) for t in set(tokens(f"{search} {asked}"))}
         ctx = AnswerContext(text, search, qvec, idf, kind=kind, shape=shape, asked=asked, counted=counted,
-                            listed=listed)
+                            listed=listed, unit=unit)
         if self.sentences.embedder is not self.embedder:
             ctx.sentence_query_vector = self.sentences.embed([search])[0]
         return ctx
 
     def _part_evidence(self, part: Part, scope: Scope, k: int, mode: Mode) -> AnswerContext:
         ctx = self._context(part.text, part.search, part.kind, part.shape, part.asked, part.counted,
-                            part.listed)
+                            part.listed, part.unit)
         if mode == "dense":  # the plain baseline: no BM25, no sentence rerank
             ctx.passages = self.retriever.search(part.search, scope.doc_ids, k, mode, ctx.query_vector)
             return ctx

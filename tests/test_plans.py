@@ -417,3 +417,22 @@ def test_lettered_and_roman_list_items_are_items_of_their_list() -> None:
     lead = _unit(chunk, "The following are all types of kinship care arrangements:")
     whole, cut = plan(_ctx([lead], [0.5], "list"), 1, 0.8)[0]
     assert whole.text.endswith("special guardianship order has been granted.") and not cut
+
+
+def test_a_time_the_question_proposes_must_be_stated_in_its_unit() -> None:
+    from assistant.understand.kinds import proposed_unit
+
+    chunk = _chunk("Police protection should be used only when necessary. The local authority should act "
+                   "immediately and hold a strategy discussion within 2 working days.")
+    units = [_unit(chunk, "Police protection should be used only when necessary."),
+             _unit(chunk, "The local authority should act immediately and hold a strategy discussion "
+                          "within 2 working days.")]
+    ctx = _ctx(units, [0.8, 0.6], "fact", shape="yes-no")
+    ctx.question = "Is it 72 hours max?"
+    ctx.unit = proposed_unit(ctx.question)
+    assert ctx.unit == "hour" and shape_gap(ctx)  # "immediately", "2 working days": no hours stated
+    assert "time limit" in gap_reason(ctx)
+    ctx.unit = proposed_unit("Is it every 10 working days?")
+    assert ctx.unit == "day" and not shape_gap(ctx)  # a time in days is stated: it answers
+    ctx.unit = ""
+    assert not shape_gap(ctx)  # a yes-no question proposing no time is never a gap

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-_NUM = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)"
+NUM = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)"
 _YES_NO = r"^\s*(and\s+)?(is|are|does|do|can|could|should|must|may|will|has|have|am)\b"
 SHAPES = [
     # "how much does it cost?" asks for a sum; "does it cost anything?" is answered by "a fee"
@@ -48,11 +48,11 @@ ANSWER_SHAPES = {
     "money": re.compile(r"£\s?\d|\b\d+ pounds\b", re.I),
     "percent": re.compile(r"\d+(\.\d+)?\s?%|\bper ?cent\b", re.I),
     "phone": re.compile(r"\b0\d{3}[ -]?\d{3}[ -]?\d{3,4}\b|\b\d{3}\b(?= )"),
-    "hours": re.compile(rf"\b{_NUM}[- ]hours?\b", re.I),
-    "duration": re.compile(rf"\b{_NUM}[- ](working |calendar |school )?(day|hour|week|month|year)s?\b"
+    "hours": re.compile(rf"\b{NUM}[- ]hours?\b", re.I),
+    "duration": re.compile(rf"\b{NUM}[- ](working |calendar |school )?(day|hour|week|month|year)s?\b"
                            r"|\b(annually|immediately|as soon as possible|every \w+ years?)\b", re.I),
     # "paragraphs 101-102": the range's end cites too
-    "number": re.compile(rf"{_NOT_A_REFERENCE}(?<!\d-)(?<!\d–)\b(?!(?:19|20)\d\d\b){_NUM}\b", re.I),
+    "number": re.compile(rf"{_NOT_A_REFERENCE}(?<!\d-)(?<!\d–)\b(?!(?:19|20)\d\d\b){NUM}\b", re.I),
     "date": re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|"
                        r"september|october|november|december)\b", re.I),
     "who-many": _BODIES,
@@ -121,6 +121,16 @@ def listed(text: str) -> str:
     words = [w for w in re.findall(r"[a-z]+", m.group(0).lower()) if len(w) > 3 and w.endswith("s")
              and not w.endswith("ss") and w not in _AUX] if m else []
     return words[-1] if words else ""
+
+
+# "is it 72 hours max?", "every 10 working days?": a quantity the question itself proposes
+PROPOSED = re.compile(rf"\b{NUM}[- ](?:working |calendar |school )?(hour|day|week|month|year)s?\b", re.I)
+
+
+def proposed_unit(text: str) -> str:
+    """The unit of a time the question proposes ("is it 72 hours?" -> "hour"), or ""."""
+    m = PROPOSED.search(text)
+    return m.group(2).lower() if m else ""
 
 
 def counted(text: str) -> str:

@@ -19,7 +19,7 @@ from assistant.editions import (
 from assistant.glossary import expand_query
 from assistant.renames import Rename, expand, outdated_terms
 from assistant.text import STOPWORDS, tokens
-from assistant.understand.kinds import answer_shape, counted, listed, question_kind
+from assistant.understand.kinds import answer_shape, counted, listed, proposed_unit, question_kind
 from assistant.understand.parts import asked_clause, heading, needs_antecedent, split_question
 from corpus.manifest import Document
 
@@ -47,6 +47,7 @@ class Part:
     asked: str = ""  # the retrieval text without the situation: what support is measured on
     counted: str = ""  # what a "how many / how much" part counts ("members"): the number is about it
     listed: str = ""  # what a list part asks for ("which checks…"): the items a lead-in brings
+    unit: str = ""  # the unit of a time the part proposes ("is it 72 hours?"): a stated time must use it
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
         full = _search(f"{situation} {search}", hits, renames, abbreviations)
     also = PROCEDURE_HINT if kind == "procedure" else ""
     return Part(text, kind, shape, full, also, asked_search, counted(asked),
-                listed(asked) if kind == "list" else "")
+                listed(asked) if kind == "list" else "", proposed_unit(asked))
 
 
 def _leans_on(text: str, situation: str) -> bool:
