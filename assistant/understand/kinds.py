@@ -94,6 +94,8 @@ LIST = re.compile(
     # "what rights do individuals have", "which issues should it tackle": a plural noun asked for
     r"|\b(what|which) ([a-z]+ ){0,2}[a-z]{3,}[^s\W]s (of [a-z]+ )?"
     r"(do|does|did|should|must|can|could|are|were|have|has|will|would)\b", re.I)
+# "what are its tasks?", "what are the main police powers here?": any plural noun asked for
+PLURAL_ASKED = re.compile(r"\bwhat (are|were) (all )?(the|its|their) ([\w’'-]+ ){0,3}[a-z]{3,}[^s\W']s\b", re.I)
 DEFINITION = re.compile(
     r"\bwhat (is|are) meant by\b|\bwhat does (the term |the phrase )?[\w'’ -]{1,50} mean\b"
     r"|\bdefin(e|ition|ed)\b"
@@ -117,7 +119,7 @@ _AUX = frozenset({"does", "is", "was", "has", "this", "its", "thus", "always", "
 
 def listed(text: str) -> str:
     """The plural noun a list question asks for ("which checks must…" -> "checks"), or ""."""
-    m = LIST.search(text)
+    m = LIST.search(text) or PLURAL_ASKED.search(text)
     words = [w for w in re.findall(r"[a-z]+", m.group(0).lower()) if len(w) > 3 and w.endswith("s")
              and not w.endswith("ss") and w not in _AUX] if m else []
     return words[-1] if words else ""
@@ -150,7 +152,7 @@ def question_kind(text: str, shape: str | None) -> str:
         return "procedure"
     if shape in ("who", "who-many"):  # the who-shapes find the named bodies, bulleted or inline
         return "fact"
-    if LIST.search(text):
+    if LIST.search(text) or (shape is None and PLURAL_ASKED.search(text)):
         return "list"
     if shape in (None, "yes-no") and DEFINITION.search(text):
         return "definition"
