@@ -18,7 +18,7 @@ import numpy as np
 
 from assistant.evidence import BULLET, LEADER, AnswerContext, Unit
 from assistant.text import normalise, tokens
-from assistant.understand.kinds import NUM, ANSWER_SHAPES, QUANTITIES
+from assistant.understand.kinds import ANSWER_SHAPES, NUM, QUANTITIES
 from ingest.records import Chunk
 from ingest.segment import split_sentences
 
@@ -38,6 +38,7 @@ PARA_NUMBER = re.compile(r"\d{1,3}\.\s+")
 FOOTNOTES = "Footnotes and boxes"  # the heading ingest gives a page's footnotes
 EXAMPLE = re.compile(r"\bcase stud(y|ies)\b|\bexamples?\b", re.I)  # illustrations, not guidance
 FIGURE = re.compile(r"\bflow ?charts?\b|\bfigure \d|\bdiagram\b", re.I)  # boxes restating the text
+ITEM_TAIL = 2  # sentences that may finish a list item at the start of the next chunk
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
 STEPS = 5
 GENERAL_STEP_COUNT = 3  # the guidance's general steps on a concern: act, tell the DSL, refer
@@ -325,10 +326,13 @@ def continuation(unit: Unit, following: Chunk | None, kind: str, words: set[str]
     if not sents:
         return None
     start, end = sents[0].start, None
-    if sents[0].item and kind in ("list", "procedure", "definition"):  # the list goes on
-        used = unit.end - unit.start
-        for s in sents:
-            if not s.item or used + s.end - start > LIST_CHARS:
+    first_item = next((i for i, s in enumerate(sents[:ITEM_TAIL + 1]) if s.item), None)
+    in_list = _ends_in_item(unit)  # the rest of its last item may open the next chunk
+    listing = kind in ("list", "procedure", "definition")
+    if listing and first_item is not None and (first_item == 0 or in_list):
+        used = unit.end - unit.start  # the list goes on
+        for n, s in enumerate(sents):
+            if (not s.item and n >= first_item) or used + s.end - start > LIST_CHARS:
                 break
             end = s.end
     elif (kind == "definition" and following.headings == unit.chunk.headings
@@ -341,6 +345,12 @@ def continuation(unit: Unit, following: Chunk | None, kind: str, words: set[str]
                 break  # a list, too long, or the next entry of a glossary
             end = s.end
     return Unit(unit.passage_rank, following, start, end) if end is not None else None
+
+
+def _ends_in_item(unit: Unit) -> bool:
+    """The stretch's last sentence is a list item."""
+    sents = [s for s in sentences(unit.chunk) if unit.start < s.end <= unit.end]
+    return bool(sents) and sents[-1].item
 
 
 def shape_gap(ctx: AnswerContext) -> bool:

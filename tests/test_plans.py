@@ -215,6 +215,15 @@ def test_a_list_or_a_definition_split_between_chunks_carries_on_into_the_next() 
     assert "Other text" not in more.text
     assert continuation(Unit(0, first, 0, 20), rest, "list", set()) is None  # not at the end
     assert continuation(listed, None, "list", set()) is None
+    # the chunk ends mid-item: the item's last sentence opens the next chunk, then the list goes on
+    tail = _replace(_chunk("Where one agency acts at once, a discussion follows.\n• see the child\n"
+                           "• obtain legal advice.\nOther text follows.", "c4"), headings=first.headings)
+    more = continuation(listed, tail, "procedure", set())
+    assert more is not None and more.text.startswith("Where one agency")
+    assert more.text.endswith("legal advice.")
+    prose = _replace(_chunk("The plan ends here. It is reviewed.\n• an unrelated list", "c5"),
+                     headings=first.headings)
+    assert continuation(Unit(0, _chunk("The core group should meet."), 0, 27), prose, "list", set()) is None
 
     entry = _chunk("Coercive control - a form of domestic abuse.")
     on = _replace(_chunk("Coercive control is a pattern of abuse on two or more occasions. "

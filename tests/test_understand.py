@@ -140,6 +140,7 @@ def test_what_the_guidance_says_a_thing_is_asks_for_a_definition() -> None:
     ("What process does the panel follow?", "fact"),  # a singular noun: not a list
     ("What is the conference meant to get done - what are its tasks?", "list"),
     ("What are the timescales for an assessment?", "fact"),  # a time asked for, not a list
+    ("My manager thinks we may have to remove. What's the process for emergency action?", "procedure"),
 ])
 def test_a_plural_noun_asked_for_is_a_list(question: str, kind: str) -> None:
     assert question_kind(question, answer_shape(question)) == kind

@@ -75,7 +75,7 @@ PROCEDURE = re.compile(
     # process from here?", "what do we need to sort out?"
     r"|\bwhat (should|must|do|does|would|shall) [\w ]{1,30}? (think about|consider|bear in mind|be doing)\b"
     r"|\bwhat (am i|are we|is the \w+|is \w+) (expected|meant|supposed|required) to (be doing|contribute)\b"
-    r"|\bwhat(?:'s|’s| is) the (process|procedure) (from here|now|next)\b"
+    r"|\bwhat(?:'s|’s| is) the (process|procedure) (from here|now|next|for|when|if)\b"
     r"|\bwhat (do|does|should) (i|we|they|the \w+) (need|have) to (sort out|put in place|check)\b", re.I)
 _LIST_NOUNS = (r"(types|categories|kinds|forms|signs|indicators|principles|rules|factors|steps|stages|"
                r"responsibilities|duties|roles|elements|areas|ways|examples|members|partners|"
@@ -95,7 +95,8 @@ LIST = re.compile(
     r"|\b(what|which) ([a-z]+ ){0,2}[a-z]{3,}[^s\W]s (of [a-z]+ )?"
     r"(do|does|did|should|must|can|could|are|were|have|has|will|would)\b", re.I)
 # "what are its tasks?", "what are the main police powers here?": any plural noun asked for
-PLURAL_ASKED = re.compile(r"\bwhat (are|were) (all )?(the|its|their) ([\w’'-]+ ){0,3}[a-z]{3,}[^s\W']s\b", re.I)
+PLURAL_ASKED = re.compile(r"\bwhat (are|were) (all )?(the|its|their) ([\w’'-]+ ){0,3}[a-z]{3,}[^s\W']s\b",
+                          re.I)
 DEFINITION = re.compile(
     r"\bwhat (is|are) meant by\b|\bwhat does (the term |the phrase )?[\w'’ -]{1,50} mean\b"
     r"|\bdefin(e|ition|ed)\b"
