@@ -40,6 +40,8 @@ EXAMPLE = re.compile(r"\bcase stud(y|ies)\b|\bexamples?\b", re.I)  # illustratio
 FIGURE = re.compile(r"\bflow ?charts?\b|\bfigure \d|\bdiagram\b", re.I)  # boxes restating the text
 ITEM_TAIL = 2  # sentences that may finish a list item at the start of the next chunk
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
+LIST_FLOOR = 0.6  # a list question's list may score this share of the best sentence
+INLINE_MARK = re.compile(r"(?:^|[\s(])(?:[a-h]|[ivx]{1,4})\)\s")  # "a) physical abuse; b) …"
 STEPS = 5
 GENERAL_STEP_COUNT = 3  # the guidance's general steps on a concern: act, tell the DSL, refer
 LIST_BONUS = 0.03  # a list question's sentences that bring a bulleted list
@@ -254,7 +256,9 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
         return [step for n in order for step in groups[n]]
     if ctx.kind == "list":  # the best sentence, with the items that follow it; lists first
         listed = np.array([_list_bonus(u, ctx.listed) for u in ctx.units])  # as unit_bonus
-        return _pick(ctx, _order(ctx, listed), max_quotes, ratio, lists=True)
+        order = _order(ctx, listed)
+        chosen = _pick(ctx, order, max_quotes, ratio, lists=True)
+        return _with_a_list(ctx, order, chosen, max_quotes)
     if ctx.kind == "definition":
         defines = np.array([0.1 if _defines(u.text, ctx.query_tokens) else 0.0 for u in ctx.units])
         return [(_run_on(u), cut) for u, cut in _pick(ctx, _order(ctx, defines), 1, ratio)]
@@ -280,6 +284,27 @@ def section_run(unit: Unit, following: Callable[[Chunk], Chunk | None]) -> list[
             break
         chunk, start = nxt, 0
     return pieces or [unit]
+
+
+def _with_a_list(ctx: AnswerContext, order: list[int], chosen: list[tuple[Unit, bool]],
+                 most: int) -> list[tuple[Unit, bool]]:
+    """A list question is answered with a list: when no chosen stretch brings one, the best unit
+    that does (down to LIST_FLOOR of the best score) takes the last place."""
+    if not chosen or any(_brings_list(u) or _inline_list(u.text) for u, _ in chosen):
+        return chosen
+    floor = LIST_FLOOR * float(ctx.scores[order[0]])
+    best = next((i for i in order if float(ctx.scores[i]) >= floor
+                 and (_brings_list(ctx.units[i]) or _inline_list(ctx.units[i].text))), None)
+    if best is None:
+        return chosen
+    whole, cut = complete(ctx.units[best], lists=True)
+    kept = [c for c in chosen if not overlaps(c[0], whole)][: most - 1]
+    return kept + [(whole, cut)]
+
+
+def _inline_list(text: str) -> bool:
+    """A sentence that lists inline: "including a) physical abuse; b) …" or three ";"-parts."""
+    return len(INLINE_MARK.findall(text)) >= 2 or text.count(";") >= 2
 
 
 def _paragraph(unit: Unit) -> Unit:

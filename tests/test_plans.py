@@ -362,9 +362,9 @@ def test_a_lead_in_that_names_what_the_list_question_asks_for_comes_first() -> N
     record = _unit(other, "Schools must maintain a single central record of their staff.")
     lead_in = _unit(chunk, "The record must indicate whether the following checks have been carried out:")
     ctx = _ctx([record, lead_in], [0.46, 0.40], "list")
-    assert plan(ctx, 1, 0.8)[0][0].text.startswith("Schools must")  # nothing named: the best sentence
+    assert plan(ctx, 2, 0.8)[0][0].text.startswith("Schools must")  # nothing named: the best first
     ctx.listed = "checks"
-    assert plan(ctx, 1, 0.8)[0][0].text.endswith("a barred list check")
+    assert plan(ctx, 2, 0.8)[0][0].text.endswith("a barred list check")
     bonus = unit_bonus(ctx)  # passages are ordered by the same bonus before the plan sees them
     assert bonus is not None and bonus(lead_in) > bonus(record)
     assert unit_bonus(_ctx([record], [0.4], "fact")) is None
@@ -445,3 +445,24 @@ def test_a_time_the_question_proposes_must_be_stated_in_its_unit() -> None:
     assert ctx.unit == "day" and not shape_gap(ctx)  # a time in days is stated: it answers
     ctx.unit = ""
     assert not shape_gap(ctx)  # a yes-no question proposing no time is never a gap
+
+
+def test_a_list_question_is_answered_with_a_list_when_one_scores_near_the_best() -> None:
+    intro = _chunk("An initial child protection conference brings together family members and "
+                   "practitioners. The conference should take place within 15 working days.", "c0")
+    tasks = _chunk("Conference tasks include:\n• appointing a lead statutory body\n"
+                   "• identifying membership of the core group", "c1")
+    units = [_unit(intro, "An initial child protection conference brings together family members and "
+                          "practitioners."),
+             _unit(intro, "The conference should take place within 15 working days."),
+             _unit(tasks, "Conference tasks include:")]
+    chosen = plan(_ctx(units, [0.50, 0.45, 0.35], "list"), 2, 0.8)
+    assert chosen[0][0].chunk.chunk_id == "c0"  # the best sentence still leads
+    assert chosen[-1][0].text.endswith("core group")  # and the list (0.7 of the best) is given
+    assert len(plan(_ctx(units, [0.50, 0.45, 0.25], "list"), 2, 0.8)) == 2
+    assert all(u.chunk.chunk_id == "c0" for u, _ in plan(_ctx(units, [0.50, 0.45, 0.25], "list"), 2, 0.8))
+    inline = _chunk("Domestic abuse can encompass a range of behaviours, including a) physical or sexual "
+                    "abuse; b) violent or threatening behaviour; c) economic abuse.", "c2")
+    units = [units[0], _unit(inline, inline.text)]
+    chosen = plan(_ctx(units, [0.50, 0.35], "list"), 1, 0.8)
+    assert chosen[0][0].chunk.chunk_id == "c2"  # an inline list counts as a list
