@@ -82,7 +82,7 @@ def whole_list(unit: Unit, lead: int) -> tuple[Unit, bool]:
     """The lead-in sentence `lead` and every bulleted item after it; True when cut for length."""
     sents = sentences(unit.chunk)
     end = lead + 1
-    while end < len(sents) and sents[end].item:
+    while end < len(sents) and (sents[end].item or _finishes_item(unit.chunk, sents, end)):
         end += 1
     if end == lead + 1:  # no bulleted items: the list is the next sentence ("(a) …, (b) …")
         last = min(lead + 1, len(sents) - 1)
@@ -91,6 +91,20 @@ def whole_list(unit: Unit, lead: int) -> tuple[Unit, bool]:
     while stop > lead + 2 and sents[stop - 1].end - sents[lead].start > LIST_CHARS:
         stop -= 1
     return replace(unit, start=sents[lead].start, end=sents[stop - 1].end), stop < end
+
+
+def _finishes_item(chunk: Chunk, sents: tuple[Sentence, ...], j: int) -> bool:
+    """Sentence `j` ends the item before it, and the list goes on after it ("• the family moved.
+    In such cases, … • the child has reached 18"): an item follows within ITEM_TAIL sentences and
+    nothing between is a new lead-in."""
+    if j == 0 or not any(s.item for s in sents[max(0, j - ITEM_TAIL):j]):
+        return False
+    for s in sents[j:j + ITEM_TAIL + 1]:
+        if s.item:
+            return True
+        if chunk.text[s.start:s.end].rstrip().endswith(":"):
+            return False
+    return False
 
 
 def complete(unit: Unit, lists: bool = False) -> tuple[Unit, bool]:
@@ -102,7 +116,8 @@ def complete(unit: Unit, lists: bool = False) -> tuple[Unit, bool]:
         return unit, False
     i = _index(unit)
     if sents[i].item:
-        lead = next((j for j in range(i - 1, -1, -1) if not sents[j].item), None)
+        lead = next((j for j in range(i - 1, -1, -1)
+                     if not sents[j].item and not _finishes_item(unit.chunk, sents, j)), None)
         if lead is not None and unit.chunk.text[sents[lead].start:sents[lead].end].rstrip().endswith(":"):
             return whole_list(unit, lead)
     text = unit.chunk.text[sents[i].start:sents[i].end].strip()

@@ -466,3 +466,16 @@ def test_a_list_question_is_answered_with_a_list_when_one_scores_near_the_best()
     units = [units[0], _unit(inline, inline.text)]
     chosen = plan(_ctx(units, [0.50, 0.35], "list"), 1, 0.8)
     assert chosen[0][0].chunk.chunk_id == "c2"  # an inline list counts as a list
+
+
+def test_a_sentence_finishing_an_item_does_not_end_the_list() -> None:
+    text = ("A child should no longer be the subject of a plan if:\n"
+            "• the child is no longer likely to suffer significant harm\n"
+            "• the family have moved permanently to another area. In such cases, the receiving "
+            "authority should convene a conference within 15 working days.\n"
+            "• the child has reached the age of 18.\n"
+            "Plans are reviewed regularly. Reviews are recorded:\n"
+            "• by the chair")
+    chunk = _chunk(text)
+    whole, _ = complete(_unit(chunk, "the child has reached the age of 18."))
+    assert whole.text.startswith("A child should no longer") and whole.text.endswith("age of 18.")
