@@ -473,9 +473,9 @@ def test_a_sentence_finishing_an_item_does_not_end_the_list() -> None:
             "• the child is no longer likely to suffer significant harm\n"
             "• the family have moved permanently to another area. In such cases, the receiving "
             "authority should convene a conference within 15 working days.\n"
-            "• the child has reached the age of 18.\n"
+            "• the child has reached the age of eighteen.\n"
             "Plans are reviewed regularly. Reviews are recorded:\n"
             "• by the chair")
     chunk = _chunk(text)
-    whole, _ = complete(_unit(chunk, "the child has reached the age of 18."))
-    assert whole.text.startswith("A child should no longer") and whole.text.endswith("age of 18.")
+    whole, _ = complete(_unit(chunk, "the child has reached the age of eighteen."))
+    assert whole.text.startswith("A child should no longer") and whole.text.endswith("age of eighteen.")
