@@ -19,7 +19,9 @@ BULLET = re.compile(r"^[•▶●◦▪\-\*–]\s*")
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
 SENTENCE_END = re.compile(r"[.:;?!]\s*[”’\"')]?$")
 SENTENCE_SPLIT = re.compile(r"([.!?][”’\"')]?)(\s+)(?=[A-Z“‘\"(]|\d{1,3}\.\s)")
-NUMBER_ONLY = re.compile(r"(?:^|(?<=\s))(?:\d{1,3}|e\.g|i\.e|etc|para|paras|No|cf)\.$")
+# "e.g. The…" ends no sentence, nor does "155. The…" where the number opens the span; "aged 18." does
+NUMBER_ONLY = re.compile(r"(?:^|(?<=\s))(?:e\.g|i\.e|etc|para|paras|No|cf)\.$")
+LEADING_NUMBER = re.compile(r"\s*\d{1,3}\.")
 # a list item's mark: a bullet, or a letter or roman numeral ("a.", "ii.", "(b)")
 ITEM_MARK = r"(?:[•▶●◦▪\-\*–]|(?:[a-z]|[ivx]{1,4})\.|\((?:[a-z]|[ivx]{1,4})\))\s"
 LETTER_ONLY = re.compile(r"(?:[a-z]|[ivx]{1,4})\.")
@@ -208,7 +210,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = block.start()
         for m in SENTENCE_SPLIT.finditer(text, block.start(), block.end()):
             mark = LETTER_ONLY.fullmatch(text, start, m.end(1))
-            if mark or NUMBER_ONLY.search(text, start, m.start(1) + 1):
+            if mark or LEADING_NUMBER.fullmatch(text, start, m.end(1)) or NUMBER_ONLY.search(
+                    text, start, m.start(1) + 1):
                 continue  # "155. The ...", "e.g. The" or an item's "a. The": not a sentence end
             spans.append((start, m.start(2)))
             start = m.end()

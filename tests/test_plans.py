@@ -422,6 +422,9 @@ def test_lettered_and_roman_list_items_are_items_of_their_list() -> None:
             "(c) Where a special guardianship order has been granted.")
     spans = [text[s:e] for s, e in split_sentences(text)]
     assert spans[1] == "a. Informal kinship care arrangements including:"  # "a." ends no sentence
+    numbered = "Act now.\n156. The next. Aged 18. Then e.g. This."
+    assert [numbered[s:e] for s, e in split_sentences(numbered)] == [
+        "Act now.", "156. The next.", "Aged 18.", "Then e.g. This."]  # a number may end a sentence
     chunk = _chunk(text)
     lead = _unit(chunk, "The following are all types of kinship care arrangements:")
     whole, cut = plan(_ctx([lead], [0.5], "list"), 1, 0.8)[0]
