@@ -482,3 +482,11 @@ def test_a_sentence_finishing_an_item_does_not_end_the_list() -> None:
     chunk = _chunk(text)
     whole, _ = complete(_unit(chunk, "the child has reached the age of eighteen."))
     assert whole.text.startswith("A child should no longer") and whole.text.endswith("age of eighteen.")
+
+
+def test_advice_the_guidance_recommends_is_a_step() -> None:
+    from assistant.plans import DIRECTIVE
+
+    assert DIRECTIVE.search("We recommend that schools coordinate a meeting with parents.")
+    assert DIRECTIVE.search("Staff are advised to record the reasons.")
+    assert not DIRECTIVE.search("Elective home education is a parent's right.")
