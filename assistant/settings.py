@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     candidate_k: int = Field(default=20, description="Fused candidates reranked by their best sentence.")
     top_k: int = Field(default=5, description="Passages handed to the answer step.")
     max_quotes: int = Field(default=2, description="Most quotes for a fact, list or definition.")
-    part_quotes: int = Field(default=2, description="Most quotes for each part of a multi-part question.")
+    part_quotes: int = Field(default=3, description="Most quotes for each part of a multi-part question.")
     quote_ratio: float = Field(
         default=0.8, description="Extra quotes must score at least this share of the best one."
     )
