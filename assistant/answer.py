@@ -25,6 +25,7 @@ from assistant.plans import (
     GENERAL_STEP_COUNT,
     STEPS,
     continuation,
+    lead_in_before,
     overlaps,
     plan,
     sentences,
@@ -101,7 +102,8 @@ class ExtractiveGenerator:
                  weights: dict[str, float], max_quotes: int = 2, quote_ratio: float = 0.9,
                  pages: Callable[[str], list[Page]] | None = None, part_quotes: int = 2,
                  following: Callable[[Chunk], Chunk | None] | None = None,
-                 procedure_threshold: float | None = None) -> None:
+                 procedure_threshold: float | None = None,
+                 preceding: Callable[[Chunk], Chunk | None] | None = None) -> None:
         self.embedder = embedder
         self.manifest = manifest
         self.threshold = threshold
@@ -113,6 +115,7 @@ class ExtractiveGenerator:
         self.quote_ratio = quote_ratio
         self.pages = pages  # the page store by doc id: quotes are cut at layout boundaries
         self.following = following  # the next chunk of a document: lists split between chunks
+        self.preceding = preceding  # the chunk before: the lead-in of a list that opens a chunk
 
     def answer_parts(self, ctx: AnswerContext, passages: list[Passage]) -> list[PartAnswer]:
         """Score each part's sentences and run its plan (no model call)."""
@@ -169,7 +172,9 @@ class ExtractiveGenerator:
         the start of the next chunk (a list or a definition split between chunks)."""
         more = (continuation(whole, self.following(whole.chunk), part.kind, part.query_tokens)
                 if self.following else None)
-        return page_pieces(whole) + (page_pieces(more) if more else [])
+        before = lead_in_before(whole, self.preceding(whole.chunk)) if self.preceding else None
+        return ((page_pieces(before) if before else []) + page_pieces(whole)
+                + (page_pieces(more) if more else []))
 
     def _fit(self, unit: Unit) -> tuple[int, int] | None:
         """The longest piece of the stretch that is contiguous on the printed page: its longest

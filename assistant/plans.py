@@ -394,6 +394,20 @@ def _ends_in_item(unit: Unit) -> bool:
     return bool(sents) and sents[-1].item
 
 
+def lead_in_before(unit: Unit, preceding: Chunk | None) -> Unit | None:
+    """A stretch that opens its chunk with list items ("occurs in custody…") gets the list's
+    lead-in and earlier items from the end of the chunk before; None when there is none."""
+    sents = sentences(unit.chunk)
+    if preceding is None or not sents or not sents[0].item or unit.start > sents[0].start:
+        return None
+    before = sentences(preceding)
+    lead = next((j for j in range(len(before) - 1, -1, -1)
+                 if not before[j].item and not _finishes_item(preceding, before, j)), None)
+    if lead is None or not preceding.text[before[lead].start:before[lead].end].rstrip().endswith(":"):
+        return None
+    return Unit(unit.passage_rank, preceding, before[lead].start, before[-1].end)
+
+
 def shape_gap(ctx: AnswerContext) -> bool:
     """The part asks for a quantity (a number, a time limit…) that no top sentence states (of the
     thing it counts, when it names one; in the unit of a time it proposes, "is it 72 hours?")."""

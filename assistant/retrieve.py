@@ -114,11 +114,19 @@ class Retriever:
 
     def following(self, chunk: Chunk) -> Chunk | None:
         """The next chunk of the same document, in reading order (None at its end)."""
+        return self._neighbour(chunk, 1)
+
+    def preceding(self, chunk: Chunk) -> Chunk | None:
+        """The chunk before, in the same document (None at its start)."""
+        return self._neighbour(chunk, -1)
+
+    def _neighbour(self, chunk: Chunk, step: int) -> Chunk | None:
         self.ensure_loaded()
         i = self._position.get(chunk.chunk_id)
-        if i is None or i + 1 >= len(self.chunks) or self.chunks[i + 1].doc_id != chunk.doc_id:
+        j = None if i is None else i + step
+        if j is None or not 0 <= j < len(self.chunks) or self.chunks[j].doc_id != chunk.doc_id:
             return None
-        return self.chunks[i + 1]
+        return self.chunks[j]
 
     def search(self, query: str, doc_ids: tuple[str, ...], k: int, mode: Mode = "hybrid",
                query_vector: np.ndarray | None = None) -> list[Passage]:

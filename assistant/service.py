@@ -74,6 +74,7 @@ class Assistant:
             self.sentences, self.manifest, settings.abstain_threshold, settings.abstain_weights,
             settings.max_quotes, settings.quote_ratio, pages=self.retriever.pages,
             part_quotes=settings.part_quotes, following=self.retriever.following,
+            preceding=self.retriever.preceding,
             procedure_threshold=settings.procedure_threshold))
 
     def refresh_local(self) -> None:

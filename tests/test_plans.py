@@ -490,3 +490,21 @@ def test_advice_the_guidance_recommends_is_a_step() -> None:
     assert DIRECTIVE.search("We recommend that schools coordinate a meeting with parents.")
     assert DIRECTIVE.search("Staff are advised to record the reasons.")
     assert not DIRECTIVE.search("Elective home education is a parent's right.")
+
+
+def test_a_list_opening_its_chunk_gets_its_lead_in_from_the_chunk_before() -> None:
+    from dataclasses import replace as _replace
+
+    from assistant.plans import lead_in_before
+
+    before = _chunk("Reviews are annual. A joint agency response is required if a child's death:\n"
+                    "• is or could be due to external causes\n• is sudden", "c1")
+    opening = _replace(_chunk("• occurs in custody\n• occurs in a stillbirth. Then other text.", "c2"),
+                       headings=before.headings)
+    items = Unit(0, opening, 0, opening.text.index(" Then"))
+    lead = lead_in_before(items, before)
+    assert lead is not None and lead.chunk.chunk_id == "c1"
+    assert lead.text.startswith("A joint agency response") and lead.text.endswith("is sudden")
+    assert lead_in_before(Unit(0, opening, opening.text.index("Then"), len(opening.text)), before) is None
+    prose = _chunk("Reviews are annual. Nothing is listed here.", "c3")
+    assert lead_in_before(items, prose) is None
