@@ -215,10 +215,25 @@ def _from_year(registry: EditionRegistry, year: str, series: list[str], question
         for s, pat in SERIES_PATTERNS.items() if s in series)
     if year in labels or named_with_series:
         return _named(registry, year, series, question)
+    if not _dates_the_question(question, year):  # "a conviction from 2012": a detail of the story
+        return _current(registry, series, today)
     if int(year) > today.year:
         return Scope((), (), "named", unavailable=(
             f"{year} is in the future; the corpus holds no guidance for it."), series=tuple(series))
     return _as_of(registry, date(int(year), 7, 1), series)
+
+
+_ASKS = re.compile(r"\b(what|who|how|when|where|which|why)\b", re.I)  # a question sentence
+
+
+def _dates_the_question(question: str, year: str) -> bool:
+    """A bare year dates what is asked ("Back in 2010, what happened…?", "What applied in 2016?"):
+    it stands in a question, after "in", "as of", "during"…; one in a statement ("a conviction
+    from 2012.") or after another word is a detail of the situation."""
+    asked = next((s.strip() for s in re.findall(r"[^?!.]+[?!.]?", question) if year in s), "")
+    return (asked.endswith("?") or bool(_ASKS.search(asked))) and bool(re.search(
+        rf"\b(in|back in|as of|as at|during|before|after|until|by|since|of)\s+(?:\w+\s+)?{year}\b",
+        asked, re.I))
 
 
 def _current(registry: EditionRegistry, series: list[str], today: date) -> Scope:

@@ -120,3 +120,22 @@ def test_questions_asking_for_statistics_are_outside_the_corpus(question: str, o
     from assistant.editions import STATISTICS
 
     assert bool(STATISTICS.search(question)) is outside
+
+
+def test_a_year_in_the_story_does_not_date_the_question() -> None:
+    from assistant.editions import _dates_the_question
+
+    story = ("Our top pick for site manager has a DBS showing a drink-driving conviction from 2012. "
+             "What do we do?")
+    assert not _dates_the_question(story, "2012")
+    assert not _dates_the_question("He was cautioned in 2015. Can he work with us?", "2015")
+    assert _dates_the_question("Back in 2010, what happened to the timescale?", "2010")
+    assert _dates_the_question("what did the guidance say in 2016", "2016")
+
+
+def test_a_story_year_leaves_the_editions_in_force(reg: EditionRegistry) -> None:
+    story = resolve(reg, "Our top pick has a DBS showing a conviction from 2012. What do we do?",
+                    today=TODAY)
+    assert story.how == "current" and story.doc_ids == resolve(reg, "What do we do?", today=TODAY).doc_ids
+    dated = resolve(reg, "Back in 2012, what did the guidance say about assessments?", today=TODAY)
+    assert dated.how == "as-of"
