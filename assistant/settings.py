@@ -57,7 +57,7 @@ class Settings(BaseSettings):
         default=0.8, description="Extra quotes must score at least this share of the best one."
     )
     abstain_threshold: float = Field(
-        default=0.41,  # dev (277): most abstention with over-refusal <= 0.05
+        default=0.40,  # dev (307): most abstention with over-refusal <= 0.05
         description="Answer only when the support probability reaches this (evals/calibrate.py).",
     )
     procedure_threshold: float = Field(
