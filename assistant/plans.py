@@ -108,6 +108,13 @@ def _finishes_item(chunk: Chunk, sents: tuple[Sentence, ...], j: int) -> bool:
     return False
 
 
+def _lead_index(chunk: Chunk, sents: tuple[Sentence, ...], i: int) -> int | None:
+    """The last sentence before `i` that is neither an item nor the end of one: the lead-in of
+    the list sentence `i` belongs to (when it ends in ":")."""
+    return next((j for j in range(i - 1, -1, -1)
+                 if not sents[j].item and not _finishes_item(chunk, sents, j)), None)
+
+
 def complete(unit: Unit, lists: bool = False) -> tuple[Unit, bool]:
     """The unit as whole sentences: a list item with its lead-in and siblings, a sentence that
     leans on the one before with it, a lead-in with its items (with `lists`, any sentence with the
@@ -117,8 +124,7 @@ def complete(unit: Unit, lists: bool = False) -> tuple[Unit, bool]:
         return unit, False
     i = _index(unit)
     if sents[i].item:
-        lead = next((j for j in range(i - 1, -1, -1)
-                     if not sents[j].item and not _finishes_item(unit.chunk, sents, j)), None)
+        lead = _lead_index(unit.chunk, sents, i)
         if lead is not None and unit.chunk.text[sents[lead].start:sents[lead].end].rstrip().endswith(":"):
             return whole_list(unit, lead)
     text = unit.chunk.text[sents[i].start:sents[i].end].strip()
@@ -257,10 +263,10 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
     through its section when `following` gives the next chunk)."""
     if not ctx.units:
         return []
+    bonus = unit_bonus(ctx)
+    added = np.array([bonus(u) for u in ctx.units]) if bonus else None
     if ctx.kind == "procedure":
-        rare = _rare_asked(ctx)
-        stepped = np.array([_steps_bonus(u, rare) for u in ctx.units])
-        chosen = (_pick(ctx, _order(ctx, stepped), steps, 0.75, DIRECTIVE, lists=True)
+        chosen = (_pick(ctx, _order(ctx, added), steps, 0.75, DIRECTIVE, lists=True)
                   or _pick(ctx, _order(ctx), 1, 0.0))
         groups = [[(_paragraph(u), cut)] for u, cut in chosen]  # a step, or a run of steps in order
         if following is not None:
@@ -271,8 +277,7 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
             groups[n][0][0].start, n))
         return [step for n in order for step in groups[n]]
     if ctx.kind == "list":  # the best sentence, with the items that follow it; lists first
-        listed = np.array([_list_bonus(u, ctx.listed) for u in ctx.units])  # as unit_bonus
-        order = _order(ctx, listed)
+        order = _order(ctx, added)
         chosen = _pick(ctx, order, max_quotes, ratio, lists=True)
         return _with_a_list(ctx, order, chosen, max_quotes)
     if ctx.kind == "definition":
@@ -401,8 +406,7 @@ def lead_in_before(unit: Unit, preceding: Chunk | None) -> Unit | None:
     if preceding is None or not sents or not sents[0].item or unit.start > sents[0].start:
         return None
     before = sentences(preceding)
-    lead = next((j for j in range(len(before) - 1, -1, -1)
-                 if not before[j].item and not _finishes_item(preceding, before, j)), None)
+    lead = _lead_index(preceding, before, len(before))
     if lead is None or not preceding.text[before[lead].start:before[lead].end].rstrip().endswith(":"):
         return None
     return Unit(unit.passage_rank, preceding, before[lead].start, before[-1].end)
