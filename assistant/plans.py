@@ -18,7 +18,7 @@ import numpy as np
 
 from assistant.evidence import BULLET, LEADER, AnswerContext, Unit
 from assistant.text import normalise, tokens
-from assistant.understand.kinds import ANSWER_SHAPES, NUM, QUANTITIES
+from assistant.understand.kinds import ANSWER_SHAPES, DAYS_OF, NUM, QUANTITIES
 from ingest.records import Chunk
 from ingest.segment import split_sentences
 
@@ -50,7 +50,6 @@ NAMED_LIST_BONUS = 0.1  # …and more when the lead-in names what is asked for (
 RARE_IDF = 2.0  # an asked word this rare in the corpus names what a lead-in is about
 RUN_CHARS = 1400  # a procedure's best step runs on through its section up to this length
 PARAGRAPH_CHARS = 700  # a procedure step in a numbered paragraph this short is quoted whole
-_QUALIFIER = r"working |calendar |school "
 SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
 
 
@@ -417,7 +416,7 @@ def shape_gap(ctx: AnswerContext) -> bool:
     thing it counts, when it names one; in the unit of a time it proposes, "is it 72 hours?")."""
     if not len(ctx.scores) or (ctx.shape not in QUANTITIES and not ctx.unit):
         return False
-    shape = re.compile(rf"\b{NUM}[- ]({_QUALIFIER})?{ctx.unit}s?\b", re.I) if ctx.unit else (
+    shape = re.compile(rf"\b{NUM}[- ]{DAYS_OF}{ctx.unit}s?\b", re.I) if ctx.unit else (
         ANSWER_SHAPES[ctx.shape or ""])
     about = set(tokens(ctx.counted))  # "how many members": a number of something else is no answer
     top = np.argsort(-ctx.scores, kind="stable")[:SHAPE_WINDOW]

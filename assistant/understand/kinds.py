@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 NUM = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)"
+DAYS_OF = r"(?:working |calendar |school )?"  # "15 working days"
 _YES_NO = r"^\s*(and\s+)?(is|are|does|do|can|could|should|must|may|will|has|have|am)\b"
 SHAPES = [
     # "how much does it cost?" asks for a sum; "does it cost anything?" is answered by "a fee"
@@ -49,7 +50,7 @@ ANSWER_SHAPES = {
     "percent": re.compile(r"\d+(\.\d+)?\s?%|\bper ?cent\b", re.I),
     "phone": re.compile(r"\b0\d{3}[ -]?\d{3}[ -]?\d{3,4}\b|\b\d{3}\b(?= )"),
     "hours": re.compile(rf"\b{NUM}[- ]hours?\b", re.I),
-    "duration": re.compile(rf"\b{NUM}[- ](working |calendar |school )?(day|hour|week|month|year)s?\b"
+    "duration": re.compile(rf"\b{NUM}[- ]{DAYS_OF}(day|hour|week|month|year)s?\b"
                            r"|\b(annually|immediately|as soon as possible|every \w+ years?)\b", re.I),
     # "paragraphs 101-102": the range's end cites too
     "number": re.compile(rf"{_NOT_A_REFERENCE}(?<!\d-)(?<!\d–)\b(?!(?:19|20)\d\d\b){NUM}\b", re.I),
@@ -127,7 +128,7 @@ def listed(text: str) -> str:
 
 
 # "is it 72 hours max?", "every 10 working days?": a quantity the question itself proposes
-PROPOSED = re.compile(rf"\b{NUM}[- ](?:working |calendar |school )?(hour|day|week|month|year)s?\b", re.I)
+PROPOSED = re.compile(rf"\b{NUM}[- ]{DAYS_OF}(hour|day|week|month|year)s?\b", re.I)
 
 
 def proposed_unit(text: str) -> str:
