@@ -119,19 +119,18 @@ class Assistant:
                             parts=parts)
         return passages, top
 
-    def _context(self, text: str, search: str, kind: str, shape: str | None,
-                 asked: str = "", counted: str = "", listed: str = "", unit: str = "") -> AnswerContext:
-        qvec = self.embedder.embed([search])[0]
-        idf = {t: self.retriever.idf(t) for t in set(tokens(f"{search} {asked}"))}
-        ctx = AnswerContext(text, search, qvec, idf, kind=kind, shape=shape, asked=asked, counted=counted,
-                            listed=listed, unit=unit)
+    def _context(self, part: Part) -> AnswerContext:
+        """The evidence record of one part: its search embedded, and what it asks for."""
+        qvec = self.embedder.embed([part.search])[0]
+        idf = {t: self.retriever.idf(t) for t in set(tokens(f"{part.search} {part.asked}"))}
+        ctx = AnswerContext(part.text, part.search, qvec, idf, kind=part.kind, shape=part.shape,
+                            asked=part.asked, counted=part.counted, listed=part.listed, unit=part.unit)
         if self.sentences.embedder is not self.embedder:
-            ctx.sentence_query_vector = self.sentences.embed([search])[0]
+            ctx.sentence_query_vector = self.sentences.embed([part.search])[0]
         return ctx
 
     def _part_evidence(self, part: Part, scope: Scope, k: int, mode: Mode) -> AnswerContext:
-        ctx = self._context(part.text, part.search, part.kind, part.shape, part.asked, part.counted,
-                            part.listed, part.unit)
+        ctx = self._context(part)
         if mode == "dense":  # the plain baseline: no BM25, no sentence rerank
             ctx.passages = self.retriever.search(part.search, scope.doc_ids, k, mode, ctx.query_vector)
             return ctx
@@ -139,7 +138,8 @@ class Assistant:
                                            ctx.query_vector)
         if part.also:  # more candidates; the part's own words still score their sentences
             seen = {p.chunk.chunk_id for p in candidates}
-            general = self._context(part.text, part.also, part.kind, None)
+            # the action passages' search: what the part asks for is judged on its own words above
+            general = self._context(Part(part.text, part.kind, None, part.also))
             extra = self.retriever.search(part.also, scope.doc_ids, self.settings.candidate_k // 2, mode,
                                           general.query_vector)
             candidates += [p for p in extra if p.chunk.chunk_id not in seen]
