@@ -103,12 +103,15 @@ class ExtractiveGenerator:
                  pages: Callable[[str], list[Page]] | None = None, part_quotes: int = 2,
                  following: Callable[[Chunk], Chunk | None] | None = None,
                  procedure_threshold: float | None = None,
-                 preceding: Callable[[Chunk], Chunk | None] | None = None) -> None:
+                 preceding: Callable[[Chunk], Chunk | None] | None = None,
+                 sibling_threshold: float | None = None) -> None:
         self.embedder = embedder
         self.manifest = manifest
         self.threshold = threshold
         # a situation's "what should I do": its own passages, unless the general steps serve better
         self.procedure_threshold = threshold if procedure_threshold is None else procedure_threshold
+        # a part of a question whose other part is answered: the question is about the guidance
+        self.sibling_threshold = threshold if sibling_threshold is None else sibling_threshold
         self.weights = weights
         self.max_quotes = max_quotes
         self.part_quotes = part_quotes
@@ -118,15 +121,15 @@ class ExtractiveGenerator:
         self.preceding = preceding  # the chunk before: the lead-in of a list that opens a chunk
 
     def answer_parts(self, ctx: AnswerContext, passages: list[Passage]) -> list[PartAnswer]:
-        """Score each part's sentences and run its plan (no model call)."""
+        """Score each part's sentences and run its plan (no model call). A part of a question
+        whose other part passes the threshold needs only the sibling threshold."""
+        parts = ctx.parts or [ctx]
+        supports = [self._support(part, part.passages or passages) for part in parts]
+        answered = len(parts) > 1 and any(
+            p.units and s >= self._needed(p, self.threshold) for p, s in zip(parts, supports, strict=True))
         found = []
-        for part in ctx.parts or [ctx]:
-            mine = part.passages or passages
-            if not part.units:
-                part.units = sentence_units(mine)
-                part.scores = score_units(self.embedder, part, part.units)
-            support = support_of(part, mine, self.weights)
-            needed = self.procedure_threshold if part.general is not None else self.threshold
+        for part, support in zip(parts, supports, strict=True):
+            needed = self._needed(part, self.sibling_threshold if answered else self.threshold)
             if not part.units or support < needed:  # unanswered, unless general steps serve
                 found.append(self._general(part) or PartAnswer(part, [], support))
             elif shape_gap(part):
@@ -136,6 +139,16 @@ class ExtractiveGenerator:
                 _prefer_unquoted(part, [u for f in found for u, _ in f.units])
                 found.append(PartAnswer(part, self._on_the_page(part, most), support))
         return found
+
+    def _support(self, part: AnswerContext, mine: list[Passage]) -> float:
+        if not part.units:
+            part.units = sentence_units(mine)
+            part.scores = score_units(self.embedder, part, part.units)
+        return support_of(part, mine, self.weights)
+
+    def _needed(self, part: AnswerContext, threshold: float) -> float:
+        """A situation's "what should I do" has its own threshold: below it, the general steps."""
+        return self.procedure_threshold if part.general is not None else threshold
 
     def _general(self, part: AnswerContext) -> PartAnswer | None:
         """"What should I do?" about a situation the guidance does not speak to: its general

@@ -65,6 +65,11 @@ class Settings(BaseSettings):
         description="The support a \"what should I do\" part needs to be answered from the passages that "
         "match its situation; below it, the guidance's general steps are given (fitted on dev).",
     )
+    sibling_threshold: float = Field(
+        default=0.30,  # dev (337): 0.20-0.30 answer 2 more items, 0 lost; 0.30 keeps more gaps named
+        description="The support a part of a multi-part question needs when another part of it is "
+        "answered (the question is about the guidance); fitted on dev.",
+    )
     abstain_weights: dict[str, float] = Field(
         default={"bias": -0.4467, "best": 0.2476, "passage_coverage": 1.6435,
                  "unit_coverage": 1.5555, "shape_missing": -2.4248, "rare_missing": -0.6744},

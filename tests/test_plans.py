@@ -508,3 +508,26 @@ def test_a_list_opening_its_chunk_gets_its_lead_in_from_the_chunk_before() -> No
     assert lead_in_before(Unit(0, opening, opening.text.index("Then"), len(opening.text)), before) is None
     prose = _chunk("Reviews are annual. Nothing is listed here.", "c3")
     assert lead_in_before(items, prose) is None
+
+
+def test_a_part_needs_only_the_sibling_threshold_when_another_part_is_answered(monkeypatch) -> None:
+    import assistant.answer as answer_module
+    from assistant.answer import ExtractiveGenerator
+
+    chunk = _chunk("Schools should not cease their investigations if the person resigns. "
+                   "It is not appropriate to reach a settlement agreement.")
+    first = _ctx([_unit(chunk, "Schools should not cease their investigations if the person resigns.")],
+                 [0.6], "fact")
+    second = _ctx([_unit(chunk, "It is not appropriate to reach a settlement agreement.")], [0.5], "fact")
+    supports = {id(first): 0.6, id(second): 0.35}
+    monkeypatch.setattr(answer_module, "support_of", lambda part, passages, weights: supports[id(part)])
+
+    def answered(parts: list[AnswerContext], sibling: float) -> list[bool]:
+        gen = ExtractiveGenerator(None, None, 0.4, {}, sibling_threshold=sibling)  # type: ignore[arg-type]
+        whole = AnswerContext("q", "q", np.zeros(3), kind="multi-part", parts=parts)
+        return [bool(f.units) for f in gen.answer_parts(whole, [])]
+
+    assert answered([first, second], 0.3) == [True, True]
+    assert answered([first, second], 0.4) == [True, False]  # no sibling threshold: the gap is named
+    supports[id(first)] = 0.35  # no part passes the threshold: the question is not answered at all
+    assert answered([first, second], 0.3) == [False, False]
