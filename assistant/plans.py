@@ -97,7 +97,11 @@ def _finishes_item(chunk: Chunk, sents: tuple[Sentence, ...], j: int) -> bool:
     """Sentence `j` ends the item before it, and the list goes on after it ("• the family moved.
     In such cases, … • the child has reached 18"): an item follows within ITEM_TAIL sentences and
     nothing between is a new lead-in."""
-    if j == 0 or not any(s.item for s in sents[max(0, j - ITEM_TAIL):j]):
+    if j == 0:
+        return False
+    if _within_item(chunk, sents, j):
+        return True
+    if not any(s.item for s in sents[max(0, j - ITEM_TAIL):j]):
         return False
     for s in sents[j:j + ITEM_TAIL + 1]:
         if s.item:
@@ -105,6 +109,17 @@ def _finishes_item(chunk: Chunk, sents: tuple[Sentence, ...], j: int) -> bool:
         if chunk.text[s.start:s.end].rstrip().endswith(":"):
             return False
     return False
+
+
+def _within_item(chunk: Chunk, sents: tuple[Sentence, ...], j: int) -> bool:
+    """Sentence `j` goes on from an item on the same printed line ("• the wishes of the victim.
+    This is especially important…"): the item's own further sentences, however many."""
+    while j > 0 and not sents[j].item:
+        gap = chunk.text[sents[j - 1].end:sents[j].start]
+        if "\n" in gap or not chunk.text[:sents[j].start].rstrip(" ").endswith(tuple(".!?;)”’\"")):
+            return False
+        j -= 1
+    return sents[j].item
 
 
 def _lead_index(chunk: Chunk, sents: tuple[Sentence, ...], i: int) -> int | None:

@@ -176,8 +176,8 @@ def test_flowchart_boxes_rank_below_the_guidance_text() -> None:
 
 def test_a_sentence_leaning_on_a_list_item_brings_the_list() -> None:
     text = ("Some meanings of consent include:\n• being upfront and honest with families. This is "
-            "good practice whenever it is safe. This does not equate to obtaining consent. "
-            "Practitioners should record their decisions.")
+            "good practice whenever it is safe.\nThis does not equate to obtaining consent. "
+            "Practitioners should record their decisions.")  # prose after a list starts a line
     chunk = _chunk(text)
     whole, _ = complete(_unit(chunk, "This is good practice whenever it is safe."))
     assert whole.text.startswith("Some meanings of consent include:")
@@ -531,3 +531,20 @@ def test_a_part_needs_only_the_sibling_threshold_when_another_part_is_answered(m
     assert answered([first, second], 0.4) == [True, False]  # no sibling threshold: the gap is named
     supports[id(first)] = 0.35  # no part passes the threshold: the question is not answered at all
     assert answered([first, second], 0.3) == [False, False]
+
+
+def test_an_item_with_several_sentences_on_its_lines_does_not_end_the_list() -> None:
+    text = ("Important considerations will include:\n"
+            "• the wishes of the victim in terms of how they want to proceed. This is especially\n"
+            "important here. Victims should be given as much control as is reasonably possible. This\n"
+            "will need to be balanced with the duty to protect other children\n"
+            "• the ages of the children involved\n"
+            "• any power imbalance between the children.\n"
+            "Schools should record every decision.")
+    chunk = _chunk(text)
+    item = _unit(chunk, "the ages of the children involved")
+    whole, cut = complete(item)
+    assert whole.text.startswith("Important considerations will include:")
+    assert whole.text.endswith("any power imbalance between the children.") and not cut
+    first = _unit(chunk, "the wishes of the victim")
+    assert complete(first)[0].text.endswith("any power imbalance between the children.")
