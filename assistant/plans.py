@@ -29,7 +29,9 @@ DIRECTIVE = re.compile(r"\b(should|must|need to|needs to|will need to|ought to|e
                        r"tell|refer|call|contact|report|record|listen|reassure|do not|never|ensure|"
                        r"consider|make|seek|share|inform|discuss)\b", re.I)
 DANGER = re.compile(r"\bimmediate(ly)? (danger|risk|harm)|\b999\b|\bin danger\b", re.I)
-DEFINES = re.compile(r"^[^.;]{0,90}?(\b(is|are|means|refers to|is defined as|describes|includes)\b|:)\s",
+# the verbs a definition question asks with ("what does 'reasonable force' cover?") define too
+DEFINES = re.compile(r"^[^.;]{0,90}?(\b(is|are|means|refers to|is defined as|describes|includes|covers|"
+                     r"involves)\b|:)\s",
                      re.I)
 # "Radicalisation 150 is the process…": a term (a footnote number may follow it) then a defining verb
 DEFINED_TERM = re.compile(r"\b([A-Za-z][\w-]+)(?:\s+\d{1,3})?\s+(?:is|are|means|refers to|is defined as)\s")

@@ -548,3 +548,15 @@ def test_an_item_with_several_sentences_on_its_lines_does_not_end_the_list() -> 
     assert whole.text.endswith("any power imbalance between the children.") and not cut
     first = _unit(chunk, "the wishes of the victim")
     assert complete(first)[0].text.endswith("any power imbalance between the children.")
+
+
+def test_a_sentence_saying_what_a_term_covers_answers_what_it_covers() -> None:
+    covers = _chunk("The term ‘reasonable force’ covers the broad range of actions used by staff that "
+                    "involve a degree of physical contact to control or restrain children.")
+    other = _chunk("The department believes that a ‘no contact’ policy can leave staff unable to protect "
+                   "their pupils, so reasonable force may be needed.", "c2")
+    units = [_unit(other, other.text), _unit(covers, covers.text)]
+    ctx = AnswerContext("What does 'reasonable force' cover?", "reasonable force cover", np.zeros(3),
+                        units=units, scores=np.array([0.45, 0.40]), kind="definition")
+    [(unit, _)] = plan(ctx, 2, 0.9)
+    assert unit.chunk.chunk_id == "c1"
