@@ -264,3 +264,12 @@ def test_a_topic_heading_belongs_to_every_part() -> None:
     long = ("I want to use the duty to refer to the housing authority - what do I need to do before "
             "I refer?")
     assert split_question(long)[1] == [long]
+
+
+def test_a_clause_that_borrows_the_verb_before_it_is_not_a_part_of_its_own() -> None:
+    _, parts = split_question("Does KCSIE say who is more likely to be the victims, and who the "
+                              "perpetrators? And does it give a figure for disabled children?")
+    assert parts == ["Does KCSIE say who is more likely to be the victims, and who the perpetrators?",
+                     "And does it give a figure for disabled children?"]
+    _, own_verb = split_question("What is the test, and what the school should do next?")
+    assert own_verb == ["What is the test", "what the school should do next?"]

@@ -27,6 +27,10 @@ SUBORDINATE = re.compile(
     r"should|must|can|could|will|would|has|have|had|may|might|shall|am)\b)", re.I)
 PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|its|their|he|she|one)\b", re.I)
 MIN_WORDS = 3
+# a question word then straight into a noun phrase, with no verb of its own: the verb is the last part's
+GAPPED = re.compile(r"^\s*(what|who|which|where|when)\s+(the|a|an|their|its|our|your|his|her)\s+"
+                    r"(?!.*\b(is|are|was|were|be|been|does|do|did|can|could|should|must|will|would|has|"
+                    r"have|had|may|might|shall|need|needs)\b)", re.I)
 
 
 def split_question(question: str) -> tuple[str, list[str]]:
@@ -93,8 +97,10 @@ def _opens_asking(text: str) -> bool:
 
 
 def _has_verb(text: str) -> bool:
-    """A clause, not a noun list: "who carries out the assessment" but not "what and how"."""
-    return len(text.split()) >= MIN_WORDS
+    """A clause, not a noun list: "who carries out the assessment" but not "what and how", nor a
+    clause that borrows the verb before it ("who is more likely to be the victims, and who the
+    perpetrators?")."""
+    return len(text.split()) >= MIN_WORDS and not GAPPED.match(text)
 
 
 def needs_antecedent(part: str) -> bool:
