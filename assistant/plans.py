@@ -96,9 +96,10 @@ def whole_list(unit: Unit, lead: int) -> tuple[Unit, bool]:
 
 
 def _finishes_item(chunk: Chunk, sents: tuple[Sentence, ...], j: int) -> bool:
-    """Sentence `j` ends the item before it, and the list goes on after it ("• the family moved.
-    In such cases, … • the child has reached 18"): an item follows within ITEM_TAIL sentences and
-    nothing between is a new lead-in."""
+    """Sentence `j` belongs to the list: it goes on from an item on the item's own line, or it
+    ends the item before it and the list goes on after it ("• the family moved. In such cases, …
+    • the child has reached 18"): an item follows within ITEM_TAIL sentences and nothing between
+    is a new lead-in."""
     if j == 0:
         return False
     if _within_item(chunk, sents, j):

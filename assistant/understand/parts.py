@@ -21,16 +21,15 @@ LEAD_IN = re.compile(rf":\s+(?={_QWORD}\b)", re.I)
 # "Serious Violence Duty - which bodies…", "Low-level concerns: how long…": a heading, then the asking
 HEADING = re.compile(rf"^\s*([^.?!:]{{3,80}}?)(?::|\s[-–—])\s+(?={_QWORD}\b)", re.I)
 TOPIC_WORDS = 8  # a heading this short, asking nothing, names the topic of every part
+AUXILIARY = r"is|are|was|were|does|do|did|should|must|can|could|will|would|has|have|had|may|might|shall|am"
 # "When a pupil reports…, what…": a scene-setting clause, not a question ("when is…" asks)
 SUBORDINATE = re.compile(
-    r"^\s*(when|whenever|where|if|once|after|before|while|since)\s+(?!(is|are|was|were|does|do|did|"
-    r"should|must|can|could|will|would|has|have|had|may|might|shall|am)\b)", re.I)
+    rf"^\s*(when|whenever|where|if|once|after|before|while|since)\s+(?!({AUXILIARY})\b)", re.I)
 PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|its|their|he|she|one)\b", re.I)
 MIN_WORDS = 3
 # a question word then straight into a noun phrase, with no verb of its own: the verb is the last part's
 GAPPED = re.compile(r"^\s*(what|who|which|where|when)\s+(the|a|an|their|its|our|your|his|her)\s+"
-                    r"(?!.*\b(is|are|was|were|be|been|does|do|did|can|could|should|must|will|would|has|"
-                    r"have|had|may|might|shall|need|needs)\b)", re.I)
+                    rf"(?!.*\b({AUXILIARY}|be|been|need|needs)\b)", re.I)
 
 
 def split_question(question: str) -> tuple[str, list[str]]:
