@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 LEADER = re.compile(r"[\s\-•▶●◦▪*–]*")
 ASKED_MIN_WORDS = 2  # fewer content words in the asked clause: support is judged on the whole question
 BULLET = re.compile(rf"\s*{ITEM_MARK}")  # a list item, bulleted or lettered
+SHAPE_FIT = 0.12  # a sentence with the asked-for shape of answer (a time, a number…)
+VERDICT_FIT = 0.06  # a yes/no question's sentence that gives a verdict ("is not appropriate"); dev-fitted
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,8 @@ def score_units(embedder: Embedder | SentenceVectors, ctx: AnswerContext,
     lex = np.array([coverage(ctx, f"{u.lead} {u.text}") for u in units])
     prior = np.array([0.06 / (1 + u.passage_rank) for u in units])
     shape = ANSWER_SHAPES.get(ctx.shape or "")
-    fit = np.array([0.12 if shape and shape.search(u.text) else 0.0 for u in units])
+    weight = VERDICT_FIT if ctx.shape == "yes-no" else SHAPE_FIT
+    fit = np.array([weight if shape and shape.search(u.text) else 0.0 for u in units])
     form = np.array([_form_penalty(u.text) for u in units])
     # weights chosen by a coarse grid search on the golden set (see README, "Answer step")
     return 0.5 * sims + 0.2 * lex + prior + fit - form
@@ -189,7 +192,8 @@ def support_features(ctx: AnswerContext, passages: list[Passage], whole: bool = 
         return dict.fromkeys(FEATURES, 0.0)
     order = np.argsort(-ctx.scores, kind="stable")
     top = [ctx.units[int(i)] for i in order[:3]]
-    shape = ANSWER_SHAPES.get(ctx.shape or "") if ctx.shape not in ("who", "who-many") else None
+    # a verdict word is no sign of support: only a missing quantity, date or phone number counts
+    shape = ANSWER_SHAPES.get(ctx.shape or "") if ctx.shape not in ("who", "who-many", "yes-no") else None
     shape_missing = float(shape is not None and not any(shape.search(u.text) for u in top))
     q = ctx.query_tokens if whole else ctx.asked_tokens
     passage_words = [set(tokens(p.chunk.embed_text())) for p in passages]

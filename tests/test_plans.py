@@ -560,3 +560,23 @@ def test_a_sentence_saying_what_a_term_covers_answers_what_it_covers() -> None:
                         units=units, scores=np.array([0.45, 0.40]), kind="definition")
     [(unit, _)] = plan(ctx, 2, 0.9)
     assert unit.chunk.chunk_id == "c1"
+
+
+def test_a_yes_no_question_prefers_the_sentence_that_gives_a_verdict(fake_embedder) -> None:
+    from assistant.evidence import score_units
+
+    chunk = _chunk("Staff are well placed to observe children and notice a mental health problem. "
+                   "Only appropriately trained professionals should attempt a diagnosis of a mental "
+                   "health problem.")
+    observe = _unit(chunk, "Staff are well placed to observe children and notice a mental health problem.")
+    verdict = _unit(chunk, "Only appropriately trained professionals should attempt a diagnosis of a mental "
+                           "health problem.")
+    question = "Should staff diagnose a mental health problem?"
+
+    def scores(shape: str | None) -> np.ndarray:
+        ctx = AnswerContext(question, question, fake_embedder.embed([question])[0], kind="fact", shape=shape)
+        return score_units(fake_embedder, ctx, [observe, verdict])
+
+    plain, yes_no = scores(None), scores("yes-no")
+    assert yes_no[0] == plain[0]  # no verdict word: unchanged
+    assert yes_no[1] > plain[1]  # "Only … should": a verdict scores higher

@@ -44,7 +44,7 @@ _WHOSE_TASK = (r"\bit is (for|the (role|responsibility|duty) of)\b|\b(is|are) (r
                r"|\b(led|chaired|made|decided|convened|carried out|undertaken) by (the|a|an)\b"
                r"|\bshould (always )?be (a|an) [\w -]{0,30}(worker|officer|lead|practitioner|manager|"
                r"professional|partner)\b")
-# What an answer of each shape contains; "yes-no" has no surface form.
+# What an answer of each shape contains ("yes-no": a verdict, which only orders sentences).
 ANSWER_SHAPES = {
     "money": re.compile(r"£\s?\d|\b\d+ pounds\b", re.I),
     "percent": re.compile(r"\d+(\.\d+)?\s?%|\bper ?cent\b", re.I),
@@ -56,6 +56,10 @@ ANSWER_SHAPES = {
     "number": re.compile(rf"{_NOT_A_REFERENCE}(?<!\d-)(?<!\d–)\b(?!(?:19|20)\d\d\b){NUM}\b", re.I),
     "date": re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|"
                        r"september|october|november|december)\b", re.I),
+    # a verdict: what is (not) required, allowed or appropriate, and who only may
+    "yes-no": re.compile(r"\b(not|never|only|no)\b|\b(appropriate|required|requirement|permitted|"
+                         r"allowed|entitled|obliged|obligation|lawful|unlawful|mandatory|compulsory|"
+                         r"optional)\b", re.I),
     "who-many": _BODIES,
     "who": re.compile(rf"{_BODIES.pattern}|{_WHOSE_TASK}", re.I),
 }
