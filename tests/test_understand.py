@@ -273,3 +273,18 @@ def test_a_clause_that_borrows_the_verb_before_it_is_not_a_part_of_its_own() -> 
                      "And does it give a figure for disabled children?"]
     _, own_verb = split_question("What is the test, and what the school should do next?")
     assert own_verb == ["What is the test", "what the school should do next?"]
+
+
+@pytest.mark.parametrize("question", [
+    "What am I actually supposed to be doing as part of this?",
+    "What's the school meant to do in this situation?",
+    "What do I need to be thinking about, both for her and for him?",
+    "How should we be approaching things for him?",
+])
+def test_informal_wording_of_what_should_i_do_asks_for_steps(question: str) -> None:
+    assert question_kind(question, answer_shape(question)) == "procedure"
+
+
+def test_fillers_and_contractions_do_not_change_the_kind_of_a_plain_question() -> None:
+    assert question_kind("What's a DPIA?", answer_shape("What's a DPIA?")) == "definition"
+    assert answer_shape("How long have I actually got to send the file?") == "duration"

@@ -71,14 +71,16 @@ PROCEDURE = re.compile(
     rf"\bwhat (should|do|must|can|would|shall) {_WHO}\b[^?.]{{0,50}}\b(do|say|tell|respond|happen)\b"
     rf"|\bwhat (happens|should happen|will happen) (next|now|then|after)\b"
     rf"|\bwhat (are|is) the (next )?steps?\b"
-    rf"|\bhow (should|do|must|can) {_WHO} (respond|react|handle|deal|report|proceed|raise)\b"
+    # "how should we respond", "how should we be handling it": the verb or its -ing form
+    rf"|\bhow (should|do|must|can) {_WHO} (be )?(respond|react|handl|deal|report|proceed|rais|approach)\w*\b"
     rf"|\bwho (should|do|must|can) {_WHO} (tell|inform|report|contact|speak|go|talk)\b"
     r"|\bwhat (am i|are we|is the \w+) (expected|meant|supposed|required) to do\b"
     r"|\bwhat (do|does|should|must) (i|we|the \w+) (need|have) to do\b|\bwhat should (i|we) be doing\b"
     r"|\bwhat action\b|\bwhat do i do\b|\bwhat (steps|actions) should\b|\bwhere do i (start|go)\b"
     # "what should the DSL think about now?", "what should we as the LA be doing?", "what's the
     # process from here?", "what do we need to sort out?"
-    r"|\bwhat (should|must|do|does|would|shall) [\w ]{1,30}? (think about|consider|bear in mind|be doing)\b"
+    r"|\bwhat (should|must|do|does|would|shall) [\w ]{1,30}? (think(ing)? about|consider(ing)?|"
+    r"bear(ing)? in mind|be doing)\b"
     r"|\bwhat (am i|are we|is the \w+|is \w+) (expected|meant|supposed|required) to (be doing|contribute)\b"
     r"|\bwhat(?:'s|’s| is) the (process|procedure) (from here|now|next|for|when|if)\b"
     r"|\bwhat (do|does|should) (i|we|they|the \w+) (need|have) to (sort out|put in place|check)\b", re.I)
@@ -147,13 +149,27 @@ def counted(text: str) -> str:
     return m.group(1).lower() if m and not _NOT_COUNTED.fullmatch(m.group(1)) else ""
 
 
+# Informal wording the patterns need not know: "what's" is "what is", and "what am I actually
+# supposed to be doing" asks what "what am I supposed to be doing" asks.
+CONTRACTION = re.compile(r"\b(what|who|where|how|that|there|it)['’]s\b", re.I)
+FILLER = re.compile(r"\s+\b(actually|really|even|just|exactly|honestly|basically|definitely|ever|"
+                    r"realistically|truly|properly)\b(?=\s)", re.I)
+
+
+def plain(text: str) -> str:
+    """The question as the kind and shape patterns read it: contractions spelled out, fillers out."""
+    return FILLER.sub("", CONTRACTION.sub(r"\1 is", text))
+
+
 def answer_shape(text: str) -> str | None:
     """The shape of answer a (sub-)question asks for, or None."""
+    text = plain(text)
     return next((name for name, pat in SHAPES if pat.search(text)), None)
 
 
 def question_kind(text: str, shape: str | None) -> str:
     """fact, list, procedure or definition."""
+    text = plain(text)
     if PROCEDURE.search(text):
         return "procedure"
     if shape in ("who", "who-many"):  # the who-shapes find the named bodies, bulleted or inline
