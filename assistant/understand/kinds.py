@@ -82,7 +82,7 @@ PROCEDURE = re.compile(
     r"|\bwhat (should|must|do|does|would|shall) [\w ]{1,30}? (think(ing)? about|consider(ing)?|"
     r"bear(ing)? in mind|be doing)\b"
     r"|\bwhat (am i|are we|is the \w+|is \w+) (expected|meant|supposed|required) to (be doing|contribute)\b"
-    r"|\bwhat(?:'s|’s| is) the (process|procedure) (from here|now|next|for|when|if)\b"
+    r"|\bwhat is the (process|procedure) (from here|now|next|for|when|if)\b"
     r"|\bwhat (do|does|should) (i|we|they|the \w+) (need|have) to (sort out|put in place|check)\b", re.I)
 _LIST_NOUNS = (r"(types|categories|kinds|forms|signs|indicators|principles|rules|factors|steps|stages|"
                r"responsibilities|duties|roles|elements|areas|ways|examples|members|partners|"
@@ -112,7 +112,7 @@ DEFINITION = re.compile(
     r"|\bwhat (does|do) ['‘\"][^'’\"]{2,40}['’\"] (actually )?(cover|include|involve|mean)\b"
     r"|\b(when|what) (does|do|would) [\w'’ -]{1,60} count as\b"
     r"|\bwhat (does|do) [\w'’ -]{1,40} say (that )?(a |an )?[\w'’ -]{1,40} (is|are|means)\??\s*$"
-    r"|^\s*(and\s+)?what(?:'s|’s| is| are)\s+(?:a |an )?(?!the\b)[\w'’ -]{2,60}\??\s*$", re.I)
+    r"|^\s*(and\s+)?what(?: is| are)\s+(?:a |an )?(?!the\b)[\w'’ -]{2,60}\??\s*$", re.I)
 
 
 # "How many members does a CDOP need?": the thing counted, which the stated number must be about
@@ -149,8 +149,9 @@ def counted(text: str) -> str:
     return m.group(1).lower() if m and not _NOT_COUNTED.fullmatch(m.group(1)) else ""
 
 
-# Informal wording the patterns need not know: "what's" is "what is", and "what am I actually
-# supposed to be doing" asks what "what am I supposed to be doing" asks.
+# Informal wording the kind and shape patterns need not know (they read the question through
+# plain()): "what's" is "what is", and "what am I actually supposed to be doing" asks what "what am
+# I supposed to be doing" asks.
 CONTRACTION = re.compile(r"\b(what|who|where|how|that|there|it)['’]s\b", re.I)
 FILLER = re.compile(r"\s+\b(actually|really|even|just|exactly|honestly|basically|definitely|ever|"
                     r"realistically|truly|properly)\b(?=\s)", re.I)
