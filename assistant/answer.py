@@ -174,10 +174,11 @@ class ExtractiveGenerator:
             for unit in self._carried_on(whole, part):  # a quote a page, a list on into the next chunk
                 if any(overlaps(unit, c) for c, _ in chosen):
                     continue
-                span = self._fit(unit)
-                if span is not None:
-                    shortened = span[1] < unit.end and NEXT_ITEM.search(unit.chunk.text, span[1], unit.end)
-                    chosen.append((replace(unit, start=span[0], end=span[1]), bool(cut or shortened)))
+                spans = self._fit(unit)
+                for n, (start, end) in enumerate(spans):  # a piece left out in between cuts the list
+                    upto = spans[n + 1][0] if n + 1 < len(spans) else unit.end
+                    shortened = end < upto and NEXT_ITEM.search(unit.chunk.text, end, upto)
+                    chosen.append((replace(unit, start=start, end=end), bool(cut or shortened)))
         return chosen
 
     def _carried_on(self, whole: Unit, part: AnswerContext) -> list[Unit]:
@@ -189,18 +190,21 @@ class ExtractiveGenerator:
         return ((page_pieces(before) if before else []) + page_pieces(whole)
                 + (page_pieces(more) if more else []))
 
-    def _fit(self, unit: Unit) -> tuple[int, int] | None:
-        """The longest piece of the stretch that is contiguous on the printed page: its longest
-        prefix, or the longest prefix from its next sentence start that has one (a sentence quoted
-        with the one before it, when only the later one is in the same layout block)."""
+    def _fit(self, unit: Unit) -> list[tuple[int, int]]:
+        """The stretch as pieces that are each contiguous on the printed page: its longest prefix
+        that is, then the same from the next sentence (or item) start after it, and so on. A
+        sentence that runs into a box or onto the next page mid-sentence is left out."""
         pages = self.pages(unit.chunk.doc_id) if self.pages else []
-        head = trim_to_layout(unit.chunk, unit.start, unit.end, pages)
-        if head == (unit.start, unit.end):
-            return head
-        starts = [s.start for s in sentences(unit.chunk) if unit.start < s.start < unit.end]
-        tail = next((span for at in starts
-                     if (span := trim_to_layout(unit.chunk, at, unit.end, pages)) is not None), None)
-        return max((x for x in (head, tail) if x), key=lambda x: x[1] - x[0], default=None)
+        starts = [s.opening for s in sentences(unit.chunk) if unit.start < s.opening < unit.end]
+        spans: list[tuple[int, int]] = []
+        at: int | None = unit.start
+        while at is not None:
+            span = trim_to_layout(unit.chunk, at, unit.end, pages)
+            if span is not None:
+                spans.append(span)
+            done = span[1] if span is not None else at + 1
+            at = next((s for s in starts if s >= done), None)
+        return spans
 
     def generate(self, ctx: AnswerContext, passages: list[Passage],
                  on_token: Callable[[str], None] | None = None) -> Draft:

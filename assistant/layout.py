@@ -33,9 +33,11 @@ from ingest.records import Chunk, Page
 log = logging.getLogger(__name__)
 
 # Where a quote may be cut: after a sentence end (". ", "? ", "! ", closing quotes and brackets
-# kept) or after a clause end ("; " or ", "). Never after ":" (a lead-in without its items).
+# kept), after a list item, or after a clause end ("; " or ", "). Never after ":" (a lead-in
+# without its items).
 _SENTENCE_END = re.compile(r"[.?!][\"”’)]*(?=\s)")
 _CLAUSE_END = re.compile(r"[;,](?=\s)")
+_ITEM_END = re.compile(r"(?=\n\s*[•▶●◦▪\-\*–]\s)")  # before the next bulleted list item
 _BREAK = normalise(LAYOUT_BREAK)
 MIN_SENTENCE_CHARS = 25  # as short as a sentence the answer step quotes at all
 MIN_CLAUSE_CHARS = 60  # a clause cut off from its sentence must say something on its own
@@ -141,6 +143,7 @@ def _longest_prefix(text: str, start: int, end: int, hay: str) -> tuple[int, int
     # a clause cut only inside the first sentence: later, cut at the last whole sentence instead
     first_end = next((cut for cut, minimum in cuts if len(text[start:cut].strip()) >= minimum), end)
     cuts += [(m.start(), MIN_CLAUSE_CHARS) for m in _CLAUSE_END.finditer(text, start, first_end)]
+    cuts += [(m.start(), MIN_SENTENCE_CHARS) for m in _ITEM_END.finditer(text, start, end)]
     for cut, minimum in sorted(cuts, reverse=True):
         piece = text[start:cut].rstrip()
         if len(piece.strip()) < minimum or piece.endswith(":"):

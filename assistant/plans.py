@@ -52,7 +52,8 @@ NAMED_LIST_BONUS = 0.1  # …and more when the lead-in names what is asked for (
 RARE_IDF = 2.0  # an asked word this rare in the corpus names what a lead-in is about
 RUN_CHARS = 1400  # a procedure's best step runs on through its section up to this length
 PARAGRAPH_CHARS = 700  # a procedure step in a numbered paragraph this short is quoted whole
-SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
+SHAPE_WINDOW = 8
+BULLET_MARKS = "•▶●◦▪-*–"  # top units searched for the asked-for shape before calling it a gap
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,12 @@ class Sentence:
     start: int
     end: int
     item: bool  # a bulleted list item
+    marked: int | None = None  # an item's bullet: where a list carried on from the chunk before starts
+
+    @property
+    def opening(self) -> int:
+        """Where a quote that opens with this sentence starts: a list item at its bullet."""
+        return self.marked if self.item and self.marked is not None else self.start
 
 
 @lru_cache(maxsize=4096)
@@ -67,11 +74,14 @@ def sentences(chunk: Chunk) -> tuple[Sentence, ...]:
     out = []
     for start, end in split_sentences(chunk.text):
         item = bool(BULLET.match(chunk.text, start))
-        start += len(LEADER.match(chunk.text, start, end).group(0))  # type: ignore[union-attr]
+        leader = LEADER.match(chunk.text, start, end).group(0)  # type: ignore[union-attr]
+        mark = max(leader.rfind(m) for m in BULLET_MARKS)  # its last bullet, or -1
+        marked = start + mark if mark >= 0 else None
+        start += len(leader)
         if number := PARA_NUMBER.match(chunk.text, start, end):  # cited as the paragraph, not quoted
             start = number.end()
         if chunk.text[start:end].strip():
-            out.append(Sentence(start, end, item))
+            out.append(Sentence(start, end, item, marked))
     return tuple(out)
 
 
@@ -140,10 +150,8 @@ def complete(unit: Unit, lists: bool = False) -> tuple[Unit, bool]:
     if not sents:
         return unit, False
     i = _index(unit)
-    if sents[i].item:
-        lead = _lead_index(unit.chunk, sents, i)
-        if lead is not None and unit.chunk.text[sents[lead].start:sents[lead].end].rstrip().endswith(":"):
-            return whole_list(unit, lead)
+    if sents[i].item and _has_lead(unit.chunk, sents, i):
+        return whole_list(unit, _lead_index(unit.chunk, sents, i) or 0)
     text = unit.chunk.text[sents[i].start:sents[i].end].strip()
     if text.endswith(":") or (lists and i + 1 < len(sents) and sents[i + 1].item):
         return whole_list(unit, i)
@@ -154,10 +162,17 @@ def complete(unit: Unit, lists: bool = False) -> tuple[Unit, bool]:
     if i > 0 and LEANS_BACK.match(text):
         if not sents[i - 1].item:
             start = sents[i - 1].start
-        else:  # "This is good practice" after a list item: the list, then this
+        elif _has_lead(unit.chunk, sents, i - 1):  # "This is good practice" after an item: list, then this
             listed, cut = complete(replace(unit, start=sents[i - 1].start, end=sents[i - 1].end))
             return replace(listed, end=max(listed.end, end)), cut
     return replace(unit, start=start, end=end), False
+
+
+def _has_lead(chunk: Chunk, sents: tuple[Sentence, ...], i: int) -> bool:
+    """The list item `i` has its lead-in (a sentence ending in ":") in the same chunk; an item
+    without one would be quoted bare, as a fragment."""
+    lead = _lead_index(chunk, sents, i)
+    return lead is not None and chunk.text[sents[lead].start:sents[lead].end].rstrip().endswith(":")
 
 
 def _brings_list(unit: Unit) -> bool:
@@ -314,7 +329,7 @@ def section_run(unit: Unit, following: Callable[[Chunk], Chunk | None]) -> list[
         if not taken:
             break
         own = chunk is unit.chunk  # the step itself is kept whole, however long
-        pieces.append(Unit(unit.passage_rank, chunk, min(start, taken[0].start) if own else taken[0].start,
+        pieces.append(Unit(unit.passage_rank, chunk, min(start, taken[0].start) if own else taken[0].opening,
                            max(taken[-1].end, unit.end if own else 0)))
         used += pieces[-1].end - pieces[-1].start
         nxt = following(chunk)
@@ -388,7 +403,7 @@ def continuation(unit: Unit, following: Chunk | None, kind: str, words: set[str]
     sents = sentences(following)
     if not sents:
         return None
-    start, end = sents[0].start, None
+    start, end = sents[0].opening, None
     first_item = next((i for i, s in enumerate(sents[:ITEM_TAIL + 1]) if s.item), None)
     in_list = _ends_in_item(unit)  # the rest of its last item may open the next chunk
     listing = kind in ("list", "procedure", "definition")
@@ -417,16 +432,22 @@ def _ends_in_item(unit: Unit) -> bool:
 
 
 def lead_in_before(unit: Unit, preceding: Chunk | None) -> Unit | None:
-    """A stretch that opens its chunk with list items ("occurs in custody…") gets the list's
-    lead-in and earlier items from the end of the chunk before; None when there is none."""
+    """A stretch of list items whose lead-in is not in its own chunk gets it from the end of the
+    chunk before: with the earlier items when the stretch opens its chunk ("occurs in custody…"),
+    the lead-in alone for an item further down, so that no item is quoted bare. None when the
+    chunk before ends in no list."""
     sents = sentences(unit.chunk)
-    if preceding is None or not sents or not sents[0].item or unit.start > sents[0].start:
+    if preceding is None or not sents or not sents[0].item:
         return None
+    i = _index(unit)
+    if not sents[i].item or _lead_index(unit.chunk, sents, i) is not None:
+        return None  # not an item, or its lead-in is in its own chunk
     before = sentences(preceding)
     lead = _lead_index(preceding, before, len(before))
     if lead is None or not preceding.text[before[lead].start:before[lead].end].rstrip().endswith(":"):
         return None
-    return Unit(unit.passage_rank, preceding, before[lead].start, before[-1].end)
+    end = before[-1].end if unit.start <= sents[0].start else before[lead].end
+    return Unit(unit.passage_rank, preceding, before[lead].start, end)
 
 
 def shape_gap(ctx: AnswerContext) -> bool:

@@ -184,21 +184,43 @@ def test_a_sentence_leaning_on_a_list_item_brings_the_list() -> None:
     assert whole.text.endswith("This is good practice whenever it is safe.")
 
 
-def test_the_longer_piece_on_the_page_is_kept_when_a_stretch_crosses_a_layout_block() -> None:
+def test_each_piece_on_the_page_is_kept_when_a_stretch_crosses_a_layout_block() -> None:
     from types import SimpleNamespace
 
     from assistant.answer import ExtractiveGenerator
     from ingest.records import Page
 
-    text = ("This is good practice. This does not equate to obtaining consent from individuals "
-            "to share their information for data protection purposes.")
-    layout = ("This is good practice.\n‖\nThis does not equate to obtaining consent from individuals "
-              "to share their information for data protection purposes.")
+    text = ("This is good practice in every case. This does not equate to obtaining consent from "
+            "individuals to share their information for data protection purposes.")
+    layout = ("This is good practice in every case.\n‖\nThis does not equate to obtaining consent from "
+              "individuals to share their information for data protection purposes.")
     chunk = _chunk(text)
     page = Page(chunk.doc_id, 26, text, layout=layout)
     fake = SimpleNamespace(pages=lambda doc_id: [page])
-    span = ExtractiveGenerator._fit(fake, Unit(0, chunk, 0, len(text)))  # type: ignore[arg-type]
-    assert span is not None and text[span[0]:span[1]].startswith("This does not equate")
+    spans = ExtractiveGenerator._fit(fake, Unit(0, chunk, 0, len(text)))  # type: ignore[arg-type]
+    assert [text[a:b] for a, b in spans] == ["This is good practice in every case.",
+                                             text[text.index("This does not"):]]
+
+
+def test_a_list_turning_the_page_mid_item_is_quoted_a_piece_a_page() -> None:
+    from dataclasses import replace as _replace
+    from types import SimpleNamespace
+
+    from assistant.answer import ExtractiveGenerator
+    from ingest.records import Page
+
+    text = ("A joint agency response is required if a child's death:\n• is or could be due to external "
+            "causes\n• is sudden and there is no apparent cause (including sudden\nunexpected death)\n"
+            "• occurs in custody\n• occurs in a stillbirth")
+    turn = text.index("unexpected death)")
+    chunk = _replace(_chunk(text), page_end=27, page_breaks=(turn,))
+    pages = [Page(chunk.doc_id, 26, text[:turn], layout=text[:turn]),
+             Page(chunk.doc_id, 27, text[turn:], layout=text[turn:])]
+    fake = SimpleNamespace(pages=lambda doc_id: pages)
+    spans = ExtractiveGenerator._fit(fake, Unit(0, chunk, 0, len(text)))  # type: ignore[arg-type]
+    # the lead-in with the items wholly on its page, then the items on the next, each from its bullet
+    assert [text[a:b] for a, b in spans] == [text[:text.index("\n• is sudden")],
+                                             text[text.index("• occurs in custody"):]]
 
 
 def test_a_list_or_a_definition_split_between_chunks_carries_on_into_the_next() -> None:
@@ -508,6 +530,42 @@ def test_a_list_opening_its_chunk_gets_its_lead_in_from_the_chunk_before() -> No
     assert lead_in_before(Unit(0, opening, opening.text.index("Then"), len(opening.text)), before) is None
     prose = _chunk("Reviews are annual. Nothing is listed here.", "c3")
     assert lead_in_before(items, prose) is None
+
+
+def test_an_item_further_down_its_chunk_gets_only_the_lead_in_from_the_chunk_before() -> None:
+    from dataclasses import replace as _replace
+
+    from assistant.plans import lead_in_before
+
+    before = _chunk("Designated safeguarding leads should be supported in developing skills to:\n"
+                    "• understand online risks\n• obtain access to resources", "c1")
+    later = _replace(_chunk("• attend refresher training,\n• encourage a culture of listening to children.\n"
+                            "Other text follows here.", "c2"), headings=before.headings)
+    lead = lead_in_before(_unit(later, "encourage a culture of listening to children."), before)
+    assert lead is not None and lead.text == ("Designated safeguarding leads should be supported in "
+                                              "developing skills to:")
+    assert lead_in_before(_unit(later, "Other text follows here."), before) is None  # not an item
+
+
+def test_a_sentence_after_an_item_whose_lead_in_is_elsewhere_is_quoted_alone() -> None:
+    chunk = _chunk("• obtain access to resources,\n• encourage a culture of listening to children. In "
+                   "addition to the formal training, their knowledge should be refreshed at least annually.")
+    whole, _ = complete(_unit(chunk, "In addition to the formal training"))
+    assert whole.text.startswith("In addition to the formal training")  # not a bare item before it
+
+
+def test_a_list_carried_on_into_the_next_chunk_starts_at_its_bullet() -> None:
+    from dataclasses import replace as _replace
+
+    from assistant.plans import continuation
+
+    first = _chunk("The lead practitioner should:\n• see the child\n• record the findings", "c1")
+    rest = _replace(_chunk("• inform the referrer of what action has been taken\nOther text.", "c2"),
+                    headings=first.headings)
+    more = continuation(Unit(0, first, 0, len(first.text)), rest, "procedure", set())
+    assert more is not None and more.text.startswith("• inform the referrer")
+    run = section_run(_unit(first, "The lead practitioner should:"), lambda c: rest if c is first else None)
+    assert [p.text for p in run][1].startswith("• inform the referrer")
 
 
 def test_a_part_needs_only_the_sibling_threshold_when_another_part_is_answered(monkeypatch) -> None:
