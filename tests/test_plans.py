@@ -94,6 +94,19 @@ def test_a_quantity_no_sentence_states_is_a_gap() -> None:
     assert not shape_gap(ctx)
 
 
+def test_a_time_that_runs_until_an_event_answers_how_long() -> None:
+    chunk = _chunk("Low-level concerns should be recorded in writing. It is recommended that the record is "
+                   "retained at least until the individual leaves their employment.")
+    units = [_unit(chunk, "Low-level concerns should be recorded in writing."),
+             _unit(chunk, "It is recommended that the record is retained at least until the individual "
+                          "leaves their employment.")]
+    ctx = _ctx(units, [0.8, 0.6], "fact", shape="duration")
+    assert not shape_gap(ctx)  # "until the individual leaves" states how long
+    ctx.units = units[:1]
+    ctx.scores = np.array([0.8])
+    assert shape_gap(ctx)
+
+
 def test_written_answers_get_the_plan_one_line_per_part() -> None:
     from assistant.generators.base import build_messages, prompt_sources
 

@@ -51,7 +51,8 @@ ANSWER_SHAPES = {
     "phone": re.compile(r"\b0\d{3}[ -]?\d{3}[ -]?\d{3,4}\b|\b\d{3}\b(?= )"),
     "hours": re.compile(rf"\b{NUM}[- ]hours?\b", re.I),
     "duration": re.compile(rf"\b{NUM}[- ]{DAYS_OF}(day|hour|week|month|year)s?\b"
-                           r"|\b(annually|immediately|as soon as possible|every \w+ years?)\b", re.I),
+                           r"|\b(annually|immediately|as soon as possible|every \w+ years?)\b"
+                           r"|\buntil\b|\bfor as long as\b", re.I),  # "kept until they leave"
     # "paragraphs 101-102": the range's end cites too
     "number": re.compile(rf"{_NOT_A_REFERENCE}(?<!\d-)(?<!\d–)\b(?!(?:19|20)\d\d\b){NUM}\b", re.I),
     "date": re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|"
