@@ -249,11 +249,18 @@ def _current(registry: EditionRegistry, series: list[str], today: date) -> Scope
     return Scope(tuple(d.id for d in docs), tuple(pairs), "current", series=tuple(series))
 
 
+# A preposition left with nothing to govern once the edition words are gone ("Under KCSIE 2024, …")
+ORPHANED = re.compile(r"\b(?:under|in|per|as per|according to|from|using|following)\s*"
+                      r"(?:[.,:;?!]|\s[-–—]\s|$)", re.I)
+
+
 def strip_edition_words(question: str) -> str:
     """The question without series names and years, for retrieval."""
     text = YEAR.sub(" ", question)
     for pat in SERIES_PATTERNS.values():
         text = pat.sub(" ", text)
+    if text != question:  # "Under KCSIE 2024 - what…" leaves no "Under -"
+        text = ORPHANED.sub(" ", text).lstrip(" .,:;-–—")
     return " ".join(text.split())
 
 

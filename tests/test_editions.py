@@ -70,7 +70,9 @@ def test_parse_date_and_strip() -> None:
     assert parse_date("as at 2019-05-03") == date(2019, 5, 3)
     assert parse_date("in May 2019") == date(2019, 5, 15)
     assert parse_date("no date here") is None
-    assert strip_edition_words("Under Working Together 2018, who leads?") == "Under , who leads?"
+    assert strip_edition_words("Under Working Together 2018, who leads?") == "who leads?"
+    assert strip_edition_words("In KCSIE 2024 - what checks are needed?") == "what checks are needed?"
+    assert strip_edition_words("What is this form for?") == "What is this form for?"  # no edition words
 
 
 def test_other_jurisdictions_are_out_of_scope(reg: EditionRegistry) -> None:
