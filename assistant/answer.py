@@ -32,6 +32,7 @@ from assistant.plans import (
     shape_gap,
 )
 from assistant.records import Citation, Passage
+from assistant.understand.kinds import QUANTITIES
 from corpus.manifest import Manifest
 from ingest.embed import Embedder
 from ingest.readers import strip_footnote_refs
@@ -104,7 +105,7 @@ class ExtractiveGenerator:
                  following: Callable[[Chunk], Chunk | None] | None = None,
                  procedure_threshold: float | None = None,
                  preceding: Callable[[Chunk], Chunk | None] | None = None,
-                 sibling_threshold: float | None = None) -> None:
+                 sibling_threshold: float | None = None, quantity_threshold: float | None = None) -> None:
         self.embedder = embedder
         self.manifest = manifest
         self.threshold = threshold
@@ -112,6 +113,8 @@ class ExtractiveGenerator:
         self.procedure_threshold = threshold if procedure_threshold is None else procedure_threshold
         # a part of a question whose other part is answered: the question is about the guidance
         self.sibling_threshold = threshold if sibling_threshold is None else sibling_threshold
+        # a part asking for a quantity: the guidance states one or it does not (near misses abound)
+        self.quantity_threshold = threshold if quantity_threshold is None else quantity_threshold
         self.weights = weights
         self.max_quotes = max_quotes
         self.part_quotes = part_quotes
@@ -126,11 +129,10 @@ class ExtractiveGenerator:
         parts = ctx.parts or [ctx]
         supports = [self._support(part, part.passages or passages) for part in parts]
         answered = len(parts) > 1 and any(
-            p.units and s >= self._needed(p, self.threshold) for p, s in zip(parts, supports, strict=True))
+            p.units and s >= self._needed(p) for p, s in zip(parts, supports, strict=True))
         found = []
         for part, support in zip(parts, supports, strict=True):
-            needed = self._needed(part, self.sibling_threshold if answered else self.threshold)
-            if not part.units or support < needed:  # unanswered, unless general steps serve
+            if not part.units or support < self._needed(part, answered):  # unless general steps serve
                 found.append(self._general(part) or PartAnswer(part, [], support))
             elif shape_gap(part):
                 found.append(PartAnswer(part, [], support, gap=True))
@@ -146,9 +148,15 @@ class ExtractiveGenerator:
             part.scores = score_units(self.embedder, part, part.units)
         return support_of(part, mine, self.weights)
 
-    def _needed(self, part: AnswerContext, threshold: float) -> float:
-        """A situation's "what should I do" has its own threshold: below it, the general steps."""
-        return self.procedure_threshold if part.general is not None else threshold
+    def _needed(self, part: AnswerContext, sibling: bool = False) -> float:
+        """The support a part needs: a situation's "what should I do" has its own threshold (below
+        it, the general steps); a part asking for a quantity needs more, unless another part of its
+        question is answered (`sibling`: the question is about the guidance)."""
+        if part.general is not None:
+            return self.procedure_threshold
+        if asks_quantity(part):
+            return self.sibling_threshold if sibling else self.quantity_threshold
+        return min(self.sibling_threshold, self.threshold) if sibling else self.threshold
 
     def _general(self, part: AnswerContext) -> PartAnswer | None:
         """"What should I do?" about a situation the guidance does not speak to: its general
@@ -278,6 +286,11 @@ def _clean_turn(text: str, at: int) -> bool:
     after = text[at:].lstrip()
     return bool(BULLET.match(after) or (text[:at].rstrip().endswith((".", ";", ":", "?", "!"))
                                         and after[:1].isupper()))
+
+
+def asks_quantity(ctx: AnswerContext) -> bool:
+    """The part asks for a number, a time limit, an amount…, or proposes a time ("is it 72 hours?")."""
+    return ctx.shape in QUANTITIES or bool(ctx.unit)
 
 
 def gap_reason(ctx: AnswerContext) -> str:

@@ -75,7 +75,8 @@ class Assistant:
             settings.max_quotes, settings.quote_ratio, pages=self.retriever.pages,
             part_quotes=settings.part_quotes, following=self.retriever.following,
             preceding=self.retriever.preceding,
-            procedure_threshold=settings.procedure_threshold, sibling_threshold=settings.sibling_threshold))
+            procedure_threshold=settings.procedure_threshold, sibling_threshold=settings.sibling_threshold,
+            quantity_threshold=settings.quantity_threshold))
 
     def refresh_local(self) -> None:
         """Put the local documents' current list (`safeguide add`) into the shared manifest."""

@@ -604,6 +604,27 @@ def test_a_part_needs_only_the_sibling_threshold_when_another_part_is_answered(m
     assert answered([first, second], 0.3) == [False, False]
 
 
+def test_a_part_asking_for_a_quantity_needs_the_quantity_threshold(monkeypatch) -> None:
+    import assistant.answer as answer_module
+    from assistant.answer import ExtractiveGenerator
+
+    chunk = _chunk("A child protection file should be transferred within 5 days. Schools keep records.")
+    units = [_unit(chunk, "A child protection file should be transferred within 5 days.")]
+    support = {"value": 0.4}
+    monkeypatch.setattr(answer_module, "support_of", lambda part, passages, weights: support["value"])
+    gen = ExtractiveGenerator(None, None, 0.3, {}, quantity_threshold=0.5)  # type: ignore[arg-type]
+
+    def answered(shape: str | None, unit: str = "") -> bool:
+        ctx = _ctx(list(units), [0.6], "fact", shape=shape)
+        ctx.unit = unit
+        return bool(gen.answer_parts(ctx, [])[0].units)
+
+    assert answered(None) and answered("who")  # no quantity asked: the lower bar
+    assert not answered("duration") and not answered(None, unit="day")  # a time asked or proposed
+    support["value"] = 0.55
+    assert answered("duration") and answered(None, unit="day")
+
+
 def test_an_item_with_several_sentences_on_its_lines_does_not_end_the_list() -> None:
     text = ("Important considerations will include:\n"
             "• the wishes of the victim in terms of how they want to proceed. This is especially\n"
