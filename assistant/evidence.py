@@ -27,6 +27,7 @@ LEADER = re.compile(r"[\s\-•▶●◦▪*–]*")
 ASKED_MIN_WORDS = 2  # fewer content words in the asked clause: support is judged on the whole question
 BULLET = re.compile(rf"\s*{ITEM_MARK}")  # a list item, bulleted or lettered
 SHAPE_FIT = 0.12  # a sentence with the asked-for shape of answer (a time, a number…)
+RRF_K = 60  # reciprocal-rank fusion constant, as the search's (30 gave the same on dev)
 VERDICT_FIT = 0.06  # a yes/no question's sentence that gives a verdict ("is not appropriate"); dev-fitted
 
 
@@ -161,9 +162,11 @@ def _form_penalty(text: str) -> float:
 
 
 def rerank(embedder: Embedder | SentenceVectors, ctx: AnswerContext, candidates: list[Passage],
-           k: int, bonus: Callable[[Unit], float] | None = None) -> list[Passage]:
+           k: int, bonus: Callable[[Unit], float] | None = None, fuse: bool = False) -> list[Passage]:
     """Order candidates by their best sentence (with the answer plan's `bonus`, as it will order
-    them); keep k. Fills ctx.units and ctx.scores."""
+    them), or with `fuse` by that order and the search's together (reciprocal-rank fusion: the
+    best sentence alone is a noisy judge of a long situation); keep k. Fills ctx.units and
+    ctx.scores."""
     units = sentence_units(candidates)
     scores = score_units(embedder, ctx, units)
     best: dict[str, float] = {}
@@ -172,7 +175,10 @@ def rerank(embedder: Embedder | SentenceVectors, ctx: AnswerContext, candidates:
         best[unit.chunk.chunk_id] = max(best.get(unit.chunk.chunk_id, -1.0), float(score))
         with_bonus = float(score) + (bonus(unit) if bonus else 0.0)
         planned[unit.chunk.chunk_id] = max(planned.get(unit.chunk.chunk_id, -1.0), with_bonus)
-    ordered = sorted(candidates, key=lambda p: (-planned.get(p.chunk.chunk_id, -1.0), p.rank))[:k]
+    ordered = sorted(candidates, key=lambda p: (-planned.get(p.chunk.chunk_id, -1.0), p.rank))
+    if fuse:
+        ordered = fused(candidates, ordered)
+    ordered = ordered[:k]
     passages = [replace(p, rank=i, score=best.get(p.chunk.chunk_id, 0.0)) for i, p in enumerate(ordered)]
     keep = {p.chunk.chunk_id: p.rank for p in passages}
     pairs = [(replace(u, passage_rank=keep[u.chunk.chunk_id]), s)
@@ -180,6 +186,16 @@ def rerank(embedder: Embedder | SentenceVectors, ctx: AnswerContext, candidates:
     ctx.units = [u for u, _ in pairs]
     ctx.scores = np.array([s for _, s in pairs])
     return passages
+
+
+def fused(searched: list[Passage], reranked: list[Passage], k: int = RRF_K) -> list[Passage]:
+    """The passages by reciprocal-rank fusion of two orders of the same candidates (ties: the
+    rerank's order)."""
+    first = {p.chunk.chunk_id: i for i, p in enumerate(searched)}
+    second = {p.chunk.chunk_id: i for i, p in enumerate(reranked)}
+    return sorted(reranked, key=lambda p: (-(1 / (k + first[p.chunk.chunk_id] + 1)
+                                             + 1 / (k + second[p.chunk.chunk_id] + 1)),
+                                           second[p.chunk.chunk_id]))
 
 
 FEATURES = ("best", "passage_coverage", "unit_coverage", "shape_missing", "rare_missing")

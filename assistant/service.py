@@ -146,7 +146,9 @@ class Assistant:
             candidates += [p for p in extra if p.chunk.chunk_id not in seen]
             general.passages = rerank(self.sentences, general, extra, k)
             ctx.general = general
-        ctx.passages = rerank(self.sentences, ctx, candidates, k, unit_bonus(ctx))
+        # a situation's "what should I do": the search's order counts too (the rerank is noisy there)
+        ctx.passages = rerank(self.sentences, ctx, candidates, k, unit_bonus(ctx),
+                              fuse=part.kind == "procedure")
         return ctx
 
     def ask(self, question: str, edition: str | None = None, as_of: date | None = None,

@@ -625,6 +625,32 @@ def test_a_part_asking_for_a_quantity_needs_the_quantity_threshold(monkeypatch) 
     assert answered("duration") and answered(None, unit="day")
 
 
+def test_a_procedure_keeps_the_search_order_in_view_when_reranking() -> None:
+    from types import SimpleNamespace
+
+    from assistant.evidence import fused, rerank
+    from assistant.records import Passage
+
+    texts = ["Staff should speak to the designated safeguarding lead at once about any concern.",
+             "The weather was mild and the trip went ahead as planned on the day.",
+             "Records of the trip were kept by the office in the usual way for the year."]
+    chunks = [_chunk(t, f"c{i}") for i, t in enumerate(texts)]
+    searched = [Passage(c, 1.0 - i / 10, i) for i, c in enumerate(chunks)]  # the search put c0 first
+    # the sentence rerank prefers the two off-topic passages over the search's first
+    vectors = {texts[0]: [0.1, 0.0, 0.0], texts[1]: [0.9, 0.0, 0.0], texts[2]: [0.8, 0.0, 0.0]}
+    embedder = SimpleNamespace(embed=lambda batch: np.array([vectors[t] for t in batch]))
+
+    def top(fuse: bool) -> list[str]:
+        ctx = AnswerContext("q", "weather trip", np.array([1.0, 0.0, 0.0]), kind="procedure")
+        kept = rerank(embedder, ctx, list(searched), 2, fuse=fuse)  # type: ignore[arg-type]
+        return [p.chunk.chunk_id for p in kept]
+
+    assert top(fuse=False) == ["c1", "c2"]
+    assert top(fuse=True) == ["c1", "c0"]  # first in the search, third in the rerank: fused second
+    orders = fused(searched, [searched[1], searched[2], searched[0]], k=60)
+    assert [p.chunk.chunk_id for p in orders] == ["c1", "c0", "c2"]
+
+
 def test_an_item_with_several_sentences_on_its_lines_does_not_end_the_list() -> None:
     text = ("Important considerations will include:\n"
             "• the wishes of the victim in terms of how they want to proceed. This is especially\n"
