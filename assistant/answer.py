@@ -37,6 +37,7 @@ from corpus.manifest import Manifest
 from ingest.embed import Embedder
 from ingest.readers import strip_footnote_refs
 from ingest.records import Chunk, Page
+from ingest.segment import BULLET_CLASS
 
 
 @dataclass
@@ -69,7 +70,7 @@ LINE_HYPHEN = re.compile(r"(?<=\w)-\n(?=[a-z])")  # a hyphenated word split at a
 QUOTED_AGAIN = 0.1  # a later part's score lost by a sentence an earlier part quoted
 GENERAL_STEPS = ("The guidance does not speak to this situation directly. Its general steps when you "
                  "are worried about a child:")
-NEXT_ITEM = re.compile(r"\n\s*[•▶●◦▪\-\*–]\s")  # a list item left out when a quote is cut
+NEXT_ITEM = re.compile(rf"\n\s*{BULLET_CLASS}\s")  # a list item left out when a quote is cut
 SHAPE_WORDS = {"duration": "a time limit", "hours": "a number of hours", "number": "a number or limit",
                "money": "an amount", "percent": "a percentage", "phone": "a phone number"}
 
@@ -304,5 +305,5 @@ def display(quote: str, refs: frozenset[str] = frozenset()) -> str:
     the cited pages' footnotes), spaces tidied."""
     text = strip_page_refs(strip_footnote_refs(quote), refs)
     text = LINE_HYPHEN.sub("-", text)  # "multi-\nagency" broken at the line end reads "multi-agency"
-    lines = [" ".join(line.split()) for line in re.split(r"\n(?=\s*[•▶●◦▪\-\*–]\s)", text)]
+    lines = [" ".join(line.split()) for line in re.split(rf"\n(?=\s*{BULLET_CLASS}\s)", text)]
     return "\n".join(line for line in lines if line)

@@ -18,12 +18,12 @@ from assistant.text import tokens
 from assistant.understand.kinds import ANSWER_SHAPES
 from ingest.embed import Embedder
 from ingest.records import Chunk
-from ingest.segment import ITEM_MARK, split_sentences
+from ingest.segment import BULLET_CLASS, ITEM_MARK, split_sentences
 
 if TYPE_CHECKING:
     from ingest.sentences import SentenceLookup
 
-LEADER = re.compile(r"[\s\-•▶●◦▪*–]*")
+LEADER = re.compile(rf"(?:\s|{BULLET_CLASS})*")
 ASKED_MIN_WORDS = 2  # fewer content words in the asked clause: support is judged on the whole question
 BULLET = re.compile(rf"\s*{ITEM_MARK}")  # a list item, bulleted or lettered
 SHAPE_FIT = 0.12  # a sentence with the asked-for shape of answer (a time, a number…)

@@ -29,6 +29,7 @@ import numpy as np
 from assistant.text import normalise
 from ingest.readers import LAYOUT_BREAK
 from ingest.records import Chunk, Page
+from ingest.segment import BULLET_CLASS
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 # without its items).
 _SENTENCE_END = re.compile(r"[.?!][\"”’)]*(?=\s)")
 _CLAUSE_END = re.compile(r"[;,](?=\s)")
-_ITEM_END = re.compile(r"(?=\n\s*[•▶●◦▪\-\*–]\s)")  # before the next bulleted list item
+_ITEM_END = re.compile(rf"(?=\n\s*{BULLET_CLASS}\s)")  # before the next bulleted list item
 _BREAK = normalise(LAYOUT_BREAK)
 MIN_SENTENCE_CHARS = 25  # as short as a sentence the answer step quotes at all
 MIN_CLAUSE_CHARS = 60  # a clause cut off from its sentence must say something on its own
@@ -82,7 +83,7 @@ def quote_in_layout(quote: str, pages: Sequence[Page], first: int | None, last: 
 
 # Where a list's lines may sit in separate layout blocks: before each bulleted item, and after a
 # lead-in ending in ":" (a box title over its numbered list).
-ITEM_BREAK = re.compile(r"\n\s*[•▶●◦▪\-\*–]\s|(?<=:)[ \t]*\n")
+ITEM_BREAK = re.compile(rf"\n\s*{BULLET_CLASS}\s|(?<=:)[ \t]*\n")
 
 
 def in_layout(text: str, hay: str) -> bool:

@@ -20,7 +20,7 @@ from assistant.evidence import BULLET, LEADER, AnswerContext, Unit
 from assistant.text import normalise, tokens
 from assistant.understand.kinds import ANSWER_SHAPES, DAYS_OF, NUM, QUANTITIES
 from ingest.records import Chunk
-from ingest.segment import split_sentences
+from ingest.segment import BULLET_CLASS, BULLET_MARKS, split_sentences
 
 LEANS_BACK = re.compile(r"^(this|these|that|those|it|they|such|in (this|these|such) cases?|if (so|this|not)|"
                         r"however|otherwise|where this|as such|in addition|also|then)\b", re.I)
@@ -36,7 +36,7 @@ DEFINES = re.compile(r"^[^.;]{0,90}?(\b(is|are|means|refers to|is defined as|des
 # "Radicalisation 150 is the process…": a term (a footnote number may follow it) then a defining verb
 DEFINED_TERM = re.compile(r"\b([A-Za-z][\w-]+)(?:\s+\d{1,3})?\s+(?:is|are|means|refers to|is defined as)\s")
 DEFINITION_CHARS = 520  # a definition runs on through its paragraph up to this length
-LEAD_WITH_ITEMS = re.compile(r":\s*\n\s*[•▶●◦▪\-\*–]\s")  # "…include:\n• …": a lead-in and its items
+LEAD_WITH_ITEMS = re.compile(rf":\s*\n\s*{BULLET_CLASS}\s")  # "…include:\n• …": a lead-in and its items
 PARA_NUMBER = re.compile(r"\d{1,3}\.\s+")
 FOOTNOTES = "Footnotes and boxes"  # the heading ingest gives a page's footnotes
 EXAMPLE = re.compile(r"\bcase stud(y|ies)\b|\bexamples?\b", re.I)  # illustrations, not guidance
@@ -52,8 +52,7 @@ NAMED_LIST_BONUS = 0.1  # …and more when the lead-in names what is asked for (
 RARE_IDF = 2.0  # an asked word this rare in the corpus names what a lead-in is about
 RUN_CHARS = 1400  # a procedure's best step runs on through its section up to this length
 PARAGRAPH_CHARS = 700  # a procedure step in a numbered paragraph this short is quoted whole
-SHAPE_WINDOW = 8
-BULLET_MARKS = "•▶●◦▪-*–"  # top units searched for the asked-for shape before calling it a gap
+SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
 
 
 @dataclass(frozen=True)
@@ -150,8 +149,8 @@ def complete(unit: Unit, lists: bool = False) -> tuple[Unit, bool]:
     if not sents:
         return unit, False
     i = _index(unit)
-    if sents[i].item and _has_lead(unit.chunk, sents, i):
-        return whole_list(unit, _lead_index(unit.chunk, sents, i) or 0)
+    if sents[i].item and (lead := _list_lead(unit.chunk, sents, i)) is not None:
+        return whole_list(unit, lead)
     text = unit.chunk.text[sents[i].start:sents[i].end].strip()
     if text.endswith(":") or (lists and i + 1 < len(sents) and sents[i + 1].item):
         return whole_list(unit, i)
@@ -162,17 +161,19 @@ def complete(unit: Unit, lists: bool = False) -> tuple[Unit, bool]:
     if i > 0 and LEANS_BACK.match(text):
         if not sents[i - 1].item:
             start = sents[i - 1].start
-        elif _has_lead(unit.chunk, sents, i - 1):  # "This is good practice" after an item: list, then this
+        elif _list_lead(unit.chunk, sents, i - 1) is not None:  # after an item: the list, then this
             listed, cut = complete(replace(unit, start=sents[i - 1].start, end=sents[i - 1].end))
             return replace(listed, end=max(listed.end, end)), cut
     return replace(unit, start=start, end=end), False
 
 
-def _has_lead(chunk: Chunk, sents: tuple[Sentence, ...], i: int) -> bool:
-    """The list item `i` has its lead-in (a sentence ending in ":") in the same chunk; an item
-    without one would be quoted bare, as a fragment."""
+def _list_lead(chunk: Chunk, sents: tuple[Sentence, ...], i: int) -> int | None:
+    """The lead-in (a sentence ending in ":") of the list that sentence `i` belongs to, in the same
+    chunk, or None: an item without one would be quoted bare, as a fragment."""
     lead = _lead_index(chunk, sents, i)
-    return lead is not None and chunk.text[sents[lead].start:sents[lead].end].rstrip().endswith(":")
+    if lead is None or not chunk.text[sents[lead].start:sents[lead].end].rstrip().endswith(":"):
+        return None
+    return lead
 
 
 def _brings_list(unit: Unit) -> bool:
@@ -443,8 +444,8 @@ def lead_in_before(unit: Unit, preceding: Chunk | None) -> Unit | None:
     if not sents[i].item or _lead_index(unit.chunk, sents, i) is not None:
         return None  # not an item, or its lead-in is in its own chunk
     before = sentences(preceding)
-    lead = _lead_index(preceding, before, len(before))
-    if lead is None or not preceding.text[before[lead].start:before[lead].end].rstrip().endswith(":"):
+    lead = _list_lead(preceding, before, len(before))
+    if lead is None:
         return None
     end = before[-1].end if unit.start <= sents[0].start else before[lead].end
     return Unit(unit.passage_rank, preceding, before[lead].start, end)

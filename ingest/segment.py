@@ -15,7 +15,9 @@ MAJOR = re.compile(
     r"(:|\s*$|\s+[-–])|(Foreword|Introduction|Glossary)\s*$)"
 )
 UNNUMBERED_MAJOR = re.compile(r"^(Annex|Appendix|Glossary)")
-BULLET = re.compile(r"^[•▶●◦▪\-\*–]\s*")
+BULLET_MARKS = "•▶●◦▪-*–"  # the marks a bulleted list item opens with
+BULLET_CLASS = f"[{re.escape(BULLET_MARKS)}]"
+BULLET = re.compile(rf"^{BULLET_CLASS}\s*")
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
 SENTENCE_END = re.compile(r"[.:;?!]\s*[”’\"')]?$")
 SENTENCE_SPLIT = re.compile(r"([.!?][”’\"')]?)(\s+)(?=[A-Z“‘\"(]|\d{1,3}\.\s)")
@@ -23,7 +25,7 @@ SENTENCE_SPLIT = re.compile(r"([.!?][”’\"')]?)(\s+)(?=[A-Z“‘\"(]|\d{1,3}
 NUMBER_ONLY = re.compile(r"(?:^|(?<=\s))(?:e\.g|i\.e|etc|para|paras|No|cf)\.$")
 LEADING_NUMBER = re.compile(r"\s*\d{1,3}\.")
 # a list item's mark: a bullet, or a letter or roman numeral ("a.", "ii.", "(b)")
-ITEM_MARK = r"(?:[•▶●◦▪\-\*–]|(?:[a-z]|[ivx]{1,4})\.|\((?:[a-z]|[ivx]{1,4})\))\s"
+ITEM_MARK = rf"(?:{BULLET_CLASS}|(?:[a-z]|[ivx]{{1,4}})\.|\((?:[a-z]|[ivx]{{1,4}})\))\s"
 LETTER_ONLY = re.compile(r"(?:[a-z]|[ivx]{1,4})\.")
 BLOCK = re.compile(rf"[^\n]+(?:\n(?!{ITEM_MARK})[^\n]+)*")
 
