@@ -30,19 +30,9 @@ def _stemmer() -> Stemmer.Stemmer:
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-cased, stop-worded, stemmed tokens. A word takes its lemma first, so irregular forms
-    meet their stem ("told" is "tell", "children" is "child"), which the stemmer alone misses."""
-    words = [_lemma(w) for w in TOKEN.findall(text.lower()) if w not in STOPWORDS]
+    """Lower-cased, stop-worded, stemmed tokens."""
+    words = [w for w in TOKEN.findall(text.lower()) if w not in STOPWORDS]
     return _stemmer().stemWords(words)
-
-
-@cache
-def _lemma(word: str) -> str:
-    """The word's verb lemma, else its noun lemma, else the word (lemminflect's lookup tables)."""
-    import lemminflect  # here, not at the top: the tables load on first use
-
-    found = lemminflect.getAllLemmas(word)
-    return str(next((found[pos][0] for pos in ("VERB", "NOUN") if found.get(pos)), word))
 
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-",

@@ -288,13 +288,3 @@ def test_informal_wording_of_what_should_i_do_asks_for_steps(question: str) -> N
 def test_fillers_and_contractions_do_not_change_the_kind_of_a_plain_question() -> None:
     assert question_kind("What's a DPIA?", answer_shape("What's a DPIA?")) == "definition"
     assert answer_shape("How long have I actually got to send the file?") == "duration"
-
-
-def test_irregular_forms_meet_the_words_the_guidance_uses() -> None:
-    from assistant.text import tokens
-
-    # "A child told me…" against "if a child tells them…": the stemmer alone keeps "told" and "children"
-    assert tokens("A child told me their stepdad hits them") == ["child", "tell", "stepdad", "hit"]
-    assert tokens("children told staff") == tokens("child tells staff") == ["child", "tell", "staff"]
-    assert tokens("safeguarding leads") == tokens("safeguard lead")  # regular forms as before
-    assert tokens("the zxqvw") == ["zxqvw"]  # a word no table knows is kept
