@@ -57,12 +57,14 @@ class Settings(BaseSettings):
         default=0.8, description="Extra quotes must score at least this share of the best one."
     )
     abstain_threshold: float = Field(
-        default=0.37,  # dev (401): most abstention with over-refusal <= 0.05, with quantity_threshold
+        # dev (401): 0.37 gave the most abstention with over-refusal <= 0.05, but it answered off-topic
+        # questions the suite must refuse (a football referee's uniform: support 0.372); kept at 0.40
+        default=0.40,
         description="Answer a part only when its support probability reaches this (evals/calibrate.py "
         "fits the model); a part asking for a quantity needs quantity_threshold.",
     )
     quantity_threshold: float = Field(
-        default=0.50,  # dev (401), the same rule over both thresholds (README "Sixth step")
+        default=0.50,  # dev (425), with 0.40 for the rest: most abstention, over-refusal not raised
         description="The support a part asking for a quantity (a number, time limit, amount, percentage or "
         "phone number, or a time it proposes) needs: the guidance states it or it does not, and a near "
         "miss (another quantity, about something else) is the common wrong answer.",
