@@ -50,7 +50,7 @@ GENERAL_STEP_COUNT = 3  # the guidance's general steps on a concern: act, tell t
 LIST_BONUS = 0.03  # a list question's sentences that bring a bulleted list
 NAMED_LIST_BONUS = 0.1  # …and more when the lead-in names what is asked for ("the following checks")
 RARE_IDF = 2.0  # an asked word this rare in the corpus names what a lead-in is about
-RUN_CHARS = 1400  # a procedure's best step runs on through its section up to this length
+RUN_CHARS = 2000  # a procedure's best step runs on through its section up to this length
 PARAGRAPH_CHARS = 700  # a procedure step in a numbered paragraph this short is quoted whole
 SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
 
@@ -257,7 +257,7 @@ def _order(ctx: AnswerContext, bonus: np.ndarray | None = None) -> list[int]:
 
 
 def _pick(ctx: AnswerContext, order: list[int], limit: int, ratio: float,
-          accept: re.Pattern[str] | None = None, lists: bool = False) -> list[tuple[Unit, bool]]:
+          accept: Callable[[Unit], bool] | None = None, lists: bool = False) -> list[tuple[Unit, bool]]:
     chosen: list[tuple[Unit, bool]] = []
     seen: set[str] = set()
     best = float(ctx.scores[order[0]]) if order else 0.0
@@ -267,7 +267,7 @@ def _pick(ctx: AnswerContext, order: list[int], limit: int, ratio: float,
         if chosen and float(ctx.scores[i]) < ratio * best:
             break
         unit = ctx.units[i]
-        if accept is not None and not accept.search(unit.text):
+        if accept is not None and not accept(unit):
             continue
         whole, cut = complete(unit, lists)
         key = normalise(whole.text)
@@ -282,6 +282,11 @@ def _pick(ctx: AnswerContext, order: list[int], limit: int, ratio: float,
             chosen[near] = (replace(other, start=min(other.start, whole.start),
                                     end=max(other.end, whole.end)), cut or other_cut)
     return chosen
+
+
+def _step(unit: Unit) -> bool:
+    """A step of a procedure: a directive sentence of the guidance's text, not a footnote."""
+    return FOOTNOTES not in unit.chunk.headings and bool(DIRECTIVE.search(unit.text))
 
 
 def overlaps(a: Unit, b: Unit) -> bool:
@@ -299,7 +304,7 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
     bonus = unit_bonus(ctx)
     added = np.array([bonus(u) for u in ctx.units]) if bonus else None
     if ctx.kind == "procedure":
-        chosen = (_pick(ctx, _order(ctx, added), steps, 0.75, DIRECTIVE, lists=True)
+        chosen = (_pick(ctx, _order(ctx, added), steps, 0.75, _step, lists=True)
                   or _pick(ctx, _order(ctx), 1, 0.0))
         groups = [[(_paragraph(u), cut)] for u, cut in chosen]  # a step, or a run of steps in order
         if following is not None:

@@ -6,7 +6,7 @@ import numpy as np
 
 from assistant.answer import display, gap_reason
 from assistant.evidence import AnswerContext, Unit
-from assistant.plans import complete, fragment, plan, section_run, shape_gap, unit_bonus
+from assistant.plans import FOOTNOTES, complete, fragment, plan, section_run, shape_gap, unit_bonus
 from ingest.records import Chunk
 from ingest.segment import split_sentences
 
@@ -80,6 +80,15 @@ def test_procedure_steps_put_immediate_danger_first_and_skip_non_steps() -> None
     assert texts[0].startswith("If a child is in immediate danger")
     assert not any(t == "Anyone can make a referral." for t in texts)  # says what may happen, not a step
     assert any("designated safeguarding lead" in t for t in texts)
+
+
+def test_a_footnote_is_never_a_procedure_step() -> None:
+    note = Chunk("n", "working-together-2023", "WT", "working-together", "2023", 122, 122, None,
+                 (FOOTNOTES,), "169 Probation practitioners are expected to attend formal meetings.")
+    body = _chunk(STEPS_TEXT)
+    units = [_unit(note, note.text), _unit(body, "They should speak to the designated safeguarding lead.")]
+    steps = plan(_ctx(units, [0.9, 0.8], "procedure"), 3, 0.5)
+    assert [u.chunk.chunk_id for u, _ in steps] == ["c1"]
 
 
 def test_a_quantity_no_sentence_states_is_a_gap() -> None:

@@ -29,6 +29,16 @@ def _query(question: str, **kw):  # type: ignore[no-untyped-def]
     ("What should we as the LA be doing now?", "procedure"),
     ("What's the process from here for us and the other agencies?", "procedure"),
     ("What do we need to sort out safeguarding-wise?", "procedure"),
+    # what is expected of someone, or meant to happen next
+    ("What's actually expected of us while the enquiries are going on?", "procedure"),
+    ("What does Working Together expect a club like ours to have in place?", "procedure"),
+    ("What's supposed to happen when a CP plan ends?", "procedure"),
+    ("Before I do anything I regret - what should my first steps be?", "procedure"),
+    ("How do we go about deciding whether we can still appoint him?", "procedure"),
+    ("How is CSC meant to handle the info exchange with probation?", "procedure"),
+    ("What happens to the plan and the support now?", "procedure"),
+    ("What happens to a child's file when they move school?", "fact"),
+    ("What is expected to be in a child protection plan?", "definition"),  # not a procedure
     ("What are the four types of abuse?", "list"),
     ("Which agencies are the safeguarding partners?", "fact"),  # a who-question
     ("Within how many working days must the panel be told?", "fact"),

@@ -84,7 +84,15 @@ PROCEDURE = re.compile(
     r"bear(ing)? in mind|be doing)\b"
     r"|\bwhat (am i|are we|is the \w+|is \w+) (expected|meant|supposed|required) to (be doing|contribute)\b"
     r"|\bwhat is the (process|procedure) (from here|now|next|for|when|if)\b"
-    r"|\bwhat (do|does|should) (i|we|they|the \w+) (need|have) to (sort out|put in place|check)\b", re.I)
+    r"|\bwhat (do|does|should) (i|we|they|the \w+) (need|have) to (sort out|put in place|check)\b"
+    # what is expected of someone, or is meant to happen: "what's expected of us", "what does WT
+    # expect a club like ours to have in place", "what's supposed to happen when…", "first steps"
+    r"|\bexpected of (me|us|them)\b|\bexpects? [\w ]{1,30}? to (do|have|put)\b"
+    r"|\bwhat('s| is) (supposed|meant|expected) to happen\b"
+    r"|\bwhat happens\b[^?.]{0,40}\b(next|now|from here)\b"
+    r"|\b(first|next) steps?\b|\bhow (do|should|can|must|would) (i|we|they|you) go about\b"
+    r"|\bwhat('s| is) the (process|procedure)\b"
+    r"|\bhow (is|are) [\w ]{1,30}? (meant|supposed|expected) to\b", re.I)
 _LIST_NOUNS = (r"(types|categories|kinds|forms|signs|indicators|principles|rules|factors|steps|stages|"
                r"responsibilities|duties|roles|elements|areas|ways|examples|members|partners|"
                r"requirements|checks|sources|things|agencies|bodies|organisations|conditions|criteria|"
