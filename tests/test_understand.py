@@ -9,7 +9,7 @@ import pytest
 from assistant.editions import EditionRegistry
 from assistant.renames import load_renames
 from assistant.understand import analyse
-from assistant.understand.kinds import answer_shape, question_kind
+from assistant.understand.kinds import answer_shape, listed, question_kind
 from assistant.understand.parts import split_question
 from corpus.manifest import load_manifest
 
@@ -40,6 +40,13 @@ def _query(question: str, **kw):  # type: ignore[no-untyped-def]
     ("What happens to a child's file when they move school?", "fact"),
     ("What is expected to be in a child protection plan?", "definition"),  # not a procedure
     ("What are the four types of abuse?", "list"),
+    # a list asked for in so many words
+    ("Which charities does KCSIE mention for bereavement support?", "list"),
+    ("Which organisations does the guidance list for parents?", "list"),
+    ("My head says there's a list in Annex B. What's on it?", "list"),
+    ("There's a table of agencies at the back - which ones are on it?", "list"),
+    ("What does Working Together say the local protocol should cover?", "list"),
+    ("What does KCSIE say about mobile phones?", "fact"),
     ("Which agencies are the safeguarding partners?", "fact"),  # a who-question
     ("Within how many working days must the panel be told?", "fact"),
     ("Who are the safeguarding partners under the 2018 edition?", "fact"),  # shape "who" finds them
@@ -298,3 +305,9 @@ def test_informal_wording_of_what_should_i_do_asks_for_steps(question: str) -> N
 def test_fillers_and_contractions_do_not_change_the_kind_of_a_plain_question() -> None:
     assert question_kind("What's a DPIA?", answer_shape("What's a DPIA?")) == "definition"
     assert answer_shape("How long have I actually got to send the file?") == "duration"
+
+
+def test_the_noun_a_named_list_asks_for_is_read() -> None:
+    assert listed("Which harms outside the family does KCSIE actually name?") == "harms"
+    assert listed("Which organisations does the guidance list for parents?") == "organisations"
+    assert listed("What does KCSIE say about mobile phones?") == ""

@@ -110,6 +110,14 @@ LIST = re.compile(
     # "what rights do individuals have", "which issues should it tackle": a plural noun asked for
     r"|\b(what|which) ([a-z]+ ){0,2}[a-z]{3,}[^s\W]s (of [a-z]+ )?"
     r"(do|does|did|should|must|can|could|are|were|have|has|will|would)\b", re.I)
+# a list asked for in so many words: "which organisations does KCSIE list…", "what's on it?",
+# "which ones are on it?", "which harms does it name?", "what should the policy cover?"
+NAMED_LIST = re.compile(
+    r"\b(which|what) ([\w’'-]+ ){0,2}[a-z]{2,}[^s\W']s\b[^?]{0,50}?\b(does|do) [\w ]{1,40}?\b"
+    r"(list|name|mention|set out|point to|recommend|expect|say)\b"
+    r"|\bwhat is (the list|on (it|the list|that list))\b|\bwhich ones are (on|in)\b"
+    r"|\bwhat\b[^?]{0,60}\b(should|must|has to|have to|needs? to) (cover|include|contain|address|tackle)\b",
+    re.I)
 # "what are its tasks?", "what are the main police powers here?": any plural noun asked for
 PLURAL_ASKED = re.compile(r"\bwhat (are|were) (all )?(the|its|their) ([\w’'-]+ ){0,3}[a-z]{3,}[^s\W']s\b",
                           re.I)
@@ -136,7 +144,7 @@ _AUX = frozenset({"does", "is", "was", "has", "this", "its", "thus", "always", "
 
 def listed(text: str) -> str:
     """The plural noun a list question asks for ("which checks must…" -> "checks"), or ""."""
-    m = LIST.search(text) or PLURAL_ASKED.search(text)
+    m = LIST.search(text) or NAMED_LIST.search(text) or PLURAL_ASKED.search(text)
     words = [w for w in re.findall(r"[a-z]+", m.group(0).lower()) if len(w) > 3 and w.endswith("s")
              and not w.endswith("ss") and w not in _AUX] if m else []
     return words[-1] if words else ""
@@ -182,6 +190,8 @@ def question_kind(text: str, shape: str | None) -> str:
     text = plain(text)
     if PROCEDURE.search(text):
         return "procedure"
+    if NAMED_LIST.search(text):
+        return "list"
     if shape in ("who", "who-many"):  # the who-shapes find the named bodies, bulleted or inline
         return "fact"
     if LIST.search(text) or (shape is None and PLURAL_ASKED.search(text)):
