@@ -106,7 +106,9 @@ class Assistant:
         """Each part searched and reranked on its own; the passages interleaved part by part."""
         k = k or self.settings.top_k
         self.retriever.ensure_loaded()  # idf below reads the loaded index
-        parts = [self._part_evidence(part, query.scope, k, mode) for part in query.parts]
+        parts: list[AnswerContext] = []
+        for asked in query.parts:
+            parts.append(self._part_evidence(_on_topic(asked, parts), query.scope, k, mode))
         if len(parts) == 1:
             return parts[0].passages, parts[0]
         merged: dict[str, Passage] = {}
@@ -422,6 +424,15 @@ def merge_local(national: Draft, local: Draft) -> Draft:
     return replace(national, body=f"{national.body}\n\n{LOCAL_HEADING}\n{body}",
                    citations=national.citations + cites, notices=national.notices + local.notices,
                    support=max(national.support, local.support))
+
+
+def _on_topic(part: Part, before: list[AnswerContext]) -> Part:
+    """A part that refers back ("and who can we ring about this?") is searched with the section
+    the part before it was answered from ("Forced marriage")."""
+    if not part.follows or not before or not before[-1].passages:
+        return part
+    heading = before[-1].passages[0].chunk.headings[-1:]
+    return replace(part, search=f"{part.search} {heading[0]}") if heading else part
 
 
 def _since(t: float) -> float:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from assistant.answer import display, gap_reason
 from assistant.evidence import AnswerContext, Unit
 from assistant.plans import FOOTNOTES, complete, fragment, plan, section_run, shape_gap, unit_bonus
+from assistant.records import Passage
+from assistant.service import _on_topic
+from assistant.understand import Part
 from ingest.records import Chunk
 from ingest.segment import split_sentences
 
@@ -707,3 +712,15 @@ def test_a_yes_no_question_prefers_the_sentence_that_gives_a_verdict(fake_embedd
     plain, yes_no = scores(None), scores("yes-no")
     assert yes_no[0] == plain[0]  # no verdict word: unchanged
     assert yes_no[1] > plain[1]  # "Only … should": a verdict scores higher
+
+
+def test_a_part_referring_back_is_searched_with_the_section_the_part_before_was_answered_from() -> None:
+    chunk = Chunk("fm", "kcsie-2025", "KCSIE", "kcsie", "2025", 163, 163, None,
+                  ("Annex B: Further information", "Forced marriage"),
+                  "Forcing a person into a marriage is a crime.")
+    before = AnswerContext("Is that against the law?", "q", np.zeros(3), passages=[Passage(chunk, 0.9, 0)])
+    follow = Part("And who can we ring about this?", "fact", "who", "who can we ring", follows=True)
+    assert _on_topic(follow, [before]).search == "who can we ring Forced marriage"
+    alone = replace(follow, follows=False)
+    assert _on_topic(alone, [before]) is alone
+    assert _on_topic(follow, []) is follow

@@ -114,6 +114,7 @@ def test_query_is_built_once_with_parts_shapes_and_scope() -> None:
     assert [p.kind for p in q.parts] == ["definition", "fact"]
     assert q.parts[1].shape == "yes-no"
     assert "upskirting" in q.parts[1].search  # the pronoun borrows the subject of the part before
+    assert [p.follows for p in q.parts] == [False, True]  # and retrieval reads the part before
     assert q.scope.how == "current"
 
 

@@ -48,6 +48,7 @@ class Part:
     counted: str = ""  # what a "how many / how much" part counts ("members"): the number is about it
     listed: str = ""  # what a list part asks for ("which checks…"): the items a lead-in brings
     unit: str = ""  # the unit of a time the part proposes ("is it 72 hours?"): a stated time must use it
+    follows: bool = False  # refers back to the part before ("who can we ring about this?")
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,8 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
     shape = answer_shape(asked)
     kind = question_kind(asked, shape)
     search = text
-    if before and needs_antecedent(text):  # "is it a criminal offence?" after "what is upskirting"
+    follows = bool(before) and needs_antecedent(text)
+    if follows:  # "is it a criminal offence?" after "what is upskirting"
         extra = [w for w in re.findall(r"[\w'’-]+", before)
                  if w.lower() not in STOPWORDS and w.lower() not in text.lower()]
         search = f"{text} {' '.join(extra)}"
@@ -129,7 +131,7 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
         full = _search(f"{situation} {search}", hits, renames, abbreviations)
     also = PROCEDURE_HINT if kind == "procedure" else ""
     return Part(text, kind, shape, full, also, asked_search, counted(asked),
-                listed(asked) if kind == "list" else "", proposed_unit(asked))
+                listed(asked) if kind == "list" else "", proposed_unit(asked), follows)
 
 
 def _leans_on(text: str, situation: str) -> bool:
