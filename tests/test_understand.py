@@ -47,6 +47,8 @@ def _query(question: str, **kw):  # type: ignore[no-untyped-def]
     ("There's a table of agencies at the back - which ones are on it?", "list"),
     ("What does Working Together say the local protocol should cover?", "list"),
     ("What does KCSIE say about mobile phones?", "fact"),
+    ("Which records am I required to keep as the DSL?", "list"),
+    ("What does Working Together list as the partners' shared functions?", "list"),
     ("Which agencies are the safeguarding partners?", "fact"),  # a who-question
     ("Within how many working days must the panel be told?", "fact"),
     ("Who are the safeguarding partners under the 2018 edition?", "fact"),  # shape "who" finds them

@@ -109,12 +109,13 @@ LIST = re.compile(
     r"|\bwhat .{0,40}\b(include|set out|contain)\b|\bwhat (goes|should go|must go) (in|into)\b"
     # "what rights do individuals have", "which issues should it tackle": a plural noun asked for
     r"|\b(what|which) ([a-z]+ ){0,2}[a-z]{3,}[^s\W]s (of [a-z]+ )?"
-    r"(do|does|did|should|must|can|could|are|were|have|has|will|would)\b", re.I)
+    r"(do|does|did|should|must|can|could|am|are|were|have|has|will|would)\b", re.I)
 # a list asked for in so many words: "which organisations does KCSIE list…", "what's on it?",
 # "which ones are on it?", "which harms does it name?", "what should the policy cover?"
 NAMED_LIST = re.compile(
     r"\b(which|what) ([\w’'-]+ ){0,2}[a-z]{2,}[^s\W']s\b[^?]{0,50}?\b(does|do) [\w ]{1,40}?\b"
     r"(list|name|mention|set out|point to|recommend|expect|say)\b"
+    r"|\bwhat (does|do) [\w ]{1,40}? (list|name)\b"
     r"|\bwhat is (the list|on (it|the list|that list))\b|\bwhich ones are (on|in)\b"
     r"|\bwhat\b[^?]{0,60}\b(should|must|has to|have to|needs? to) (cover|include|contain|address|tackle)\b",
     re.I)
