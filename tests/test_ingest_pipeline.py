@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,50 @@ def test_index_name_follows_shaping_settings(tmp_path: Path) -> None:
     assert a.index_name() == Settings(home=tmp_path / "x", top_k=9).index_name()
     assert a.index_name() != Settings(home=tmp_path, chunk_max_chars=500).index_name()
     assert a.index_name() != Settings(home=tmp_path, embed_model="other").index_name()
+
+
+KILLED_INGEST = """
+import os, sys, time
+from assistant.settings import Settings
+from ingest.index import IndexStore
+from ingest.pipeline import parse_pool
+def pid(_):
+    time.sleep(0.3)
+    return os.getpid()
+store = IndexStore(Settings(home=sys.argv[1]))
+with store.lock():
+    pool = parse_pool(store.lock_fd)
+    workers = set(pool.map(pid, range(2), chunksize=1))
+    busy = pool.map_async(time.sleep, [60, 60], chunksize=1)  # parsing a long file when killed
+    print(*workers, flush=True)
+    time.sleep(60)
+"""
+
+
+def test_parse_workers_do_not_keep_the_lock_of_a_killed_ingest(tmp_path: Path) -> None:
+    """A parse worker outlives its ingest when that is killed; the next ingest must still run."""
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_INGEST, str(tmp_path)], stdout=subprocess.PIPE,
+                            text=True)
+    workers = [int(pid) for pid in proc.stdout.readline().split()]  # type: ignore[union-attr]
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    try:
+        assert workers and all(_alive(pid) for pid in workers)  # orphaned, as after a kill
+        with IndexStore(Settings(home=tmp_path)).lock():  # IndexBusy if a worker kept the lock
+            pass
+    finally:
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
