@@ -42,8 +42,10 @@ def load_renames(path: Path = RENAMES_FILE) -> tuple[Rename, ...]:
     return tuple(Rename(**{**r, "old": tuple(r.get("old") or ())}) for r in data["renames"])
 
 
-def outdated_terms(question: str, renames: tuple[Rename, ...]) -> list[tuple[str, Rename]]:
-    """(term as typed, rename) for each outdated term in the question; abbreviations match by case."""
+def outdated_terms(question: str, renames: tuple[Rename, ...],
+                   senses: dict[str, str] | None = None) -> list[tuple[str, Rename]]:
+    """(term as typed, rename) for each outdated term in the question; abbreviations match by case,
+    unless the question means something else by them (`senses`: the abbreviations as read in it)."""
     found: list[tuple[str, Rename]] = []
     for r in renames:
         pat = r.pattern()
@@ -52,16 +54,17 @@ def outdated_terms(question: str, renames: tuple[Rename, ...]) -> list[tuple[str
         for text in (question, question.lower()):
             m = pat.search(text)
             if m and (m.group(0).isupper() or text is not question):
-                if m.group(0).isupper() and _means_else(question, m.group(0), r):
+                if m.group(0).isupper() and _means_else(question, m.group(0), r, senses or {}):
                     break  # "SCR" written beside "single central record" is not a serious case review
                 found.append((question[m.start():m.end()], r))
                 break
     return found
 
 
-def _means_else(question: str, abbr: str, rename: Rename) -> bool:
-    """The question spells the abbreviation out as something other than the renamed term."""
-    phrase = spelled_out(question, abbr)
+def _means_else(question: str, abbr: str, rename: Rename, senses: dict[str, str]) -> bool:
+    """The question spells the abbreviation out, or reads it (`senses`), as something other than
+    the renamed term."""
+    phrase = spelled_out(question, abbr) or senses.get(abbr.rstrip("s"))
     return phrase is not None and phrase.lower() not in {t.lower() for t in rename.old}
 
 

@@ -12,6 +12,7 @@ import numpy as np
 from assistant.errors import IndexNotReady
 from assistant.glossary import learn_abbreviations
 from assistant.records import Passage
+from assistant.senses import Senses
 from assistant.settings import Settings
 from assistant.text import tokens
 from ingest.embed import Embedder
@@ -41,6 +42,7 @@ class Retriever:
         self._pages: dict[str, list[Page]] = {}
         self._state: dict = {}
         self.abbreviations: dict[str, str] = {}
+        self.senses = Senses([], self.idf)  # an abbreviation's meaning in a question
 
     def ensure_loaded(self) -> None:
         mtime = self.store.state_mtime()
@@ -77,6 +79,7 @@ class Retriever:
         self._bm25 = bm25
         self._df = _document_frequencies(corpus_tokens)
         self.abbreviations = learn_abbreviations(c.text for c in chunks)
+        self.senses = Senses([c.text for c in chunks], self.idf)
         self.chunks = chunks
         self._by_id = {c.chunk_id: c for c in chunks}
         self._position = {c.chunk_id: i for i, c in enumerate(chunks)}

@@ -143,6 +143,10 @@ def test_renamed_terms_are_found_expanded_and_chained() -> None:
     assert outdated_terms("Going through our SCR: which checks must the single central record show?",
                           renames) == []
     assert [t for t, _ in outdated_terms("What replaced the SCR process?", renames)] == ["SCR"]
+    # …or reads it, from its other words, as something else (assistant.senses)
+    as_record = {"SCR": "single central record"}
+    assert outdated_terms("Does our SCR have to be on paper?", renames, as_record) == []
+    assert outdated_terms("Who commissions an SCR?", renames, {"SCR": "serious case reviews"})
 
 
 def test_generic_words_are_not_a_topic_and_years_are_ordered() -> None:

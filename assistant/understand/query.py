@@ -83,7 +83,7 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
     scope = resolve(registry, question, edition, as_of, today) if source != "local" else (
         _local_only(as_of))
     scope = with_local(registry, scope, local, source)
-    hits = tuple(outdated_terms(question, renames))
+    hits = tuple(outdated_terms(question, renames, abbreviations))
     years = tuple(years_in(question))
     if scope.unavailable:
         return Query(question, scope, "outside", (), outdated=hits, years=years)
