@@ -41,8 +41,10 @@ class Senses:
         """The learned expansion and the corpus's other frequent phrases spelling `abbr`, each
         with the words around each of its uses."""
         if abbr not in self._known:
-            phrases = [learned.lower().rstrip("s"), *_spelling(abbr, self.texts, learned)]
-            self._known[abbr] = {p if p != phrases[0] else learned: self._near(p) for p in phrases}
+            others = _spelling(abbr, self.texts, learned)
+            phrases = [learned.lower().rstrip("s"), *others]  # one sense: nothing to judge by
+            self._known[abbr] = {p if p != phrases[0] else learned: self._near(p) if others else []
+                                 for p in phrases}
         return self._known[abbr]
 
     def _near(self, phrase: str) -> list[set[str]]:
