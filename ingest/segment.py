@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from corpus.manifest import Document
@@ -19,6 +19,9 @@ BULLET_MARKS = "•▶●◦▪-*–"  # the marks a bulleted list item opens wi
 BULLET_CLASS = f"[{re.escape(BULLET_MARKS)}]"
 BULLET = re.compile(rf"^{BULLET_CLASS}\s*")
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
+ENTRY = re.compile(r"\w[’')]?\s[–-]\s[A-Z]")  # "Childnet – Offers a toolkit…": a directory's entry
+WRAPS = re.compile(r"(\b(for|of|and|the|to|in|on|with|by|a|an|or|from|at)|[,(–-])$", re.I)
+DIRECTORY_TITLE_CHARS = 80
 SENTENCE_END = re.compile(r"[.:;?!]\s*[”’\"')]?$")
 SENTENCE_SPLIT = re.compile(r"([.!?][”’\"')]?)(\s+)(?=[A-Z“‘\"(]|\d{1,3}\.\s)")
 # "e.g. The…" ends no sentence, nor does "155. The…" where the number opens the span; "aged 18." does
@@ -47,10 +50,13 @@ class _Buffer:
         return out
 
 
-def _is_heading(line: str, prev: str | None, nxt: str | None, numbered_region: bool) -> bool:
+def _is_heading(line: str, prev: str | None, nxt: str | None, numbered_region: bool,
+                apart: bool = False) -> bool:
     if not (3 <= len(line) <= 110) or BULLET.match(line) or PARA_START.match(line):
         return False
     if MAJOR.match(line) and not line.endswith((".", ",", ";")):
+        return True
+    if apart and _directory_title(line, prev, nxt):
         return True
     if not (line[0].isupper() or line[0] in "“‘\"'") or line.endswith((".", ",", ";", ":", "-")):
         return False
@@ -61,6 +67,29 @@ def _is_heading(line: str, prev: str | None, nxt: str | None, numbered_region: b
     if numbered_region and PARA_START.match(nxt):
         return True
     return len(line) < 75 and (nxt[:1].isupper() or bool(BULLET.match(nxt)))
+
+
+def _lines(pages: list[Page], wrap: Callable[[str], list[str]]) -> list[tuple[int | None, str, bool]]:
+    """The pages' non-blank lines, each (page, line, set apart by a blank line before it)."""
+    out: list[tuple[int | None, str, bool]] = []
+    for page in pages:
+        apart = True
+        for line in page.body.split("\n"):
+            if not line.strip():
+                apart = True
+                continue
+            out += [(page.number, piece, apart and not j) for j, piece in enumerate(wrap(line))]
+            apart = False
+    return out
+
+
+def _directory_title(line: str, prev: str | None, nxt: str | None) -> bool:
+    """A short title, set apart, over the entries of a resource directory ("Radicalisation"
+    before "Prevent duty guidance – Home Office guidance"), after an entry that does not wrap
+    onto it."""
+    return (nxt is not None and bool(ENTRY.search(nxt)) and not ENTRY.search(line)
+            and (line[0].isupper() or line[0] in "(“‘\"'") and not line.endswith((".", ",", ";", ":", "-"))
+            and len(line) <= DIRECTORY_TITLE_CHARS and prev is not None and not WRAPS.search(prev))
 
 
 class Segmenter:
@@ -79,12 +108,11 @@ class Segmenter:
 
     def run(self, pages: Iterable[Page]) -> list[Chunk]:
         pages = list(pages)
-        stream = [(p.number, ln) for p in pages for ln in p.body.split("\n")]
-        stream = [(n, piece) for n, ln in stream if ln.strip() for piece in self._wrap(ln)]
-        for i, (page, line) in enumerate(stream):
+        stream = _lines(pages, self._wrap)
+        for i, (page, line, apart) in enumerate(stream):
             prev = stream[i - 1][1] if i else None
             nxt = stream[i + 1][1] if i + 1 < len(stream) else None
-            self._feed(page, line, prev, nxt)
+            self._feed(page, line, prev, nxt, apart)
         self._flush()
         self._footnotes(pages)
         return self.chunks
@@ -109,7 +137,8 @@ class Segmenter:
                 start = m.end()
         return [*out, line[start:]]
 
-    def _feed(self, page: int | None, line: str, prev: str | None, nxt: str | None) -> None:
+    def _feed(self, page: int | None, line: str, prev: str | None, nxt: str | None,
+              apart: bool = False) -> None:
         if self._continues_heading(line, nxt):
             self.headings[-1] = f"{self.headings[-1]} {line}"
             return
@@ -125,7 +154,7 @@ class Segmenter:
             self.numbered_region = True
             self.buf.add(page, line)
             return
-        if _is_heading(line, prev, nxt, self.numbered_region and self.paragraph is not None):
+        if _is_heading(line, prev, nxt, self.numbered_region and self.paragraph is not None, apart):
             self._heading(line, level=1 if MAJOR.match(line) else 2)
             return
         size = self.buf.size()

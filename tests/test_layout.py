@@ -310,3 +310,27 @@ def test_a_box_title_over_its_numbered_list_passes_as_one_quote() -> None:
     swapped = Page("is", 4, text, layout="1. All children have a right to be protected from abuse "
                    "and neglect.\n‖\nThe Seven golden rules for sharing information:")
     assert not quote_in_pages(text, [swapped], 4, 4)
+
+
+DIRECTORY = ("Abuse\n\nWhat to do if you're worried a child is being abused – DfE advice\n"
+             "Forced marriage resource pack\n"
+             "Tackling Child Sexual Abuse Strategy – Home Office policy paper\n\n"
+             "Radicalisation\n\n"
+             "Prevent duty guidance – Home Office guidance\n"
+             "Extremism and Radicalisation Safeguarding Resources – Resources by London Grid for\n"
+             "Learning\n"
+             "Rise Above: Free PSHE resources on health and resilience – Public Health\n"
+             "England\n\n"
+             "(So-called) ‘honour’-based abuse, including FGM and forced marriage\n\n"
+             "Forced marriage – Forced Marriage Unit (FMU) resources\n")
+
+
+def test_a_resource_directory_is_chunked_under_its_own_titles() -> None:
+    doc = load_manifest().doc("kcsie-2025")
+    chunks = segment(doc, [Page("kcsie-2025", 168, DIRECTORY)], 1500, 900)
+    titles = {c.headings[-1]: c.text for c in chunks}
+    assert "Prevent duty guidance" in titles["Radicalisation"]  # not filed under "Abuse"
+    honour = "(So-called) ‘honour’-based abuse, including FGM and forced marriage"
+    assert "Forced Marriage Unit" in titles[honour]
+    # an entry without a dash, and a line an entry wrapped onto, are not titles
+    assert {"Forced marriage resource pack", "Learning", "England"}.isdisjoint(titles)
