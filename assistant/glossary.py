@@ -39,13 +39,22 @@ def learn_abbreviations(texts: Iterable[str]) -> dict[str, str]:
     return {abbr: counts.most_common(1)[0][0] for abbr, counts in seen.items()}
 
 
+def abbreviations_in(text: str, abbreviations: dict[str, str]) -> list[tuple[str, str]]:
+    """(as typed, key) for each known abbreviation in the text ("SCRs" -> "SCR")."""
+    found = []
+    for token in re.findall(r"\b[A-Z]{2,7}s?\b", text):
+        key = token.rstrip("s") if token.rstrip("s") in abbreviations else token
+        if key in abbreviations:
+            found.append((token, key))
+    return found
+
+
 def expand_query(query: str, abbreviations: dict[str, str]) -> str:
     """The query plus expansions of its abbreviations and abbreviations of its phrases."""
     extra: list[str] = []
     lower = query.lower()
-    for token in re.findall(r"\b[A-Z]{2,7}s?\b", query):
-        key = token.rstrip("s") if token.rstrip("s") in abbreviations else token
-        if key in abbreviations and abbreviations[key] not in lower:
+    for _, key in abbreviations_in(query, abbreviations):
+        if abbreviations[key] not in lower:
             extra.append(abbreviations[key])
     for abbr, phrase in abbreviations.items():
         if phrase in lower and not re.search(rf"\b{abbr}s?\b", query):

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.glossary import abbreviations_in
 from assistant.text import STOPWORDS, tokens
 
 SENSE_MIN = 20  # a phrase spelling the abbreviation this often is a term of the corpus
 NEAR = 300  # characters either side of a use of the phrase: the words that go with it
-ABBREVIATION = re.compile(r"\b[A-Z]{2,7}s?\b")
 
 
 class Senses:
@@ -26,10 +26,7 @@ class Senses:
         sense learned from "expansion (ABBR)")."""
         out = dict(abbreviations)
         asked = set(tokens(question))
-        for token in set(ABBREVIATION.findall(question)):
-            key = token.rstrip("s") if token.rstrip("s") in abbreviations else token
-            if key not in abbreviations:
-                continue
+        for token, key in set(abbreviations_in(question, abbreviations)):
             senses = self.senses(key, abbreviations[key])
             if len(senses) > 1:  # judged on the other words: not the abbreviation, not the sense
                 other = asked - set(tokens(token))
