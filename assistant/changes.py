@@ -41,7 +41,7 @@ GENERIC = frozenset([
 ])
 MONTHS = frozenset(m for m in _MONTH.strip("()").split("|"))  # "in September 2025" is a date, not a topic
 OVERALL = re.compile(r"\b(?:only|no|minor|technical|substantive|significant)\b[^.]{0,40}\bchanges\b", re.I)
-NEAREST_FLOOR = 0.3  # word overlap below which no current sentence is offered as the nearest wording
+NEAREST_FLOOR = 0.42  # word overlap (Dice) below which no current sentence is offered as nearest
 
 
 @dataclass
