@@ -58,7 +58,7 @@ def _is_heading(line: str, prev: str | None, nxt: str | None, numbered_region: b
         return True
     if apart and _directory_title(line, prev, nxt):
         return True
-    if not (line[0].isupper() or line[0] in "“‘\"'") or line.endswith((".", ",", ";", ":", "-")):
+    if not _title_shaped(line, "“‘\"'"):
         return False
     if prev is not None and prev and not SENTENCE_END.search(prev):
         return False
@@ -67,6 +67,11 @@ def _is_heading(line: str, prev: str | None, nxt: str | None, numbered_region: b
     if numbered_region and PARA_START.match(nxt):
         return True
     return len(line) < 75 and (nxt[:1].isupper() or bool(BULLET.match(nxt)))
+
+
+def _title_shaped(line: str, openers: str) -> bool:
+    """Opens with a capital (or one of `openers`) and ends with no sentence or list punctuation."""
+    return (line[0].isupper() or line[0] in openers) and not line.endswith((".", ",", ";", ":", "-"))
 
 
 def _lines(pages: list[Page], wrap: Callable[[str], list[str]]) -> list[tuple[int | None, str, bool]]:
@@ -88,7 +93,7 @@ def _directory_title(line: str, prev: str | None, nxt: str | None) -> bool:
     before "Prevent duty guidance – Home Office guidance"), after an entry that does not wrap
     onto it."""
     return (nxt is not None and bool(ENTRY.search(nxt)) and not ENTRY.search(line)
-            and (line[0].isupper() or line[0] in "(“‘\"'") and not line.endswith((".", ",", ";", ":", "-"))
+            and _title_shaped(line, "(“‘\"'")
             and len(line) <= DIRECTORY_TITLE_CHARS and prev is not None and not WRAPS.search(prev))
 
 
