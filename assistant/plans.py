@@ -52,6 +52,7 @@ NAMED_LIST_BONUS = 0.1  # …and more when the lead-in names what is asked for (
 RARE_IDF = 2.0  # an asked word this rare in the corpus names what a lead-in is about
 RUN_CHARS = 2000  # a procedure's best step runs on through its section up to this length
 PARAGRAPH_CHARS = 700  # a procedure step in a numbered paragraph this short is quoted whole
+FACT_PARAGRAPH_CHARS = 500  # …and a fact's sentence in one this short (dev: +2 multi-part items, none lost)
 SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
 
 
@@ -321,7 +322,19 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
     if ctx.kind == "definition":
         defines = np.array([0.1 if _defines(u.text, ctx.query_tokens) else 0.0 for u in ctx.units])
         return [(_run_on(u), cut) for u, cut in _pick(ctx, _order(ctx, defines), 1, ratio)]
-    return _pick(ctx, _order(ctx), max_quotes, ratio)
+    chosen = _pick(ctx, _order(ctx), max_quotes, ratio)
+    if ctx.kind == "fact":  # a short numbered paragraph is the unit a reader cites: quote it whole
+        chosen = _union([(_paragraph(u, FACT_PARAGRAPH_CHARS), cut) for u, cut in chosen])
+    return chosen
+
+
+def _union(chosen: list[tuple[Unit, bool]]) -> list[tuple[Unit, bool]]:
+    """The stretches, a stretch that overlaps one before it left out (it is quoted there)."""
+    kept: list[tuple[Unit, bool]] = []
+    for unit, cut in chosen:
+        if not any(overlaps(unit, other) for other, _ in kept):
+            kept.append((unit, cut))
+    return kept
 
 
 def section_run(unit: Unit, following: Callable[[Chunk], Chunk | None]) -> list[Unit]:
@@ -366,12 +379,13 @@ def _inline_list(text: str) -> bool:
     return len(INLINE_MARK.findall(text)) >= 2 or text.count(";") >= 2
 
 
-def _paragraph(unit: Unit) -> Unit:
-    """A step in a short numbered paragraph is quoted with its whole paragraph: the sentences
-    around it ("This includes written confirmation…") are part of the same step."""
+def _paragraph(unit: Unit, most: int = PARAGRAPH_CHARS) -> Unit:
+    """A step in a numbered paragraph of at most `most` characters is quoted with its whole
+    paragraph: the sentences around it ("This includes written confirmation…") are part of the
+    same step."""
     chunk = unit.chunk
     sents = sentences(chunk)
-    if not chunk.paragraph or not sents or sents[-1].end - sents[0].start > PARAGRAPH_CHARS:
+    if not chunk.paragraph or not sents or sents[-1].end - sents[0].start > most:
         return unit
     if any(s.item for s in sents) and not (unit.start <= sents[0].start and unit.end >= sents[-1].end):
         return unit  # a list paragraph: its plan already took the list

@@ -293,7 +293,18 @@ def test_a_procedure_step_in_a_short_numbered_paragraph_brings_the_whole_paragra
                  2, 0.9)
     assert len(steps) == 1 and steps[0][0].text.endswith("of any staff changes.")
     fact = plan(_ctx([_unit(chunk, "Schools should obtain written information")], [0.9], "fact"), 2, 0.9)
-    assert "staff changes" not in fact[0][0].text  # a fact is still one sentence
+    assert fact[0][0].text.endswith("of any staff changes.")  # a short paragraph is the unit cited
+
+
+def test_a_fact_in_a_long_numbered_paragraph_is_its_own_sentence_and_overlaps_are_quoted_once() -> None:
+    long = _chunk("Schools should keep the record for six months. " + "It may be kept on paper. " * 30)
+    fact = plan(_ctx([_unit(long, "Schools should keep the record for six months.")], [0.9], "fact"), 2, 0.9)
+    assert [u.text for u, _ in fact] == ["Schools should keep the record for six months."]
+    short = _chunk("Schools need not keep copies. A copy that is kept should not be kept for more than "
+                   "six months.")
+    both = [_unit(short, "Schools need not keep copies."), _unit(short, "A copy that is kept")]
+    fact = plan(_ctx([replace(both[1], end=len(short.text)), both[0]], [0.9, 0.85], "fact"), 2, 0.8)
+    assert [u.text for u, _ in fact] == [short.text]  # the whole paragraph once, not twice
 
 
 def test_support_is_judged_on_the_asked_words_not_the_situation_details() -> None:
@@ -333,8 +344,8 @@ def test_a_lead_in_scored_with_its_first_items_is_not_taken_for_a_fragment() -> 
 def test_a_later_part_prefers_a_sentence_no_earlier_part_quoted() -> None:
     from assistant.answer import _prefer_unquoted
 
-    chunk = _chunk("A DPIA is a risk assessment process. A DPIA must be completed before the sharing "
-                   "commences.")
+    chunk = replace(_chunk("A DPIA is a risk assessment process. A DPIA must be completed before the "
+                           "sharing commences."), paragraph=None)  # unnumbered: sentences, not the paragraph
     defining = _unit(chunk, "A DPIA is a risk assessment process.")
     timing = _unit(chunk, "A DPIA must be completed before the sharing commences.")
     later = _ctx([defining, timing], [0.60, 0.55], "fact")
