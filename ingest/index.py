@@ -98,7 +98,6 @@ class IndexStore:
         self.settings = settings
         self.root = settings.index_dir
         self._collection: Any = None
-        self.lock_fd: int | None = None  # the held ingest lock's descriptor: forked workers close it
 
     # --- committed state -------------------------------------------------------------
     @property
@@ -239,9 +238,7 @@ class IndexStore:
                 raise IndexBusy(
                     "Another ingest is running on this index; wait for it to finish and retry."
                 ) from exc
-            self.lock_fd = fh.fileno()
             try:
                 yield
             finally:
-                self.lock_fd = None
                 fcntl.flock(fh, fcntl.LOCK_UN)

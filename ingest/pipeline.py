@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
-import os
 import sys
 import time
 from collections.abc import Iterator
@@ -70,17 +69,22 @@ def parse_document(doc: Document, path: Path, settings: Settings) -> tuple[list[
     return pages, chunks
 
 
-def parse_pool(lock_fd: int | None) -> Pool:
-    """Two forked parse workers. Each closes its copy of the held ingest lock (`lock_fd`): a
-    worker outliving a killed ingest must not keep the next one out."""
-    if lock_fd is None:
-        return mp.get_context("fork").Pool(processes=2)
-    return mp.get_context("fork").Pool(processes=2, initializer=os.close, initargs=(lock_fd,))
+PARSE_MODULES = ["ingest.pipeline", "ingest.readers", "ingest.segment", "pypdf"]
+
+
+def parse_pool() -> Pool:
+    """Two parse workers forked from a fork server: a clean single-threaded process that has
+    imported the parsing code once. Forking this process instead can deadlock a worker when
+    another thread holds a lock at the fork (the web app's threads, a test run's servers), and
+    a worker started that way holds none of this process's files, so one outliving a killed
+    ingest never keeps its lock."""
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(PARSE_MODULES)
+    return ctx.Pool(processes=2)
 
 
 def _parse_all(
     jobs: list[tuple[Document, Path, str]], settings: Settings, report: IngestReport,
-    lock_fd: int | None = None,
 ) -> Iterator[tuple[Document, str, list[Page], list[Chunk]]]:
     """Parse in worker processes with a per-file time limit; a bad file is reported, not fatal.
 
@@ -89,7 +93,7 @@ def _parse_all(
     queue = list(jobs)
     bar = tqdm(total=len(jobs), desc="parse", unit="doc", leave=False, disable=not _tty())
     while queue:
-        with parse_pool(lock_fd) as pool:  # exit terminates hung workers
+        with parse_pool() as pool:  # exit terminates hung workers
             futures = [(job, pool.apply_async(parse_document, (job[0], job[1], settings)))
                        for job in queue]
             queue = []
@@ -130,7 +134,7 @@ def run_ingest(
         state["failed"], state["failed_sha256"] = report.failed, report.failed_sha256
         jobs = _plan(manifest, source, state, report)
         known = SentenceLookup.for_embedder(store, embedder)
-        for doc, sha, pages, chunks in _parse_all(jobs, settings, report, store.lock_fd):
+        for doc, sha, pages, chunks in _parse_all(jobs, settings, report):
             report.embedded += _embed_missing(store, embedder, chunks)
             store.write_doc(doc.id, sha, chunks, pages)
             name, report.sentences = _add(embed_sentences(store, embedder, doc.id, sha, chunks, known),

@@ -23,7 +23,7 @@ from corpus.sync import sha256_of
 from ingest.index import IndexStore
 from ingest.pipeline import run_ingest
 from ingest.readers import read_pages
-from ingest.records import Page
+from tests import faulty_parse
 from tests.conftest import REAL_CORPUS, FakeEmbedder, make_pdf
 from tests.test_questions import assert_citations_real
 
@@ -198,20 +198,9 @@ def test_fifty_megabyte_pdf_ingests_and_the_size_limit_refuses_it(src: Path) -> 
     assert "over the 10 MB limit" in report.failed["big"] and report.updated == ["good"]
 
 
-def _hang_or_raise(real: Callable[..., list[Page]]) -> Callable[..., list[Page]]:
-    def read(path: Path, doc_id: str, max_mb: float = 60.0) -> list[Page]:
-        if path.name == "hang.pdf":
-            time.sleep(600)  # a parser stuck in a loop
-        if path.name == "boom.pdf":
-            raise RuntimeError("parser bug")  # not one of pypdf's error types
-        return real(path, doc_id, max_mb)
-
-    return read
-
-
 def test_hung_parser_is_stopped_and_unexpected_errors_are_reported(
         src: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest.pipeline, "read_pages", _hang_or_raise(ingest.pipeline.read_pages))
+    monkeypatch.setattr(ingest.pipeline, "parse_document", faulty_parse.parse_document)
     for name in ("hang.pdf", "boom.pdf", "after.pdf"):
         make_pdf(src / name, [[f"1. Text of {name} about child protection conferences."]])
     settings = settings_for(src, file_timeout_s=2)

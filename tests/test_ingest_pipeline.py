@@ -152,19 +152,16 @@ def test_index_name_follows_shaping_settings(tmp_path: Path) -> None:
 
 
 KILLED_INGEST = """
-import os, sys, time
+import sys, time
 from assistant.settings import Settings
 from ingest.index import IndexStore
 from ingest.pipeline import parse_pool
-def pid(_):
-    time.sleep(0.3)
-    return os.getpid()
 store = IndexStore(Settings(home=sys.argv[1]))
 with store.lock():
-    pool = parse_pool(store.lock_fd)
-    workers = set(pool.map(pid, range(2), chunksize=1))
+    pool = parse_pool()
     busy = pool.map_async(time.sleep, [60, 60], chunksize=1)  # parsing a long file when killed
-    print(*workers, flush=True)
+    time.sleep(1)
+    print(*[worker.pid for worker in pool._pool], flush=True)
     time.sleep(60)
 """
 
@@ -196,3 +193,28 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+THREAD_IMPORTING = """
+import importlib, sys, threading, time
+from pathlib import Path
+from ingest.pipeline import parse_pool
+Path(sys.argv[1], "slow_import.py").write_text("import time\\ntime.sleep(3)\\n")
+sys.path.insert(0, sys.argv[1])
+threading.Thread(target=importlib.import_module, args=("slow_import",), daemon=True).start()
+time.sleep(0.5)  # the thread now holds the module's import lock
+with parse_pool() as pool:
+    pool.apply_async(exec, ("import slow_import",)).get(timeout=60)
+    print("imported")
+"""
+
+
+def test_parse_workers_do_not_inherit_a_lock_another_thread_holds(tmp_path: Path) -> None:
+    """A worker forked from this process while another thread is importing a module (the web
+    app's threads) would wait forever on that import's lock; fork-server workers do not."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", THREAD_IMPORTING, str(tmp_path)], capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.split() == ["imported"], out.stderr[-500:]
