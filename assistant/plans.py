@@ -24,7 +24,7 @@ from ingest.segment import BULLET_CLASS, BULLET_MARKS, split_sentences
 
 LEANS_BACK = re.compile(r"^(this|these|that|those|it|they|such|in (this|these|such) cases?|if (so|this|not)|"
                         r"however|otherwise|where this|as such|in addition|also|then)\b", re.I)
-DIRECTIVE = re.compile(r"\b(should|must|need to|needs to|will need to|ought to|expected to|recommends?|"
+DIRECTIVE = re.compile(r"\b(should|must|will|need to|needs to|ought to|expected to|recommends?|"
                        r"recommended|advised?)\b|^(act|speak|"
                        r"tell|refer|call|contact|report|record|listen|reassure|do not|never|ensure|"
                        r"consider|make|seek|share|inform|discuss)\b", re.I)

@@ -550,6 +550,8 @@ def test_advice_the_guidance_recommends_is_a_step() -> None:
     assert DIRECTIVE.search("We recommend that schools coordinate a meeting with parents.")
     assert DIRECTIVE.search("Staff are advised to record the reasons.")
     assert not DIRECTIVE.search("Elective home education is a parent's right.")
+    # what a body "will" do is what the guidance expects of it: "Probation staff will make…"
+    assert DIRECTIVE.search("Probation staff will make child safeguarding enquiries.")
 
 
 def test_a_list_opening_its_chunk_gets_its_lead_in_from_the_chunk_before() -> None:
