@@ -106,7 +106,8 @@ class ExtractiveGenerator:
                  following: Callable[[Chunk], Chunk | None] | None = None,
                  procedure_threshold: float | None = None,
                  preceding: Callable[[Chunk], Chunk | None] | None = None,
-                 sibling_threshold: float | None = None, quantity_threshold: float | None = None) -> None:
+                 sibling_threshold: float | None = None, quantity_threshold: float | None = None,
+                 list_threshold: float | None = None) -> None:
         self.embedder = embedder
         self.manifest = manifest
         self.threshold = threshold
@@ -116,6 +117,8 @@ class ExtractiveGenerator:
         self.sibling_threshold = threshold if sibling_threshold is None else sibling_threshold
         # a part asking for a quantity: the guidance states one or it does not (near misses abound)
         self.quantity_threshold = threshold if quantity_threshold is None else quantity_threshold
+        # a part asking for a list: its short items match the question less closely than a sentence
+        self.list_threshold = threshold if list_threshold is None else list_threshold
         self.weights = weights
         self.max_quotes = max_quotes
         self.part_quotes = part_quotes
@@ -152,12 +155,13 @@ class ExtractiveGenerator:
     def _needed(self, part: AnswerContext, sibling: bool = False) -> float:
         """The support a part needs: a situation's "what should I do" has its own threshold (below
         it, the general steps); a part asking for a quantity needs more, unless another part of its
-        question is answered (`sibling`: the question is about the guidance)."""
+        question is answered (`sibling`: the question is about the guidance); a list part needs less."""
         if part.general is not None:
             return self.procedure_threshold
         if asks_quantity(part):
             return self.sibling_threshold if sibling else self.quantity_threshold
-        return min(self.sibling_threshold, self.threshold) if sibling else self.threshold
+        base = self.list_threshold if part.kind == "list" else self.threshold
+        return min(self.sibling_threshold, base) if sibling else base
 
     def _general(self, part: AnswerContext) -> PartAnswer | None:
         """"What should I do?" about a situation the guidance does not speak to: its general

@@ -76,7 +76,7 @@ class Assistant:
             part_quotes=settings.part_quotes, following=self.retriever.following,
             preceding=self.retriever.preceding,
             procedure_threshold=settings.procedure_threshold, sibling_threshold=settings.sibling_threshold,
-            quantity_threshold=settings.quantity_threshold))
+            quantity_threshold=settings.quantity_threshold, list_threshold=settings.list_threshold))
 
     def refresh_local(self) -> None:
         """Put the local documents' current list (`safeguide add`) into the shared manifest."""

@@ -652,6 +652,20 @@ def test_a_part_asking_for_a_quantity_needs_the_quantity_threshold(monkeypatch) 
     assert answered("duration") and answered(None, unit="day")
 
 
+def test_a_part_asking_for_a_list_needs_the_list_threshold(monkeypatch) -> None:
+    import assistant.answer as answer_module
+    from assistant.answer import ExtractiveGenerator
+
+    chunk = _chunk("Indicators may include:\n• going missing\n• unexplained gifts or money")
+    monkeypatch.setattr(answer_module, "support_of", lambda part, passages, weights: 0.36)
+    gen = ExtractiveGenerator(None, None, 0.4, {}, list_threshold=0.33)  # type: ignore[arg-type]
+
+    def answered(kind: str) -> bool:
+        return bool(gen.answer_parts(_ctx([_unit(chunk, "• going missing")], [0.5], kind), [])[0].units)
+
+    assert answered("list") and not answered("fact")
+
+
 def test_a_procedure_keeps_the_search_order_in_view_when_reranking() -> None:
     from types import SimpleNamespace
 
