@@ -74,10 +74,10 @@ PARSE_MODULES = ["ingest.pipeline", "ingest.readers", "ingest.segment", "pypdf"]
 
 def parse_pool() -> Pool:
     """Two parse workers forked from a fork server: a clean single-threaded process that has
-    imported the parsing code once. Forking this process instead can deadlock a worker when
-    another thread holds a lock at the fork (the web app's threads, a test run's servers), and
-    a worker started that way holds none of this process's files, so one outliving a killed
-    ingest never keeps its lock."""
+    imported the parsing code once. A fork of this process could deadlock a worker on a lock
+    another thread held at the fork (the web app's threads, a test run's servers). A fork-server
+    worker also holds none of this process's files: one outliving a killed ingest never keeps
+    its lock."""
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(PARSE_MODULES)
     return ctx.Pool(processes=2)
