@@ -324,11 +324,11 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
         return [(_run_on(u), cut) for u, cut in _pick(ctx, _order(ctx, defines), 1, ratio)]
     chosen = _pick(ctx, _order(ctx), max_quotes, ratio)
     if ctx.kind == "fact":  # a short numbered paragraph is the unit a reader cites: quote it whole
-        chosen = _union([(_paragraph(u, FACT_PARAGRAPH_CHARS), cut) for u, cut in chosen])
+        chosen = _without_overlaps([(_paragraph(u, FACT_PARAGRAPH_CHARS), cut) for u, cut in chosen])
     return chosen
 
 
-def _union(chosen: list[tuple[Unit, bool]]) -> list[tuple[Unit, bool]]:
+def _without_overlaps(chosen: list[tuple[Unit, bool]]) -> list[tuple[Unit, bool]]:
     """The stretches, a stretch that overlaps one before it left out (it is quoted there)."""
     kept: list[tuple[Unit, bool]] = []
     for unit, cut in chosen:
