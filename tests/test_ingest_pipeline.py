@@ -160,7 +160,7 @@ store = IndexStore(Settings(home=sys.argv[1]))
 with store.lock():
     pool = parse_pool()
     busy = pool.map_async(time.sleep, [60, 60], chunksize=1)  # parsing a long file when killed
-    time.sleep(1)
+    time.sleep(1)  # both workers have taken their task: a killed ingest leaves them running
     print(*[worker.pid for worker in pool._pool], flush=True)
     time.sleep(60)
 """
