@@ -110,6 +110,18 @@ def test_parts_split_on_joined_questions_and_keep_the_situation() -> None:
     assert len(split_question("What is early help and why?")[1]) == 1
 
 
+def test_a_question_quoted_in_the_situation_is_not_a_part() -> None:
+    situation, parts = split_question("Staff keep asking 'but what would actually count?' What examples "
+                                      "of low-level concerns does KCSIE give?")
+    assert parts == ["What examples of low-level concerns does KCSIE give?"]
+    assert situation == "Staff keep asking 'but what would actually count?'"  # its quote mark kept
+    # a quotation inside a question that asks is still asked
+    assert split_question("Is it OK to tell parents \"no\"? What should I do?")[1] == [
+        "Is it OK to tell parents \"no\"?", "What should I do?"]
+    assert split_question("Mum says “he’s fine?” Should I still check his background?")[1] == [
+        "Should I still check his background?"]
+
+
 def test_query_is_built_once_with_parts_shapes_and_scope() -> None:
     q = _query("What is upskirting, and is it a criminal offence?")
     assert q.kind == "multi-part" and len(q.parts) == 2

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-SENTENCE = re.compile(r"[^?!.]+(?:[?!.]+|$)")
+# a sentence keeps the closing quote or bracket after its mark: "…keep asking 'what counts?'"
+SENTENCE = re.compile(r"[^?!.]+(?:[?!.]+['’\"”)]*|$)")
+QUOTED_ASKING = re.compile(r"\?['’\"”]+$")  # a question mark inside a quotation: reported speech
 ASKING = re.compile(
     r"^\s*(what|what's|whats|who|whom|whose|how|when|where|which|why|is|are|does|do|did|can|could|"
     r"should|must|may|will|would|has|have|am|tell me|explain|list|name|describe|outline|give me|"
@@ -38,7 +40,7 @@ def split_question(question: str) -> tuple[str, list[str]]:
         question = HEADING.sub(r"\1. ", question, count=1)
     question = LEAD_IN.sub(". ", question)  # "For our RSHE lead: what is…" asks after the colon
     sentences = [s.strip() for s in SENTENCE.findall(question) if s.strip()]
-    asked = [s for s in sentences if s.endswith("?") or ASKING.search(s)]
+    asked = [s for s in sentences if _asking(s)]
     if not asked:
         return "", [question.strip()]
     situation = " ".join(s for s in sentences if s not in asked)
@@ -50,6 +52,12 @@ def split_question(question: str) -> tuple[str, list[str]]:
             else:
                 parts.append(piece)
     return situation, parts
+
+
+def _asking(sentence: str) -> bool:
+    """The sentence asks: it ends in a question mark of its own (not one inside a quotation:
+    "staff keep asking 'what would count?'" tells the situation) or opens with a question word."""
+    return bool((sentence.endswith("?") and not QUOTED_ASKING.search(sentence)) or ASKING.search(sentence))
 
 
 def _split_joined(sentence: str) -> list[str]:
