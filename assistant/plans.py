@@ -339,7 +339,8 @@ def _without_overlaps(chosen: list[tuple[Unit, bool]]) -> list[tuple[Unit, bool]
 
 def section_run(unit: Unit, following: Callable[[Chunk], Chunk | None]) -> list[Unit]:
     """A step run on in the guidance's order: to the end of its chunk, then through the next
-    chunks of the same section, whole sentences within RUN_CHARS; a piece for each chunk."""
+    chunks of the same section, whole sentences within RUN_CHARS (and a list it reaches, whole);
+    a piece for each chunk."""
     pieces: list[Unit] = []
     used, chunk, start = 0, unit.chunk, unit.start
     while True:
@@ -347,6 +348,7 @@ def section_run(unit: Unit, following: Callable[[Chunk], Chunk | None]) -> list[
         taken = [s for s in sents if used + s.end - sents[0].start <= RUN_CHARS] if sents else []
         if not taken:
             break
+        taken = _list_finished(chunk, sents, taken)
         own = chunk is unit.chunk  # the step itself is kept whole, however long
         pieces.append(Unit(unit.passage_rank, chunk, min(start, taken[0].start) if own else taken[0].opening,
                            max(taken[-1].end, unit.end if own else 0)))
@@ -356,6 +358,23 @@ def section_run(unit: Unit, following: Callable[[Chunk], Chunk | None]) -> list[
             break
         chunk, start = nxt, 0
     return pieces or [unit]
+
+
+def _list_finished(chunk: Chunk, sents: list[Sentence], taken: list[Sentence]) -> list[Sentence]:
+    """The run's sentences, with the rest of a list it stopped inside (the list's items are the
+    steps: a lead-in with one item says nothing), up to LIST_CHARS of items."""
+    n = len(taken)
+    if n == len(sents) or not sents[n].item:
+        return taken
+    if not (taken[-1].item or chunk.text[taken[-1].start:taken[-1].end].rstrip().endswith(":")):
+        return taken
+    every = sentences(chunk)
+    at = every.index(sents[n])
+    end = at
+    while end < len(every) and (every[end].item or _finishes_item(chunk, every, end)) \
+            and every[end].end - every[at].start <= LIST_CHARS:
+        end += 1
+    return taken + list(every[at:end])
 
 
 def _with_a_list(ctx: AnswerContext, order: list[int], chosen: list[tuple[Unit, bool]],

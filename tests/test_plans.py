@@ -474,6 +474,25 @@ def test_the_best_step_runs_on_through_its_section_in_the_guidance_order() -> No
     assert [u.chunk.chunk_id for u, _ in steps] == ["a", "b", "c"]  # the run first, then the next best
 
 
+def test_a_run_that_reaches_its_length_inside_a_list_keeps_the_whole_list(monkeypatch) -> None:
+    import assistant.plans as plans
+
+    text = ("Staff should be trained to manage a report. Effective practice includes:\n"
+            "• managing reports with two members of staff present\n"
+            "• not promising confidentiality at this initial stage\n"
+            "• informing the designated safeguarding lead as soon as possible.\n"
+            "Schools should review their policy each year.")
+    chunk = _chunk(text)
+    monkeypatch.setattr(plans, "RUN_CHARS", text.index("• not promising"))  # the budget ends in the list
+    run = section_run(_unit(chunk, "Staff should be trained to manage a report."), lambda c: None)
+    quoted = " ".join(p.text for p in run)
+    assert "not promising confidentiality" in quoted and quoted.endswith("as soon as possible.")
+    assert "review their policy" not in quoted  # the run still ends at its length, after the list
+    monkeypatch.setattr(plans, "RUN_CHARS", text.index("Effective"))  # ends before the lead-in
+    assert [p.text for p in section_run(_unit(chunk, "Staff should be trained to manage a report."),
+                                        lambda c: None)] == ["Staff should be trained to manage a report."]
+
+
 def test_lettered_and_roman_list_items_are_items_of_their_list() -> None:
     text = ("The following are all types of kinship care arrangements:\n"
             "a. Informal kinship care arrangements including:\n"
