@@ -22,9 +22,6 @@ MD_HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
 ENTRY = re.compile(r"\w[’')]?\s[–-]\s[A-Z]")  # "Childnet – Offers a toolkit…": a directory's entry
 WRAPS = re.compile(r"(\b(for|of|and|the|to|in|on|with|by|a|an|or|from|at)|[,(–-])$", re.I)
 DIRECTORY_TITLE_CHARS = 80
-# a heading's first line when it wraps: headings are set larger, so their lines end sooner than
-# the body's (85-90 characters in the guidance PDFs; its wrapped headings run 50-79)
-WRAPPED_HEADING_CHARS = 80
 SENTENCE_END = re.compile(r"[.:;?!]\s*[”’\"')]?$")
 SENTENCE_SPLIT = re.compile(r"([.!?][”’\"')]?)(\s+)(?=[A-Z“‘\"(]|\d{1,3}\.\s)")
 # "e.g. The…" ends no sentence, nor does "155. The…" where the number opens the span; "aged 18." does
@@ -54,7 +51,7 @@ class _Buffer:
 
 
 def _is_heading(line: str, prev: str | None, nxt: str | None, numbered_region: bool,
-                apart: bool = False, after: str | None = None) -> bool:
+                apart: bool = False) -> bool:
     if not (3 <= len(line) <= 110) or BULLET.match(line) or PARA_START.match(line):
         return False
     if MAJOR.match(line) and not line.endswith((".", ",", ";")):
@@ -67,17 +64,9 @@ def _is_heading(line: str, prev: str | None, nxt: str | None, numbered_region: b
         return False
     if nxt is None:
         return False
-    if numbered_region and (PARA_START.match(nxt)
-                            or (len(line) < WRAPPED_HEADING_CHARS and _heading_tail(nxt, after))):
-        return True  # "What … staff should do if they have concerns" / "about a child" / "49. …"
+    if numbered_region and PARA_START.match(nxt):
+        return True
     return len(line) < 75 and (nxt[:1].isupper() or bool(BULLET.match(nxt)))
-
-
-def _heading_tail(line: str, nxt: str | None) -> bool:
-    """A heading's second line: short, lower-case, unfinished, before a numbered paragraph."""
-    return (line[:1].islower() and len(line) < 60 and not SENTENCE_END.search(line)
-            and not line[-1:].isdigit()  # "peers 135": a sentence's last words and its footnote mark
-            and nxt is not None and bool(PARA_START.match(nxt)))
 
 
 def _title_shaped(line: str, openers: str) -> bool:
@@ -128,8 +117,7 @@ class Segmenter:
         for i, (page, line, apart) in enumerate(stream):
             prev = stream[i - 1][1] if i else None
             nxt = stream[i + 1][1] if i + 1 < len(stream) else None
-            after = stream[i + 2][1] if i + 2 < len(stream) else None
-            self._feed(page, line, prev, nxt, apart, after)
+            self._feed(page, line, prev, nxt, apart)
         self._flush()
         self._footnotes(pages)
         return self.chunks
@@ -155,7 +143,7 @@ class Segmenter:
         return [*out, line[start:]]
 
     def _feed(self, page: int | None, line: str, prev: str | None, nxt: str | None,
-              apart: bool = False, after: str | None = None) -> None:
+              apart: bool = False) -> None:
         if self._continues_heading(line, nxt):
             self.headings[-1] = f"{self.headings[-1]} {line}"
             return
@@ -171,7 +159,7 @@ class Segmenter:
             self.numbered_region = True
             self.buf.add(page, line)
             return
-        if _is_heading(line, prev, nxt, self.numbered_region and self.paragraph is not None, apart, after):
+        if _is_heading(line, prev, nxt, self.numbered_region and self.paragraph is not None, apart):
             self._heading(line, level=1 if MAJOR.match(line) else 2)
             return
         size = self.buf.size()
@@ -185,7 +173,10 @@ class Segmenter:
 
     def _continues_heading(self, line: str, nxt: str | None) -> bool:
         """A heading wrapped onto a second short lower-case line."""
-        return bool(self.headings) and not self.buf.lines and _heading_tail(line, nxt)
+        return (
+            bool(self.headings) and not self.buf.lines and line[:1].islower() and len(line) < 60
+            and not SENTENCE_END.search(line) and nxt is not None and bool(PARA_START.match(nxt))
+        )
 
     def _next_number(self, number: int) -> bool:
         return self.last_number < number <= self.last_number + 3

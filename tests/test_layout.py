@@ -334,26 +334,3 @@ def test_a_resource_directory_is_chunked_under_its_own_titles() -> None:
     assert "Forced Marriage Unit" in titles[honour]
     # an entry without a dash, and a line an entry wrapped onto, are not titles
     assert {"Forced marriage resource pack", "Learning", "England"}.isdisjoint(titles)
-
-
-def test_a_heading_wrapped_onto_two_lines_heads_the_paragraphs_after_it() -> None:
-    # KCSIE 2025 p.17 (paragraphs 48-50 here numbered 1-3): the heading of what staff do about a
-    # concern was glued to the end of paragraph 48
-    text = ("1. Annex B contains important additional information about specific forms of abuse.\n"
-            "School and college leaders should read Annex B.\n"
-            "What school and college staff should do if they have concerns\n"
-            "about a child\n"
-            "2. Staff working with children are advised to maintain an attitude of it could happen here.\n"
-            "Children with disabilities are also three times more likely to be abused than their\n"
-            "peers 135\n"
-            "3. If staff have any concerns about a child's welfare, they should act on them immediately.")
-    doc = load_manifest().doc("kcsie-2025")
-    chunks = {c.paragraph: c for c in segment(doc, [Page("kcsie-2025", 17, text)], 1200, 800)}
-    assert chunks["1"].text.endswith("should read Annex B.")
-    heading = "What school and college staff should do if they have concerns about a child"
-    assert chunks["2"].headings[-1] == heading and chunks["3"].headings[-1] == heading
-    # a sentence's last line (with or without its footnote number) is not a heading's second line
-    assert chunks["2"].text.endswith("than their\npeers 135")
-    body = text.replace("peers 135", "peers")  # KCSIE 2024: a body-length first line
-    assert "than their\npeers" in {c.paragraph: c for c in segment(doc, [Page("kcsie-2024", 17, body)],
-                                                                   1200, 800)}["2"].text
