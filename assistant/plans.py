@@ -362,19 +362,17 @@ def section_run(unit: Unit, following: Callable[[Chunk], Chunk | None]) -> list[
 
 def _list_finished(chunk: Chunk, sents: list[Sentence], taken: list[Sentence]) -> list[Sentence]:
     """The run's sentences, with the rest of a list it stopped inside (the list's items are the
-    steps: a lead-in with one item says nothing), up to LIST_CHARS of items."""
+    steps: a lead-in with one item says nothing), as far as `whole_list` quotes that list."""
     n = len(taken)
     if n == len(sents) or not sents[n].item:
         return taken
-    if not (taken[-1].item or chunk.text[taken[-1].start:taken[-1].end].rstrip().endswith(":")):
-        return taken
     every = sentences(chunk)
-    at = every.index(sents[n])
-    end = at
-    while end < len(every) and (every[end].item or _finishes_item(chunk, every, end)) \
-            and every[end].end - every[at].start <= LIST_CHARS:
-        end += 1
-    return taken + list(every[at:end])
+    i = every.index(sents[n])
+    lead = _list_lead(chunk, every, i)
+    if lead is None:
+        return taken
+    listed, _ = whole_list(Unit(0, chunk, every[lead].start, every[lead].end), lead)
+    return taken + [s for s in every[i:] if s.end <= listed.end]
 
 
 def _with_a_list(ctx: AnswerContext, order: list[int], chosen: list[tuple[Unit, bool]],
