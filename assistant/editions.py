@@ -13,10 +13,12 @@ from assistant.options import SOURCES
 from corpus.manifest import Document, EditionInfo, Manifest
 
 SERIES_PATTERNS = {
-    "working-together": re.compile(r"\bworking\s+together\b|\bWT\s?(?:19|20)\d\d\b", re.I),
+    "working-together": re.compile(r"\bworking\s+together\b|\bWT\s?(?:19|20)\d\d\b|(?-i:\bWT\b)", re.I),
     "kcsie": re.compile(r"\bKCSIE\b|\bkeeping\s+children\s+safe(?:\s+in\s+education)?\b", re.I),
     "information-sharing": re.compile(r"\binformation[- ]sharing\s+advice\b", re.I),
 }
+# "WT23", "KCSIE '24": a series' short name with a two-digit year, as practitioners write it
+SHORT_EDITION = re.compile(r"\b(WT|KCSIE)\s?['’]?(\d\d)\b", re.I)
 # Subjects only one series covers: they point to it but stay in the retrieval text.
 SERIES_CUES = {"information-sharing": re.compile(r"\bgolden\s+rules\b", re.I)}
 _MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december)"
@@ -100,6 +102,11 @@ class EditionRegistry:
 
     def all_series(self) -> list[str]:
         return list(self.manifest.series)
+
+
+def spell_editions(text: str) -> str:
+    """Short edition names spelt out, so the year is read as one: "WT23" -> "WT 2023"."""
+    return SHORT_EDITION.sub(lambda m: f"{m.group(1)} 20{m.group(2)}", text)
 
 
 def parse_date(text: str) -> date | None:

@@ -122,6 +122,19 @@ def test_a_question_quoted_in_the_situation_is_not_a_part() -> None:
         "Should I still check his background?"]
 
 
+def test_short_edition_names_are_read_as_editions() -> None:
+    q = _query("What should my assessment cover according to WT23?")
+    assert q.scope.how == "named" and q.scope.doc_ids == ("working-together-2023",)
+    assert q.question == "What should my assessment cover according to WT23?"  # kept as asked
+    assert "WT" not in q.parts[0].search and "23" not in q.parts[0].search  # not a search word
+    assert _query("Who were the partners in WT18?").scope.doc_ids == ("wt2018-briefing",)
+    assert _query("What did KCSIE '24 say about filtering?").scope.doc_ids == ("kcsie-2024",)
+    assert _query("Does KCSIE 22 cover this?").scope.unavailable  # an edition the corpus lacks
+    assert _query("How long?", edition="KCSIE24").scope.doc_ids == ("kcsie-2024",)  # --edition too
+    # "WT" alone names the series, in force today
+    assert _query("How does WT define child protection?").scope.doc_ids == ("working-together-2023",)
+
+
 def test_query_is_built_once_with_parts_shapes_and_scope() -> None:
     q = _query("What is upskirting, and is it a criminal offence?")
     assert q.kind == "multi-part" and len(q.parts) == 2
