@@ -37,6 +37,14 @@ def _query(question: str, **kw):  # type: ignore[no-untyped-def]
     ("How do we go about deciding whether we can still appoint him?", "procedure"),
     ("How is CSC meant to handle the info exchange with probation?", "procedure"),
     ("What happens to the plan and the support now?", "procedure"),
+    # the asker's own obligation, asked with a question word
+    ("What else am I expected to do?", "procedure"),
+    ("Who am I supposed to take this to?", "procedure"),
+    ("How should I be working with the two families?", "procedure"),
+    ("Which laptop should I buy for my teenager?", "fact"),  # "which" picks a thing
+    ("How long do we have to keep the records?", "fact"),  # a duration
+    ("Do we have to refer him to the TRA?", "fact"),  # yes or no
+    ("a) does WT say how scrutiny is done - do we have to have a named scrutineer?", "fact"),
     ("What happens to a child's file when they move school?", "fact"),
     ("What is expected to be in a child protection plan?", "definition"),  # not a procedure
     ("What are the four types of abuse?", "list"),

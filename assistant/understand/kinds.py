@@ -93,6 +93,13 @@ PROCEDURE = re.compile(
     r"|\b(first|next) steps?\b|\bhow (do|should|can|must|would) (i|we|they|you) go about\b"
     r"|\bwhat('s| is) the (process|procedure)\b"
     r"|\bhow (is|are) [\w ]{1,30}? (meant|supposed|expected) to\b", re.I)
+# the asker's own obligation, asked after with a question word: "what else am I expected to do?",
+# "who am I supposed to take this to?", "how should we be working with the families?"
+OBLIGED = re.compile(
+    r"^\W*(?:(?:and|so|but|also|then)\s+)?(what|how|who|whom|where)\b[^?.;]{0,40}?\b("
+    r"(should|must) (i|we)|(i|we) (should|must|need to|have to|ought to)"
+    r"|(am i|are we|i am|we are|i'm|we're|i’m|we’re) (supposed|expected|meant|required) to"
+    r"|do (i|we) (need|have) to)\b", re.I)
 _LIST_NOUNS = (r"(types|categories|kinds|forms|signs|indicators|principles|rules|factors|steps|stages|"
                r"responsibilities|duties|roles|elements|areas|ways|examples|members|partners|"
                r"requirements|checks|sources|things|agencies|bodies|organisations|conditions|criteria|"
@@ -193,6 +200,8 @@ def question_kind(text: str, shape: str | None) -> str:
         return "procedure"
     if NAMED_LIST.search(text):
         return "list"
+    if shape in (None, "who") and OBLIGED.search(text) and not LIST.search(text):
+        return "procedure"
     if shape in ("who", "who-many"):  # the who-shapes find the named bodies, bulleted or inline
         return "fact"
     if LIST.search(text) or (shape is None and PLURAL_ASKED.search(text)):
