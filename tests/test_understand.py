@@ -37,14 +37,6 @@ def _query(question: str, **kw):  # type: ignore[no-untyped-def]
     ("How do we go about deciding whether we can still appoint him?", "procedure"),
     ("How is CSC meant to handle the info exchange with probation?", "procedure"),
     ("What happens to the plan and the support now?", "procedure"),
-    # the asker's own obligation, asked with a question word
-    ("What else am I expected to do?", "procedure"),
-    ("Who am I supposed to take this to?", "procedure"),
-    ("How should I be working with the two families?", "procedure"),
-    ("Which laptop should I buy for my teenager?", "fact"),  # "which" picks a thing
-    ("How long do we have to keep the records?", "fact"),  # a duration
-    ("Do we have to refer him to the TRA?", "fact"),  # yes or no
-    ("a) does WT say how scrutiny is done - do we have to have a named scrutineer?", "fact"),
     ("What happens to a child's file when they move school?", "fact"),
     ("What is expected to be in a child protection plan?", "definition"),  # not a procedure
     ("What are the four types of abuse?", "list"),
@@ -128,6 +120,22 @@ def test_a_question_quoted_in_the_situation_is_not_a_part() -> None:
         "Is it OK to tell parents \"no\"?", "What should I do?"]
     assert split_question("Mum says “he’s fine?” Should I still check his background?")[1] == [
         "Should I still check his background?"]
+
+
+def test_the_askers_own_obligation_after_a_situation_asks_for_steps() -> None:
+    for question in ("The concern is about the head, and he owns the school. Who am I supposed to take "
+                     "this to?",
+                     "I've done the home visit and the referral. What else am I expected to do?",
+                     "The boy shared a photo of her. How should I be working with the two families?"):
+        assert _query(question).parts[0].kind == "procedure", question
+    # no situation told, a thing picked, a duration, a yes or no: not a request for steps
+    for question in ("What should I cook for dinner tonight?",
+                     "My son is 14. Which laptop should I buy for him?",
+                     "We hold the file. How long do we have to keep the records?",
+                     "We dismissed a teacher. Do we have to refer him to the TRA?",
+                     "We are reviewing it. a) does WT say how it is done - do we have to have a named "
+                     "scrutineer?"):
+        assert _query(question).parts[0].kind != "procedure", question
 
 
 def test_short_edition_names_are_read_as_editions() -> None:

@@ -93,8 +93,8 @@ PROCEDURE = re.compile(
     r"|\b(first|next) steps?\b|\bhow (do|should|can|must|would) (i|we|they|you) go about\b"
     r"|\bwhat('s| is) the (process|procedure)\b"
     r"|\bhow (is|are) [\w ]{1,30}? (meant|supposed|expected) to\b", re.I)
-# the asker's own obligation, asked after with a question word: "what else am I expected to do?",
-# "who am I supposed to take this to?", "how should we be working with the families?"
+# the asker's own obligation, asked after with a question word once a situation is told: "what else
+# am I expected to do?", "who am I supposed to take this to?", "how should we work with the families?"
 OBLIGED = re.compile(
     r"^\W*(?:(?:and|so|but|also|then)\s+)?(what|how|who|whom|where)\b[^?.;]{0,40}?\b("
     r"(should|must) (i|we)|(i|we) (should|must|need to|have to|ought to)"
@@ -193,14 +193,15 @@ def answer_shape(text: str) -> str | None:
     return next((name for name, pat in SHAPES if pat.search(text)), None)
 
 
-def question_kind(text: str, shape: str | None) -> str:
-    """fact, list, procedure or definition."""
+def question_kind(text: str, shape: str | None, situated: bool = False) -> str:
+    """fact, list, procedure or definition. `situated`: the question tells a situation first, so
+    the asker's own obligation ("who am I supposed to take this to?") asks what to do about it."""
     text = plain(text)
     if PROCEDURE.search(text):
         return "procedure"
     if NAMED_LIST.search(text):
         return "list"
-    if shape in (None, "who") and OBLIGED.search(text) and not LIST.search(text):
+    if situated and shape in (None, "who") and OBLIGED.search(text) and not LIST.search(text):
         return "procedure"
     if shape in ("who", "who-many"):  # the who-shapes find the named bodies, bulleted or inline
         return "fact"

@@ -122,7 +122,7 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
           renames: tuple[Rename, ...], abbreviations: dict[str, str], topic: bool = False) -> Part:
     asked = asked_clause(text)
     shape = answer_shape(asked)
-    kind = question_kind(asked, shape)
+    kind = question_kind(asked, shape, bool(situation))
     search = text
     follows = bool(before) and needs_antecedent(text)
     if follows:  # "is it a criminal offence?" after "what is upskirting"
