@@ -82,7 +82,7 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
     """Build the Query: edition scope (with the local documents `source` allows), kind, parts with
     their answer shapes, renamed terms. The question is read with short edition names spelt out
     ("WT23" -> "WT 2023"); the Query keeps it as asked."""
-    asked, question = question, spell_editions(question)
+    as_asked, question = question, spell_editions(question)
     edition = spell_editions(edition) if edition else edition
     scope = resolve(registry, question, edition, as_of, today) if source != "local" else (
         _local_only(as_of))
@@ -90,10 +90,10 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
     hits = tuple(outdated_terms(question, renames, abbreviations))
     years = tuple(years_in(question))
     if scope.unavailable:
-        return Query(asked, scope, "outside", (), outdated=hits, years=years)
+        return Query(as_asked, scope, "outside", (), outdated=hits, years=years)
     if _asks_what_changed(question, years):
         part = Part(question, "fact", None, _search(question, hits, renames, abbreviations))
-        return Query(asked, scope, "what-changed", (part,), outdated=hits, years=years,
+        return Query(as_asked, scope, "what-changed", (part,), outdated=hits, years=years,
                      topic=topic_of(question))
     situation, texts = split_question(question)
     topic = heading(question)  # a topic heading belongs to every part
@@ -101,7 +101,7 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
                         bool(topic))
                   for i, text in enumerate(texts))
     kind = "multi-part" if len(parts) > 1 else parts[0].kind
-    return Query(asked, scope, kind, parts, situation, hits, years)
+    return Query(as_asked, scope, kind, parts, situation, hits, years)
 
 
 def _asks_what_changed(question: str, years: tuple[str, ...]) -> bool:
