@@ -11,6 +11,7 @@ from assistant.renames import load_renames
 from assistant.understand import analyse
 from assistant.understand.kinds import answer_shape, listed, question_kind
 from assistant.understand.parts import split_question
+from assistant.understand.shorthand import spell_shorthand
 from corpus.manifest import load_manifest
 
 TODAY = date(2026, 12, 1)
@@ -355,3 +356,21 @@ def test_the_noun_a_named_list_asks_for_is_read() -> None:
     assert listed("Which harms outside the family does KCSIE actually name?") == "harms"
     assert listed("Which organisations does the guidance list for parents?") == "organisations"
     assert listed("What does KCSIE say about mobile phones?") == ""
+
+
+@pytest.mark.parametrize(("typed", "spelt"), [
+    ("CSC did a s47 on a 13 yo", "CSC (children's social care) did a section 47 on a 13 year old"),
+    ("the SW and two TAs", "the SW (social worker) and two TAs (teaching assistant)"),
+    ("a 2 yr old, s.17 and s 20", "a 2 year old, section 17 and section 20"),
+    # an apostrophe's "s" before a number is no section; a corpus-defined acronym stays as typed
+    ("he's 9 and it's 10 days, says the DSL", "he's 9 and it's 10 days, says the DSL"),
+])
+def test_practitioners_shorthand_is_spelt_out(typed: str, spelt: str) -> None:
+    assert spell_shorthand(typed, {"DSL"}) == spelt
+
+
+def test_the_search_reads_shorthand_but_the_query_keeps_the_question_as_typed() -> None:
+    q = _query("The SW says CSC have closed the case. What should we do now?")
+    assert "children's social care" in q.parts[-1].search
+    assert "social worker" in q.parts[-1].search
+    assert q.question == "The SW says CSC have closed the case. What should we do now?"

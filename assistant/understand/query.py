@@ -22,6 +22,7 @@ from assistant.renames import Rename, expand, outdated_terms
 from assistant.text import STOPWORDS, tokens
 from assistant.understand.kinds import answer_shape, counted, listed, proposed_unit, question_kind
 from assistant.understand.parts import asked_clause, heading, needs_antecedent, split_question
+from assistant.understand.shorthand import spell_shorthand
 from corpus.manifest import Document
 
 # "What should I do?" names no topic; the guidance's own action passages are what it asks for.
@@ -148,5 +149,6 @@ def _leans_on(text: str, situation: str) -> bool:
 
 def _search(text: str, hits: tuple[tuple[str, Rename], ...], renames: tuple[Rename, ...],
             abbreviations: dict[str, str]) -> str:
+    text = spell_shorthand(text, set(abbreviations))
     query = expand_query(strip_edition_words(text) or text, abbreviations)
     return expand(query, list(hits), renames)
