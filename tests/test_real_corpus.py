@@ -157,3 +157,13 @@ def test_cli_ask_json_and_batch(real_index: Settings, tmp_path: Path) -> None:
     assert "45 working days" in rows[3]["answer"]
     bad = _cli(["ask", ""], real_index)
     assert bad.returncode == 2 and bad.stderr.startswith("safeguide: ")
+
+
+def test_everyday_words_replaced_in_the_search_never_occur_in_the_guidance(real_index: Settings) -> None:
+    """`spell_shorthand` replaces "mum", "kids", "info"…: no search word is lost only if the corpus
+    never uses them (an acronym is kept beside its expansion, so it needs no such check)."""
+    from assistant.understand.shorthand import INFORMAL
+
+    words = {w for c in IndexStore(real_index).read_chunks() for w in re.findall(r"[a-z]+", c.text.lower())}
+    assert not words & set(INFORMAL)
+    assert {"mother", "children", "information", "grandparent"} <= words  # the replacements do occur

@@ -1,4 +1,4 @@
-"""Practitioners' shorthand that the guidance never prints ("CSC", "13 yo"), spelt out in the
+"""Practitioners' shorthand that the guidance never prints ("CSC", "13 yo", "mum"), spelt out in the
 retrieval text so that both searches meet the guidance's own words. Abbreviations the corpus
 defines itself ("DSL", "LADO") are learned from it instead (assistant.glossary)."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-# Common in UK safeguarding practice; each expansion is the guidance's own wording.
+# Common in UK safeguarding practice; spelt out in the guidance's words where it has them.
 ACRONYMS = {
     "CSC": "children's social care",
     "SW": "social worker",
@@ -14,7 +14,7 @@ ACRONYMS = {
     "DV": "domestic abuse",
     "CIN": "child in need",
     "LAC": "looked after child",
-    "CLA": "child looked after",
+    "CLA": "looked after child",
     "ICPC": "initial child protection conference",
     "RCPC": "child protection review conference",
     "EHA": "early help assessment",
@@ -25,7 +25,7 @@ ACRONYMS = {
     "EHCP": "education, health and care plan",
     "SGO": "special guardianship order",
     "NFA": "no further action",
-    "CAMHS": "child and adolescent mental health services",
+    "CAMHS": "child and young people's mental health services",
     "MASH": "multi-agency safeguarding hub",
     "PLO": "pre-proceedings public law outline",
     "FGC": "family group conference",
@@ -36,6 +36,15 @@ ACRONYMS = {
     "YOS": "youth justice service",
     "ABE": "achieving best evidence",
 }
+# Everyday words for what the guidance names formally; replaced (the guidance never uses them).
+INFORMAL = {
+    "info": "information",
+    "mum": "mother", "mums": "mothers", "dad": "father", "dads": "fathers",
+    "stepdad": "stepfather", "stepmum": "stepmother",
+    "kid": "child", "kids": "children", "lad": "boy", "lads": "boys",
+    "nan": "grandparent", "grandad": "grandparent",
+}
+WORDS = re.compile(rf"\b({'|'.join(INFORMAL)})\b", re.I)
 ACRONYM = re.compile(rf"\b({'|'.join(ACRONYMS)})s?\b")
 AGE = re.compile(r"\b(\d{1,2})\s*(?:yos?|y/o|y\.o\.?|yrs? old)(?=\W|$)", re.I)
 SECTION = re.compile(r"(?<![\w'’])s\.?\s?(\d{1,3}[A-Z]?)\b")  # not "it's 10"
@@ -43,11 +52,12 @@ SECTION = re.compile(r"(?<![\w'’])s\.?\s?(\d{1,3}[A-Z]?)\b")  # not "it's 10"
 
 def spell_shorthand(text: str, defined: set[str] | frozenset[str] = frozenset()) -> str:
     """The text with shorthand spelt out: "CSC" -> "CSC (children's social care)" (the acronym
-    kept: it is the asker's word), "13 yo" -> "13 year old", "s47" -> "section 47". An acronym in
-    `defined` (the corpus's own) is left as typed."""
+    kept: it is the asker's word), "13 yo" -> "13 year old", "s47" -> "section 47", "mum" ->
+    "mother", "info" -> "information". An acronym in `defined` (the corpus's own) is left as typed."""
     def acronym(m: re.Match[str]) -> str:
         word = m.group(0)
         return word if m.group(1) in defined else f"{word} ({ACRONYMS[m.group(1)]})"
 
     text = AGE.sub(r"\1 year old", ACRONYM.sub(acronym, text))
+    text = WORDS.sub(lambda m: INFORMAL[m.group(1).lower()], text)
     return SECTION.sub(r"section \1", text)
