@@ -180,10 +180,10 @@ class ExtractiveGenerator:
         """The plan over sentences a reader can find on the printed page; each stretch it
         chose (whole lists, a sentence with the one before) cut at layout boundaries too."""
         if self.pages is None:
-            return plan(part, most, self.quote_ratio, steps, self.following)
+            return plan(part, most, self.quote_ratio, steps, self.following, self.preceding)
         part.units, part.scores = fit_to_layout(part.units, part.scores, self.pages)
         chosen: list[tuple[Unit, bool]] = []
-        for whole, cut in plan(part, most, self.quote_ratio, steps, self.following):
+        for whole, cut in plan(part, most, self.quote_ratio, steps, self.following, self.preceding):
             for unit in self._carried_on(whole, part):  # a quote a page, a list on into the next chunk
                 if any(overlaps(unit, c) for c, _ in chosen):
                     continue

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import replace
 
 import numpy as np
 
-from assistant.evidence import BULLET, LEADER, AnswerContext, Unit
+from assistant.evidence import AnswerContext, Unit
+from assistant.sentences import Sentence, sentences
+from assistant.terms import asks_for_kinds, term_run
 from assistant.text import normalise, tokens
 from assistant.understand.kinds import ANSWER_SHAPES, DAYS_OF, NUM, QUANTITIES
 from ingest.records import Chunk
-from ingest.segment import BULLET_CLASS, BULLET_MARKS, split_sentences
+from ingest.segment import BULLET_CLASS
 
 LEANS_BACK = re.compile(r"^(this|these|that|those|it|they|such|in (this|these|such) cases?|if (so|this|not)|"
                         r"however|otherwise|where this|as such|in addition|also|then)\b", re.I)
@@ -37,7 +38,6 @@ DEFINES = re.compile(r"^[^.;]{0,90}?(\b(is|are|means|refers to|is defined as|des
 DEFINED_TERM = re.compile(r"\b([A-Za-z][\w-]+)(?:\s+\d{1,3})?\s+(?:is|are|means|refers to|is defined as)\s")
 DEFINITION_CHARS = 520  # a definition runs on through its paragraph up to this length
 LEAD_WITH_ITEMS = re.compile(rf":\s*\n\s*{BULLET_CLASS}\s")  # "…include:\n• …": a lead-in and its items
-PARA_NUMBER = re.compile(r"\d{1,3}\.\s+")
 FOOTNOTES = "Footnotes and boxes"  # the heading ingest gives a page's footnotes
 EXAMPLE = re.compile(r"\bcase stud(y|ies)\b|\bexamples?\b", re.I)  # illustrations, not guidance
 FIGURE = re.compile(r"\bflow ?charts?\b|\bfigure \d|\bdiagram\b", re.I)  # boxes restating the text
@@ -54,35 +54,6 @@ RUN_CHARS = 2000  # a procedure's best step runs on through its section up to th
 PARAGRAPH_CHARS = 700  # a procedure step in a numbered paragraph this short is quoted whole
 FACT_PARAGRAPH_CHARS = 500  # …and a fact's sentence in one this short (dev: +2 multi-part items, none lost)
 SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
-
-
-@dataclass(frozen=True)
-class Sentence:
-    start: int
-    end: int
-    item: bool  # a bulleted list item
-    marked: int | None = None  # an item's bullet: where a list carried on from the chunk before starts
-
-    @property
-    def opening(self) -> int:
-        """Where a quote that opens with this sentence starts: a list item at its bullet."""
-        return self.marked if self.item and self.marked is not None else self.start
-
-
-@lru_cache(maxsize=4096)
-def sentences(chunk: Chunk) -> tuple[Sentence, ...]:
-    out = []
-    for start, end in split_sentences(chunk.text):
-        item = bool(BULLET.match(chunk.text, start))
-        leader = LEADER.match(chunk.text, start, end).group(0)  # type: ignore[union-attr]
-        mark = max(leader.rfind(m) for m in BULLET_MARKS)  # its last bullet, or -1
-        marked = start + mark if mark >= 0 else None
-        start += len(leader)
-        if number := PARA_NUMBER.match(chunk.text, start, end):  # cited as the paragraph, not quoted
-            start = number.end()
-        if chunk.text[start:end].strip():
-            out.append(Sentence(start, end, item, marked))
-    return tuple(out)
 
 
 def _index(unit: Unit) -> int:
@@ -296,10 +267,12 @@ def overlaps(a: Unit, b: Unit) -> bool:
 
 
 def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
-         following: Callable[[Chunk], Chunk | None] | None = None) -> list[tuple[Unit, bool]]:
+         following: Callable[[Chunk], Chunk | None] | None = None,
+         preceding: Callable[[Chunk], Chunk | None] | None = None) -> list[tuple[Unit, bool]]:
     """The stretches to quote for this part, each (unit, list cut for length); at most
     `max_quotes` for a fact, definition or list, `steps` for a procedure (its best step run on
-    through its section when `following` gives the next chunk)."""
+    through its section when `following` gives the next chunk). A list of the kinds of a thing
+    that the guidance defines paragraph by paragraph is quoted term by term (with `preceding`)."""
     if not ctx.units:
         return []
     bonus = unit_bonus(ctx)
@@ -318,6 +291,10 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
     if ctx.kind == "list":  # the best sentence, with the items that follow it; lists first
         order = _order(ctx, added)
         chosen = _pick(ctx, order, max_quotes, ratio, lists=True)
+        if following is not None and preceding is not None:
+            defined = _defined_kinds(ctx, order, following, preceding)
+            if defined:
+                return defined
         return _with_a_list(ctx, order, chosen, max_quotes)
     if ctx.kind == "definition":
         defines = np.array([0.1 if _defines(u.text, ctx.query_tokens) else 0.0 for u in ctx.units])
@@ -389,6 +366,21 @@ def _with_a_list(ctx: AnswerContext, order: list[int], chosen: list[tuple[Unit, 
     whole, cut = complete(ctx.units[best], lists=True)
     kept = [c for c in chosen if not overlaps(c[0], whole)][: most - 1]
     return kept + [(whole, cut)]
+
+
+def _defined_kinds(ctx: AnswerContext, order: list[int], following: Callable[[Chunk], Chunk | None],
+                   preceding: Callable[[Chunk], Chunk | None]) -> list[tuple[Unit, bool]]:
+    """Each term's defining sentence, when a unit scoring within LIST_FLOOR of the best sits in a
+    run of term paragraphs ("Physical abuse: …", "Emotional abuse: …") whose kinds are asked for."""
+    floor = LIST_FLOOR * float(ctx.scores[order[0]])
+    for i in order:
+        if float(ctx.scores[i]) < floor:
+            break
+        unit = ctx.units[i]
+        run = term_run(unit.chunk, following, preceding)
+        if run and asks_for_kinds(run, ctx.asked_tokens):
+            return [(Unit(unit.passage_rank, c, s.start, s.end), False) for c, s, _ in run]
+    return []
 
 
 def _inline_list(text: str) -> bool:

@@ -1,0 +1,43 @@
+"""The sentences of a chunk as the answer plans read them: where each starts (after its bullet
+and paragraph number) and ends, and whether it is a bulleted list item."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.evidence import BULLET, LEADER
+from ingest.records import Chunk
+from ingest.segment import BULLET_MARKS, split_sentences
+
+PARA_NUMBER = re.compile(r"\d{1,3}\.\s+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    item: bool  # a bulleted list item
+    marked: int | None = None  # an item's bullet: where a list carried on from the chunk before starts
+
+    @property
+    def opening(self) -> int:
+        """Where a quote that opens with this sentence starts: a list item at its bullet."""
+        return self.marked if self.item and self.marked is not None else self.start
+
+
+@lru_cache(maxsize=4096)
+def sentences(chunk: Chunk) -> tuple[Sentence, ...]:
+    out = []
+    for start, end in split_sentences(chunk.text):
+        item = bool(BULLET.match(chunk.text, start))
+        leader = LEADER.match(chunk.text, start, end).group(0)  # type: ignore[union-attr]
+        mark = max(leader.rfind(m) for m in BULLET_MARKS)  # its last bullet, or -1
+        marked = start + mark if mark >= 0 else None
+        start += len(leader)
+        if number := PARA_NUMBER.match(chunk.text, start, end):  # cited as the paragraph, not quoted
+            start = number.end()
+        if chunk.text[start:end].strip():
+            out.append(Sentence(start, end, item, marked))
+    return tuple(out)

@@ -1,0 +1,76 @@
+"""The guidance's definition lists: paragraphs in a row that each open by naming a term ("25.
+Physical abuse: a form of abuse which…", "26. Emotional abuse: …"), as separate paragraphs or
+lines of one passage. Asked for the kinds of the thing they share ("what are the types of
+abuse?"), the answer is each term's defining sentence."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from assistant.sentences import Sentence, sentences
+from assistant.text import tokens
+from ingest.records import Chunk
+
+TERM = re.compile(r"([A-Z][\w’'-]*(?: [\w’'()-]+){0,4}):\s")
+NUMBERED = re.compile(r"(?:^|\n)\s*\d{1,3}\.\s*$")  # what comes before a numbered paragraph's text
+MIN_TERMS = 3  # fewer terms in a row is no list
+KINDS = frozenset(tokens("types kinds categories forms sorts"))  # the words that ask for the kinds
+
+Step = Callable[[Chunk], Chunk | None]
+Term = tuple[Chunk, Sentence, str]  # where a term paragraph opens, and its term
+
+
+def term_run(chunk: Chunk, following: Step, preceding: Step) -> list[Term]:
+    """The term paragraphs in a row that `chunk` belongs to, through its section, or [] when it
+    is in no run of MIN_TERMS. A new numbered paragraph that names no term ends the run."""
+    section = [chunk]
+    while (before := preceding(section[0])) is not None and _same_section(before, chunk):
+        section.insert(0, before)
+    while (after := following(section[-1])) is not None and _same_section(after, chunk):
+        section.append(after)
+    for run in _runs(section):
+        if len(run) >= MIN_TERMS and _holds(run, chunk, section):
+            return run
+    return []
+
+
+def _same_section(a: Chunk, b: Chunk) -> bool:
+    return a.doc_id == b.doc_id and a.headings == b.headings
+
+
+def _runs(section: list[Chunk]) -> list[list[Term]]:
+    runs: list[list[Term]] = [[]]
+    for c in section:
+        for s in sentences(c):
+            if s.item:
+                continue
+            m = TERM.match(c.text, s.start, s.end)
+            if m:
+                runs[-1].append((c, s, m.group(1)))
+            elif NUMBERED.search(c.text, 0, s.start) or (c.paragraph and s is sentences(c)[0]
+                                                        and c.paragraph != _paragraph_of(runs[-1])):
+                runs.append([])  # a numbered paragraph of another kind: the run is over
+    return [r for r in runs if r]
+
+
+def _paragraph_of(run: list[Term]) -> str | None:
+    return run[-1][0].paragraph if run else None
+
+
+def _holds(run: list[Term], chunk: Chunk, section: list[Chunk]) -> bool:
+    """`chunk` is one of the run's chunks, or between its first and last."""
+    ids = [c.chunk_id for c in section]
+    first, last = ids.index(run[0][0].chunk_id), ids.index(run[-1][0].chunk_id)
+    return first <= ids.index(chunk.chunk_id) <= last
+
+
+def asks_for_kinds(run: list[Term], asked: set[str]) -> bool:
+    """The question asks for the types (kinds, categories, forms) of what the terms share ("abuse"
+    in physical, emotional and sexual abuse), and names no one of them in full ("sexual abuse")."""
+    named = [set(tokens(term)) for _, _, term in run]
+    counts = Counter(t for words in named for t in words)
+    shared = {t for t, n in counts.items() if n * 2 >= len(run)}
+    one_kind = any(len(words) > 1 and words <= asked for words in named)
+    return bool(asked & KINDS) and bool(asked & shared) and not one_kind
