@@ -361,6 +361,7 @@ def test_the_noun_a_named_list_asks_for_is_read() -> None:
 @pytest.mark.parametrize(("typed", "spelt"), [
     ("CSC did a s47 on a 13 yo", "CSC (children's social care) did a section 47 on a 13 year old"),
     ("the SW and two TAs", "the SW (social worker) and two TAs (teaching assistant)"),
+    ("a CP plan from the LA", "a CP (child protection) plan from the LA (local authority)"),
     ("a 2 yr old, s.17 and s 20", "a 2 year old, section 17 and section 20"),
     ("Mum's new partner and the kids; info from Dad",
      "mother's new partner and the children; information from father"),

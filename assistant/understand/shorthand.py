@@ -8,6 +8,8 @@ import re
 
 # Common in UK safeguarding practice; spelt out in the guidance's words where it has them.
 ACRONYMS = {
+    "CP": "child protection",
+    "LA": "local authority",
     "CSC": "children's social care",
     "SW": "social worker",
     "HV": "health visitor",
@@ -35,6 +37,13 @@ ACRONYMS = {
     "LCSPR": "local child safeguarding practice review",
     "YOS": "youth justice service",
     "ABE": "achieving best evidence",
+    "FE": "further education",
+    "MAT": "multi-academy trust",
+    "DA": "domestic abuse",
+    "CSA": "child sexual abuse",
+    "PR": "parental responsibility",
+    "LP": "lead practitioner",
+    "PCSO": "police community support officer",
 }
 # Everyday words for what the guidance names formally; replaced (the guidance never uses them).
 INFORMAL = {
