@@ -25,7 +25,7 @@ DIRECTORY_TITLE_CHARS = 80
 SENTENCE_END = re.compile(r"[.:;?!]\s*[”’\"')]?$")
 SENTENCE_SPLIT = re.compile(r"([.!?][”’\"')]?)(\s+)(?=[A-Z“‘\"(]|\d{1,3}\.\s)")
 # "e.g. The…" ends no sentence, nor does "155. The…" where the number opens the span; "aged 18." does
-NUMBER_ONLY = re.compile(r"(?:^|(?<=\s))(?:e\.g|i\.e|etc|para|paras|No|cf)\.$")
+NUMBER_ONLY = re.compile(r"(?:^|(?<=[\s(]))(?:e\.g|i\.e|etc|para|paras|No|cf)\.$")
 LEADING_NUMBER = re.compile(r"\s*\d{1,3}\.")
 # a list item's mark: a bullet, or a letter or roman numeral ("a.", "ii.", "(b)")
 ITEM_MARK = rf"(?:{BULLET_CLASS}|(?:[a-z]|[ivx]{{1,4}})\.|\((?:[a-z]|[ivx]{{1,4}})\))\s"

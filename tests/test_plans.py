@@ -504,6 +504,9 @@ def test_lettered_and_roman_list_items_are_items_of_their_list() -> None:
     numbered = "Act now.\n156. The next. Aged 18. Then e.g. This."
     assert [numbered[s:e] for s, e in split_sentences(numbered)] == [
         "Act now.", "156. The next.", "Aged 18.", "Then e.g. This."]  # a number may end a sentence
+    bracketed = "Not after the final year (e.g. Year 6 at a primary) unless asked. Next."
+    assert [bracketed[s:e] for s, e in split_sentences(bracketed)] == [  # "(e.g." ends none either
+        "Not after the final year (e.g. Year 6 at a primary) unless asked.", "Next."]
     chunk = _chunk(text)
     lead = _unit(chunk, "The following are all types of kinship care arrangements:")
     whole, cut = plan(_ctx([lead], [0.5], "list"), 1, 0.8)[0]

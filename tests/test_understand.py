@@ -379,3 +379,14 @@ def test_the_search_reads_shorthand_but_the_query_keeps_the_question_as_typed() 
     assert "children's social care" in q.parts[-1].search
     assert "social worker" in q.parts[-1].search
     assert q.question == "The SW says CSC have closed the case. What should we do now?"
+
+
+def test_and_with_an_auxiliary_and_a_subject_asks_again() -> None:
+    assert split_question("Who can be a DSL and does the DSL need to be on the SLT?")[1] == [
+        "Who can be a DSL", "does the DSL need to be on the SLT?"]
+    assert split_question("Does KCSIE apply to FE and does it cover 18 year olds?")[1] == [
+        "Does KCSIE apply to FE", "does it cover 18 year olds?"]
+    # a second predicate of the same subject is no second question
+    assert split_question("What happens if the child is at risk and is under 16?")[1] == [
+        "What happens if the child is at risk and is under 16?"]
+    assert len(split_question("Can we check the DBS and is consent needed?")[1]) == 1

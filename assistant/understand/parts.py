@@ -16,7 +16,10 @@ _QWORD = (r"(what|who|how|when|where|which|why|whether|is|are|does|do|can|could|
 # a second question joined to the first: "…, and who carries out the assessment?"
 JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?=(?:(?:at|in|by|for|from|to|under|with)\s+)?"
                   rf"{_QWORD}\b)"
-                  r"|\s+and\s+(?:also\s+)?(?=(what|who|how|when|where|which|why)\b)", re.I)
+                  r"|\s+and\s+(?:also\s+)?(?=(what|who|how|when|where|which|why)\b)"
+                  # "…and does the DSL need to…": an auxiliary with a subject after it asks again
+                  r"|\s+and\s+(?=(?:does|do|is|are|can|should|must|will|has|have)\s+(?:the|a|an|it|"
+                  r"they|this|that|we|i|you|he|she|our|their|his|her|(?-i:[A-Z]{2,}))\b)", re.I)
 INTRO_THEN_ASKING = re.compile(rf"^[^,;?]{{3,80}},\s*(?:{_QWORD})\b", re.I)
 CONDITION = re.compile(r"[,;]\s*(?:and|but)\s+(?=(?:if|when|where|once|unless)\b)", re.I)
 LEAD_IN = re.compile(rf":\s+(?={_QWORD}\b)", re.I)
