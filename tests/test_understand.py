@@ -389,4 +389,3 @@ def test_and_with_an_auxiliary_and_a_subject_asks_again() -> None:
     # a second predicate of the same subject is no second question
     assert split_question("What happens if the child is at risk and is under 16?")[1] == [
         "What happens if the child is at risk and is under 16?"]
-    assert len(split_question("Can we check the DBS and is consent needed?")[1]) == 1
