@@ -364,7 +364,7 @@ def test_the_noun_a_named_list_asks_for_is_read() -> None:
     ("a CP plan from the LA", "a CP (child protection) plan from the LA (local authority)"),
     ("a 2 yr old, s.17 and s 20", "a 2 year old, section 17 and section 20"),
     ("Mum's new partner and the kids; info from Dad",
-     "mother's new partner and the children; information from father"),
+     "parent's new partner and the children; information from parent"),
     # an apostrophe's "s" before a number is no section; a corpus-defined acronym stays as typed
     ("he's 9 and it's 10 days, says the DSL", "he's 9 and it's 10 days, says the DSL"),
 ])

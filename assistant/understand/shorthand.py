@@ -48,8 +48,9 @@ ACRONYMS = {
 # Everyday words for what the guidance names formally; replaced (the guidance never uses them).
 INFORMAL = {
     "info": "information",
-    "mum": "mother", "mums": "mothers", "dad": "father", "dads": "fathers",
-    "stepdad": "stepfather", "stepmum": "stepmother",
+    # the guidance speaks of parents and carers ("mother" is almost only its mother and baby units)
+    "mum": "parent", "mums": "parents", "dad": "parent", "dads": "parents",
+    "stepdad": "step-parent", "stepmum": "step-parent",
     "kid": "child", "kids": "children", "lad": "boy", "lads": "boys",
     "nan": "grandparent", "grandad": "grandparent",
 }
