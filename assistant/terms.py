@@ -25,6 +25,9 @@ Term = tuple[Chunk, Sentence, str]  # where a term paragraph opens, and its term
 def term_run(chunk: Chunk, following: Step, preceding: Step) -> list[Term]:
     """The term paragraphs in a row that `chunk` belongs to, through its section, or [] when it
     is in no run of MIN_TERMS. A new numbered paragraph that names no term ends the run."""
+    before = preceding(chunk)
+    if not _names_a_term(chunk) and not (before is not None and _names_a_term(before)):
+        return []  # the common case, decided without reading the section
     section = [chunk]
     while (before := preceding(section[0])) is not None and _same_section(before, chunk):
         section.insert(0, before)
@@ -34,6 +37,10 @@ def term_run(chunk: Chunk, following: Step, preceding: Step) -> list[Term]:
         if len(run) >= MIN_TERMS and _holds(run, chunk, section):
             return run
     return []
+
+
+def _names_a_term(chunk: Chunk) -> bool:
+    return any(not s.item and TERM.match(chunk.text, s.start, s.end) for s in sentences(chunk))
 
 
 def _same_section(a: Chunk, b: Chunk) -> bool:
