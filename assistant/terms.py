@@ -50,20 +50,18 @@ def _same_section(a: Chunk, b: Chunk) -> bool:
 def _runs(section: list[Chunk]) -> list[list[Term]]:
     runs: list[list[Term]] = [[]]
     for c in section:
-        for s in sentences(c):
+        sents = sentences(c)
+        for s in sents:
             if s.item:
                 continue
             m = TERM.match(c.text, s.start, s.end)
             if m:
                 runs[-1].append((c, s, m.group(1)))
-            elif NUMBERED.search(c.text, 0, s.start) or (c.paragraph and s is sentences(c)[0]
-                                                        and c.paragraph != _paragraph_of(runs[-1])):
+                continue
+            carried = bool(runs[-1]) and runs[-1][-1][0].paragraph == c.paragraph  # same paragraph on
+            if NUMBERED.search(c.text, 0, s.start) or (s is sents[0] and c.paragraph and not carried):
                 runs.append([])  # a numbered paragraph of another kind: the run is over
     return [r for r in runs if r]
-
-
-def _paragraph_of(run: list[Term]) -> str | None:
-    return run[-1][0].paragraph if run else None
 
 
 def _holds(run: list[Term], chunk: Chunk, section: list[Chunk]) -> bool:

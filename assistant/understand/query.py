@@ -150,6 +150,5 @@ def _leans_on(text: str, situation: str) -> bool:
 def _search(text: str, hits: tuple[tuple[str, Rename], ...], renames: tuple[Rename, ...],
             abbreviations: dict[str, str]) -> str:
     # shorthand after the edition words are out: "info sharing advice" is a topic, not a title
-    query = expand_query(spell_shorthand(strip_edition_words(text) or text, set(abbreviations)),
-                         abbreviations)
+    query = expand_query(spell_shorthand(strip_edition_words(text) or text, abbreviations), abbreviations)
     return expand(query, list(hits), renames)

@@ -5,6 +5,7 @@ defines itself ("DSL", "LADO") are learned from it instead (assistant.glossary).
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 # Common in UK safeguarding practice; spelt out in the guidance's words where it has them.
 ACRONYMS = {
@@ -60,10 +61,10 @@ AGE = re.compile(r"\b(\d{1,2})\s*(?:yos?|y/o|y\.o\.?|yrs? old)(?=\W|$)", re.I)
 SECTION = re.compile(r"(?<![\w'’])s\.?\s?(\d{1,3}[A-Z]?)\b")  # not "it's 10"
 
 
-def spell_shorthand(text: str, defined: set[str] | frozenset[str] = frozenset()) -> str:
+def spell_shorthand(text: str, defined: Container[str] = frozenset()) -> str:
     """The text with shorthand spelt out: "CSC" -> "CSC (children's social care)" (the acronym
     kept: it is the asker's word), "13 yo" -> "13 year old", "s47" -> "section 47", "mum" ->
-    "mother", "info" -> "information". An acronym in `defined` (the corpus's own) is left as typed."""
+    "parent", "info" -> "information". An acronym in `defined` (the corpus's own) is left as typed."""
     def acronym(m: re.Match[str]) -> str:
         word = m.group(0)
         return word if m.group(1) in defined else f"{word} ({ACRONYMS[m.group(1)]})"
