@@ -322,10 +322,12 @@ def test_a_topic_heading_belongs_to_every_part() -> None:
     query = _query("Low-level concerns about staff: how long should we keep the records, and do they "
                    "ever go in references?")
     assert all("Low-level concerns" in p.search for p in query.parts)
-    # a longer statement before a dash is part of the question, not a heading
+    # a longer statement before a dash is no heading: it tells the situation the part asks about
     long = ("I want to use the duty to refer to the housing authority - what do I need to do before "
             "I refer?")
-    assert split_question(long)[1] == [long]
+    assert split_question(long) == ("I want to use the duty to refer to the housing authority.",
+                                    ["what do I need to do before I refer?"])
+    assert "housing authority" in _query(long).parts[0].search
 
 
 def test_a_clause_that_borrows_the_verb_before_it_is_not_a_part_of_its_own() -> None:
@@ -389,3 +391,15 @@ def test_and_with_an_auxiliary_and_a_subject_asks_again() -> None:
     # a second predicate of the same subject is no second question
     assert split_question("What happens if the child is at risk and is under 16?")[1] == [
         "What happens if the child is at risk and is under 16?"]
+
+
+def test_a_statement_then_a_dash_then_a_question_tells_then_asks() -> None:
+    situation, parts = split_question("Our DSL made a Prevent referral. He's furious and wants nothing to do "
+                                      "with it - can Channel support still go ahead without him agreeing?")
+    assert parts == ["can Channel support still go ahead without him agreeing?"]
+    assert situation.endswith("He's furious and wants nothing to do with it.")
+    # a clause that itself asks keeps its dash: one question
+    asks = "How long do we keep a CP file after they've left - is it until they turn 25?"
+    assert split_question(asks)[1] == [asks]
+    assert len(split_question("I've read the annex but what do I actually do right now - does this go to "
+                              "CSC or the police?")[1]) == 1

@@ -23,6 +23,7 @@ JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?=(?:(?:at|in|by|
 INTRO_THEN_ASKING = re.compile(rf"^[^,;?]{{3,80}},\s*(?:{_QWORD})\b", re.I)
 CONDITION = re.compile(r"[,;]\s*(?:and|but)\s+(?=(?:if|when|where|once|unless)\b)", re.I)
 LEAD_IN = re.compile(rf":\s+(?={_QWORD}\b)", re.I)
+DASHED = re.compile(rf"\s[-–—]\s+(?={_QWORD}\b[^-–—]*\?)", re.I)  # " - can we…?"
 # "Serious Violence Duty - which bodies…", "Low-level concerns: how long…": a heading, then the asking
 HEADING = re.compile(rf"^\s*([^.?!:]{{3,80}}?)(?::|\s[-–—])\s+(?={_QWORD}\b)", re.I)
 TOPIC_WORDS = 8  # a heading this short, asking nothing, names the topic of every part
@@ -42,6 +43,7 @@ def split_question(question: str) -> tuple[str, list[str]]:
     if heading(question):
         question = HEADING.sub(r"\1. ", question, count=1)
     question = LEAD_IN.sub(". ", question)  # "For our RSHE lead: what is…" asks after the colon
+    question = DASHED.sub(_told_then_asked, question)
     sentences = [s.strip() for s in SENTENCE.findall(question) if s.strip()]
     asked = [s for s in sentences if _asking(s)]
     if not asked:
@@ -55,6 +57,14 @@ def split_question(question: str) -> tuple[str, list[str]]:
             else:
                 parts.append(piece)
     return situation, parts
+
+
+def _told_then_asked(m: re.Match[str]) -> str:
+    """"He's furious and wants nothing to do with it - can Channel go ahead?": a statement, then
+    the asking after a dash; a clause that itself asks keeps its dash ("How long… - is it 25?")."""
+    told = re.split(r"[.?!]\s+", m.string[:m.start()])[-1]
+    asks = _asking(told) or re.search(rf"\b(?:but|and|so)\s+{_QWORD}\b", told, re.I)
+    return m.group(0) if asks else ". "
 
 
 def _asking(sentence: str) -> bool:
