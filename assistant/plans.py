@@ -373,10 +373,14 @@ def _defined_kinds(ctx: AnswerContext, order: list[int], following: Callable[[Ch
     """Each term's defining sentence, when a unit scoring within LIST_FLOOR of the best sits in a
     run of term paragraphs ("Physical abuse: …", "Emotional abuse: …") whose kinds are asked for."""
     floor = LIST_FLOOR * float(ctx.scores[order[0]])
+    read: set[str] = set()  # a chunk's sentences share its run: read each chunk once
     for i in order:
         if float(ctx.scores[i]) < floor:
             break
         unit = ctx.units[i]
+        if unit.chunk.chunk_id in read:
+            continue
+        read.add(unit.chunk.chunk_id)
         run = term_run(unit.chunk, following, preceding)
         if run and asks_for_kinds(run, ctx.asked_tokens):
             return [(Unit(unit.passage_rank, c, s.start, s.end), False) for c, s, _ in run]

@@ -39,8 +39,14 @@ def term_run(chunk: Chunk, following: Step, preceding: Step) -> list[Term]:
     return []
 
 
+def _term(chunk: Chunk, s: Sentence) -> str | None:
+    """The term a sentence opens by naming ("Physical abuse: …"), or None (list items never)."""
+    m = None if s.item else TERM.match(chunk.text, s.start, s.end)
+    return m.group(1) if m else None
+
+
 def _names_a_term(chunk: Chunk) -> bool:
-    return any(not s.item and TERM.match(chunk.text, s.start, s.end) for s in sentences(chunk))
+    return any(_term(chunk, s) for s in sentences(chunk))
 
 
 def _same_section(a: Chunk, b: Chunk) -> bool:
@@ -54,9 +60,8 @@ def _runs(section: list[Chunk]) -> list[list[Term]]:
         for s in sents:
             if s.item:
                 continue
-            m = TERM.match(c.text, s.start, s.end)
-            if m:
-                runs[-1].append((c, s, m.group(1)))
+            if term := _term(c, s):
+                runs[-1].append((c, s, term))
                 continue
             carried = bool(runs[-1]) and runs[-1][-1][0].paragraph == c.paragraph  # same paragraph on
             if NUMBERED.search(c.text, 0, s.start) or (s is sents[0] and c.paragraph and not carried):

@@ -23,6 +23,7 @@ JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?=(?:(?:at|in|by|
 INTRO_THEN_ASKING = re.compile(rf"^[^,;?]{{3,80}},\s*(?:{_QWORD})\b", re.I)
 CONDITION = re.compile(r"[,;]\s*(?:and|but)\s+(?=(?:if|when|where|once|unless)\b)", re.I)
 LEAD_IN = re.compile(rf":\s+(?={_QWORD}\b)", re.I)
+JOINED_ASKING = re.compile(rf"\b(?:but|and|so)\s+{_QWORD}\b", re.I)  # "…but what do I do now"
 DASHED = re.compile(rf"\s[-–—]\s+(?={_QWORD}\b[^-–—]*\?)", re.I)  # " - can we…?"
 # "Serious Violence Duty - which bodies…", "Low-level concerns: how long…": a heading, then the asking
 HEADING = re.compile(rf"^\s*([^.?!:]{{3,80}}?)(?::|\s[-–—])\s+(?={_QWORD}\b)", re.I)
@@ -63,7 +64,7 @@ def _told_then_asked(m: re.Match[str]) -> str:
     """"He's furious and wants nothing to do with it - can Channel go ahead?": a statement, then
     the asking after a dash; a clause that itself asks keeps its dash ("How long… - is it 25?")."""
     told = re.split(r"[.?!]\s+", m.string[:m.start()])[-1]
-    asks = _asking(told) or re.search(rf"\b(?:but|and|so)\s+{_QWORD}\b", told, re.I)
+    asks = _asking(told) or JOINED_ASKING.search(told)
     return m.group(0) if asks else ". "
 
 
