@@ -9,7 +9,7 @@ import pytest
 from assistant.editions import EditionRegistry
 from assistant.renames import load_renames
 from assistant.understand import analyse
-from assistant.understand.kinds import answer_shape, listed, question_kind
+from assistant.understand.kinds import ANSWER_SHAPES, answer_shape, listed, question_kind
 from assistant.understand.parts import split_question
 from assistant.understand.shorthand import spell_shorthand
 from corpus.manifest import load_manifest
@@ -83,9 +83,19 @@ def test_question_kinds(question: str, kind: str) -> None:
     ("Is upskirting a criminal offence?", "yes-no"),
     ("Is there a helpline staff can call about a failure in their school?", "phone"),
     ("What is neglect?", None),
+    ("and when is it open? I tried at 3pm", "opening"),
+    ("What are the line's opening hours?", "opening"),
+    ("What timescale do the procedures set?", "duration"),  # "timescale" asks no clock time
 ])
 def test_answer_shapes(question: str, shape: str | None) -> None:
     assert answer_shape(question) == shape
+
+
+def test_opening_hours_are_stated_as_times_or_days_not_references() -> None:
+    shape = ANSWER_SHAPES["opening"]
+    assert shape.search("The helpline is available 8:00 to 13:00, Monday to Friday on 0204 513 9990")
+    assert shape.search("which can be called free of charge and in confidence, 24 hours a day")
+    assert not shape.search("Section 17 of the Children Act 1989 applies to 13 year olds")
 
 
 def test_parts_split_on_joined_questions_and_keep_the_situation() -> None:

@@ -22,6 +22,10 @@ SHAPES = [
                             r"people)\b", re.I)),
     ("who", re.compile(r"^\s*(and\s+)?who\b", re.I)),
     ("hours", re.compile(r"\bhow many hours\b|\bhours long\b", re.I)),
+    # when a service can be reached: "when is it open?", "what hours?", "opening times"
+    ("opening", re.compile(r"\bwhen is (it|the [\w ]{1,30}) open\b|\bopening (hours|times)\b"
+                           r"|\bwhat (hours|times?)\b|\bopen (until|till|from)\b"
+                           r"|\bwhen can (i|we|staff|you) (ring|call|phone)\b", re.I)),
     ("duration", re.compile(r"\bhow (long|soon|quickly|often)\b|\btimescale|\btimeframe|\bwithin\b"
                             r"|\bdeadline|\bhow many (days|weeks|months|hours)", re.I)),
     ("number", re.compile(r"\bhow (many|much|old)\b|\bwhat age\b|\bnumber of\b|\b(maximum|minimum)\b"
@@ -50,6 +54,8 @@ ANSWER_SHAPES = {
     "percent": re.compile(r"\d+(\.\d+)?\s?%|\bper ?cent\b", re.I),
     "phone": re.compile(r"\b0\d{3}[ -]?\d{3}[ -]?\d{3,4}\b|\b\d{3}\b(?= )"),
     "hours": re.compile(rf"\b{NUM}[- ]hours?\b", re.I),
+    "opening": re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(am|pm)\b|\b24 hours\b"
+                          r"|\b(mon|tues|wednes|thurs|fri|satur|sun)days?\b", re.I),
     "duration": re.compile(rf"\b{NUM}[- ]{DAYS_OF}(day|hour|week|month|year)s?\b"
                            r"|\b(annually|immediately|as soon as possible|every \w+ years?)\b"
                            r"|\buntil\b|\bfor as long as\b", re.I),  # "kept until they leave"
@@ -65,7 +71,7 @@ ANSWER_SHAPES = {
     "who": re.compile(rf"{_BODIES.pattern}|{_WHOSE_TASK}", re.I),
 }
 # Shapes that name a quantity the guidance either states or does not: a missing one is a gap.
-QUANTITIES = frozenset({"money", "percent", "phone", "hours", "duration", "number"})
+QUANTITIES = frozenset({"money", "percent", "phone", "hours", "opening", "duration", "number"})
 
 _WHO = r"(i|we|staff|they|you|the school|the college|a teacher|teachers|practitioners|professionals)"
 PROCEDURE = re.compile(
