@@ -81,12 +81,13 @@ class AnswerContext:
         return own if len(own) >= ASKED_MIN_WORDS else self.query_tokens
 
 
-def sentence_units(passages: list[Passage]) -> list[Unit]:
-    """Sentences of the passages; an introduction ending in ':' keeps its first bullets."""
+def sentence_units(passages: list[Passage], carried: Callable[[Chunk], str] | None = None) -> list[Unit]:
+    """Sentences of the passages; an introduction ending in ':' keeps its first bullets. A list item
+    carries its lead-in's words, from the chunk before (`carried`) when the list opens its chunk."""
     units: list[Unit] = []
     for p in passages:
         spans = split_sentences(p.chunk.text)
-        lead = ""
+        lead = carried(p.chunk) if carried is not None else ""
         for i, (start, end) in enumerate(spans):
             item = bool(BULLET.match(p.chunk.text, start))
             start += len(LEADER.match(p.chunk.text, start, end).group(0))  # type: ignore[union-attr]
@@ -162,12 +163,13 @@ def _form_penalty(text: str) -> float:
 
 
 def rerank(embedder: Embedder | SentenceVectors, ctx: AnswerContext, candidates: list[Passage],
-           k: int, bonus: Callable[[Unit], float] | None = None, fuse: bool = False) -> list[Passage]:
+           k: int, bonus: Callable[[Unit], float] | None = None, fuse: bool = False,
+           carried: Callable[[Chunk], str] | None = None) -> list[Passage]:
     """Order candidates by their best sentence (with the answer plan's `bonus`, as it will order
     them), or with `fuse` by that order and the search's together (reciprocal-rank fusion: the
     best sentence alone is a noisy judge of a long situation); keep k. Fills ctx.units and
     ctx.scores."""
-    units = sentence_units(candidates)
+    units = sentence_units(candidates, carried)
     scores = score_units(embedder, ctx, units)
     best: dict[str, float] = {}
     planned: dict[str, float] = {}

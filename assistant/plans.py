@@ -21,7 +21,7 @@ from assistant.terms import asks_for_kinds, term_run
 from assistant.text import normalise, tokens
 from assistant.understand.kinds import ANSWER_SHAPES, DAYS_OF, NUM, QUANTITIES
 from ingest.records import Chunk
-from ingest.segment import BULLET_CLASS, EXAMPLE, FIGURE
+from ingest.segment import BULLET_CLASS, EXAMPLE, FIGURE, ITEM_MARK
 
 LEANS_BACK = re.compile(r"^(this|these|that|those|it|they|such|in (this|these|such) cases?|if (so|this|not)|"
                         r"however|otherwise|where this|as such|in addition|also|then)\b", re.I)
@@ -485,6 +485,20 @@ def lead_in_before(unit: Unit, preceding: Chunk | None) -> Unit | None:
         return None
     end = before[-1].end if unit.start <= sents[0].start else before[lead].end
     return Unit(unit.passage_rank, preceding, before[lead].start, end)
+
+
+def carried_lead(chunk: Chunk, preceding: Chunk | None) -> str:
+    """The lead-in of the list a chunk opens in the middle of ("The core group should:" at the
+    end of the chunk before), or ""."""
+    sents = sentences(chunk)
+    if preceding is None or not sents or not sents[0].item:
+        return ""
+    before = sentences(preceding)
+    lead = _list_lead(preceding, before, len(before))
+    if lead is not None:
+        return preceding.text[before[lead].start:before[lead].end]
+    last = preceding.text.rstrip().rsplit("\n", 1)[-1]  # "• lead core group activity\nThe core group should:"
+    return last if last.endswith(":") and not re.match(ITEM_MARK, last) else ""
 
 
 def shape_gap(ctx: AnswerContext) -> bool:

@@ -18,7 +18,7 @@ from assistant.editions import EditionRegistry, Scope
 from assistant.errors import QuestionError
 from assistant.evidence import AnswerContext, SentenceVectors, rerank
 from assistant.generators import build_generator
-from assistant.plans import unit_bonus
+from assistant.plans import carried_lead, unit_bonus
 from assistant.records import Answer, Citation, Passage
 from assistant.renames import Rename, explain, load_renames
 from assistant.retrieve import Mode, Retriever
@@ -28,6 +28,7 @@ from assistant.understand import Part, Query, analyse
 from corpus.local import local_documents, registry_mtime
 from corpus.manifest import Document, Manifest, load_manifest
 from ingest.embed import Embedder, SentenceTransformerEmbedder
+from ingest.records import Chunk
 from ingest.sentences import SentenceLookup
 
 log = logging.getLogger(__name__)
@@ -147,12 +148,16 @@ class Assistant:
             extra = self.retriever.search(part.also, scope.doc_ids, self.settings.candidate_k // 2, mode,
                                           general.query_vector)
             candidates += [p for p in extra if p.chunk.chunk_id not in seen]
-            general.passages = rerank(self.sentences, general, extra, k)
+            general.passages = rerank(self.sentences, general, extra, k, carried=self._carried)
             ctx.general = general
         # a situation's "what should I do": the search's order counts too (the rerank is noisy there)
         ctx.passages = rerank(self.sentences, ctx, candidates, k, unit_bonus(ctx),
-                              fuse=part.kind == "procedure")
+                              fuse=part.kind == "procedure", carried=self._carried)
         return ctx
+
+    def _carried(self, chunk: Chunk) -> str:
+        """The lead-in of a list the chunk opens mid-way, from the chunk before."""
+        return carried_lead(chunk, self.retriever.preceding(chunk))
 
     def ask(self, question: str, edition: str | None = None, as_of: date | None = None,
             mode: Mode = "hybrid", on_token: Callable[[str], None] | None = None,

@@ -7,8 +7,17 @@ from dataclasses import replace
 import numpy as np
 
 from assistant.answer import display, gap_reason
-from assistant.evidence import AnswerContext, Unit
-from assistant.plans import FOOTNOTES, complete, fragment, plan, section_run, shape_gap, unit_bonus
+from assistant.evidence import AnswerContext, Unit, sentence_units
+from assistant.plans import (
+    FOOTNOTES,
+    carried_lead,
+    complete,
+    fragment,
+    plan,
+    section_run,
+    shape_gap,
+    unit_bonus,
+)
 from assistant.records import Passage
 from assistant.service import _on_topic
 from assistant.understand import Part
@@ -773,3 +782,15 @@ def test_a_part_referring_back_is_searched_with_the_section_the_part_before_was_
     alone = replace(follow, follows=False)
     assert _on_topic(alone, [before]) is alone
     assert _on_topic(follow, []) is follow
+
+
+def test_a_list_that_opens_its_chunk_is_scored_with_the_lead_in_from_the_chunk_before() -> None:
+    before = _chunk("• record decisions agreed at core group meetings\n• lead core group activity\n"
+                    "The core group should:", "c1")
+    after = _chunk("• meet within 10 working days from the initial child protection conference\n"
+                   "• further develop the outline child protection plan", "c2")
+    assert carried_lead(after, before) == "The core group should:"
+    assert carried_lead(before, None) == "" and carried_lead(_chunk("Plain text here.", "c3"), before) == ""
+    units = sentence_units([Passage(after, 0.0, 0)], lambda c: carried_lead(c, before))
+    assert [u.lead for u in units] == ["The core group should:"] * 2
+    assert [u.lead for u in sentence_units([Passage(after, 0.0, 0)])] == ["", ""]
