@@ -21,7 +21,7 @@ from assistant.terms import asks_for_kinds, term_run
 from assistant.text import normalise, tokens
 from assistant.understand.kinds import ANSWER_SHAPES, DAYS_OF, NUM, QUANTITIES
 from ingest.records import Chunk
-from ingest.segment import BULLET_CLASS, EXAMPLE, FIGURE, ITEM_MARK
+from ingest.segment import BULLET_CLASS, ITEM_MARK
 
 LEANS_BACK = re.compile(r"^(this|these|that|those|it|they|such|in (this|these|such) cases?|if (so|this|not)|"
                         r"however|otherwise|where this|as such|in addition|also|then)\b", re.I)
@@ -39,6 +39,8 @@ DEFINED_TERM = re.compile(r"\b([A-Za-z][\w-]+)(?:\s+\d{1,3})?\s+(?:is|are|means|
 DEFINITION_CHARS = 520  # a definition runs on through its paragraph up to this length
 LEAD_WITH_ITEMS = re.compile(rf":\s*\n\s*{BULLET_CLASS}\s")  # "…include:\n• …": a lead-in and its items
 FOOTNOTES = "Footnotes and boxes"  # the heading ingest gives a page's footnotes
+EXAMPLE = re.compile(r"\bcase stud(y|ies)\b|\bexamples?\b", re.I)  # illustrations, not guidance
+FIGURE = re.compile(r"\bflow ?charts?\b|\bfigure \d|\bdiagram\b", re.I)  # boxes restating the text
 ITEM_TAIL = 2  # sentences that may finish a list item at the start of the next chunk
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
 LIST_FLOOR = 0.6  # a list question's list may score this share of the best sentence
@@ -51,7 +53,6 @@ RARE_IDF = 2.0  # an asked word this rare in the corpus names what a lead-in is 
 RUN_CHARS = 2000  # a procedure's best step runs on through its section up to this length
 PARAGRAPH_CHARS = 700  # a procedure step in a numbered paragraph this short is quoted whole
 FACT_PARAGRAPH_CHARS = 500  # …and a fact's sentence in one this short (dev: +2 multi-part items, none lost)
-ASIDE_PENALTY = 0.15  # a case study ranks below guidance among a scenario's passages (dev: recall +0.6)
 SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
 
 
@@ -164,13 +165,8 @@ def unit_bonus(ctx: AnswerContext) -> Callable[[Unit], float] | None:
         return lambda unit: _list_bonus(unit, ctx.listed)
     if ctx.kind == "procedure":
         rare = _rare_asked(ctx)
-        return lambda unit: _steps_bonus(unit, rare) - ASIDE_PENALTY * _example(unit)
+        return lambda unit: _steps_bonus(unit, rare)
     return None
-
-
-def _example(unit: Unit) -> bool:
-    """The unit is in a case study or an example: an illustration, not the guidance's steps."""
-    return any(EXAMPLE.search(h) for h in unit.chunk.headings[-1:])
 
 
 def _rare_asked(ctx: AnswerContext) -> set[str]:

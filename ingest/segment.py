@@ -31,10 +31,6 @@ LEADING_NUMBER = re.compile(r"\s*\d{1,3}\.")
 ITEM_MARK = rf"(?:{BULLET_CLASS}|(?:[a-z]|[ivx]{{1,4}})\.|\((?:[a-z]|[ivx]{{1,4}})\))\s"
 LETTER_ONLY = re.compile(r"(?:[a-z]|[ivx]{1,4})\.")
 BLOCK = re.compile(rf"[^\n]+(?:\n(?!{ITEM_MARK})[^\n]+)*")
-# a box's label: its text is an illustration or a figure set into a section, not a section
-EXAMPLE = re.compile(r"\bcase stud(y|ies)\b|\bexamples?\b", re.I)
-FIGURE = re.compile(r"\bflow ?charts?\b|\bfigure \d|\bdiagram\b", re.I)
-NUMBERED_HEADING_CHARS = 75  # "2. Early help": a numbered title is short
 
 
 @dataclass
@@ -112,7 +108,6 @@ class Segmenter:
         self.paragraph: str | None = None
         self.last_number = 0
         self.numbered_region = False
-        self.box: list[str] | None = None  # the headings a box's label interrupted
         self.buf = _Buffer()
         self.chunks: list[Chunk] = []
 
@@ -159,18 +154,12 @@ class Segmenter:
         match = PARA_START.match(line)
         if match and self.doc.numbered_paragraphs and self._next_number(int(match.group(1))):
             self._flush()
-            self._end_box()  # the numbering resumes after a box: so does its section
             self.last_number = int(match.group(1))
             self.paragraph = match.group(1)
             self.numbered_region = True
             self.buf.add(page, line)
             return
-        if match and self._numbered_heading(line, nxt):  # "2. Early help" over paragraph 494
-            self._end_box()
-            self._heading(line, level=1 + sum(not PARA_START.match(h) for h in self.headings))
-            return
-        opens = self.paragraph is not None or self._opens_paragraph(nxt)
-        if _is_heading(line, prev, nxt, self.numbered_region and opens, apart) or self._box_ends(line, nxt):
+        if _is_heading(line, prev, nxt, self.numbered_region and self.paragraph is not None, apart):
             self._heading(line, level=1 if MAJOR.match(line) else 2)
             return
         size = self.buf.size()
@@ -192,41 +181,11 @@ class Segmenter:
     def _next_number(self, number: int) -> bool:
         return self.last_number < number <= self.last_number + 3
 
-    def _opens_paragraph(self, line: str | None) -> bool:
-        """The line starts the next numbered paragraph."""
-        match = PARA_START.match(line or "")
-        return match is not None and self.doc.numbered_paragraphs and self._next_number(int(match.group(1)))
-
-    def _box_ends(self, line: str, nxt: str | None) -> bool:
-        """A title over the paragraph that resumes the numbering after a box ("DBS Update Service"
-        after a figure, whose last line ends in no full stop)."""
-        return (self.box is not None and len(line) <= NUMBERED_HEADING_CHARS
-                and _title_shaped(line, "“‘\"'") and self._opens_paragraph(nxt))
-
-    def _end_box(self) -> None:
-        """Back to the headings a box interrupted."""
-        if self.box is not None:
-            self._flush()
-            self.headings, self.box = self.box, None
-
-    def _numbered_heading(self, line: str, nxt: str | None) -> bool:
-        """A numbered title out of the paragraphs' sequence ("2. Early help"), over the next
-        numbered paragraph."""
-        title = line[PARA_START.match(line).end():]  # type: ignore[union-attr]
-        return (self.numbered_region and len(line) <= NUMBERED_HEADING_CHARS
-                and _title_shaped(title, "“‘\"'") and self._opens_paragraph(nxt))
-
     def _heading(self, text: str, level: int) -> None:
         self._flush()
         self.paragraph = None
         if UNNUMBERED_MAJOR.match(text):
             self.numbered_region = False
-        # a box ("Case study") set into numbered paragraphs: they resume under the headings before it
-        boxed = self.numbered_region and level > 1 and bool(EXAMPLE.search(text) or FIGURE.search(text))
-        if boxed:
-            self.box = self.box or list(self.headings)
-        else:
-            self._end_box()
         self.headings = self.headings[: level - 1] + [text] if level > 1 else [text]
         if level > 1 and not self.headings[:-1]:
             self.headings = [text]

@@ -334,34 +334,3 @@ def test_a_resource_directory_is_chunked_under_its_own_titles() -> None:
     assert "Forced Marriage Unit" in titles[honour]
     # an entry without a dash, and a line an entry wrapped onto, are not titles
     assert {"Forced marriage resource pack", "Learning", "England"}.isdisjoint(titles)
-
-
-# KCSIE 2025 pp.125-136 in small: numbered titles among numbered paragraphs, and case-study boxes
-BOXED = ("Part five: Child-on-child sexual violence\n\n"
-         "1. Schools should consider every report on a case-by-case basis.\n\n"
-         "Options to manage the report\n\n"
-         "2. There are four likely scenarios for schools and colleges to consider.\n"
-         "1. Manage internally\n"
-         "3. In some cases of sexual harassment the school may manage it internally.\n\n"
-         "Case study\n\n"
-         "A 12-year-old girl reported to the head of year that boys were harassing her.\n"
-         "Result: the boys were reprimanded with their parents present.\n\n"
-         "2. Early help\n\n"
-         "4. The school may decide that the children involved may benefit from early help.\n"
-         "5. Multi-agency early help will work best alongside strong school policies.\n\n"
-         "Case study\n\n"
-         "A 15-year-old girl disclosed to a pastoral lead that she had been touched.\n\n"
-         "6. Victims may not disclose the whole picture immediately.\n")
-
-
-def test_numbering_that_resumes_after_a_case_study_is_filed_under_its_own_section() -> None:
-    doc = load_manifest().doc("kcsie-2025")
-    chunks = segment(doc, [Page("kcsie-2025", 126, BOXED)], 1500, 900)
-    heads = {c.paragraph or c.text[:9]: c.headings[1:] for c in chunks}
-    assert heads["3"] == ("Options to manage the report", "1. Manage internally")
-    assert heads["A 12-year"] == ("Case study",)
-    # a numbered title ends the box, and is a sub-heading, not text
-    assert heads["4"] == heads["5"] == ("Options to manage the report", "2. Early help")
-    assert not any(c.text.startswith("2. Early help") for c in chunks)
-    # a box with no title after it: the paragraphs go back to the section the box interrupted
-    assert heads["6"] == ("Options to manage the report", "2. Early help")

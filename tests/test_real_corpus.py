@@ -36,9 +36,6 @@ def test_paragraph_and_page_extraction(real_index: Settings) -> None:
     assert k142.page_start == 40 and "filtering and monitoring standards" in k142.text
     k6 = _para(real_index, "kcsie-2025", "6")
     assert k6.page_start == 8 and "Early help means" in k6.text
-    # paragraphs after a case study are filed under their own section, not "Case study"
-    assert _para(real_index, "kcsie-2025", "494").headings[-1] == "2. Early help"
-    assert _para(real_index, "kcsie-2025", "533").headings[-1].startswith("Unsubstantiated, unfounded")
     chunks = IndexStore(real_index).read_chunks()
     numbered = {(c.doc_id, c.paragraph) for c in chunks if c.paragraph}
     assert sum(1 for d, _ in numbered if d == "working-together-2023") == 403
