@@ -94,13 +94,20 @@ def sentence_units(passages: list[Passage], carried: Callable[[Chunk], str] | No
             text = p.chunk.text[start:end].strip()
             if not item:
                 lead = text if text.endswith(":") else ""
-            if len(text) < 25 or re.fullmatch(r"\d{1,3}\.", text):
+            short = len(text) < 25 and not _leads_items(text, spans[i + 1 : i + 2], p.chunk.text)
+            if short or re.fullmatch(r"\d{1,3}\.", text):
                 continue
             if text.endswith(":"):
                 tail = [e for _, e in spans[i + 1 : i + 5]]
                 end = next((e for e in tail if e - start > 350), tail[-1] if tail else end)
             units.append(Unit(p.rank, p.chunk, start, end, lead if item else ""))
     return units
+
+
+def _leads_items(text: str, after: list[tuple[int, int]], chunk_text: str) -> bool:
+    """A short lead-in ("The conference chair:") whose list follows it in the chunk: with its items
+    it is a unit, though alone it is too short to quote."""
+    return text.endswith(":") and bool(after) and bool(BULLET.match(chunk_text, after[0][0]))
 
 
 def coverage(ctx: AnswerContext, text: str | set[str], q: set[str] | None = None) -> float:

@@ -157,6 +157,20 @@ def test_a_list_item_is_scored_with_its_lead_in_words() -> None:
     assert next(u for u in units if u.text.startswith("The members")).lead == ""
 
 
+def test_a_short_lead_in_with_its_list_is_a_unit() -> None:
+    """"The conference chair:" is too short to quote alone, but with its items it is the answer to
+    "what does the chair do?"; a short line with no list after it is still left out."""
+    from assistant.evidence import sentence_units
+    from assistant.records import Passage
+
+    chunk = _chunk("The conference chair:\n• is accountable to the Director of Children’s Services\n"
+                   "• should meet the child and parents in advance\nSee annex.")
+    texts = [u.text for u in sentence_units([Passage(chunk, 1.0, 0)])]
+    lead = next(t for t in texts if t.startswith("The conference chair:"))
+    assert "meet the child and parents in advance" in lead
+    assert "See annex." not in texts
+
+
 def test_a_definition_is_the_defining_sentence_run_on_through_its_paragraph() -> None:
     """"Radicalisation 150 is…" defines a word of the question even mid-unit; a sentence that
     only mentions the word ("It is important staff understand consent") does not."""
