@@ -60,6 +60,7 @@ class AnswerContext:
     kind: str = "fact"  # the answer plan: fact, list, procedure, definition
     shape: str | None = None  # the shape of answer asked for (assistant.understand.kinds)
     passages: list[Passage] = field(default_factory=list)  # this part's passages
+    candidates: list[Passage] = field(default_factory=list)  # what its search found, before the rerank
     parts: list[AnswerContext] = field(default_factory=list)  # a multi-part question's parts
     # "what should I do": the guidance's general steps, answered when the situation itself is not
     general: AnswerContext | None = None

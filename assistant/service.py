@@ -113,6 +113,8 @@ class Assistant:
             parts.append(self._part_evidence(_on_topic(asked, parts), query.scope, k, mode))
         if len(parts) == 1:
             return parts[0].passages, parts[0]
+        if mode != "dense":  # the parts of one question share what their searches found
+            parts = [self._pooled(part, parts, k) for part in parts]
         merged: dict[str, Passage] = {}
         for rank in range(k):
             for part in parts:
@@ -150,10 +152,26 @@ class Assistant:
             candidates += [p for p in extra if p.chunk.chunk_id not in seen]
             general.passages = rerank(self.sentences, general, extra, k, carried=self._carried)
             ctx.general = general
+        ctx.candidates = candidates
         # a situation's "what should I do": the search's order counts too (the rerank is noisy there)
         ctx.passages = rerank(self.sentences, ctx, candidates, k, unit_bonus(ctx),
                               fuse=part.kind == "procedure", carried=self._carried)
         return ctx
+
+    def _pooled(self, part: AnswerContext, parts: list[AnswerContext], k: int) -> AnswerContext:
+        """The part reranked over its own candidates and the other parts': the parts of one question
+        are about one matter, and one part's search may find another's answer ("Can we check the
+        Update Service without asking them? And does it cost anything?")."""
+        own = {p.chunk.chunk_id for p in part.candidates}
+        others = {q.chunk.chunk_id: q for other in parts if other is not part for q in other.candidates
+                  if q.chunk.chunk_id not in own}
+        extra = [replace(p, rank=len(part.candidates) + i) for i, p in enumerate(others.values())]
+        if not extra:
+            return part
+        pooled = replace(part)
+        pooled.passages = rerank(self.sentences, pooled, part.candidates + extra, k, unit_bonus(pooled),
+                                 fuse=pooled.kind == "procedure", carried=self._carried)
+        return pooled
 
     def _carried(self, chunk: Chunk) -> str:
         """The lead-in of a list the chunk opens mid-way, from the chunk before."""

@@ -1,0 +1,38 @@
+"""The parts of one question share their searches' candidates: each part is reranked over them
+all, so a passage one part's search found can answer another part."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from assistant.records import Passage
+from assistant.service import Assistant
+from assistant.understand import Part
+
+
+def _part(assistant: Assistant, text: str, found: list[Passage]):  # type: ignore[no-untyped-def]
+    ctx = assistant._context(Part(text, "fact", None, text, asked=text))
+    ctx.candidates = found
+    ctx.passages = list(found)
+    return ctx
+
+
+def test_a_part_is_answered_from_a_passage_another_part_found(tiny: Assistant) -> None:
+    tiny.retriever.ensure_loaded()
+    chunks = {c.paragraph: c for c in tiny.retriever.chunks}
+    assessment = Passage(chunks["1"], 1.0, 0)
+    ofsted = Passage(chunks["3"], 1.0, 0)
+    first = _part(tiny, "Who must the local authority notify of a serious incident?", [assessment])
+    second = _part(tiny, "And how should assessments be carried out?", [ofsted])
+    pooled = tiny._pooled(first, [first, second], 5)
+    assert pooled.passages[0].chunk.paragraph == "3"  # found by the other part's search
+    assert [p.chunk.paragraph for p in first.passages] == ["1"]  # the part itself is not changed
+    assert any("notify Ofsted" in u.text for u in pooled.units)
+
+
+def test_a_part_with_nothing_new_from_the_others_is_kept(tiny: Assistant) -> None:
+    tiny.retriever.ensure_loaded()
+    chunk = next(c for c in tiny.retriever.chunks if c.paragraph == "3")
+    first = _part(tiny, "Who must be notified?", [Passage(chunk, 1.0, 0)])
+    second = _part(tiny, "Within how many days?", [replace(first.candidates[0], rank=0)])
+    assert tiny._pooled(first, [first, second], 5) is first
