@@ -26,6 +26,7 @@ from assistant.plans import (
     STEPS,
     continuation,
     lead_in_before,
+    leaned_on,
     overlaps,
     plan,
     sentences,
@@ -200,7 +201,8 @@ class ExtractiveGenerator:
         the start of the next chunk (a list or a definition split between chunks)."""
         more = (continuation(whole, self.following(whole.chunk), part.kind, part.query_tokens)
                 if self.following else None)
-        before = lead_in_before(whole, self.preceding(whole.chunk)) if self.preceding else None
+        preceding = self.preceding(whole.chunk) if self.preceding else None
+        before = lead_in_before(whole, preceding) or leaned_on(whole, preceding)
         return ((page_pieces(before) if before else []) + page_pieces(whole)
                 + (page_pieces(more) if more else []))
 

@@ -483,6 +483,21 @@ def lead_in_before(unit: Unit, preceding: Chunk | None) -> Unit | None:
     return Unit(unit.passage_rank, preceding, before[lead].start, end)
 
 
+def leaned_on(unit: Unit, preceding: Chunk | None) -> Unit | None:
+    """A stretch that opens its chunk with a sentence leaning on the one before ("285. These checks
+    could include…") gets that sentence from the end of the chunk before, in the same section;
+    None otherwise (or when the chunk before ends in a list item: its lead-in is another matter)."""
+    sents = sentences(unit.chunk)
+    if (preceding is None or not sents or unit.start > sents[0].end
+            or preceding.headings != unit.chunk.headings):
+        return None
+    first = unit.chunk.text[sents[0].start:sents[0].end].strip()
+    before = sentences(preceding)
+    if not LEANS_BACK.match(first) or not before or before[-1].item:
+        return None
+    return Unit(unit.passage_rank, preceding, before[-1].start, before[-1].end)
+
+
 def carried_lead(chunk: Chunk, preceding: Chunk | None) -> str:
     """The lead-in of the list a chunk opens in the middle of ("The core group should:" at the
     end of the chunk before), or ""."""

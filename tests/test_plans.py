@@ -808,3 +808,18 @@ def test_a_list_that_opens_its_chunk_is_scored_with_the_lead_in_from_the_chunk_b
     units = sentence_units([Passage(after, 0.0, 0)], lambda c: carried_lead(c, before))
     assert [u.lead for u in units] == ["The core group should:"] * 2
     assert [u.lead for u in sentence_units([Passage(after, 0.0, 0)])] == ["", ""]
+
+
+def test_a_stretch_opening_with_these_gets_the_sentence_before_from_the_chunk_before() -> None:
+    """"285. These checks could include…" leans on the sentence that ends the chunk before ("…the
+    same checks as all other staff"); a stretch opening on its own, or one further down, does not."""
+    from assistant.plans import leaned_on
+
+    before = _chunk("284. Staff from overseas must undergo the same checks as all other staff.", "c0")
+    chunk = _chunk("285. These checks could include a letter of professional standing. They also help.")
+    got = leaned_on(_unit(chunk, "285. These checks could include"), before)
+    assert got is not None
+    assert got.text == "Staff from overseas must undergo the same checks as all other staff."
+    assert leaned_on(_unit(chunk, "They also help."), before) is None  # not the chunk's first sentence
+    plain = _chunk("286. Schools should keep records of the checks.", "c2")
+    assert leaned_on(_unit(plain, "286. Schools should"), before) is None
