@@ -25,6 +25,7 @@ from assistant.plans import (
     GENERAL_STEP_COUNT,
     STEPS,
     continuation,
+    entries,
     lead_in_before,
     leaned_on,
     overlaps,
@@ -312,5 +313,6 @@ def display(quote: str, refs: frozenset[str] = frozenset()) -> str:
     the cited pages' footnotes), spaces tidied."""
     text = strip_page_refs(strip_footnote_refs(quote), refs)
     text = LINE_HYPHEN.sub("-", text)  # "multi-\nagency" broken at the line end reads "multi-agency"
-    lines = [" ".join(line.split()) for line in re.split(rf"\n(?=\s*{BULLET_CLASS}\s)", text)]
+    pieces = [entry for piece in re.split(rf"\n(?=\s*{BULLET_CLASS}\s)", text) for entry in entries(piece)]
+    lines = [" ".join(line.split()) for line in pieces]
     return "\n".join(line for line in lines if line)

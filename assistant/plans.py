@@ -21,7 +21,7 @@ from assistant.terms import asks_for_kinds, term_run
 from assistant.text import normalise, tokens
 from assistant.understand.kinds import ANSWER_SHAPES, DAYS_OF, NUM, QUANTITIES
 from ingest.records import Chunk
-from ingest.segment import BULLET_CLASS, ITEM_MARK
+from ingest.segment import BULLET_CLASS, ENTRY, ITEM_MARK
 
 LEANS_BACK = re.compile(r"^(this|these|that|those|it|they|such|in (this|these|such) cases?|if (so|this|not)|"
                         r"however|otherwise|where this|as such|in addition|also|then)\b", re.I)
@@ -42,6 +42,8 @@ FOOTNOTES = "Footnotes and boxes"  # the heading ingest gives a page's footnotes
 EXAMPLE = re.compile(r"\bcase stud(y|ies)\b|\bexamples?\b", re.I)  # illustrations, not guidance
 FIGURE = re.compile(r"\bflow ?charts?\b|\bfigure \d|\bdiagram\b", re.I)  # boxes restating the text
 ITEM_TAIL = 2  # sentences that may finish a list item at the start of the next chunk
+DIRECTORY_NAME = 60  # a directory entry's name and dash come this early in its line
+DIRECTORY_ENTRIES = 3  # a chunk with fewer entries is not read as a directory
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
 LIST_FLOOR = 0.6  # a list question's list may score this share of the best sentence
 INLINE_MARK = re.compile(r"(?:^|[\s(])(?:[a-h]|[ivx]{1,4})\)\s")  # "a) physical abuse; b) …"
@@ -120,6 +122,8 @@ def complete(unit: Unit, lists: bool = False) -> tuple[Unit, bool]:
     sents = sentences(unit.chunk)
     if not sents:
         return unit, False
+    if lists and (entries := _directory(unit)) is not None:
+        return entries
     i = _index(unit)
     if sents[i].item and (lead := _list_lead(unit.chunk, sents, i)) is not None:
         return whole_list(unit, lead)
@@ -137,6 +141,35 @@ def complete(unit: Unit, lists: bool = False) -> tuple[Unit, bool]:
             listed, cut = complete(replace(unit, start=sents[i - 1].start, end=sents[i - 1].end))
             return replace(listed, end=max(listed.end, end)), cut
     return replace(unit, start=start, end=end), False
+
+
+def _directory(unit: Unit) -> tuple[Unit, bool] | None:
+    """A resource directory's entries ("Childnet – Offers a toolkit…", one a line, with no bullets)
+    quoted as one list, to an entry's end; True when cut for length. None for other chunks."""
+    text = unit.chunk.text
+    starts = [m.start() for m in re.finditer(r"^.+$", text, re.M)
+              if ENTRY.search(m.group(0)[:DIRECTORY_NAME])]
+    if len(starts) < DIRECTORY_ENTRIES or len(starts) < 0.3 * (text.count("\n") + 1):
+        return None
+    first = 0 if text[: starts[0]].rstrip().endswith(":") else starts[0]  # with a lead-in before it
+    ends = [s - 1 for s in starts[1:]] + [len(text.rstrip())]
+    fit = [e for e in ends if e - first <= LIST_CHARS] or ends[:1]
+    return replace(unit, start=first, end=fit[-1]), fit[-1] < ends[-1]
+
+
+def entries(text: str) -> list[str]:
+    """A resource directory's text as its entries, one each ("Childnet – Offers…" with the lines it
+    runs on to); any other text whole."""
+    lines = text.split("\n")
+    if sum(bool(ENTRY.search(line[:DIRECTORY_NAME])) for line in lines) < DIRECTORY_ENTRIES:
+        return [text]
+    out: list[str] = []
+    for line in lines:
+        if out and not ENTRY.search(line[:DIRECTORY_NAME]):
+            out[-1] = f"{out[-1]}\n{line}"
+        else:
+            out.append(line)
+    return out
 
 
 def _list_lead(chunk: Chunk, sents: tuple[Sentence, ...], i: int) -> int | None:

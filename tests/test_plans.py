@@ -823,3 +823,27 @@ def test_a_stretch_opening_with_these_gets_the_sentence_before_from_the_chunk_be
     assert leaned_on(_unit(chunk, "They also help."), before) is None  # not the chunk's first sentence
     plain = _chunk("286. Schools should keep records of the checks.", "c2")
     assert leaned_on(_unit(plain, "286. Schools should"), before) is None
+
+
+DIRECTORY = ("Anti-Bullying Alliance – Detailed information for anyone being bullied, along with advice\n"
+             "for parents and schools. Signposts to various helplines and websites for further support.\n"
+             "Rape Crisis – Provides and signposts to a range of services to support people who have\n"
+             "experienced rape, child abuse or any kind of sexual violence.\n"
+             "Victim Support – Supporting children and young people who have been affected by crime.\n"
+             "Childline – Provides free and confidential advice for children and young people.")
+
+
+def test_a_directory_is_quoted_as_one_list_with_each_entry_on_its_line() -> None:
+    """A resource directory has no bullets: a list answer that lands on one of its entries
+    ("Signposts to various helplines…") quotes all of them, and each entry shows on its own line."""
+    from assistant.answer import display
+
+    chunk = _chunk(DIRECTORY)
+    whole, cut = complete(_unit(chunk, "Signposts to various helplines"), lists=True)
+    assert whole.text.startswith("Anti-Bullying Alliance") and whole.text.endswith("young people.")
+    assert not cut
+    shown = display(whole.text).split("\n")
+    assert [line.split(" – ")[0] for line in shown] == ["Anti-Bullying Alliance", "Rape Crisis",
+                                                         "Victim Support", "Childline"]
+    plain = _chunk("Staff should act – and record it. Records are kept in writing.")
+    assert complete(_unit(plain, "Records are kept"), lists=True)[0].text == "Records are kept in writing."
