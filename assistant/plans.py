@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -147,14 +148,24 @@ def _directory(unit: Unit) -> tuple[Unit, bool] | None:
     """A resource directory's entries ("Childnet – Offers a toolkit…", one a line, with no bullets)
     quoted as one list, to an entry's end; True when cut for length. None for other chunks."""
     text = unit.chunk.text
-    starts = [m.start() for m in re.finditer(r"^.+$", text, re.M)
-              if ENTRY.search(m.group(0)[:DIRECTORY_NAME])]
-    if len(starts) < DIRECTORY_ENTRIES or len(starts) < 0.3 * (text.count("\n") + 1):
+    starts = _entry_starts(text)
+    if not starts:
         return None
     first = 0 if text[: starts[0]].rstrip().endswith(":") else starts[0]  # with a lead-in before it
     ends = [s - 1 for s in starts[1:]] + [len(text.rstrip())]
     fit = [e for e in ends if e - first <= LIST_CHARS] or ends[:1]
     return replace(unit, start=first, end=fit[-1]), fit[-1] < ends[-1]
+
+
+@lru_cache(maxsize=4096)
+def _entry_starts(text: str) -> tuple[int, ...]:
+    """Where a directory's entries start in `text`; () when it is not a directory (fewer than
+    DIRECTORY_ENTRIES entries, or under a third of its lines)."""
+    starts = tuple(m.start() for m in re.finditer(r"^.+$", text, re.M)
+                   if ENTRY.search(m.group(0)[:DIRECTORY_NAME]))
+    if len(starts) < DIRECTORY_ENTRIES or len(starts) < 0.3 * (text.count("\n") + 1):
+        return ()
+    return starts
 
 
 def entries(text: str) -> list[str]:
@@ -187,6 +198,8 @@ def _brings_list(unit: Unit) -> bool:
     sents = sentences(unit.chunk)
     if not sents:
         return False
+    if _directory(unit) is not None:
+        return True
     i = _index(unit)
     return (sents[i].item or (i + 1 < len(sents) and sents[i + 1].item)
             or _introduces(unit.chunk, sents, i + 1))
@@ -228,6 +241,8 @@ def _lead_in(unit: Unit) -> str | None:
     """The words before the items of the list the unit brings, or None when it brings none."""
     if not _brings_list(unit):
         return None
+    if starts := _entry_starts(unit.chunk.text):  # a directory's heading names what it lists
+        return " ".join([*unit.chunk.headings[-1:], unit.chunk.text[: starts[0]]]).strip()
     whole, _ = complete(unit, lists=True)
     items = next((s.start for s in sentences(whole.chunk) if s.item and s.start >= whole.start), whole.end)
     return whole.chunk.text[whole.start:items]

@@ -847,3 +847,15 @@ def test_a_directory_is_quoted_as_one_list_with_each_entry_on_its_line() -> None
                                                          "Victim Support", "Childline"]
     plain = _chunk("Staff should act – and record it. Records are kept in writing.")
     assert complete(_unit(plain, "Records are kept"), lists=True)[0].text == "Records are kept in writing."
+
+
+def test_a_directory_brings_a_list_whose_lead_in_is_its_heading() -> None:
+    """A list question prefers a stretch that brings a list: a directory does, and its heading
+    ("Support for victims") is the lead-in that names what it lists."""
+    from assistant.plans import _lead_in, _list_bonus
+
+    chunk = replace(_chunk(DIRECTORY), headings=("Annex B: Further information", "Support organisations"))
+    unit = _unit(chunk, "Rape Crisis – Provides")
+    assert _lead_in(unit) == "Support organisations"
+    assert _list_bonus(unit, "organisations") > _list_bonus(unit, "checks") > 0
+    assert _lead_in(_unit(_chunk("Staff should act. Records are kept."), "Records")) is None
