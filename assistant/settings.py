@@ -11,7 +11,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-PARSER_VERSION = "12"  # bump when page cleaning or chunking logic changes
+PARSER_VERSION = "16"  # bump when page cleaning or chunking logic changes
 
 
 def _default_corpus() -> Path:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pypdf loads when a PDF is read: a question needs only this 
 log = logging.getLogger(__name__)
 
 # A footnote reference glued to a word: "care78 79." or "duties.5" -> removed.
-_FOOTNOTE_REF = re.compile(r"(?:(?<=[a-z])|(?<=[a-z][.,;:’”)]))\d{1,3}(?:[ ]\d{1,3})*(?=[\s.,;:)]|$)")
+_FOOTNOTE_REF = re.compile(r"(?:(?<=[a-z])|(?<=[a-z][.,;:’”)]))\d{1,3}(?:[ ,]\d{1,3})*(?=[\s.,;:)]|$)")
 # "duties. 5" at a line end or before a new sentence (the text export puts a space before refs).
 _SPACED_REF = re.compile(r"(?:(?<=[a-z][.,;:)’”])|(?<=[a-z][)’”][.,;:]))[ ]\d{1,3}(?=[ ]*(?:\n|$)|[ ]+[A-Z])")
 _FOOTNOTE_LINE = re.compile(r"^\s*\d{1,3}\s+\S")

@@ -31,3 +31,15 @@ def test_real_numbers_stay() -> None:
                  "a child aged 79 days", "up to 145 days"):
         assert strip_page_refs(text, refs) == text
     assert strip_page_refs("up to the age of 24193.", frozenset()) == "up to the age of 24193."
+
+
+def test_a_list_of_footnote_references_goes_whole_from_the_page_text() -> None:
+    """"guidance133,134,135." loses all three numbers at ingest, not just the first: a stray
+    ",134,135" no longer matches the printed page, and the quote was cut before it."""
+    from ingest.readers import strip_footnote_refs
+
+    assert strip_footnote_refs("follow the relevant professional guidance133,134,135.") == \
+        "follow the relevant professional guidance."
+    assert strip_footnote_refs("the release date and address156,157\n• details") == \
+        "the release date and address\n• details"
+    assert strip_footnote_refs("children aged 16,17 and 18") == "children aged 16,17 and 18"
