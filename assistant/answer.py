@@ -145,9 +145,17 @@ class ExtractiveGenerator:
                 found.append(PartAnswer(part, [], support, gap=True))
             else:  # one quote for each part of a multi-part question, unless it asks for a list
                 most = self.part_quotes if ctx.parts else self.max_quotes
-                _prefer_unquoted(part, [u for f in found for u, _ in f.units])
-                found.append(PartAnswer(part, self._on_the_page(part, most), support))
+                quoted = [u for f in found for u, _ in f.units]
+                _prefer_unquoted(part, quoted)
+                found.append(PartAnswer(part, self._fresh(part, most, quoted), support))
         return found
+
+    def _fresh(self, part: AnswerContext, most: int, quoted: list[Unit]) -> list[tuple[Unit, bool]]:
+        """Up to `most` new quotes for the part: a passage an earlier part quoted is referred to
+        ("the passage quoted above"), not quoted again, so it takes no place."""
+        chosen = self._on_the_page(part, most)
+        again = sum(any(overlaps(u, q) for q in quoted) for u, _ in chosen)
+        return self._on_the_page(part, most + again) if again else chosen
 
     def _support(self, part: AnswerContext, mine: list[Passage]) -> float:
         if not part.units:

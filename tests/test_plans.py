@@ -859,3 +859,18 @@ def test_a_directory_brings_a_list_whose_lead_in_is_its_heading() -> None:
     assert _lead_in(unit) == "Support organisations"
     assert _list_bonus(unit, "organisations") > _list_bonus(unit, "checks") > 0
     assert _lead_in(_unit(_chunk("Staff should act. Records are kept."), "Records")) is None
+
+
+def test_a_passage_quoted_for_an_earlier_part_takes_no_place_among_a_later_parts_quotes() -> None:
+    """The later part refers to the passage quoted above and still gets its own new quotes."""
+    from assistant.answer import ExtractiveGenerator
+
+    chunk = _chunk("One is shared. Two is new. Three is new too.")
+    shared, two, three = (_unit(chunk, t) for t in ("One is shared.", "Two is new.", "Three is new too."))
+    gen = ExtractiveGenerator.__new__(ExtractiveGenerator)
+    ranked = [shared, two, three]
+    gen._on_the_page = lambda part, most, steps=0: [(u, False) for u in ranked[:most]]  # type: ignore[method-assign]
+    ctx = _ctx([], [], "fact")
+    assert [u.text for u, _ in gen._fresh(ctx, 2, [shared])] == ["One is shared.", "Two is new.",
+                                                                  "Three is new too."]
+    assert [u.text for u, _ in gen._fresh(ctx, 2, [])] == ["One is shared.", "Two is new."]
