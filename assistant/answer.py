@@ -24,6 +24,7 @@ from assistant.layout import fit_to_layout, trim_to_layout
 from assistant.plans import (
     GENERAL_STEP_COUNT,
     STEPS,
+    bare_title,
     continuation,
     entries,
     lead_in_before,
@@ -202,7 +203,9 @@ class ExtractiveGenerator:
                 for n, (start, end) in enumerate(spans):  # a piece left out in between cuts the list
                     upto = spans[n + 1][0] if n + 1 < len(spans) else unit.end
                     shortened = end < upto and NEXT_ITEM.search(unit.chunk.text, end, upto)
-                    chosen.append((replace(unit, start=start, end=end), bool(cut or shortened)))
+                    piece = replace(unit, start=start, end=end)
+                    if not bare_title(piece):
+                        chosen.append((piece, bool(cut or shortened)))
         return chosen
 
     def _carried_on(self, whole: Unit, part: AnswerContext) -> list[Unit]:

@@ -45,6 +45,7 @@ FIGURE = re.compile(r"\bflow ?charts?\b|\bfigure \d|\bdiagram\b", re.I)  # boxes
 ITEM_TAIL = 2  # sentences that may finish a list item at the start of the next chunk
 DIRECTORY_NAME = 60  # a directory entry's name and dash come this early in its line
 DIRECTORY_ENTRIES = 3  # a chunk with fewer entries is not read as a directory
+TITLE_CHARS = 110  # a heading line is no longer than this
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
 LIST_FLOOR = 0.6  # a list question's list may score this share of the best sentence
 INLINE_MARK = re.compile(r"(?:^|[\s(])(?:[a-h]|[ivx]{1,4})\)\s")  # "a) physical abuse; b) …"
@@ -291,7 +292,7 @@ def _pick(ctx: AnswerContext, order: list[int], limit: int, ratio: float,
             continue
         whole, cut = complete(unit, lists)
         key = normalise(whole.text)
-        if key in seen:
+        if key in seen or bare_title(whole):
             continue
         seen.add(key)
         near = next((n for n, (c, _) in enumerate(chosen) if overlaps(whole, c)), None)
@@ -302,6 +303,17 @@ def _pick(ctx: AnswerContext, order: list[int], limit: int, ratio: float,
             chosen[near] = (replace(other, start=min(other.start, whole.start),
                                     end=max(other.end, whole.end)), cut or other_cut)
     return chosen
+
+
+def bare_title(unit: Unit) -> bool:
+    """The stretch is a heading line on its own ("Responding to the report", glued to the end of
+    the section before): it answers nothing, so it is never quoted."""
+    text, chunk = unit.text, unit.chunk.text
+    before, after = chunk[: unit.start], chunk[unit.end :]
+    whole_line = ((before.rstrip(" ").endswith("\n") or not before.strip())
+                  and (after.lstrip(" ").startswith("\n") or not after.strip()))
+    return (whole_line and text.count("\n") <= 1 and len(text) <= TITLE_CHARS and text[:1].isupper()
+            and not re.search(r"[.!?;:,)”’\"']$", text))
 
 
 def _step(unit: Unit) -> bool:

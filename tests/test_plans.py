@@ -874,3 +874,18 @@ def test_a_passage_quoted_for_an_earlier_part_takes_no_place_among_a_later_parts
     assert [u.text for u, _ in gen._fresh(ctx, 2, [shared])] == ["One is shared.", "Two is new.",
                                                                   "Three is new too."]
     assert [u.text for u, _ in gen._fresh(ctx, 2, [])] == ["One is shared.", "Two is new."]
+
+
+def test_a_heading_line_on_its_own_is_never_quoted() -> None:
+    """"Responding to the report", glued to the end of the section before (or a chunk of its own),
+    answers nothing; a sentence, a lead-in or a heading inside a line is still quotable."""
+    from assistant.plans import bare_title
+
+    chunk = _chunk("Staff should record it.\nWorking with voluntary, charity, social enterprise (VCSE)\n"
+                   "organisations and sports clubs")
+    assert bare_title(_unit(chunk, "Working with voluntary, charity, social enterprise (VCSE)\n"
+                                   "organisations and sports clubs"))
+    assert not bare_title(_unit(chunk, "Staff should record it."))
+    assert bare_title(_unit(_chunk("Responding to the report"), "Responding to the report"))
+    assert not bare_title(_unit(_chunk("The DSL should:\n• act"), "The DSL should:"))
+    assert not bare_title(_unit(_chunk("See Types of DBS checks above."), "Types of DBS checks"))
