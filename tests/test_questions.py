@@ -188,3 +188,16 @@ def test_instructions_inside_a_document_are_treated_as_text(tmp_path: Path, real
     # support than this two-page index gives: its idf weights count "long" and "take" as rare)
     answer = assistant.ask("What should local authorities complete after a referral?")
     assert not answer.abstained and any("45 working days" in c.quote for c in answer.citations)
+
+
+def test_a_bare_what_are_they_asks_for_the_plural_named_before_it() -> None:
+    """"…main categories of abuse - what are they?" asks for a list of categories; "what is that?"
+    defines nothing (a pronoun is not a term), and a bare "what are they?" with no plural named
+    before it stays a fact question."""
+    from assistant.understand.kinds import DEFINITION, listed_before
+
+    assert listed_before("what are they", "there are main categories of abuse to know") == "categories"
+    assert listed_before("what are they", "the partnership keeps talking about WT23") == ""
+    assert listed_before("what is it", "there are main categories of abuse") == ""
+    assert not DEFINITION.search("what is that?") and not DEFINITION.search("what are they")
+    assert DEFINITION.search("what is upskirting?")

@@ -143,7 +143,11 @@ DEFINITION = re.compile(
     r"|\bwhat (does|do) ['‘\"][^'’\"]{2,40}['’\"] (actually )?(cover|include|involve|mean)\b"
     r"|\b(when|what) (does|do|would) [\w'’ -]{1,60} count as\b"
     r"|\bwhat (does|do) [\w'’ -]{1,40} say (that )?(a |an )?[\w'’ -]{1,40} (is|are|means)\??\s*$"
-    r"|^\s*(and\s+)?what(?: is| are)\s+(?:a |an )?(?!the\b)[\w'’ -]{2,60}\??\s*$", re.I)
+    r"|^\s*(and\s+)?what(?: is| are)\s+(?:a |an )?(?!the\b|they\b|these\b|those\b|it\b|this\b|that\b)"
+    r"[\w'’ -]{2,60}\??\s*$", re.I)
+# "…there are main categories of abuse - what are they?": the plural it asks for is named before it
+THEY = re.compile(r"^\W*(and\s+|so\s+)?what\s+(are|were)\s+(they|these|those)\W*$", re.I)
+NAMED_PLURAL = re.compile(rf"\b{_LIST_NOUNS}\b", re.I)
 
 
 # "How many members does a CDOP need?": the thing counted, which the stated number must be about
@@ -154,6 +158,13 @@ _NOT_COUNTED = re.compile(r"(days?|weeks?|months?|hours?|years?|times?|more|long
 
 
 _AUX = frozenset({"does", "is", "was", "has", "this", "its", "thus", "always", "less", "unless"})
+
+
+def listed_before(asked: str, before: str) -> str:
+    """The plural a bare "what are they?" asks for, named in the text before it ("categories"), or ""."""
+    if not THEY.match(asked) or not (m := [*NAMED_PLURAL.finditer(before)]):
+        return ""
+    return m[-1].group(0).lower()
 
 
 def listed(text: str) -> str:

@@ -20,7 +20,14 @@ from assistant.editions import (
 from assistant.glossary import expand_query
 from assistant.renames import Rename, expand, outdated_terms
 from assistant.text import STOPWORDS, tokens
-from assistant.understand.kinds import answer_shape, counted, listed, proposed_unit, question_kind
+from assistant.understand.kinds import (
+    answer_shape,
+    counted,
+    listed,
+    listed_before,
+    proposed_unit,
+    question_kind,
+)
 from assistant.understand.parts import asked_clause, heading, needs_antecedent, split_question
 from assistant.understand.shorthand import spell_shorthand
 from corpus.manifest import Document
@@ -124,6 +131,8 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
     asked = asked_clause(text)
     shape = answer_shape(asked)
     kind = question_kind(asked, shape, bool(situation))
+    plural = listed_before(asked, f"{situation} {before}")
+    kind = "list" if plural else kind
     search = text
     follows = bool(before) and needs_antecedent(text)
     if follows:  # "is it a criminal offence?" after "what is upskirting"
@@ -136,7 +145,7 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
         full = _search(f"{situation} {search}", hits, renames, abbreviations)
     also = PROCEDURE_HINT if kind == "procedure" else ""
     return Part(text, kind, shape, full, also, asked_search, counted(asked),
-                listed(asked) if kind == "list" else "", proposed_unit(asked), follows)
+                plural or (listed(asked) if kind == "list" else ""), proposed_unit(asked), follows)
 
 
 def _leans_on(text: str, situation: str) -> bool:
