@@ -171,17 +171,12 @@ def _entry_starts(text: str) -> tuple[int, ...]:
 
 def entries(text: str) -> list[str]:
     """A resource directory's text as its entries, one each ("Childnet – Offers…" with the lines it
-    runs on to); any other text whole."""
-    lines = text.split("\n")
-    if sum(bool(ENTRY.search(line[:DIRECTORY_NAME])) for line in lines) < DIRECTORY_ENTRIES:
+    runs on to), after any lead-in; any other text whole."""
+    starts = _entry_starts(text)
+    if not starts:
         return [text]
-    out: list[str] = []
-    for line in lines:
-        if out and not ENTRY.search(line[:DIRECTORY_NAME]):
-            out[-1] = f"{out[-1]}\n{line}"
-        else:
-            out.append(line)
-    return out
+    cuts = [0, *starts[starts[0] == 0 :], len(text)]
+    return [text[a:b].strip("\n") for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
 
 
 def _list_lead(chunk: Chunk, sents: tuple[Sentence, ...], i: int) -> int | None:
@@ -199,7 +194,7 @@ def _brings_list(unit: Unit) -> bool:
     sents = sentences(unit.chunk)
     if not sents:
         return False
-    if _directory(unit) is not None:
+    if _entry_starts(unit.chunk.text):  # a directory's entries are its list
         return True
     i = _index(unit)
     return (sents[i].item or (i + 1 < len(sents) and sents[i + 1].item)
