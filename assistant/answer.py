@@ -156,7 +156,7 @@ class ExtractiveGenerator:
         ("the passage quoted above"), not quoted again, so it takes no place."""
         chosen = self._on_the_page(part, most)
         again = sum(any(overlaps(u, q) for q in quoted) for u, _ in chosen)
-        return self._on_the_page(part, most + again) if again else chosen
+        return self._on_the_page(part, most + again, fitted=True) if again else chosen
 
     def _support(self, part: AnswerContext, mine: list[Passage]) -> float:
         if not part.units:
@@ -187,13 +187,15 @@ class ExtractiveGenerator:
         return PartAnswer(part, self._on_the_page(general, self.max_quotes, GENERAL_STEP_COUNT), support,
                           general=True)
 
-    def _on_the_page(self, part: AnswerContext, most: int,
-                     steps: int = STEPS) -> list[tuple[Unit, bool]]:
+    def _on_the_page(self, part: AnswerContext, most: int, steps: int = STEPS,
+                     fitted: bool = False) -> list[tuple[Unit, bool]]:
         """The plan over sentences a reader can find on the printed page; each stretch it
-        chose (whole lists, a sentence with the one before) cut at layout boundaries too."""
+        chose (whole lists, a sentence with the one before) cut at layout boundaries too.
+        `fitted`: the part's sentences were already cut to the page by an earlier call."""
         if self.pages is None:
             return plan(part, most, self.quote_ratio, steps, self.following, self.preceding)
-        part.units, part.scores = fit_to_layout(part.units, part.scores, self.pages)
+        if not fitted:
+            part.units, part.scores = fit_to_layout(part.units, part.scores, self.pages)
         chosen: list[tuple[Unit, bool]] = []
         for whole, cut in plan(part, most, self.quote_ratio, steps, self.following, self.preceding):
             for unit in self._carried_on(whole, part):  # a quote a page, a list on into the next chunk

@@ -869,7 +869,7 @@ def test_a_passage_quoted_for_an_earlier_part_takes_no_place_among_a_later_parts
     shared, two, three = (_unit(chunk, t) for t in ("One is shared.", "Two is new.", "Three is new too."))
     gen = ExtractiveGenerator.__new__(ExtractiveGenerator)
     ranked = [shared, two, three]
-    gen._on_the_page = lambda part, most, steps=0: [(u, False) for u in ranked[:most]]  # type: ignore[method-assign]
+    gen._on_the_page = lambda part, most, steps=0, fitted=False: [(u, False) for u in ranked[:most]]  # type: ignore[method-assign]
     ctx = _ctx([], [], "fact")
     assert [u.text for u, _ in gen._fresh(ctx, 2, [shared])] == ["One is shared.", "Two is new.",
                                                                   "Three is new too."]
