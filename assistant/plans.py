@@ -335,6 +335,9 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
     if ctx.kind == "procedure":
         chosen = (_pick(ctx, _order(ctx, added), steps, 0.75, _step, lists=True)
                   or _pick(ctx, _order(ctx), 1, 0.0))
+        # the run starts from the step of the best passage: the passages' order weighs the search's
+        # too, a sounder judge of a long situation than one sentence's score (dev: +2 scenarios)
+        chosen = sorted(chosen, key=lambda c: c[0].passage_rank)
         groups = [[(_paragraph(u), cut)] for u, cut in chosen]  # a step, or a run of steps in order
         if following is not None:
             run = [(u, False) for u in section_run(groups[0][0][0], following)]

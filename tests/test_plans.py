@@ -497,6 +497,20 @@ def test_the_best_step_runs_on_through_its_section_in_the_guidance_order() -> No
     assert [u.chunk.chunk_id for u, _ in steps] == ["a", "b", "c"]  # the run first, then the next best
 
 
+def test_the_run_starts_from_the_step_of_the_best_passage_not_the_best_sentence() -> None:
+    def chunk(cid: str, text: str, heading: str) -> Chunk:
+        return Chunk(cid, "kcsie-2025", "KCSIE", "kcsie", "2025", 47, 47, None, (heading,), text)
+
+    first = chunk("a", "The case manager should offer support to the individual.", "Supporting staff")
+    more = chunk("b", "They should be told about counselling services.", "Supporting staff")
+    second = chunk("c", "The designated safeguarding lead should undertake training.", "Training")
+    nxt = {"a": more}
+    units = [_unit(second, second.text, rank=1), _unit(first, first.text, rank=0)]
+    steps = plan(_ctx(units, [0.6, 0.55], "procedure"), 3, 0.8, following=lambda c: nxt.get(c.chunk_id))
+    # the second passage's sentence scores higher, but the first passage's section is run on
+    assert [u.chunk.chunk_id for u, _ in steps] == ["a", "b", "c"]
+
+
 def test_a_run_that_reaches_its_length_inside_a_list_keeps_the_whole_list(monkeypatch) -> None:
     import assistant.plans as plans
 
