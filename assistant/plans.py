@@ -389,8 +389,8 @@ def _without_overlaps(chosen: list[tuple[Unit, bool]]) -> list[tuple[Unit, bool]
 
 def section_run(unit: Unit, following: Callable[[Chunk], Chunk | None]) -> list[Unit]:
     """A step run on in the guidance's order: to the end of its chunk, then through the next
-    chunks of the same section (or of a sibling sub-section: "Purpose", then "Tasks"), whole
-    sentences within RUN_CHARS (and a list it reaches, whole); a piece for each chunk."""
+    chunks of the same section, whole sentences within RUN_CHARS (and a list it reaches, whole);
+    a piece for each chunk."""
     pieces: list[Unit] = []
     used, chunk, start = 0, unit.chunk, unit.start
     while True:
@@ -404,17 +404,10 @@ def section_run(unit: Unit, following: Callable[[Chunk], Chunk | None]) -> list[
                            max(taken[-1].end, unit.end if own else 0)))
         used += pieces[-1].end - pieces[-1].start
         nxt = following(chunk)
-        if len(taken) < len(sents) or nxt is None or not same_section(chunk, nxt):
+        if len(taken) < len(sents) or nxt is None or nxt.headings != chunk.headings:
             break
         chunk, start = nxt, 0
     return pieces or [unit]
-
-
-def same_section(chunk: Chunk, nxt: Chunk) -> bool:
-    """The next chunk is in the chunk's section, or in a sub-section under the same heading: one
-    procedure's steps are often split under sub-headings ("Purpose", "Tasks")."""
-    return nxt.headings == chunk.headings or (
-        len(chunk.headings) > 1 and nxt.headings[:-1] == chunk.headings[:-1])
 
 
 def _list_finished(chunk: Chunk, sents: list[Sentence], taken: list[Sentence]) -> list[Sentence]:

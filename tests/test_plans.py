@@ -523,25 +523,6 @@ def test_the_best_passages_step_anchors_the_run_even_under_the_others_bar() -> N
     assert [u.chunk.chunk_id for u, _ in steps] == ["a", "c"]
 
 
-def test_the_run_goes_on_into_a_sibling_sub_section_but_not_into_another_part() -> None:
-    def chunk(cid: str, text: str, *headings: str) -> Chunk:
-        return Chunk(cid, "working-together-2023", "WT", "working-together", "2023", 89, 89, None,
-                     headings, text)
-
-    tasks = chunk("a", "Local authority social workers should lead assessments under section 47.",
-                  "Chapter 3", "Tasks")
-    purpose = chunk("b", "Lead practitioners should see the child who is the subject of concern.",
-                    "Chapter 3", "Purpose")
-    other = chunk("c", "Safeguarding partners should publish their arrangements.", "Chapter 4")
-    nxt = {"a": purpose, "b": other}
-    run = section_run(_unit(tasks, tasks.text), lambda c: nxt.get(c.chunk_id))
-    assert [p.chunk.chunk_id for p in run] == ["a", "b"]
-    top = chunk("d", "Schools should have a child protection policy.", "Part one")
-    run = section_run(_unit(top, top.text), lambda c: {"d": chunk("e", "Staff should be trained.",
-                                                                  "Part two")}.get(c.chunk_id))
-    assert [p.chunk.chunk_id for p in run] == ["d"]  # no shared heading above them: another part
-
-
 def test_a_run_that_reaches_its_length_inside_a_list_keeps_the_whole_list(monkeypatch) -> None:
     import assistant.plans as plans
 
