@@ -333,11 +333,11 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
     bonus = unit_bonus(ctx)
     added = np.array([bonus(u) for u in ctx.units]) if bonus else None
     if ctx.kind == "procedure":
-        order = _order(ctx, added)
-        chosen = _pick(ctx, order, steps, 0.75, _step, lists=True) or _pick(ctx, _order(ctx), 1, 0.0)
+        chosen = (_pick(ctx, _order(ctx, added), steps, 0.75, _step, lists=True)
+                  or _pick(ctx, _order(ctx), 1, 0.0))
         # the run starts from the step of the best passage: the passages' order weighs the search's
-        # too, a sounder judge of a long situation than one sentence's score (dev: +3 scenarios)
-        chosen = sorted(_anchored(ctx, order, chosen, steps), key=lambda c: c[0].passage_rank)
+        # too, a sounder judge of a long situation than one sentence's score (dev: +2 scenarios)
+        chosen = sorted(chosen, key=lambda c: c[0].passage_rank)
         groups = [[(_paragraph(u), cut)] for u, cut in chosen]  # a step, or a run of steps in order
         if following is not None:
             run = [(u, False) for u in section_run(groups[0][0][0], following)]
@@ -361,21 +361,6 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
     if ctx.kind == "fact":  # a short numbered paragraph is the unit a reader cites: quote it whole
         chosen = _without_overlaps([(_paragraph(u, FACT_PARAGRAPH_CHARS), cut) for u, cut in chosen])
     return chosen
-
-
-def _anchored(ctx: AnswerContext, order: list[int], chosen: list[tuple[Unit, bool]],
-              steps: int) -> list[tuple[Unit, bool]]:
-    """The steps, with the best passage's best step first when none of them is from that passage
-    (its score may be under the others' bar): the run through a section starts there."""
-    if not chosen or any(unit.passage_rank == 0 for unit, _ in chosen):
-        return chosen
-    first = next((i for i in order if ctx.units[i].passage_rank == 0 and _step(ctx.units[i])), None)
-    if first is None:
-        return chosen
-    whole, cut = complete(ctx.units[first], lists=True)
-    if bare_title(whole):
-        return chosen
-    return [(whole, cut)] + [c for c in chosen if not overlaps(c[0], whole)][: steps - 1]
 
 
 def _without_overlaps(chosen: list[tuple[Unit, bool]]) -> list[tuple[Unit, bool]]:

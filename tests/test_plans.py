@@ -511,18 +511,6 @@ def test_the_run_starts_from_the_step_of_the_best_passage_not_the_best_sentence(
     assert [u.chunk.chunk_id for u, _ in steps] == ["a", "b", "c"]
 
 
-def test_the_best_passages_step_anchors_the_run_even_under_the_others_bar() -> None:
-    def chunk(cid: str, text: str) -> Chunk:
-        return Chunk(cid, "kcsie-2025", "KCSIE", "kcsie", "2025", 47, 47, None, (cid,), text)
-
-    best = chunk("a", "The case manager should offer support to the individual.")
-    other = chunk("c", "The designated safeguarding lead should undertake training.")
-    units = [_unit(other, other.text, rank=1), _unit(best, best.text, rank=0)]
-    # the best passage's step scores under 0.75 of the other's, yet the run starts from it
-    steps = plan(_ctx(units, [0.8, 0.5], "procedure"), 3, 0.8, following=lambda c: None)
-    assert [u.chunk.chunk_id for u, _ in steps] == ["a", "c"]
-
-
 def test_a_run_that_reaches_its_length_inside_a_list_keeps_the_whole_list(monkeypatch) -> None:
     import assistant.plans as plans
 
