@@ -25,6 +25,14 @@ def test_references_glued_spaced_or_leading_are_taken_out() -> None:
     assert strip_page_refs("193 Care leavers are entitled", refs) == "Care leavers are entitled"
 
 
+def test_a_run_of_references_after_a_sentence_end_is_taken_out() -> None:
+    refs = frozenset({"62", "63", "64", "66"})
+    assert strip_page_refs("children). 62 63 64 Note that", refs) == "children). Note that"
+    assert strip_page_refs("paragraphs 254-257). 66\n• obtain", refs) == "paragraphs 254-257).\n• obtain"
+    # a number that counts something after a full stop stays: it is not followed by a new sentence
+    assert strip_page_refs("these timescales. 62 working days", refs) == "these timescales. 62 working days"
+
+
 def test_real_numbers_stay() -> None:
     refs = frozenset({"18", "79", "45"})
     for text in ("in 2018 the guidance", "section 79 of the Act", "within 45 working days",
