@@ -321,11 +321,15 @@ def gap_reason(ctx: AnswerContext) -> str:
     return f"The guidance here does not set {what} for this (“{ctx.question.strip()}”)."
 
 
+STRAY_COMMA = re.compile(r"(?<=[.!?])\s+,(?=\s|$)")
+
+
 def display(quote: str, refs: frozenset[str] = frozenset()) -> str:
     """A quote as shown: list items on their own lines, footnote numbers out (`refs`: those of
     the cited pages' footnotes), spaces tidied."""
     text = strip_page_refs(strip_footnote_refs(quote), refs)
     text = LINE_HYPHEN.sub("-", text)  # "multi-\nagency" broken at the line end reads "multi-agency"
+    text = STRAY_COMMA.sub("", text)  # "…the specific role. 69 70 ," once its references are out
     pieces = [entry for piece in re.split(rf"\n(?=\s*{BULLET_CLASS}\s)", text) for entry in entries(piece)]
     lines = [" ".join(line.split()) for line in pieces]
     return "\n".join(line for line in lines if line)

@@ -29,6 +29,7 @@ def test_a_run_of_references_after_a_sentence_end_is_taken_out() -> None:
     refs = frozenset({"62", "63", "64", "66"})
     assert strip_page_refs("children). 62 63 64 Note that", refs) == "children). Note that"
     assert strip_page_refs("paragraphs 254-257). 66\n• obtain", refs) == "paragraphs 254-257).\n• obtain"
+    assert display("for the specific role. 62 63 ,", refs) == "for the specific role."
     # a number that counts something after a full stop stays: it is not followed by a new sentence
     assert strip_page_refs("these timescales. 62 working days", refs) == "these timescales. 62 working days"
 
