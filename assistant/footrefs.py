@@ -40,7 +40,7 @@ def strip_page_refs(text: str, refs: frozenset[str]) -> str:
     def spaced(m: re.Match[str]) -> str:
         return m.group(0) if _NUMBERED.search(m.group(1)) else m.group(1)
 
-    text = re.sub(rf"([A-Za-z]{{2,}}) (?:{alternatives})(?= [A-Za-z])", spaced, text)
+    text = re.sub(rf"([A-Za-z]{{2,}}) (?:{alternatives})(?= [A-Za-z]|[ \t]*(?:\n|$))", spaced, text)
     # a run of them after a sentence's end, before the next sentence or item ("children). 62 63 Note")
     text = re.sub(rf"(?<=[.)])(?:[ \t]+(?:{alternatives}))+(?=\s*(?:[A-Z•,]|$))", "", text)
     return re.sub(rf"^(?:{alternatives})\s+(?=[A-Z])", "", text)

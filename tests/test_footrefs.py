@@ -30,6 +30,9 @@ def test_a_run_of_references_after_a_sentence_end_is_taken_out() -> None:
     assert strip_page_refs("children). 62 63 64 Note that", refs) == "children). Note that"
     assert strip_page_refs("paragraphs 254-257). 66\n• obtain", refs) == "paragraphs 254-257).\n• obtain"
     assert display("for the specific role. 62 63 ,", refs) == "for the specific role."
+    assert strip_page_refs("• a barred list check 64\n• a", refs) == "• a barred list check\n• a"
+    assert strip_page_refs("more likely to be abused 66", refs) == "more likely to be abused"
+    assert strip_page_refs("under section 64\n• a", refs) == "under section 64\n• a"
     # a number that counts something after a full stop stays: it is not followed by a new sentence
     assert strip_page_refs("these timescales. 62 working days", refs) == "these timescales. 62 working days"
 
