@@ -70,6 +70,7 @@ class Generator(Protocol):
 
 
 LINE_HYPHEN = re.compile(r"(?<=\w)-\n(?=[a-z])")  # a hyphenated word split at a line end
+STRAY_COMMA = re.compile(r"(?<=[.!?])\s+,(?=\s|$)")  # a comma the source leaves after a sentence's end
 QUOTED_AGAIN = 0.1  # a later part's score lost by a sentence an earlier part quoted
 GENERAL_STEPS = ("The guidance does not speak to this situation directly. Its general steps when you "
                  "are worried about a child:")
@@ -319,9 +320,6 @@ def gap_reason(ctx: AnswerContext) -> str:
     """A part asking for a quantity that no passage states."""
     what = SHAPE_WORDS.get(ctx.shape or "", "a time limit" if ctx.unit else "an answer")
     return f"The guidance here does not set {what} for this (“{ctx.question.strip()}”)."
-
-
-STRAY_COMMA = re.compile(r"(?<=[.!?])\s+,(?=\s|$)")
 
 
 def display(quote: str, refs: frozenset[str] = frozenset()) -> str:
