@@ -77,6 +77,25 @@ class Change:
             if op != "equal")
 
     @property
+    def shown(self) -> tuple[tuple[str, str], ...]:
+        """The diff as a reader should see it: a cosmetic edit (punctuation, a footnote or
+        cross-reference number) reads as the new printing's words, unmarked, and footnote text
+        the extraction glued into the body is left out; equal runs that meet are joined."""
+        out: list[tuple[str, str]] = []
+        for k, (op, words) in enumerate(self.diff):
+            if op != "equal" and k in self.stray:
+                continue
+            if op != "equal" and _cosmetic(self.diff, k):
+                if op == "delete":
+                    continue
+                op = "equal"
+            if out and op == "equal" == out[-1][0]:
+                out[-1] = ("equal", f"{out[-1][1]} {words}")
+            else:
+                out.append((op, words))
+        return tuple(out)
+
+    @property
     def removed_words(self) -> str:
         return " … ".join(t for op, t in self.diff if op == "delete")
 
@@ -90,7 +109,8 @@ class Change:
         With `limit`, long edits are shortened inside their brackets and the rest is cut at a
         boundary, so no bracket is ever left open."""
         out: list[str] = []
-        for i, (op, words) in enumerate(self.diff):
+        shown = self.shown
+        for i, (op, words) in enumerate(shown):
             if limit and sum(len(o) + 1 for o in out) > limit:
                 out.append("…")
                 break
@@ -101,7 +121,7 @@ class Change:
             elif op == "insert":
                 out.append(f"{{+{words}+}}")
             else:
-                out.append(shorten_equal(words, context, i > 0, i < len(self.diff) - 1))
+                out.append(shorten_equal(words, context, i > 0, i < len(shown) - 1))
         return " ".join(out)
 
     def as_json(self) -> dict[str, Any]:

@@ -212,7 +212,7 @@ class ChatService:
 
         def view(n: int, c: Any) -> wv.ChangeView:
             return wv.ChangeView(
-                c.kind, c.old.where() if c.old else "", c.new.where() if c.new else "", c.diff,
+                c.kind, c.old.where() if c.old else "", c.new.where() if c.new else "", c.shown,
                 c.old.text if c.old else "", c.new.text if c.new else "",
                 report.citations.get((n, "old")), report.citations.get((n, "new")),
                 docs[comparison.old_doc].pdf_url or "", docs[comparison.new_doc].pdf_url or "")

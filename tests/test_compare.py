@@ -163,6 +163,22 @@ def test_shortened_diff_never_leaves_a_bracket_open() -> None:
     assert len(text) < 400 and text.count("{+") == text.count("+}") == 1
 
 
+def test_a_shown_diff_marks_only_the_real_edits() -> None:
+    old = ["Staff should know how to contact them and be aware of anti-Semitism as one such harm 17 "
+           "for staff induction"]
+    new = ["Staff should know how to contact them. They should be aware of antisemitism as one such harm "
+           "for all staff induction"]
+    (change,) = compare_chunks("kcsie", "2024", "2025", _edition("k-2024", old),
+                               _edition("k-2025", new)).changes
+    assert change.kind == "changed" and not change.minor
+    text = change.inline(context=40)
+    # the wording edits are marked; a spelling style and a footnote number are not
+    assert "[-them and-] {+them. They should+}" in text and "{+all+}" in text
+    assert text.count("[-") == 1 and text.count("{+") == 2, text
+    assert "aware of antisemitism as one such harm for" in text
+    assert any(op == "delete" and "17" in words for op, words in change.diff)  # the raw diff keeps it
+
+
 def test_footnote_text_glued_into_the_body_is_not_a_change() -> None:
     note = "An analysis of serious case reviews can be found at gov.uk/publications/analysis"
     old = [_chunk("k-2024", 0, "1", f"1. Staff should listen to the child 18{note} and act on it."),
