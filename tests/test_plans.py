@@ -21,6 +21,7 @@ from assistant.plans import (
 from assistant.records import Passage
 from assistant.service import _on_topic
 from assistant.understand import Part
+from assistant.understand.kinds import ANSWER_SHAPES
 from ingest.records import Chunk
 from ingest.segment import split_sentences
 
@@ -115,6 +116,23 @@ def test_a_quantity_no_sentence_states_is_a_gap() -> None:
     assert "does not set a number or limit" in gap_reason(ctx)
     ctx.shape = None
     assert not shape_gap(ctx)
+
+
+def test_an_age_question_is_answered_by_an_age_not_by_any_number() -> None:
+    chunk = _chunk("There are three types of kinship care arrangement. Private fostering is when a child "
+                   "under the age of 16 is cared for by someone who is not a close relative.")
+    units = [_unit(chunk, "There are three types of kinship care arrangement.")]
+    ctx = _ctx(units, [0.8], "fact", shape="age")
+    ctx.question = "At what age can a child be left home alone?"
+    assert shape_gap(ctx)  # "three types" states no age
+    assert "does not set an age" in gap_reason(ctx)
+    ctx.units = [_unit(chunk, "Private fostering is when a child under the age of 16 is cared for by someone "
+                              "who is not a close relative.")]
+    assert not shape_gap(ctx)
+    age = ANSWER_SHAPES["age"]
+    assert all(age.search(t) for t in ("aged 16 and 17", "a 15-year-old", "under 18", "their 18th birthday",
+                                       "up to the age of 25"))
+    assert not any(age.search(t) for t in ("within 45 working days", "paragraph 18", "three partners"))
 
 
 def test_a_time_that_runs_until_an_event_answers_how_long() -> None:

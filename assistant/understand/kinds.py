@@ -26,6 +26,9 @@ SHAPES = [
     ("opening", re.compile(r"\bwhen is (it|the [\w ]{1,30}) open\b|\bopening (hours|times)\b"
                            r"|\bwhat (hours|times?)\b|\bopen (until|till|from)\b"
                            r"|\bwhen can (i|we|staff|you) (ring|call|phone)\b", re.I)),
+    # "what age…", "how old…", "the youngest age…": an age, not any number
+    ("age", re.compile(r"\b(what|which) age\b|\bhow old\b|\b(minimum|maximum|youngest|oldest|lowest|"
+                       r"highest|upper|lower) age\b|\bage (limit|range|threshold)\b", re.I)),
     ("duration", re.compile(r"\bhow (long|soon|quickly|often)\b|\btimescale|\btimeframe|\bwithin\b"
                             r"|\bdeadline|\bhow many (days|weeks|months|hours)", re.I)),
     ("number", re.compile(r"\bhow (many|much|old)\b|\bwhat age\b|\bnumber of\b|\b(maximum|minimum)\b"
@@ -59,6 +62,11 @@ ANSWER_SHAPES = {
     "duration": re.compile(rf"\b{NUM}[- ]{DAYS_OF}(day|hour|week|month|year)s?\b"
                            r"|\b(annually|immediately|as soon as possible|every \w+ years?)\b"
                            r"|\buntil\b|\bfor as long as\b", re.I),  # "kept until they leave"
+    # "aged 16", "the age of 13", "under 18", "16-year-olds", "their 18th birthday"
+    "age": re.compile(rf"\b(aged?|ages)\s+(of\s+|between\s+)?((under|over)\s+)?{NUM}\b"
+                      rf"|\b{NUM}[- ](years?|months?)[- ]olds?\b"
+                      rf"|\b(under|over|below|above)[- ](the age of\s+)?{NUM}s?\b"
+                      rf"|\b\d{{1,2}}(st|nd|rd|th) birthday\b", re.I),
     # "paragraphs 101-102": the range's end cites too
     "number": re.compile(rf"{_NOT_A_REFERENCE}(?<!\d-)(?<!\d–)\b(?!(?:19|20)\d\d\b){NUM}\b", re.I),
     "date": re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|"
@@ -71,7 +79,7 @@ ANSWER_SHAPES = {
     "who": re.compile(rf"{_BODIES.pattern}|{_WHOSE_TASK}", re.I),
 }
 # Shapes that name a quantity the guidance either states or does not: a missing one is a gap.
-QUANTITIES = frozenset({"money", "percent", "phone", "hours", "opening", "duration", "number"})
+QUANTITIES = frozenset({"money", "percent", "phone", "hours", "opening", "duration", "number", "age"})
 
 _WHO = r"(i|we|staff|they|you|the school|the college|a teacher|teachers|practitioners|professionals)"
 PROCEDURE = re.compile(

@@ -50,7 +50,7 @@ class Part:
 
     text: str
     kind: str  # fact | list | procedure | definition
-    shape: str | None  # duration, number, date, who, yes-no, money, percent, phone, hours
+    shape: str | None  # duration, number, age, date, who, yes-no, money, percent, phone, hours
     search: str  # the retrieval text: edition words out, abbreviations and renamed terms expanded
     also: str = ""  # a second search that widens the candidates (procedure: the action passages)
     asked: str = ""  # the retrieval text without the situation: what support is measured on
