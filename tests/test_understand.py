@@ -320,6 +320,8 @@ def test_a_difference_between_two_ideas_is_not_a_change_between_editions() -> No
     ("How much does an enhanced DBS check cost?", "money"),
     ("What is the fee for the Update Service?", "money"),
     ("And does the Update Service cost the applicant anything?", "yes-no"),  # "an annual fee" answers it
+    ("How much funding does a council get to set up each family hub?", "money"),
+    ("How much grant is there for training DSLs?", "money"),
 ])
 def test_a_cost_asks_for_a_sum_unless_it_asks_yes_or_no(question: str, shape: str) -> None:
     assert answer_shape(question) == shape
