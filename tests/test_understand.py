@@ -67,6 +67,9 @@ def _query(question: str, **kw):  # type: ignore[no-untyped-def]
     ("What does 'reasonable force' actually cover in school?", "definition"),
     ("When does sexual behaviour between two kids count as harmful?", "definition"),
     ("How long can an assessment take from the point of referral?", "fact"),
+    ("What should the DSL do when a child keeps going missing from education?", "procedure"),
+    ("What must a school nurse say to a child who discloses abuse?", "procedure"),
+    ("What should staff training cover?", "fact"),
 ])
 def test_question_kinds(question: str, kind: str) -> None:
     assert question_kind(question, answer_shape(question)) == kind

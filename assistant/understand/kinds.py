@@ -84,6 +84,9 @@ QUANTITIES = frozenset({"money", "percent", "phone", "hours", "opening", "durati
 _WHO = r"(i|we|staff|they|you|the school|the college|a teacher|teachers|practitioners|professionals)"
 PROCEDURE = re.compile(
     rf"\bwhat (should|do|must|can|would|shall) {_WHO}\b[^?.]{{0,50}}\b(do|say|tell|respond|happen)\b"
+    # "what should the DSL do…", "what must a school nurse say…": whoever is named
+    r"|\bwhat (should|must) (the |a |an |our |my |their |your |each |every )?[\w'’-]+( [\w'’-]+){0,3} "
+    r"(do|say|tell|respond)\b"
     rf"|\bwhat (happens|should happen|will happen) (next|now|then|after)\b"
     rf"|\bwhat (are|is) the (next )?steps?\b"
     # "how should we respond", "how should we be handling it": the verb or its -ing form
