@@ -10,8 +10,8 @@ DAYS_OF = r"(?:working |calendar |school )?"  # "15 working days"
 _YES_NO = r"^\s*(and\s+)?(is|are|does|do|can|could|should|must|may|will|has|have|am)\b"
 SHAPES = [
     # "how much does it cost?" asks for a sum; "does it cost anything?" is answered by "a fee"
-    ("money", re.compile(rf"\bhow much\b.*\b(cost|fee|fine|pay|paid|charge|compensation|funding|grant|budget)|^(?!{_YES_NO}).*"
-                         r"\b(cost|fee|fine|salary|allowance|compensation)s?\b", re.I)),
+    ("money", re.compile(r"\bhow much\b.*\b(cost|fee|fine|pay|paid|charge|compensation|funding|grant|budget)"
+                         rf"|^(?!{_YES_NO}).*\b(cost|fee|fine|salary|allowance|compensation)s?\b", re.I)),
     ("percent", re.compile(r"\bpercentage\b|\bper ?cent\b|\bproportion\b", re.I)),
     ("phone", re.compile(r"\b(phone|telephone|helpline) number\b|\bnumber (to|should I) (call|ring)"
                          r"|\bis there (a|any) (helpline|phone ?line|number)\b|\b(which|what) helpline\b",
