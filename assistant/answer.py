@@ -29,6 +29,7 @@ from assistant.plans import (
     entries,
     lead_in_before,
     leaned_on,
+    numbered_on,
     overlaps,
     plan,
     sentences,
@@ -71,6 +72,7 @@ class Generator(Protocol):
 
 LINE_HYPHEN = re.compile(r"(?<=\w)-\n(?=[a-z])")  # a hyphenated word split at a line end
 STRAY_COMMA = re.compile(r"(?<=[.!?])\s+,(?=\s|$)")  # a comma the source leaves after a sentence's end
+NUMBERED_CHUNKS = 4  # the most further chunks a numbered list is followed into
 QUOTED_AGAIN = 0.1  # a later part's score lost by a sentence an earlier part quoted
 GENERAL_STEPS = ("The guidance does not speak to this situation directly. Its general steps when you "
                  "are worried about a child:")
@@ -214,12 +216,21 @@ class ExtractiveGenerator:
     def _carried_on(self, whole: Unit, part: AnswerContext) -> list[Unit]:
         """The stretch as quotes: split where it turns a page, and with what carries it on at
         the start of the next chunk (a list or a definition split between chunks)."""
-        more = (continuation(whole, self.following(whole.chunk), part.kind, part.query_tokens)
-                if self.following else None)
+        more: list[Unit] = []
+        last = whole
+        while self.following and len(more) < NUMBERED_CHUNKS:  # a numbered list runs on chunk by chunk
+            nxt = self.following(last.chunk)
+            found = continuation(last, nxt, part.kind, part.query_tokens)
+            if found is None:
+                break
+            more.append(found)
+            if nxt is None or not numbered_on(last, nxt):
+                break
+            last = found
         preceding = self.preceding(whole.chunk) if self.preceding else None
         before = lead_in_before(whole, preceding) or leaned_on(whole, preceding)
         return ((page_pieces(before) if before else []) + page_pieces(whole)
-                + (page_pieces(more) if more else []))
+                + [piece for m in more for piece in page_pieces(m)])
 
     def _fit(self, unit: Unit) -> list[tuple[int, int]]:
         """The stretch as pieces that are each contiguous on the printed page: its longest prefix

@@ -26,6 +26,26 @@ if TYPE_CHECKING:
 LEADER = re.compile(rf"(?:\s|{BULLET_CLASS})*")
 ASKED_MIN_WORDS = 2  # fewer content words in the asked clause: support is judged on the whole question
 BULLET = re.compile(rf"\s*{ITEM_MARK}")  # a list item, bulleted or lettered
+NUMBERED = re.compile(r"\s*\d{1,2}\.\s+(?=[A-Z(‘“])")  # "1. All children…": a numbered line
+
+
+def item_flags(chunk: Chunk, spans: list[tuple[int, int]]) -> list[bool]:
+    """Which units of a chunk are list items: bulleted or lettered ones, and numbered lines of a list
+    a lead-in introduces ("…rules for sharing information:\n1. All children…\n2. When you…"). A
+    numbered line after a heading is a numbered paragraph, not an item."""
+    text, flags, numbered = chunk.text, [], False
+    for n, (start, _) in enumerate(spans):
+        if BULLET.match(text, start):
+            flags.append(True)
+            continue
+        opens_line = not text[:start].strip() or text[:start].rstrip(" \t").endswith("\n")
+        lead = n > 0 and text[spans[n - 1][0]:spans[n - 1][1]].rstrip().endswith(":")
+        item = bool(opens_line and n > 0 and NUMBERED.match(text, start) and (numbered or lead))
+        numbered = numbered or item
+        flags.append(item)
+    return flags
+
+
 SHAPE_FIT = 0.12  # a sentence with the asked-for shape of answer (a time, a number…)
 RRF_K = 60  # reciprocal-rank fusion constant, as the search's (30 gave the same on dev)
 VERDICT_FIT = 0.06  # a yes/no question's sentence that gives a verdict ("is not appropriate"); dev-fitted
@@ -89,8 +109,9 @@ def sentence_units(passages: list[Passage], carried: Callable[[Chunk], str] | No
     for p in passages:
         spans = split_sentences(p.chunk.text)
         lead = carried(p.chunk) if carried is not None else ""
+        flags = item_flags(p.chunk, spans)
         for i, (start, end) in enumerate(spans):
-            item = bool(BULLET.match(p.chunk.text, start))
+            item = flags[i]
             start += len(LEADER.match(p.chunk.text, start, end).group(0))  # type: ignore[union-attr]
             text = p.chunk.text[start:end].strip()
             if not item:

@@ -48,6 +48,7 @@ DIRECTORY_ENTRIES = 3  # a chunk with fewer entries is not read as a directory
 TITLE_CHARS = 110  # a heading line is no longer than this
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
 LIST_FLOOR = 0.6  # a list question's list may score this share of the best sentence
+NUMBERED_LINE = re.compile(r"(?:^|\n)[ \t]*(\d{1,2})\.\s+(?=[A-Z(‘“])")  # a numbered list's line
 INLINE_MARK = re.compile(r"(?:^|[\s(])(?:[a-h]|[ivx]{1,4})\)\s")  # "a) physical abuse; b) …"
 STEPS = 5
 GENERAL_STEP_COUNT = 3  # the guidance's general steps on a concern: act, tell the DSL, refer
@@ -498,7 +499,13 @@ def continuation(unit: Unit, following: Chunk | None, kind: str, words: set[str]
     first_item = next((i for i, s in enumerate(sents[:ITEM_TAIL + 1]) if s.item), None)
     in_list = _ends_in_item(unit)  # the rest of its last item may open the next chunk
     listing = kind in ("list", "procedure", "definition")
-    if listing and first_item is not None and (first_item == 0 or in_list):
+    if listing and numbered_on(unit, following):  # "…\n2. When you…" then "3. You do not…"
+        start, used = 0, unit.end - unit.start
+        for s in sents:
+            if used + s.end > LIST_CHARS:
+                break
+            end = s.end
+    elif listing and first_item is not None and (first_item == 0 or in_list):
         used = unit.end - unit.start  # the list goes on
         for n, s in enumerate(sents):
             if (not s.item and n >= first_item) or used + s.end - start > LIST_CHARS:
@@ -514,6 +521,14 @@ def continuation(unit: Unit, following: Chunk | None, kind: str, words: set[str]
                 break  # a list, too long, or the next entry of a glossary
             end = s.end
     return Unit(unit.passage_rank, following, start, end) if end is not None else None
+
+
+def numbered_on(unit: Unit, following: Chunk) -> bool:
+    """The next chunk goes on with the numbered list the stretch ends in: its last numbered line
+    is N and the next chunk, in the same section, opens with N + 1."""
+    numbers = NUMBERED_LINE.findall(unit.chunk.text, unit.start, unit.end)
+    return (bool(numbers) and following.headings == unit.chunk.headings
+            and re.match(rf"\s*{int(numbers[-1]) + 1}\.\s", following.text) is not None)
 
 
 def _ends_in_item(unit: Unit) -> bool:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.evidence import BULLET, LEADER
+from assistant.evidence import LEADER, item_flags
 from ingest.records import Chunk
 from ingest.segment import BULLET_MARKS, split_sentences
 
@@ -30,8 +30,8 @@ class Sentence:
 @lru_cache(maxsize=4096)
 def sentences(chunk: Chunk) -> tuple[Sentence, ...]:
     out = []
-    for start, end in split_sentences(chunk.text):
-        item = bool(BULLET.match(chunk.text, start))
+    spans = split_sentences(chunk.text)
+    for (start, end), item in zip(spans, item_flags(chunk, spans), strict=True):
         leader = LEADER.match(chunk.text, start, end).group(0)  # type: ignore[union-attr]
         mark = max(leader.rfind(m) for m in BULLET_MARKS)  # its last bullet, or -1
         marked = start + mark if mark >= 0 else None

@@ -24,6 +24,9 @@ WRAPS = re.compile(r"(\b(for|of|and|the|to|in|on|with|by|a|an|or|from|at)|[,(–
 DIRECTORY_TITLE_CHARS = 80
 SENTENCE_END = re.compile(r"[.:;?!]\s*[”’\"')]?$")
 SENTENCE_SPLIT = re.compile(r"([.!?][”’\"')]?)(\s+)(?=[A-Z“‘\"(]|\d{1,3}\.\s)")
+# a line opening with a numbered item ("1. All children…") starts a unit, unless the line before
+# runs on into it ("…under the age of\n18. Such…": the number ends that sentence)
+NUMBERED_LINE = re.compile(r"\n(?=\d{1,2}\.\s+[A-Z(‘“])")
 # "e.g. The…" ends no sentence, nor does "155. The…" where the number opens the span; "aged 18." does
 NUMBER_ONLY = re.compile(r"(?:^|(?<=[\s(]))(?:e\.g|i\.e|etc|para|paras|No|cf)\.$")
 LEADING_NUMBER = re.compile(r"\s*\d{1,3}\.")
@@ -242,14 +245,29 @@ def segment(doc: Document, pages: list[Page], max_chars: int, target_chars: int)
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of sentence-like units; each bullet line starts a new unit."""
     spans: list[tuple[int, int]] = []
-    for block in BLOCK.finditer(text):
-        start = block.start()
-        for m in SENTENCE_SPLIT.finditer(text, block.start(), block.end()):
+    for block_start, block_end in _item_blocks(text):
+        start = block_start
+        for m in SENTENCE_SPLIT.finditer(text, block_start, block_end):
             mark = LETTER_ONLY.fullmatch(text, start, m.end(1))
             if mark or LEADING_NUMBER.fullmatch(text, start, m.end(1)) or NUMBER_ONLY.search(
                     text, start, m.start(1) + 1):
                 continue  # "155. The ...", "e.g. The" or an item's "a. The": not a sentence end
             spans.append((start, m.start(2)))
             start = m.end()
-        spans.append((start, block.end()))
+        spans.append((start, block_end))
     return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _item_blocks(text: str) -> list[tuple[int, int]]:
+    """The blocks a text's units never cross: each bulleted or lettered item, and each numbered
+    item whose line does not run on from the line before."""
+    out: list[tuple[int, int]] = []
+    for block in BLOCK.finditer(text):
+        start = block.start()
+        for m in NUMBERED_LINE.finditer(text, block.start(), block.end()):
+            line = text[text.rfind("\n", start, m.start()) + 1:m.start()].rstrip()
+            if line and not WRAPS.search(line):
+                out.append((start, m.start()))
+                start = m.end()
+        out.append((start, block.end()))
+    return out

@@ -921,3 +921,35 @@ def test_a_heading_line_on_its_own_is_never_quoted() -> None:
     assert bare_title(_unit(_chunk("Responding to the report"), "Responding to the report"))
     assert not bare_title(_unit(_chunk("The DSL should:\n• act"), "The DSL should:"))
     assert not bare_title(_unit(_chunk("See Types of DBS checks above."), "Types of DBS checks"))
+
+
+def test_a_numbered_list_a_lead_in_brings_is_quoted_whole_and_followed_into_the_next_chunk() -> None:
+    from dataclasses import replace as _replace
+
+    from assistant.plans import continuation, numbered_on
+    from assistant.sentences import sentences
+
+    text = ("The seven golden rules for sharing information:\n1. All children have a right to be "
+            "protected. Protecting a child takes priority.\n2. When you have a concern, engage with "
+            "the child.")
+    chunk = _replace(_chunk(text), paragraph=None)
+    # the colon ends the lead-in, not "1."; each numbered line opens a unit and is an item
+    assert text[slice(*split_sentences(text)[0])].endswith("sharing information:")
+    assert [s.item for s in sentences(chunk)] == [False, True, False, True]
+    whole, cut = complete(_unit(chunk, "All children have a right to be protected."))
+    assert whole.text.startswith("The seven golden rules") and whole.text.endswith("with the child.")
+    rest = _replace(_chunk("3. You do not need consent to share. It is good practice.\n"
+                           "4. Seek advice promptly.", "c2"), paragraph=None, headings=chunk.headings)
+    assert numbered_on(whole, rest)
+    more = continuation(whole, rest, "list", set())
+    assert more is not None and more.text.startswith("3. You do not need")
+    assert more.text.endswith("Seek advice promptly.")
+    assert not numbered_on(whole, _replace(rest, text="5. Out of sequence."))
+    # a numbered line after a heading opens a numbered paragraph, not an item
+    heading = _replace(_chunk("Forms of abuse\n6. Abuse: a form of maltreatment.\n7. Physical abuse: harm."),
+                       paragraph=None)
+    assert not any(s.item for s in sentences(heading))
+    # a number ending a sentence that wraps onto its line opens no unit
+    wrapped = "It applies to a care leaver under the age of\n18. Such notices are made in writing."
+    assert [wrapped[a:b] for a, b in split_sentences(wrapped)] == [
+        "It applies to a care leaver under the age of\n18.", "Such notices are made in writing."]

@@ -76,6 +76,18 @@ def test_assessment_timescale_current_edition(real_assistant) -> None:  # type: 
     assert c155.paragraph == "155" and "45 working days" in c155.quote
 
 
+def test_a_numbered_list_is_quoted_from_its_lead_in_across_chunks(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    ans = real_assistant.ask("What are the seven golden rules of information sharing?")
+    assert not ans.abstained
+    first = ans.citations[0]
+    assert first.doc_id == "information-sharing-2024" and first.page == 4 and first.verified
+    # the lead-in with its first rules, never the fragment "…(including personal information): 1."
+    assert not re.search(r":\s*1\.”", ans.text)
+    assert "1. All children have a right to be protected" in ans.text
+    assert "3. You do not need consent" in ans.text  # the list followed into the next chunk
+    assert all(c.verified for c in ans.citations)
+
+
 def test_initial_assessment_2010(real_assistant) -> None:  # type: ignore[no-untyped-def]
     ans = real_assistant.ask(
         "Under Working Together 2010, how long did social care have to complete an initial assessment?")
