@@ -37,6 +37,11 @@ DEFINES = re.compile(r"^[^.;]{0,90}?(\b(is|are|means|refers to|is defined as|des
                      re.I)
 # "Radicalisation 150 is the process…": a term (a footnote number may follow it) then a defining verb
 DEFINED_TERM = re.compile(r"\b([A-Za-z][\w-]+)(?:\s+\d{1,3})?\s+(?:is|are|means|refers to|is defined as)\s")
+# a sentence that sends the reader elsewhere ("See page 67 for further information about…", "The full
+# legal definition … is set out in Schedule 4…") points to a definition; it is not one
+POINTER = re.compile(r"\b(further (details|information)|more (details|information)|(is|are) set out in|"
+                     r"can be found|see (page|paragraph|annex|part|chapter|section)s?\b)"
+                     r"|\b(below|above)\.$", re.I)
 DEFINITION_CHARS = 520  # a definition runs on through its paragraph up to this length
 LEAD_WITH_ITEMS = re.compile(rf":\s*\n\s*{BULLET_CLASS}\s")  # "…include:\n• …": a lead-in and its items
 FOOTNOTES = "Footnotes and boxes"  # the heading ingest gives a page's footnotes
@@ -356,7 +361,8 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
                 return defined
         return _with_a_list(ctx, order, chosen, max_quotes)
     if ctx.kind == "definition":
-        defines = np.array([0.1 if _defines(u.text, ctx.query_tokens) else 0.0 for u in ctx.units])
+        defines = np.array([0.1 * _defines(u.text, ctx.query_tokens) - 0.1 * bool(POINTER.search(u.text))
+                            for u in ctx.units])
         return [(_run_on(u), cut) for u, cut in _pick(ctx, _order(ctx, defines), 1, ratio)]
     chosen = _pick(ctx, _order(ctx), max_quotes, ratio)
     if ctx.kind == "fact":  # a short numbered paragraph is the unit a reader cites: quote it whole

@@ -205,6 +205,20 @@ def test_a_definition_is_the_defining_sentence_run_on_through_its_paragraph() ->
     assert unit.text.endswith("changes in behaviour.")  # run on; the list item is not
 
 
+def test_a_sentence_pointing_to_a_definition_is_not_the_definition() -> None:
+    pointer = _chunk("The full legal definition of regulated activity is set out in Schedule 4 of the Act. "
+                     "See page 67 for further information about regulated activity.")
+    defining = _chunk("Regulated activity includes teaching, training or caring for children if the person "
+                      "is unsupervised.", "c2")
+    legal = "The full legal definition of regulated activity is set out in Schedule 4 of the Act."
+    units = [_unit(pointer, legal), _unit(pointer, "See page 67 for further information about regulated activity."),
+             _unit(defining, defining.text)]
+    ctx = AnswerContext("What does regulated activity mean?", "regulated activity", np.zeros(3), units=units,
+                        scores=np.array([0.52, 0.51, 0.50]), kind="definition")
+    [(unit, _)] = plan(ctx, 2, 0.9)
+    assert unit.chunk.chunk_id == "c2"
+
+
 def test_a_list_running_onto_the_next_page_is_quoted_a_page_at_a_time() -> None:
     from dataclasses import replace as _replace
 
