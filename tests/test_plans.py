@@ -211,8 +211,8 @@ def test_a_sentence_pointing_to_a_definition_is_not_the_definition() -> None:
     defining = _chunk("Regulated activity includes teaching, training or caring for children if the person "
                       "is unsupervised.", "c2")
     legal = "The full legal definition of regulated activity is set out in Schedule 4 of the Act."
-    units = [_unit(pointer, legal), _unit(pointer, "See page 67 for further information about regulated activity."),
-             _unit(defining, defining.text)]
+    see = "See page 67 for further information about regulated activity."
+    units = [_unit(pointer, legal), _unit(pointer, see), _unit(defining, defining.text)]
     ctx = AnswerContext("What does regulated activity mean?", "regulated activity", np.zeros(3), units=units,
                         scores=np.array([0.52, 0.51, 0.50]), kind="definition")
     [(unit, _)] = plan(ctx, 2, 0.9)
