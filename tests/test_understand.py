@@ -421,3 +421,17 @@ def test_a_statement_then_a_dash_then_a_question_tells_then_asks() -> None:
     assert split_question(asks)[1] == [asks]
     assert len(split_question("I've read the annex but what do I actually do right now - does this go to "
                               "CSC or the police?")[1]) == 1
+
+
+def test_the_difference_between_ideas_asks_what_each_is() -> None:
+    assert split_question("What's the difference between a child in need and a child protection plan?") == (
+        "", ["What is a child in need?", "What is a child protection plan?"])
+    _, parts = split_question("whats the difference between a practice leader, a principal social worker "
+                              "and a practice supervisor? And who do they report to?")
+    assert parts[:3] == ["What is a practice leader?", "What is a principal social worker?",
+                         "What is a practice supervisor?"]
+    assert len(parts) == 4
+    # two editions are a change between them, asked for elsewhere; a long clause is no idea's name
+    assert _query("What are the differences between KCSIE 2024 and 2025?").kind == "what-changed"
+    assert split_question("What is the difference between what the school has to do when a pupil moves "
+                          "on and what the new school does?")[1][0].startswith("What is the difference")

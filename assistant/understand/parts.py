@@ -34,6 +34,8 @@ SUBORDINATE = re.compile(
     rf"^\s*(when|whenever|where|if|once|after|before|while|since)\s+(?!({AUXILIARY})\b)", re.I)
 PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|its|their|he|she|one)\b", re.I)
 MIN_WORDS = 3
+DIFFERENCE_BETWEEN = re.compile(r"^\W*(?:what|whats|what's|what is)\s+(?:actually\s+|really\s+)?the\s+"
+                                r"(?:main\s+|key\s+|real\s+)?differences?\s+between\s+(.+?)\s*\??$", re.I)
 # a question word then straight into a noun phrase, with no verb of its own: the verb is the last part's
 GAPPED = re.compile(r"^\s*(what|who|which|where|when)\s+(the|a|an|their|its|our|your|his|her)\s+"
                     rf"(?!.*\b({AUXILIARY}|be|been|need|needs)\b)", re.I)
@@ -53,11 +55,23 @@ def split_question(question: str) -> tuple[str, list[str]]:
     parts: list[str] = []
     for sentence in asked:
         for piece in _split_joined(sentence):
+            if terms := compared_terms(piece):  # "the difference between A and B?": what each is
+                parts += [f"What is {term}?" for term in terms]
+                continue
             if parts and len(piece.split()) < MIN_WORDS:
                 parts[-1] = f"{parts[-1].rstrip('?')} {piece}"
             else:
                 parts.append(piece)
     return situation, parts
+
+
+def compared_terms(part: str) -> list[str]:
+    """The ideas a "what's the difference between A, B and C?" part compares, or []."""
+    m = DIFFERENCE_BETWEEN.match(part)
+    if not m:
+        return []
+    terms = [t.strip(" '‘’\"“”") for t in re.split(r",\s*(?:and\s+)?|\s+(?:and|vs\.?|versus)\s+", m.group(1))]
+    return terms if len(terms) >= 2 and all(1 <= len(t.split()) <= 8 for t in terms) else []
 
 
 def _told_then_asked(m: re.Match[str]) -> str:
