@@ -435,3 +435,13 @@ def test_the_difference_between_ideas_asks_what_each_is() -> None:
     assert _query("What are the differences between KCSIE 2024 and 2025?").kind == "what-changed"
     assert split_question("What is the difference between what the school has to do when a pupil moves "
                           "on and what the new school does?")[1][0].startswith("What is the difference")
+
+
+def test_a_two_word_question_with_its_own_verb_is_a_part() -> None:
+    assert split_question("What is a strategy discussion and who attends?")[1] == [
+        "What is a strategy discussion", "who attends?"]
+    assert split_question("What is the LADO and what happens?")[1] == ["What is the LADO", "what happens?"]
+    # "how fast?", "who else?" lean on the part before: they stay with it
+    assert split_question("What do I need to do, and how fast?")[1] == ["What do I need to do, and how fast?"]
+    assert split_question("Who chairs the conference and who else?")[1] == [
+        "Who chairs the conference and who else?"]

@@ -34,6 +34,10 @@ SUBORDINATE = re.compile(
     rf"^\s*(when|whenever|where|if|once|after|before|while|since)\s+(?!({AUXILIARY})\b)", re.I)
 PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|its|their|he|she|one)\b", re.I)
 MIN_WORDS = 3
+# "who attends?", "what happens?": two words that ask on their own ("how fast?" leans on its part)
+SUBJECT_WORDS = frozenset({"who", "what", "which"})
+NOT_VERBS = frozenset({"else", "not", "so", "then", "now", "exactly", "for", "about", "if", "when", "where",
+                       "why", "what", "who", "how", "next", "ones", "one", "kind", "sort"})
 DIFFERENCE_BETWEEN = re.compile(r"^\W*(?:what|whats|what's|what is)\s+(?:actually\s+|really\s+)?the\s+"
                                 r"(?:main\s+|key\s+|real\s+)?differences?\s+between\s+(.+?)\s*\??$", re.I)
 # a question word then straight into a noun phrase, with no verb of its own: the verb is the last part's
@@ -58,7 +62,7 @@ def split_question(question: str) -> tuple[str, list[str]]:
             if terms := compared_terms(piece):  # "the difference between A and B?": what each is
                 parts += [f"What is {term}?" for term in terms]
                 continue
-            if parts and len(piece.split()) < MIN_WORDS:
+            if parts and len(piece.split()) < MIN_WORDS and not _has_verb(piece):
                 parts[-1] = f"{parts[-1].rstrip('?')} {piece}"
             else:
                 parts.append(piece)
@@ -135,7 +139,10 @@ def _has_verb(text: str) -> bool:
     """A clause, not a noun list: "who carries out the assessment" but not "what and how", nor a
     clause that borrows the verb before it ("who is more likely to be the victims, and who the
     perpetrators?")."""
-    return len(text.split()) >= MIN_WORDS and not GAPPED.match(text)
+    words = re.findall(r"[\w'’-]+", text.lower())
+    if len(words) == 2:  # "who attends?", "who decides?": a question word and its verb
+        return words[0] in SUBJECT_WORDS and words[1] not in NOT_VERBS
+    return len(words) >= MIN_WORDS and not GAPPED.match(text)
 
 
 def needs_antecedent(part: str) -> bool:
