@@ -48,6 +48,7 @@ def item_flags(chunk: Chunk, spans: list[tuple[int, int]]) -> list[bool]:
 
 SHAPE_FIT = 0.12  # a sentence with the asked-for shape of answer (a time, a number…)
 RRF_K = 60  # reciprocal-rank fusion constant, as the search's (30 gave the same on dev)
+ENTRY_FIT = 0.15  # a glossary entry opening, for a part asking what a term it names is (dev: +2)
 VERDICT_FIT = 0.06  # a yes/no question's sentence that gives a verdict ("is not appropriate"); dev-fitted
 
 
@@ -88,6 +89,7 @@ class AnswerContext:
     counted: str = ""  # what a "how many / how much" part counts: a stated number must be about it
     listed: str = ""  # what a list part asks for ("checks"): a lead-in that names it brings the list
     unit: str = ""  # the unit of a time the part proposes ("is it 72 hours?"): the answer states one
+    entries: frozenset[str] = frozenset()  # chunk ids of the glossary entries of a term the part names
 
     @cached_property
     def query_tokens(self) -> set[str]:
@@ -178,8 +180,11 @@ def score_units(embedder: Embedder | SentenceVectors, ctx: AnswerContext,
     weight = VERDICT_FIT if ctx.shape == "yes-no" else SHAPE_FIT
     fit = np.array([weight if shape and shape.search(u.text) else 0.0 for u in units])
     form = np.array([_form_penalty(u.text) for u in units])
+    # the entry's opening sentence ("Safeguarding partners - A safeguarding partner … is defined as…")
+    entry = np.array([ENTRY_FIT if u.chunk.chunk_id in ctx.entries and not u.chunk.text[:u.start].strip()
+                      else 0.0 for u in units])
     # weights chosen by a coarse grid search on the golden set (see README, "Answer step")
-    return 0.5 * sims + 0.2 * lex + prior + fit - form
+    return 0.5 * sims + 0.2 * lex + prior + fit + entry - form
 
 
 def _form_penalty(text: str) -> float:

@@ -9,6 +9,7 @@ from typing import Literal
 import bm25s
 import numpy as np
 
+from assistant.entries import TermIndex
 from assistant.errors import IndexNotReady
 from assistant.glossary import learn_abbreviations
 from assistant.records import Passage
@@ -43,6 +44,7 @@ class Retriever:
         self._state: dict = {}
         self.abbreviations: dict[str, str] = {}
         self.senses = Senses([], self.idf)  # an abbreviation's meaning in a question
+        self.terms = TermIndex([])  # glossary entries by their term
 
     def ensure_loaded(self) -> None:
         mtime = self.store.state_mtime()
@@ -80,6 +82,7 @@ class Retriever:
         self._df = _document_frequencies(corpus_tokens)
         self.abbreviations = learn_abbreviations(c.text for c in chunks)
         self.senses = Senses([c.text for c in chunks], self.idf)
+        self.terms = TermIndex(chunks)
         self.chunks = chunks
         self._by_id = {c.chunk_id: c for c in chunks}
         self._position = {c.chunk_id: i for i, c in enumerate(chunks)}
@@ -122,6 +125,13 @@ class Retriever:
     def preceding(self, chunk: Chunk) -> Chunk | None:
         """The chunk before, in the same document (None at its start)."""
         return self._neighbour(chunk, -1)
+
+    def entries(self, asked: str, doc_ids: tuple[str, ...]) -> list[Passage]:
+        """The glossary entries, in the documents searched, of the term the asked words name."""
+        self.ensure_loaded()
+        allowed = set(doc_ids)
+        return [Passage(self.chunks[i], 0.0, 0) for i in self.terms.find(asked)
+                if self.chunks[i].doc_id in allowed]
 
     def _neighbour(self, chunk: Chunk, step: int) -> Chunk | None:
         self.ensure_loaded()

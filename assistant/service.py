@@ -152,6 +152,13 @@ class Assistant:
             candidates += [p for p in extra if p.chunk.chunk_id not in seen]
             general.passages = rerank(self.sentences, general, extra, k, carried=self._carried)
             ctx.general = general
+        # what a term is, or who they are: the glossary entry of the term the part names answers it
+        names = part.kind in ("definition", "list") or part.shape == "who-many"
+        entries = self.retriever.entries(part.asked or part.text, scope.doc_ids) if names else []
+        ctx.entries = frozenset(e.chunk.chunk_id for e in entries)
+        seen = {p.chunk.chunk_id for p in candidates}
+        candidates += [replace(p, rank=len(candidates) + i)
+                       for i, p in enumerate(e for e in entries if e.chunk.chunk_id not in seen)]
         ctx.candidates = candidates
         # a situation's "what should I do": the search's order counts too (the rerank is noisy there)
         ctx.passages = rerank(self.sentences, ctx, candidates, k, unit_bonus(ctx),

@@ -88,6 +88,13 @@ def test_a_numbered_list_is_quoted_from_its_lead_in_across_chunks(real_assistant
     assert all(c.verified for c in ans.citations)
 
 
+def test_who_a_defined_term_names_is_answered_from_its_glossary_entry(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    ans = real_assistant.ask("Who are the child death review partners?")
+    first = ans.citations[0]
+    assert (first.doc_id, first.section) == ("working-together-2023", "Appendix A: Glossary")
+    assert first.quote.startswith("Child death review partners - ") and "integrated care board" in first.quote
+
+
 def test_initial_assessment_2010(real_assistant) -> None:  # type: ignore[no-untyped-def]
     ans = real_assistant.ask(
         "Under Working Together 2010, how long did social care have to complete an initial assessment?")
