@@ -42,14 +42,16 @@ def cited_markers(text: str) -> set[int]:
     return {int(m) for m in MARKER.findall(answer_body(text))}
 
 
+BOLD = re.compile(r"\*\*([^*\n<>]+?)\*\*")  # a multi-part answer's part heading: "**Who attends?**"
 DELETED = re.compile(r"\[-(.+?)-\]", re.S)
 INSERTED = re.compile(r"\{\+(.+?)\+\}", re.S)
 
 
 def render_text(text: str, uid: str = "") -> str:
     """Answer text (possibly a streamed prefix) as HTML: [n] markers as links to their source
-    card (`#sg<uid>-src-n`), word diffs shown."""
+    card (`#sg<uid>-src-n`), word diffs shown, part headings in bold."""
     html = MARKER.sub(rf'<a class="sg-marker" href="#sg{uid}-src-\1">[\1]</a>', esc(text))
+    html = BOLD.sub(r'<strong class="sg-part">\1</strong>', html)
     html = DELETED.sub(r'<del class="sg-del">\1</del>', html)
     return INSERTED.sub(r'<ins class="sg-ins">\1</ins>', html)
 

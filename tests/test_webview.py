@@ -61,6 +61,14 @@ def test_script_in_answer_text_and_no_raw_newlines() -> None:
     assert '<a class="sg-marker" href="#sg-src-1">[1]</a>' in out
 
 
+def test_a_part_heading_is_shown_in_bold_not_as_asterisks() -> None:
+    out = wv.render_text("**What is a strategy discussion?**\n“The purpose of a strategy discussion…” [1]\n"
+                         "**who attends?**\n“A local authority social worker…” [2]")
+    assert "**" not in out
+    assert '<strong class="sg-part">What is a strategy discussion?</strong><br>' in out
+    assert '<strong class="sg-part">who attends?</strong>' in out
+
+
 # ----------------------------------------------------------------------------- highlighting
 def test_quote_highlighted_across_line_breaks() -> None:
     html, found = wv.highlight(PAGE, QUOTE)
