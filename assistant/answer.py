@@ -23,6 +23,7 @@ from assistant.footrefs import footnote_numbers, strip_page_refs
 from assistant.layout import fit_to_layout, trim_to_layout
 from assistant.plans import (
     GENERAL_STEP_COUNT,
+    LIST_CHARS,
     STEPS,
     bare_title,
     continuation,
@@ -218,7 +219,9 @@ class ExtractiveGenerator:
         the start of the next chunk (a list or a definition split between chunks)."""
         more: list[Unit] = []
         last = whole
-        while self.following and len(more) < NUMBERED_CHUNKS:  # a numbered list runs on chunk by chunk
+        # a numbered list runs on chunk by chunk, within the length a list is quoted to
+        while self.following and len(more) < NUMBERED_CHUNKS and sum(
+                u.end - u.start for u in (whole, *more)) < LIST_CHARS:
             nxt = self.following(last.chunk)
             found = continuation(last, nxt, part.kind, part.query_tokens)
             if found is None:

@@ -152,18 +152,23 @@ class Assistant:
             candidates += [p for p in extra if p.chunk.chunk_id not in seen]
             general.passages = rerank(self.sentences, general, extra, k, carried=self._carried)
             ctx.general = general
-        # what a term is, or who they are: the glossary entry of the term the part names answers it
-        names = part.kind in ("definition", "list") or part.shape == "who-many"
-        entries = self.retriever.entries(part.asked or part.text, scope.doc_ids) if names else []
-        ctx.entries = frozenset(e.chunk.chunk_id for e in entries)
-        seen = {p.chunk.chunk_id for p in candidates}
-        candidates += [replace(p, rank=len(candidates) + i)
-                       for i, p in enumerate(e for e in entries if e.chunk.chunk_id not in seen)]
+        candidates += self._entries(ctx, part, scope, candidates)
         ctx.candidates = candidates
         # a situation's "what should I do": the search's order counts too (the rerank is noisy there)
         ctx.passages = rerank(self.sentences, ctx, candidates, k, unit_bonus(ctx),
                               fuse=part.kind == "procedure", carried=self._carried)
         return ctx
+
+    def _entries(self, ctx: AnswerContext, part: Part, scope: Scope,
+                 candidates: list[Passage]) -> list[Passage]:
+        """What a term is, or who they are: the glossary entries of the term the part names, not
+        yet among its candidates (all of them are marked in `ctx.entries`)."""
+        names = part.kind in ("definition", "list") or part.shape == "who-many"
+        entries = self.retriever.entries(part.asked or part.text, scope.doc_ids) if names else []
+        ctx.entries = frozenset(e.chunk.chunk_id for e in entries)
+        seen = {p.chunk.chunk_id for p in candidates}
+        return [replace(p, rank=len(candidates) + i)
+                for i, p in enumerate(e for e in entries if e.chunk.chunk_id not in seen)]
 
     def _pooled(self, part: AnswerContext, parts: list[AnswerContext], k: int) -> AnswerContext:
         """The part reranked over its own candidates and the other parts': the parts of one question
