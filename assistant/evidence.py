@@ -18,7 +18,7 @@ from assistant.text import tokens
 from assistant.understand.kinds import ANSWER_SHAPES
 from ingest.embed import Embedder
 from ingest.records import Chunk
-from ingest.segment import BULLET_CLASS, ITEM_MARK, split_sentences
+from ingest.segment import BULLET_CLASS, ITEM_MARK, NUMBER_MARK, split_sentences
 
 if TYPE_CHECKING:
     from ingest.sentences import SentenceLookup
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 LEADER = re.compile(rf"(?:\s|{BULLET_CLASS})*")
 ASKED_MIN_WORDS = 2  # fewer content words in the asked clause: support is judged on the whole question
 BULLET = re.compile(rf"\s*{ITEM_MARK}")  # a list item, bulleted or lettered
-NUMBERED = re.compile(r"\s*\d{1,2}\.\s+(?=[A-Z(‘“])")  # "1. All children…": a numbered line
+NUMBERED = re.compile(rf"\s*{NUMBER_MARK}")  # "1. All children…": a numbered line
 
 
 def item_flags(chunk: Chunk, spans: list[tuple[int, int]]) -> list[bool]:

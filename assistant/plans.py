@@ -22,7 +22,7 @@ from assistant.terms import asks_for_kinds, term_run
 from assistant.text import normalise, tokens
 from assistant.understand.kinds import ANSWER_SHAPES, DAYS_OF, NUM, QUANTITIES
 from ingest.records import Chunk
-from ingest.segment import BULLET_CLASS, ENTRY, ITEM_MARK
+from ingest.segment import BULLET_CLASS, ENTRY, ITEM_MARK, NUMBER_MARK
 
 LEANS_BACK = re.compile(r"^(this|these|that|those|it|they|such|in (this|these|such) cases?|if (so|this|not)|"
                         r"however|otherwise|where this|as such|in addition|also|then)\b", re.I)
@@ -53,7 +53,7 @@ DIRECTORY_ENTRIES = 3  # a chunk with fewer entries is not read as a directory
 TITLE_CHARS = 110  # a heading line is no longer than this
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
 LIST_FLOOR = 0.6  # a list question's list may score this share of the best sentence
-NUMBERED_LINE = re.compile(r"(?:^|\n)[ \t]*(\d{1,2})\.\s+(?=[A-Z(‘“])")  # a numbered list's line
+NUMBERED_LINE = re.compile(rf"(?:^|\n)[ \t]*{NUMBER_MARK}")  # a numbered list's line, its number
 INLINE_MARK = re.compile(r"(?:^|[\s(])(?:[a-h]|[ivx]{1,4})\)\s")  # "a) physical abuse; b) …"
 STEPS = 5
 GENERAL_STEP_COUNT = 3  # the guidance's general steps on a concern: act, tell the DSL, refer

@@ -26,7 +26,9 @@ SENTENCE_END = re.compile(r"[.:;?!]\s*[”’\"')]?$")
 SENTENCE_SPLIT = re.compile(r"([.!?][”’\"')]?)(\s+)(?=[A-Z“‘\"(]|\d{1,3}\.\s)")
 # a line opening with a numbered item ("1. All children…") starts a unit, unless the line before
 # runs on into it ("…under the age of\n18. Such…": the number ends that sentence)
-NUMBERED_LINE = re.compile(r"\n(?=\d{1,2}\.\s+[A-Z(‘“])")
+# a numbered list item's mark, its number captured: "1. All children…"
+NUMBER_MARK = r"(\d{1,2})\.\s+(?=[A-Z(‘“])"
+NUMBERED_LINE = re.compile(rf"\n(?={NUMBER_MARK})")
 # "e.g. The…" ends no sentence, nor does "155. The…" where the number opens the span; "aged 18." does
 NUMBER_ONLY = re.compile(r"(?:^|(?<=[\s(]))(?:e\.g|i\.e|etc|para|paras|No|cf)\.$")
 LEADING_NUMBER = re.compile(r"\s*\d{1,3}\.")
@@ -265,7 +267,7 @@ def _item_blocks(text: str) -> list[tuple[int, int]]:
     for block in BLOCK.finditer(text):
         start = block.start()
         for m in NUMBERED_LINE.finditer(text, block.start(), block.end()):
-            line = text[text.rfind("\n", start, m.start()) + 1:m.start()].rstrip()
+            line = text[max(text.rfind("\n", start, m.start()) + 1, start):m.start()].rstrip()
             if line and not WRAPS.search(line):
                 out.append((start, m.start()))
                 start = m.end()

@@ -31,7 +31,7 @@ SHAPES = [
                        r"highest|upper|lower) age\b|\bage (limit|range|threshold)\b", re.I)),
     ("duration", re.compile(r"\bhow (long|soon|quickly|often)\b|\btimescale|\btimeframe|\bwithin\b"
                             r"|\bdeadline|\bhow many (days|weeks|months|hours)", re.I)),
-    ("number", re.compile(r"\bhow (many|much|old)\b|\bwhat age\b|\bnumber of\b|\b(maximum|minimum)\b"
+    ("number", re.compile(r"\bhow (many|much)\b|\bnumber of\b|\b(maximum|minimum)\b"
                           r"|\b(upper|lower) limit\b|\bratio\b", re.I)),
     # "when was it published?" asks for a date; "when should a council refer?" for a circumstance
     ("date", re.compile(r"^\s*(and\s+)?when (did|was|were|had|has|have|will|is|does|do)\b.*\b(force|"
