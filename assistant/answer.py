@@ -80,7 +80,8 @@ GENERAL_STEPS = ("The guidance does not speak to this situation directly. Its ge
 NEXT_ITEM = re.compile(rf"\n\s*{BULLET_CLASS}\s")  # a list item left out when a quote is cut
 SHAPE_WORDS = {"duration": "a time limit", "hours": "a number of hours", "number": "a number or limit",
                "money": "an amount", "percent": "a percentage", "phone": "a phone number",
-               "opening": "opening hours", "age": "an age"}
+               "opening": "opening hours", "age": "an age",
+               "frequency": "a frequency"}
 
 
 @dataclass

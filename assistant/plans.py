@@ -64,6 +64,7 @@ RUN_CHARS = 2000  # a procedure's best step runs on through its section up to th
 PARAGRAPH_CHARS = 700  # a procedure step in a numbered paragraph this short is quoted whole
 FACT_PARAGRAPH_CHARS = 500  # …and a fact's sentence in one this short (dev: +2 multi-part items, none lost)
 SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
+EXAMPLE_PENALTY = 0.15  # a case study's story is quoted only when nothing else answers (dev: no item changed)
 
 
 def _index(unit: Unit) -> int:
@@ -272,10 +273,16 @@ def _order(ctx: AnswerContext, bonus: np.ndarray | None = None) -> list[int]:
     """Best first: fragments, footnotes (references) and case studies (examples) go down."""
     scores = ctx.scores + (bonus if bonus is not None else 0.0)
     penalty = np.array([0.05 * fragment(_as_quoted(u.text)) + 0.05 * (FOOTNOTES in u.chunk.headings)
-                        + 0.05 * any(EXAMPLE.search(h) for h in u.chunk.headings[-1:])
+                        + EXAMPLE_PENALTY * example(u.chunk)
                         + 0.05 * any(FIGURE.search(h) for h in u.chunk.headings[-1:])
                         for u in ctx.units])
     return [int(i) for i in np.argsort(-(scores - penalty), kind="stable")]
+
+
+def example(chunk: Chunk) -> bool:
+    """The chunk tells an illustration (a case study's story, an annex's examples): unnumbered text
+    under such a heading. A numbered paragraph after the box is the guidance again."""
+    return chunk.paragraph is None and any(EXAMPLE.search(h) for h in chunk.headings[-1:])
 
 
 def _pick(ctx: AnswerContext, order: list[int], limit: int, ratio: float,

@@ -256,6 +256,20 @@ def test_flowchart_boxes_rank_below_the_guidance_text() -> None:
     assert plan(ctx, 1, 0.9)[0][0].chunk.chunk_id == "c1"
 
 
+def test_a_case_study_story_ranks_below_the_guidance_but_a_numbered_paragraph_after_it_does_not() -> None:
+    story = replace(_chunk("The teachers and parents did not view the video, and this was explained to "
+                           "the girl.", "c2"), paragraph=None,
+                    headings=("Part five", "Case study"))
+    guidance = _chunk("Staff should not view or forward the images.")
+    ctx = _ctx([_unit(story, story.text), _unit(guidance, guidance.text)], [0.60, 0.48], "fact")
+    assert plan(ctx, 1, 0.5)[0][0].chunk.chunk_id == "c1"
+    # the box's heading runs on over the numbered paragraphs after it: they are guidance again
+    after = replace(_chunk("537. Victims may not disclose the whole picture immediately.", "c3"),
+                    headings=("Part five", "Case study"))
+    ctx = _ctx([_unit(after, after.text), _unit(guidance, guidance.text)], [0.60, 0.48], "fact")
+    assert plan(ctx, 1, 0.5)[0][0].chunk.chunk_id == "c3"
+
+
 def test_a_sentence_leaning_on_a_list_item_brings_the_list() -> None:
     text = ("Some meanings of consent include:\n• being upfront and honest with families. This is "
             "good practice whenever it is safe.\nThis does not equate to obtaining consent. "

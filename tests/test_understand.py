@@ -92,6 +92,8 @@ def test_question_kinds(question: str, kind: str) -> None:
     ("At what age is it legal to leave a child home alone?", "age"),
     ("What's the youngest age at which a child can be treated without a parent?", "age"),
     ("How old does a young person have to be to count as a child?", "age"),
+    ("And once it's under way, how often should the case be reviewed?", "frequency"),
+    ("At what intervals should the plan be reviewed?", "frequency"),
 ])
 def test_answer_shapes(question: str, shape: str | None) -> None:
     assert answer_shape(question) == shape
@@ -362,6 +364,8 @@ def test_a_clause_that_borrows_the_verb_before_it_is_not_a_part_of_its_own() -> 
     "What's the school meant to do in this situation?",
     "What do I need to be thinking about, both for her and for him?",
     "How should we be approaching things for him?",
+    "And what shouldn't I do?",  # what the guidance warns against is steps too
+    "What must we not say to her?",
 ])
 def test_informal_wording_of_what_should_i_do_asks_for_steps(question: str) -> None:
     assert question_kind(question, answer_shape(question)) == "procedure"
@@ -370,6 +374,34 @@ def test_informal_wording_of_what_should_i_do_asks_for_steps(question: str) -> N
 def test_fillers_and_contractions_do_not_change_the_kind_of_a_plain_question() -> None:
     assert question_kind("What's a DPIA?", answer_shape("What's a DPIA?")) == "definition"
     assert answer_shape("How long have I actually got to send the file?") == "duration"
+
+
+def test_a_frequency_is_stated_as_how_often_not_as_a_time_limit() -> None:
+    frequency = ANSWER_SHAPES["frequency"]
+    for stated in ("Dates for subsequent reviews, ideally at fortnightly (and no longer than monthly) "
+                   "intervals", "the child is seen at least six weekly", "refreshed at least annually",
+                   "must jointly report on the activity they have undertaken in a 12-month period"):
+        assert frequency.search(stated), stated
+    # a time limit, or a yearly thing named, says nothing of how often
+    for unstated in ("within 15 working days of the strategy discussion", "the shared annual budget"):
+        assert not frequency.search(unstated), unstated
+    assert answer_shape("How long should we keep the records?") == "duration"
+
+
+@pytest.mark.parametrize(("question", "held"), [
+    ("What information has to go on the single central record?", "central record"),
+    ("What should be in a school's child protection policy?", "protection policy"),
+    ("What must be included in a safeguarding partners yearly report?", "yearly report"),
+    ("What goes on the single central record?", "central record"),
+    ("what needs to be in it?", ""),  # a contents question about something named before
+])
+def test_what_a_record_must_hold_is_a_list_about_that_record(question: str, held: str) -> None:
+    assert question_kind(question, answer_shape(question)) == "list"
+    assert listed(question) == held
+
+
+def test_what_should_be_in_place_is_not_a_contents_question() -> None:
+    assert question_kind("What should be in place for visitors?", None) != "list"
 
 
 def test_the_noun_a_named_list_asks_for_is_read() -> None:

@@ -29,7 +29,10 @@ SHAPES = [
     # "what age…", "how old…", "the youngest age…": an age, not any number
     ("age", re.compile(r"\b(what|which) age\b|\bhow old\b|\b(minimum|maximum|youngest|oldest|lowest|"
                        r"highest|upper|lower) age\b|\bage (limit|range|threshold)\b", re.I)),
-    ("duration", re.compile(r"\bhow (long|soon|quickly|often)\b|\btimescale|\btimeframe|\bwithin\b"
+    # "how often…", "at what intervals…": a frequency, not a time limit
+    ("frequency", re.compile(r"\bhow (often|frequently|regularly)\b|\bat what intervals?\b"
+                             r"|\bhow many times (a|an|per|each|every)\b", re.I)),
+    ("duration", re.compile(r"\bhow (long|soon|quickly)\b|\btimescale|\btimeframe|\bwithin\b"
                             r"|\bdeadline|\bhow many (days|weeks|months|hours)", re.I)),
     ("number", re.compile(r"\bhow (many|much)\b|\bnumber of\b|\b(maximum|minimum)\b"
                           r"|\b(upper|lower) limit\b|\bratio\b", re.I)),
@@ -62,6 +65,15 @@ ANSWER_SHAPES = {
     "duration": re.compile(rf"\b{NUM}[- ]{DAYS_OF}(day|hour|week|month|year)s?\b"
                            r"|\b(annually|immediately|as soon as possible|every \w+ years?)\b"
                            r"|\buntil\b|\bfor as long as\b", re.I),  # "kept until they leave"
+    # "fortnightly or monthly", "every two years", "once a term", "in a 12-month period"
+    "frequency": re.compile(r"\b(daily|weekly|fortnightly|monthly|termly|quarterly|annually|intervals?)\b"
+                            r"|\b\w+[- ](weekly|monthly|yearly)\b"
+                            r"|\b(published|held|reviewed|updated) yearly\b"
+                            r"|\bevery\s+(\w+\s+){0,2}(days?|weeks?|fortnights?|months?|terms?|years?)\b"
+                            rf"|\b(once|twice|{NUM} times)\s+(a|an|per|each|every)\s+\w+"
+                            rf"|\b(in|per|each|every|over) (a|any|each) {NUM}[- ]"
+                            r"(day|week|month|year) period\b",
+                            re.I),
     # "aged 16", "the age of 13", "under 18", "16-year-olds", "their 18th birthday"
     "age": re.compile(rf"\b(aged?|ages)\s+(of\s+|between\s+)?((under|over)\s+)?{NUM}\b"
                       rf"|\b{NUM}[- ](years?|months?)[- ]olds?\b"
@@ -79,11 +91,15 @@ ANSWER_SHAPES = {
     "who": re.compile(rf"{_BODIES.pattern}|{_WHOSE_TASK}", re.I),
 }
 # Shapes that name a quantity the guidance either states or does not: a missing one is a gap.
-QUANTITIES = frozenset({"money", "percent", "phone", "hours", "opening", "duration", "number", "age"})
+QUANTITIES = frozenset({"money", "percent", "phone", "hours", "opening", "duration", "number", "age",
+                        "frequency"})
 
 _WHO = r"(i|we|staff|they|you|the school|the college|a teacher|teachers|practitioners|professionals)"
 PROCEDURE = re.compile(
-    rf"\bwhat (should|do|must|can|would|shall) {_WHO}\b[^?.]{{0,50}}\b(do|say|tell|respond|happen)\b"
+    # "what should I do", "what shouldn't we say": the steps, or what the guidance warns against
+    rf"\bwhat (should|do|must|can|would|shall)(n['’]t| not)? {_WHO}\b[^?.]{{0,50}}"
+    r"\b(do|say|tell|respond|happen)\b"
+    r"|\bwhat not to (do|say)\b|\bwhat to avoid\b"
     # "what should the DSL do…", "what must a school nurse say…": whoever is named
     r"|\bwhat (should|must) (the |a |an |our |my |their |your |each |every )?[\w'’-]+( [\w'’-]+){0,3} "
     r"(do|say|tell|respond)\b"
@@ -123,6 +139,12 @@ _LIST_NOUNS = (r"(types|categories|kinds|forms|signs|indicators|principles|rules
                r"functions|options|grounds|groups|risks|aims|features|components|parts|barriers|challenges|"
                r"concerns|issues|circumstances|measures|safeguards|actions|arrangements|topics|details|"
                r"considerations)")
+# what a record, plan or policy must hold: "what has to go on the SCR?", "what should be in the
+# policy?", "what goes into it?" (the container, if named, is group "held")
+_CONTENTS = (r"\bwhat\b[^?]{0,40}?\b(((should|must|has to|have to|needs? to|ought to) (be|go) "
+             r"((recorded|kept|included|written|listed|put) )?)|goes |should go |must go )"
+             r"(in|on|into)\b(?! place)"
+             r"(?P<held>[^?.;]{0,60})")
 _COUNT = r"(two|three|four|five|six|seven|eight|nine|ten|\d+)"
 LIST = re.compile(
     rf"\b(list|name|outline|set out) (all|the|each|every)\b"
@@ -130,7 +152,8 @@ LIST = re.compile(
     rf"|\b(which|what) (\w+ ){{0,2}}{_LIST_NOUNS} (are|is|should|must|do|does|can|could|will|would|"
     rf"might|may|need|to|for|count|qualify)\b"
     rf"|\b{_COUNT} ([\w’'-]+ ){{0,2}}{_LIST_NOUNS}\b|\b{_COUNT} (golden )?(rules|cs|c's|ps)\b"
-    r"|\bwhat .{0,40}\b(include|set out|contain)\b|\bwhat (goes|should go|must go) (in|into)\b"
+    rf"|{_CONTENTS}"
+    r"|\bwhat .{0,40}\b(includ(e|es|ed)|set out|contain(s|ed)?)\b"
     # "what rights do individuals have", "which issues should it tackle": a plural noun asked for
     r"|\b(what|which) ([a-z]+ ){0,2}[a-z]{3,}[^s\W]s (of [a-z]+ )?"
     r"(do|does|did|should|must|can|could|am|are|were|have|has|will|would)\b", re.I)
@@ -168,7 +191,8 @@ _NOT_COUNTED = re.compile(r"(days?|weeks?|months?|hours?|years?|times?|more|long
                           r"did|should|must|can|will|would|has|have|per)$", re.I)
 
 
-_AUX = frozenset({"does", "is", "was", "has", "this", "its", "thus", "always", "less", "unless"})
+_AUX = frozenset({"does", "is", "was", "has", "this", "its", "thus", "always", "less", "unless",
+                  "needs", "goes", "includes", "contains", "covers", "means"})
 
 
 def listed_before(asked: str, before: str) -> str:
@@ -178,12 +202,31 @@ def listed_before(asked: str, before: str) -> str:
     return m[-1].group(0).lower()
 
 
+CONTENTS = re.compile(_CONTENTS, re.I)
+HELD_WORDS = 2  # "the school's child protection policy" -> "protection policy": a lead-in names it so
+
+
 def listed(text: str) -> str:
-    """The plural noun a list question asks for ("which checks must…" -> "checks"), or ""."""
+    """The plural noun a list question asks for ("which checks must…" -> "checks"), or what a
+    contents question asks about ("what has to go on the single central record?" -> "central
+    record"), or ""."""
+    if held := _held(text):
+        return held
     m = LIST.search(text) or NAMED_LIST.search(text) or PLURAL_ASKED.search(text)
     words = [w for w in re.findall(r"[a-z]+", m.group(0).lower()) if len(w) > 3 and w.endswith("s")
              and not w.endswith("ss") and w not in _AUX] if m else []
     return words[-1] if words else ""
+
+
+def _held(text: str) -> str:
+    """The last words of the record or document a contents question names, or ""."""
+    m = CONTENTS.search(text)
+    words = [w for w in re.findall(r"[a-z]+", m.group("held").lower()) if w not in _NOT_HELD] if m else []
+    return " ".join(words[-HELD_WORDS:])
+
+
+_NOT_HELD = frozenset({"a", "an", "the", "our", "my", "their", "your", "its", "it", "them", "this", "that",
+                       "s", "for", "of", "school", "schools", "college", "colleges"})
 
 
 # "is it 72 hours max?", "every 10 working days?": a quantity the question itself proposes
