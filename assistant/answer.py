@@ -35,6 +35,7 @@ from assistant.plans import (
     plan,
     sentences,
     shape_gap,
+    unused_term,
 )
 from assistant.records import Citation, Passage
 from assistant.understand.kinds import QUANTITIES
@@ -147,7 +148,7 @@ class ExtractiveGenerator:
         for part, support in zip(parts, supports, strict=True):
             if not part.units or support < self._needed(part, answered):  # unless general steps serve
                 found.append(self._general(part) or PartAnswer(part, [], support))
-            elif shape_gap(part):
+            elif shape_gap(part) or unused_term(part):
                 found.append(PartAnswer(part, [], support, gap=True))
             else:  # one quote for each part of a multi-part question, unless it asks for a list
                 most = self.part_quotes if ctx.parts else self.max_quotes
@@ -332,7 +333,9 @@ def asks_quantity(ctx: AnswerContext) -> bool:
 
 
 def gap_reason(ctx: AnswerContext) -> str:
-    """A part asking for a quantity that no passage states."""
+    """A part asking for a quantity that no passage states, or what a term no passage uses is."""
+    if term := unused_term(ctx):
+        return f"The guidance searched never mentions “{term}”."
     what = SHAPE_WORDS.get(ctx.shape or "", "a time limit" if ctx.unit else "an answer")
     return f"The guidance here does not set {what} for this (“{ctx.question.strip()}”)."
 

@@ -20,7 +20,7 @@ from assistant.evidence import AnswerContext, Unit
 from assistant.sentences import Sentence, sentences
 from assistant.terms import asks_for_kinds, term_run
 from assistant.text import normalise, tokens
-from assistant.understand.kinds import ANSWER_SHAPES, DAYS_OF, NUM, QUANTITIES
+from assistant.understand.kinds import ANSWER_SHAPES, DAYS_OF, NUM, QUANTITIES, defined_term
 from ingest.records import Chunk
 from ingest.segment import BULLET_CLASS, ENTRY, ITEM_MARK, NUMBER_MARK
 
@@ -609,3 +609,17 @@ def shape_gap(ctx: AnswerContext) -> bool:
     top = np.argsort(-ctx.scores, kind="stable")[:SHAPE_WINDOW]
     return not any(shape.search(text := ctx.units[int(i)].text) and about <= set(tokens(text))
                    for i in top)
+
+
+def unused_term(ctx: AnswerContext) -> str | None:
+    """A definition part whose term no candidate passage mentions, in any spelling (as typed, the
+    shorthand spelt out, its new name): the guidance cannot say what it is. The term as asked, or None."""
+    spellings = defined_term(ctx.asked or ctx.question) if ctx.kind == "definition" else ()
+    # as typed, its first two words will do ("practice supervisor in a local authority" is a practice
+    # supervisor); a spelling the search made is whole
+    wanted = [" ".join(words[:2] if n == 0 else words)
+              for n, t in enumerate(spellings) if (words := tokens(t))]
+    if not wanted or len(wanted) < len(spellings) or not ctx.candidates:
+        return None
+    texts = [f" {' '.join(tokens(p.chunk.text))} " for p in ctx.candidates]
+    return None if any(f" {w} " in text for w in wanted for text in texts) else spellings[0]

@@ -17,6 +17,7 @@ from assistant.plans import (
     section_run,
     shape_gap,
     unit_bonus,
+    unused_term,
 )
 from assistant.records import Passage
 from assistant.service import _on_topic
@@ -116,6 +117,31 @@ def test_a_quantity_no_sentence_states_is_a_gap() -> None:
     assert "does not set a number or limit" in gap_reason(ctx)
     ctx.shape = None
     assert not shape_gap(ctx)
+
+
+def _asked_about(text: str, asked: str) -> AnswerContext:
+    chunk = _chunk(text)
+    ctx = _ctx([_unit(chunk, text)], [0.6], "definition")
+    ctx.question = ctx.asked = asked
+    ctx.candidates = [Passage(chunk, 0.5, 0)]
+    return ctx
+
+
+def test_a_term_no_passage_mentions_in_any_spelling_cannot_be_defined() -> None:
+    mash = "What's a MASH (multi-agency safeguarding hub)?"
+    ctx = _asked_about("Multi-agency safeguarding arrangements (MASAs) help share information.", mash)
+    assert unused_term(ctx) == "MASH"
+    assert gap_reason(ctx) == "The guidance searched never mentions “MASH”."
+    # the spelt-out form is mentioned: the guidance may say what it is
+    assert unused_term(_asked_about("A multi-agency safeguarding hub brings teams together.", mash)) is None
+    # a quoted term, and a term's first words: what follows them is the asker's context
+    assert unused_term(_asked_about("Early help means providing support as soon as a problem emerges.",
+                                    "What is meant by 'early help' for school staff?")) is None
+    assert unused_term(_asked_about("Practice supervisors support social workers.",
+                                    "What is a practice supervisor in a local authority?")) is None
+    ctx = _asked_about("Practice supervisors support social workers.", "What is a practice supervisor?")
+    ctx.kind = "fact"  # only a definition part asks what a term is
+    assert unused_term(ctx) is None
 
 
 def test_an_age_question_is_answered_by_an_age_not_by_any_number() -> None:

@@ -95,6 +95,15 @@ def test_who_a_defined_term_names_is_answered_from_its_glossary_entry(real_assis
     assert first.quote.startswith("Child death review partners - ") and "integrated care board" in first.quote
 
 
+def test_a_term_the_guidance_never_mentions_is_not_defined_from_a_lookalike(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    # MARAC is spelt out as a multi-agency risk assessment conference; the guidance names MAPPA,
+    # whose definition once answered
+    ans = real_assistant.ask("What is a MARAC?")
+    assert ans.abstained and not ans.citations and "never mentions “MARAC”" in ans.text
+    ans = real_assistant.ask("What is a LADO?")
+    assert not ans.abstained and "designated officer" in ans.text
+
+
 def test_initial_assessment_2010(real_assistant) -> None:  # type: ignore[no-untyped-def]
     ans = real_assistant.ask(
         "Under Working Together 2010, how long did social care have to complete an initial assessment?")

@@ -179,6 +179,30 @@ DEFINITION = re.compile(
     r"|\bwhat (does|do) [\w'’ -]{1,40} say (that )?(a |an )?[\w'’ -]{1,40} (is|are|means)\??\s*$"
     r"|^\s*(and\s+)?what(?: is| are)\s+(?:a |an )?(?!the\b|they\b|these\b|those\b|it\b|this\b|that\b)"
     r"[\w'’ -]{2,60}\??\s*$", re.I)
+# the term a definition question asks about: "what does 'regulated activity' mean?", "what's a MASH?"
+DEFINED = re.compile(
+    r"\bwhat (?:is|are) meant by\s+(?P<a>[^?]+)"
+    r"|\bwhat (?:does|do) (?:the (?:term|phrase|word) )?(?P<b>[^?]+?) (?:actually )?"
+    r"(?:mean|cover|include|involve|refer to)\b"
+    r"|\b(?:define|definition of|meaning of)\s+(?:the (?:term|phrase|word) )?(?P<c>[^?]+)"
+    r"|^\W*(?:and\s+)?what(?:'s|’s| is| are)\s+(?:a |an |the )?(?P<d>[^?]+)", re.I)
+QUOTED = re.compile(r"(?:^|\s)['‘\"“]([^'’\"”]{2,60})['’\"”](?=\s|$|[?.,])")
+SPELT = re.compile(r"\s*\(([^)]+)\)")  # shorthand the search spelt out: "MASH (multi-agency …)"
+
+
+def defined_term(asked: str) -> tuple[str, ...]:
+    """The term a definition question asks about, as typed, then as the search spelt it out or
+    renamed it ("MASH (multi-agency safeguarding hub)", "LSCBs? (safeguarding partners; …)"), or ()."""
+    m = DEFINED.search(asked)
+    if not m:
+        return ()
+    term = SPELT.sub("", next(g for g in m.groups() if g))
+    quoted = QUOTED.search(term)  # "what is meant by 'early help' for school staff?"
+    term = quoted.group(1) if quoted else term.strip(" '\"‘’“”.")
+    spelt = [t.strip(" ()") for found in SPELT.findall(asked) for t in found.split(";")]
+    return tuple(t for t in (term, *spelt) if t)
+
+
 # "…there are main categories of abuse - what are they?": the plural it asks for is named before it
 THEY = re.compile(r"^\W*(and\s+|so\s+)?what\s+(are|were)\s+(they|these|those)\W*$", re.I)
 NAMED_PLURAL = re.compile(rf"\b{_LIST_NOUNS}\b", re.I)
