@@ -106,11 +106,25 @@ def _with_quote(cite: Citation, quote: str, page: int | None) -> Citation:
     return replace(cite, quote=quote, page=page, page_end=page, role="rename")
 
 
+def still_used(rename: Rename, renames: tuple[Rename, ...], retriever: Retriever,
+               doc_ids: tuple[str, ...]) -> bool:
+    """The documents (in force) still use the old term on its own, not beside a new name (KCSIE
+    2025 still links "Contextual Safeguarding"): it was renamed, but it is not gone."""
+    pat = rename.pattern()
+    wanted = set(doc_ids)
+    new = [r.new.split("(")[0].strip().lower().rstrip("s") for r in chain(rename, renames)]
+    return pat is not None and any(
+        c.doc_id in wanted and (pat.search(c.text.lower()) or pat.search(c.text))
+        and not any(n in " ".join(c.text.lower().split()) for n in new) for c in retriever.chunks)
+
+
 def explain(hits: list[tuple[str, Rename]], renames: tuple[Rename, ...], retriever: Retriever,
             manifest: Manifest, first_marker: int,
-            shown: tuple[Citation, ...] = ()) -> tuple[list[str], list[Citation]]:
+            shown: tuple[Citation, ...] = (),
+            doc_ids: tuple[str, ...] = ()) -> tuple[list[str], list[Citation]]:
     """One line per outdated term, naming the current term, with a verified citation for each step
-    (or the marker of an identical quote the answer already shows)."""
+    (or the marker of an identical quote the answer already shows); a term the documents in force
+    (`doc_ids`) still use is called renamed, not gone."""
     lines: list[str] = []
     cites: list[Citation] = []
     for typed, hit in hits:
@@ -122,5 +136,10 @@ def explain(hits: list[tuple[str, Rename]], renames: tuple[Rename, ...], retriev
                 cites.append(cite)
             ref = f" [{cite.marker}]" if cite else ""
             steps.append(f"{r.new} ({r.since}){ref}")
-        lines.append(f"Outdated term: “{typed}” is no longer used; it became " + ", then ".join(steps) + ".")
+        if still_used(hit, renames, retriever, doc_ids):
+            lines.append(f"Renamed term: “{typed}” became " + ", then ".join(steps)
+                         + "; the guidance in force still uses the old term too.")
+        else:
+            lines.append(f"Outdated term: “{typed}” is no longer used; it became "
+                         + ", then ".join(steps) + ".")
     return lines, cites

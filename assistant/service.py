@@ -242,7 +242,7 @@ class Assistant:
         good = [c if c.marker == i + 1 else replace(c, marker=i + 1) for i, c in enumerate(good)]
         edition_used, edition_notes = self._edition_notes(scope, good)
         rename_lines, rename_cites = explain(hits, self.renames, self.retriever, self.manifest,
-                                             len(good) + 1, tuple(good))
+                                             len(good) + 1, tuple(good), self._in_force())
         later, later_cites = self._supersession(good, len(good) + len(rename_cites) + 1)
         if later:
             edition_notes = [n for n in edition_notes if not n.startswith("The quoted edition has been")]
@@ -326,9 +326,15 @@ class Assistant:
                 f"{self.registry.label(doc.series, current.edition)} (current) is not indexed yet, so its "
                 "wording was not checked: run `safeguide ingest`.")
 
+    def _in_force(self) -> tuple[str, ...]:
+        """The documents of each series' edition in force today (is an old term still used?)."""
+        today = self.settings.current_date()
+        return tuple(d.id for s in self.registry.all_series() if (e := self.registry.current(s, today))
+                     for d in self.registry.docs_for(s, e.edition))
+
     def _renamed_only(self, question: str, scope: Scope, hits: list[tuple[str, Rename]],
                       passages: list[Passage], timings: dict[str, float], t0: float) -> Answer:
-        lines, cites = explain(hits, self.renames, self.retriever, self.manifest, 1)
+        lines, cites = explain(hits, self.renames, self.retriever, self.manifest, 1, doc_ids=self._in_force())
         if not cites:
             timings["total"] = _since(t0)
             return self._abstain(question, scope, "no passage in scope supports an answer", passages, timings)

@@ -97,6 +97,14 @@ def test_outdated_term_is_explained_with_verified_citations(real_assistant: Any)
     assert any("safeguarding partner" in c.quote.lower() for c in answer.citations if c.role == "answer")
 
 
+def test_a_renamed_term_the_current_guidance_still_uses_is_not_called_gone(real_assistant: Any) -> None:
+    # KCSIE 2025 still points to "Contextual Safeguarding", renamed in Working Together in 2020
+    answer = real_assistant.ask("What does contextual safeguarding mean?")
+    assert "Renamed term: “contextual safeguarding” became assessment of risk outside the home" in answer.text
+    assert "still uses the old term" in answer.text and "no longer used" not in answer.text
+    assert any(c.role == "rename" and c.verified for c in answer.citations)
+
+
 def test_every_rename_is_stated_in_the_corpus(real_assistant: Any) -> None:
     from assistant.renames import load_renames, rename_citation
 

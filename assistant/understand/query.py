@@ -145,7 +145,9 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
         full = _search(f"{situation} {search}", hits, renames, abbreviations)
     also = PROCEDURE_HINT if kind == "procedure" else ""
     return Part(text, kind, shape, full, also, asked_search, counted(asked),
-                plural or (listed(asked) if kind == "list" else ""), proposed_unit(asked), follows)
+                plural or (listed(asked) if kind == "list" else ""),
+                # "missing for 10 days - what should we do?": a time the situation tells, not an answer
+                "" if kind == "procedure" else proposed_unit(asked), follows)
 
 
 def _leans_on(text: str, situation: str) -> bool:
