@@ -477,3 +477,10 @@ def test_a_two_word_question_with_its_own_verb_is_a_part() -> None:
     assert split_question("What do I need to do, and how fast?")[1] == ["What do I need to do, and how fast?"]
     assert split_question("Who chairs the conference and who else?")[1] == [
         "Who chairs the conference and who else?"]
+
+
+def test_a_time_the_situation_tells_is_no_proposed_answer_to_what_to_do() -> None:
+    steps = _query("What should the school do if a child is missing from school for 10 days?").parts[0]
+    assert steps.kind == "procedure" and steps.unit == ""
+    proposed = _query("Does the SW have to visit every 10 working days?").parts[0]
+    assert proposed.unit == "day"
