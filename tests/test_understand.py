@@ -268,6 +268,8 @@ def test_a_number_that_cites_a_section_or_a_year_states_no_quantity() -> None:
     ("When was the 2018 edition published?", "date"),
     ("When should a council refer a family to a family group conference?", None),
     ("When must the LADO be told about an allegation?", None),
+    ("and when does each one apply?", None),  # a circumstance, not the date an edition applied from
+    ("When did the 2024 edition apply from?", "date"),
 ])
 def test_when_asks_for_a_date_only_about_publication_or_force(question: str, shape: str | None) -> None:
     assert answer_shape(question) == shape
@@ -484,3 +486,11 @@ def test_a_time_the_situation_tells_is_no_proposed_answer_to_what_to_do() -> Non
     assert steps.kind == "procedure" and steps.unit == ""
     proposed = _query("Does the SW have to visit every 10 working days?").parts[0]
     assert proposed.unit == "day"
+
+
+def test_what_are_they_asks_for_the_plural_named_just_before() -> None:
+    situation = "Trying to get my head round all the places the DSL is expected to refer cases on to"
+    part = _query(f"{situation} - what are they?").parts[0]
+    assert part.kind == "list" and part.listed == "cases"
+    part = _query("There are main categories of abuse we need to know - what are they?").parts[0]
+    assert part.kind == "list" and part.listed == "categories"

@@ -38,7 +38,7 @@ SHAPES = [
                           r"|\b(upper|lower) limit\b|\bratio\b", re.I)),
     # "when was it published?" asks for a date; "when should a council refer?" for a circumstance
     ("date", re.compile(r"^\s*(and\s+)?when (did|was|were|had|has|have|will|is|does|do)\b.*\b(force|"
-                        r"publish(ed)?|introduc(ed|e)|replaced?|issued?|start(ed)?|beg[ia]n|appl(y|ied)|"
+                        r"publish(ed)?|introduc(ed|e)|replaced?|issued?|start(ed)?|beg[ia]n|appl(y|ied) from|"
                         r"effect|changed?|come|came|updated?|revised?|last)\b|\bwhat (date|year)\b"
                         r"|\bsince when\b|\bcome into force\b", re.I)),
     ("yes-no", re.compile(_YES_NO, re.I)),
@@ -220,10 +220,15 @@ _AUX = frozenset({"does", "is", "was", "has", "this", "its", "thus", "always", "
 
 
 def listed_before(asked: str, before: str) -> str:
-    """The plural a bare "what are they?" asks for, named in the text before it ("categories"), or ""."""
-    if not THEY.match(asked) or not (m := [*NAMED_PLURAL.finditer(before)]):
+    """The plural a bare "what are they?" asks for, named in the text before it: the last list
+    noun ("categories"), else the last plural noun ("…where the DSL refers cases"), or ""."""
+    if not THEY.match(asked):
         return ""
-    return m[-1].group(0).lower()
+    if m := [*NAMED_PLURAL.finditer(before)]:
+        return m[-1].group(0).lower()
+    plurals = [w for w in re.findall(r"[a-z]{4,}", before.lower())
+               if w.endswith("s") and not w.endswith(("ss", "us", "is")) and w not in _AUX]
+    return plurals[-1] if plurals else ""
 
 
 CONTENTS = re.compile(_CONTENTS, re.I)
