@@ -226,9 +226,18 @@ def listed_before(asked: str, before: str) -> str:
         return ""
     if m := [*NAMED_PLURAL.finditer(before)]:
         return m[-1].group(0).lower()
-    plurals = [w for w in re.findall(r"[a-z]{4,}", before.lower())
-               if w.endswith("s") and not w.endswith(("ss", "us", "is")) and w not in _AUX]
+    words = re.findall(r"[a-z]+", before.lower())
+    plurals = [w for i, w in enumerate(words) if len(w) > 3 and w.endswith("s")
+               and not w.endswith(("ss", "us", "is")) and w not in _AUX and not _verb_at(words, i)]
     return plurals[-1] if plurals else ""
+
+
+_SUBJECTS = frozenset({"he", "she", "it", "who", "which", "that", "this", "mum", "dad", "one"})
+
+
+def _verb_at(words: list[str], i: int) -> bool:
+    """An -s word that is a verb: after a subject ("she says"), or before an -ing ("keeps talking")."""
+    return (i > 0 and words[i - 1] in _SUBJECTS) or (i + 1 < len(words) and words[i + 1].endswith("ing"))
 
 
 CONTENTS = re.compile(_CONTENTS, re.I)
