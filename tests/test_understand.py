@@ -494,3 +494,16 @@ def test_what_are_they_asks_for_the_plural_named_just_before() -> None:
     assert part.kind == "list" and part.listed == "cases"
     part = _query("There are main categories of abuse we need to know - what are they?").parts[0]
     assert part.kind == "list" and part.listed == "categories"
+
+
+@pytest.mark.parametrize(("question", "term"), [
+    ("What's the definition of neglect that schools use?", ("neglect",)),
+    ("What is meant by 'early help' for school staff?", ("early help",)),
+    ("What is a practice supervisor in a local authority?", ("practice supervisor",)),
+    ("What's a MASH (multi-agency safeguarding hub)?", ("MASH", "multi-agency safeguarding hub")),
+])
+def test_the_term_a_definition_asks_about_leaves_out_the_askers_context(question: str,
+                                                                       term: tuple[str, ...]) -> None:
+    from assistant.understand.kinds import defined_term
+
+    assert defined_term(question) == term

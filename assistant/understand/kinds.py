@@ -179,13 +179,16 @@ DEFINITION = re.compile(
     r"|\bwhat (does|do) [\w'’ -]{1,40} say (that )?(a |an )?[\w'’ -]{1,40} (is|are|means)\??\s*$"
     r"|^\s*(and\s+)?what(?: is| are)\s+(?:a |an )?(?!the\b|they\b|these\b|those\b|it\b|this\b|that\b)"
     r"[\w'’ -]{2,60}\??\s*$", re.I)
-# the term a definition question asks about: "what does 'regulated activity' mean?", "what's a MASH?"
-DEFINED = re.compile(
-    r"\bwhat (?:is|are) meant by\s+(?P<a>[^?]+)"
-    r"|\bwhat (?:does|do) (?:the (?:term|phrase|word) )?(?P<b>[^?]+?) (?:actually )?"
-    r"(?:mean|cover|include|involve|refer to)\b"
-    r"|\b(?:define|definition of|meaning of)\s+(?:the (?:term|phrase|word) )?(?P<c>[^?]+)"
-    r"|^\W*(?:and\s+)?what(?:'s|’s| is| are)\s+(?:a |an |the )?(?P<d>[^?]+)", re.I)
+# the term a definition question asks about, the first form that reads it: "what does 'regulated
+# activity' mean?", "what's the definition of neglect…?", "what's a MASH?"
+DEFINED = tuple(re.compile(form, re.I) for form in (
+    r"\bwhat (?:is|are) meant by\s+(?P<term>[^?]+)",
+    r"\bwhat (?:does|do) (?:the (?:term|phrase|word) )?(?P<term>[^?]+?) (?:actually )?"
+    r"(?:mean|cover|include|involve|refer to)\b",
+    r"\b(?:define|definition of|meaning of)\s+(?:the (?:term|phrase|word) )?(?P<term>[^?]+)",
+    r"^\W*(?:and\s+)?what(?:'s|’s| is| are)\s+(?:a |an |the )?(?P<term>[^?]+)"))
+QUALIFIER = re.compile(r"\s+(?:that|which|who|whom|for|in|under|within|when|where|if|as|at|by|from|"
+                       r"according|used)\s", re.I)
 QUOTED = re.compile(r"(?:^|\s)['‘\"“]([^'’\"”]{2,60})['’\"”](?=\s|$|[?.,])")
 SPELT = re.compile(r"\s*\(([^)]+)\)")  # shorthand the search spelt out: "MASH (multi-agency …)"
 
@@ -193,12 +196,13 @@ SPELT = re.compile(r"\s*\(([^)]+)\)")  # shorthand the search spelt out: "MASH (
 def defined_term(asked: str) -> tuple[str, ...]:
     """The term a definition question asks about, as typed, then as the search spelt it out or
     renamed it ("MASH (multi-agency safeguarding hub)", "LSCBs? (safeguarding partners; …)"), or ()."""
-    m = DEFINED.search(asked)
+    m = next((found for form in DEFINED if (found := form.search(asked))), None)
     if not m:
         return ()
-    term = SPELT.sub("", next(g for g in m.groups() if g))
+    term = SPELT.sub("", m.group("term"))
     quoted = QUOTED.search(term)  # "what is meant by 'early help' for school staff?"
-    term = quoted.group(1) if quoted else term.strip(" '\"‘’“”.")
+    # "neglect that schools use", "practice supervisor in a local authority": the asker's context
+    term = quoted.group(1) if quoted else QUALIFIER.split(term, maxsplit=1)[0].strip(" '\"‘’“”.")
     spelt = [t.strip(" ()") for found in SPELT.findall(asked) for t in found.split(";")]
     return tuple(t for t in (term, *spelt) if t)
 
