@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -109,7 +109,14 @@ def _with_quote(cite: Citation, quote: str, page: int | None) -> Citation:
 def still_used(rename: Rename, renames: tuple[Rename, ...], retriever: Retriever,
                doc_ids: tuple[str, ...]) -> bool:
     """The documents (in force) still use the old term on its own, not beside a new name (KCSIE
-    2025 still links "Contextual Safeguarding"): it was renamed, but it is not gone."""
+    2025 still links "Contextual Safeguarding"): it was renamed, but it is not gone. Read once per
+    loaded index."""
+    return _still_used(rename, renames, retriever, doc_ids, retriever.loaded_at)
+
+
+@lru_cache(maxsize=256)
+def _still_used(rename: Rename, renames: tuple[Rename, ...], retriever: Retriever,
+                doc_ids: tuple[str, ...], loaded_at: float) -> bool:
     pat = rename.pattern()
     wanted = set(doc_ids)
     new = [r.new.split("(")[0].strip().lower().rstrip("s") for r in chain(rename, renames)]
