@@ -79,6 +79,7 @@ QUOTED_AGAIN = 0.1  # a later part's score lost by a sentence an earlier part qu
 GENERAL_STEPS = ("The guidance does not speak to this situation directly. Its general steps when you "
                  "are worried about a child:")
 NEXT_ITEM = re.compile(rf"\n\s*{BULLET_CLASS}\s")  # a list item left out when a quote is cut
+ITEM_LINES = 4  # a list item at the foot of a page wraps onto at most this many lines
 SHAPE_WORDS = {"duration": "a time limit", "hours": "a number of hours", "number": "a number or limit",
                "money": "an amount", "percent": "a percentage", "phone": "a phone number",
                "opening": "opening hours", "age": "an age",
@@ -321,10 +322,18 @@ def page_pieces(unit: Unit) -> list[Unit]:
 
 
 def _clean_turn(text: str, at: int) -> bool:
-    """The page turns between list items or sentences, not mid-sentence."""
+    """The page turns between list items or sentences, not mid-sentence; or after a list's last
+    item, unpunctuated as items often are, when a new block (a figure, a heading) opens the page."""
     after = text[at:].lstrip()
-    return bool(BULLET.match(after) or (text[:at].rstrip().endswith((".", ";", ":", "?", "!"))
-                                        and after[:1].isupper()))
+    before = text[:at].rstrip()
+    ends = before.endswith((".", ";", ":", "?", "!")) or _in_item(before)
+    return bool(BULLET.match(after) or (ends and after[:1].isupper()))
+
+
+def _in_item(before: str) -> bool:
+    """The text ends inside a bulleted list item (its line, or one of the lines it wraps onto)."""
+    lines = before.split("\n")[-ITEM_LINES:]
+    return any(NEXT_ITEM.match(f"\n{line}") for line in lines) and not before.endswith(",")
 
 
 def asks_quantity(ctx: AnswerContext) -> bool:

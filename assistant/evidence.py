@@ -15,7 +15,7 @@ import numpy as np
 
 from assistant.records import Passage
 from assistant.text import tokens
-from assistant.understand.kinds import ANSWER_SHAPES
+from assistant.understand.kinds import ANSWER_SHAPES, count_pattern
 from ingest.embed import Embedder
 from ingest.records import Chunk
 from ingest.segment import BULLET_CLASS, ITEM_MARK, NUMBER_MARK, split_sentences
@@ -46,6 +46,7 @@ def item_flags(chunk: Chunk, spans: list[tuple[int, int]]) -> list[bool]:
     return flags
 
 
+COUNT_FIT = 0.12  # a sentence stating the size of the set the part names ("four areas of risk")
 SHAPE_FIT = 0.12  # a sentence with the asked-for shape of answer (a time, a number…)
 RRF_K = 60  # reciprocal-rank fusion constant, as the search's (30 gave the same on dev)
 ENTRY_FIT = 0.15  # a glossary entry opening, for a part asking what a term it names is (dev: +2)
@@ -90,6 +91,7 @@ class AnswerContext:
     listed: str = ""  # what a list part asks for ("checks"): a lead-in that names it brings the list
     unit: str = ""  # the unit of a time the part proposes ("is it 72 hours?"): the answer states one
     entries: frozenset[str] = frozenset()  # chunk ids of the glossary entries of a term the part names
+    count: int = 0  # the size of the set the part names ("the 4 Cs"): a sentence stating it fits
 
     @cached_property
     def query_tokens(self) -> set[str]:
@@ -180,6 +182,9 @@ def score_units(embedder: Embedder | SentenceVectors, ctx: AnswerContext,
     weight = VERDICT_FIT if ctx.shape == "yes-no" else SHAPE_FIT
     fit = np.array([weight if shape and shape.search(u.text) else 0.0 for u in units])
     form = np.array([_form_penalty(u.text) for u in units])
+    if ctx.count:  # "the 4 Cs": the sentence that says "four areas of risk:"
+        stated = count_pattern(ctx.count)
+        fit += np.array([COUNT_FIT if stated.search(u.text) else 0.0 for u in units])
     # the entry's opening sentence ("Safeguarding partners - A safeguarding partner … is defined as…")
     entry = np.array([ENTRY_FIT if u.chunk.chunk_id in ctx.entries and not u.chunk.text[:u.start].strip()
                       else 0.0 for u in units])

@@ -524,6 +524,13 @@ def continuation(unit: Unit, following: Chunk | None, kind: str, words: set[str]
             if (not s.item and n >= first_item) or used + s.end - start > LIST_CHARS:
                 break
             end = s.end
+    elif (unit.chunk.text[unit.start:unit.end].rstrip().endswith(":")
+          and following.headings == unit.chunk.headings):  # a lead-in whose items open the next chunk
+        used = unit.end - unit.start
+        for s in sents:
+            if used + s.end - start > LIST_CHARS:
+                break
+            end = s.end
     elif (kind == "definition" and following.headings == unit.chunk.headings
           and words & set(tokens(following.text[start:sents[0].end]))):
         room = max(DEFINITION_CHARS - (unit.end - unit.start), sents[0].end - start)  # one sentence at least

@@ -131,7 +131,8 @@ class Assistant:
         qvec = self.embedder.embed([part.search])[0]
         idf = {t: self.retriever.idf(t) for t in set(tokens(f"{part.search} {part.asked}"))}
         ctx = AnswerContext(part.text, part.search, qvec, idf, kind=part.kind, shape=part.shape,
-                            asked=part.asked, counted=part.counted, listed=part.listed, unit=part.unit)
+                            asked=part.asked, counted=part.counted, listed=part.listed, unit=part.unit,
+                            count=part.count)
         if self.sentences.embedder is not self.embedder:
             ctx.sentence_query_vector = self.sentences.embed([part.search])[0]
         return ctx

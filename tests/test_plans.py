@@ -1007,3 +1007,60 @@ def test_a_numbered_list_a_lead_in_brings_is_quoted_whole_and_followed_into_the_
     wrapped = "It applies to a care leaver under the age of\n18. Such notices are made in writing."
     assert [wrapped[a:b] for a, b in split_sentences(wrapped)] == [
         "It applies to a care leaver under the age of\n18.", "Such notices are made in writing."]
+
+
+def test_a_sentence_stating_the_size_of_the_set_asked_for_scores_higher(fake_embedder) -> None:
+    from assistant.evidence import score_units
+
+    chunk = _chunk("Online safety is a running theme in school policies. "
+                   "The issues can be categorised into four areas of risk: content, contact, conduct and "
+                   "commerce.")
+    theme = _unit(chunk, "Online safety is a running theme in school policies.")
+    areas = _unit(chunk, "The issues can be categorised into four areas of risk: content, contact, "
+                         "conduct and commerce.")
+    question = "What are the 4 Cs of online safety?"
+
+    def scores(count: int) -> np.ndarray:
+        ctx = AnswerContext(question, question, fake_embedder.embed([question])[0], kind="list", count=count)
+        return score_units(fake_embedder, ctx, [theme, areas])
+
+    plain, counted = scores(0), scores(4)
+    assert counted[0] == plain[0]  # states no set of four: unchanged
+    assert counted[1] > plain[1]
+    assert scores(3)[1] == plain[1]  # a set of another size is no answer
+
+
+def test_a_page_turning_after_a_lists_unpunctuated_last_item_splits_there() -> None:
+    from dataclasses import replace as _replace
+
+    from assistant.answer import page_pieces
+
+    text = ("It investigates three domains:\n• the child’s developmental needs\n• the capacity of parents\n"
+            "• the impact of the family network and any other adults living in the\nhousehold as well as "
+            "community circumstances\nFigure 1: Assessment framework\nReferral")
+    turn = text.index("Figure 1")
+    chunk = _replace(_chunk(text), page_end=27, page_breaks=(turn,))
+    pieces = page_pieces(Unit(0, chunk, 0, len(text)))
+    assert [p.text for p in pieces] == [text[:turn].strip(), text[turn:].strip()]
+    # the page turns mid-item, the next page going on in lower case: no split
+    mid = _replace(chunk, page_breaks=(text.index("household"),))
+    assert page_pieces(Unit(0, mid, 0, len(text))) == [Unit(0, mid, 0, len(text))]
+
+
+def test_a_lead_in_ending_its_chunk_carries_on_into_the_items_of_the_next() -> None:
+    from dataclasses import replace as _replace
+
+    from assistant.plans import continuation
+
+    first = _chunk("Practitioners should work with parents. Four principles underpin work with parents:")
+    rest = _replace(_chunk("1) Partnership working happens when practitioners build relationships by:\n"
+                           "• approaching families with empathy\n• avoiding blame", "c2"),
+                    headings=("Principles",))
+    lead = _unit(first, "Four principles underpin work with parents:")
+    assert continuation(lead, rest, "fact", set()) is None  # another section: not its items
+    rest = _replace(rest, headings=first.headings)
+    more = continuation(lead, rest, "fact", set())
+    assert more is not None and more.text.startswith("1) Partnership working")
+    assert more.text.endswith("avoiding blame")
+    ended = _unit(first, "Practitioners should work with parents.")  # not at the chunk's end
+    assert continuation(ended, rest, "fact", set()) is None

@@ -9,7 +9,14 @@ import pytest
 from assistant.editions import EditionRegistry
 from assistant.renames import load_renames
 from assistant.understand import analyse
-from assistant.understand.kinds import ANSWER_SHAPES, answer_shape, listed, question_kind
+from assistant.understand.kinds import (
+    ANSWER_SHAPES,
+    answer_shape,
+    count_pattern,
+    listed,
+    question_kind,
+    stated_count,
+)
 from assistant.understand.parts import split_question
 from assistant.understand.shorthand import spell_shorthand
 from corpus.manifest import load_manifest
@@ -507,3 +514,28 @@ def test_the_term_a_definition_asks_about_leaves_out_the_askers_context(question
     from assistant.understand.kinds import defined_term
 
     assert defined_term(question) == term
+
+
+@pytest.mark.parametrize(("asked", "count"), [
+    ("What are the 4 Cs of online safety?", 4),
+    ("Who are the three safeguarding partners?", 3),
+    ("what are the four ways KCSIE says a school might manage it?", 4),
+    # a time, an age, a person or a bare number names no set
+    ("What should we do within the 15 working days?", 0),
+    ("What do I do in the next 2 days?", 0),
+    ("Can the two of them share a taxi?", 0),
+    ("Is the 7 year old safe at home?", 0),
+    ("How many DSLs do we need?", 0),
+])
+def test_a_part_names_the_size_of_a_set_it_asks_for(asked: str, count: int) -> None:
+    assert stated_count(asked) == count
+
+
+def test_a_sentence_states_a_set_of_that_size_not_a_time_age_or_reference() -> None:
+    four = count_pattern(4)
+    for stated in ("can be categorised into four areas of risk:", "The 4 scenarios are:",
+                   "Four principles underpin work with parents and carers:"):
+        assert four.search(stated), stated
+    for unstated in ("within four weeks of the referral", "children aged 4 or under", "see paragraph 4 steps",
+                     "three areas of risk"):
+        assert not four.search(unstated), unstated

@@ -47,6 +47,33 @@ SHAPES = [
 _NOT_A_REFERENCE = "".join(f"(?<!{w} )" for w in (
     "section", "sections", "paragraph", "paragraphs", "para", "paras", "chapter", "page", "annex",
     "part", "regulation", "article", "schedule", "rule", "step", "footnote", "appendix"))
+# "What are the 4 Cs…?", "the three safeguarding partners": a set whose size the asker knows; the
+# guidance's own statement of it ("four areas of risk:") is the likely answer
+COUNT_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_TIME_WORDS = (r"(?:days?|weeks?|months?|years?|hours?|minutes?|working|calendar|school|times?|per|or|and|to|"
+               r"of|in|on|at|who|which|that|is|are|was|were|have|had)")
+STATED_COUNT = re.compile(rf"\b(?:the|its|their|these|those|all)\s+(\d|{'|'.join(COUNT_WORDS)})\s+"
+                          rf"(?!{_TIME_WORDS}\b)[a-z]", re.I)
+
+
+def stated_count(asked: str) -> int:
+    """The size of the set the part names ("the 4 Cs": 4), or 0."""
+    m = STATED_COUNT.search(asked)
+    if not m:
+        return 0
+    n = m.group(1).lower()
+    number = int(n) if n.isdigit() else COUNT_WORDS.index(n) + 2
+    return number if 2 <= number <= 10 else 0
+
+
+def count_pattern(number: int) -> re.Pattern[str]:
+    """A sentence stating a set of that size: "four areas of risk", "The 4 scenarios are"; not a
+    time ("four weeks"), an age ("aged 4") or a reference ("paragraph 4")."""
+    spelt = COUNT_WORDS[number - 2]
+    return re.compile(rf"{_NOT_A_REFERENCE}(?<!aged )(?<!year )(?<!under )(?<!over )\b(?:{spelt}|{number})"
+                      rf"\s+(?!{_TIME_WORDS}\b)(?:[a-z-]+\s+){{0,2}}[a-z-]+s\b", re.I)
+
+
 _BODIES = re.compile(r"\([^)]*,[^)]*\)|:\s*\S.*,|\b\w+(?: \w+){0,3}, \w+(?: \w+){0,3},? and \w+", re.I)
 # a sentence saying whose task it is: "It is for the local authority to decide", "should be a
 # social worker", "is responsible for", "led by the…"

@@ -27,6 +27,7 @@ from assistant.understand.kinds import (
     listed_before,
     proposed_unit,
     question_kind,
+    stated_count,
 )
 from assistant.understand.parts import asked_clause, heading, needs_antecedent, split_question
 from assistant.understand.shorthand import spell_shorthand
@@ -58,6 +59,7 @@ class Part:
     listed: str = ""  # what a list part asks for ("which checks…"): the items a lead-in brings
     unit: str = ""  # the unit of a time the part proposes ("is it 72 hours?"): a stated time must use it
     follows: bool = False  # refers back to the part before ("who can we ring about this?")
+    count: int = 0  # the size of the set the part names ("the 4 Cs"): a sentence stating it answers
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
     return Part(text, kind, shape, full, also, asked_search, counted(asked),
                 plural or (listed(asked) if kind == "list" else ""),
                 # "missing for 10 days - what should we do?": a time the situation tells, not an answer
-                "" if kind == "procedure" else proposed_unit(asked), follows)
+                "" if kind == "procedure" else proposed_unit(asked), follows, stated_count(asked))
 
 
 def _leans_on(text: str, situation: str) -> bool:
