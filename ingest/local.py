@@ -145,7 +145,7 @@ def _commit(settings: Settings, store: IndexStore, embedder: Embedder, path: Pat
             prepared: Prepared) -> None:
     """Embed, store and commit one document; on any failure sweep what was written and re-raise."""
     from ingest.pipeline import _embed_missing
-    from ingest.sentences import SentenceLookup, embed_sentences
+    from ingest.sentences import SPLIT_VERSION, SentenceLookup, embed_sentences
 
     entry, chunks = prepared.entry, prepared.chunks
     store.collection(create=True)  # fail fast when a Chroma server is unreachable
@@ -159,7 +159,8 @@ def _commit(settings: Settings, store: IndexStore, embedder: Embedder, path: Pat
         _copy_in(path, copy)
         state["docs"][entry.id] = {"sha256": entry.sha256, "pages": len(prepared.text.pages),
                                    "chunks": len(chunks), "chunk_ids": [c.chunk_id for c in chunks],
-                                   "sentences": sentences, "layout": LAYOUT_VERSION, "local": True}
+                                   "sentences": sentences, "layout": LAYOUT_VERSION, "split": SPLIT_VERSION,
+                                   "local": True}
         store.commit(state)
     except BaseException:
         committed = store.load_state()

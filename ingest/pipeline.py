@@ -24,7 +24,7 @@ from ingest.index import LAYOUT_VERSION, IndexStore
 from ingest.readers import read_pages
 from ingest.records import Chunk, Page
 from ingest.segment import segment
-from ingest.sentences import SentenceLookup, embed_sentences
+from ingest.sentences import SPLIT_VERSION, SentenceLookup, embed_sentences
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ def run_ingest(
                                           report.sentences)
             state["docs"][doc.id] = {"sha256": sha, "pages": len(pages), "chunks": len(chunks),
                                      "chunk_ids": [c.chunk_id for c in chunks], "sentences": name,
-                                     "layout": LAYOUT_VERSION}
+                                     "layout": LAYOUT_VERSION, "split": SPLIT_VERSION}
             store.commit(state)
             known.forget()
             report.updated.append(doc.id)
@@ -173,16 +173,17 @@ def _add(result: tuple[str, int], total: int) -> tuple[str, int]:
 
 def _backfill_sentences(store: IndexStore, embedder: Embedder, state: dict, known: SentenceLookup,
                         report: IngestReport) -> None:
-    """Unchanged documents indexed before sentence vectors get theirs, committed one document at a
-    time like the rest of the ingest. Like their chunk vectors, vectors already stored are kept even
-    when this embedder's key differs (the index name already fixes the model); question time then
-    finds none for its own key and embeds on the fly."""
+    """Unchanged documents indexed before sentence vectors, or before the sentence splitter last
+    changed, get theirs, committed one document at a time like the rest of the ingest. Like their
+    chunk vectors, vectors already stored are kept even when this embedder's key differs (the index
+    name already fixes the model); question time then finds none for its own key and embeds on the fly."""
     for doc_id, info in sorted(state["docs"].items()):
-        if info.get("sentences"):
+        if info.get("sentences") and info.get("split") == SPLIT_VERSION:
             continue
         chunks = store.read_chunks({"docs": {doc_id: info}})
         info["sentences"], report.sentences = _add(
             embed_sentences(store, embedder, doc_id, info["sha256"], chunks, known), report.sentences)
+        info["split"] = SPLIT_VERSION
         store.commit(state)
         known.forget()
 

@@ -15,7 +15,7 @@ from corpus.manifest import Document, Manifest, load_manifest
 from corpus.sync import sha256_of
 from ingest.index import IndexStore
 from ingest.pipeline import run_ingest
-from ingest.sentences import SentenceLookup, sentence_texts
+from ingest.sentences import SentenceLookup, read_sentences, sentence_texts
 from tests.conftest import TINY_PAGES, FakeEmbedder, make_pdf
 
 
@@ -41,6 +41,12 @@ def _setup(tmp_path: Path) -> tuple[Settings, Manifest]:
                      edition="2023", kind="statutory-guidance", status="in-force",
                      numbered_paragraphs=False, sha256=sha256_of(src / "notes.txt"))]
     return settings, Manifest(series=base.series, editions=base.editions, documents=docs)
+
+
+def _stored(settings: Settings, info: dict) -> set[bytes]:
+    """The sentence keys of one document's committed file."""
+    keys, _ = read_sentences(settings.index_dir / "sentences" / info["sentences"])
+    return {bytes(k) for k in keys}
 
 
 def _sentence_files(settings: Settings) -> set[str]:
@@ -145,6 +151,38 @@ def test_an_index_without_sentence_vectors_is_backfilled_and_another_embedder_le
     other = NamedFake("other-model")  # as for chunk vectors: an unchanged index is not re-embedded
     assert run_ingest(settings, manifest, other).sentences == 0 and other.texts == 0
     assert _sentence_files(settings) == old
+
+
+def test_a_changed_sentence_splitter_refreshes_the_files_embedding_only_new_sentences(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ingest.pipeline as pipeline
+    import ingest.segment as segment
+
+    settings, manifest = _setup(tmp_path)
+    run_ingest(settings, manifest, NamedFake())
+    store = IndexStore(settings)
+    first = {t for d in store.load_state()["docs"].values() for t in _stored(settings, d)}
+    # the splitter now cuts every unit at its first comma too: new texts, all under a new version
+    real = segment.split_sentences
+
+    def finer(text: str) -> list[tuple[int, int]]:
+        out = []
+        for s, e in real(text):
+            cut = text.find(",", s, e)
+            out += [(s, cut + 1), (cut + 1, e)] if cut > 0 else [(s, e)]
+        return out
+
+    monkeypatch.setattr("assistant.evidence.split_sentences", finer)
+    monkeypatch.setattr("assistant.sentences.split_sentences", finer)
+    emb = NamedFake()
+    assert run_ingest(settings, manifest, emb).sentences == 0  # same version: files kept
+    monkeypatch.setattr(pipeline, "SPLIT_VERSION", "test-next")
+    report = run_ingest(settings, manifest, emb)
+    assert report.embedded == 0 and report.sentences == emb.texts > 0  # chunks untouched
+    states = store.load_state()["docs"].values()
+    assert all(d["split"] == "test-next" for d in states)
+    now = {t for d in states for t in _stored(settings, d)}
+    assert now != first and report.sentences == len(now - first)  # only the new texts embedded
 
 
 @pytest.mark.slow

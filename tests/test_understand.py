@@ -539,3 +539,13 @@ def test_a_sentence_states_a_set_of_that_size_not_a_time_age_or_reference() -> N
     for unstated in ("within four weeks of the referral", "children aged 4 or under", "see paragraph 4 steps",
                      "three areas of risk"):
         assert not four.search(unstated), unstated
+
+
+def test_an_age_the_question_tells_is_not_a_time_it_proposes() -> None:
+    from assistant.understand.kinds import proposed_unit
+
+    assert proposed_unit("Is it 72 hours max?") == "hour"
+    assert proposed_unit("Should the review be every 10 working days?") == "day"
+    for age in ("Can a 16 year old consent to information being shared?", "Her 6-month-old has a bruise",
+                "A 15-year-olds' party"):
+        assert proposed_unit(age) == "", age

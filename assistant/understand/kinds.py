@@ -234,8 +234,10 @@ def defined_term(asked: str) -> tuple[str, ...]:
     return tuple(t for t in (term, *spelt) if t)
 
 
-# "…there are main categories of abuse - what are they?": the plural it asks for is named before it
-THEY = re.compile(r"^\W*(and\s+|so\s+)?what\s+(are|were)\s+(they|these|those)\W*$", re.I)
+# "…there are main categories of abuse - what are they (according to WT 2023)?": the plural it asks
+# for is named before it
+THEY = re.compile(r"^\W*(and\s+|so\s+)?what\s+(are|were)\s+(they|these|those)\b"
+                  r"(\s+(according to|in|under|per|from)\b[^?.;]{0,40})?\W*$", re.I)
 NAMED_PLURAL = re.compile(rf"\b{_LIST_NOUNS}\b", re.I)
 
 
@@ -298,8 +300,9 @@ _NOT_HELD = frozenset({"a", "an", "the", "our", "my", "their", "your", "its", "i
                        "s", "for", "of", "school", "schools", "college", "colleges"})
 
 
-# "is it 72 hours max?", "every 10 working days?": a quantity the question itself proposes
-PROPOSED = re.compile(rf"\b{NUM}[- ]{DAYS_OF}(hour|day|week|month|year)s?\b", re.I)
+# "is it 72 hours max?", "every 10 working days?": a quantity the question itself proposes (not an
+# age: "a 16 year old", "his 6-month-old")
+PROPOSED = re.compile(rf"\b{NUM}[- ]{DAYS_OF}(hour|day|week|month|year)s?\b(?![- ]olds?\b)", re.I)
 
 
 def proposed_unit(text: str) -> str:

@@ -149,7 +149,9 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
     return Part(text, kind, shape, full, also, asked_search, counted(asked),
                 plural or (listed(asked) if kind == "list" else ""),
                 # "missing for 10 days - what should we do?": a time the situation tells, not an answer
-                "" if kind == "procedure" else proposed_unit(asked), follows, stated_count(asked))
+                "" if kind == "procedure" else proposed_unit(asked), follows,
+                # "…the three domains - what are they?": the set is named, and sized, before
+                stated_count(asked) or (stated_count(f"{situation} {before}") if plural else 0))
 
 
 def _leans_on(text: str, situation: str) -> bool:
