@@ -26,6 +26,7 @@ from assistant.plans import (
     LIST_CHARS,
     STEPS,
     bare_title,
+    boxed_items,
     continuation,
     entries,
     lead_in_before,
@@ -117,6 +118,7 @@ class ExtractiveGenerator:
                  following: Callable[[Chunk], Chunk | None] | None = None,
                  procedure_threshold: float | None = None,
                  preceding: Callable[[Chunk], Chunk | None] | None = None,
+                 boxes: Callable[[Chunk], list[Chunk]] | None = None,
                  sibling_threshold: float | None = None, quantity_threshold: float | None = None,
                  list_threshold: float | None = None) -> None:
         self.embedder = embedder
@@ -137,6 +139,7 @@ class ExtractiveGenerator:
         self.pages = pages  # the page store by doc id: quotes are cut at layout boundaries
         self.following = following  # the next chunk of a document: lists split between chunks
         self.preceding = preceding  # the chunk before: the lead-in of a list that opens a chunk
+        self.boxes = boxes  # a chunk's page's footnotes and boxes: a lead-in's items printed apart
 
     def answer_parts(self, ctx: AnswerContext, passages: list[Passage]) -> list[PartAnswer]:
         """Score each part's sentences and run its plan (no model call). A part of a question
@@ -233,6 +236,8 @@ class ExtractiveGenerator:
             if nxt is None or not numbered_on(last, nxt):
                 break
             last = found
+        if not more and self.boxes and (boxed := boxed_items(whole, self.boxes)):
+            more.append(boxed)  # the lead-in's items are printed in a box
         preceding = self.preceding(whole.chunk) if self.preceding else None
         before = lead_in_before(whole, preceding) or leaned_on(whole, preceding)
         return ((page_pieces(before) if before else []) + page_pieces(whole)

@@ -11,9 +11,9 @@ from typing import Any, Literal
 
 from assistant.text import normalise
 from ingest.records import Chunk, Page
+from ingest.segment import FOOTNOTES
 
 Kind = Literal["unchanged", "renumbered", "changed", "merged", "added", "removed"]
-FOOTNOTES = "Footnotes and boxes"
 MATCH_FLOOR = 0.55  # below this word-overlap score two pieces are different text, not an edit
 _BULLETS = re.compile(r"(?:^|\s)[•▪◦●o■\-]\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -22,7 +22,7 @@ from assistant.terms import asks_for_kinds, term_run
 from assistant.text import normalise, tokens
 from assistant.understand.kinds import ANSWER_SHAPES, DAYS_OF, NUM, QUANTITIES, defined_term
 from ingest.records import Chunk
-from ingest.segment import BULLET_CLASS, ENTRY, ITEM_MARK, NUMBER_MARK
+from ingest.segment import BULLET_CLASS, ENTRY, FOOTNOTES, ITEM_MARK, NUMBER_MARK
 
 LEANS_BACK = re.compile(r"^(this|these|that|those|it|they|such|in (this|these|such) cases?|if (so|this|not)|"
                         r"however|otherwise|where this|as such|in addition|also|then)\b", re.I)
@@ -44,7 +44,6 @@ POINTER = re.compile(r"\b(further (details|information)|more (details|informatio
                      r"|\b(below|above)\.$", re.I)
 DEFINITION_CHARS = 520  # a definition runs on through its paragraph up to this length
 LEAD_WITH_ITEMS = re.compile(rf":\s*\n\s*{BULLET_CLASS}\s")  # "…include:\n• …": a lead-in and its items
-FOOTNOTES = "Footnotes and boxes"  # the heading ingest gives a page's footnotes
 EXAMPLE = re.compile(r"\bcase stud(y|ies)\b|\bexamples?\b", re.I)  # illustrations, not guidance
 FIGURE = re.compile(r"\bflow ?charts?\b|\bfigure \d|\bdiagram\b", re.I)  # boxes restating the text
 ITEM_TAIL = 2  # sentences that may finish a list item at the start of the next chunk
@@ -524,8 +523,9 @@ def continuation(unit: Unit, following: Chunk | None, kind: str, words: set[str]
             if (not s.item and n >= first_item) or used + s.end - start > LIST_CHARS:
                 break
             end = s.end
-    elif (unit.chunk.text[unit.start:unit.end].rstrip().endswith(":")
-          and following.headings == unit.chunk.headings):  # a lead-in whose items open the next chunk
+    elif (unit.chunk.text[unit.start:unit.end].rstrip().endswith(":")  # a lead-in whose items open
+          and following.headings == unit.chunk.headings  # the next chunk: the same paragraph goes on
+          and following.paragraph == unit.chunk.paragraph):
         used = unit.end - unit.start
         for s in sents:
             if used + s.end - start > LIST_CHARS:
@@ -541,6 +541,25 @@ def continuation(unit: Unit, following: Chunk | None, kind: str, words: set[str]
                 break  # a list, too long, or the next entry of a glossary
             end = s.end
     return Unit(unit.passage_rank, following, start, end) if end is not None else None
+
+
+def boxed_items(unit: Unit, boxes: Callable[[Chunk], list[Chunk]]) -> Unit | None:
+    """The list a lead-in that ends its chunk introduces when its items are printed in a box
+    ("Children are clear about what they want…:" and, in a box on that page or the next, "Children
+    have said that they need: • vigilance…"): the first box list there (`boxes` gives the page's
+    boxes) that shares a word with the lead-in. None when no such box is near."""
+    chunk = unit.chunk
+    lead = chunk.text[unit.start:unit.end].rstrip()
+    if not lead.endswith(":") or chunk.text[unit.end:].strip() or FOOTNOTES in chunk.headings:
+        return None
+    words = set(tokens(lead))
+    for box in boxes(chunk):
+        sents = sentences(box)
+        for j in range(len(sents)):
+            if _introduces(box, sents, j) and words & set(tokens(box.text[: sents[j].end])):
+                listed, _ = whole_list(Unit(unit.passage_rank, box, sents[j].start, sents[j].end), j)
+                return listed
+    return None
 
 
 def numbered_on(unit: Unit, following: Chunk) -> bool:

@@ -19,6 +19,7 @@ from assistant.text import tokens
 from ingest.embed import Embedder
 from ingest.index import IndexStore
 from ingest.records import Chunk, Page
+from ingest.segment import FOOTNOTES
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets itself to DEBUG at import
@@ -37,6 +38,7 @@ class Retriever:
         self.chunks: list[Chunk] = []
         self._by_id: dict[str, Chunk] = {}
         self._position: dict[str, int] = {}
+        self._boxes: dict[tuple[str, int], list[int]] = {}  # footnote and box chunks by (doc, page)
         self._vectors = np.zeros((0, 1), dtype=np.float32)
         self._bm25: bm25s.BM25 | None = None
         self._doc_index: dict[str, np.ndarray] = {}
@@ -86,6 +88,11 @@ class Retriever:
         self.chunks = chunks
         self._by_id = {c.chunk_id: c for c in chunks}
         self._position = {c.chunk_id: i for i, c in enumerate(chunks)}
+        boxes: dict[tuple[str, int], list[int]] = {}
+        for i, c in enumerate(chunks):
+            if c.page_start is not None and c.headings[:1] == (FOOTNOTES,):
+                boxes.setdefault((c.doc_id, c.page_start), []).append(i)
+        self._boxes = boxes
         self._doc_index = {d: np.array([i for i, c in enumerate(chunks) if c.doc_id == d])
                            for d in state["docs"]}
         self._pages = {}
@@ -125,6 +132,16 @@ class Retriever:
     def preceding(self, chunk: Chunk) -> Chunk | None:
         """The chunk before, in the same document (None at its start)."""
         return self._neighbour(chunk, -1)
+
+    def boxes(self, chunk: Chunk) -> list[Chunk]:
+        """The footnotes and boxes of the chunk's document printed on its last page and the next
+        (ingest gives each page's its own chunk, apart from the body text)."""
+        self.ensure_loaded()
+        last = chunk.page_end or chunk.page_start
+        if last is None:
+            return []
+        return [self.chunks[i] for page in (last, last + 1)
+                for i in self._boxes.get((chunk.doc_id, page), [])]
 
     def entries(self, asked: str, doc_ids: tuple[str, ...]) -> list[Passage]:
         """The glossary entries, in the documents searched, of the term the asked words name."""

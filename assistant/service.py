@@ -75,7 +75,7 @@ class Assistant:
             self.sentences, self.manifest, settings.abstain_threshold, settings.abstain_weights,
             settings.max_quotes, settings.quote_ratio, pages=self.retriever.pages,
             part_quotes=settings.part_quotes, following=self.retriever.following,
-            preceding=self.retriever.preceding,
+            preceding=self.retriever.preceding, boxes=self.retriever.boxes,
             procedure_threshold=settings.procedure_threshold, sibling_threshold=settings.sibling_threshold,
             quantity_threshold=settings.quantity_threshold, list_threshold=settings.list_threshold))
 

@@ -15,6 +15,7 @@ MAJOR = re.compile(
     r"(:|\s*$|\s+[-–])|(Foreword|Introduction|Glossary)\s*$)"
 )
 UNNUMBERED_MAJOR = re.compile(r"^(Annex|Appendix|Glossary)")
+FOOTNOTES = "Footnotes and boxes"  # the heading a page's footnotes and boxes are chunked under
 BULLET_MARKS = "•▶●◦▪-*–"  # the marks a bulleted list item opens with
 BULLET_CLASS = f"[{re.escape(BULLET_MARKS)}]"
 BULLET = re.compile(rf"^{BULLET_CLASS}\s*")
@@ -133,7 +134,7 @@ class Segmenter:
         """Each page's footnote block becomes its own unnumbered chunk."""
         for page in pages:
             if page.footnotes:
-                self.paragraph, self.headings = None, ["Footnotes and boxes"]
+                self.paragraph, self.headings = None, [FOOTNOTES]
                 for line in page.footnotes.split("\n"):
                     self.buf.add(page.number, line)
                 self._flush()

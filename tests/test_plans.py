@@ -1064,6 +1064,8 @@ def test_a_lead_in_ending_its_chunk_carries_on_into_the_items_of_the_next() -> N
     assert more.text.endswith("avoiding blame")
     ended = _unit(first, "Practitioners should work with parents.")  # not at the chunk's end
     assert continuation(ended, rest, "fact", set()) is None
+    # the next numbered paragraph is not the lead-in's items (they sit in a box)
+    assert continuation(lead, _replace(rest, paragraph="48"), "fact", set()) is None
 
 
 def test_a_lists_unpunctuated_last_item_ends_where_its_line_stops_short() -> None:
@@ -1079,3 +1081,23 @@ def test_a_lists_unpunctuated_last_item_ends_where_its_line_stops_short() -> Non
     assert units[3].startswith("Whatever the form") and units[3].endswith("action to take.")
     # a wrapped line runs to the full width: the item goes on, even past a capital
     assert units[-1].startswith("• the Children Act 1989") and units[-1].endswith("services to provide")
+
+
+def test_a_lead_in_whose_items_are_printed_in_a_box_is_quoted_with_the_box_list() -> None:
+    from dataclasses import replace as _replace
+
+    from assistant.plans import boxed_items
+
+    body = _chunk("13. Children are clear about what they want from an effective safeguarding system:")
+    box = _replace(_chunk("6 Equality Act 2010\nChildren have said that they need:\n"
+                          "• vigilance: to have adults notice\n• stability: a stable relationship of trust",
+                          "box"),
+                   headings=(FOOTNOTES,), paragraph=None)
+    lead = _unit(body, "Children are clear about what they want from an effective safeguarding system:")
+    listed = boxed_items(lead, lambda chunk: [box])
+    assert listed is not None and listed.chunk is box
+    assert listed.text.endswith("a stable relationship of trust") and "Children have said" in listed.text
+    other = _replace(box, text="7 See annex B\nThe following apply:\n• paragraph 4\n• paragraph 5")
+    assert boxed_items(lead, lambda chunk: [other]) is None  # a box about something else
+    ended = _replace(body, text=body.text + " They want adults to notice.")
+    assert boxed_items(_unit(ended, lead.text), lambda chunk: [box]) is None  # its text goes on
