@@ -33,8 +33,9 @@ DIRECTIVE = re.compile(r"\b(should|must|will|need to|needs to|ought to|expected 
 DANGER = re.compile(r"\bimmediate(ly)? (danger|risk|harm)|\b999\b|\bin danger\b", re.I)
 # the verbs a definition question asks with ("what does 'reasonable force' cover?") define too
 DEFINES = re.compile(r"^[^.;]{0,90}?(\b(is|are|means|refers to|is defined as|describes|includes|covers|"
-                     r"involves)\b|:)\s",
+                     r"involves)\b|:|(?<=\w)\s[-–](?=\s))\s",
                      re.I)
+PARAGRAPH_NUMBER = re.compile(r"^\s*\d{1,3}\.\s+")  # "28. " opening a numbered paragraph
 # "Radicalisation 150 is the process…": a term (a footnote number may follow it) then a defining verb
 DEFINED_TERM = re.compile(r"\b([A-Za-z][\w-]+)(?:\s+\d{1,3})?\s+(?:is|are|means|refers to|is defined as)\s")
 # a sentence that sends the reader elsewhere ("See page 67 for further information about…", "The full
@@ -479,7 +480,9 @@ def _paragraph(unit: Unit, most: int = PARAGRAPH_CHARS) -> Unit:
 
 
 def _defines(text: str, words: set[str]) -> bool:
-    """The sentence defines one of the question's words: "X is/means…" or a glossary "X: …"."""
+    """The sentence defines one of the question's words: "X is/means…", a glossary "X: …" or
+    "X - …", after the number of the paragraph it opens ("28. Neglect: the persistent failure…")."""
+    text = PARAGRAPH_NUMBER.sub("", text, count=1)
     if (m := DEFINES.match(text)) and words & set(tokens(text[:m.start(1)])):
         return True
     return any(words & set(tokens(m.group(1))) for m in DEFINED_TERM.finditer(text))

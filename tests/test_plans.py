@@ -1101,3 +1101,14 @@ def test_a_lead_in_whose_items_are_printed_in_a_box_is_quoted_with_the_box_list(
     assert boxed_items(lead, lambda chunk: [other]) is None  # a box about something else
     ended = _replace(body, text=body.text + " They want adults to notice.")
     assert boxed_items(_unit(ended, lead.text), lambda chunk: [box]) is None  # its text goes on
+
+
+def test_a_definition_opening_its_numbered_paragraph_or_a_dash_entry_defines_the_term() -> None:
+    from assistant.plans import _defines
+    from assistant.text import tokens
+
+    asked = set(tokens("What's the definition of neglect that schools use?"))
+    assert _defines("28. Neglect: the persistent failure to meet a child’s basic needs", asked)
+    assert _defines("Neglect - The persistent failure to meet a child’s basic needs", asked)
+    assert not _defines("Once a child is born, neglect may involve a parent failing to feed them", asked)
+    assert not _defines("28. Neglect may occur during pregnancy, for example through substance abuse", asked)
