@@ -46,6 +46,7 @@ POINTER = re.compile(r"\b(further (details|information)|more (details|informatio
 DEFINITION_CHARS = 520  # a definition runs on through its paragraph up to this length
 LEAD_WITH_ITEMS = re.compile(rf":\s*\n\s*{BULLET_CLASS}\s")  # "…include:\n• …": a lead-in and its items
 EXAMPLE = re.compile(r"\bcase stud(y|ies)\b|\bexamples?\b", re.I)  # illustrations, not guidance
+LINK = re.compile(r"https?://|\bwww\.|\.(gov|org|co)\.uk\b|\| ICO\b", re.I)  # a pointer to a web page
 FIGURE = re.compile(r"\bflow ?charts?\b|\bfigure \d|\bdiagram\b", re.I)  # boxes restating the text
 ITEM_TAIL = 2  # sentences that may finish a list item at the start of the next chunk
 DIRECTORY_NAME = 60  # a directory entry's name and dash come this early in its line
@@ -64,6 +65,7 @@ RUN_CHARS = 2000  # a procedure's best step runs on through its section up to th
 PARAGRAPH_CHARS = 700  # a procedure step in a numbered paragraph this short is quoted whole
 FACT_PARAGRAPH_CHARS = 500  # …and a fact's sentence in one this short (dev: +2 multi-part items, none lost)
 SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
+LINK_PENALTY = 0.05  # a pointer to a web page answers little (dev: +1 item, none lost)
 EXAMPLE_PENALTY = 0.15  # a case study's story is quoted only when nothing else answers (dev: no item changed)
 
 
@@ -270,11 +272,12 @@ def _as_quoted(text: str) -> str:
 
 
 def _order(ctx: AnswerContext, bonus: np.ndarray | None = None) -> list[int]:
-    """Best first: fragments, footnotes (references) and case studies (examples) go down."""
+    """Best first: fragments, footnotes (references), links and case studies (examples) go down."""
     scores = ctx.scores + (bonus if bonus is not None else 0.0)
     penalty = np.array([0.05 * fragment(_as_quoted(u.text)) + 0.05 * (FOOTNOTES in u.chunk.headings)
                         + EXAMPLE_PENALTY * example(u.chunk)
                         + 0.05 * any(FIGURE.search(h) for h in u.chunk.headings[-1:])
+                        + LINK_PENALTY * bool(LINK.search(u.text))
                         for u in ctx.units])
     return [int(i) for i in np.argsort(-(scores - penalty), kind="stable")]
 

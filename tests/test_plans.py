@@ -1112,3 +1112,12 @@ def test_a_definition_opening_its_numbered_paragraph_or_a_dash_entry_defines_the
     assert _defines("Neglect - The persistent failure to meet a child’s basic needs", asked)
     assert not _defines("Once a child is born, neglect may involve a parent failing to feed them", asked)
     assert not _defines("28. Neglect may occur during pregnancy, for example through substance abuse", asked)
+
+
+def test_a_pointer_to_a_web_page_ranks_below_a_sentence_that_answers() -> None:
+    link = _chunk("Data Protection Impact Assessments (DPIAs) | ICO. An example DPIA template can be "
+                  "found on the ICO website at https://ico.org.uk/dpia-template.docx", "c2")
+    text = _chunk("A DPIA should be carried out before the processing or sharing commences.")
+    ctx = _ctx([_unit(link, link.text), _unit(text, text.text)], [0.52, 0.50], "fact")
+    [(unit, _)] = plan(ctx, 1, 0.9)
+    assert unit.chunk.chunk_id == "c1"
