@@ -135,7 +135,7 @@ class Retriever:
 
     def boxes(self, chunk: Chunk) -> list[Chunk]:
         """The footnotes and boxes of the chunk's document printed on its last page and the next
-        (ingest gives each page's its own chunk, apart from the body text)."""
+        (ingest chunks a page's footnotes and boxes apart from its body text)."""
         self.ensure_loaded()
         last = chunk.page_end or chunk.page_start
         if last is None:
