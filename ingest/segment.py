@@ -23,8 +23,6 @@ MD_HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
 ENTRY = re.compile(r"\w[’')]?\s[–-]\s[A-Z]")  # "Childnet – Offers a toolkit…": a directory's entry
 WRAPS = re.compile(r"(\b(for|of|and|the|to|in|on|with|by|a|an|or|from|at)|[,(–-])$", re.I)
 DIRECTORY_TITLE_CHARS = 80
-SHORT_LINE = 0.75  # a line this much shorter than the text's full lines ends its list item
-WIDTH_SHARE = 0.8  # the full line's length: this share of the text's lines are no longer
 SENTENCE_END = re.compile(r"[.:;?!]\s*[”’\"')]?$")
 SENTENCE_SPLIT = re.compile(r"([.!?][”’\"')]?)(\s+)(?=[A-Z“‘\"(]|\d{1,3}\.\s)")
 # a line opening with a numbered item ("1. All children…") starts a unit, unless the line before
@@ -267,32 +265,12 @@ def _item_blocks(text: str) -> list[tuple[int, int]]:
     """The blocks a text's units never cross: each bulleted or lettered item, and each numbered
     item whose line does not run on from the line before."""
     out: list[tuple[int, int]] = []
-    for block_start, block_end in _items_ended(text):
-        start = block_start
-        for m in NUMBERED_LINE.finditer(text, block_start, block_end):
+    for block in BLOCK.finditer(text):
+        start = block.start()
+        for m in NUMBERED_LINE.finditer(text, block.start(), block.end()):
             line = text[max(text.rfind("\n", start, m.start()) + 1, start):m.start()].rstrip()
             if line and not WRAPS.search(line):
                 out.append((start, m.start()))
                 start = m.end()
-        out.append((start, block_end))
-    return out
-
-
-def _items_ended(text: str) -> list[tuple[int, int]]:
-    """`BLOCK`s, an item's block ended where its line stops short and the next line opens a
-    sentence: list items carry no full stop, so "• drug or alcohol abuse\nWhatever the form…" is an
-    item, then the text after the list (a wrapped line of an item runs close to the full width)."""
-    lengths = sorted(len(line.rstrip()) for line in text.split("\n"))
-    width = lengths[int(WIDTH_SHARE * (len(lengths) - 1))]  # a full line, not a stray long URL
-    out: list[tuple[int, int]] = []
-    for block in BLOCK.finditer(text):
-        start = block.start()
-        if re.match(ITEM_MARK, text[start:block.end()]):
-            for m in re.finditer(r"\n(?=[A-Z“‘])", text[start:block.end()]):
-                at = block.start() + m.start()
-                line = text[text.rfind("\n", 0, at) + 1:at].rstrip()
-                if len(line) < SHORT_LINE * width and not WRAPS.search(line):
-                    out.append((start, at))
-                    start = at + 1
         out.append((start, block.end()))
     return out

@@ -30,9 +30,9 @@ from ingest.records import Chunk
 log = logging.getLogger(__name__)
 SENTENCE_FORMAT = "1"  # bump when the stored layout changes
 # bump when `ingest.segment.split_sentences` changes: the next ingest rewrites each document's file,
-# embedding only the sentences it does not already hold (2: a list's unpunctuated last item ends
-# where its line stops short)
-SPLIT_VERSION = "2"
+# embedding only the sentences it does not already hold (2: a list's unpunctuated last item ended
+# where its line stopped short; 3: that rule withdrawn, the splitter of version 1 again)
+SPLIT_VERSION = "3"
 
 
 def text_key(text: str) -> bytes:

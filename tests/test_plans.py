@@ -1068,21 +1068,6 @@ def test_a_lead_in_ending_its_chunk_carries_on_into_the_items_of_the_next() -> N
     assert continuation(lead, _replace(rest, paragraph="48"), "fact", set()) is None
 
 
-def test_a_lists_unpunctuated_last_item_ends_where_its_line_stops_short() -> None:
-    text = ("Abuse and neglect can take a variety of different forms, including but not limited to:\n"
-            "• exposure to parental mental health issues; and\n"
-            "• drug or alcohol abuse\n"
-            "Whatever the form of abuse or neglect, practitioners should put the needs of children first\n"
-            "when determining what action to take.\n"
-            "• the Children Act 1989, which requires local authorities to give due regard to a child’s\n"
-            "Wishes when determining what services to provide")
-    units = [text[s:e] for s, e in split_sentences(text)]
-    assert "• drug or alcohol abuse" in units
-    assert units[3].startswith("Whatever the form") and units[3].endswith("action to take.")
-    # a wrapped line runs to the full width: the item goes on, even past a capital
-    assert units[-1].startswith("• the Children Act 1989") and units[-1].endswith("services to provide")
-
-
 def test_a_lead_in_whose_items_are_printed_in_a_box_is_quoted_with_the_box_list() -> None:
     from dataclasses import replace as _replace
 
