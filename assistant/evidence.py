@@ -181,7 +181,7 @@ def score_units(embedder: Embedder | SentenceVectors, ctx: AnswerContext,
     shape = ANSWER_SHAPES.get(ctx.shape or "")
     weight = VERDICT_FIT if ctx.shape == "yes-no" else SHAPE_FIT
     fit = np.array([weight if shape and shape.search(u.text) else 0.0 for u in units])
-    form = np.array([_form_penalty(u.text) for u in units])
+    form = np.array([_form_penalty(u.text, ctx.kind == "list") for u in units])
     if ctx.count:  # "the 4 Cs": the sentence that says "four areas of risk:"
         stated = count_pattern(ctx.count)
         fit += np.array([COUNT_FIT if stated.search(u.text) else 0.0 for u in units])
@@ -192,13 +192,14 @@ def score_units(embedder: Embedder | SentenceVectors, ctx: AnswerContext,
     return 0.5 * sims + 0.2 * lex + prior + fit + entry - form
 
 
-def _form_penalty(text: str) -> float:
-    """Headings and dangling introductions are poor quotes."""
+def _form_penalty(text: str, listing: bool = False) -> float:
+    """Headings and dangling introductions are poor quotes; so are long ones, unless a list is
+    asked for and the quote is a lead-in with its items."""
     if text.endswith(":"):
         return 0.08
     if not re.search(r"[.!?;)”’\"]$", text) and len(text) < 150:
         return 0.08
-    return 0.05 if len(text) > 400 else 0.0
+    return 0.05 if len(text) > 400 and not (listing and re.search(r":\n", text)) else 0.0
 
 
 def rerank(embedder: Embedder | SentenceVectors, ctx: AnswerContext, candidates: list[Passage],

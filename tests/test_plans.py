@@ -1030,6 +1030,28 @@ def test_a_sentence_stating_the_size_of_the_set_asked_for_scores_higher(fake_emb
     assert scores(3)[1] == plain[1]  # a set of another size is no answer
 
 
+def test_a_long_lead_in_with_its_items_is_not_marked_down_when_a_list_is_asked_for(fake_embedder) -> None:
+    from assistant.evidence import score_units
+
+    items = "".join(f"\n{name}: being exposed to harmful material of one kind or another, for example {name}"
+                    for name in ("content", "contact", "conduct", "commerce", "culture"))
+    text = f"The issues can be grouped into areas of risk:{items}."
+    chunk = _chunk(text)
+    listing = _unit(chunk, text)
+    flat = text.replace(":\n", ": ").replace("\n", " ")
+    prose = _unit(_chunk(flat, "c2"), flat)
+    assert len(listing.text) > 400
+    question = "What are the areas of risk?"
+
+    def scores(kind: str) -> np.ndarray:
+        ctx = AnswerContext(question, question, fake_embedder.embed([question])[0], kind=kind)
+        return score_units(fake_embedder, ctx, [listing, prose])
+
+    as_list, as_fact = scores("list"), scores("fact")
+    assert as_list[0] > as_fact[0]  # a list asked for: its lead-in and items are the answer
+    assert as_list[1] == as_fact[1]  # a long sentence is still a poor quote
+
+
 def test_a_page_turning_after_a_lists_unpunctuated_last_item_splits_there() -> None:
     from dataclasses import replace as _replace
 
