@@ -223,6 +223,8 @@ def test_what_the_guidance_says_a_thing_is_asks_for_a_definition() -> None:
     ("What rights do individuals have over their personal data?", "list"),
     ("Which issues should a school's RSHE programme tackle?", "list"),
     ("What records does the school have to keep?", "list"),
+    # what a long-named thing includes: its contents are a list
+    ("What information should a child protection plan include?", "list"),
     ("What does the guidance say about this?", "fact"),
     ("What process does the panel follow?", "fact"),  # a singular noun: not a list
     ("What is the conference meant to get done - what are its tasks?", "list"),

@@ -180,7 +180,7 @@ LIST = re.compile(
     rf"might|may|need|to|for|count|qualify)\b"
     rf"|\b{_COUNT} ([\w’'-]+ ){{0,2}}{_LIST_NOUNS}\b|\b{_COUNT} (golden )?(rules|cs|c's|ps)\b"
     rf"|{_CONTENTS}"
-    r"|\bwhat .{0,40}\b(includ(e|es|ed)|set out|contain(s|ed)?)\b"
+    r"|\bwhat .{0,60}\b(includ(e|es|ed)|set out|contain(s|ed)?)\b"
     # "what rights do individuals have", "which issues should it tackle": a plural noun asked for
     r"|\b(what|which) ([a-z]+ ){0,2}[a-z]{3,}[^s\W]s (of [a-z]+ )?"
     r"(do|does|did|should|must|can|could|am|are|were|have|has|will|would)\b", re.I)
