@@ -31,6 +31,7 @@ from assistant.plans import (
     entries,
     lead_in_before,
     leaned_on,
+    numbered_heads,
     numbered_on,
     overlaps,
     plan,
@@ -223,6 +224,8 @@ class ExtractiveGenerator:
     def _carried_on(self, whole: Unit, part: AnswerContext) -> list[Unit]:
         """The stretch as quotes: split where it turns a page, and with what carries it on at
         the start of the next chunk (a list or a definition split between chunks)."""
+        if part.kind == "list" and self.following and (heads := numbered_heads(whole, self.following)):
+            return [piece for head in heads for piece in page_pieces(head)]  # its items' opening lines
         more: list[Unit] = []
         last = whole
         # a numbered list runs on chunk by chunk, within the length a list is quoted to

@@ -20,7 +20,7 @@ from assistant.evidence import AnswerContext, Unit
 from assistant.sentences import Sentence, sentences
 from assistant.terms import asks_for_kinds, term_run
 from assistant.text import normalise, tokens
-from assistant.understand.kinds import ANSWER_SHAPES, DAYS_OF, NUM, QUANTITIES, defined_term
+from assistant.understand.kinds import ANSWER_SHAPES, DAYS_OF, NUM, QUANTITIES, count_pattern, defined_term
 from ingest.records import Chunk
 from ingest.segment import BULLET_CLASS, ENTRY, FOOTNOTES, ITEM_MARK, NUMBER_MARK
 
@@ -66,6 +66,9 @@ PARAGRAPH_CHARS = 700  # a procedure step in a numbered paragraph this short is 
 FACT_PARAGRAPH_CHARS = 500  # …and a fact's sentence in one this short (dev: +2 multi-part items, none lost)
 SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
 LINK_PENALTY = 0.05  # a pointer to a web page answers little (dev: +1 item, none lost)
+HEAD_END = re.compile(r"[.:;](?=\s|$)")  # where a numbered item's opening line ends
+HEAD_CHARS = 400  # …or this far into it
+HEAD_CHUNKS = 4  # the most further chunks a numbered list's items are looked for in
 EXAMPLE_PENALTY = 0.15  # a case study's story is quoted only when nothing else answers (dev: no item changed)
 
 
@@ -566,6 +569,40 @@ def boxed_items(unit: Unit, boxes: Callable[[Chunk], list[Chunk]]) -> Unit | Non
                 listed, _ = whole_list(Unit(unit.passage_rank, box, sents[j].start, sents[j].end), j)
                 return listed
     return None
+
+
+def numbered_heads(unit: Unit, following: Callable[[Chunk], Chunk | None]) -> list[Unit]:
+    """A lead-in stating its list's size ("Four principles underpin work with parents and carers:")
+    whose numbered items, each with a list of its own, run on through its section further than a
+    list is quoted: the lead-in, then each item's opening line, 1) to N), as it is printed. [] unless
+    all are found."""
+    chunk = unit.chunk
+    colon = chunk.text.find(":", unit.start, unit.end) + 1  # the lead-in, and maybe its first items
+    lead = chunk.text[unit.start:colon]
+    size = next((n for n in range(2, 11) if count_pattern(n).search(lead)), 0) if colon else 0
+    if chunk.text[colon:unit.end].strip() and not re.match(r"\s*1[.)]\s", chunk.text[colon:unit.end]):
+        size = 0  # the lead-in runs on into something other than its first item
+    heads: list[Unit] = [replace(unit, end=colon)]
+    current, at, passed = chunk, colon - 1, -colon
+    for _ in range(HEAD_CHUNKS + 1):
+        while size and len(heads) <= size and (m := _numbered(len(heads)).search(current.text, at)):
+            end = HEAD_END.search(current.text, m.end(), m.start(1) + HEAD_CHARS)
+            at = end.end() if end else min(len(current.text), m.start(1) + HEAD_CHARS)
+            heads.append(Unit(unit.passage_rank, current, m.start(1), at))
+        if not size or len(heads) > size:
+            break
+        nxt = following(current)
+        if nxt is None or nxt.headings != chunk.headings:
+            return []
+        current, at, passed = nxt, 0, passed + len(current.text)
+    found = size and len(heads) > size and passed + heads[-1].end > LIST_CHARS
+    return heads if found else []
+
+
+@lru_cache(maxsize=16)
+def _numbered(number: int) -> re.Pattern[str]:
+    """A line opening with the number: "2) Verbal and…", "2. Verbal and…"."""
+    return re.compile(rf"(?:^|[\n:])[ \t]*({number}[.)])\s+(?=[A-Z])")
 
 
 def numbered_on(unit: Unit, following: Chunk) -> bool:

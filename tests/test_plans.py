@@ -1128,3 +1128,55 @@ def test_a_pointer_to_a_web_page_ranks_below_a_sentence_that_answers() -> None:
     ctx = _ctx([_unit(link, link.text), _unit(text, text.text)], [0.52, 0.50], "fact")
     [(unit, _)] = plan(ctx, 1, 0.9)
     assert unit.chunk.chunk_id == "c1"
+
+
+def _principles(third: str = "3) Practitioners empower parents to take part by:") -> list[Chunk]:
+    from dataclasses import replace as _replace
+
+    sub = "".join(f"\n• taking the time to understand what matters to the family, point {n}"
+                  for n in range(12))
+    texts = ["Practitioners should work with parents. Four principles underpin work with parents:",
+             f"1) Effective partnership working happens when practitioners build relationships by:{sub}",
+             f"{sub[1:]}\n2) Verbal and non-verbal communication should be respectful and clear.{sub}",
+             f"{third}{sub}\n4) Practitioners involve parents in designing processes that affect them."]
+    return [_replace(_chunk(t, f"c{n}"), headings=("Principles",)) for n, t in enumerate(texts)]
+
+
+def test_a_long_list_of_lists_is_quoted_by_its_items_opening_lines() -> None:
+    from assistant.plans import numbered_heads
+
+    chunks = _principles()
+    after = dict(zip(chunks, chunks[1:], strict=False))
+    lead = _unit(chunks[0], "Four principles underpin work with parents:")
+    heads = numbered_heads(lead, after.get)
+    assert [h.chunk.text[h.start:h.end] for h in heads] == [
+        "Four principles underpin work with parents:",
+        "1) Effective partnership working happens when practitioners build relationships by:",
+        "2) Verbal and non-verbal communication should be respectful and clear.",
+        "3) Practitioners empower parents to take part by:",
+        "4) Practitioners involve parents in designing processes that affect them."]
+    # an item missing, or the list short enough to quote whole: no opening lines
+    gap = _principles(third="Practitioners empower parents to take part by:")
+    gap_lead = _unit(gap[0], "Four principles underpin work with parents:")
+    assert numbered_heads(gap_lead, dict(zip(gap, gap[1:], strict=False)).get) == []
+    assert numbered_heads(lead, {chunks[0]: None}.get) == []
+    short = _chunk("Two rules apply:\n1. Share what is needed.\n2. Record why.", "s")
+    assert numbered_heads(_unit(short, "Two rules apply:"), lambda c: None) == []
+
+
+def test_a_lead_in_running_into_its_first_numbered_item_gives_the_items_opening_lines() -> None:
+    from dataclasses import replace as _replace
+
+    from assistant.plans import numbered_heads
+
+    rules = "".join(f"\n{n}. Rule {n} is stated here. " + "It is explained at length. " * 20
+                    for n in range(1, 8))
+    chunk = _replace(_chunk(f"The seven golden rules for sharing information:{rules}"), paragraph=None)
+    whole = Unit(0, chunk, 0, len(chunk.text))
+    heads = numbered_heads(whole, lambda c: None)
+    assert [chunk.text[h.start:h.end] for h in heads] == [
+        "The seven golden rules for sharing information:",
+        *(f"{n}. Rule {n} is stated here." for n in range(1, 8))]
+    # a lead-in that runs on into prose is not a numbered list's
+    prose = _chunk("The seven golden rules: see the advice. " + rules, "p")
+    assert numbered_heads(Unit(0, prose, 0, len(prose.text)), lambda c: None) == []

@@ -85,6 +85,18 @@ def test_a_numbered_list_is_quoted_from_its_lead_in_across_chunks(real_assistant
     assert not re.search(r":\s*1\.”", ans.text)
     assert "1. All children have a right to be protected" in ans.text
     assert "3. You do not need consent" in ans.text  # the list followed into the next chunk
+    # too long to quote whole: every rule by its opening sentence
+    assert "7. Record the reasons for your information sharing decision" in ans.text
+    assert all(c.verified for c in ans.citations)
+
+
+def test_a_long_list_of_lists_is_quoted_by_its_items_opening_lines(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    ans = real_assistant.ask("What are the principles Working Together says should underpin how we work with "
+                             "parents and carers?")
+    assert "Four principles underpin work with parents and carers:" in ans.text
+    for opening in ("1) Effective partnership working", "2) Verbal and non-verbal communication",
+                    "3) Practitioners empower parents", "4) Practitioners involve parents"):
+        assert opening in ans.text
     assert all(c.verified for c in ans.citations)
 
 
