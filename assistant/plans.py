@@ -460,7 +460,7 @@ def _defined_kinds(ctx: AnswerContext, order: list[int], following: Callable[[Ch
             continue
         read.add(unit.chunk.chunk_id)
         run = term_run(unit.chunk, following, preceding)
-        if run and asks_for_kinds(run, ctx.asked_tokens):
+        if run and asks_for_kinds(run, ctx.asked_tokens, ctx.asked or ctx.query):
             return [(Unit(unit.passage_rank, c, s.start, s.end), False) for c, s, _ in run]
     return []
 

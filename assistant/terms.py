@@ -76,11 +76,17 @@ def _holds(run: list[Term], chunk: Chunk, section: list[Chunk]) -> bool:
     return first <= ids.index(chunk.chunk_id) <= last
 
 
-def asks_for_kinds(run: list[Term], asked: set[str]) -> bool:
+def asks_for_kinds(run: list[Term], asked: set[str], text: str = "") -> bool:
     """The question asks for the types (kinds, categories, forms) of what the terms share ("abuse"
-    in physical, emotional and sexual abuse), and names no one of them in full ("sexual abuse")."""
+    in physical, emotional and sexual abuse), and names no one of them in full ("sexual abuse"),
+    nor a narrower thing no term names ("forms of child-on-child abuse": `text`, the asked words)."""
     named = [set(tokens(term)) for _, _, term in run]
     counts = Counter(t for words in named for t in words)
     shared = {t for t, n in counts.items() if n * 2 >= len(run)}
     one_kind = any(len(words) > 1 and words <= asked for words in named)
-    return bool(asked & KINDS) and bool(asked & shared) and not one_kind
+    words = re.findall(r"[\w’'-]+", text)
+    termed = set().union(*named) | KINDS
+    # the word just before the shared one qualifies it: "child-on-child abuse"
+    narrower = any(set(tokens(words[i - 1])) - termed
+                   for i, word in enumerate(words) if i and set(tokens(word)) & shared)
+    return bool(asked & KINDS) and bool(asked & shared) and not one_kind and not narrower

@@ -60,6 +60,11 @@ def test_the_question_must_ask_for_the_kinds_not_about_one_kind() -> None:
     assert asks_for_kinds(run, set(tokens("What categories of abuse and neglect are there?")))
     assert not asks_for_kinds(run, set(tokens("What are the types of sexual abuse?")))  # one kind
     assert not asks_for_kinds(run, set(tokens("What are the indicators of abuse?")))  # not the kinds
+    # a narrower thing no term names: its own forms are asked for, not the terms'
+    narrower = "What are the different forms of child-on-child abuse?"
+    assert not asks_for_kinds(run, set(tokens(narrower)), narrower)
+    for plain in ("What are the four types of abuse?", "what counts as abuse - what types are there?"):
+        assert asks_for_kinds(run, set(tokens(plain)), plain)
 
 
 def test_a_list_question_answered_from_a_term_paragraph_quotes_every_term() -> None:
