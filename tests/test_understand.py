@@ -551,3 +551,15 @@ def test_an_age_the_question_tells_is_not_a_time_it_proposes() -> None:
     for age in ("Can a 16 year old consent to information being shared?", "Her 6-month-old has a bruise",
                 "A 15-year-olds' party"):
         assert proposed_unit(age) == "", age
+
+
+@pytest.mark.parametrize("form", ["Give me the full list.", "Can you list them all?",
+                                  "Bullet points please."])
+def test_how_to_answer_joins_the_part_it_follows(form: str) -> None:
+    """"…? Give me the full list." says how to answer, not another thing to answer: one part, a list."""
+    _, parts = split_question(f"What does KCSIE say about filtering and monitoring? {form}")
+    assert len(parts) == 1 and parts[0].endswith(form)
+    assert question_kind(parts[0], answer_shape(parts[0])) == "list"
+    # a request that names what to give is still a part of its own
+    _, asked = split_question("Who chairs the conference? Can you name the members?")
+    assert len(asked) == 2

@@ -175,6 +175,9 @@ _CONTENTS = (r"\bwhat\b[^?]{0,40}?\b(((should|must|has to|have to|needs? to|ough
 _COUNT = r"(two|three|four|five|six|seven|eight|nine|ten|\d+)"
 LIST = re.compile(
     rf"\b(list|name|outline|set out) (all|the|each|every)\b"
+    # the form asked for: "give me the full list", "list them all", "bullet points please"
+    r"|\b(full|whole|complete|entire) list\b|\blist (them|these|those|it)\b|\blist,? (please|pls|plz)\b"
+    r"|\bbullet[ -]?points?\b"
     rf"|\bwhat are (all )?(the|its|their) (\w+[ -]){{0,3}}{_LIST_NOUNS}\b"
     rf"|\b(which|what) (\w+ ){{0,2}}{_LIST_NOUNS} (are|is|should|must|do|does|can|could|will|would|"
     rf"might|may|need|to|for|count|qualify)\b"

@@ -34,6 +34,15 @@ SUBORDINATE = re.compile(
     rf"^\s*(when|whenever|where|if|once|after|before|while|since)\s+(?!({AUXILIARY})\b)", re.I)
 PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|its|their|he|she|one)\b", re.I)
 MIN_WORDS = 3
+# how an answer should look ("the full list", "bullet points", "just the headings"), and the words
+# that go with such a request
+FORM_WORDS = frozenset(re.findall(
+    r"\S+", "list lists listed bullet bullets points headings summary summarise summarize brief briefly "
+    "short shortly essays essay wording verbatim outline"))
+FORM_FILLER = frozenset(re.findall(
+    r"\S+", "give me us can could you would please pls plz just only them all full whole complete entire "
+    "the a an of it in as form not no thanks thank i we need want like everything each one that those "
+    "these out set name exact words own its their quote quick quickly version"))
 # "who attends?", "what happens?": two words that ask on their own ("how fast?" leans on its part)
 SUBJECT_WORDS = frozenset({"who", "what", "which"})
 NOT_VERBS = frozenset({"else", "not", "so", "then", "now", "exactly", "for", "about", "if", "when", "where",
@@ -55,18 +64,31 @@ def split_question(question: str) -> tuple[str, list[str]]:
     asked = [s for s in sentences if _asking(s)]
     if not asked:
         return "", [question.strip()]
+    # "…? Bullet points please.": how to answer goes with what is asked, not the situation
+    asked = [s for s in sentences if s in asked or answer_form(s)]
     situation = " ".join(s for s in sentences if s not in asked)
     parts: list[str] = []
+    form = ""  # a request for a form before anything is asked: it goes with the first part
     for sentence in asked:
-        for piece in _split_joined(sentence):
+        if not parts and answer_form(sentence):
+            form = f"{form} {sentence}"
+            continue
+        for piece in _split_joined(f"{sentence}{form}" if form and not parts else sentence):
             if terms := compared_terms(piece):  # "the difference between A and B?": what each is
                 parts += [f"What is {term}?" for term in terms]
                 continue
-            if parts and len(piece.split()) < MIN_WORDS and not _has_verb(piece):
+            if parts and (len(piece.split()) < MIN_WORDS and not _has_verb(piece) or answer_form(piece)):
                 parts[-1] = f"{parts[-1].rstrip('?')} {piece}"
             else:
                 parts.append(piece)
     return situation, parts
+
+
+def answer_form(piece: str) -> bool:
+    """The piece says how to answer, not what: "Give me the full list.", "Can you list them all?",
+    "Bullet points please." (it joins the part before it)."""
+    words = set(re.findall(r"[a-z’']+", piece.lower()))
+    return bool(words & FORM_WORDS) and words <= FORM_WORDS | FORM_FILLER
 
 
 def compared_terms(part: str) -> list[str]:
