@@ -147,7 +147,9 @@ class Assistant:
         if part.also:  # more candidates; the part's own words still score their sentences
             seen = {p.chunk.chunk_id for p in candidates}
             # the action passages' search: what the part asks for is judged on its own words above
-            general = self._context(Part(part.text, part.kind, None, part.also))
+            # planned as its best sentences: another procedure's task list (a strategy discussion's) is no
+            # general step
+            general = self._context(Part(part.text, "fact", None, part.also))
             extra = self.retriever.search(part.also, scope.doc_ids, self.settings.candidate_k // 2, mode,
                                           general.query_vector)
             candidates += [p for p in extra if p.chunk.chunk_id not in seen]

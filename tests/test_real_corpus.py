@@ -207,3 +207,16 @@ def test_everyday_words_replaced_in_the_search_never_occur_in_the_guidance(real_
     words = {w for c in IndexStore(real_index).read_chunks() for w in re.findall(r"[a-z]+", c.text.lower())}
     assert not words & set(INFORMAL)
     assert {"parent", "children", "information", "grandparent"} <= words  # the replacements do occur
+
+
+def test_the_general_steps_are_the_guidance_s_own_steps_on_a_concern(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The fallback for a situation the guidance does not describe quotes its best sentences on
+    acting on a concern, not another procedure's list of tasks (a strategy discussion's)."""
+    query = real_assistant.analyse("A boy at my chess club said his stepmum makes him sleep in the car. "
+                                   "What do I do?")
+    _, ctx = real_assistant.retrieve(query)
+    general = real_assistant.generator._general(ctx)
+    assert general is not None and general.general
+    text = " ".join(unit.text for unit, _ in general.units)
+    assert "referral" in text and "immediately" in text
+    assert "strategy discussion" not in text
