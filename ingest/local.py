@@ -35,7 +35,7 @@ from corpus.local import (
 from corpus.manifest import Manifest
 from corpus.sync import sha256_of
 from ingest.embed import Embedder
-from ingest.index import LAYOUT_VERSION, IndexStore
+from ingest.index import IndexStore
 from ingest.local_readers import LocalText, check_file, read_local
 from ingest.local_segment import segment_local
 from ingest.records import Chunk
@@ -144,8 +144,8 @@ def _stem_title(path: Path) -> str:
 def _commit(settings: Settings, store: IndexStore, embedder: Embedder, path: Path,
             prepared: Prepared) -> None:
     """Embed, store and commit one document; on any failure sweep what was written and re-raise."""
-    from ingest.pipeline import _embed_missing
-    from ingest.sentences import SPLIT_VERSION, SentenceLookup, embed_sentences
+    from ingest.pipeline import _embed_missing, doc_record
+    from ingest.sentences import SentenceLookup, embed_sentences
 
     entry, chunks = prepared.entry, prepared.chunks
     store.collection(create=True)  # fail fast when a Chroma server is unreachable
@@ -157,9 +157,7 @@ def _commit(settings: Settings, store: IndexStore, embedder: Embedder, path: Pat
         known = SentenceLookup.for_embedder(store, embedder)
         sentences, _ = embed_sentences(store, embedder, entry.id, entry.sha256, chunks, known)
         _copy_in(path, copy)
-        state["docs"][entry.id] = {"sha256": entry.sha256, "pages": len(prepared.text.pages),
-                                   "chunks": len(chunks), "chunk_ids": [c.chunk_id for c in chunks],
-                                   "sentences": sentences, "layout": LAYOUT_VERSION, "split": SPLIT_VERSION,
+        state["docs"][entry.id] = {**doc_record(entry.sha256, len(prepared.text.pages), chunks, sentences),
                                    "local": True}
         store.commit(state)
     except BaseException:

@@ -139,9 +139,7 @@ def run_ingest(
             store.write_doc(doc.id, sha, chunks, pages)
             name, report.sentences = _add(embed_sentences(store, embedder, doc.id, sha, chunks, known),
                                           report.sentences)
-            state["docs"][doc.id] = {"sha256": sha, "pages": len(pages), "chunks": len(chunks),
-                                     "chunk_ids": [c.chunk_id for c in chunks], "sentences": name,
-                                     "layout": LAYOUT_VERSION, "split": SPLIT_VERSION}
+            state["docs"][doc.id] = doc_record(sha, len(pages), chunks, name)
             store.commit(state)
             known.forget()
             report.updated.append(doc.id)
@@ -169,6 +167,14 @@ def _tty() -> bool:
 
 def _add(result: tuple[str, int], total: int) -> tuple[str, int]:
     return result[0], total + result[1]
+
+
+def doc_record(sha256: str, pages: int, chunks: list[Chunk], sentences: str | None) -> dict:
+    """A document's entry in the committed state, with the layout and splitter versions it was
+    indexed under (a later ingest redoes what an older version made)."""
+    return {"sha256": sha256, "pages": pages, "chunks": len(chunks),
+            "chunk_ids": [c.chunk_id for c in chunks], "sentences": sentences,
+            "layout": LAYOUT_VERSION, "split": SPLIT_VERSION}
 
 
 def _backfill_sentences(store: IndexStore, embedder: Embedder, state: dict, known: SentenceLookup,
