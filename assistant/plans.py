@@ -580,22 +580,23 @@ def numbered_heads(unit: Unit, following: Callable[[Chunk], Chunk | None]) -> li
     colon = chunk.text.find(":", unit.start, unit.end) + 1  # the lead-in, and maybe its first items
     lead = chunk.text[unit.start:colon]
     size = next((n for n in range(2, 11) if count_pattern(n).search(lead)), 0) if colon else 0
-    if chunk.text[colon:unit.end].strip() and not re.match(r"\s*1[.)]\s", chunk.text[colon:unit.end]):
-        size = 0  # the lead-in runs on into something other than its first item
+    rest = chunk.text[colon:unit.end]
+    if not size or (rest.strip() and not re.match(r"\s*1[.)]\s", rest)):
+        return []  # no size stated, or the lead-in runs on into something other than its first item
     heads: list[Unit] = [replace(unit, end=colon)]
     current, at, passed = chunk, colon - 1, -colon
     for _ in range(HEAD_CHUNKS + 1):
-        while size and len(heads) <= size and (m := _numbered(len(heads)).search(current.text, at)):
+        while len(heads) <= size and (m := _numbered(len(heads)).search(current.text, at)):
             end = HEAD_END.search(current.text, m.end(), m.start(1) + HEAD_CHARS)
             at = end.end() if end else min(len(current.text), m.start(1) + HEAD_CHARS)
             heads.append(Unit(unit.passage_rank, current, m.start(1), at))
-        if not size or len(heads) > size:
+        if len(heads) > size:
             break
         nxt = following(current)
         if nxt is None or nxt.headings != chunk.headings:
             return []
         current, at, passed = nxt, 0, passed + len(current.text)
-    found = size and len(heads) > size and passed + heads[-1].end > LIST_CHARS
+    found = len(heads) > size and passed + heads[-1].end > LIST_CHARS
     return heads if found else []
 
 
