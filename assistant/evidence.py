@@ -170,6 +170,13 @@ class SentenceVectors:
             return np.stack([stored[t] if t in stored else self._cache[t] for t in texts])
 
 
+def blend(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The direction between two unit query vectors: a query judged by both of its texts."""
+    mean = first + second
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm else first
+
+
 def score_units(embedder: Embedder | SentenceVectors, ctx: AnswerContext,
                 units: list[Unit]) -> np.ndarray:
     if not units:

@@ -16,7 +16,7 @@ from assistant.cite import verify
 from assistant.coverage import IndexGaps, index_gaps
 from assistant.editions import EditionRegistry, Scope
 from assistant.errors import QuestionError
-from assistant.evidence import AnswerContext, SentenceVectors, rerank
+from assistant.evidence import AnswerContext, SentenceVectors, blend, rerank
 from assistant.generators import build_generator
 from assistant.plans import carried_lead, unit_bonus
 from assistant.records import Answer, Citation, Passage
@@ -135,6 +135,10 @@ class Assistant:
                             count=part.count)
         if self.sentences.embedder is not self.embedder:
             ctx.sentence_query_vector = self.sentences.embed([part.search])[0]
+        if part.follows and part.asked != part.search:  # "…and how often should it be reviewed?"
+            # its sentences are judged by what it asks as much as by the words it carries
+            base = qvec if ctx.sentence_query_vector is None else ctx.sentence_query_vector
+            ctx.sentence_query_vector = blend(base, self.sentences.embed([part.asked])[0])
         return ctx
 
     def _part_evidence(self, part: Part, scope: Scope, k: int, mode: Mode) -> AnswerContext:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from assistant.records import Passage
 from assistant.service import Assistant
 from assistant.understand import Part
@@ -36,3 +38,15 @@ def test_a_part_with_nothing_new_from_the_others_is_kept(tiny: Assistant) -> Non
     first = _part(tiny, "Who must be notified?", [Passage(chunk, 1.0, 0)])
     second = _part(tiny, "Within how many days?", [replace(first.candidates[0], rank=0)])
     assert tiny._pooled(first, [first, second], 5) is first
+
+
+def test_a_part_that_refers_back_judges_its_sentences_by_its_own_words_too(tiny: Assistant) -> None:
+    asked = "And how often should it be reviewed?"
+    later = Part(asked, "fact", "frequency", f"{asked} allegation staff LADO investigating",
+                 asked=asked, follows=True)
+    own = tiny.sentences.embed([asked])[0]
+    blended = tiny._context(later).sentence_query_vector
+    plain = tiny._context(replace(later, follows=False))
+    assert plain.sentence_query_vector is None  # one embedder: sentences are scored by the search's vector
+    assert blended is not None and float(blended @ own) > float(plain.query_vector @ own) + 0.1
+    assert abs(float(np.linalg.norm(blended)) - 1.0) < 1e-5

@@ -187,6 +187,14 @@ def test_query_is_built_once_with_parts_shapes_and_scope() -> None:
     assert q.scope.how == "current"
 
 
+def test_a_part_that_refers_back_asks_only_its_own_words() -> None:
+    q = _query("Is it the LADO who investigates an allegation against staff? "
+               "And how often should it be reviewed?")
+    later = q.parts[1]
+    assert later.follows and "allegation" in later.search  # searched with the part before
+    assert "allegation" not in later.asked and "reviewed" in later.asked  # what it asks is its own
+
+
 def test_procedure_query_keeps_the_scenario_and_abbreviations_expand() -> None:
     q = _query("A pupil told me her uncle hurts her. What should I do? Do I tell the DSL?")
     assert q.kind == "multi-part"

@@ -54,7 +54,8 @@ class Part:
     shape: str | None  # duration, number, age, date, who, yes-no, money, percent, phone, hours
     search: str  # the retrieval text: edition words out, abbreviations and renamed terms expanded
     also: str = ""  # a second search that widens the candidates (procedure: the action passages)
-    asked: str = ""  # the retrieval text without the situation: what support is measured on
+    asked: str = ""  # the retrieval text without the situation (or words carried from the part
+    # before): what support is measured on
     counted: str = ""  # what a "how many / how much" part counts ("members"): the number is about it
     listed: str = ""  # what a list part asks for ("which checks…"): the items a lead-in brings
     unit: str = ""  # the unit of a time the part proposes ("is it 72 hours?"): a stated time must use it
@@ -141,8 +142,8 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
         extra = [w for w in re.findall(r"[\w'’-]+", before)
                  if w.lower() not in STOPWORDS and w.lower() not in text.lower()]
         search = f"{text} {' '.join(extra)}"
-    asked_search = _search(search, hits, renames, abbreviations)
-    full = asked_search
+    full = _search(search, hits, renames, abbreviations)
+    asked_search = _search(text, hits, renames, abbreviations)
     if situation and (kind == "procedure" or topic or _leans_on(text, situation)):
         full = _search(f"{situation} {search}", hits, renames, abbreviations)
     also = PROCEDURE_HINT if kind == "procedure" else ""
