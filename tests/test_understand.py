@@ -474,6 +474,21 @@ def test_a_statement_then_a_dash_then_a_question_tells_then_asks() -> None:
                               "CSC or the police?")[1]) == 1
 
 
+@pytest.mark.parametrize("labels", [("Q1", "Q2"), ("1)", "2)"), ("(a)", "(b)"), ("1.", "2.")])
+def test_labels_numbering_the_questions_are_not_part_of_them(labels: tuple[str, str]) -> None:
+    first, second = labels
+    situation, parts = split_question(
+        f"Y9 lad is ferrying packages between two estates. {first} does that count as county lines if he "
+        f"stays local? {second} where are these kids getting recruited - is it just on the street?")
+    assert parts == ["does that count as county lines if he stays local?",
+                     "where are these kids getting recruited - is it just on the street?"]
+    assert situation == "Y9 lad is ferrying packages between two estates."
+    _, parts = split_question("My student asked me things: a) what is a child in need? b) who assesses them?")
+    assert parts == ["what is a child in need?", "who assesses them?"]
+    # a number that is not a label stays: "Part 1." names a part of the guidance
+    assert split_question("Is this in Part 1. What does it say?")[1][0].startswith("Is this in Part 1")
+
+
 def test_the_difference_between_ideas_asks_what_each_is() -> None:
     assert split_question("What's the difference between a child in need and a child protection plan?") == (
         "", ["What is a child in need?", "What is a child protection plan?"])

@@ -25,6 +25,9 @@ CONDITION = re.compile(r"[,;]\s*(?:and|but)\s+(?=(?:if|when|where|once|unless)\b
 LEAD_IN = re.compile(rf":\s+(?={_QWORD}\b)", re.I)
 JOINED_ASKING = re.compile(rf"\b(?:but|and|so)\s+{_QWORD}\b", re.I)  # "…but what do I do now"
 DASHED = re.compile(rf"\s[-–—]\s+(?={_QWORD}\b[^-–—]*\?)", re.I)  # " - can we…?"
+# "Q2 where…", "a) what's…", "(3) does…", "1. who…": a label numbering what is asked, not part of it
+LABEL = re.compile(r"(?:^|(?<=[:;,.?!]\s)|(?<=[:;,.?!]))"
+                   rf"(?:\(?[a-hA-H1-9]\)|Q\d{{1,2}}[.:)]?|\d{{1,2}}[.)])\s+(?={_QWORD}\b)", re.I)
 # "Serious Violence Duty - which bodies…", "Low-level concerns: how long…": a heading, then the asking
 HEADING = re.compile(rf"^\s*([^.?!:]{{3,80}}?)(?::|\s[-–—])\s+(?={_QWORD}\b)", re.I)
 TOPIC_WORDS = 8  # a heading this short, asking nothing, names the topic of every part
@@ -56,6 +59,7 @@ GAPPED = re.compile(r"^\s*(what|who|which|where|when)\s+(the|a|an|their|its|our|
 
 def split_question(question: str) -> tuple[str, list[str]]:
     """(situation, parts): statements that set the scene, and each thing asked, in order."""
+    question = LABEL.sub("", question)
     if heading(question):
         question = HEADING.sub(r"\1. ", question, count=1)
     question = LEAD_IN.sub(". ", question)  # "For our RSHE lead: what is…" asks after the colon
