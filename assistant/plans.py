@@ -40,8 +40,9 @@ PARAGRAPH_NUMBER = re.compile(r"^\s*\d{1,3}\.\s+")  # "28. " opening a numbered 
 DEFINED_TERM = re.compile(r"\b([A-Za-z][\w-]+)(?:\s+\d{1,3})?\s+(?:is|are|means|refers to|is defined as)\s")
 # a sentence that sends the reader elsewhere ("See page 67 for further information about…", "The full
 # legal definition … is set out in Schedule 4…") points to a definition; it is not one
-POINTER = re.compile(r"\b(further (details|information)|more (details|information)|(is|are) set out in|"
-                     r"can be found|see (page|paragraph|annex|part|chapter|section)s?\b)"
+POINTER = re.compile(r"\b((further|more|additional) (details|information|guidance|advice)|"
+                     r"(is|are) set out in|can be found|(is|are) available (here|at|from)\b|"
+                     r"see (page|paragraph|annex|part|chapter|section)s?\b)"
                      r"|\b(below|above)\.$", re.I)
 DEFINITION_CHARS = 520  # a definition runs on through its paragraph up to this length
 LEAD_WITH_ITEMS = re.compile(rf":\s*\n\s*{BULLET_CLASS}\s")  # "…include:\n• …": a lead-in and its items

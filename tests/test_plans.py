@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from assistant.answer import display, gap_reason
 from assistant.evidence import AnswerContext, Unit, sentence_units
@@ -241,6 +242,19 @@ def test_a_sentence_pointing_to_a_definition_is_not_the_definition() -> None:
     units = [_unit(pointer, legal), _unit(pointer, see), _unit(defining, defining.text)]
     ctx = AnswerContext("What does regulated activity mean?", "regulated activity", np.zeros(3), units=units,
                         scores=np.array([0.52, 0.51, 0.50]), kind="definition")
+    [(unit, _)] = plan(ctx, 2, 0.9)
+    assert unit.chunk.chunk_id == "c2"
+
+
+@pytest.mark.parametrize("pointer", ["Additional information is available here: Contextual Safeguarding.",
+                                     "Further advice for schools is available at the unit's website."])
+def test_a_sentence_saying_where_more_is_available_is_not_the_definition(pointer: str) -> None:
+    points = _chunk(pointer)
+    defining = _chunk("Contextual safeguarding looks at where harm happens outside the home, such as in "
+                      "peer groups.", "c2")
+    units = [_unit(points, pointer), _unit(defining, defining.text)]
+    ctx = AnswerContext("What is contextual safeguarding?", "contextual safeguarding", np.zeros(3),
+                        units=units, scores=np.array([0.52, 0.50]), kind="definition")
     [(unit, _)] = plan(ctx, 2, 0.9)
     assert unit.chunk.chunk_id == "c2"
 
