@@ -121,12 +121,13 @@ class ExtractiveGenerator:
                  preceding: Callable[[Chunk], Chunk | None] | None = None,
                  boxes: Callable[[Chunk], list[Chunk]] | None = None,
                  sibling_threshold: float | None = None, quantity_threshold: float | None = None,
-                 list_threshold: float | None = None) -> None:
+                 list_threshold: float | None = None, procedure_match: float = 0.0) -> None:
         self.embedder = embedder
         self.manifest = manifest
         self.threshold = threshold
         # a situation's "what should I do": its own passages, unless the general steps serve better
         self.procedure_threshold = threshold if procedure_threshold is None else procedure_threshold
+        self.procedure_match = procedure_match  # …or its own sentences match it this poorly
         # a part of a question whose other part is answered: the question is about the guidance
         self.sibling_threshold = threshold if sibling_threshold is None else sibling_threshold
         # a part asking for a quantity: the guidance states one or it does not (near misses abound)
@@ -151,7 +152,7 @@ class ExtractiveGenerator:
             p.units and s >= self._needed(p) for p, s in zip(parts, supports, strict=True))
         found = []
         for part, support in zip(parts, supports, strict=True):
-            if not part.units or support < self._needed(part, answered):  # unless general steps serve
+            if not part.units or support < self._needed(part, answered) or self._unmatched(part):
                 found.append(self._general(part) or PartAnswer(part, [], support))
             elif shape_gap(part) or unused_term(part):
                 found.append(PartAnswer(part, [], support, gap=True))
@@ -174,6 +175,11 @@ class ExtractiveGenerator:
             part.units = sentence_units(mine)
             part.scores = score_units(self.embedder, part, part.units)
         return support_of(part, mine, self.weights)
+
+    def _unmatched(self, part: AnswerContext) -> bool:
+        """A situation's "what should I do" whose own best sentence matches it more weakly than a
+        threshold: its passages are about something else, so the general steps serve."""
+        return part.general is not None and float(np.max(part.scores, initial=0.0)) < self.procedure_match
 
     def _needed(self, part: AnswerContext, sibling: bool = False) -> float:
         """The support a part needs: a situation's "what should I do" has its own threshold (below

@@ -79,7 +79,7 @@ class AnswerContext:
     sentence_query_vector: np.ndarray | None = None  # when sentences use another model
     units: list[Unit] = field(default_factory=list)
     scores: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    kind: str = "fact"  # the answer plan: fact, list, procedure, definition
+    kind: str = "fact"  # the answer plan: fact, list, procedure, definition, general
     shape: str | None = None  # the shape of answer asked for (assistant.understand.kinds)
     passages: list[Passage] = field(default_factory=list)  # this part's passages
     candidates: list[Passage] = field(default_factory=list)  # what its search found, before the rerank

@@ -58,6 +58,7 @@ LIST_FLOOR = 0.6  # a list question's list may score this share of the best sent
 NUMBERED_LINE = re.compile(rf"(?:^|\n)[ \t]*{NUMBER_MARK}")  # a numbered list's line, its number
 INLINE_MARK = re.compile(r"(?:^|[\s(])(?:[a-h]|[ivx]{1,4})\)\s")  # "a) physical abuse; b) …"
 STEPS = 5
+STEP_RATIO = 0.75  # a step scores at least this share of the best step
 GENERAL_STEP_COUNT = 3  # the guidance's general steps on a concern: act, tell the DSL, refer
 LIST_BONUS = 0.03  # a list question's sentences that bring a bulleted list
 NAMED_LIST_BONUS = 0.1  # …and more when the lead-in names what is asked for ("the following checks")
@@ -353,7 +354,7 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
     bonus = unit_bonus(ctx)
     added = np.array([bonus(u) for u in ctx.units]) if bonus else None
     if ctx.kind == "procedure":
-        chosen = (_pick(ctx, _order(ctx, added), steps, 0.75, _step, lists=True)
+        chosen = (_pick(ctx, _order(ctx, added), steps, STEP_RATIO, _step, lists=True)
                   or _pick(ctx, _order(ctx), 1, 0.0))
         # the run starts from the step of the best passage: the passages' order weighs the search's
         # too, a sounder judge of a long situation than one sentence's score (dev: +2 scenarios)
@@ -366,6 +367,8 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
             not any(DANGER.search(u.text) for u, _ in groups[n]), groups[n][0][0].passage_rank,
             groups[n][0][0].start, n))
         return [step for n in order for step in groups[n]]
+    if ctx.kind == "general":  # the general steps on a concern: the best passage's own, in its order
+        return _passage_steps(ctx, steps)
     if ctx.kind == "list":  # the best sentence, with the items that follow it; lists first
         order = _order(ctx, added)
         chosen = _pick(ctx, order, max_quotes, ratio, lists=True)
@@ -382,6 +385,17 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
     if ctx.kind == "fact":  # a short numbered paragraph is the unit a reader cites: quote it whole
         chosen = _without_overlaps([(_paragraph(u, FACT_PARAGRAPH_CHARS), cut) for u, cut in chosen])
     return chosen
+
+
+def _passage_steps(ctx: AnswerContext, count: int) -> list[tuple[Unit, bool]]:
+    """Up to `count` sentences of the best sentence's passage that score near it, in the order
+    the passage gives them ("act on them immediately", "speak to the DSL", "refer")."""
+    order = _order(ctx)
+    best = ctx.units[order[0]]
+    floor = STEP_RATIO * float(ctx.scores[order[0]])
+    mine = [i for i in order if ctx.units[i].chunk.chunk_id == best.chunk.chunk_id
+            and float(ctx.scores[i]) >= floor][:count]
+    return [(ctx.units[i], False) for i in sorted(mine, key=lambda i: ctx.units[i].start)]
 
 
 def _without_overlaps(chosen: list[tuple[Unit, bool]]) -> list[tuple[Unit, bool]]:

@@ -77,7 +77,8 @@ class Assistant:
             part_quotes=settings.part_quotes, following=self.retriever.following,
             preceding=self.retriever.preceding, boxes=self.retriever.boxes,
             procedure_threshold=settings.procedure_threshold, sibling_threshold=settings.sibling_threshold,
-            quantity_threshold=settings.quantity_threshold, list_threshold=settings.list_threshold))
+            quantity_threshold=settings.quantity_threshold, list_threshold=settings.list_threshold,
+            procedure_match=settings.procedure_match))
 
     def refresh_local(self) -> None:
         """Put the local documents' current list (`safeguide add`) into the shared manifest."""
@@ -150,10 +151,10 @@ class Assistant:
                                            ctx.query_vector)
         if part.also:  # more candidates; the part's own words still score their sentences
             seen = {p.chunk.chunk_id for p in candidates}
-            # the action passages' search: what the part asks for is judged on its own words above
-            # planned as its best sentences: another procedure's task list (a strategy discussion's) is no
-            # general step
-            general = self._context(Part(part.text, "fact", None, part.also))
+            # the action passages' search: what the part asks for is judged on its own words above;
+            # planned as its best passage's steps (another procedure's task list, a strategy
+            # discussion's, is no general step)
+            general = self._context(Part(part.text, "general", None, part.also))
             extra = self.retriever.search(part.also, scope.doc_ids, self.settings.candidate_k // 2, mode,
                                           general.query_vector)
             candidates += [p for p in extra if p.chunk.chunk_id not in seen]

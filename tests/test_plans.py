@@ -811,6 +811,44 @@ def test_a_part_asking_for_a_list_needs_the_list_threshold(monkeypatch) -> None:
     assert answered("list") and not answered("fact")
 
 
+def test_a_situation_its_own_passages_match_poorly_gets_the_general_steps(monkeypatch) -> None:
+    import assistant.answer as answer_module
+    from assistant.answer import ExtractiveGenerator
+
+    own = _chunk("It is good practice to meet the victim's parents. Staff were briefed.")
+    steps = _chunk("If staff have concerns, they should act on them immediately.", "c2")
+    monkeypatch.setattr(answer_module, "support_of", lambda part, passages, weights: 0.6)
+    gen = ExtractiveGenerator(None, None, 0.4, {}, procedure_threshold=0.2,  # type: ignore[arg-type]
+                              procedure_match=0.25)
+
+    def answer(best: float):  # type: ignore[no-untyped-def]
+        ctx = _ctx([_unit(own, "It is good practice to meet the victim's parents.")], [best], "procedure")
+        ctx.general = _ctx([_unit(steps, steps.text)], [0.5], "general")
+        ctx.general.passages = [Passage(steps, 0.5, 0)]
+        return gen.answer_parts(ctx, [Passage(own, 0.5, 0)])[0]
+
+    found = answer(0.24)  # supported, but its best sentence matches the situation poorly
+    assert found.general and [u.chunk.chunk_id for u, _ in found.units] == ["c2"]
+    found = answer(0.3)
+    assert not found.general and [u.chunk.chunk_id for u, _ in found.units] == ["c1"]
+
+
+def test_the_general_steps_are_the_best_passage_s_own_in_its_order() -> None:
+    text = ("If staff have any concerns, they should act on them immediately. They should speak to the "
+            "designated safeguarding lead. Where a child is suffering harm, a referral is made at once.")
+    best = _chunk(text)
+    other = _chunk("Where a child is suffering harm, a referral is made at once. Referrals follow the "
+                   "local process.", "c2")
+    sentences = ["If staff have any concerns, they should act on them immediately.",
+                 "They should speak to the designated safeguarding lead.",
+                 "Where a child is suffering harm, a referral is made at once."]
+    units = [_unit(best, s) for s in sentences] + [_unit(other, other.text.split(". ")[0] + ".")]
+    ctx = _ctx(units, [0.42, 0.44, 0.5, 0.48], "general")
+    assert [u.text for u, _ in plan(ctx, 2, 0.9, steps=3)] == sentences  # the passage's order
+    ctx = _ctx(units, [0.30, 0.44, 0.5, 0.48], "general")  # a sentence far below the best is no step
+    assert [u.text for u, _ in plan(ctx, 2, 0.9, steps=3)] == sentences[1:]
+
+
 def test_a_procedure_keeps_the_search_order_in_view_when_reranking() -> None:
     from types import SimpleNamespace
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer import GENERAL_STEPS
 from assistant.settings import Settings
 from ingest.index import IndexStore
 
@@ -207,6 +208,18 @@ def test_everyday_words_replaced_in_the_search_never_occur_in_the_guidance(real_
     words = {w for c in IndexStore(real_index).read_chunks() for w in re.findall(r"[a-z]+", c.text.lower())}
     assert not words & set(INFORMAL)
     assert {"parent", "children", "information", "grandparent"} <= words  # the replacements do occur
+
+
+def test_a_disclosure_the_guidance_does_not_describe_gets_its_steps_in_order(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    """A common concern whose own passages are about something else (Part five's meetings with a
+    victim's parents) is answered with the guidance's general steps: act, tell the DSL, refer."""
+    answer = real_assistant.ask("A child in my class has come in with bruises on her arms three times "
+                                "this month and says she fell. What should I be doing?")
+    assert GENERAL_STEPS in answer.text
+    text = answer.text
+    assert text.index("act on them immediately") < text.index("designated safeguarding lead") < text.index(
+        "referral")
+    assert "victim" not in text
 
 
 def test_the_general_steps_are_the_guidance_s_own_steps_on_a_concern(real_assistant) -> None:  # type: ignore[no-untyped-def]

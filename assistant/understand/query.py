@@ -50,7 +50,7 @@ class Part:
     """One thing the question asks."""
 
     text: str
-    kind: str  # fact | list | procedure | definition
+    kind: str  # fact | list | procedure | definition (general: the general steps on a concern)
     shape: str | None  # duration, number, age, date, who, yes-no, money, percent, phone, hours
     search: str  # the retrieval text: edition words out, abbreviations and renamed terms expanded
     also: str = ""  # a second search that widens the candidates (procedure: the action passages)
