@@ -60,6 +60,7 @@ INLINE_MARK = re.compile(r"(?:^|[\s(])(?:[a-h]|[ivx]{1,4})\)\s")  # "a) physical
 STEPS = 5
 STEP_RATIO = 0.75  # a step scores at least this share of the best step
 GENERAL_STEP_COUNT = 3  # the guidance's general steps on a concern: act, tell the DSL, refer
+GENERAL_STEP_RATIO = 0.6  # …each a sentence of one passage: its steps match the concern unevenly
 LIST_BONUS = 0.03  # a list question's sentences that bring a bulleted list
 NAMED_LIST_BONUS = 0.1  # …and more when the lead-in names what is asked for ("the following checks")
 RARE_IDF = 2.0  # an asked word this rare in the corpus names what a lead-in is about
@@ -392,7 +393,7 @@ def _passage_steps(ctx: AnswerContext, count: int) -> list[tuple[Unit, bool]]:
     the passage gives them ("act on them immediately", "speak to the DSL", "refer")."""
     order = _order(ctx)
     best = ctx.units[order[0]]
-    floor = STEP_RATIO * float(ctx.scores[order[0]])
+    floor = GENERAL_STEP_RATIO * float(ctx.scores[order[0]])
     mine = [i for i in order if ctx.units[i].chunk.chunk_id == best.chunk.chunk_id
             and float(ctx.scores[i]) >= floor][:count]
     return [(ctx.units[i], False) for i in sorted(mine, key=lambda i: ctx.units[i].start)]
