@@ -58,6 +58,7 @@ LIST_FLOOR = 0.6  # a list question's list may score this share of the best sent
 NUMBERED_LINE = re.compile(rf"(?:^|\n)[ \t]*{NUMBER_MARK}")  # a numbered list's line, its number
 INLINE_MARK = re.compile(r"(?:^|[\s(])(?:[a-h]|[ivx]{1,4})\)\s")  # "a) physical abuse; b) …"
 STEPS = 5
+RESTATED = 0.9  # a quote this much of whose words an earlier quote of its document has says it again
 STEP_RATIO = 0.75  # a step scores at least this share of the best step
 GENERAL_STEP_COUNT = 3  # the guidance's general steps on a concern: act, tell the DSL, refer
 GENERAL_STEP_RATIO = 0.6  # …each a sentence of one passage: its steps match the concern unevenly
@@ -312,6 +313,8 @@ def _pick(ctx: AnswerContext, order: list[int], limit: int, ratio: float,
         if key in seen or bare_title(whole):
             continue
         seen.add(key)
+        if any(restates(whole, c) for c, _ in chosen):
+            continue
         near = next((n for n, (c, _) in enumerate(chosen) if overlaps(whole, c)), None)
         if near is None:
             chosen.append((whole, cut))
@@ -341,6 +344,17 @@ def _step(unit: Unit) -> bool:
 def overlaps(a: Unit, b: Unit) -> bool:
     """Two stretches of the same chunk that share characters."""
     return a.chunk.chunk_id == b.chunk.chunk_id and a.start < b.end and b.start < a.end
+
+
+def restates(later: Unit, earlier: Unit) -> bool:
+    """A stretch that says again what an earlier one of its document says (a paragraph and its
+    summary in an annex): nearly every word of it is in the earlier one. A briefing's (page-less)
+    near-copies are its before and after wordings: the change is the point."""
+    if (later.chunk.doc_id != earlier.chunk.doc_id or later.chunk.page_start is None
+            or overlaps(later, earlier)):
+        return False
+    words = set(tokens(later.text))
+    return bool(words) and len(words & set(tokens(earlier.text))) / len(words) >= RESTATED
 
 
 def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,

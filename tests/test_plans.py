@@ -833,6 +833,21 @@ def test_a_situation_its_own_passages_match_poorly_gets_the_general_steps(monkey
     assert not found.general and [u.chunk.chunk_id for u, _ in found.units] == ["c1"]
 
 
+def test_a_quote_saying_again_what_an_earlier_one_says_is_left_out() -> None:
+    para = _chunk("The designated safeguarding lead should ensure the child protection file is "
+                  "transferred within 5 days for an in-year transfer, to allow support to be in place.")
+    annex = replace(_chunk("The designated safeguarding lead should ensure the child protection file is "
+                           "transferred within 5 days for an in-year transfer.", "c2"), page_start=174)
+    other = _chunk("Schools should keep the file separate from the main pupil file.", "c3")
+    units = [_unit(para, para.text), _unit(annex, annex.text), _unit(other, other.text)]
+    chosen = plan(_ctx(units, [0.6, 0.59, 0.58], "fact"), 2, 0.9)
+    assert [u.chunk.chunk_id for u, _ in chosen] == ["c1", "c3"]
+    # a briefing's before and after wordings differ by a few words: that change is the answer
+    before, after = (replace(c, page_start=None, page_end=None) for c in (para, annex))
+    units = [_unit(before, before.text), _unit(after, after.text)]
+    assert len(plan(_ctx(units, [0.6, 0.59], "fact"), 2, 0.9)) == 2
+
+
 def test_the_general_steps_are_the_best_passage_s_own_in_its_order() -> None:
     text = ("If staff have any concerns, they should act on them immediately. They should speak to the "
             "designated safeguarding lead. Where a child is suffering harm, a referral is made at once.")
