@@ -82,6 +82,7 @@ GENERAL_STEPS = ("The guidance does not speak to this situation directly. Its ge
                  "are worried about a child:")
 NEXT_ITEM = re.compile(rf"\n\s*{BULLET_CLASS}\s")  # a list item left out when a quote is cut
 ITEM_LINES = 4  # a list item at the foot of a page wraps onto at most this many lines
+MIN_PIECE_CHARS = 25  # a sentence's part on one page, quoted when it runs onto the next
 SHAPE_WORDS = {"duration": "a time limit", "hours": "a number of hours", "number": "a number or limit",
                "money": "an amount", "percent": "a percentage", "phone": "a phone number",
                "opening": "opening hours", "age": "an age",
@@ -255,13 +256,20 @@ class ExtractiveGenerator:
     def _fit(self, unit: Unit) -> list[tuple[int, int]]:
         """The stretch as pieces that are each contiguous on the printed page: its longest prefix
         that is, then the same from the next sentence (or item) start after it, and so on. A
-        sentence that runs into a box or onto the next page mid-sentence is left out."""
+        sentence that runs onto the next page mid-sentence is quoted as its part on each page; one
+        that runs into a box is cut, or left out."""
         pages = self.pages(unit.chunk.doc_id) if self.pages else []
         starts = [s.opening for s in sentences(unit.chunk) if unit.start < s.opening < unit.end]
         spans: list[tuple[int, int]] = []
         at: int | None = unit.start
         while at is not None:
             span = trim_to_layout(unit.chunk, at, unit.end, pages)
+            cut = span is None or span[1] < unit.end
+            turn = _page_turn(unit, at, span[1] if span else at, starts, pages) if cut else None
+            if turn is not None:  # a sentence that runs onto the next page: quoted page by page
+                spans.append((at, turn[0]))
+                at = turn[1]
+                continue
             if span is not None:
                 spans.append(span)
             done = span[1] if span is not None else at + 1
@@ -297,9 +305,10 @@ class ExtractiveGenerator:
                      general=any(f.general for f in found))
 
     def _lines(self, found: PartAnswer, cites: list[Citation]) -> list[str]:
-        lines = []
+        lines: list[str] = []
         steps = found.ctx.kind == "procedure" and len(found.units) > 1
-        for n, (unit, _) in enumerate(found.units, start=1):
+        before: Unit | None = None
+        for unit, _ in found.units:
             same = next((c for c in cites if c.chunk_id == unit.chunk.chunk_id
                          and c.quote == unit.chunk.text[unit.start:unit.end].strip()), None)
             if same:  # quoted for an earlier part: point at it, don't repeat it
@@ -309,7 +318,11 @@ class ExtractiveGenerator:
                                      self.manifest.doc(unit.chunk.doc_id))
                 cites.append(cite)
                 quote = f"“{display(cite.quote, self._refs(cite))}” [{cite.marker}]"
-            lines.append(f"{n}. {quote}" if steps else quote)
+            if before is not None and lines and turns_page(before, unit):  # one sentence, two pages
+                lines[-1] = f"{lines[-1]} {quote}"
+            else:
+                lines.append(f"{len(lines) + 1}. {quote}" if steps else quote)
+            before = unit
         if found.general:
             lines.insert(0, GENERAL_STEPS)
         elif steps:
@@ -323,6 +336,37 @@ class ExtractiveGenerator:
         last = cite.page_end or cite.page
         return footnote_numbers(p for p in self.pages(cite.doc_id)
                                 if p.number is not None and cite.page <= p.number <= last)
+
+
+def turns_page(first: Unit, then: Unit) -> bool:
+    """`then` goes on with `first`'s sentence where it turns the page: one chunk, only the page
+    break and spacing between them."""
+    if first.chunk.chunk_id != then.chunk.chunk_id or not first.end <= then.start:
+        return False
+    return (not first.chunk.text[first.end:then.start].strip()
+            and any(first.end <= b <= then.start for b in first.chunk.page_breaks)
+            and not _SENTENCE_CLOSE.search(first.chunk.text[first.start:first.end]))
+
+
+def _page_turn(unit: Unit, at: int, done: int, starts: list[int],
+               pages: list[Page]) -> tuple[int, int] | None:
+    """(where the sentence from `at` stops on its page, where it goes on on the next) when it
+    turns the page mid-sentence after `done` (where the check on its page cut it) and all of it
+    up to the page's end is whole on the printed page; else None."""
+    text = unit.chunk.text
+    upto = next((s for s in starts if s > at), unit.end)
+    turn = next((b for b in unit.chunk.page_breaks if done <= b < upto), None)
+    if turn is None:
+        return None
+    end = at + len(text[at:turn].rstrip())
+    begin = turn + len(text[turn:]) - len(text[turn:].lstrip())
+    if (end - at < MIN_PIECE_CHARS or begin >= upto
+            or trim_to_layout(unit.chunk, at, end, pages) != (at, end)):
+        return None
+    return end, begin
+
+
+_SENTENCE_CLOSE = re.compile(r"[.?!;:][\"”’)]*\s*$")
 
 
 def page_pieces(unit: Unit) -> list[Unit]:

@@ -354,9 +354,64 @@ def test_a_list_turning_the_page_mid_item_is_quoted_a_piece_a_page() -> None:
              Page(chunk.doc_id, 27, text[turn:], layout=text[turn:])]
     fake = SimpleNamespace(pages=lambda doc_id: pages)
     spans = ExtractiveGenerator._fit(fake, Unit(0, chunk, 0, len(text)))  # type: ignore[arg-type]
-    # the lead-in with the items wholly on its page, then the items on the next, each from its bullet
+    # the lead-in with the items wholly on its page; the item that turns the page as its part on
+    # each page (nothing left out); then the items on the next page
     assert [text[a:b] for a, b in spans] == [text[:text.index("\n• is sudden")],
-                                             text[text.index("• occurs in custody"):]]
+                                             "• is sudden and there is no apparent cause (including sudden",
+                                             text[turn:]]
+    assert [chunk.page_at(a) for a, _ in spans] == [26, 26, 27]
+
+
+def test_a_sentence_turning_the_page_is_quoted_page_by_page_on_one_line() -> None:
+    """The sentence's part on each page is a quote a reader finds there; the answer shows the two
+    on one line, each cited to its page. A sentence running into a box on its page is still cut."""
+    from dataclasses import replace as _replace
+    from types import SimpleNamespace
+
+    from assistant.answer import ExtractiveGenerator, turns_page
+    from ingest.records import Page
+
+    text = ("Housing and other parts of the council have a duty to co-operate, provided that this is "
+            "compatible with their own duties and does not interfere with the\nperformance of their "
+            "own functions. Health bodies should follow their own standards.")
+    turn = text.index("performance")
+    chunk = _replace(_chunk(text), page_end=27, page_breaks=(turn,))
+    pages = [Page(chunk.doc_id, 26, text[:turn], layout=text[:turn]),
+             Page(chunk.doc_id, 27, text[turn:], layout=text[turn:])]
+    fake = SimpleNamespace(pages=lambda doc_id: pages)
+    spans = ExtractiveGenerator._fit(fake, Unit(0, chunk, 0, len(text)))  # type: ignore[arg-type]
+    assert [text[a:b] for a, b in spans] == [text[:turn].strip(), text[turn:]]
+    first, then = (Unit(0, chunk, a, b) for a, b in spans)
+    assert turns_page(first, then) and not turns_page(then, first)
+    whole = Unit(0, chunk, 0, text.index("functions.") + len("functions."))
+    assert not turns_page(whole, Unit(0, chunk, text.index("Health"), len(text)))  # a sentence ends
+    # a box glued to the page's foot: the sentence is cut at its clause, as before
+    boxed = [Page(chunk.doc_id, 26, text[:turn], layout=text[:text.index(" and does not")] + "\n‖\nBox"),
+             pages[1]]
+    spans = ExtractiveGenerator._fit(SimpleNamespace(pages=lambda doc_id: boxed),  # type: ignore[arg-type]
+                                     Unit(0, chunk, 0, len(text)))
+    assert text[spans[0][0]:spans[0][1]] == "Housing and other parts of the council have a duty to co-operate"
+    assert text[spans[-1][0]:spans[-1][1]] == "Health bodies should follow their own standards."
+
+
+def test_the_two_pages_of_a_sentence_are_one_step_of_the_answer() -> None:
+    from dataclasses import replace as _replace
+
+    from assistant.answer import ExtractiveGenerator, PartAnswer
+    from corpus.manifest import load_manifest
+
+    text = ("Staff should tell the designated safeguarding lead at\nonce. Then they should record it.")
+    turn = text.index("once.")
+    chunk = _replace(_chunk(text), doc_id="working-together-2023", page_end=27, page_breaks=(turn,))
+    gen = ExtractiveGenerator.__new__(ExtractiveGenerator)
+    gen.manifest, gen.pages = load_manifest(), None
+    units = [(Unit(0, chunk, 0, turn - 1), False), (Unit(0, chunk, turn, turn + 5), False),
+             (Unit(0, chunk, text.index("Then"), len(text)), False)]
+    found = PartAnswer(_ctx([], [], "procedure"), units, 0.5)
+    lines = gen._lines(found, [])
+    assert lines == ["The guidance's steps, in its order:",
+                     "1. “Staff should tell the designated safeguarding lead at” [1] “once.” [2]",
+                     "2. “Then they should record it.” [3]"]
 
 
 def test_a_list_or_a_definition_split_between_chunks_carries_on_into_the_next() -> None:
