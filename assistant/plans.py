@@ -72,7 +72,8 @@ SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it
 LINK_PENALTY = 0.05  # a pointer to a web page answers little (dev: +1 item, none lost)
 HEAD_END = re.compile(r"[.:;](?=\s|$)")  # where a numbered item's opening line ends
 HEAD_CHARS = 400  # …or this far into it
-HEAD_CHUNKS = 4  # the most further chunks a numbered list's items are looked for in
+HEAD_CHUNKS = 30  # the most further chunks a numbered list's items are looked for in (its items may
+# head pages of text each: "1. Manage internally" … "4. Reporting to the police")
 EXAMPLE_PENALTY = 0.15  # a case study's story is quoted only when nothing else answers (dev: no item changed)
 
 
@@ -623,7 +624,9 @@ def numbered_heads(unit: Unit, following: Callable[[Chunk], Chunk | None]) -> li
         if len(heads) > size:
             break
         nxt = following(current)
-        if nxt is None or nxt.headings != chunk.headings:
+        # within the part of the document the lead-in is in (a box between two items may leave
+        # its own heading on the chunks after it)
+        if nxt is None or nxt.headings[:1] != chunk.headings[:1]:
             return []
         current, at, passed = nxt, 0, passed + len(current.text)
     found = len(heads) > size and passed + heads[-1].end > LIST_CHARS

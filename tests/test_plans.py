@@ -1286,6 +1286,32 @@ def test_a_long_list_of_lists_is_quoted_by_its_items_opening_lines() -> None:
     assert numbered_heads(_unit(short, "Two rules apply:"), lambda c: None) == []
 
 
+def test_numbered_items_heading_pages_of_text_are_found_through_the_part_they_are_in() -> None:
+    """"The four scenarios are: 1. Manage internally" and items 2 to 4 many chunks on, a case
+    study between them (whose heading the chunks after it keep), in the same part of the document."""
+    from dataclasses import replace as _replace
+
+    from assistant.plans import numbered_heads
+
+    para = "The school may decide to act. " * 12
+    texts = ["There are four scenarios to consider. The four scenarios are:\n1. Manage internally",
+             *(para for _ in range(8)), "2. Early help", *(para for _ in range(8)),
+             f"{para}\n3. Referrals to children's social care", *(para for _ in range(8)),
+             "4. Reporting to the police", para]
+    chunks = [_replace(_chunk(t, f"c{n}"), headings=("Part five", "Options" if n < 9 else "Case study"))
+              for n, t in enumerate(texts)]
+    after = dict(zip(chunks, chunks[1:], strict=False))
+    lead = _unit(chunks[0], "The four scenarios are:")
+    heads = numbered_heads(replace(lead, end=len(chunks[0].text)), after.get)
+    assert [h.chunk.text[h.start:h.end] for h in heads] == [
+        "The four scenarios are:", "1. Manage internally", "2. Early help",
+        "3. Referrals to children's social care", "4. Reporting to the police"]
+    # another part of the document: not this list's items
+    other = [_replace(c, headings=("Part six", "Annex")) if n > 10 else c for n, c in enumerate(chunks)]
+    assert numbered_heads(replace(lead, end=len(chunks[0].text)),
+                          dict(zip(other, other[1:], strict=False)).get) == []
+
+
 def test_a_lead_in_running_into_its_first_numbered_item_gives_the_items_opening_lines() -> None:
     from dataclasses import replace as _replace
 
