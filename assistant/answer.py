@@ -233,6 +233,8 @@ class ExtractiveGenerator:
         the start of the next chunk (a list or a definition split between chunks)."""
         if part.kind == "list" and self.following and (heads := numbered_heads(whole, self.following)):
             return [piece for head in heads for piece in page_pieces(head)]  # its items' opening lines
+        if whole.alone:
+            return page_pieces(whole)
         more: list[Unit] = []
         last = whole
         # a numbered list runs on chunk by chunk, within the length a list is quoted to

@@ -62,6 +62,7 @@ class Unit:
     start: int
     end: int
     lead: str = ""  # a list item's lead-in ("The core group should:"): its words count for the item
+    alone: bool = False  # an item picked out of its list: quoted without the items after it
 
     @property
     def text(self) -> str:

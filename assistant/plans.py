@@ -64,6 +64,8 @@ GENERAL_STEP_COUNT = 3  # the guidance's general steps on a concern: act, tell t
 GENERAL_STEP_RATIO = 0.6  # …each a sentence of one passage: its steps match the concern unevenly
 LIST_BONUS = 0.03  # a list question's sentences that bring a bulleted list
 NAMED_LIST_BONUS = 0.1  # …and more when the lead-in names what is asked for ("the following checks")
+NAMED_WORDS = 2  # the rare asked words an item must share with the best one to be listed with it
+NAMED_ITEMS = 2  # …and the items that must, for a list of them to answer
 RARE_IDF = 2.0  # an asked word this rare in the corpus names what a lead-in is about
 RUN_CHARS = 2000  # a procedure's best step runs on through its section up to this length
 PARAGRAPH_CHARS = 700  # a procedure step in a numbered paragraph this short is quoted whole
@@ -392,7 +394,7 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
             defined = _defined_kinds(ctx, order, following, preceding)
             if defined:
                 return defined
-        return _with_a_list(ctx, order, chosen, max_quotes)
+        return _named_items(ctx, order) or _with_a_list(ctx, order, chosen, max_quotes)
     if ctx.kind == "definition":
         defines = np.array([0.1 * _defines(u.text, ctx.query_tokens) - 0.1 * bool(POINTER.search(u.text))
                             for u in ctx.units])
@@ -475,6 +477,23 @@ def _with_a_list(ctx: AnswerContext, order: list[int], chosen: list[tuple[Unit, 
     whole, cut = complete(ctx.units[best], lists=True)
     kept = [c for c in chosen if not overlaps(c[0], whole)][: most - 1]
     return kept + [(whole, cut)]
+
+
+def _named_items(ctx: AnswerContext, order: list[int]) -> list[tuple[Unit, bool]]:
+    """Every list item that names what the best sentence, a list item, and the question share
+    ("which CSA Centre resources are listed?": each entry the Centre publishes, wherever it falls
+    in a long list), in the list's order; [] unless at least two items do."""
+    best = ctx.units[order[0]] if order else None
+    if best is None or not sentences(best.chunk)[_index(best)].item:
+        return []
+    shared = _rare_asked(ctx) & set(tokens(best.text))
+    if len(shared) < NAMED_WORDS:
+        return []
+    found = [u for u in ctx.units if u.chunk.doc_id == best.chunk.doc_id
+             and u.chunk.headings == best.chunk.headings and sentences(u.chunk)[_index(u)].item
+             and shared <= set(tokens(u.text))]
+    found.sort(key=lambda u: (u.chunk.page_start or 0, u.passage_rank, u.start))
+    return [(replace(u, alone=True), False) for u in found] if len(found) >= NAMED_ITEMS else []
 
 
 def _defined_kinds(ctx: AnswerContext, order: list[int], following: Callable[[Chunk], Chunk | None],

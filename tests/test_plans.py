@@ -1328,3 +1328,51 @@ def test_a_lead_in_running_into_its_first_numbered_item_gives_the_items_opening_
     # a lead-in that runs on into prose is not a numbered list's
     prose = _chunk("The seven golden rules: see the advice. " + rules, "p")
     assert numbered_heads(Unit(0, prose, 0, len(prose.text)), lambda c: None) == []
+
+
+SOURCES = ("Further sources:\n"
+           "• Communicating with children: a guide Centre of Expertise on Child Sexual Abuse\n"
+           "• Cyberbullying: guidance for schools Childnet International\n"
+           "• Signs and Indicators: a template Centre of Expertise on Child Sexual Abuse\n"
+           "• Private fostering CoramBAAF")
+
+
+def _sources_ctx(question: str) -> AnswerContext:
+    chunk = _chunk(SOURCES)
+    items = [_unit(chunk, t) for t in ("Communicating with children: a guide Centre of Expertise on Child "
+                                       "Sexual Abuse", "Cyberbullying: guidance for schools Childnet "
+                                       "International", "Signs and Indicators: a template Centre of "
+                                       "Expertise on Child Sexual Abuse", "Private fostering CoramBAAF")]
+    ctx = AnswerContext(question, question, np.zeros(3), units=items, scores=np.array([0.6, 0.3, 0.4, 0.2]),
+                        kind="list", asked=question,
+                        idf={"centr": 3.0, "expertis": 4.0, "resourc": 2.5, "sexual": 1.0, "abus": 0.8})
+    return ctx
+
+
+def test_a_list_question_naming_a_source_gets_every_item_of_the_list_that_names_it() -> None:
+    """"Which CSA Centre resources are listed?": each entry the Centre publishes, in the list's
+    order, each quoted on its own (not with the items after it)."""
+    ctx = _sources_ctx("Which Centre of Expertise resources are listed?")
+    chosen = plan(ctx, 3, 0.9)
+    assert [u.text for u, _ in chosen] == [
+        "Communicating with children: a guide Centre of Expertise on Child Sexual Abuse",
+        "Signs and Indicators: a template Centre of Expertise on Child Sexual Abuse"]
+    assert all(u.alone for u, _ in chosen)
+    # a question whose rare words the items do not share: the list as before, from its best item on
+    other = _sources_ctx("Which resources are listed?")
+    assert not any(u.alone for u, _ in plan(other, 3, 0.9))
+
+
+def test_an_item_picked_out_of_its_list_is_not_carried_on_into_the_next_chunk() -> None:
+    from dataclasses import replace as _replace
+
+    from assistant.answer import ExtractiveGenerator
+
+    chunk = _chunk("Sources:\n• Signs and Indicators: a template Centre of Expertise")
+    nxt = _chunk("• Private fostering CoramBAAF\n• Whistleblowing advice line NSPCC", "c2")
+    gen = ExtractiveGenerator.__new__(ExtractiveGenerator)
+    gen.following, gen.preceding, gen.boxes = {chunk: nxt}.get, (lambda c: None), None
+    item = _unit(chunk, "Signs and Indicators: a template Centre of Expertise")
+    ctx = _ctx([item], [0.5], "list")
+    assert [u.chunk.chunk_id for u in gen._carried_on(item, ctx)] == ["c1", "c2"]  # the list goes on
+    assert [u.text for u in gen._carried_on(_replace(item, alone=True), ctx)] == [item.text]

@@ -238,6 +238,11 @@ def test_what_the_guidance_says_a_thing_is_asks_for_a_definition() -> None:
     ("What is the conference meant to get done - what are its tasks?", "list"),
     ("What are the timescales for an assessment?", "fact"),  # a time asked for, not a list
     ("My manager thinks we may have to remove. What's the process for emergency action?", "procedure"),
+    # what a list holds, asked in the passive, however long the name before the noun
+    ("Which Centre of Expertise on Child Sexual Abuse (CSA Centre) resources are listed in the "
+     "further sources appendix?", "list"),
+    ("Which forced marriage documents are listed in WT23's further sources of information?", "list"),
+    ("Which paragraph is listed as the source of this rule?", "fact"),  # one thing asked for
 ])
 def test_a_plural_noun_asked_for_is_a_list(question: str, kind: str) -> None:
     assert question_kind(question, answer_shape(question)) == kind

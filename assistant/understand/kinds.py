@@ -193,6 +193,8 @@ NAMED_LIST = re.compile(
     r"\b(which|what) ([\w’'-]+ ){0,2}[a-z]{2,}[^s\W']s\b[^?]{0,50}?\b(does|do) [\w ]{1,40}?\b"
     r"(list|name|mention|set out|point to|recommend|expect|say)\b"
     r"|\bwhat (does|do) [\w ]{1,40}? (list|name)\b"
+    # and in the passive: "which … resources are listed in the appendix?"
+    r"|\b(which|what)\b[^?]{0,80}?\b(are|were) (listed|named|mentioned|set out|included) (in|under|on|by)\b"
     r"|\bwhat is (the list|on (it|the list|that list))\b|\bwhich ones are (on|in)\b"
     r"|\bwhat\b[^?]{0,60}\b(should|must|has to|have to|needs? to) (cover|include|contain|address|tackle)\b",
     re.I)
