@@ -183,7 +183,10 @@ def score_units(embedder: Embedder | SentenceVectors, ctx: AnswerContext,
     if not units:
         return np.zeros(0)
     qv = ctx.sentence_query_vector if ctx.sentence_query_vector is not None else ctx.query_vector
-    sims = embedder.embed([u.text for u in units]) @ qv
+    # a list item is read with its lead-in ("The core group should: • meet within 10 working days");
+    # a procedure's steps are judged by their own words (the steps bonus reads the lead-in)
+    read = [f"{u.lead} {u.text}" if u.lead and ctx.kind != "procedure" else u.text for u in units]
+    sims = embedder.embed(read) @ qv
     lex = np.array([coverage(ctx, f"{u.lead} {u.text}") for u in units])
     prior = np.array([0.06 / (1 + u.passage_rank) for u in units])
     shape = ANSWER_SHAPES.get(ctx.shape or "")

@@ -1376,3 +1376,24 @@ def test_an_item_picked_out_of_its_list_is_not_carried_on_into_the_next_chunk() 
     ctx = _ctx([item], [0.5], "list")
     assert [u.chunk.chunk_id for u in gen._carried_on(item, ctx)] == ["c1", "c2"]  # the list goes on
     assert [u.text for u in gen._carried_on(_replace(item, alone=True), ctx)] == [item.text]
+
+
+def test_a_list_item_is_read_with_its_lead_in_except_as_a_procedure_step(fake_embedder) -> None:
+    """"How soon should the core group first meet?": the item "meet within 10 working days…"
+    names the core group only in its lead-in ("The core group should:")."""
+    from dataclasses import replace as _replace
+
+    from assistant.evidence import score_units
+
+    chunk = _chunk("The core group should:\n• meet within 10 working days of the conference")
+    item = _replace(_unit(chunk, "meet within 10 working days of the conference"),
+                    lead="The core group should:")
+    question = "How soon should the core group first meet?"
+
+    def score(kind: str, unit: Unit) -> float:
+        ctx = AnswerContext(question, question, fake_embedder.embed([question])[0], kind=kind)
+        return float(score_units(fake_embedder, ctx, [unit])[0])
+
+    bare = _replace(item, lead="")
+    # the lead-in's words count for both (word coverage); its meaning only for the fact
+    assert score("fact", item) - score("fact", bare) > score("procedure", item) - score("procedure", bare) > 0
