@@ -341,8 +341,8 @@ class ExtractiveGenerator:
 
 
 def turns_page(first: Unit, then: Unit) -> bool:
-    """`then` goes on with `first`'s sentence where it turns the page: one chunk, only the page
-    break and spacing between them."""
+    """`then` goes on with `first`'s sentence, or with the items of its lead-in, where it turns
+    the page: one chunk, only the page break and spacing between them."""
     if first.chunk.chunk_id != then.chunk.chunk_id or not first.end <= then.start:
         return False
     return (not first.chunk.text[first.end:then.start].strip()
@@ -368,7 +368,7 @@ def _page_turn(unit: Unit, at: int, done: int, starts: list[int],
     return end, begin
 
 
-_SENTENCE_CLOSE = re.compile(r"[.?!;:][\"”’)]*\s*$")
+_SENTENCE_CLOSE = re.compile(r"[.?!;][\"”’)]*\s*$")  # a lead-in's ":" goes on into its items
 
 
 def page_pieces(unit: Unit) -> list[Unit]:

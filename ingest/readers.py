@@ -24,6 +24,7 @@ _SPACED_REF = re.compile(r"(?:(?<=[a-z][.,;:)’”])|(?<=[a-z][)’”][.,;:]))
 _FOOTNOTE_LINE = re.compile(r"^\s*\d{1,3}\s+\S")
 _FOOTNOTE_START = re.compile(r"^(\d{1,3})(?:\s+[A-Z“‘\"'(]|$)")
 _PARA = re.compile(r"^\d{1,3}\.\s")
+_BARE_NUMBER = re.compile(r"\d{1,3}")  # a line holding only a number: a footnote's, set apart
 _TOC_LINE = re.compile(r"\S.*\s\d{1,3}\s*$")
 
 
@@ -211,6 +212,7 @@ def clean_page(text: str, number: int | None) -> tuple[str, int]:
     lines = _drop_page_number(lines, number)
     if _is_toc(lines):
         return "", 0
+    lines = _number_first(lines)
     cut = _footnote_start(lines)
     body = strip_footnote_refs("\n".join(lines[:cut]).strip("\n"))
     notes = "\n".join(ln for ln in lines[cut:] if ln)
@@ -221,6 +223,20 @@ def _drop_page_number(lines: list[str], number: int) -> list[str]:
     for idx in list(range(min(3, len(lines)))) + list(range(len(lines) - 1, max(-1, len(lines) - 3), -1)):
         if lines[idx].strip() == str(number):
             return lines[:idx] + lines[idx + 1:]
+    return lines
+
+
+def _number_first(lines: list[str]) -> list[str]:
+    """A footnote block whose first number a text extraction set under its first line ("It is not
+    the role… alleged" / "145" / "perpetrators or parents…", after a blank line): that number put
+    first, as printed, so that the block is found. Unchanged when no footnote block starts there."""
+    for i in range(1, len(lines) - 1):
+        if (lines[i - 1] or not lines[i] or _FOOTNOTE_START.match(lines[i]) or _PARA.match(lines[i])
+                or not _BARE_NUMBER.fullmatch(lines[i + 1])):
+            continue
+        swapped = [*lines[:i], lines[i + 1], lines[i], *lines[i + 2:]]
+        if _footnote_start(swapped) == i:
+            return swapped
     return lines
 
 

@@ -218,3 +218,21 @@ def test_parse_workers_do_not_inherit_a_lock_another_thread_holds(tmp_path: Path
     out = subprocess.run([sys.executable, "-c", THREAD_IMPORTING, str(tmp_path)], capture_output=True,
                          text=True, timeout=120)
     assert out.returncode == 0 and out.stdout.split() == ["imported"], out.stderr[-500:]
+
+
+def test_a_footnote_whose_number_follows_its_first_line_is_kept_apart_from_the_body() -> None:
+    """A text extraction sets a footnote's number under its first line; the block is still read as
+    the page's footnotes, not as body text between a lead-in and its items."""
+    from ingest.readers import clean_page
+
+    page = ("484. The risk assessment should consider:\n\n\n\n"
+            "  It is not the role of schools to provide legal advice to victims, alleged\n145\n\n"
+            "perpetrators or parents. Rather, schools should be aware of their position.\n"
+            "                          122\n")
+    text, body_end = clean_page(page, 122)
+    assert text[:body_end] == "484. The risk assessment should consider:"
+    assert text[body_end:].strip().startswith("145\nIt is not the role of schools")
+    # a number under a line that opens no footnote block (a figure's label) stays where it is
+    figure = "Step one: refer the child\n\nThe lead practitioner decides\n3\n\n485. Staff should act at once."
+    text, body_end = clean_page(figure, 122)
+    assert body_end == len(text) and "decides\n3\n" in text

@@ -385,6 +385,10 @@ def test_a_sentence_turning_the_page_is_quoted_page_by_page_on_one_line() -> Non
     assert turns_page(first, then) and not turns_page(then, first)
     whole = Unit(0, chunk, 0, text.index("functions.") + len("functions."))
     assert not turns_page(whole, Unit(0, chunk, text.index("Health"), len(text)))  # a sentence ends
+    listed = _replace(_chunk("The assessment should consider:\n• the victim\n• other victims"),
+                      page_breaks=(32,))
+    lead, items = Unit(0, listed, 0, 31), Unit(0, listed, 32, len(listed.text))
+    assert turns_page(lead, items)  # a lead-in whose items are on the next page
     # a box glued to the page's foot: the sentence is cut at its clause, as before
     boxed = [Page(chunk.doc_id, 26, text[:turn], layout=text[:text.index(" and does not")] + "\n‖\nBox"),
              pages[1]]
