@@ -178,15 +178,19 @@ def blend(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return mean / norm if norm else first
 
 
+def read_text(unit: Unit) -> str:
+    """What a unit's meaning is scored on: a list item with its lead-in ("The core group should:
+    meet within 10 working days…"), any other sentence as it is."""
+    return f"{unit.lead} {unit.text}" if unit.lead else unit.text
+
+
 def score_units(embedder: Embedder | SentenceVectors, ctx: AnswerContext,
                 units: list[Unit]) -> np.ndarray:
     if not units:
         return np.zeros(0)
     qv = ctx.sentence_query_vector if ctx.sentence_query_vector is not None else ctx.query_vector
-    # a list item is read with its lead-in ("The core group should: • meet within 10 working days");
     # a procedure's steps are judged by their own words (the steps bonus reads the lead-in)
-    read = [f"{u.lead} {u.text}" if u.lead and ctx.kind != "procedure" else u.text for u in units]
-    sims = embedder.embed(read) @ qv
+    sims = embedder.embed([u.text if ctx.kind == "procedure" else read_text(u) for u in units]) @ qv
     lex = np.array([coverage(ctx, f"{u.lead} {u.text}") for u in units])
     prior = np.array([0.06 / (1 + u.passage_rank) for u in units])
     shape = ANSWER_SHAPES.get(ctx.shape or "")

@@ -31,8 +31,9 @@ log = logging.getLogger(__name__)
 SENTENCE_FORMAT = "1"  # bump when the stored layout changes
 # bump when `ingest.segment.split_sentences` changes: the next ingest rewrites each document's file,
 # embedding only the sentences it does not already hold (2: a list's unpunctuated last item ended
-# where its line stopped short; 3: that rule withdrawn, the splitter of version 1 again)
-SPLIT_VERSION = "3"
+# where its line stopped short; 3: that rule withdrawn, the splitter of version 1 again; 4: a list
+# item with its lead-in stored too)
+SPLIT_VERSION = "4"
 
 
 def text_key(text: str) -> bytes:
@@ -48,12 +49,18 @@ def embedder_key(embedder: Embedder) -> str:
 
 
 def sentence_texts(chunks: Iterable[Chunk]) -> list[str]:
-    """The distinct texts the answer step scores for these chunks (same code path as a question)."""
-    from assistant.evidence import sentence_units
+    """The distinct texts the answer step scores for these chunks, in reading order (same code path
+    as a question): each sentence, and a list item also with its lead-in (from the chunk before
+    when the list opens its chunk)."""
+    from assistant.evidence import read_text, sentence_units
+    from assistant.plans import carried_lead
     from assistant.records import Passage
 
-    units = sentence_units([Passage(c, 0.0, 0) for c in chunks])
-    return list(dict.fromkeys(u.text for u in units))
+    ordered = list(chunks)
+    before = {c.chunk_id: p for p, c in zip(ordered, ordered[1:], strict=False) if p.doc_id == c.doc_id}
+    units = sentence_units([Passage(c, 0.0, 0) for c in ordered],
+                           lambda c: carried_lead(c, before.get(c.chunk_id)))
+    return list(dict.fromkeys(t for u in units for t in (u.text, read_text(u))))
 
 
 def sentences_file(store: IndexStore, doc_id: str, sha: str, ekey: str) -> Path:

@@ -202,3 +202,22 @@ def test_real_index_answers_embed_only_the_question(real_index: Settings) -> Non
     answer = assistant.ask("How long can a social care assessment take from the point of referral?")
     assert not answer.abstained and "45 working days" in answer.text
     assert Counting.texts == 1
+
+
+def test_a_list_items_text_with_its_lead_in_is_stored_too() -> None:
+    """The answer step reads a list item with its lead-in; ingest stores that text as well, from
+    the chunk before when the list opens its chunk (never from another document's)."""
+    from ingest.records import Chunk
+
+    def chunk(cid: str, doc: str, text: str) -> Chunk:
+        return Chunk(cid, doc, "WT", "working-together", "2023", 1, 1, None, (), text)
+
+    first = chunk("a", "wt", "The core group should:\n• meet within 10 working days of the conference")
+    second = chunk("b", "wt", "• agree the plan with the family in every case")
+    other = chunk("c", "kcsie", "• keep a record of every concern raised with them")
+    texts = sentence_texts([first, second, other])
+    assert "The core group should: meet within 10 working days of the conference" in texts
+    assert "The core group should: agree the plan with the family in every case" in texts
+    assert "agree the plan with the family in every case" in texts
+    assert not any(t.endswith("keep a record of every concern raised with them") and t != (
+        "keep a record of every concern raised with them") for t in texts)
