@@ -338,22 +338,28 @@ def test_each_piece_on_the_page_is_kept_when_a_stretch_crosses_a_layout_block() 
                                              text[text.index("This does not"):]]
 
 
-def test_a_list_turning_the_page_mid_item_is_quoted_a_piece_a_page() -> None:
+def _split_pages(text: str, turn: int) -> tuple[Chunk, list[tuple[int, int]]]:
+    """A chunk whose page 26 turns to page 27 at `turn` (each page's text its own layout block),
+    and the spans `_fit` quotes of the whole of it."""
     from dataclasses import replace as _replace
     from types import SimpleNamespace
 
     from assistant.answer import ExtractiveGenerator
     from ingest.records import Page
 
-    text = ("A joint agency response is required if a child's death:\n• is or could be due to external "
-            "causes\n• is sudden and there is no apparent cause (including sudden\nunexpected death)\n"
-            "• occurs in custody\n• occurs in a stillbirth")
-    turn = text.index("unexpected death)")
     chunk = _replace(_chunk(text), page_end=27, page_breaks=(turn,))
     pages = [Page(chunk.doc_id, 26, text[:turn], layout=text[:turn]),
              Page(chunk.doc_id, 27, text[turn:], layout=text[turn:])]
     fake = SimpleNamespace(pages=lambda doc_id: pages)
-    spans = ExtractiveGenerator._fit(fake, Unit(0, chunk, 0, len(text)))  # type: ignore[arg-type]
+    return chunk, ExtractiveGenerator._fit(fake, Unit(0, chunk, 0, len(text)))  # type: ignore[arg-type]
+
+
+def test_a_list_turning_the_page_mid_item_is_quoted_a_piece_a_page() -> None:
+    text = ("A joint agency response is required if a child's death:\n• is or could be due to external "
+            "causes\n• is sudden and there is no apparent cause (including sudden\nunexpected death)\n"
+            "• occurs in custody\n• occurs in a stillbirth")
+    turn = text.index("unexpected death)")
+    chunk, spans = _split_pages(text, turn)
     # the lead-in with the items wholly on its page; the item that turns the page as its part on
     # each page (nothing left out); then the items on the next page
     assert [text[a:b] for a, b in spans] == [text[:text.index("\n• is sudden")],
@@ -375,11 +381,7 @@ def test_a_sentence_turning_the_page_is_quoted_page_by_page_on_one_line() -> Non
             "compatible with their own duties and does not interfere with the\nperformance of their "
             "own functions. Health bodies should follow their own standards.")
     turn = text.index("performance")
-    chunk = _replace(_chunk(text), page_end=27, page_breaks=(turn,))
-    pages = [Page(chunk.doc_id, 26, text[:turn], layout=text[:turn]),
-             Page(chunk.doc_id, 27, text[turn:], layout=text[turn:])]
-    fake = SimpleNamespace(pages=lambda doc_id: pages)
-    spans = ExtractiveGenerator._fit(fake, Unit(0, chunk, 0, len(text)))  # type: ignore[arg-type]
+    chunk, spans = _split_pages(text, turn)
     assert [text[a:b] for a, b in spans] == [text[:turn].strip(), text[turn:]]
     first, then = (Unit(0, chunk, a, b) for a, b in spans)
     assert turns_page(first, then) and not turns_page(then, first)
@@ -391,7 +393,7 @@ def test_a_sentence_turning_the_page_is_quoted_page_by_page_on_one_line() -> Non
     assert turns_page(lead, items)  # a lead-in whose items are on the next page
     # a box glued to the page's foot: the sentence is cut at its clause, as before
     boxed = [Page(chunk.doc_id, 26, text[:turn], layout=text[:text.index(" and does not")] + "\n‖\nBox"),
-             pages[1]]
+             Page(chunk.doc_id, 27, text[turn:], layout=text[turn:])]
     spans = ExtractiveGenerator._fit(SimpleNamespace(pages=lambda doc_id: boxed),  # type: ignore[arg-type]
                                      Unit(0, chunk, 0, len(text)))
     assert text[spans[0][0]:spans[0][1]] == "Housing and other parts of the council have a duty to co-operate"
