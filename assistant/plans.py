@@ -374,6 +374,7 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
     if ctx.kind == "procedure":
         chosen = (_pick(ctx, _order(ctx, added), steps, STEP_RATIO, _step, lists=True)
                   or _pick(ctx, _order(ctx), 1, 0.0))
+        chosen = _from_best_passage(ctx, _order(ctx, added), chosen, steps)
         # the run starts from the step of the best passage: the passages' order weighs the search's
         # too, a sounder judge of a long situation than one sentence's score (dev: +2 scenarios)
         chosen = sorted(chosen, key=lambda c: c[0].passage_rank)
@@ -403,6 +404,18 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
     if ctx.kind == "fact":  # a short numbered paragraph is the unit a reader cites: quote it whole
         chosen = _without_overlaps([(_paragraph(u, FACT_PARAGRAPH_CHARS), cut) for u, cut in chosen])
     return chosen
+
+
+def _from_best_passage(ctx: AnswerContext, order: list[int], chosen: list[tuple[Unit, bool]],
+                       steps: int) -> list[tuple[Unit, bool]]:
+    """The steps, with the best step of the best passage among them: the passages' order weighs
+    the search's too, so its first passage opens the run even when another's sentences score
+    higher ("lead a section 47 enquiry" → "Lead practitioners should: • lead the assessment…",
+    not the strategy discussion's list). Dev: +1 scenario, none lost."""
+    if not chosen or any(unit.passage_rank == 0 for unit, _ in chosen):
+        return chosen
+    first = _pick(ctx, order, 1, 0.0, lambda u: u.passage_rank == 0 and _step(u), lists=True)
+    return (first + chosen)[:steps]
 
 
 def _passage_steps(ctx: AnswerContext, count: int) -> list[tuple[Unit, bool]]:

@@ -29,10 +29,12 @@ from corpus.local import local_documents, registry_mtime
 from corpus.manifest import Document, Manifest, load_manifest
 from ingest.embed import Embedder, SentenceTransformerEmbedder
 from ingest.records import Chunk
+from ingest.segment import FOOTNOTES
 from ingest.sentences import SentenceLookup
 
 log = logging.getLogger(__name__)
 NOT_ANSWERED = "The guidance here does not answer that."
+RUN_ON_FROM = 3  # a scenario's first candidates whose next chunk joins them (dev: +1, none lost)
 
 
 def clean_question(question: str, limit: int) -> str:
@@ -161,11 +163,27 @@ class Assistant:
             general.passages = rerank(self.sentences, general, extra, k, carried=self._carried)
             ctx.general = general
         candidates += self._entries(ctx, part, scope, candidates)
+        if part.kind == "procedure":
+            candidates = self._run_on(candidates, RUN_ON_FROM)
         ctx.candidates = candidates
         # a situation's "what should I do": the search's order counts too (the rerank is noisy there)
         ctx.passages = rerank(self.sentences, ctx, candidates, k, unit_bonus(ctx),
                               fuse=part.kind == "procedure", carried=self._carried)
         return ctx
+
+    def _run_on(self, candidates: list[Passage], top: int) -> list[Passage]:
+        """The candidates, each of the first `top` followed by the next chunk of its document: a
+        heading's short opening chunk ("Initiating section 47 enquiries") runs on in the next,
+        which holds the steps ("Lead practitioners should: • lead the assessment…")."""
+        seen = {p.chunk.chunk_id for p in candidates}
+        out: list[Passage] = []
+        for i, passage in enumerate(candidates):
+            out.append(passage)
+            nxt = self.retriever.following(passage.chunk) if i < top else None
+            if nxt is not None and nxt.chunk_id not in seen and FOOTNOTES not in nxt.headings:
+                seen.add(nxt.chunk_id)
+                out.append(Passage(nxt, 0.0, len(candidates) + i))
+        return out
 
     def _entries(self, ctx: AnswerContext, part: Part, scope: Scope,
                  candidates: list[Passage]) -> list[Passage]:

@@ -658,6 +658,20 @@ def test_the_run_starts_from_the_step_of_the_best_passage_not_the_best_sentence(
     assert [u.chunk.chunk_id for u, _ in steps] == ["a", "b", "c"]
 
 
+def test_the_best_passage_gives_a_step_even_when_its_sentences_score_far_below() -> None:
+    def chunk(cid: str, text: str) -> Chunk:
+        return Chunk(cid, "working-together-2023", "WT", "working-together", "2023", 89, 89, None, ("S47",),
+                     text)
+
+    lead = chunk("a", "Lead practitioners should see the child who is the subject of concern.")
+    other = chunk("b", "The strategy discussion should share available information.")
+    also = chunk("c", "The police should discuss the basis for any criminal investigation.")
+    units = [_unit(other, other.text, rank=1), _unit(also, also.text, rank=2), _unit(lead, lead.text, rank=0)]
+    steps = plan(_ctx(units, [0.6, 0.58, 0.3], "procedure"), 3, 0.8, steps=2)
+    # below the steps' score ratio, yet the first passage (search and rerank fused) opens the answer
+    assert [u.chunk.chunk_id for u, _ in steps] == ["a", "b"]
+
+
 def test_a_run_that_reaches_its_length_inside_a_list_keeps_the_whole_list(monkeypatch) -> None:
     import assistant.plans as plans
 

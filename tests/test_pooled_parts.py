@@ -50,3 +50,17 @@ def test_a_part_that_refers_back_judges_its_sentences_by_its_own_words_too(tiny:
     assert plain.sentence_query_vector is None  # one embedder: sentences are scored by the search's vector
     assert blended is not None and float(blended @ own) > float(plain.query_vector @ own) + 0.1
     assert abs(float(np.linalg.norm(blended)) - 1.0) < 1e-5
+
+
+def test_a_scenario_reads_on_from_its_first_candidates_into_the_next_chunk(tiny: Assistant) -> None:
+    tiny.retriever.ensure_loaded()
+    chunks = tiny.retriever.chunks
+    doc = [c for c in chunks if c.doc_id == chunks[0].doc_id]
+    assert len(doc) >= 4
+    found = [Passage(doc[0], 1.0, 0), Passage(doc[1], 0.9, 1), Passage(doc[2], 0.8, 2)]
+    joined = tiny._run_on(found, 2)
+    # doc[0] runs on into doc[1], already there (not twice); doc[1] brings doc[2], already found;
+    # a third candidate's next chunk is not added
+    assert [p.chunk.chunk_id for p in joined] == [c.chunk_id for c in doc[:3]]
+    alone = tiny._run_on([Passage(doc[2], 1.0, 0), Passage(doc[0], 0.9, 1)], 1)
+    assert [p.chunk.chunk_id for p in alone] == [doc[2].chunk_id, doc[3].chunk_id, doc[0].chunk_id]
