@@ -411,10 +411,12 @@ def _from_best_passage(ctx: AnswerContext, order: list[int], chosen: list[tuple[
     """The steps, with the best step of the best passage among them: the passages' order weighs
     the search's too, so its first passage opens the run even when another's sentences score
     higher ("lead a section 47 enquiry" → "Lead practitioners should: • lead the assessment…",
-    not the strategy discussion's list). Dev: +1 scenario, none lost."""
-    if not chosen or any(unit.passage_rank == 0 for unit, _ in chosen):
+    not the strategy discussion's list). A case study's story is no step: the best passage of
+    guidance counts. Dev: +1 scenario, none lost."""
+    best = min((u.passage_rank for u in ctx.units if not example(u.chunk)), default=None)
+    if best is None or not chosen or any(unit.passage_rank == best for unit, _ in chosen):
         return chosen
-    first = _pick(ctx, order, 1, 0.0, lambda u: u.passage_rank == 0 and _step(u), lists=True)
+    first = _pick(ctx, order, 1, 0.0, lambda u: u.passage_rank == best and _step(u), lists=True)
     return (first + chosen)[:steps]
 
 

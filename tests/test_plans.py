@@ -672,6 +672,20 @@ def test_the_best_passage_gives_a_step_even_when_its_sentences_score_far_below()
     assert [u.chunk.chunk_id for u, _ in steps] == ["a", "b"]
 
 
+def test_a_case_study_first_is_passed_over_for_the_best_passage_of_guidance() -> None:
+    def chunk(cid: str, text: str, heading: str) -> Chunk:
+        return Chunk(cid, "kcsie-2025", "KCSIE", "kcsie", "2025", 136, 136, None, ("Part five", heading),
+                     text)
+
+    story = chunk("a", "The school should have supported the girl after the party.", "Case study")
+    guidance = chunk("b", "The designated safeguarding lead should consider the child's needs.", "Reports")
+    other = chunk("c", "Schools should record every report they receive.", "Records")
+    units = [_unit(other, other.text, rank=2), _unit(story, story.text, rank=0),
+             _unit(guidance, guidance.text, rank=1)]
+    steps = plan(_ctx(units, [0.6, 0.5, 0.3], "procedure"), 3, 0.8, steps=1)
+    assert [u.chunk.chunk_id for u, _ in steps] == ["b"]
+
+
 def test_a_run_that_reaches_its_length_inside_a_list_keeps_the_whole_list(monkeypatch) -> None:
     import assistant.plans as plans
 
