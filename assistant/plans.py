@@ -514,8 +514,12 @@ def _named_items(ctx: AnswerContext, order: list[int]) -> list[tuple[Unit, bool]
 def _defined_kinds(ctx: AnswerContext, order: list[int], following: Callable[[Chunk], Chunk | None],
                    preceding: Callable[[Chunk], Chunk | None]) -> list[tuple[Unit, bool]]:
     """Each term's defining sentence, when a unit scoring within LIST_FLOOR of the best sits in a
-    run of term paragraphs ("Physical abuse: …", "Emotional abuse: …") whose kinds are asked for."""
+    run of term paragraphs ("Physical abuse: …", "Emotional abuse: …") whose kinds are asked for,
+    or in the chunk that leads into one ("Knowing what to look for is vital…" → "6. Abuse: …")."""
     floor = LIST_FLOOR * float(ctx.scores[order[0]])
+    asked, text = ctx.asked_tokens, ctx.asked or ctx.query
+    if ctx.listed and not asked:  # "…main categories of abuse - what are they?": named before
+        asked, text = ctx.query_tokens, ctx.query
     read: set[str] = set()  # a chunk's sentences share its run: read each chunk once
     for i in order:
         if float(ctx.scores[i]) < floor:
@@ -524,8 +528,10 @@ def _defined_kinds(ctx: AnswerContext, order: list[int], following: Callable[[Ch
         if unit.chunk.chunk_id in read:
             continue
         read.add(unit.chunk.chunk_id)
-        run = term_run(unit.chunk, following, preceding)
-        if run and asks_for_kinds(run, ctx.asked_tokens, ctx.asked or ctx.query):
+        nxt = following(unit.chunk)
+        run = term_run(unit.chunk, following, preceding) or (
+            term_run(nxt, following, preceding) if nxt is not None else [])
+        if run and asks_for_kinds(run, asked, text):
             return [(Unit(unit.passage_rank, c, s.start, s.end), False) for c, s, _ in run]
     return []
 

@@ -78,3 +78,18 @@ def test_a_list_question_answered_from_a_term_paragraph_quotes_every_term() -> N
                                                  "Neglect"]
     # without the neighbours to read, the ordinary list plan answers
     assert [u.text for u, _ in plan(ctx, 3, 0.8)][0] == "All staff should be aware of the indicators."
+
+
+def test_kinds_named_before_a_bare_what_are_they_are_read_from_the_chunk_leading_into_them() -> None:
+    intro = CHUNKS[0]  # "23. If staff are unsure…": another section, just before the run
+    said = "New supervisor. There are main categories of abuse we need to know about. what are they"
+    ctx = AnswerContext("what are they", said, np.zeros(3), units=[Unit(0, intro, 4, len(intro.text))],
+                        scores=np.array([0.5]), kind="list", asked="what are they", listed="categories")
+    quoted = [u.text.split(":")[0] for u, _ in plan(ctx, 3, 0.8, following=_following,
+                                                     preceding=_preceding)]
+    assert quoted == ["Abuse", "Physical abuse", "Emotional abuse", "Sexual abuse", "Neglect"]
+    # the kinds are not asked for ("what are they" names no plural): the ordinary list plan answers
+    plain = AnswerContext("what are they", "new supervisor. what are they", np.zeros(3), units=ctx.units,
+                          scores=ctx.scores, kind="list", asked="what are they", listed="")
+    assert [u.text for u, _ in plan(plain, 3, 0.8, following=_following, preceding=_preceding)] == [
+        "If staff are unsure, speak to the DSL."]
