@@ -84,6 +84,11 @@ def _index(unit: Unit) -> int:
     return next((i for i, s in enumerate(sents) if unit.start < s.end), max(len(sents) - 1, 0))
 
 
+def _is_item(unit: Unit) -> bool:
+    """The unit's sentence is a bulleted list item."""
+    return sentences(unit.chunk)[_index(unit)].item
+
+
 def whole_list(unit: Unit, lead: int) -> tuple[Unit, bool]:
     """The lead-in sentence `lead` and every bulleted item after it; True when cut for length."""
     sents = sentences(unit.chunk)
@@ -372,9 +377,9 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
     bonus = unit_bonus(ctx)
     added = np.array([bonus(u) for u in ctx.units]) if bonus else None
     if ctx.kind == "procedure":
-        chosen = (_pick(ctx, _order(ctx, added), steps, STEP_RATIO, _step, lists=True)
-                  or _pick(ctx, _order(ctx), 1, 0.0))
-        chosen = _from_best_passage(ctx, _order(ctx, added), chosen, steps)
+        order = _order(ctx, added)
+        chosen = _pick(ctx, order, steps, STEP_RATIO, _step, lists=True) or _pick(ctx, _order(ctx), 1, 0.0)
+        chosen = _from_best_passage(ctx, order, chosen, steps)
         # the run starts from the step of the best passage: the passages' order weighs the search's
         # too, a sounder judge of a long situation than one sentence's score (dev: +2 scenarios)
         chosen = sorted(chosen, key=lambda c: c[0].passage_rank)
@@ -499,13 +504,13 @@ def _named_items(ctx: AnswerContext, order: list[int]) -> list[tuple[Unit, bool]
     ("which CSA Centre resources are listed?": each entry the Centre publishes, wherever it falls
     in a long list), in the list's order; [] unless at least two items do."""
     best = ctx.units[order[0]] if order else None
-    if best is None or not sentences(best.chunk)[_index(best)].item:
+    if best is None or not _is_item(best):
         return []
     shared = _rare_asked(ctx) & set(tokens(best.text))
     if len(shared) < NAMED_WORDS:
         return []
     found = [u for u in ctx.units if u.chunk.doc_id == best.chunk.doc_id
-             and u.chunk.headings == best.chunk.headings and sentences(u.chunk)[_index(u)].item
+             and u.chunk.headings == best.chunk.headings and _is_item(u)
              and shared <= set(tokens(u.text))]
     found.sort(key=lambda u: (u.chunk.page_start or 0, u.passage_rank, u.start))
     return [(replace(u, alone=True), False) for u in found] if len(found) >= NAMED_ITEMS else []
@@ -528,9 +533,9 @@ def _defined_kinds(ctx: AnswerContext, order: list[int], following: Callable[[Ch
         if unit.chunk.chunk_id in read:
             continue
         read.add(unit.chunk.chunk_id)
-        nxt = following(unit.chunk)
-        run = term_run(unit.chunk, following, preceding) or (
-            term_run(nxt, following, preceding) if nxt is not None else [])
+        run = term_run(unit.chunk, following, preceding)
+        if not run and (nxt := following(unit.chunk)) is not None:
+            run = term_run(nxt, following, preceding)
         if run and asks_for_kinds(run, asked, text):
             return [(Unit(unit.passage_rank, c, s.start, s.end), False) for c, s, _ in run]
     return []
