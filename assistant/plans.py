@@ -45,8 +45,11 @@ POINTER = re.compile(r"\b((further|more|additional) (details|information|guidanc
                      r"see (page|paragraph|annex|part|chapter|section)s?\b)"
                      r"|\b(below|above)\.$", re.I)
 DEFINITION_CHARS = 520  # a definition runs on through its paragraph up to this length
+DEFINITION_LIST_CHARS = 900  # …and into the list that ends it, up to this length
 LEAD_WITH_ITEMS = re.compile(rf":\s*\n\s*{BULLET_CLASS}\s")  # "…include:\n• …": a lead-in and its items
 EXAMPLE = re.compile(r"\bcase stud(y|ies)\b|\bexamples?\b", re.I)  # illustrations, not guidance
+CHANGE_TABLE = re.compile(r"\btable of (substantive )?changes\b", re.I)  # an annex listing the changes
+CHANGES_ASKED = re.compile(r"\b(chang|updat|revis|amend)\w*", re.I)  # …which answers a question about them
 LINK = re.compile(r"https?://|\bwww\.|\.(gov|org|co)\.uk\b|\| ICO\b", re.I)  # a pointer to a web page
 FIGURE = re.compile(r"\bflow ?charts?\b|\bfigure \d|\bdiagram\b", re.I)  # boxes restating the text
 ITEM_TAIL = 2  # sentences that may finish a list item at the start of the next chunk
@@ -287,14 +290,22 @@ def _as_quoted(text: str) -> str:
 
 
 def _order(ctx: AnswerContext, bonus: np.ndarray | None = None) -> list[int]:
-    """Best first: fragments, footnotes (references), links and case studies (examples) go down."""
+    """Best first: fragments, footnotes (references), links, case studies (examples) and, unless
+    changes are asked about, the lines of a table of changes go down."""
     scores = ctx.scores + (bonus if bonus is not None else 0.0)
+    changes = bool(CHANGES_ASKED.search(ctx.question))
     penalty = np.array([0.05 * fragment(_as_quoted(u.text)) + 0.05 * (FOOTNOTES in u.chunk.headings)
-                        + EXAMPLE_PENALTY * example(u.chunk)
+                        + EXAMPLE_PENALTY * (example(u.chunk) or (not changes and change_note(u.chunk)))
                         + 0.05 * any(FIGURE.search(h) for h in u.chunk.headings[-1:])
                         + LINK_PENALTY * bool(LINK.search(u.text))
                         for u in ctx.units])
     return [int(i) for i in np.argsort(-(scores - penalty), kind="stable")]
+
+
+def change_note(chunk: Chunk) -> bool:
+    """The chunk is a line of an edition's table of changes ("Page 40 Para 143 – Link added…"):
+    it says what changed, not what the guidance asks."""
+    return any(CHANGE_TABLE.search(h) for h in chunk.headings[:1])
 
 
 def example(chunk: Chunk) -> bool:
@@ -571,13 +582,21 @@ def _defines(text: str, words: set[str]) -> bool:
 
 
 def _run_on(unit: Unit) -> Unit:
-    """A definition with the sentences after it in its paragraph, while they fit."""
+    """A definition with the sentences after it in its paragraph, while they fit; a lead-in among
+    them ends it, with its items when they fit too."""
     sents = sentences(unit.chunk)
     i = next((j for j, s in enumerate(sents) if s.end >= unit.end), len(sents) - 1)
     end = unit.end
-    for s in sents[i + 1:]:
+    for j in range(i + 1, len(sents)):
+        s = sents[j]
         text = unit.chunk.text[s.start:s.end].strip()
-        if s.item or text.endswith(":") or s.end - unit.start > DEFINITION_CHARS:
+        if s.item or s.end - unit.start > DEFINITION_CHARS:
+            break
+        if text.endswith(":"):  # "…may have acted in a way that:" → its items end the definition
+            listed, cut = whole_list(unit, j)
+            fits = listed.end - unit.start <= DEFINITION_LIST_CHARS
+            if fits and not cut and _introduces(unit.chunk, sents, j):
+                end = listed.end
             break
         end = s.end
     return replace(unit, end=end)

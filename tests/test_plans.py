@@ -232,6 +232,30 @@ def test_a_definition_is_the_defining_sentence_run_on_through_its_paragraph() ->
     assert unit.text.endswith("changes in behaviour.")  # run on; the list item is not
 
 
+def test_a_definition_ending_in_a_lead_in_runs_on_into_its_items() -> None:
+    """"The term 'low-level' concern does not mean…. A low-level concern is any concern… that an
+    adult… may have acted in a way that:" is finished by its items, not cut at the colon."""
+    text = ("430. The term ‘low-level’ concern does not mean that it is insignificant. A low-level "
+            "concern is any concern that an adult may have acted in a way that:\n"
+            "• is inconsistent with the staff code of conduct, and\n"
+            "• does not meet the harm threshold.\n"
+            "Examples of such behaviour could include being over friendly with children.")
+    chunk = _chunk(text)
+    first = text[:text.index(" A low-level")]
+    ctx = AnswerContext("What is a low-level concern?", "low-level concern", np.zeros(3),
+                        units=[_unit(chunk, first)], scores=np.array([0.5]), kind="definition")
+    [(unit, _)] = plan(ctx, 1, 0.9)
+    assert unit.text.endswith("does not meet the harm threshold.")
+    assert "Examples" not in unit.text
+    # a lead-in whose list would make the quote too long still ends the definition before it
+    long_items = "".join(f"• item number {n} of a long list of behaviours to watch\n" for n in range(20))
+    chunk = _chunk(text.split("\n")[0] + "\n" + long_items)
+    ctx = AnswerContext("What is a low-level concern?", "low-level concern", np.zeros(3),
+                        units=[_unit(chunk, first)], scores=np.array([0.5]), kind="definition")
+    [(unit, _)] = plan(ctx, 1, 0.9)
+    assert unit.text.endswith("insignificant.")
+
+
 def test_a_sentence_pointing_to_a_definition_is_not_the_definition() -> None:
     pointer = _chunk("The full legal definition of regulated activity is set out in Schedule 4 of the Act. "
                      "See page 67 for further information about regulated activity.")
@@ -308,6 +332,20 @@ def test_a_case_study_story_ranks_below_the_guidance_but_a_numbered_paragraph_af
                     headings=("Part five", "Case study"))
     ctx = _ctx([_unit(after, after.text), _unit(guidance, guidance.text)], [0.60, 0.48], "fact")
     assert plan(ctx, 1, 0.5)[0][0].chunk.chunk_id == "c3"
+
+
+def test_a_line_of_a_table_of_changes_ranks_below_the_guidance_unless_changes_are_asked() -> None:
+    note = replace(_chunk("Page 40 Para 143 – Link added to the plan technology for your school service.",
+                          "c2"), paragraph=None,
+                   headings=("Annex F: Table of changes from KCSIE September", "Part two"))
+    guidance = _chunk("Governing bodies should ensure appropriate filtering and monitoring is in place.")
+    units = [_unit(note, note.text), _unit(guidance, guidance.text)]
+    ctx = AnswerContext("What must schools do about filtering?", "filtering", np.zeros(3), units=units,
+                        scores=np.array([0.60, 0.50]), kind="fact")
+    assert plan(ctx, 1, 0.5)[0][0].chunk.chunk_id == "c1"
+    ctx = AnswerContext("What was updated about filtering?", "filtering", np.zeros(3), units=units,
+                        scores=np.array([0.60, 0.50]), kind="fact")
+    assert plan(ctx, 1, 0.5)[0][0].chunk.chunk_id == "c2"
 
 
 def test_a_sentence_leaning_on_a_list_item_brings_the_list() -> None:
