@@ -117,6 +117,18 @@ def test_a_term_the_guidance_never_mentions_is_not_defined_from_a_lookalike(real
     assert not ans.abstained and "designated officer" in ans.text
 
 
+def test_a_definition_ending_in_a_list_is_quoted_with_its_items(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    ans = real_assistant.ask("What is a low-level concern?")
+    first = ans.citations[0]
+    assert (first.doc_id, first.paragraph) == ("kcsie-2025", "430")
+    assert "may have acted in a way that:" in first.quote and "harm threshold" in first.quote
+
+
+def test_a_table_of_changes_answers_only_questions_about_changes(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    ans = real_assistant.ask("What does KCSIE say schools must do about filtering and monitoring?")
+    assert ans.citations and not any("Table of changes" in (c.section or "") for c in ans.citations)
+
+
 def test_initial_assessment_2010(real_assistant) -> None:  # type: ignore[no-untyped-def]
     ans = real_assistant.ask(
         "Under Working Together 2010, how long did social care have to complete an initial assessment?")
