@@ -44,6 +44,10 @@ POINTER = re.compile(r"\b((further|more|additional) (details|information|guidanc
                      r"(is|are) set out in|can be found|(is|are) available (here|at|from)\b|"
                      r"see (page|paragraph|annex|part|chapter|section)s?\b)"
                      r"|\b(below|above)\.$", re.I)
+# "…is defined for the purposes of this guidance as:" defines more surely than "…is everyone's
+# responsibility" (dev: no answer changed)
+EXPLICIT = re.compile(r"\b(is|are) defined\b|\bmeans\b|\brefers? to\b", re.I)
+EXPLICIT_BONUS = 0.05
 DEFINITION_CHARS = 520  # a definition runs on through its paragraph up to this length
 DEFINITION_LIST_CHARS = 900  # …and into the list that ends it, up to this length
 LEAD_WITH_ITEMS = re.compile(rf":\s*\n\s*{BULLET_CLASS}\s")  # "…include:\n• …": a lead-in and its items
@@ -414,7 +418,7 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
         return _named_items(ctx, order) or _with_a_list(ctx, order, chosen, max_quotes)
     if ctx.kind == "definition":
         defines = np.array([0.1 * _defines(u.text, ctx.query_tokens) - 0.1 * bool(POINTER.search(u.text))
-                            for u in ctx.units])
+                            + EXPLICIT_BONUS * bool(EXPLICIT.search(u.text)) for u in ctx.units])
         return [(_run_on(u), cut) for u, cut in _pick(ctx, _order(ctx, defines), 1, ratio)]
     chosen = _pick(ctx, _order(ctx), max_quotes, ratio)
     if ctx.kind == "fact":  # a short numbered paragraph is the unit a reader cites: quote it whole

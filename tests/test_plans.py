@@ -256,6 +256,20 @@ def test_a_definition_ending_in_a_lead_in_runs_on_into_its_items() -> None:
     assert unit.text.endswith("insignificant.")
 
 
+def test_a_sentence_saying_what_a_term_is_defined_as_beats_one_saying_what_it_is() -> None:
+    said = _chunk("2. Safeguarding and promoting the welfare of children is everyone’s responsibility.")
+    text = ("3. Safeguarding and promoting the welfare of children is defined for the purposes of this "
+            "guidance as:\n• providing help and support to meet the needs of children\n"
+            "• protecting children from maltreatment")
+    defined = _chunk(text, "c2")
+    units = [_unit(said, said.text), _unit(defined, text)]
+    ctx = AnswerContext("What is meant by safeguarding and promoting the welfare of children?",
+                        "safeguarding promoting welfare children", np.zeros(3), units=units,
+                        scores=np.array([0.53, 0.50]), kind="definition")
+    [(unit, _)] = plan(ctx, 1, 0.9)
+    assert unit.chunk.chunk_id == "c2" and unit.text.endswith("from maltreatment")
+
+
 def test_a_sentence_pointing_to_a_definition_is_not_the_definition() -> None:
     pointer = _chunk("The full legal definition of regulated activity is set out in Schedule 4 of the Act. "
                      "See page 67 for further information about regulated activity.")

@@ -215,6 +215,8 @@ DEFINITION = re.compile(
 # activity' mean?", "what's the definition of neglect…?", "what's a MASH?"
 DEFINED = tuple(re.compile(form, re.I) for form in (
     r"\bwhat (?:is|are) meant by\s+(?P<term>[^?]+)",
+    # "what does KCSIE actually mean by safeguarding…?": the term follows "mean by"
+    r"\bwhat (?:does|do|did) [^?]{1,60}? mean by\s+(?:a |an |the )?(?P<term>[^?]+)",
     r"\bwhat (?:does|do) (?:the (?:term|phrase|word) )?(?P<term>[^?]+?) (?:actually )?"
     r"(?:mean|cover|include|involve|refer to)\b",
     r"\b(?:define|definition of|meaning of)\s+(?:the (?:term|phrase|word) )?(?P<term>[^?]+)",
