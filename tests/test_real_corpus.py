@@ -124,6 +124,11 @@ def test_a_definition_ending_in_a_list_is_quoted_with_its_items(real_assistant) 
     assert "may have acted in a way that:" in first.quote and "harm threshold" in first.quote
 
 
+def test_a_term_asked_with_its_article_is_defined_as_the_guidance_defines_it(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    ans = real_assistant.ask("What is the definition of a child in Working Together?")
+    assert ans.citations[0].doc_id == "working-together-2023" and "18th birthday" in ans.citations[0].quote
+
+
 def test_a_table_of_changes_answers_only_questions_about_changes(real_assistant) -> None:  # type: ignore[no-untyped-def]
     ans = real_assistant.ask("What does KCSIE say schools must do about filtering and monitoring?")
     assert ans.citations and not any("Table of changes" in (c.section or "") for c in ans.citations)

@@ -540,6 +540,7 @@ def test_what_are_they_asks_for_the_plural_named_just_before() -> None:
     ("What's a MASH (multi-agency safeguarding hub)?", ("MASH", "multi-agency safeguarding hub")),
     ("what does KCSIE actually mean by safeguarding children?", ("safeguarding children",)),
     ("What do they mean by a lead practitioner in early help?", ("lead practitioner",)),
+    ("What is the definition of a child in Working Together?", ("child",)),
 ])
 def test_the_term_a_definition_asks_about_leaves_out_the_askers_context(question: str,
                                                                        term: tuple[str, ...]) -> None:

@@ -224,6 +224,7 @@ DEFINED = tuple(re.compile(form, re.I) for form in (
 QUALIFIER = re.compile(r"\s+(?:that|which|who|whom|for|in|under|within|when|where|if|as|at|by|from|"
                        r"according|used)\s", re.I)
 QUOTED = re.compile(r"(?:^|\s)['‘\"“]([^'’\"”]{2,60})['’\"”](?=\s|$|[?.,])")
+ARTICLE = re.compile(r"^(?:a|an|the)\s+(?=\S)", re.I)
 SPELT = re.compile(r"\s*\(([^)]+)\)")  # shorthand the search spelt out: "MASH (multi-agency …)"
 
 
@@ -237,6 +238,7 @@ def defined_term(asked: str) -> tuple[str, ...]:
     quoted = QUOTED.search(term)  # "what is meant by 'early help' for school staff?"
     # "neglect that schools use", "practice supervisor in a local authority": the asker's context
     term = quoted.group(1) if quoted else QUALIFIER.split(term, maxsplit=1)[0].strip(" '\"‘’“”.")
+    term = ARTICLE.sub("", term)  # "the definition of a child": the term is "child"
     spelt = [t.strip(" ()") for found in SPELT.findall(asked) for t in found.split(";")]
     return tuple(t for t in (term, *spelt) if t)
 
