@@ -26,6 +26,7 @@ from assistant.plans import (
     LIST_CHARS,
     STEPS,
     bare_title,
+    begun_before,
     boxed_items,
     continuation,
     entries,
@@ -45,7 +46,7 @@ from corpus.manifest import Manifest
 from ingest.embed import Embedder
 from ingest.readers import strip_footnote_refs
 from ingest.records import Chunk, Page
-from ingest.segment import BULLET_CLASS
+from ingest.segment import BULLET_CLASS, ITEM_MARK
 
 
 @dataclass
@@ -223,10 +224,27 @@ class ExtractiveGenerator:
                 for n, (start, end) in enumerate(spans):  # a piece left out in between cuts the list
                     upto = spans[n + 1][0] if n + 1 < len(spans) else unit.end
                     shortened = end < upto and NEXT_ITEM.search(unit.chunk.text, end, upto)
-                    piece = replace(unit, start=start, end=end)
-                    if not bare_title(piece):
+                    piece = self._whole_start(replace(unit, start=start, end=end), chosen)
+                    if piece is not None and not bare_title(piece):
                         chosen.append((piece, bool(cut or shortened)))
         return chosen
+
+    def _whole_start(self, piece: Unit, chosen: list[tuple[Unit, bool]]) -> Unit | None:
+        """A piece that opens its chunk mid-sentence ("guidance” on interviewing…") whose start
+        is not quoted just before it begins at its next sentence; None when it has none."""
+        if (piece.chunk.text[:piece.start].strip() or not piece.text[:1].islower()
+                or re.match(ITEM_MARK, piece.text)):  # "d. Where a special guardianship order…"
+            return piece
+        if chosen and self._runs_on(chosen[-1][0], piece):
+            return piece
+        sents = sentences(piece.chunk)
+        nxt = next((s.opening for s in sents if piece.start < s.opening < piece.end), piece.end)
+        # an unpunctuated sentence end: a line that opens with a capital ("…investigation\nAll
+        # involved practitioners should:")
+        line = [m.start() + 1 for m in re.finditer(r"\n(?=[A-Z])", piece.chunk.text[:nxt])
+                if m.start() > piece.start]
+        start = line[-1] if line else nxt
+        return None if start >= piece.end else replace(piece, start=start)
 
     def _carried_on(self, whole: Unit, part: AnswerContext) -> list[Unit]:
         """The stretch as quotes: split where it turns a page, and with what carries it on at
@@ -251,7 +269,8 @@ class ExtractiveGenerator:
         if not more and self.boxes and (boxed := boxed_items(whole, self.boxes)):
             more.append(boxed)  # the lead-in's items are printed in a box
         preceding = self.preceding(whole.chunk) if self.preceding else None
-        before = lead_in_before(whole, preceding) or leaned_on(whole, preceding)
+        before = (lead_in_before(whole, preceding) or leaned_on(whole, preceding)
+                  or begun_before(whole, preceding))
         return ((page_pieces(before) if before else []) + page_pieces(whole)
                 + [piece for m in more for piece in page_pieces(m)])
 
@@ -320,7 +339,8 @@ class ExtractiveGenerator:
                                      self.manifest.doc(unit.chunk.doc_id))
                 cites.append(cite)
                 quote = f"“{display(cite.quote, self._refs(cite))}” [{cite.marker}]"
-            if before is not None and lines and turns_page(before, unit):  # one sentence, two pages
+            if before is not None and lines and (turns_page(before, unit) or self._runs_on(before, unit)):
+                # one sentence, two pages or two chunks: one line
                 lines[-1] = f"{lines[-1]} {quote}"
             else:
                 lines.append(f"{len(lines) + 1}. {quote}" if steps else quote)
@@ -330,6 +350,16 @@ class ExtractiveGenerator:
         elif steps:
             lines.insert(0, "The guidance's steps, in its order:")
         return lines
+
+    def _runs_on(self, first: Unit, then: Unit) -> bool:
+        """`then` opens the next chunk of the document and goes on with the sentence (or the list)
+        `first` leaves unfinished at its chunk's end ("…guidance on using special" | "measures,
+        where a…")."""
+        return (self.following is not None and not first.chunk.text[first.end:].strip()
+                and not then.chunk.text[:then.start].strip()
+                and (then.text[:1].islower() or bool(re.match(ITEM_MARK, then.text)))  # not a new sentence
+                and not _SENTENCE_CLOSE.search(first.chunk.text[first.start:first.end])
+                and (nxt := self.following(first.chunk)) is not None and nxt.chunk_id == then.chunk.chunk_id)
 
     def _refs(self, cite: Citation) -> frozenset[str]:
         """The footnote numbers printed on the cited pages."""

@@ -755,6 +755,19 @@ def leaned_on(unit: Unit, preceding: Chunk | None) -> Unit | None:
     return Unit(unit.passage_rank, preceding, before[-1].start, before[-1].end)
 
 
+def begun_before(unit: Unit, preceding: Chunk | None) -> Unit | None:
+    """A stretch that opens its chunk mid-sentence ("guidance” on interviewing victims…") gets the
+    sentence's start from the end of the chunk before, which leaves it unfinished; None otherwise."""
+    sents = sentences(unit.chunk)
+    if (preceding is None or not sents or sents[0].item or unit.start > sents[0].start
+            or not fragment(unit.text[:1] or ".")):
+        return None
+    before = sentences(preceding)
+    if not before or re.search(r"[.?!;][\"”’)]*$", preceding.text.rstrip()):
+        return None
+    return Unit(unit.passage_rank, preceding, before[-1].opening, before[-1].end)
+
+
 def carried_lead(chunk: Chunk, preceding: Chunk | None) -> str:
     """The lead-in of the list a chunk opens in the middle of ("The core group should:" at the
     end of the chunk before), or ""."""

@@ -1483,3 +1483,47 @@ def test_a_list_item_is_read_with_its_lead_in_except_as_a_procedure_step(fake_em
     bare = _replace(item, lead="")
     # the lead-in's words count for both (word coverage); its meaning only for the fact
     assert score("fact", item) - score("fact", bare) > score("procedure", item) - score("procedure", bare) > 0
+
+
+def _cut_item_chunks() -> tuple[Chunk, Chunk]:
+    """A list item the chunker cut mid-sentence: the next chunk opens with its end."""
+    first = _chunk("The Police should:\n• help others understand the concerns\n"
+                   "• follow the guidance set out in “Achieving best evidence in criminal proceedings:")
+    second = _chunk("guidance” on interviewing victims and witnesses, where a joint interview is held\n"
+                    "All involved practitioners should:\n• contribute to the assessment as required", "c2")
+    return first, second
+
+
+def test_a_step_cut_between_chunks_is_shown_as_one_line() -> None:
+    from assistant.answer import ExtractiveGenerator
+
+    first, second = _cut_item_chunks()
+    gen = ExtractiveGenerator.__new__(ExtractiveGenerator)
+    gen.following = {first: second}.get
+    end = _unit(first, first.text[first.text.index("• follow"):])
+    goes_on = _unit(second, second.text.split("\n")[0])
+    assert gen._runs_on(end, goes_on)
+    new = _unit(second, "All involved practitioners should:")  # a new sentence on its own line
+    assert not gen._runs_on(end, new)
+    assert not gen._runs_on(_unit(first, "• help others understand the concerns"), goes_on)  # not the end
+
+
+def test_a_stretch_opening_its_chunk_mid_sentence_gets_the_sentence_start_or_starts_after_it() -> None:
+    from assistant.answer import ExtractiveGenerator
+    from assistant.plans import begun_before
+
+    first, second = _cut_item_chunks()
+    whole = Unit(0, second, 0, len(second.text))
+    before = begun_before(whole, first)
+    assert before is not None and before.text.startswith("• follow the guidance")
+    assert begun_before(whole, None) is None
+    assert begun_before(_unit(second, "All involved practitioners should:"), first) is None
+    gen = ExtractiveGenerator.__new__(ExtractiveGenerator)
+    gen.following = {first: second}.get
+    # quoted without the chunk before it: the piece begins at the line that starts a sentence
+    piece = gen._whole_start(whole, [])
+    assert piece is not None and piece.text.startswith("All involved practitioners should:")
+    assert gen._whole_start(whole, [(before, False)]) == whole  # its start is quoted just before
+    lettered = _chunk("d. Where a special guardianship order has been granted.", "c3")
+    item = Unit(0, lettered, 0, len(lettered.text))
+    assert gen._whole_start(item, []) == item  # "d." marks an item: no sentence goes on there
