@@ -462,7 +462,7 @@ def test_the_two_pages_of_a_sentence_are_one_step_of_the_answer() -> None:
     turn = text.index("once.")
     chunk = _replace(_chunk(text), doc_id="working-together-2023", page_end=27, page_breaks=(turn,))
     gen = ExtractiveGenerator.__new__(ExtractiveGenerator)
-    gen.manifest, gen.pages = load_manifest(), None
+    gen.manifest, gen.pages, gen.following = load_manifest(), None, None
     units = [(Unit(0, chunk, 0, turn - 1), False), (Unit(0, chunk, turn, turn + 5), False),
              (Unit(0, chunk, text.index("Then"), len(text)), False)]
     found = PartAnswer(_ctx([], [], "procedure"), units, 0.5)
