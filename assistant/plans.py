@@ -48,6 +48,8 @@ POINTER = re.compile(r"\b((further|more|additional) (details|information|guidanc
 # responsibility" (dev: no answer changed)
 EXPLICIT = re.compile(r"\b(is|are) defined\b|\bmeans\b|\brefers? to\b", re.I)
 EXPLICIT_BONUS = 0.05
+READING = re.compile(r"\W*(\d{1,3}\.\s+)?(further|more|additional) (details|information|guidance|advice|"
+                     r"support)\b", re.I)
 DEFINITION_CHARS = 520  # a definition runs on through its paragraph up to this length
 DEFINITION_LIST_CHARS = 900  # …and into the list that ends it, up to this length
 LEAD_WITH_ITEMS = re.compile(rf":\s*\n\s*{BULLET_CLASS}\s")  # "…include:\n• …": a lead-in and its items
@@ -360,8 +362,11 @@ def bare_title(unit: Unit) -> bool:
 
 
 def _step(unit: Unit) -> bool:
-    """A step of a procedure: a directive sentence of the guidance's text, not a footnote."""
-    return FOOTNOTES not in unit.chunk.headings and bool(DIRECTIVE.search(unit.text))
+    """A step of a procedure: a directive sentence of the guidance's text, not a footnote, nor a
+    pointer to further reading ("Further information and support, includes: • the department's
+    statutory guidance… which sets out how schools must…")."""
+    return (FOOTNOTES not in unit.chunk.headings and bool(DIRECTIVE.search(unit.text))
+            and not READING.match(unit.lead) and not READING.match(unit.text))
 
 
 def overlaps(a: Unit, b: Unit) -> bool:

@@ -1527,3 +1527,16 @@ def test_a_stretch_opening_its_chunk_mid_sentence_gets_the_sentence_start_or_sta
     lettered = _chunk("d. Where a special guardianship order has been granted.", "c3")
     item = Unit(0, lettered, 0, len(lettered.text))
     assert gen._whole_start(item, []) == item  # "d." marks an item: no sentence goes on there
+
+
+def test_a_pointer_to_further_reading_is_no_step() -> None:
+    text = ("Further information and support, includes:\n• The statutory guidance on school attendance, "
+            "which sets out how schools must work with children’s services.")
+    reading = _chunk(text)
+    step = _chunk("Staff should follow the school’s procedures for unauthorised absence.", "c2")
+    units = [_unit(reading, "The statutory guidance on school attendance, which sets out how schools must "
+                   "work with children’s services."), _unit(step, step.text)]
+    units[0] = Unit(0, reading, units[0].start, units[0].end,
+                    lead="Further information and support, includes:")
+    ctx = _ctx(units, [0.6, 0.5], "procedure")
+    assert [u.chunk.chunk_id for u, _ in plan(ctx, 3, 0.8)] == ["c2"]
