@@ -541,6 +541,7 @@ def test_what_are_they_asks_for_the_plural_named_just_before() -> None:
     ("what does KCSIE actually mean by safeguarding children?", ("safeguarding children",)),
     ("What do they mean by a lead practitioner in early help?", ("lead practitioner",)),
     ("What is the definition of a child in Working Together?", ("child",)),
+    ("What actually is a low-level concern - like", ("low-level concern",)),
 ])
 def test_the_term_a_definition_asks_about_leaves_out_the_askers_context(question: str,
                                                                        term: tuple[str, ...]) -> None:

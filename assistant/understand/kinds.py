@@ -224,6 +224,8 @@ DEFINED = tuple(re.compile(form, re.I) for form in (
 QUALIFIER = re.compile(r"\s+(?:that|which|who|whom|for|in|under|within|when|where|if|as|at|by|from|"
                        r"according|used)\s", re.I)
 QUOTED = re.compile(r"(?:^|\s)['‘\"“]([^'’\"”]{2,60})['’\"”](?=\s|$|[?.,])")
+# a dash and a filler left at the end of a part ("What is a low-level concern - like, what makes…")
+TRAILING_FILLER = re.compile(r"\s*[-–—]+\s*(?:like|i mean|you know|basically)?\s*$", re.I)
 ARTICLE = re.compile(r"^(?:a|an|the)\s+(?=\S)", re.I)
 SPELT = re.compile(r"\s*\(([^)]+)\)")  # shorthand the search spelt out: "MASH (multi-agency …)"
 
@@ -231,10 +233,10 @@ SPELT = re.compile(r"\s*\(([^)]+)\)")  # shorthand the search spelt out: "MASH (
 def defined_term(asked: str) -> tuple[str, ...]:
     """The term a definition question asks about, as typed, then as the search spelt it out or
     renamed it ("MASH (multi-agency safeguarding hub)", "LSCBs? (safeguarding partners; …)"), or ()."""
-    m = next((found for form in DEFINED if (found := form.search(asked))), None)
+    m = next((found for form in DEFINED if (found := form.search(plain(asked)))), None)
     if not m:
         return ()
-    term = SPELT.sub("", m.group("term"))
+    term = TRAILING_FILLER.sub("", SPELT.sub("", m.group("term")))
     quoted = QUOTED.search(term)  # "what is meant by 'early help' for school staff?"
     # "neglect that schools use", "practice supervisor in a local authority": the asker's context
     term = quoted.group(1) if quoted else QUALIFIER.split(term, maxsplit=1)[0].strip(" '\"‘’“”.")
