@@ -581,8 +581,8 @@ def test_an_age_the_question_tells_is_not_a_time_it_proposes() -> None:
     assert proposed_unit("Is it 72 hours max?") == "hour"
     assert proposed_unit("Should the review be every 10 working days?") == "day"
     for age in ("Can a 16 year old consent to information being shared?", "Her 6-month-old has a bruise",
-                "A 15-year-olds' party"):
-        assert proposed_unit(age) == "", age
+                "A 15-year-olds' party", "a report of sexting between two Year 10 pupils"):
+        assert proposed_unit(age) == "", age  # an age, or a school year group
 
 
 @pytest.mark.parametrize("form", ["Give me the full list.", "Can you list them all?",

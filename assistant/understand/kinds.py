@@ -312,8 +312,8 @@ _NOT_HELD = frozenset({"a", "an", "the", "our", "my", "their", "your", "its", "i
 
 
 # "is it 72 hours max?", "every 10 working days?": a quantity the question itself proposes (not an
-# age: "a 16 year old", "his 6-month-old")
-PROPOSED = re.compile(rf"\b{NUM}[- ]{DAYS_OF}(hour|day|week|month|year)s?\b(?![- ]olds?\b)", re.I)
+# age: "a 16 year old", "his 6-month-old"; nor a school year: "two Year 10 pupils")
+PROPOSED = re.compile(rf"\b{NUM}[- ]{DAYS_OF}(hour|day|week|month|year)s?\b(?![- ]olds?\b)(?!\s*\d)", re.I)
 
 
 def proposed_unit(text: str) -> str:
