@@ -30,6 +30,7 @@ from assistant.plans import (
     boxed_items,
     continuation,
     entries,
+    example,
     lead_in_before,
     leaned_on,
     numbered_heads,
@@ -79,6 +80,8 @@ LINE_HYPHEN = re.compile(r"(?<=\w)-\n(?=[a-z])")  # a hyphenated word split at a
 STRAY_COMMA = re.compile(r"(?<=[.!?])\s+,(?=\s|$)")  # a comma the source leaves after a sentence's end
 NUMBERED_CHUNKS = 4  # the most further chunks a numbered list is followed into
 QUOTED_AGAIN = 0.1  # a later part's score lost by a sentence an earlier part quoted
+TOLD_STEPS = ("The guidance's general steps when a child tells you something worrying come first, then "
+              "what it says about this situation:")
 GENERAL_STEPS = ("The guidance does not speak to this situation directly. Its general steps when you "
                  "are worried about a child:")
 NEXT_ITEM = re.compile(rf"\n\s*{BULLET_CLASS}\s")  # a list item left out when a quote is cut
@@ -99,6 +102,7 @@ class PartAnswer:
     support: float
     gap: bool = False  # asks for a quantity no candidate states
     general: bool = False  # the guidance's general steps: the situation itself is not answered
+    told: bool = False  # the general steps, then the situation's own
 
 
 def _prefer_unquoted(part: AnswerContext, quoted: list[Unit]) -> None:
@@ -162,7 +166,7 @@ class ExtractiveGenerator:
                 most = self.part_quotes if ctx.parts else self.max_quotes
                 quoted = [u for f in found for u, _ in f.units]
                 _prefer_unquoted(part, quoted)
-                found.append(PartAnswer(part, self._fresh(part, most, quoted), support))
+                found.append(self._after_general(part, self._fresh(part, most, quoted), support))
         return found
 
     def _fresh(self, part: AnswerContext, most: int, quoted: list[Unit]) -> list[tuple[Unit, bool]]:
@@ -205,6 +209,16 @@ class ExtractiveGenerator:
             return None
         return PartAnswer(part, self._on_the_page(general, self.max_quotes, GENERAL_STEP_COUNT), support,
                           general=True)
+
+    def _after_general(self, part: AnswerContext, own: list[tuple[Unit, bool]], support: float) -> PartAnswer:
+        """A child told of harm: the guidance's general steps on a concern (act at once, tell the
+        DSL, refer) come first, then the situation's own steps, without case-study stories."""
+        first = self._general(part) if part.told else None
+        if first is None:
+            return PartAnswer(part, own, support)
+        rest = [(u, cut) for u, cut in own
+                if not example(u.chunk) and not any(overlaps(u, g) for g, _ in first.units)]
+        return PartAnswer(part, first.units + rest, support, told=True)
 
     def _on_the_page(self, part: AnswerContext, most: int, steps: int = STEPS,
                      fitted: bool = False) -> list[tuple[Unit, bool]]:
@@ -347,6 +361,8 @@ class ExtractiveGenerator:
             before = unit
         if found.general:
             lines.insert(0, GENERAL_STEPS)
+        elif found.told:
+            lines.insert(0, TOLD_STEPS)
         elif steps:
             lines.insert(0, "The guidance's steps, in its order:")
         return lines

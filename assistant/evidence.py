@@ -93,6 +93,7 @@ class AnswerContext:
     unit: str = ""  # the unit of a time the part proposes ("is it 72 hours?"): the answer states one
     entries: frozenset[str] = frozenset()  # chunk ids of the glossary entries of a term the part names
     count: int = 0  # the size of the set the part names ("the 4 Cs"): a sentence stating it fits
+    told: bool = False  # a child told of harm: the general steps come before the situation's own
 
     @cached_property
     def query_tokens(self) -> set[str]:

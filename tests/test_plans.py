@@ -1540,3 +1540,29 @@ def test_a_pointer_to_further_reading_is_no_step() -> None:
                     lead="Further information and support, includes:")
     ctx = _ctx(units, [0.6, 0.5], "procedure")
     assert [u.chunk.chunk_id for u, _ in plan(ctx, 3, 0.8)] == ["c2"]
+
+
+def test_a_child_s_disclosure_gets_the_general_steps_first_then_its_own_without_stories() -> None:
+    from dataclasses import replace as _replace
+
+    from assistant.answer import TOLD_STEPS, ExtractiveGenerator, PartAnswer
+    from corpus.manifest import load_manifest
+
+    general = _chunk("If staff have any concerns about a child’s welfare, they should act on them "
+                     "immediately.", "g1")
+    own = _chunk("Staff should never promise a child that they will not tell anyone.", "c2")
+    story = _replace(_chunk("The girl was given a trusted adult she could go to at any time.", "c3"),
+                     paragraph=None, headings=("Part five", "Case study"))
+    gen = ExtractiveGenerator.__new__(ExtractiveGenerator)
+    gen.manifest, gen.pages, gen.following = load_manifest(), None, None
+    steps = [(_unit(general, general.text), False)]
+    gen._general = lambda part: PartAnswer(part, steps, 0.9, general=True)  # type: ignore[method-assign]
+    mine = [(_unit(story, story.text), False), (_unit(own, own.text), False)]
+    told = _replace(_ctx([], [], "procedure"), told=True)
+    found = gen._after_general(told, mine, 0.5)
+    assert found.told and [u.chunk.chunk_id for u, _ in found.units] == ["g1", "c2"]
+    lines = gen._lines(found, [])
+    assert lines[0] == TOLD_STEPS and "act on them immediately" in lines[1] and "never promise" in lines[2]
+    # no child told of anything: the situation's own steps, as before
+    plain = gen._after_general(_ctx([], [], "procedure"), mine, 0.5)
+    assert not plain.told and plain.units == mine

@@ -250,3 +250,14 @@ def test_the_general_steps_are_the_guidance_s_own_steps_on_a_concern(real_assist
     text = " ".join(unit.text for unit, _ in general.units)
     assert "referral" in text and "immediately" in text
     assert "strategy discussion" not in text
+
+
+def test_a_child_s_disclosure_opens_with_the_general_steps(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The issue's own example: act at once, tell the DSL, refer; then the situation's own steps."""
+    from assistant.answer import TOLD_STEPS
+
+    answer = real_assistant.ask("A child told me their stepdad hits them. What should I do?")
+    text = answer.text
+    assert text.startswith(TOLD_STEPS)
+    assert text.index("act on them immediately") < text.index("designated safeguarding lead") < text.index(
+        "referral")

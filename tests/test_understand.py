@@ -595,3 +595,17 @@ def test_how_to_answer_joins_the_part_it_follows(form: str) -> None:
     # a request that names what to give is still a part of its own
     _, asked = split_question("Who chairs the conference? Can you name the members?")
     assert len(asked) == 2
+
+
+@pytest.mark.parametrize(("question", "told"), [
+    ("A child told me their stepdad hits them. What should I do?", True),
+    ("I volunteer at a youth club and a 10-year-old just told me her dad hits her with a belt. "
+     "What am I meant to do with that?", True),
+    ("What should I do if a child discloses abuse at the end of the school day?", True),
+    ("One of my pupils said her mum's new partner hurt her last night. What now?", True),  # steps asked
+    ("A mum told me her partner has been hitting her. What should I do?", False),  # not a child
+    ("Our Y4 teacher has been suspended after a complaint. What should we do?", False),
+    ("A child told me their stepdad hits them. How long do we keep the record?", False),  # no steps
+])
+def test_a_child_telling_of_harm_is_read_once_for_a_what_should_i_do(question: str, told: bool) -> None:
+    assert any(part.told for part in _query(question).parts) is told

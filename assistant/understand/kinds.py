@@ -137,7 +137,8 @@ PROCEDURE = re.compile(
     rf"|\bwho (should|do|must|can) {_WHO} (tell|inform|report|contact|speak|go|talk)\b"
     r"|\bwhat (am i|are we|is the \w+) (expected|meant|supposed|required) to do\b"
     r"|\bwhat (do|does|should|must) (i|we|the \w+) (need|have) to do\b|\bwhat should (i|we) be doing\b"
-    r"|\bwhat action\b|\bwhat do i do\b|\bwhat (steps|actions) should\b|\bwhere do i (start|go)\b"
+    r"|\bwhat action\b|\bwhat do i do\b|\bwhat now\b|\bwhat (steps|actions) should\b"
+    r"|\bwhere do i (start|go)\b"
     # "what should the DSL think about now?", "what should we as the LA be doing?", "what's the
     # process from here?", "what do we need to sort out?"
     r"|\bwhat (should|must|do|does|would|shall) [\w ]{1,30}? (think(ing)? about|consider(ing)?|"

@@ -33,6 +33,11 @@ from assistant.understand.parts import asked_clause, heading, needs_antecedent, 
 from assistant.understand.shorthand import spell_shorthand
 from corpus.manifest import Document
 
+# a child telling someone what happens to them: "a 10-year-old just told me her dad hits her"
+_CHILD = (r"(child|kid|pupil|student|girl|boy|lad|son|daughter|teenager|toddler|"
+          r"\d{1,2}[- ]?(yo|y/o|years?[- ]old)|y(ear)? ?\d{1,2} (girl|boy|pupil|student|lad|child|kid))")
+DISCLOSURE = re.compile(rf"\b{_CHILD}s?\b[^.?!]{{0,80}}?\b(told|tells|has told|disclosed|discloses|said|says|"
+                        r"confided|mentioned|admitted|showed)\b", re.I)
 # "What should I do?" names no topic; the guidance's own action passages are what it asks for.
 PROCEDURE_HINT = ("If you have any concerns about a child's welfare, act on them immediately: follow "
                   "your organisation's child protection policy and speak to the designated "
@@ -61,6 +66,7 @@ class Part:
     unit: str = ""  # the unit of a time the part proposes ("is it 72 hours?"): a stated time must use it
     follows: bool = False  # refers back to the part before ("who can we ring about this?")
     count: int = 0  # the size of the set the part names ("the 4 Cs"): a sentence stating it answers
+    told: bool = False  # a "what should I do" after a child told of harm: the general steps come first
 
 
 @dataclass(frozen=True)
@@ -152,7 +158,8 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
                 # "missing for 10 days - what should we do?": a time the situation tells, not an answer
                 "" if kind == "procedure" else proposed_unit(asked), follows,
                 # "…the three domains - what are they?": the set is named, and sized, before
-                stated_count(asked) or (stated_count(f"{situation} {before}") if plural else 0))
+                stated_count(asked) or (stated_count(f"{situation} {before}") if plural else 0),
+                kind == "procedure" and bool(DISCLOSURE.search(f"{situation} {text}")))
 
 
 def _leans_on(text: str, situation: str) -> bool:
