@@ -590,6 +590,12 @@ def _defines(text: str, words: set[str]) -> bool:
     return any(words & set(tokens(m.group(1))) for m in DEFINED_TERM.finditer(text))
 
 
+def _entry_opens(text: str) -> bool:
+    """The sentence opens a glossary entry: a short term, a dash, then its definition."""
+    m = ENTRY.search(text[:DIRECTORY_NAME])
+    return m is not None and not re.search(r"[.;:]", text[:m.start()])
+
+
 def _run_on(unit: Unit) -> Unit:
     """A definition with the sentences after it in its paragraph, while they fit; a lead-in among
     them ends it, with its items when they fit too."""
@@ -599,8 +605,8 @@ def _run_on(unit: Unit) -> Unit:
     for j in range(i + 1, len(sents)):
         s = sents[j]
         text = unit.chunk.text[s.start:s.end].strip()
-        if s.item or s.end - unit.start > DEFINITION_CHARS:
-            break
+        if s.item or s.end - unit.start > DEFINITION_CHARS or _entry_opens(text):
+            break  # a list, too long, or the next term of a glossary ("Family network - A group…")
         if text.endswith(":"):  # "…may have acted in a way that:" → its items end the definition
             listed, cut = whole_list(unit, j)
             fits = listed.end - unit.start <= DEFINITION_LIST_CHARS

@@ -1566,3 +1566,14 @@ def test_a_child_s_disclosure_gets_the_general_steps_first_then_its_own_without_
     # no child told of anything: the situation's own steps, as before
     plain = gen._after_general(_ctx([], [], "procedure"), mine, 0.5)
     assert not plain.told and plain.units == mine
+
+
+def test_a_glossary_definition_stops_before_the_next_term() -> None:
+    text = ("Family group conference - this is one model of family group decision-making. "
+            "Family network - A group of people close to a child made up of relatives.")
+    chunk = _chunk(text)
+    first = text[:text.index(" Family network")]
+    ctx = AnswerContext("What is a family group conference?", "family group conference", np.zeros(3),
+                        units=[_unit(chunk, first)], scores=np.array([0.5]), kind="definition")
+    [(unit, _)] = plan(ctx, 1, 0.9)
+    assert unit.text == first
