@@ -85,6 +85,11 @@ HEAD_END = re.compile(r"[.:;](?=\s|$)")  # where a numbered item's opening line 
 HEAD_CHARS = 400  # …or this far into it
 HEAD_CHUNKS = 30  # the most further chunks a numbered list's items are looked for in (its items may
 # head pages of text each: "1. Manage internally" … "4. Reporting to the police")
+# a footnote on a case the question does not name ("When a school has a sole proprietor…, the DSL…")
+# answered DSL questions; dev: −1, an item that passed by quoting it for "who should be the DSL?"
+CONDITION = re.compile(r"^(?:\d{1,3}\s+)?(?:when|where|if|in cases where|unless)\b([^,;:]{5,160}),", re.I)
+OTHER_CASE_PENALTY = 0.1
+OTHER_CASE_SHARE = 0.2
 EXAMPLE_PENALTY = 0.15  # a case study's story is quoted only when nothing else answers (dev: no item changed)
 
 
@@ -296,16 +301,30 @@ def _as_quoted(text: str) -> str:
 
 
 def _order(ctx: AnswerContext, bonus: np.ndarray | None = None) -> list[int]:
-    """Best first: fragments, footnotes (references), links, case studies (examples) and, unless
-    changes are asked about, the lines of a table of changes go down."""
+    """Best first: fragments, footnotes (references, more so on a case the question does not name),
+    links, case studies (examples) and, unless changes are asked about, the lines of a table of
+    changes go down."""
     scores = ctx.scores + (bonus if bonus is not None else 0.0)
     changes = bool(CHANGES_ASKED.search(ctx.question))
-    penalty = np.array([0.05 * fragment(_as_quoted(u.text)) + 0.05 * (FOOTNOTES in u.chunk.headings)
+    penalty = np.array([OTHER_CASE_PENALTY * (FOOTNOTES in u.chunk.headings and _other_case(ctx, u.text))
+                        + 0.05 * fragment(_as_quoted(u.text)) + 0.05 * (FOOTNOTES in u.chunk.headings)
                         + EXAMPLE_PENALTY * (example(u.chunk) or (not changes and change_note(u.chunk)))
                         + 0.05 * any(FIGURE.search(h) for h in u.chunk.headings[-1:])
                         + LINK_PENALTY * bool(LINK.search(u.text))
                         for u in ctx.units])
     return [int(i) for i in np.argsort(-(scores - penalty), kind="stable")]
+
+
+def _other_case(ctx: AnswerContext, text: str) -> bool:
+    """The sentence opens on a case the question does not name ("When a school has a sole
+    proprietor rather than a governing body, …"): under a fifth of the condition's weight (idf) is
+    in the question's words."""
+    m = CONDITION.match(text)
+    if not m:
+        return False
+    words = sorted(set(tokens(m.group(1))))
+    total = sum(ctx.idf.get(t, 1.0) for t in words) or 1.0
+    return sum(ctx.idf.get(t, 1.0) for t in words if t in ctx.query_tokens) / total < OTHER_CASE_SHARE
 
 
 def change_note(chunk: Chunk) -> bool:

@@ -1577,3 +1577,25 @@ def test_a_glossary_definition_stops_before_the_next_term() -> None:
                         units=[_unit(chunk, first)], scores=np.array([0.5]), kind="definition")
     [(unit, _)] = plan(ctx, 1, 0.9)
     assert unit.text == first
+
+
+def test_a_footnote_on_a_case_the_question_does_not_name_ranks_below_the_guidance() -> None:
+    from dataclasses import replace as _replace
+
+    note = _replace(_chunk("31\nWhen a school has a sole proprietor rather than a governing body, the member "
+                           "of the senior leadership team appointed as designated safeguarding lead should "
+                           "be independent.", "c2"), paragraph=None, headings=(FOOTNOTES,))
+    guidance = _chunk("Governing bodies should ensure an appropriate senior member of staff is appointed "
+                      "to the role of designated safeguarding lead.")
+    units = [_unit(note, note.text[3:]), _unit(guidance, guidance.text)]
+    idf = {"sole": 5.0, "proprietor": 3.0, "govern": 1.0, "bodi": 1.0, "school": 0.5}
+
+    def ctx(question: str) -> AnswerContext:
+        return AnswerContext(question, question, np.zeros(3), idf, units=units,
+                             scores=np.array([0.64, 0.57]), kind="fact")
+
+    first = plan(ctx("Who should be appointed as the designated safeguarding lead?"), 1, 0.5)[0][0]
+    assert first.chunk.chunk_id == "c1"
+    # the question names the case: the footnote answers it
+    asked = "Who is the DSL when a school has a sole proprietor?"
+    assert plan(ctx(asked), 1, 0.5)[0][0].chunk.chunk_id == "c2"

@@ -79,6 +79,7 @@ _BODIES = re.compile(r"\([^)]*,[^)]*\)|:\s*\S.*,|\b\w+(?: \w+){0,3}, \w+(?: \w+)
 # social worker", "is responsible for", "led by the…"
 _WHOSE_TASK = (r"\bit is (for|the (role|responsibility|duty) of)\b|\b(is|are) (responsible|accountable)\b"
                r"|\b(led|chaired|made|decided|convened|carried out|undertaken) by (the|a|an)\b"
+               r"|\b(is|are|be) appointed (to|as)\b"  # "…a senior member of staff… is appointed to the role"
                r"|\bshould (always )?be (a|an) [\w -]{0,30}(worker|officer|lead|practitioner|manager|"
                r"professional|partner)\b")
 # What an answer of each shape contains ("yes-no": a verdict, which only orders sentences).
