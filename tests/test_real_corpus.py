@@ -266,4 +266,4 @@ def test_a_child_s_disclosure_opens_with_the_general_steps(real_assistant) -> No
 def test_who_is_the_dsl_is_answered_from_the_guidance_not_a_footnote_on_another_case(real_assistant) -> None:  # type: ignore[no-untyped-def]
     answer = real_assistant.ask("Who should be appointed as the designated safeguarding lead in a school?")
     assert "senior member of staff" in " ".join(answer.citations[0].quote.split())
-    assert not any("sole proprietor" in c.quote for c in answer.citations)
+    assert "sole proprietor" not in answer.citations[0].quote  # the footnote on another case is no lead
