@@ -24,6 +24,7 @@ from assistant.layout import fit_to_layout, trim_to_layout
 from assistant.plans import (
     GENERAL_STEP_COUNT,
     LIST_CHARS,
+    SENTENCE_CLOSE,
     STEPS,
     bare_title,
     begun_before,
@@ -374,7 +375,7 @@ class ExtractiveGenerator:
         return (self.following is not None and not first.chunk.text[first.end:].strip()
                 and not then.chunk.text[:then.start].strip()
                 and (then.text[:1].islower() or bool(re.match(ITEM_MARK, then.text)))  # not a new sentence
-                and not _SENTENCE_CLOSE.search(first.chunk.text[first.start:first.end])
+                and not SENTENCE_CLOSE.search(first.chunk.text[first.start:first.end])
                 and (nxt := self.following(first.chunk)) is not None and nxt.chunk_id == then.chunk.chunk_id)
 
     def _refs(self, cite: Citation) -> frozenset[str]:
@@ -393,7 +394,7 @@ def turns_page(first: Unit, then: Unit) -> bool:
         return False
     return (not first.chunk.text[first.end:then.start].strip()
             and any(first.end <= b <= then.start for b in first.chunk.page_breaks)
-            and not _SENTENCE_CLOSE.search(first.chunk.text[first.start:first.end]))
+            and not SENTENCE_CLOSE.search(first.chunk.text[first.start:first.end]))
 
 
 def _page_turn(unit: Unit, at: int, done: int, starts: list[int],
@@ -414,7 +415,6 @@ def _page_turn(unit: Unit, at: int, done: int, starts: list[int],
     return end, begin
 
 
-_SENTENCE_CLOSE = re.compile(r"[.?!;][\"”’)]*\s*$")  # a lead-in's ":" goes on into its items
 
 
 def page_pieces(unit: Unit) -> list[Unit]:

@@ -52,6 +52,7 @@ READING = re.compile(r"\W*(\d{1,3}\.\s+)?(further|more|additional) (details|info
                      r"support)\b", re.I)
 DEFINITION_CHARS = 520  # a definition runs on through its paragraph up to this length
 DEFINITION_LIST_CHARS = 900  # …and into the list that ends it, up to this length
+SENTENCE_CLOSE = re.compile(r"[.?!;][\"”’)]*\s*$")  # a finished sentence; a lead-in's ":" goes on
 LEAD_WITH_ITEMS = re.compile(rf":\s*\n\s*{BULLET_CLASS}\s")  # "…include:\n• …": a lead-in and its items
 EXAMPLE = re.compile(r"\bcase stud(y|ies)\b|\bexamples?\b", re.I)  # illustrations, not guidance
 CHANGE_TABLE = re.compile(r"\btable of (substantive )?changes\b", re.I)  # an annex listing the changes
@@ -306,13 +307,19 @@ def _order(ctx: AnswerContext, bonus: np.ndarray | None = None) -> list[int]:
     changes go down."""
     scores = ctx.scores + (bonus if bonus is not None else 0.0)
     changes = bool(CHANGES_ASKED.search(ctx.question))
-    penalty = np.array([OTHER_CASE_PENALTY * (FOOTNOTES in u.chunk.headings and _other_case(ctx, u.text))
-                        + 0.05 * fragment(_as_quoted(u.text)) + 0.05 * (FOOTNOTES in u.chunk.headings)
+    penalty = np.array([_footnote_penalty(ctx, u) + 0.05 * fragment(_as_quoted(u.text))
                         + EXAMPLE_PENALTY * (example(u.chunk) or (not changes and change_note(u.chunk)))
                         + 0.05 * any(FIGURE.search(h) for h in u.chunk.headings[-1:])
                         + LINK_PENALTY * bool(LINK.search(u.text))
                         for u in ctx.units])
     return [int(i) for i in np.argsort(-(scores - penalty), kind="stable")]
+
+
+def _footnote_penalty(ctx: AnswerContext, unit: Unit) -> float:
+    """A footnote is a reference, more so one on a case the question does not name."""
+    if FOOTNOTES not in unit.chunk.headings:
+        return 0.0
+    return 0.05 + OTHER_CASE_PENALTY * _other_case(ctx, unit.text)
 
 
 def _other_case(ctx: AnswerContext, text: str) -> bool:
@@ -793,7 +800,7 @@ def begun_before(unit: Unit, preceding: Chunk | None) -> Unit | None:
             or not fragment(unit.text[:1] or ".")):
         return None
     before = sentences(preceding)
-    if not before or re.search(r"[.?!;][\"”’)]*$", preceding.text.rstrip()):
+    if not before or SENTENCE_CLOSE.search(preceding.text):
         return None
     return Unit(unit.passage_rank, preceding, before[-1].opening, before[-1].end)
 

@@ -232,6 +232,14 @@ def test_a_definition_is_the_defining_sentence_run_on_through_its_paragraph() ->
     assert unit.text.endswith("changes in behaviour.")  # run on; the list item is not
 
 
+def _defined(question: str, chunk: Chunk, first: str) -> Unit:
+    """The one stretch a definition part quotes when `first` (in `chunk`) is its only sentence."""
+    ctx = AnswerContext(question, question.lower().rstrip("?"), np.zeros(3), units=[_unit(chunk, first)],
+                        scores=np.array([0.5]), kind="definition")
+    [(unit, _)] = plan(ctx, 1, 0.9)
+    return unit
+
+
 def test_a_definition_ending_in_a_lead_in_runs_on_into_its_items() -> None:
     """"The term 'low-level' concern does not mean…. A low-level concern is any concern… that an
     adult… may have acted in a way that:" is finished by its items, not cut at the colon."""
@@ -242,18 +250,13 @@ def test_a_definition_ending_in_a_lead_in_runs_on_into_its_items() -> None:
             "Examples of such behaviour could include being over friendly with children.")
     chunk = _chunk(text)
     first = text[:text.index(" A low-level")]
-    ctx = AnswerContext("What is a low-level concern?", "low-level concern", np.zeros(3),
-                        units=[_unit(chunk, first)], scores=np.array([0.5]), kind="definition")
-    [(unit, _)] = plan(ctx, 1, 0.9)
+    unit = _defined("What is a low-level concern?", chunk, first)
     assert unit.text.endswith("does not meet the harm threshold.")
     assert "Examples" not in unit.text
     # a lead-in whose list would make the quote too long still ends the definition before it
     long_items = "".join(f"• item number {n} of a long list of behaviours to watch\n" for n in range(20))
     chunk = _chunk(text.split("\n")[0] + "\n" + long_items)
-    ctx = AnswerContext("What is a low-level concern?", "low-level concern", np.zeros(3),
-                        units=[_unit(chunk, first)], scores=np.array([0.5]), kind="definition")
-    [(unit, _)] = plan(ctx, 1, 0.9)
-    assert unit.text.endswith("insignificant.")
+    assert _defined("What is a low-level concern?", chunk, first).text.endswith("insignificant.")
 
 
 def test_a_sentence_saying_what_a_term_is_defined_as_beats_one_saying_what_it_is() -> None:
@@ -1573,10 +1576,7 @@ def test_a_glossary_definition_stops_before_the_next_term() -> None:
             "Family network - A group of people close to a child made up of relatives.")
     chunk = _chunk(text)
     first = text[:text.index(" Family network")]
-    ctx = AnswerContext("What is a family group conference?", "family group conference", np.zeros(3),
-                        units=[_unit(chunk, first)], scores=np.array([0.5]), kind="definition")
-    [(unit, _)] = plan(ctx, 1, 0.9)
-    assert unit.text == first
+    assert _defined("What is a family group conference?", chunk, first).text == first
 
 
 def test_a_footnote_on_a_case_the_question_does_not_name_ranks_below_the_guidance() -> None:
