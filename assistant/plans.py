@@ -26,7 +26,9 @@ from ingest.segment import BULLET_CLASS, ENTRY, FOOTNOTES, ITEM_MARK, NUMBER_MAR
 
 LEANS_BACK = re.compile(r"^(this|these|that|those|it|they|such|in (this|these|such) cases?|if (so|this|not)|"
                         r"however|otherwise|where this|as such|in addition|also|then)\b", re.I)
-DIRECTIVE = re.compile(r"\b(should|must|will|need to|needs to|ought to|expected to|recommends?|"
+# "will" directs ("the DSL will liaise…"), unless it tells what tends to happen ("offenders will often…")
+DIRECTIVE = re.compile(r"\b(should|must|will(?! (often|usually|sometimes|typically|frequently|rarely|"
+                       r"commonly|tend|likely))|need to|needs to|ought to|expected to|recommends?|"
                        r"recommended|advised?)\b|^(act|speak|"
                        r"tell|refer|call|contact|report|record|listen|reassure|do not|never|ensure|"
                        r"consider|make|seek|share|inform|discuss)\b", re.I)

@@ -111,6 +111,10 @@ class Retriever:
         return self._loaded_mtime
 
     # ---------------------------------------------------------------------------------
+    def df(self, token: str) -> int:
+        """How many chunks hold the token."""
+        return self._df.get(token, 0)
+
     def idf(self, token: str) -> float:
         n = len(self.chunks)
         return float(np.log(1 + (n - self._df.get(token, 0) + 0.5) / (self._df.get(token, 0) + 0.5)))

@@ -35,6 +35,7 @@ from ingest.sentences import SentenceLookup
 log = logging.getLogger(__name__)
 NOT_ANSWERED = "The guidance here does not answer that."
 RUN_ON_FROM = 3  # a scenario's first candidates whose next chunk joins them (dev: +1, none lost)
+RARE_SHARE = 0.01  # a word in at most this share of chunks names its matter (dev: no item; fresh batch: +1)
 
 
 def clean_question(question: str, limit: int) -> str:
@@ -112,7 +113,8 @@ class Assistant:
         k = k or self.settings.top_k
         self.retriever.ensure_loaded()  # idf below reads the loaded index
         parts: list[AnswerContext] = []
-        for asked in query.parts:
+        for n, asked in enumerate(query.parts):
+            asked = self._with_rare_words(asked, query.parts[n - 1]) if n else asked
             parts.append(self._part_evidence(_on_topic(asked, parts), query.scope, k, mode))
         if len(parts) == 1:
             return parts[0].passages, parts[0]
@@ -128,6 +130,19 @@ class Assistant:
         top = AnswerContext(query.question, query.search, parts[0].query_vector, kind=query.kind,
                             parts=parts)
         return passages, top
+
+    def _with_rare_words(self, part: Part, before: Part) -> Part:
+        """A part that does not refer back is still about its question's matter: it is searched
+        with the rare words of the part before ("What's Operation Encompass and what should the
+        school do when we get a notification?": "Encompass"). Rare: in at most RARE_SHARE of chunks."""
+        if part.follows:
+            return part
+        self.retriever.ensure_loaded()
+        own = set(tokens(part.text))
+        most = RARE_SHARE * len(self.retriever.chunks)
+        rare = [w for w in dict.fromkeys(re.findall(r"[\w'’-]+", before.text))
+                if (t := tokens(w)) and not set(t) & own and all(0 < self.retriever.df(x) <= most for x in t)]
+        return replace(part, search=f"{part.search} {' '.join(rare)}") if rare else part
 
     def _context(self, part: Part) -> AnswerContext:
         """The evidence record of one part: its search embedded, and what it asks for."""

@@ -36,6 +36,9 @@ LEADING_NUMBER = re.compile(r"\s*\d{1,3}\.")
 # a list item's mark: a bullet, or a letter or roman numeral ("a.", "ii.", "(b)")
 ITEM_MARK = rf"(?:{BULLET_CLASS}|(?:[a-z]|[ivx]{{1,4}})\.|\((?:[a-z]|[ivx]{{1,4}})\))\s"
 LETTER_ONLY = re.compile(r"(?:[a-z]|[ivx]{1,4})\.")
+# an unbulleted line that opens a new list after an item: "• should ensure all participants…
+# independently" then "Lead practitioners should:"
+LEAD_IN_LINE = re.compile(r"\n(?=[A-Z][^\n]*:[ \t]*(?:\n|$))")
 BLOCK = re.compile(rf"[^\n]+(?:\n(?!{ITEM_MARK})[^\n]+)*")
 
 
@@ -262,15 +265,24 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _item_blocks(text: str) -> list[tuple[int, int]]:
-    """The blocks a text's units never cross: each bulleted or lettered item, and each numbered
-    item whose line does not run on from the line before."""
+    """The blocks a text's units never cross: each bulleted or lettered item, each numbered item
+    and each new list's lead-in whose line does not run on from the line before."""
     out: list[tuple[int, int]] = []
     for block in BLOCK.finditer(text):
         start = block.start()
-        for m in NUMBERED_LINE.finditer(text, block.start(), block.end()):
+        for m in _breaks(text, block.start(), block.end()):
             line = text[max(text.rfind("\n", start, m.start()) + 1, start):m.start()].rstrip()
             if line and not WRAPS.search(line):
                 out.append((start, m.start()))
                 start = m.end()
         out.append((start, block.end()))
     return out
+
+
+def _breaks(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """Where a block's item ends early: a numbered line, or (in a bulleted item) a lead-in line
+    of a new list."""
+    found = list(NUMBERED_LINE.finditer(text, start, end))
+    if re.match(ITEM_MARK, text[start:end]):
+        found += LEAD_IN_LINE.finditer(text, start, end)
+    return sorted(found, key=lambda m: m.start())

@@ -1599,3 +1599,23 @@ def test_a_footnote_on_a_case_the_question_does_not_name_ranks_below_the_guidanc
     # the question names the case: the footnote answers it
     asked = "Who is the DSL when a school has a sole proprietor?"
     assert plan(ctx(asked), 1, 0.5)[0][0].chunk.chunk_id == "c2"
+
+
+def test_a_list_item_ends_where_a_new_list_s_lead_in_line_begins() -> None:
+    text = ("The conference chair:\n• should be prepared to answer questions openly\n"
+            "• should ensure all participants are encouraged to contribute views independently\n"
+            "Lead practitioners should:\n• convene, attend, and present information\n"
+            "• record conference decisions,\nincluding:\n• actions")
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "The conference chair:", "• should be prepared to answer questions openly",
+        "• should ensure all participants are encouraged to contribute views independently",
+        "Lead practitioners should:", "• convene, attend, and present information",
+        "• record conference decisions,\nincluding:", "• actions"]  # a wrapped line runs on
+
+
+def test_what_tends_to_happen_is_no_step() -> None:
+    from assistant.plans import DIRECTIVE
+
+    assert not DIRECTIVE.search("Offenders will often use coercion, intimidation and violence.")
+    assert not DIRECTIVE.search("Children will usually be reluctant to disclose.")
+    assert DIRECTIVE.search("The designated safeguarding lead will liaise with the police.")

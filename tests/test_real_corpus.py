@@ -267,3 +267,11 @@ def test_who_is_the_dsl_is_answered_from_the_guidance_not_a_footnote_on_another_
     answer = real_assistant.ask("Who should be appointed as the designated safeguarding lead in a school?")
     assert "senior member of staff" in " ".join(answer.citations[0].quote.split())
     assert "sole proprietor" not in answer.citations[0].quote  # the footnote on another case is no lead
+
+
+def test_a_later_part_is_searched_with_the_rare_words_of_the_part_before(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    query = real_assistant.analyse("What's Operation Encompass and what should the school do when we get a "
+                                   "notification?")
+    later = real_assistant._with_rare_words(query.parts[1], query.parts[0])
+    added = later.search[len(query.parts[1].search):].split()
+    assert "Encompass" in added and "What's" not in added  # a common word is not carried

@@ -611,3 +611,47 @@ def test_how_to_answer_joins_the_part_it_follows(form: str) -> None:
 ])
 def test_a_child_telling_of_harm_is_read_once_for_a_what_should_i_do(question: str, told: bool) -> None:
     assert any(part.told for part in _query(question).parts) is told
+
+
+def test_a_part_that_only_asks_what_the_guidance_says_adds_no_part() -> None:
+    """"…? What does the advice say?" asks the part before again: it is not answered on its own."""
+    _, parts = split_question("Can I share information about a child without the parents' consent? "
+                              "What does the advice say?")
+    assert parts == ["Can I share information about a child without the parents' consent?"]
+    _, parts = split_question("Is upskirting a crime? And what does the guidance say about it?")
+    assert parts == ["Is upskirting a crime?"]
+    # a part that names what it asks about is a part of its own
+    _, parts = split_question("Who chairs the conference? What does KCSIE say about mobile phones?")
+    assert len(parts) == 2
+
+
+def test_what_a_document_should_say_asks_for_its_content_not_for_steps() -> None:
+    for asked in ("What should the hire agreement say?", "What should the letter to parents say?"):
+        assert question_kind(asked, answer_shape(asked), True) != "procedure"
+    for asked in ("What should the DSL do?", "What should the head of year say to the parents?"):
+        assert question_kind(asked, answer_shape(asked), True) == "procedure"
+
+
+def test_a_dash_inside_a_quoted_message_does_not_open_a_part() -> None:
+    """"…an email saying 'NFA - does not meet threshold', no reasons." tells; the asking comes later."""
+    situation, parts = split_question(
+        "All I've had back is an email saying 'NFA - does not meet threshold', no reasons, nothing "
+        "about what else might help. What should I have got from them, and what do I do now?")
+    assert "does not meet threshold" in situation
+    assert parts == ["What should I have got from them", "what do I do now?"]
+    _, asked = split_question("He's furious and wants nothing to do with it - can Channel go ahead?")
+    assert asked == ["can Channel go ahead?"]
+
+
+def test_a_numbered_part_after_and_is_a_part_of_its_own() -> None:
+    _, parts = split_question("Mum's asking me three things: (1) does that make him a looked after child, "
+                              "(2) which council is responsible for his safety while he's in there, and "
+                              "(3) what's his home council supposed to do now?")
+    assert parts == ["does that make him a looked after child",
+                     "which council is responsible for his safety while he's in there",
+                     "what's his home council supposed to do now?"]
+
+
+def test_what_a_body_should_consider_asks_for_a_list() -> None:
+    asked = "What does WT23 say the safeguarding partners should consider when choosing the reviewer?"
+    assert question_kind(asked, answer_shape(asked)) == "list"

@@ -122,6 +122,8 @@ ANSWER_SHAPES = {
 QUANTITIES = frozenset({"money", "percent", "phone", "hours", "opening", "duration", "number", "age",
                         "frequency"})
 
+_DOCUMENT = (r"(policy|policies|agreement|contract|letter|report|record|plan|statement|notice|advert|form|"
+             r"file|document|leaflet|poster|email|minutes|note|referral|protocol|procedure|code of conduct)")
 _WHO = r"(i|we|staff|they|you|the school|the college|a teacher|teachers|practitioners|professionals)"
 PROCEDURE = re.compile(
     # "what should I do", "what shouldn't we say": the steps, or what the guidance warns against
@@ -129,7 +131,9 @@ PROCEDURE = re.compile(
     r"\b(do|say|tell|respond|happen)\b"
     r"|\bwhat not to (do|say)\b|\bwhat to avoid\b"
     # "what should the DSL do…", "what must a school nurse say…": whoever is named
-    r"|\bwhat (should|must) (the |a |an |our |my |their |your |each |every )?[\w'’-]+( [\w'’-]+){0,3} "
+    # (what a document "should say" is its content: "what should the hire agreement say?")
+    r"|\bwhat (should|must) (the |a |an |our |my |their |your |each |every )?"
+    rf"(?!([\w'’-]+ ){{0,3}}?{_DOCUMENT}s?( [\w'’-]+){{0,3}} (say|tell)\b)[\w'’-]+( [\w'’-]+){{0,3}} "
     r"(do|say|tell|respond)\b"
     rf"|\bwhat (happens|should happen|will happen) (next|now|then|after)\b"
     rf"|\bwhat (are|is) the (next )?steps?\b"
@@ -198,7 +202,8 @@ NAMED_LIST = re.compile(
     # and in the passive: "which … resources are listed in the appendix?"
     r"|\b(which|what)\b[^?]{0,80}?\b(are|were) (listed|named|mentioned|set out|included) (in|under|on|by)\b"
     r"|\bwhat is (the list|on (it|the list|that list))\b|\bwhich ones are (on|in)\b"
-    r"|\bwhat\b[^?]{0,60}\b(should|must|has to|have to|needs? to) (cover|include|contain|address|tackle)\b",
+    r"|\bwhat\b[^?]{0,60}\b(should|must|has to|have to|needs? to) (cover|include|contain|address|tackle|"
+    r"consider|take into account)\b",
     re.I)
 # "what are its tasks?", "what are the main police powers here?": any plural noun asked for
 PLURAL_ASKED = re.compile(r"\bwhat (are|were) (all )?(the|its|their) ([\w’'-]+ ){0,3}[a-z]{3,}[^s\W']s\b",

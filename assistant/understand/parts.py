@@ -24,9 +24,9 @@ INTRO_THEN_ASKING = re.compile(rf"^[^,;?]{{3,80}},\s*(?:{_QWORD})\b", re.I)
 CONDITION = re.compile(r"[,;]\s*(?:and|but)\s+(?=(?:if|when|where|once|unless)\b)", re.I)
 LEAD_IN = re.compile(rf":\s+(?={_QWORD}\b)", re.I)
 JOINED_ASKING = re.compile(rf"\b(?:but|and|so)\s+{_QWORD}\b", re.I)  # "…but what do I do now"
-DASHED = re.compile(rf"\s[-–—]\s+(?={_QWORD}\b[^-–—]*\?)", re.I)  # " - can we…?"
+DASHED = re.compile(rf"\s[-–—]\s+(?={_QWORD}\b[^-–—.!?]*\?)", re.I)  # " - can we…?" (in one sentence)
 # "Q2 where…", "a) what's…", "(3) does…", "1. who…": a label numbering what is asked, not part of it
-LABEL = re.compile(r"(?:^|(?<=[:;,.?!]\s)|(?<=[:;,.?!]))"
+LABEL = re.compile(r"(?:^|(?<=[:;,.?!]\s)|(?<=[:;,.?!])|(?<=\band\s))"
                    rf"(?:\(?[a-hA-H1-9]\)|Q\d{{1,2}}[.:)]?|\d{{1,2}}[.)])\s+(?={_QWORD}\b)", re.I)
 # "Serious Violence Duty - which bodies…", "Low-level concerns: how long…": a heading, then the asking
 HEADING = re.compile(rf"^\s*([^.?!:]{{3,80}}?)(?::|\s[-–—])\s+(?={_QWORD}\b)", re.I)
@@ -46,6 +46,11 @@ FORM_FILLER = frozenset(re.findall(
     r"\S+", "give me us can could you would please pls plz just only them all full whole complete entire "
     "the a an of it in as form not no thanks thank i we need want like everything each one that those "
     "these out set name exact words own its their quote quick quickly version"))
+# "What does the advice say?", "and what does KCSIE say about it?": the part before, asked again
+RESTATED = re.compile(r"^\W*(?:(?:and|so|but)\s+)?what\s+(?:does|do|did|would)\s+(?:the\s+|this\s+)?"
+                      r"(?:[\w-]+\s+){0,3}?(?:guidance|advice|kcsie|working together|wt\s?\d*|it|they|"
+                      r"document|law)\s+(?:actually\s+|officially\s+)?(?:say|state|suggest|recommend)"
+                      r"(?:\s+about\s+(?:it|this|that|them))?\W*$", re.I)
 # "who attends?", "what happens?": two words that ask on their own ("how fast?" leans on its part)
 SUBJECT_WORDS = frozenset({"who", "what", "which"})
 NOT_VERBS = frozenset({"else", "not", "so", "then", "now", "exactly", "for", "about", "if", "when", "where",
@@ -80,6 +85,8 @@ def split_question(question: str) -> tuple[str, list[str]]:
         for piece in _split_joined(f"{sentence}{form}" if form and not parts else sentence):
             if terms := compared_terms(piece):  # "the difference between A and B?": what each is
                 parts += [f"What is {term}?" for term in terms]
+                continue
+            if parts and RESTATED.match(piece):  # "…? What does the advice say?" asks nothing new
                 continue
             if parts and (len(piece.split()) < MIN_WORDS and not _has_verb(piece) or answer_form(piece)):
                 parts[-1] = f"{parts[-1].rstrip('?')} {piece}"
