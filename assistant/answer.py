@@ -83,6 +83,7 @@ NUMBERED_CHUNKS = 4  # the most further chunks a numbered list is followed into
 QUOTED_AGAIN = 0.1  # a later part's score lost by a sentence an earlier part quoted
 TOLD_STEPS = ("The guidance's general steps when a child tells you something worrying come first, then "
               "what it says about this situation:")
+ABOVE = ("(the passage quoted above)", "(the passages quoted above)")  # a pointer to one, or to several
 GENERAL_STEPS = ("The guidance does not speak to this situation directly. Its general steps when you "
                  "are worried about a child:")
 NEXT_ITEM = re.compile(rf"\n\s*{BULLET_CLASS}\s")  # a list item left out when a quote is cut
@@ -344,11 +345,20 @@ class ExtractiveGenerator:
         lines: list[str] = []
         steps = found.ctx.kind == "procedure" and len(found.units) > 1
         before: Unit | None = None
+        repeated: list[int] = []  # markers of the passages an earlier part quoted, in a row
         for unit, _ in found.units:
             same = next((c for c in cites if c.chunk_id == unit.chunk.chunk_id
                          and c.quote == unit.chunk.text[unit.start:unit.end].strip()), None)
+            if same and repeated and lines:  # one pointer for passages quoted above in a row
+                repeated.append(same.marker)
+                lines[-1] = re.sub(r"\(the passages? quoted above\)( \[\d+\])+$",
+                                   f"{ABOVE[len(repeated) > 1]} " + " ".join(f"[{m}]" for m in repeated),
+                                   lines[-1])
+                before = unit
+                continue
+            repeated = [same.marker] if same else []
             if same:  # quoted for an earlier part: point at it, don't repeat it
-                quote = f"(the passage quoted above) [{same.marker}]"
+                quote = f"{ABOVE[False]} [{same.marker}]"
             else:
                 cite = make_citation(len(cites) + 1, unit.chunk, unit.start, unit.end,
                                      self.manifest.doc(unit.chunk.doc_id))
@@ -360,6 +370,9 @@ class ExtractiveGenerator:
             else:
                 lines.append(f"{len(lines) + 1}. {quote}" if steps else quote)
             before = unit
+        if len(lines) == 1 and repeated and len(repeated) == len(found.units):  # all of it quoted above
+            return [f"As for the part above: {'its general steps' if found.general else 'the same passages'} "
+                    + " ".join(f"[{m}]" for m in repeated) + "."]
         if found.general:
             lines.insert(0, GENERAL_STEPS)
         elif found.told:

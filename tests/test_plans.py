@@ -1619,3 +1619,24 @@ def test_what_tends_to_happen_is_no_step() -> None:
     assert not DIRECTIVE.search("Offenders will often use coercion, intimidation and violence.")
     assert not DIRECTIVE.search("Children will usually be reluctant to disclose.")
     assert DIRECTIVE.search("The designated safeguarding lead will liaise with the police.")
+
+
+def test_passages_an_earlier_part_quoted_are_pointed_at_once_not_line_by_line() -> None:
+    """A later part answered by the same general steps says so in one line; a run of passages
+    quoted above among new ones is one pointer."""
+    from assistant.answer import ExtractiveGenerator, PartAnswer
+    from assistant.cite import make_citation
+    from corpus.manifest import load_manifest
+
+    chunk = _chunk("Act at once. Speak to the DSL. Refer to social care. Keep a record.")
+    units = [_unit(chunk, t) for t in ("Act at once.", "Speak to the DSL.", "Refer to social care.",
+                                       "Keep a record.")]
+    gen = ExtractiveGenerator.__new__(ExtractiveGenerator)
+    gen.manifest, gen.pages, gen.following = load_manifest(), None, None
+    doc = gen.manifest.doc(chunk.doc_id)
+    cites = [make_citation(n + 1, chunk, u.start, u.end, doc) for n, u in enumerate(units[:3])]
+    ctx = _ctx([], [], "procedure")
+    again = gen._lines(PartAnswer(ctx, [(u, False) for u in units[:3]], 0.9, general=True), cites)
+    assert again == ["As for the part above: its general steps [1] [2] [3]."]
+    mixed = gen._lines(PartAnswer(ctx, [(u, False) for u in units], 0.9), cites)
+    assert mixed[1:] == ["1. (the passages quoted above) [1] [2] [3]", "2. “Keep a record.” [4]"]

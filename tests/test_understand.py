@@ -655,3 +655,9 @@ def test_a_numbered_part_after_and_is_a_part_of_its_own() -> None:
 def test_what_a_body_should_consider_asks_for_a_list() -> None:
     asked = "What does WT23 say the safeguarding partners should consider when choosing the reviewer?"
     assert question_kind(asked, answer_shape(asked)) == "list"
+
+
+@pytest.mark.parametrize("asked", ["What should happen at a strategy discussion?",
+                                   "What happens during a section 47 enquiry?"])
+def test_what_happens_at_a_meeting_asks_for_its_steps(asked: str) -> None:
+    assert question_kind(asked, answer_shape(asked)) == "procedure"
