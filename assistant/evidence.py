@@ -200,12 +200,22 @@ def score_units(embedder: Embedder | SentenceVectors, ctx: AnswerContext,
     form = np.array([_form_penalty(u.text, ctx.kind == "list") for u in units])
     if ctx.count:  # "the 4 Cs": the sentence that says "four areas of risk:"
         stated = count_pattern(ctx.count)
-        fit += np.array([COUNT_FIT if stated.search(u.text) else 0.0 for u in units])
+        fit += np.array([COUNT_FIT if stated.search(u.text) or _enumerates(u.text, ctx.count) else 0.0
+                         for u in units])
     # the entry's opening sentence ("Safeguarding partners - A safeguarding partner … is defined as…")
     entry = np.array([ENTRY_FIT if u.chunk.chunk_id in ctx.entries and not u.chunk.text[:u.start].strip()
                       else 0.0 for u in units])
     # weights chosen by a coarse grid search on the golden set (see README, "Answer step")
     return 0.5 * sims + 0.2 * lex + prior + fit + entry - form
+
+
+ITEM_LABEL = re.compile(r"(?:^|\s)\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s", re.M)  # "(a) the local authority"
+
+
+def _enumerates(text: str, count: int) -> bool:
+    """The sentence names the set's members, labelled one by one: "(a) the local authority (b) an
+    integrated care board … (c) the chief officer of police" for the three safeguarding partners."""
+    return len(ITEM_LABEL.findall(text)) == count
 
 
 def _form_penalty(text: str, listing: bool = False) -> float:

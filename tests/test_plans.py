@@ -1640,3 +1640,22 @@ def test_passages_an_earlier_part_quoted_are_pointed_at_once_not_line_by_line() 
     assert again == ["As for the part above: its general steps [1] [2] [3]."]
     mixed = gen._lines(PartAnswer(ctx, [(u, False) for u in units], 0.9), cites)
     assert mixed[1:] == ["1. (the passages quoted above) [1] [2] [3]", "2. “Keep a record.” [4]"]
+
+
+def test_a_sentence_naming_each_member_of_the_set_asked_for_scores_higher(fake_embedder) -> None:
+    """"Who are the three safeguarding partners?": the definition that labels them (a), (b) and (c)
+    names the set, as a sentence saying "three safeguarding partners" does."""
+    from assistant.evidence import score_units
+
+    chunk = _chunk("Safeguarding partners are defined as: (a) the local authority, (b) an integrated care "
+                   "board, and (c) the chief officer of police. Partners meet yearly.")
+    named = _unit(chunk, "Safeguarding partners are defined as: (a) the local authority, (b) an integrated "
+                         "care board, and (c) the chief officer of police.")
+    question = "Who are the three safeguarding partners?"
+
+    def scores(count: int) -> np.ndarray:
+        ctx = AnswerContext(question, question, fake_embedder.embed([question])[0], kind="fact", count=count)
+        return score_units(fake_embedder, ctx, [named])
+
+    assert scores(3)[0] > scores(0)[0]
+    assert scores(4)[0] == scores(0)[0]  # a set of another size
