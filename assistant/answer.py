@@ -346,29 +346,28 @@ class ExtractiveGenerator:
         steps = found.ctx.kind == "procedure" and len(found.units) > 1
         before: Unit | None = None
         repeated: list[int] = []  # markers of the passages an earlier part quoted, in a row
+        head = ""  # the line's text before its pointer to them
         for unit, _ in found.units:
             same = next((c for c in cites if c.chunk_id == unit.chunk.chunk_id
                          and c.quote == unit.chunk.text[unit.start:unit.end].strip()), None)
             if same and repeated and lines:  # one pointer for passages quoted above in a row
                 repeated.append(same.marker)
-                lines[-1] = re.sub(r"\(the passages? quoted above\)( \[\d+\])+$",
-                                   f"{ABOVE[len(repeated) > 1]} " + " ".join(f"[{m}]" for m in repeated),
-                                   lines[-1])
-                before = unit
-                continue
-            repeated = [same.marker] if same else []
-            if same:  # quoted for an earlier part: point at it, don't repeat it
-                quote = f"{ABOVE[False]} [{same.marker}]"
+                lines[-1] = f"{head}{ABOVE[True]} " + " ".join(f"[{m}]" for m in repeated)
             else:
-                cite = make_citation(len(cites) + 1, unit.chunk, unit.start, unit.end,
-                                     self.manifest.doc(unit.chunk.doc_id))
-                cites.append(cite)
-                quote = f"“{display(cite.quote, self._refs(cite))}” [{cite.marker}]"
-            if before is not None and lines and (turns_page(before, unit) or self._runs_on(before, unit)):
-                # one sentence, two pages or two chunks: one line
-                lines[-1] = f"{lines[-1]} {quote}"
-            else:
-                lines.append(f"{len(lines) + 1}. {quote}" if steps else quote)
+                repeated = [same.marker] if same else []
+                if same:  # quoted for an earlier part: point at it, don't repeat it
+                    quote = f"{ABOVE[False]} [{same.marker}]"
+                else:
+                    cite = make_citation(len(cites) + 1, unit.chunk, unit.start, unit.end,
+                                         self.manifest.doc(unit.chunk.doc_id))
+                    cites.append(cite)
+                    quote = f"“{display(cite.quote, self._refs(cite))}” [{cite.marker}]"
+                if before is not None and lines and (turns_page(before, unit) or self._runs_on(before, unit)):
+                    # one sentence, two pages or two chunks: one line
+                    lines[-1] = f"{lines[-1]} {quote}"
+                else:
+                    lines.append(f"{len(lines) + 1}. {quote}" if steps else quote)
+                head = lines[-1][:-len(quote)]
             before = unit
         if len(lines) == 1 and repeated and len(repeated) == len(found.units):  # all of it quoted above
             return [f"As for the part above: {'its general steps' if found.general else 'the same passages'} "

@@ -116,8 +116,8 @@ class Retriever:
         return self._df.get(token, 0)
 
     def idf(self, token: str) -> float:
-        n = len(self.chunks)
-        return float(np.log(1 + (n - self._df.get(token, 0) + 0.5) / (self._df.get(token, 0) + 0.5)))
+        n, df = len(self.chunks), self.df(token)
+        return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
 
     def pages(self, doc_id: str) -> list[Page]:
         self.ensure_loaded()

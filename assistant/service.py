@@ -134,10 +134,10 @@ class Assistant:
     def _with_rare_words(self, part: Part, before: Part) -> Part:
         """A part that does not refer back is still about its question's matter: it is searched
         with the rare words of the part before ("What's Operation Encompass and what should the
-        school do when we get a notification?": "Encompass"). Rare: in at most RARE_SHARE of chunks."""
+        school do when we get a notification?": "Encompass"). Rare: in at most RARE_SHARE of chunks.
+        The index is loaded (`retrieve` loads it first)."""
         if part.follows:
             return part
-        self.retriever.ensure_loaded()
         own = set(tokens(part.text))
         most = RARE_SHARE * len(self.retriever.chunks)
         rare = [w for w in dict.fromkeys(re.findall(r"[\w'’-]+", before.text))

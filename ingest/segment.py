@@ -40,6 +40,7 @@ LETTER_ONLY = re.compile(r"(?:[a-z]|[ivx]{1,4})\.")
 # independently" then "Lead practitioners should:"
 LEAD_IN_LINE = re.compile(r"\n(?=[A-Z][^\n]*:[ \t]*(?:\n|$))")
 BLOCK = re.compile(rf"[^\n]+(?:\n(?!{ITEM_MARK})[^\n]+)*")
+ITEM_START = re.compile(ITEM_MARK)
 
 
 @dataclass
@@ -283,6 +284,6 @@ def _breaks(text: str, start: int, end: int) -> list[re.Match[str]]:
     """Where a block's item ends early: a numbered line, or (in a bulleted item) a lead-in line
     of a new list."""
     found = list(NUMBERED_LINE.finditer(text, start, end))
-    if re.match(ITEM_MARK, text[start:end]):
+    if ITEM_START.match(text, start, end):
         found += LEAD_IN_LINE.finditer(text, start, end)
     return sorted(found, key=lambda m: m.start())

@@ -270,6 +270,7 @@ def test_who_is_the_dsl_is_answered_from_the_guidance_not_a_footnote_on_another_
 
 
 def test_a_later_part_is_searched_with_the_rare_words_of_the_part_before(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    real_assistant.retriever.ensure_loaded()  # as `retrieve` does before it searches the parts
     query = real_assistant.analyse("What's Operation Encompass and what should the school do when we get a "
                                    "notification?")
     later = real_assistant._with_rare_words(query.parts[1], query.parts[0])
