@@ -38,6 +38,7 @@ DEFINES = re.compile(r"^[^.;]{0,90}?(\b(is|are|means|refers to|is defined as|des
                      r"involves)\b|:|(?<=\w)\s[-–](?=\s))\s",
                      re.I)
 PARAGRAPH_NUMBER = re.compile(r"^\s*\d{1,3}\.\s+")  # "28. " opening a numbered paragraph
+PARAGRAPH_OPENS = re.compile(r"(?:^|\n)\s*\d{1,3}\.\s+$")  # …in the gap before a sentence
 # "Radicalisation 150 is the process…": a term (a footnote number may follow it) then a defining verb
 DEFINED_TERM = re.compile(r"\b([A-Za-z][\w-]+)(?:\s+\d{1,3})?\s+(?:is|are|means|refers to|is defined as)\s")
 # a sentence that sends the reader elsewhere ("See page 67 for further information about…", "The full
@@ -66,6 +67,7 @@ DIRECTORY_NAME = 60  # a directory entry's name and dash come this early in its 
 DIRECTORY_ENTRIES = 3  # a chunk with fewer entries is not read as a directory
 TITLE_CHARS = 110  # a heading line is no longer than this
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
+LEAD_AHEAD = 2  # a list question's sentence runs on into a list whose lead-in is this many sentences on
 LIST_FLOOR = 0.6  # a list question's list may score this share of the best sentence
 NUMBERED_LINE = re.compile(rf"(?:^|\n)[ \t]*{NUMBER_MARK}")  # a numbered list's line, its number
 INLINE_MARK = re.compile(r"(?:^|[\s(])(?:[a-h]|[ivx]{1,4})\)\s")  # "a) physical abuse; b) …"
@@ -170,11 +172,17 @@ def complete(unit: Unit, lists: bool = False) -> tuple[Unit, bool]:
     i = _index(unit)
     if sents[i].item and (lead := _list_lead(unit.chunk, sents, i)) is not None:
         return whole_list(unit, lead)
+    if lists and sents[i].item and _lead_index(unit.chunk, sents, i) is None:
+        # a list that opens its chunk (its lead-in ends the chunk before): from its first item
+        return whole_list(unit, 0)
     text = unit.chunk.text[sents[i].start:sents[i].end].strip()
     if text.endswith(":") or (lists and i + 1 < len(sents) and sents[i + 1].item):
         return whole_list(unit, i)
-    if lists and _introduces(unit.chunk, sents, i + 1):  # "…specific rights. In summary they are:"
-        listed, cut = whole_list(unit, i + 1)
+    # "…self-declaration of their criminal record. Self-declaration is subject to… For example: •…"
+    ahead = next((j for j in range(i + 1, min(i + 1 + LEAD_AHEAD, len(sents)))
+                  if _introduces(unit.chunk, sents, j)), None) if lists else None
+    if ahead is not None and not _paragraph_between(unit.chunk, sents, i, ahead):
+        listed, cut = whole_list(unit, ahead)
         return replace(listed, start=sents[i].start), cut
     start, end = sents[i].start, max(unit.end, sents[i].end)
     if i > 0 and LEANS_BACK.match(text):
@@ -184,6 +192,12 @@ def complete(unit: Unit, lists: bool = False) -> tuple[Unit, bool]:
             listed, cut = complete(replace(unit, start=sents[i - 1].start, end=sents[i - 1].end))
             return replace(listed, end=max(listed.end, end)), cut
     return replace(unit, start=start, end=end), False
+
+
+def _paragraph_between(chunk: Chunk, sents: tuple[Sentence, ...], i: int, j: int) -> bool:
+    """A numbered paragraph ("12. ") opens after sentence `i`, up to sentence `j`."""
+    return any(PARAGRAPH_OPENS.search(chunk.text[sents[k - 1].end:sents[k].start])
+               for k in range(i + 1, j + 1))
 
 
 def _directory(unit: Unit) -> tuple[Unit, bool] | None:

@@ -6,7 +6,7 @@ import logging
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -114,7 +114,7 @@ class Assistant:
         self.retriever.ensure_loaded()  # idf below reads the loaded index
         parts: list[AnswerContext] = []
         for n, asked in enumerate(query.parts):
-            asked = self._with_rare_words(asked, query.parts[n - 1]) if n else asked
+            asked = self._with_rare_words(asked, query.parts[:n]) if n else asked
             parts.append(self._part_evidence(_on_topic(asked, parts), query.scope, k, mode))
         if len(parts) == 1:
             return parts[0].passages, parts[0]
@@ -131,16 +131,16 @@ class Assistant:
                             parts=parts)
         return passages, top
 
-    def _with_rare_words(self, part: Part, before: Part) -> Part:
+    def _with_rare_words(self, part: Part, before: Sequence[Part]) -> Part:
         """A part that does not refer back is still about its question's matter: it is searched
-        with the rare words of the part before ("What's Operation Encompass and what should the
+        with the rare words of the parts before ("What's Operation Encompass and what should the
         school do when we get a notification?": "Encompass"). Rare: in at most RARE_SHARE of chunks.
         The index is loaded (`retrieve` loads it first)."""
         if part.follows:
             return part
         own = set(tokens(part.text))
         most = RARE_SHARE * len(self.retriever.chunks)
-        rare = [w for w in dict.fromkeys(re.findall(r"[\w'’-]+", before.text))
+        rare = [w for w in dict.fromkeys(re.findall(r"[\w'’-]+", " ".join(b.text for b in before)))
                 if (t := tokens(w)) and not set(t) & own and all(0 < self.retriever.df(x) <= most for x in t)]
         return replace(part, search=f"{part.search} {' '.join(rare)}") if rare else part
 

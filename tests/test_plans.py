@@ -1659,3 +1659,23 @@ def test_a_sentence_naming_each_member_of_the_set_asked_for_scores_higher(fake_e
 
     assert scores(3)[0] > scores(0)[0]
     assert scores(4)[0] == scores(0)[0]  # a set of another size
+
+
+def test_a_list_that_opens_its_chunk_is_quoted_from_its_first_item() -> None:
+    chunk = _chunk("• sexual abuse\n• physical abuse\n• neglect (i.e., a child might be left hungry)\n"
+                   "• trafficking and modern slavery\n• drug or alcohol abuse")
+    whole, cut = complete(_unit(chunk, "trafficking and modern slavery"), lists=True)
+    assert not cut and whole.text.startswith("sexual abuse") and whole.text.endswith("alcohol abuse")
+    assert complete(_unit(chunk, "trafficking and modern slavery"))[0].text.startswith("trafficking")
+
+
+def test_a_list_questions_sentence_runs_on_to_the_list_its_paragraph_gives_a_little_later() -> None:
+    first = "Shortlisted candidates should be asked to complete a self-declaration."
+    chunk = _chunk(f"220. {first} Self-declaration is subject to Ministry of Justice guidance. For "
+                   "example:\n• if they have a criminal history\n• if they are prohibited from teaching")
+    whole, _ = complete(_unit(chunk, first), lists=True)
+    assert whole.text.startswith("Shortlisted") and whole.text.endswith("prohibited from teaching")
+    # a list in the next numbered paragraph is another matter
+    later = _chunk("Staff should be trained. Training is yearly.\n12. Schools should:\n• ask\n• check")
+    alone = "Staff should be trained."
+    assert complete(_unit(later, alone), lists=True)[0].text == alone

@@ -273,6 +273,15 @@ def test_a_later_part_is_searched_with_the_rare_words_of_the_part_before(real_as
     real_assistant.retriever.ensure_loaded()  # as `retrieve` does before it searches the parts
     query = real_assistant.analyse("What's Operation Encompass and what should the school do when we get a "
                                    "notification?")
-    later = real_assistant._with_rare_words(query.parts[1], query.parts[0])
+    later = real_assistant._with_rare_words(query.parts[1], [query.parts[0]])
     added = later.search[len(query.parts[1].search):].split()
     assert "Encompass" in added and "What's" not in added  # a common word is not carried
+
+
+def test_a_third_part_is_searched_with_the_rare_words_of_every_part_before(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    real_assistant.retriever.ensure_loaded()
+    query = real_assistant.analyse("What's Operation Encompass? Who in school gets told? What should we do "
+                                   "when a notification comes in?")
+    assert len(query.parts) == 3
+    last = real_assistant._with_rare_words(query.parts[2], list(query.parts[:2]))
+    assert "Encompass" in last.search[len(query.parts[2].search):].split()

@@ -397,6 +397,13 @@ def test_informal_wording_of_what_should_i_do_asks_for_steps(question: str) -> N
     assert question_kind(question, answer_shape(question)) == "procedure"
 
 
+@pytest.mark.parametrize("question", [
+    "And what's his home council supposed to do now?", "What is the council expected to do next?",
+    "What's her care plan?", "what are their parents meant to be told?"])
+def test_what_someone_is_to_do_or_someones_own_thing_is_no_term_to_define(question: str) -> None:
+    assert question_kind(question, answer_shape(question)) != "definition"
+
+
 def test_fillers_and_contractions_do_not_change_the_kind_of_a_plain_question() -> None:
     assert question_kind("What's a DPIA?", answer_shape("What's a DPIA?")) == "definition"
     assert answer_shape("How long have I actually got to send the file?") == "duration"
@@ -661,3 +668,30 @@ def test_what_a_body_should_consider_asks_for_a_list() -> None:
                                    "What happens during a section 47 enquiry?"])
 def test_what_happens_at_a_meeting_asks_for_its_steps(asked: str) -> None:
     assert question_kind(asked, answer_shape(asked)) == "procedure"
+
+
+@pytest.mark.parametrize("question", [
+    "HR officer, redoing our paperwork. What should the self-declaration form ask about? I need the full "
+    "list of what KCSIE expects.",
+    "Coach at a club. Which forms of abuse does the government's information sharing advice list? I'd like "
+    "the whole list.",
+    "The published arrangements say the DSPs have a set of 'joint functions'. What are they - all of them "
+    "please?",
+    "The governors asked me to write it up. What exactly is listed under that heading?",
+])
+def test_a_list_asked_for_in_a_statement_or_in_so_many_words_is_a_list(question: str) -> None:
+    assert [p.kind for p in _query(question).parts] == ["list"]
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    # the asker's own leave to act, after an interjection, or joined after a verdict
+    ("A 16 yo told her tutor she was assaulted. What am I allowed to do here?", "procedure"),
+    ("Nothing's come to me directly. Probably low-level, but how am I supposed to deal with it?",
+     "procedure"),
+    ("My chair wants him suspended today. Should we, and what do we have to go through before deciding?",
+     "procedure"),
+    # "what's on me" asks a duty, not what a term means
+    ("I'm chairing the strategy meeting. What's on me once it's finished?", "fact"),
+])
+def test_what_the_asker_may_or_must_do_is_read_through_informal_openings(question: str, kind: str) -> None:
+    assert [p.kind for p in _query(question).parts] == [kind]

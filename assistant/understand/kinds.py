@@ -164,8 +164,9 @@ PROCEDURE = re.compile(
 OBLIGED = re.compile(
     r"^\W*(?:(?:and|so|but|also|then)\s+)?(what|how|who|whom|where)\b[^?.;]{0,40}?\b("
     r"(should|must) (i|we)|(i|we) (should|must|need to|have to|ought to)"
-    r"|(am i|are we|i am|we are|i'm|we're|i’m|we’re) (supposed|expected|meant|required) to"
+    r"|(am i|are we|i am|we are|i'm|we're|i’m|we’re) (supposed|expected|meant|required|allowed|permitted) to"
     r"|do (i|we) (need|have) to)\b", re.I)
+JOINED = re.compile(r"[,;]\s*(?=(?:and|but|so)\s)", re.I)  # where a joined clause starts
 _LIST_NOUNS = (r"(types|categories|kinds|forms|signs|indicators|principles|rules|factors|steps|stages|"
                r"responsibilities|duties|roles|elements|areas|ways|examples|members|partners|"
                r"requirements|checks|sources|things|agencies|bodies|organisations|conditions|criteria|"
@@ -196,11 +197,12 @@ LIST = re.compile(
 # a list asked for in so many words: "which organisations does KCSIE list…", "what's on it?",
 # "which ones are on it?", "which harms does it name?", "what should the policy cover?"
 NAMED_LIST = re.compile(
-    r"\b(which|what) ([\w’'-]+ ){0,2}[a-z]{2,}[^s\W']s\b[^?]{0,50}?\b(does|do) [\w ]{1,40}?\b"
+    r"\b(which|what) ([\w’'-]+ ){0,2}[a-z]{2,}[^s\W']s\b[^?]{0,50}?\b(does|do) [\w’' ]{1,40}?\b"
     r"(list|name|mention|set out|point to|recommend|expect|say)\b"
     r"|\bwhat (does|do) [\w ]{1,40}? (list|name)\b"
     # and in the passive: "which … resources are listed in the appendix?"
-    r"|\b(which|what)\b[^?]{0,80}?\b(are|were) (listed|named|mentioned|set out|included) (in|under|on|by)\b"
+    r"|\b(which|what)\b[^?]{0,80}?\b(are|were|is|was) (listed|named|mentioned|set out|included) "
+    r"(in|under|on|by)\b"
     r"|\bwhat is (the list|on (it|the list|that list))\b|\bwhich ones are (on|in)\b"
     r"|\bwhat\b[^?]{0,60}\b(should|must|has to|have to|needs? to) (cover|include|contain|address|tackle|"
     r"consider|take into account)\b",
@@ -216,7 +218,11 @@ DEFINITION = re.compile(
     r"|\bwhat (does|do) ['‘\"][^'’\"]{2,40}['’\"] (actually )?(cover|include|involve|mean)\b"
     r"|\b(when|what) (does|do|would) [\w'’ -]{1,60} count as\b"
     r"|\bwhat (does|do) [\w'’ -]{1,40} say (that )?(a |an )?[\w'’ -]{1,40} (is|are|means)\??\s*$"
-    r"|^\s*(and\s+)?what(?: is| are)\s+(?:a |an )?(?!the\b|they\b|these\b|those\b|it\b|this\b|that\b)"
+    # "what's a MASH?"; not someone's ("what's his plan?") nor what someone is to do ("what is the
+    # council supposed to do now?")
+    r"|^\s*(and\s+)?what(?: is| are)\s+(?:a |an )?(?!(?:the|they|these|those|it|this|that|his|her|their|"
+    r"its|my|our|your|on|in|at|for|to|with|from|about|under|after|before)\b)"
+    r"(?!(?:[\w'’-]+ )+(?:supposed|expected|meant|required|obliged|going|allowed) to\b)"
     r"[\w'’ -]{2,60}\??\s*$", re.I)
 # the term a definition question asks about, the first form that reads it: "what does 'regulated
 # activity' mean?", "what's the definition of neglect…?", "what's a MASH?"
@@ -255,7 +261,8 @@ def defined_term(asked: str) -> tuple[str, ...]:
 # "…there are main categories of abuse - what are they (according to WT 2023)?": the plural it asks
 # for is named before it
 THEY = re.compile(r"^\W*(and\s+|so\s+)?what\s+(are|were)\s+(they|these|those)\b"
-                  r"(\s+(according to|in|under|per|from)\b[^?.;]{0,40})?\W*$", re.I)
+                  r"(\s+(according to|in|under|per|from)\b[^?.;]{0,40})?"
+                  r"(\W+(all|each|every one) of them( please)?)?\W*$", re.I)  # "- all of them please?"
 NAMED_PLURAL = re.compile(rf"\b{_LIST_NOUNS}\b", re.I)
 
 
@@ -363,6 +370,9 @@ def question_kind(text: str, shape: str | None, situated: bool = False) -> str:
     if NAMED_LIST.search(text):
         return "list"
     if situated and shape in (None, "who") and OBLIGED.search(text) and not LIST.search(text):
+        return "procedure"
+    # "Should we, and what do we have to go through before deciding?": a verdict, then the steps
+    if situated and any(OBLIGED.match(c) for c in JOINED.split(text)[1:]) and not LIST.search(text):
         return "procedure"
     if shape in ("who", "who-many"):  # the who-shapes find the named bodies, bulleted or inline
         return "fact"

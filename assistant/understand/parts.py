@@ -20,7 +20,8 @@ JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?=(?:(?:at|in|by|
                   # "…and does the DSL need to…": an auxiliary with a subject after it asks again
                   r"|\s+and\s+(?=(?:does|do|is|are|can|should|must|will|has|have)\s+(?:the|a|an|it|"
                   r"they|this|that|we|i|you|he|she|our|their|his|her|(?-i:[A-Z]{2,}))\b)", re.I)
-INTRO_THEN_ASKING = re.compile(rf"^[^,;?]{{3,80}},\s*(?:{_QWORD})\b", re.I)
+# "After a strategy discussion, who decides…", "Probably low-level, but how do I deal with it?"
+INTRO_THEN_ASKING = re.compile(rf"^[^,;?]{{3,80}},\s*(?:(?:but|so)\s+)?(?:{_QWORD})\b", re.I)
 CONDITION = re.compile(r"[,;]\s*(?:and|but)\s+(?=(?:if|when|where|once|unless)\b)", re.I)
 LEAD_IN = re.compile(rf":\s+(?={_QWORD}\b)", re.I)
 JOINED_ASKING = re.compile(rf"\b(?:but|and|so)\s+{_QWORD}\b", re.I)  # "…but what do I do now"
@@ -46,6 +47,7 @@ FORM_FILLER = frozenset(re.findall(
     r"\S+", "give me us can could you would please pls plz just only them all full whole complete entire "
     "the a an of it in as form not no thanks thank i we need want like everything each one that those "
     "these out set name exact words own its their quote quick quickly version"))
+WHOLE_LIST = re.compile(r"\b(full|whole|complete|entire) list\b|\blist (them|these|those) all\b", re.I)
 # "What does the advice say?", "and what does KCSIE say about it?": the part before, asked again
 RESTATED = re.compile(r"^\W*(?:(?:and|so|but)\s+)?what\s+(?:does|do|did|would)\s+(?:the\s+|this\s+)?"
                       r"(?:[\w-]+\s+){0,3}?(?:guidance|advice|kcsie|working together|wt\s?\d*|it|they|"
@@ -99,7 +101,10 @@ def answer_form(piece: str) -> bool:
     """The piece says how to answer, not what: "Give me the full list.", "Can you list them all?",
     "Bullet points please." (it joins the part before it)."""
     words = set(re.findall(r"[a-z’']+", piece.lower()))
-    return bool(words & FORM_WORDS) and words <= FORM_WORDS | FORM_FILLER
+    if bool(words & FORM_WORDS) and words <= FORM_WORDS | FORM_FILLER:
+        return True
+    # "I need the full list of what KCSIE expects.", "I'd like the whole list.": a statement
+    return not piece.rstrip().endswith("?") and bool(WHOLE_LIST.search(piece))
 
 
 def compared_terms(part: str) -> list[str]:
