@@ -654,9 +654,25 @@ def test_a_numbered_part_after_and_is_a_part_of_its_own() -> None:
     _, parts = split_question("Mum's asking me three things: (1) does that make him a looked after child, "
                               "(2) which council is responsible for his safety while he's in there, and "
                               "(3) what's his home council supposed to do now?")
-    assert parts == ["does that make him a looked after child",
-                     "which council is responsible for his safety while he's in there",
+    assert parts == ["does that make him a looked after child?",
+                     "which council is responsible for his safety while he's in there?",
                      "what's his home council supposed to do now?"]
+
+
+def test_items_a_statement_labels_in_sequence_are_each_asked() -> None:
+    situation, parts = split_question(
+        "A 15 yo took her own life last week. We're arguing in the office about (a) whether a suicide even "
+        "gets notified to the national panel, (b) what category it goes under on the online form, and (c) "
+        "whether notifying lots of incidents makes our LA look bad. What does WT say?")
+    assert situation.endswith("We're arguing in the office about.")
+    assert parts == ["whether a suicide even gets notified to the national panel?",
+                     "what category it goes under on the online form?",
+                     "whether notifying lots of incidents makes our LA look bad?"]
+    _, parts = split_question("Three quick ones: (1) can two councils run one arrangement, (2) if we sit in "
+                              "several, who decides what we put into each, and (3) is MAPPA separate?")
+    assert parts[1] == "if we sit in several, who decides what we put into each?"
+    # labels out of sequence, or a single one, are left to the other rules
+    assert len(split_question("We saw (b) a bruise and (a) a burn. What now?")[1]) == 1
 
 
 def test_what_a_body_should_consider_asks_for_a_list() -> None:

@@ -29,6 +29,10 @@ DASHED = re.compile(rf"\s[-–—]\s+(?={_QWORD}\b[^-–—.!?]*\?)", re.I)  # "
 # "Q2 where…", "a) what's…", "(3) does…", "1. who…": a label numbering what is asked, not part of it
 LABEL = re.compile(r"(?:^|(?<=[:;,.?!]\s)|(?<=[:;,.?!])|(?<=\band\s))"
                    rf"(?:\(?[a-hA-H1-9]\)|Q\d{{1,2}}[.:)]?|\d{{1,2}}[.)])\s+(?={_QWORD}\b)", re.I)
+# "(a) whether…, (b) what…": items of one sentence labelled in sequence, whatever word follows
+ENUMERATION = re.compile(r"(?:^|(?<=\s))(?:\(([a-h1-9])\)|([a-h1-9])\))\s+", re.I)
+SEQUENCES = ("abcdefgh", "123456789")
+ITEM_END = re.compile(r"[\s,;:.?!]*(?:\band\b|\bor\b)?[\s,;:.?!]*$", re.I)  # ", and" before the next label
 # "Serious Violence Duty - which bodies…", "Low-level concerns: how long…": a heading, then the asking
 HEADING = re.compile(rf"^\s*([^.?!:]{{3,80}}?)(?::|\s[-–—])\s+(?={_QWORD}\b)", re.I)
 TOPIC_WORDS = 8  # a heading this short, asking nothing, names the topic of every part
@@ -66,6 +70,7 @@ GAPPED = re.compile(r"^\s*(what|who|which|where|when)\s+(the|a|an|their|its|our|
 
 def split_question(question: str) -> tuple[str, list[str]]:
     """(situation, parts): statements that set the scene, and each thing asked, in order."""
+    question = "".join(_enumerated(s) for s in SENTENCE.findall(question))
     question = LABEL.sub("", question)
     if heading(question):
         question = HEADING.sub(r"\1. ", question, count=1)
@@ -95,6 +100,21 @@ def split_question(question: str) -> tuple[str, list[str]]:
             else:
                 parts.append(piece)
     return situation, parts
+
+
+def _enumerated(sentence: str) -> str:
+    """A sentence that numbers what it asks ("We're arguing about (a) whether a suicide is
+    notified, (b) what category it goes under, and (c) whether…."): the words before the first
+    label tell the situation, and each labelled item is asked on its own. Other sentences as
+    they are."""
+    marks = list(ENUMERATION.finditer(sentence))
+    keys = "".join((m.group(1) or m.group(2)).lower() for m in marks)
+    if len(marks) < 2 or not any(order.startswith(keys) for order in SEQUENCES):
+        return sentence
+    before = sentence[:marks[0].start()].strip().rstrip(":;,-–— ")
+    ends = [m.start() for m in marks[1:]] + [len(sentence)]
+    asked = [ITEM_END.sub("", sentence[m.end():end]) for m, end in zip(marks, ends, strict=True)]
+    return " ".join([f"{before}." if before else "", *(f"{a}?" for a in asked if a)]).strip() + " "
 
 
 def answer_form(piece: str) -> bool:
