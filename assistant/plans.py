@@ -207,7 +207,10 @@ def _directory(unit: Unit) -> tuple[Unit, bool] | None:
     starts = _entry_starts(text)
     if not starts:
         return None
-    first = 0 if text[: starts[0]].rstrip().endswith(":") else starts[0]  # with a lead-in before it
+    before = text[: starts[0]]
+    long_name = ENTRY.search(before)  # "Rise Above: Free PSHE resources … – Public Health England"
+    first = (0 if before.rstrip().endswith(":")  # with a lead-in before it
+             else before.rfind("\n", 0, long_name.start()) + 1 if long_name else starts[0])
     ends = [s - 1 for s in starts[1:]] + [len(text.rstrip())]
     fit = [e for e in ends if e - first <= LIST_CHARS] or ends[:1]
     return replace(unit, start=first, end=fit[-1]), fit[-1] < ends[-1]

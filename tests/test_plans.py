@@ -1146,6 +1146,15 @@ def test_a_directory_is_quoted_as_one_list_with_each_entry_on_its_line() -> None
     assert complete(_unit(plain, "Records are kept"), lists=True)[0].text == "Records are kept in writing."
 
 
+def test_a_directory_entry_whose_name_is_long_is_still_its_first_entry() -> None:
+    chunk = _chunk("Rise Above: Free PSHE resources on health, wellbeing and resilience – Public Health\n"
+                   "England\nSupporting pupils at schools with medical conditions – DfE statutory guidance\n"
+                   "Mental health and behaviour in schools – DfE advice\n"
+                   "Overview - Fabricated or induced illness – NHS advice")
+    whole, _ = complete(_unit(chunk, "Mental health and behaviour in schools"), lists=True)
+    assert whole.text.startswith("Rise Above") and whole.text.endswith("NHS advice")
+
+
 def test_a_directory_brings_a_list_whose_lead_in_is_its_heading() -> None:
     """A list question prefers a stretch that brings a list: a directory does, and its heading
     ("Support for victims") is the lead-in that names what it lists."""

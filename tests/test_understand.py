@@ -699,6 +699,18 @@ def test_a_list_asked_for_in_a_statement_or_in_so_many_words_is_a_list(question:
     assert [p.kind for p in _query(question).parts] == ["list"]
 
 
+@pytest.mark.parametrize("question", [
+    "Staff keep asking what would count. What examples of that kind of behaviour does KCSIE give?",
+    "What should we weigh up when deciding how much supervision they need?",
+    "My head of year wants to know what KCSIE lists as warning signs of serious violence?",
+    "What does the 'working with others' bit of Annex C list?",
+    "Which legal provisions make schools have regard to it? List each one with its Act.",
+    "What's on the additional advice list under 'Health and well-being'? Need every item for our handbook.",
+])
+def test_other_wordings_of_a_named_list_are_lists(question: str) -> None:
+    assert [p.kind for p in _query(question).parts] == ["list"]
+
+
 @pytest.mark.parametrize(("question", "kind"), [
     # the asker's own leave to act, after an interjection, or joined after a verdict
     ("A 16 yo told her tutor she was assaulted. What am I allowed to do here?", "procedure"),

@@ -184,6 +184,7 @@ LIST = re.compile(
     rf"\b(list|name|outline|set out) (all|the|each|every)\b"
     # the form asked for: "give me the full list", "list them all", "bullet points please"
     r"|\b(full|whole|complete|entire) list\b|\blist (them|these|those|it)\b|\blist,? (please|pls|plz)\b"
+    r"|\bevery item\b"
     r"|\bbullet[ -]?points?\b"
     rf"|\bwhat are (all )?(the|its|their) (\w+[ -]){{0,3}}{_LIST_NOUNS}\b"
     rf"|\b(which|what) (\w+ ){{0,2}}{_LIST_NOUNS} (are|is|should|must|do|does|can|could|will|would|"
@@ -198,14 +199,17 @@ LIST = re.compile(
 # "which ones are on it?", "which harms does it name?", "what should the policy cover?"
 NAMED_LIST = re.compile(
     r"\b(which|what) ([\w’'-]+ ){0,2}[a-z]{2,}[^s\W']s\b[^?]{0,50}?\b(does|do) [\w’' ]{1,40}?\b"
-    r"(list|name|mention|set out|point to|recommend|expect|say)\b"
-    r"|\bwhat (does|do) [\w ]{1,40}? (list|name)\b"
+    r"(list|name|mention|set out|point to|recommend|expect|say|give|provide|suggest|highlight|identify)\b"
+    # "what does the 'working with others' bit list?", "what KCSIE lists as warning signs"
+    r"|\bwhat (does|do) [\w'’‘ -]{1,40}? (list|name)\b|\bwhat [\w'’‘ -]{1,40}? (lists|names) as\b"
     # and in the passive: "which … resources are listed in the appendix?"
     r"|\b(which|what)\b[^?]{0,80}?\b(are|were|is|was) (listed|named|mentioned|set out|included) "
     r"(in|under|on|by)\b"
     r"|\bwhat is (the list|on (it|the list|that list))\b|\bwhich ones are (on|in)\b"
     r"|\bwhat\b[^?]{0,60}\b(should|must|has to|have to|needs? to) (cover|include|contain|address|tackle|"
-    r"consider|take into account)\b",
+    r"consider|take into account|weigh( up)?|think about|bear in mind|look (at|for|out for))\b"
+    # "what should we weigh up when…", "what must the panel consider…": a subject between
+    r"|\bwhat (should|must) ([\w'’-]+ ){1,4}(consider|weigh up|take into account|bear in mind)\b",
     re.I)
 # "what are its tasks?", "what are the main police powers here?": any plural noun asked for
 PLURAL_ASKED = re.compile(r"\bwhat (are|were) (all )?(the|its|their) ([\w’'-]+ ){0,3}[a-z]{3,}[^s\W']s\b",

@@ -51,7 +51,8 @@ FORM_FILLER = frozenset(re.findall(
     r"\S+", "give me us can could you would please pls plz just only them all full whole complete entire "
     "the a an of it in as form not no thanks thank i we need want like everything each one that those "
     "these out set name exact words own its their quote quick quickly version"))
-WHOLE_LIST = re.compile(r"\b(full|whole|complete|entire) list\b|\blist (them|these|those) all\b", re.I)
+WHOLE_LIST = re.compile(r"\b(full|whole|complete|entire) list\b|\blist (them|these|those) all\b"
+                        r"|\b(every|each) (item|one)\b|\b(need|want) (it|them|these|those) listed\b", re.I)
 # "What does the advice say?", "and what does KCSIE say about it?": the part before, asked again
 RESTATED = re.compile(r"^\W*(?:(?:and|so|but)\s+)?what\s+(?:does|do|did|would)\s+(?:the\s+|this\s+)?"
                       r"(?:[\w-]+\s+){0,3}?(?:guidance|advice|kcsie|working together|wt\s?\d*|it|they|"
