@@ -47,6 +47,11 @@ def _query(question: str, **kw):  # type: ignore[no-untyped-def]
     ("What happens to the plan and the support now?", "procedure"),
     ("What happens to a child's file when they move school?", "fact"),
     ("What is expected to be in a child protection plan?", "definition"),  # not a procedure
+    # reported: what the guidance says the asker should do, or says happens next
+    ("What does Working Together say someone like me should do?", "procedure"),
+    ("SLT want to know what else we should be doing beyond the individual cases.", "procedure"),
+    ("What does the WT flowchart say happens next in each case?", "procedure"),
+    ("What did KCSIE say schools should do about the cyber security standards?", "fact"),
     ("What are the four types of abuse?", "list"),
     # a list asked for in so many words
     ("Which charities does KCSIE mention for bereavement support?", "list"),

@@ -156,6 +156,11 @@ PROCEDURE = re.compile(
     r"|\bexpected of (me|us|them)\b|\bexpects? [\w ]{1,30}? to (do|have|put)\b"
     r"|\bwhat('s| is) (supposed|meant|expected) to happen\b"
     r"|\bwhat happens\b[^?.]{0,40}\b(next|now|from here)\b"
+    # reported: "what does WT say someone like me should do?", "SLT want to know what else we should
+    # be doing", "what does the flowchart say happens next?"
+    r"|\bsay (i|we|someone like me|people like me|someone in my (role|position)) "
+    r"(should|must|need to|have to|ought to) (do|be doing)\b"
+    r"|\bwhat (else )?(i|we|they) (should|must|need to|ought to) (be )?do(ing)?\b|\bhappens (next|now)\b"
     r"|\b(first|next) steps?\b|\bhow (do|should|can|must|would) (i|we|they|you) go about\b"
     r"|\bwhat('s| is) the (process|procedure)\b"
     r"|\bhow (is|are) [\w ]{1,30}? (meant|supposed|expected) to\b", re.I)
