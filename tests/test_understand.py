@@ -728,3 +728,11 @@ def test_other_wordings_of_a_named_list_are_lists(question: str) -> None:
 ])
 def test_what_the_asker_may_or_must_do_is_read_through_informal_openings(question: str, kind: str) -> None:
     assert [p.kind for p in _query(question).parts] == [kind]
+
+
+def test_what_follows_a_yes_or_a_no_is_a_part_of_its_own() -> None:
+    _, parts = split_question("Can we keep photocopies of DBS certificates on file, and if so for how long?")
+    assert parts == ["Can we keep photocopies of DBS certificates on file", "if so for how long?"]
+    _, parts = split_question("Does the DSL need to be told, and if not, who should we tell?")
+    assert parts == ["Does the DSL need to be told", "if not, who should we tell?"]
+    assert len(split_question("If so, what happens to the file when they move school?")[1]) == 1

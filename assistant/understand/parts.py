@@ -17,6 +17,8 @@ _QWORD = (r"(what|who|how|when|where|which|why|whether|is|are|does|do|can|could|
 JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?=(?:(?:at|in|by|for|from|to|under|with)\s+)?"
                   rf"{_QWORD}\b)"
                   r"|\s+and\s+(?:also\s+)?(?=(what|who|how|when|where|which|why)\b)"
+                  # "…on file, and if so for how long?": what follows a yes
+                  rf"|[,;]\s*(?:and\s+)?(?=if (?:so|not|yes|no)\b[,\s]+(?:(?:for|at|by|to)\s+)?{_QWORD}\b)"
                   # "…and does the DSL need to…": an auxiliary with a subject after it asks again
                   r"|\s+and\s+(?=(?:does|do|is|are|can|should|must|will|has|have)\s+(?:the|a|an|it|"
                   r"they|this|that|we|i|you|he|she|our|their|his|her|(?-i:[A-Z]{2,}))\b)", re.I)
