@@ -1688,3 +1688,17 @@ def test_a_list_questions_sentence_runs_on_to_the_list_its_paragraph_gives_a_lit
     later = _chunk("Staff should be trained. Training is yearly.\n12. Schools should:\n• ask\n• check")
     alone = "Staff should be trained."
     assert complete(_unit(later, alone), lists=True)[0].text == alone
+
+
+def test_a_fact_quote_that_goes_on_from_a_better_one_brings_the_sentence_skipped_between() -> None:
+    middle = "If the child is on a plan elsewhere, the first authority must consult the one responsible."
+    text = ("The local authority where a child is found takes emergency action. " + middle
+            + " Only when the second authority accepts responsibility is the first relieved of it.")
+    chunk = replace(_chunk(text), paragraph=None)  # not a short numbered paragraph, quoted whole
+    first = _unit(chunk, "The local authority where a child is found takes emergency action.")
+    last = _unit(chunk, "Only when the second authority accepts responsibility is the first relieved of it.")
+    ctx = _ctx([first, _unit(chunk, middle), last], [0.9, 0.2, 0.8], "fact")
+    assert [u.text for u, _ in plan(ctx, 2, 0.5)] == [first.text, middle, last.text]
+    # the better quote later in the chunk: the two as chosen, nothing added
+    ctx = _ctx([first, last], [0.8, 0.9], "fact")
+    assert [u.text for u, _ in plan(ctx, 2, 0.5)] == [last.text, first.text]
