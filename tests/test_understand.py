@@ -711,6 +711,10 @@ def test_a_list_asked_for_in_a_statement_or_in_so_many_words_is_a_list(question:
     "What does the 'working with others' bit of Annex C list?",
     "Which legal provisions make schools have regard to it? List each one with its Act.",
     "What's on the additional advice list under 'Health and well-being'? Need every item for our handbook.",
+    # where the guidance points a reader
+    "We want drugs education for the year group. Where does KCSIE point us?",
+    "What guidance does WT23 point dental and health teams to for recognising maltreatment?",
+    "Apart from the advice itself, which other guidance does it point to for health staff?",
 ])
 def test_other_wordings_of_a_named_list_are_lists(question: str) -> None:
     assert [p.kind for p in _query(question).parts] == ["list"]

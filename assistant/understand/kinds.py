@@ -211,6 +211,11 @@ NAMED_LIST = re.compile(
     r"|\b(which|what)\b[^?]{0,80}?\b(are|were|is|was) (listed|named|mentioned|set out|included) "
     r"(in|under|on|by)\b"
     r"|\bwhat is (the list|on (it|the list|that list))\b|\bwhich ones are (on|in)\b"
+    # where the guidance points a reader: "where does KCSIE point us?", "what guidance does WT point
+    # dental teams to?", "which other guidance does it point to?"
+    r"|\bwhere (does|do) [\w'’ -]{1,40}? point\b"
+    r"|\b(what|which) (other )?(guidance|advice|resources?|support|information|help)\b[^?]{0,40}?"
+    r"\b(does|do) [\w'’ -]{1,40}? point\b"
     r"|\bwhat\b[^?]{0,60}\b(should|must|has to|have to|needs? to) (cover|include|contain|address|tackle|"
     r"consider|take into account|weigh( up)?|think about|bear in mind|look (at|for|out for))\b"
     # "what should we weigh up when…", "what must the panel consider…": a subject between
