@@ -740,3 +740,8 @@ def test_what_follows_a_yes_or_a_no_is_a_part_of_its_own() -> None:
     _, parts = split_question("Does the DSL need to be told, and if not, who should we tell?")
     assert parts == ["Does the DSL need to be told", "if not, who should we tell?"]
     assert len(split_question("If so, what happens to the file when they move school?")[1]) == 1
+
+
+def test_a_quantity_the_asker_is_to_decide_is_not_asked_for() -> None:
+    assert answer_shape("What should we weigh up when deciding how much supervision they need?") is None
+    assert answer_shape("How much supervision do they need?") == "number"
