@@ -479,7 +479,7 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
 
 
 def _gaps_filled(chosen: list[tuple[Unit, bool]]) -> list[tuple[Unit, bool]]:
-    """A quote that goes on, a sentence or two further in its chunk, from a better one quoted before
+    """A quote that goes on, up to GAP_SENTENCES further in its chunk, from a better one quoted before
     it: the skipped sentences quoted too, on their own, and the three in the guidance's order ("The
     local authority in whose area a child is found… [skipped: …the first authority must consult
     the authority responsible…] Only when the second local authority explicitly accepts…")."""

@@ -369,15 +369,16 @@ def plain(text: str) -> str:
     return FILLER.sub("", CONTRACTION.sub(r"\1 is", text))
 
 
+# a quantity the asker is to decide, not one asked for: "…when deciding how much supervision they need"
+DECIDED = re.compile(r"\b(decid\w*|judg\w*|work(ing)? out|assess\w*|determin\w*) how (many|much)\b[^?.;]*",
+                     re.I)
+
+
 def answer_shape(text: str) -> str | None:
     """The shape of answer a (sub-)question asks for, or None. A quantity the asker is to decide
     ("what should we weigh up when deciding how much supervision they need?") is not asked for."""
     text = DECIDED.sub(" ", plain(text))
     return next((name for name, pat in SHAPES if pat.search(text)), None)
-
-
-DECIDED = re.compile(r"\b(decid\w*|judg\w*|work(ing)? out|assess\w*|determin\w*) how (many|much)\b[^?.;]*",
-                     re.I)
 
 
 def question_kind(text: str, shape: str | None, situated: bool = False) -> str:
