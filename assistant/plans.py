@@ -171,11 +171,12 @@ def complete(unit: Unit, lists: bool = False) -> tuple[Unit, bool]:
     if lists and (entries := _directory(unit)) is not None:
         return entries
     i = _index(unit)
-    if sents[i].item and (lead := _list_lead(unit.chunk, sents, i)) is not None:
-        return whole_list(unit, lead)
-    if lists and sents[i].item and _lead_index(unit.chunk, sents, i) is None:
-        # a list that opens its chunk (its lead-in ends the chunk before): from its first item
-        return whole_list(unit, 0)
+    if sents[i].item:
+        lead = _lead_index(unit.chunk, sents, i)
+        if lead is not None and _ends_in_colon(unit.chunk, sents[lead]):
+            return whole_list(unit, lead)
+        if lists and lead is None:  # a list that opens its chunk (its lead-in ends the chunk before)
+            return whole_list(unit, 0)  # from its first item
     text = unit.chunk.text[sents[i].start:sents[i].end].strip()
     if text.endswith(":") or (lists and i + 1 < len(sents) and sents[i + 1].item):
         return whole_list(unit, i)
@@ -242,9 +243,11 @@ def _list_lead(chunk: Chunk, sents: tuple[Sentence, ...], i: int) -> int | None:
     """The lead-in (a sentence ending in ":") of the list that sentence `i` belongs to, in the same
     chunk, or None: an item without one would be quoted bare, as a fragment."""
     lead = _lead_index(chunk, sents, i)
-    if lead is None or not chunk.text[sents[lead].start:sents[lead].end].rstrip().endswith(":"):
-        return None
-    return lead
+    return lead if lead is not None and _ends_in_colon(chunk, sents[lead]) else None
+
+
+def _ends_in_colon(chunk: Chunk, sentence: Sentence) -> bool:
+    return chunk.text[sentence.start:sentence.end].rstrip().endswith(":")
 
 
 def _brings_list(unit: Unit) -> bool:
