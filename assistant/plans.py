@@ -69,6 +69,9 @@ TITLE_CHARS = 110  # a heading line is no longer than this
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
 GAP_SENTENCES = 1  # a fact's two quotes of one chunk this few sentences apart: the skipped ones too
 LEAD_AHEAD = 2  # a list question's sentence runs on into a list whose lead-in is this many sentences on
+INLINE_VERB = re.compile(r"\b(?:include|includes|including|such as|namely)\b:?\s", re.I)
+INLINE_ITEMS = 3  # an inline list names at least this many things
+INLINE_LEAD_CHARS = 120  # …after a lead-in of one clause, this long at most
 LIST_FLOOR = 0.6  # a list question's list may score this share of the best sentence
 NUMBERED_LINE = re.compile(rf"(?:^|\n)[ \t]*{NUMBER_MARK}")  # a numbered list's line, its number
 INLINE_MARK = re.compile(r"(?:^|[\s(])(?:[a-h]|[ivx]{1,4})\)\s")  # "a) physical abuse; b) …"
@@ -290,9 +293,26 @@ def _steps_bonus(unit: Unit, asked: set[str]) -> float:
 def _list_bonus(unit: Unit, noun: str) -> float:
     """A list question's bonus: the unit brings a list, more when its lead-in names the asked noun."""
     lead = _lead_in(unit)
+    if lead is None:  # "Forms of extra-familial harm include A, B, C and D." (dev +1, none lost)
+        lead = inline_lead(unit.text)
     if lead is None:
         return 0.0
     return LIST_BONUS + NAMED_LIST_BONUS * (bool(noun) and set(tokens(noun)) <= set(tokens(lead)))
+
+
+def inline_lead(text: str) -> str | None:
+    """The words before an inline list's items ("Forms of extra-familial harm include A, B, C and
+    D."): at least INLINE_ITEMS items, joined by commas and a final "and" or "or"."""
+    text = " ".join(text.split())
+    m = INLINE_VERB.search(text)
+    if not m or not 3 <= m.start() <= INLINE_LEAD_CHARS or "," in text[: m.start()].rstrip(", "):
+        return None
+    items = re.sub(r"\([^)]*\)", "", text[m.end():])  # "(such as county lines and …)" is one item
+    last = items.rsplit(",", 1)[-1]
+    if not re.search(r"\b(and|or)\b", last):
+        return None
+    count = items.count(",") + 1 + (not last.strip().startswith(("and ", "or ")))  # "A, B and C"
+    return text[: m.start()].rstrip(", ") if count >= INLINE_ITEMS else None
 
 
 def _lead_in(unit: Unit) -> str | None:

@@ -16,7 +16,7 @@ from assistant.cite import verify
 from assistant.coverage import IndexGaps, index_gaps
 from assistant.editions import EditionRegistry, Scope
 from assistant.errors import QuestionError
-from assistant.evidence import AnswerContext, SentenceVectors, blend, rerank
+from assistant.evidence import AnswerContext, SentenceVectors, Unit, blend, rerank
 from assistant.generators import build_generator
 from assistant.plans import carried_lead, unit_bonus
 from assistant.records import Answer, Citation, Passage
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 NOT_ANSWERED = "The guidance here does not answer that."
 RUN_ON_FROM = 3  # a scenario's first candidates whose next chunk joins them (dev: +1, none lost)
 RARE_SHARE = 0.01  # a word in at most this share of chunks names its matter (dev: no item; fresh batch: +1)
+TOPIC_BONUS = 0.05  # a later part's passage in the first part's chapter (dev: +1 item, none lost)
 
 
 def clean_question(question: str, limit: int) -> str:
@@ -119,7 +120,9 @@ class Assistant:
         if len(parts) == 1:
             return parts[0].passages, parts[0]
         if mode != "dense":  # the parts of one question share what their searches found
-            parts = [self._pooled(part, parts, k) for part in parts]
+            # the later parts lean to the chapter the first was answered from (dev: +1, none lost)
+            topic = _topic(parts[0])
+            parts = [self._pooled(part, parts, k, topic if n else None) for n, part in enumerate(parts)]
         merged: dict[str, Passage] = {}
         for rank in range(k):
             for part in parts:
@@ -211,18 +214,21 @@ class Assistant:
         return [replace(p, rank=len(candidates) + i)
                 for i, p in enumerate(e for e in entries if e.chunk.chunk_id not in seen)]
 
-    def _pooled(self, part: AnswerContext, parts: list[AnswerContext], k: int) -> AnswerContext:
+    def _pooled(self, part: AnswerContext, parts: list[AnswerContext], k: int,
+                topic: tuple[str, tuple[str, ...]] | None = None) -> AnswerContext:
         """The part reranked over its own candidates and the other parts': the parts of one question
         are about one matter, and one part's search may find another's answer ("Can we check the
-        Update Service without asking them? And does it cost anything?")."""
+        Update Service without asking them? And does it cost anything?"). With a `topic`, a
+        passage in that document's chapter ranks TOPIC_BONUS higher."""
         own = {p.chunk.chunk_id for p in part.candidates}
         others = {q.chunk.chunk_id: q for other in parts if other is not part for q in other.candidates
                   if q.chunk.chunk_id not in own}
         extra = [replace(p, rank=len(part.candidates) + i) for i, p in enumerate(others.values())]
-        if not extra:
+        if not extra and topic is None:
             return part
         pooled = replace(part)
-        pooled.passages = rerank(self.sentences, pooled, part.candidates + extra, k, unit_bonus(pooled),
+        pooled.passages = rerank(self.sentences, pooled, part.candidates + extra, k,
+                                 _with_topic(unit_bonus(pooled), topic),
                                  fuse=pooled.kind == "procedure", carried=self._carried)
         return pooled
 
@@ -516,6 +522,24 @@ def _on_topic(part: Part, before: list[AnswerContext]) -> Part:
         return part
     heading = before[-1].passages[0].chunk.headings[-1:]
     return replace(part, search=f"{part.search} {heading[0]}") if heading else part
+
+
+def _with_topic(bonus: Callable[[Unit], float] | None,
+                topic: tuple[str, tuple[str, ...]] | None) -> Callable[[Unit], float] | None:
+    """The plan's bonus, and TOPIC_BONUS for a unit in the topic's document and chapter (the order
+    of the passages only: the plan still scores each sentence as before)."""
+    if topic is None:
+        return bonus
+    return lambda u: ((bonus(u) if bonus else 0.0)
+                      + TOPIC_BONUS * ((u.chunk.doc_id, u.chunk.headings[:1]) == topic))
+
+
+def _topic(first: AnswerContext) -> tuple[str, tuple[str, ...]] | None:
+    """The document and chapter (its first heading) the first part was answered from."""
+    if not first.passages:
+        return None
+    chunk = first.passages[0].chunk
+    return chunk.doc_id, chunk.headings[:1]
 
 
 def _since(t: float) -> float:

@@ -1702,3 +1702,23 @@ def test_a_fact_quote_that_goes_on_from_a_better_one_brings_the_sentence_skipped
     # the better quote later in the chunk: the two as chosen, nothing added
     ctx = _ctx([first, last], [0.8, 0.9], "fact")
     assert [u.text for u, _ in plan(ctx, 2, 0.5)] == [last.text, first.text]
+
+
+def test_an_inline_list_is_a_list_and_its_subject_names_what_it_lists() -> None:
+    """"Forms of extra-familial harm include A, B, C and D." lists as much as bullets do: a list
+    question's bonus goes to it, more when its lead-in names the asked noun."""
+    from assistant.plans import _list_bonus, inline_lead
+
+    text = ("Forms of extra-familial harm include exploitation by criminal groups (such as county lines "
+            "and financial exploitation), serious violence, modern slavery and trafficking, online harm, "
+            "and the influences of extremism.")
+    assert inline_lead(text) == "Forms of extra-familial harm"
+    unit = _unit(_chunk(text), text)
+    assert _list_bonus(unit, "forms") > _list_bonus(unit, "checks") > 0
+    groups = "Local protocols should reflect certain groups"
+    assert inline_lead(f"{groups}, including young carers, unborn children and children in care.") == groups
+    # two things, a clause list, a lead-in of several clauses, or no "include": no inline list
+    assert inline_lead("Examples include neglect and abuse.") is None
+    assert inline_lead("Staff should act on it, speak to the DSL, and record it.") is None
+    assert inline_lead("Designated doctors, as experts, include leaders, advisers and trainers.") is None
+    assert _list_bonus(_unit(_chunk("Records are kept."), "Records are kept."), "forms") == 0.0

@@ -64,3 +64,20 @@ def test_a_scenario_reads_on_from_its_first_candidates_into_the_next_chunk(tiny:
     assert [p.chunk.chunk_id for p in joined] == [c.chunk_id for c in doc[:3]]
     alone = tiny._run_on([Passage(doc[2], 1.0, 0), Passage(doc[0], 0.9, 1)], 1)
     assert [p.chunk.chunk_id for p in alone] == [doc[2].chunk_id, doc[3].chunk_id, doc[0].chunk_id]
+
+
+def test_a_later_part_leans_to_the_chapter_the_first_part_was_answered_from(tiny: Assistant) -> None:
+    """Two candidates a later part scores alike: the one in the first part's chapter ranks first."""
+    tiny.retriever.ensure_loaded()
+    chunk = next(c for c in tiny.retriever.chunks if c.paragraph == "3")
+    here = replace(chunk, chunk_id="here", headings=("Chapter 6: Child death reviews", "Process"))
+    there = replace(chunk, chunk_id="there", headings=("Chapter 2: Arrangements",))
+    first = _part(tiny, "Who must be notified?", [Passage(here, 1.0, 0)])
+    later = _part(tiny, "Within how many days?", [Passage(there, 1.0, 0), Passage(here, 1.0, 1)])
+    plain = tiny._pooled(later, [first, later], 5)
+    assert [p.chunk.chunk_id for p in plain.passages][:2] == ["there", "here"]  # equal scores: search order
+    topic = ("working-together-2023", ("Chapter 6: Child death reviews",))
+    assert chunk.doc_id == topic[0]
+    leaning = tiny._pooled(later, [first, later], 5, topic)
+    assert [p.chunk.chunk_id for p in leaning.passages][:2] == ["here", "there"]
+    assert leaning.passages[0].score < leaning.passages[1].score  # first, though it scores a little lower
