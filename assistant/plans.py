@@ -302,10 +302,13 @@ def _list_bonus(unit: Unit, noun: str) -> float:
 
 def inline_lead(text: str) -> str | None:
     """The words before an inline list's items ("Forms of extra-familial harm include A, B, C and
-    D."): at least INLINE_ITEMS items, joined by commas and a final "and" or "or"."""
+    D."): at least INLINE_ITEMS items, joined by commas and a final "and" or "or". A pointer to
+    where they are set out ("Links to further guidance on forms of…, including…") lists nothing."""
     text = " ".join(text.split())
     m = INLINE_VERB.search(text)
     if not m or not 3 <= m.start() <= INLINE_LEAD_CHARS or "," in text[: m.start()].rstrip(", "):
+        return None
+    if POINTER.search(text):
         return None
     items = re.sub(r"\([^)]*\)", "", text[m.end():])  # "(such as county lines and …)" is one item
     last = items.rsplit(",", 1)[-1]

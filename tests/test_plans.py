@@ -1722,3 +1722,5 @@ def test_an_inline_list_is_a_list_and_its_subject_names_what_it_lists() -> None:
     assert inline_lead("Staff should act on it, speak to the DSL, and record it.") is None
     assert inline_lead("Designated doctors, as experts, include leaders, advisers and trainers.") is None
     assert _list_bonus(_unit(_chunk("Records are kept."), "Records are kept."), "forms") == 0.0
+    assert inline_lead("Links to further guidance on forms of harm, including exploitation, "
+                       "serious violence and radicalisation are available in Appendix B") is None
