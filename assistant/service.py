@@ -18,6 +18,16 @@ from assistant.editions import EditionRegistry, Scope
 from assistant.errors import QuestionError
 from assistant.evidence import AnswerContext, SentenceVectors, Unit, blend, rerank
 from assistant.generators import build_generator
+from assistant.own_table import (
+    MAX_ENTRIES,
+    entry_count,
+    named_section,
+    on_topic,
+    table_body,
+    table_chunks,
+    table_citations,
+    table_entries,
+)
 from assistant.plans import carried_lead, unit_bonus
 from assistant.records import Answer, Citation, Passage
 from assistant.renames import Rename, explain, load_renames
@@ -250,7 +260,12 @@ class Assistant:
             self.retriever.ensure_loaded()
             query = self.analyse(question, edition, as_of, source)
         question, scope = query.question, query.scope
-        if query.kind == "what-changed" and (asked := self.changes.editions_asked(query.years, scope)):
+        asked = self.changes.editions_asked(query.years, scope) if query.kind == "what-changed" else None
+        section = named_section(question) if query.kind == "what-changed" else None
+        if query.kind == "what-changed" and (section or not asked) and (
+                own := self._own_table(question, scope, section, query.topic, t0)):
+            return own
+        if asked:
             compared = self._gaps([d.id for e in asked[1:] if (d := self.changes.full_text(asked[0], e))])
             if compared.missing:
                 return self._not_indexed(question, scope, compared, t0)
@@ -335,6 +350,28 @@ class Assistant:
         passages = [Passage(ch, 1.0 / (r + 1), r) for r, ch in enumerate(dict.fromkeys(shown))]
         return Answer(question, text, False, self.registry.label(series, new), cites, notes,
                       "compare", {"total": _since(t0)}, passages, 1.0, body=body)
+
+    def _own_table(self, question: str, scope: Scope, section: str | None, topic: str | None,
+                   t0: float) -> Answer | None:
+        """The named edition's own table of changes, the entries under the section the question
+        names (or on its topic), when the edition has one and it lists some; else None."""
+        self.retriever.ensure_loaded()
+        for series, edition in scope.editions:
+            doc = self.changes.full_text(series, edition)
+            entries = table_entries(table_chunks(self.retriever.chunks, doc.id)) if doc else []
+            picked = on_topic(entries, section, topic)
+            if not doc or not picked:
+                continue
+            groups = table_citations(picked, doc, self.retriever.pages(doc.id))[:MAX_ENTRIES]
+            cites = [c for group in groups for c in group]
+            if not cites:
+                continue
+            body = table_body(groups, entry_count(picked), self.registry.label(series, edition), section)
+            used, notes = self._edition_notes(scope, cites)
+            passages = [Passage(c, 1.0, r) for r, c in enumerate(dict.fromkeys(e.chunk for e in picked))]
+            return Answer(question, self._compose(body, cites, notes), False, used, cites, notes, "table",
+                          {"total": _since(t0)}, passages, 1.0, body=body)
+        return None
 
     def _supersession(self, cites: list[Citation], marker: int) -> tuple[list[str], list[Citation]]:
         notes: list[str] = []

@@ -134,6 +134,20 @@ def test_a_table_of_changes_answers_only_questions_about_changes(real_assistant)
     assert ans.citations and not any("Table of changes" in (c.section or "") for c in ans.citations)
 
 
+def test_what_an_edition_changed_is_read_from_its_own_table(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    """KCSIE 2023 is not held, so KCSIE 2024's changes come from its own table (Annex F), entry by
+    entry; a named part picks its entries even where both full texts are held."""
+    ans = real_assistant.ask("What changed in KCSIE 2024?")
+    assert ans.generator == "table" and "own table of changes lists" in ans.body
+    assert "Paragraph 92 Data Protection Act 2018" in ans.body and "Page 170" in ans.body
+    assert all(c.doc_id == "kcsie-2024" and c.page in (183, 184) and c.verified for c in ans.citations)
+    part = real_assistant.ask("What changes did KCSIE 2025 make in Part two compared with last year's?")
+    assert part.generator == "table" and "to Part two" in part.body
+    assert "Removed hyphen from antisemitism" in part.body and "SEND code of practice" in part.body
+    assert "Employer Access Service" not in part.body  # Part three's entries are not Part two's
+    assert all(c.doc_id == "kcsie-2025" and c.page in (184, 185) for c in part.citations)
+
+
 def test_initial_assessment_2010(real_assistant) -> None:  # type: ignore[no-untyped-def]
     ans = real_assistant.ask(
         "Under Working Together 2010, how long did social care have to complete an initial assessment?")

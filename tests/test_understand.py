@@ -745,3 +745,15 @@ def test_what_follows_a_yes_or_a_no_is_a_part_of_its_own() -> None:
 def test_a_quantity_the_asker_is_to_decide_is_not_asked_for() -> None:
     assert answer_shape("What should we weigh up when deciding how much supervision they need?") is None
     assert answer_shape("How much supervision do they need?") == "number"
+
+
+def test_changes_an_edition_made_are_asked_for_only_with_a_year() -> None:
+    """"What changes did KCSIE 2025 make…" asks what changed; "what changes should we make" does not."""
+    for asked in ("What changes did KCSIE 2025 make in Part two compared with last year's version?",
+                  "What were the substantive changes 2024 made to Part two compared with the 2023 version?",
+                  "What changes have been made in KCSIE 2025?"):
+        assert _query(asked).kind == "what-changed", asked
+    for asked in ("What changes should our school make to the safeguarding policy?",
+                  "What changes does WT 2023 expect partners to make when reviewing arrangements?",
+                  "What changes were made to the plan at the review?"):
+        assert _query(asked).kind != "what-changed", asked

@@ -46,6 +46,9 @@ PROCEDURE_HINT = ("If you have any concerns about a child's welfare, act on them
 
 
 DIFFERENCE = re.compile(r"differences?\s+between", re.I)
+# "What changes did KCSIE 2025 make…?", "What were the substantive changes 2024 made…?": with a year
+CHANGES_MADE = re.compile(r"\bwhat\s+(?:(?:were|have\s+been)\s+(?:the\s+)?(?:\w+\s+)?changes\b|"
+                          r"(?:\w+\s+)?changes\s+(?:did|were|have|has)\b)", re.I)
 EDITION_WORD = re.compile(r"\b(editions?|versions?|updates?|updated|revis(ed|ion)|previous|new(er)?|"
                           r"old(er)?|latest|current|last year)\b", re.I)
 
@@ -125,6 +128,8 @@ def _asks_what_changed(question: str, years: tuple[str, ...]) -> bool:
     """Changes between editions are asked for; "the difference between safeguarding and child
     protection" compares two ideas, not two editions, unless an edition or year is named."""
     found = [m.group(0) for m in WHAT_CHANGED.finditer(question)]
+    if years and CHANGES_MADE.search(question):
+        return True
     if not found:
         return False
     return bool(years or EDITION_WORD.search(question)) or any(not DIFFERENCE.match(f) for f in found)

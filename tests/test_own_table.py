@@ -1,0 +1,62 @@
+"""An edition's own table of changes read entry by entry (assistant.own_table)."""
+
+from __future__ import annotations
+
+from assistant.own_table import entry_count, named_section, on_topic, table_chunks, table_entries
+from ingest.records import Chunk
+
+TITLE = "Annex F: Table of substantive changes from"
+
+
+def _chunk(n: int, text: str, *headings: str, doc: str = "kcsie-2024") -> Chunk:
+    return Chunk(f"c{n}", doc, "KCSIE", "kcsie", "2024", 183 + n, 183 + n, None, (TITLE, *headings) if n
+                 else headings, text)
+
+
+BEFORE = _chunk(0, "Annex E: Host families\nSomething else entirely.", "Annex E")
+FIRST = _chunk(1, "September 2023\nThis table explains where we made substantive changes.")
+PARTS = _chunk(2, "Part one Safeguarding information for all staff\n"
+               "Paragraph 18 'Early help' – amended to reflect the duties\nwithin Working Together\n"
+               "Part two The management of safeguarding\n"
+               "Paragraph 92 Data Protection Act 2018 – paragraph included\n"
+               "Paragraph 204 Links added to NSPCC advice on protecting children with SEN;",
+               "Summary About the guidance")
+CARRIED = _chunk(3, "and deaf/disabled children and young people\nPart three Safer recruitment\n"
+                 "Summary About the guidance\nPage 78 'Individuals who lived outside the UK' – link removed",
+                 "Summary About the guidance")
+CELL = _chunk(4, "SEND code of practice.", "Page 56 Para 205 removal of 'disorder' to align with the")
+ANNEXES = _chunk(5, "We have updated the definition of extremism on page 157", "Annexes A, B, C, D and E")
+COPYRIGHT = _chunk(6, "© Crown copyright 2024\nThis publication is licensed…", "Annexes A, B, C, D and E")
+
+
+def _entries():  # type: ignore[no-untyped-def]
+    chunks = table_chunks([BEFORE, FIRST, PARTS, CARRIED, CELL, ANNEXES, COPYRIGHT], "kcsie-2024")
+    assert chunks == [FIRST, PARTS, CARRIED, CELL, ANNEXES]  # from its heading to the copyright notice
+    return table_entries(chunks)
+
+
+def test_each_entry_is_quoted_from_its_chunk_under_its_section() -> None:
+    entries = _entries()
+    texts = [" ".join(e.text.split()) for e in entries]
+    assert texts[0] == "Paragraph 18 'Early help' – amended to reflect the duties within Working Together"
+    assert entries[0].section.startswith("Part one") and entries[1].section.startswith("Part two")
+    assert texts[2].endswith("with SEN;") and texts[3] == "and deaf/disabled children and young people"
+    assert entries[3].carried and entry_count(entries) == len(entries) - 1  # one entry over two chunks
+    assert not any(t.startswith(("Summary", "September", "This table", "Part ")) for t in texts)
+    page78 = next(e for e in entries if e.text.startswith("Page 78"))
+    assert page78.section.startswith("Part three")
+    cell = next(e for e in entries if e.heading)  # a row the parser read as a heading runs on in the text
+    assert cell.text.replace("\n", " ").endswith("to align with the SEND code of practice.")
+    assert entries[-1].text.startswith("We have updated") and entries[-1].section.startswith("Annexes")
+
+
+def test_a_named_part_or_annex_picks_its_entries_else_the_topic_does() -> None:
+    entries = _entries()
+    assert named_section("What changed in Part two of KCSIE 2024?") == "part two"
+    assert named_section("What changed in KCSIE 2024?") is None
+    two = on_topic(entries, "part two", None)
+    assert [e.text.split()[1] for e in two] == ["92", "204", "deaf/disabled"]
+    assert [e.text[:10] for e in on_topic(entries, "annex b", None)] == ["We have up"]
+    assert on_topic(entries, "annex g", None) == []
+    assert [e.text.split()[1] for e in on_topic(entries, None, "early help")] == ["18"]
+    assert on_topic(entries, None, None) == entries
