@@ -757,3 +757,14 @@ def test_changes_an_edition_made_are_asked_for_only_with_a_year() -> None:
                   "What changes does WT 2023 expect partners to make when reviewing arrangements?",
                   "What changes were made to the plan at the review?"):
         assert _query(asked).kind != "what-changed", asked
+
+
+def test_a_what_changed_question_in_parts_keeps_its_parts() -> None:
+    """Several questions about one edition's changes are answered part by part when the editions
+    cannot be compared paragraph by paragraph (a briefing); a single question stays one comparison."""
+    q = _query("Our pack covers the December 2020 changes to WT 2018. (1) How did the glossary's definition "
+               "of abuse change? (2) What changed about sharing for kids who go missing?")
+    assert q.kind == "what-changed" and len(q.parts) == 2
+    assert q.parts[0].kind == "fact"  # how a definition changed: not a term to define
+    assert len(_query("What changed in KCSIE 2025 about filtering?").parts) == 1
+    assert _query("What is the definition of abuse?").parts[0].kind == "definition"

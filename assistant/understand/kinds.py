@@ -238,6 +238,9 @@ DEFINITION = re.compile(
     r"its|my|our|your|on|in|at|for|to|with|from|about|under|after|before)\b)"
     r"(?!(?:[\w'’-]+ )+(?:supposed|expected|meant|required|obliged|going|allowed) to\b)"
     r"[\w'’ -]{2,60}\??\s*$", re.I)
+# "How did the glossary's definition of abuse change?" asks how it changed, not what it is
+HOW_CHANGED = re.compile(r"\bhow (?:did|has|have|was|were) [^?]{1,80}?\bchang(?:e|ed)\b|"
+                         r"\bwhat (?:has )?changed\b", re.I)
 # the term a definition question asks about, the first form that reads it: "what does 'regulated
 # activity' mean?", "what's the definition of neglect…?", "what's a MASH?"
 DEFINED = tuple(re.compile(form, re.I) for form in (
@@ -398,6 +401,6 @@ def question_kind(text: str, shape: str | None, situated: bool = False) -> str:
         return "fact"
     if LIST.search(text) or (shape is None and PLURAL_ASKED.search(text)):
         return "list"
-    if shape in (None, "yes-no") and DEFINITION.search(text):
+    if shape in (None, "yes-no") and DEFINITION.search(text) and not HOW_CHANGED.search(text):
         return "definition"
     return "fact"

@@ -111,15 +111,16 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
     years = tuple(years_in(question))
     if scope.unavailable:
         return Query(as_asked, scope, "outside", (), outdated=hits, years=years)
-    if _asks_what_changed(question, years):
-        part = Part(question, "fact", None, _search(question, hits, renames, abbreviations))
-        return Query(as_asked, scope, "what-changed", (part,), outdated=hits, years=years,
-                     topic=topic_of(question))
     situation, texts = split_question(question)
     topic = heading(question)  # a topic heading belongs to every part
     parts = tuple(_part(text, texts[i - 1] if i else "", situation, hits, renames, abbreviations,
                         bool(topic))
                   for i, text in enumerate(texts))
+    if _asks_what_changed(question, years):
+        # one question is one comparison; several parts are answered each from what the edition says
+        one = (Part(question, "fact", None, _search(question, hits, renames, abbreviations)),)
+        return Query(as_asked, scope, "what-changed", one if len(parts) == 1 else parts, situation,
+                     outdated=hits, years=years, topic=topic_of(question))
     kind = "multi-part" if len(parts) > 1 else parts[0].kind
     return Query(as_asked, scope, kind, parts, situation, hits, years)
 
