@@ -768,3 +768,15 @@ def test_a_what_changed_question_in_parts_keeps_its_parts() -> None:
     assert q.parts[0].kind == "fact"  # how a definition changed: not a term to define
     assert len(_query("What changed in KCSIE 2025 about filtering?").parts) == 1
     assert _query("What is the definition of abuse?").parts[0].kind == "definition"
+
+
+def test_a_request_to_list_every_one_names_what_it_lists_and_asks_no_yes_or_no() -> None:
+    """"Can you list every group it names?" asks for the groups: a list of "group", no verdict."""
+    from assistant.understand.kinds import answer_shape, listed
+
+    assert listed("can you list every group it names?") == "group"
+    assert listed("List every single agency involved") == "agency"
+    assert listed("list all of them") == ""
+    assert answer_shape("can you list every group it names?") is None
+    assert answer_shape("Could you please explain the threshold?") is None
+    assert answer_shape("Can we share without consent?") == "yes-no"

@@ -7,7 +7,10 @@ import re
 
 NUM = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)"
 DAYS_OF = r"(?:working |calendar |school )?"  # "15 working days"
-_YES_NO = r"^\s*(and\s+)?(is|are|does|do|can|could|should|must|may|will|has|have|am)\b"
+# "can you list every group?" asks for the groups, not whether they can be listed
+_REQUEST = (r"(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|just\s+)?(?:list|give|tell|explain|show|"
+            r"summari[sz]e|outline|set out|name|provide|go through|break down|spell out|remind)\b")
+_YES_NO = rf"^\s*(and\s+)?(?!{_REQUEST})(is|are|does|do|can|could|should|must|may|will|has|have|am)\b"
 SHAPES = [
     # "how much does it cost?" asks for a sum; "does it cost anything?" is answered by "a fee"
     ("money", re.compile(r"\bhow much\b.*\b(cost|fee|fine|pay|paid|charge|compensation|funding|grant|budget)"
@@ -328,7 +331,15 @@ def listed(text: str) -> str:
     m = LIST.search(text) or NAMED_LIST.search(text) or PLURAL_ASKED.search(text)
     words = [w for w in re.findall(r"[a-z]+", m.group(0).lower()) if len(w) > 3 and w.endswith("s")
              and not w.endswith("ss") and w not in _AUX] if m else []
+    if not words and m and (each := EVERY_ONE.search(text)):  # "list every group it names"
+        return each.group(1).lower()
     return words[-1] if words else ""
+
+
+# "every group", "each check", "all the agencies": the thing a list request counts off
+EVERY_ONE = re.compile(r"\b(?:every|each|all(?: of)?(?: the)?)\s+(?:single\s+)?"
+                       r"(?!(?:them|those|these|they|that|this|time|thing|things|detail|one)\b)([a-z]{4,})\b",
+                       re.I)
 
 
 def _held(text: str) -> str:
