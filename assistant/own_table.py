@@ -20,6 +20,7 @@ SECTION = re.compile(r"^(Part (?:one|two|three|four|five|six)|Annex(?:es)? [A-H]
 HEADER = re.compile(r"^summary\b", re.I)  # the table's column header, repeated on each page
 END = re.compile(r"^\s*©")  # the copyright notice after the table: the document's last page
 ENTRY = re.compile(r"^(Page|Paragraphs?|Paras?)\s+\d", re.I)
+ANNEXES = re.compile(r"\bannexes\b", re.I)  # "…and the annexes": every annex
 NAMED_SECTION = re.compile(r"\b(part (?:one|two|three|four|five|six)|annex [a-h])\b", re.I)
 MAX_ENTRIES = 25  # a longer table is shown to this many entries, and the answer says so
 
@@ -88,29 +89,41 @@ def table_entries(chunks: list[Chunk]) -> list[TableEntry]:
     return entries
 
 
-def named_section(question: str) -> str | None:
-    """The part of the document the question names ("Part two", "Annex B"), if any."""
-    m = NAMED_SECTION.search(question)
-    return m.group(1).lower() if m else None
+def named_sections(question: str) -> tuple[str, ...]:
+    """The parts of the document the question names ("Part two", "Annex B", "the annexes")."""
+    found = [m.group(1).lower() for m in NAMED_SECTION.finditer(question)]
+    if ANNEXES.search(question):
+        found.append("annex")
+    return tuple(dict.fromkeys(found))
 
 
 def _under(heading: str, named: str) -> bool:
-    """The table's section line is the named part ("Part two…"), or an annex line naming its
-    letter ("Annexes A, B, C, D and E" for "annex b")."""
+    """The table's section line is the named part ("Part two…"), an annex line naming its letter
+    ("Annexes A, B, C, D and E" for "annex b"), or any annex line for "annex"."""
     heading = heading.lower()
+    if named == "annex":
+        return heading.startswith("annex")
     if named.startswith("annex") and heading.startswith("annex"):
         return named.split()[-1] in re.findall(r"\b([a-h])\b", heading.split(" ", 1)[-1])
     return heading.startswith(named)
 
 
-def on_topic(entries: list[TableEntry], section: str | None, topic: str | None) -> list[TableEntry]:
-    """The entries under the named section; else those sharing a word with the topic; else all."""
-    if section:
-        return [e for e in entries if _under(e.section, section)]
+def on_topic(entries: list[TableEntry], sections: tuple[str, ...], topic: str | None) -> list[TableEntry]:
+    """The entries under the named sections, and under a section whose title the topic names
+    ("safer recruitment"); else those sharing a word with the topic, most shared first; else all."""
     want = set(tokens(topic or ""))
+    if sections:
+        return [e for e in entries if any(_under(e.section, n) for n in sections) or _titled(e.section, want)]
     if not want:
         return entries
-    return [e for e in entries if want & set(tokens(f"{e.section} {e.text}"))]
+    shared = [(len(want & set(tokens(f"{e.section} {e.text}"))), n) for n, e in enumerate(entries)]
+    return [entries[n] for k, n in sorted(shared, key=lambda s: (-s[0], s[1])) if k]  # most shared first
+
+
+def _titled(section: str, want: set[str]) -> bool:
+    """The topic names every word of the section's title ("Part three Safer recruitment")."""
+    title = set(tokens(SECTION.sub("", section)))
+    return bool(title) and title <= want
 
 
 def table_citations(entries: list[TableEntry], doc: Document, pages: list[Page]) -> list[list[Citation]]:
@@ -140,11 +153,13 @@ def entry_count(entries: list[TableEntry]) -> int:
     return sum(not e.carried for e in entries)
 
 
-def table_body(groups: list[list[Citation]], total: int, label: str, section: str | None) -> str:
+def table_body(groups: list[list[Citation]], total: int, label: str, sections: tuple[str, ...]) -> str:
     """The entries as numbered lines (an entry carried over a page joined to the one before), after
     a line naming the table and how much of it is shown."""
-    name = (section.title() if section.startswith("annex") else section.capitalize()) if section else ""
-    where = f" to {name}" if name else ""
+    names = ["the annexes" if n == "annex" else n.title() if n.startswith("annex") else n.capitalize()
+             for n in sections]
+    joined = " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+    where = f" to {joined}" if joined else ""
     left = total - len(groups)  # past MAX_ENTRIES, or not found word for word on its page
     more = f" ({left} of them not quoted here: see the table itself)" if left > 0 else ""
     lines = [f"{label}'s own table of changes lists {total} change{'s' * (total != 1)}{where}{more}:"]

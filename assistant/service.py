@@ -21,7 +21,7 @@ from assistant.generators import build_generator
 from assistant.own_table import (
     MAX_ENTRIES,
     entry_count,
-    named_section,
+    named_sections,
     on_topic,
     table_body,
     table_chunks,
@@ -261,7 +261,7 @@ class Assistant:
             query = self.analyse(question, edition, as_of, source)
         question, scope = query.question, query.scope
         asked = self.changes.editions_asked(query.years, scope) if query.kind == "what-changed" else None
-        section = named_section(question) if query.kind == "what-changed" else None
+        section = named_sections(question) if query.kind == "what-changed" else ()
         if query.kind == "what-changed" and (section or not asked) and (
                 own := self._own_table(question, scope, section, query.topic, t0)):
             return own
@@ -351,7 +351,7 @@ class Assistant:
         return Answer(question, text, False, self.registry.label(series, new), cites, notes,
                       "compare", {"total": _since(t0)}, passages, 1.0, body=body)
 
-    def _own_table(self, question: str, scope: Scope, section: str | None, topic: str | None,
+    def _own_table(self, question: str, scope: Scope, section: tuple[str, ...], topic: str | None,
                    t0: float) -> Answer | None:
         """The named edition's own table of changes, the entries under the section the question
         names (or on its topic), when the edition has one and it lists some; else None."""

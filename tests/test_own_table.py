@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.own_table import entry_count, named_section, on_topic, table_chunks, table_entries
+from assistant.own_table import entry_count, named_sections, on_topic, table_chunks, table_entries
 from ingest.records import Chunk
 
 TITLE = "Annex F: Table of substantive changes from"
@@ -52,11 +52,17 @@ def test_each_entry_is_quoted_from_its_chunk_under_its_section() -> None:
 
 def test_a_named_part_or_annex_picks_its_entries_else_the_topic_does() -> None:
     entries = _entries()
-    assert named_section("What changed in Part two of KCSIE 2024?") == "part two"
-    assert named_section("What changed in KCSIE 2024?") is None
-    two = on_topic(entries, "part two", None)
+    assert named_sections("What changed in Part two of KCSIE 2024?") == ("part two",)
+    assert named_sections("What changed in KCSIE 2024?") == ()
+    assert named_sections("Part one, Part five and the annexes?") == ("part one", "part five", "annex")
+    two = on_topic(entries, ("part two",), None)
     assert [e.text.split()[1] for e in two] == ["92", "204", "deaf/disabled"]
-    assert [e.text[:10] for e in on_topic(entries, "annex b", None)] == ["We have up"]
-    assert on_topic(entries, "annex g", None) == []
-    assert [e.text.split()[1] for e in on_topic(entries, None, "early help")] == ["18"]
-    assert on_topic(entries, None, None) == entries
+    assert [e.text[:10] for e in on_topic(entries, ("annex b",), None)] == ["We have up"]
+    assert on_topic(entries, ("annex g",), None) == []
+    assert [e.text[:7] for e in on_topic(entries, ("annex",), None)] == ["We have"]
+    # a section named by its title ("safer recruitment") joins the named parts
+    both = on_topic(entries, ("part one",), "everything else safer recruitment")
+    assert [e.text.split()[1] for e in both] == ["18", "78", "56"]  # Part three: 78 and the cell
+    assert [e.text.split()[1] for e in on_topic(entries, (), "early help")] == ["18"]
+    assert [e.text.split()[1] for e in on_topic(entries, (), "NSPCC advice data protection")] == ["204", "92"]
+    assert on_topic(entries, (), None) == entries

@@ -751,7 +751,8 @@ def test_changes_an_edition_made_are_asked_for_only_with_a_year() -> None:
     """"What changes did KCSIE 2025 make…" asks what changed; "what changes should we make" does not."""
     for asked in ("What changes did KCSIE 2025 make in Part two compared with last year's version?",
                   "What were the substantive changes 2024 made to Part two compared with the 2023 version?",
-                  "What changes have been made in KCSIE 2025?"):
+                  "What changes have been made in KCSIE 2025?",
+                  "What did KCSIE 2024 change in Part one compared with 2023?"):
         assert _query(asked).kind == "what-changed", asked
     for asked in ("What changes should our school make to the safeguarding policy?",
                   "What changes does WT 2023 expect partners to make when reviewing arrangements?",

@@ -48,7 +48,7 @@ PROCEDURE_HINT = ("If you have any concerns about a child's welfare, act on them
 DIFFERENCE = re.compile(r"differences?\s+between", re.I)
 # "What changes did KCSIE 2025 make…?", "What were the substantive changes 2024 made…?": with a year
 CHANGES_MADE = re.compile(r"\bwhat\s+(?:(?:were|have\s+been)\s+(?:the\s+)?(?:\w+\s+)?changes\b|"
-                          r"(?:\w+\s+)?changes\s+(?:did|were|have|has)\b)", re.I)
+                          r"(?:\w+\s+)?changes\s+(?:did|were|have|has)\b|did\s+[^?]{1,40}?\bchange\b)", re.I)
 EDITION_WORD = re.compile(r"\b(editions?|versions?|updates?|updated|revis(ed|ion)|previous|new(er)?|"
                           r"old(er)?|latest|current|last year)\b", re.I)
 
