@@ -10,12 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from assistant.cite import make_citation, verify
+from assistant.plans import CHANGE_TABLE
 from assistant.records import Citation
 from assistant.text import tokens
 from corpus.manifest import Document
 from ingest.records import Chunk, Page
 
-TABLE = re.compile(r"\btable of (substantive )?changes\b", re.I)  # the table's heading
 SECTION = re.compile(r"^(Part (?:one|two|three|four|five|six)|Annex(?:es)? [A-H])\b(?!\s*[–-])", re.I)
 HEADER = re.compile(r"^summary\b", re.I)  # the table's column header, repeated on each page
 END = re.compile(r"^\s*©")  # the copyright notice after the table: the document's last page
@@ -49,7 +49,7 @@ def table_chunks(chunks: Iterable[Chunk], doc_id: str) -> list[Chunk]:
     for chunk in (c for c in chunks if c.doc_id == doc_id):
         if out and END.match(chunk.text):
             break
-        if out or any(TABLE.search(h) for h in chunk.headings[:1]):
+        if out or any(CHANGE_TABLE.search(h) for h in chunk.headings[:1]):
             out.append(chunk)
     return out
 
@@ -61,7 +61,7 @@ def table_entries(chunks: list[Chunk]) -> list[TableEntry]:
     entries: list[TableEntry] = []
     section, seen_headings = "", set()
     for chunk in chunks:
-        last = chunk.headings[-1] if not TABLE.search(chunk.headings[-1]) else ""
+        last = chunk.headings[-1] if not CHANGE_TABLE.search(chunk.headings[-1]) else ""
         fresh = last not in seen_headings
         seen_headings.add(last)
         open_entry = False
@@ -131,8 +131,8 @@ def table_citations(entries: list[TableEntry], doc: Document, pages: list[Page])
     into the next chunk joins its entry); a piece whose words are not found on its page is left
     out."""
     groups: list[list[Citation]] = []
+    marker = 1
     for entry in entries:
-        marker = sum(len(g) for g in groups) + 1
         cite = make_citation(marker, entry.chunk, entry.start, entry.end, doc)
         if entry.heading:  # its words run on from the heading into the chunk's first lines
             page = entry.chunk.page_start
@@ -141,6 +141,7 @@ def table_citations(entries: list[TableEntry], doc: Document, pages: list[Page])
         cite = verify(cite, pages)
         if not cite.verified:
             continue
+        marker += 1
         if entry.carried and groups:
             groups[-1].append(cite)
         else:

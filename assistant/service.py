@@ -261,9 +261,9 @@ class Assistant:
             query = self.analyse(question, edition, as_of, source)
         question, scope = query.question, query.scope
         asked = self.changes.editions_asked(query.years, scope) if query.kind == "what-changed" else None
-        section = named_sections(question) if query.kind == "what-changed" else ()
-        if query.kind == "what-changed" and (section or not asked) and (
-                own := self._own_table(question, scope, section, query.topic, t0)):
+        sections = named_sections(question) if query.kind == "what-changed" else ()
+        if query.kind == "what-changed" and (sections or not asked) and (
+                own := self._own_table(question, scope, sections, query.topic, t0)):
             return own
         if asked:
             compared = self._gaps([d.id for e in asked[1:] if (d := self.changes.full_text(asked[0], e))])
@@ -351,22 +351,22 @@ class Assistant:
         return Answer(question, text, False, self.registry.label(series, new), cites, notes,
                       "compare", {"total": _since(t0)}, passages, 1.0, body=body)
 
-    def _own_table(self, question: str, scope: Scope, section: tuple[str, ...], topic: str | None,
+    def _own_table(self, question: str, scope: Scope, sections: tuple[str, ...], topic: str | None,
                    t0: float) -> Answer | None:
-        """The named edition's own table of changes, the entries under the section the question
+        """The named edition's own table of changes, the entries under the sections the question
         names (or on its topic), when the edition has one and it lists some; else None."""
         self.retriever.ensure_loaded()
         for series, edition in scope.editions:
             doc = self.changes.full_text(series, edition)
             entries = table_entries(table_chunks(self.retriever.chunks, doc.id)) if doc else []
-            picked = on_topic(entries, section, topic)
+            picked = on_topic(entries, sections, topic)
             if not doc or not picked:
                 continue
             groups = table_citations(picked, doc, self.retriever.pages(doc.id))[:MAX_ENTRIES]
             cites = [c for group in groups for c in group]
             if not cites:
                 continue
-            body = table_body(groups, entry_count(picked), self.registry.label(series, edition), section)
+            body = table_body(groups, entry_count(picked), self.registry.label(series, edition), sections)
             used, notes = self._edition_notes(scope, cites)
             passages = [Passage(c, 1.0, r) for r, c in enumerate(dict.fromkeys(e.chunk for e in picked))]
             return Answer(question, self._compose(body, cites, notes), False, used, cites, notes, "table",
