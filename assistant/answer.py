@@ -186,8 +186,16 @@ class ExtractiveGenerator:
 
     def _unmatched(self, part: AnswerContext) -> bool:
         """A situation's "what should I do" whose own best sentence matches it more weakly than a
-        threshold: its passages are about something else, so the general steps serve."""
-        return part.general is not None and float(np.max(part.scores, initial=0.0)) < self.procedure_match
+        threshold: its passages are about something else, so the general steps serve, unless they
+        match it worse still (no child is at risk: "what do I need to sort out for the placements?").
+        After a child told of harm the general steps come first either way."""
+        own = float(np.max(part.scores, initial=0.0))
+        if part.general is None or own >= self.procedure_match:
+            return False
+        if part.told or not part.general.units:
+            return True
+        theirs = score_units(self.embedder, part, part.general.units)  # judged by the part's question
+        return float(np.max(theirs, initial=0.0)) > own
 
     def _needed(self, part: AnswerContext, sibling: bool = False) -> float:
         """The support a part needs: a situation's "what should I do" has its own threshold (below

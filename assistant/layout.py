@@ -170,14 +170,30 @@ S = TypeVar("S", bound=_Span)
 def fit_to_layout(units: Sequence[S], scores: np.ndarray,
                   pages_of: Callable[[str], Sequence[Page]]) -> tuple[list[S], np.ndarray]:
     """Candidate quotes (dataclasses with chunk, start and end) cut at layout boundaries with
-    `trim_to_layout`; those with nothing sensible left are dropped, with their scores."""
+    `trim_to_layout`; those with nothing sensible left are dropped, with their scores. A sentence
+    that turns the page is kept whole when its first page's part is (dev: +1 item, none lost)."""
     kept: list[S] = []
     index: list[int] = []
     for i, unit in enumerate(units):
         span = trim_to_layout(unit.chunk, unit.start, unit.end, pages_of(unit.chunk.doc_id))
+        if span != (unit.start, unit.end) and turns_whole(unit.chunk, unit.start, unit.end,
+                                                         pages_of(unit.chunk.doc_id)):
+            span = (unit.start, unit.end)  # quoted page by page later (answer._fit)
         if span is None:
             continue
         kept.append(unit if span == (unit.start, unit.end)
                     else replace(unit, start=span[0], end=span[1]))  # type: ignore[type-var]
         index.append(i)
     return kept, scores[np.asarray(index, dtype=int)]
+
+
+def turns_whole(chunk: Chunk, start: int, end: int, pages: Sequence[Page]) -> bool:
+    """The span turns a printed page mid-sentence ("…from the school roll at a non-standard |
+    transition point, and…"), and its part on the first page is whole there: the sentence is kept
+    to be scored whole, not dropped for having no sentence end on its first page."""
+    text = chunk.text
+    turn = next((b for b in chunk.page_breaks if start < b < end), None)
+    if turn is None:
+        return False
+    stop = start + len(text[start:turn].rstrip())
+    return stop - start >= MIN_SENTENCE_CHARS and trim_to_layout(chunk, start, stop, pages) == (start, stop)

@@ -67,6 +67,7 @@ DIRECTORY_NAME = 60  # a directory entry's name and dash come this early in its 
 DIRECTORY_ENTRIES = 3  # a chunk with fewer entries is not read as a directory
 TITLE_CHARS = 110  # a heading line is no longer than this
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
+FOLLOW_SENTENCES = 2  # a fact's sentence with this many after it that go on from it ("This may…")
 GAP_SENTENCES = 1  # a fact's two quotes of one chunk this few sentences apart: the skipped ones too
 LEAD_AHEAD = 2  # a list question's sentence runs on into a list whose lead-in is this many sentences on
 INLINE_VERB = re.compile(r"\b(?:include|includes|including|such as|namely)\b:?\s", re.I)
@@ -412,13 +413,7 @@ def _pick(ctx: AnswerContext, order: list[int], limit: int, ratio: float,
         seen.add(key)
         if any(restates(whole, c) for c, _ in chosen):
             continue
-        near = next((n for n, (c, _) in enumerate(chosen) if overlaps(whole, c)), None)
-        if near is None:
-            chosen.append((whole, cut))
-        else:  # the same stretch reached twice: quote the union once
-            other, other_cut = chosen[near]
-            chosen[near] = (replace(other, start=min(other.start, whole.start),
-                                    end=max(other.end, whole.end)), cut or other_cut)
+        _join(chosen, whole, cut)
     return chosen
 
 
@@ -500,8 +495,46 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
     chosen = _pick(ctx, _order(ctx), max_quotes, ratio)
     if ctx.kind == "fact":  # a short numbered paragraph is the unit a reader cites: quote it whole
         chosen = _without_overlaps([(_paragraph(u, FACT_PARAGRAPH_CHARS), cut) for u, cut in chosen])
+        chosen = _merged([(_followed_on(u), cut) for u, cut in chosen])  # dev: +2 items, none lost
         chosen = _gaps_filled(chosen)  # dev: +1 item, none lost, precision +0.2 points
     return chosen
+
+def _followed_on(unit: Unit) -> Unit:
+    """A fact's sentence with the sentences after it that go on from it ("This may involve
+    including…", "In such cases…"), within its paragraph: they say what it means in practice."""
+    chunk = unit.chunk
+    sents = sentences(chunk)
+    i = next((n for n, x in enumerate(sents) if x.end >= unit.end), None)
+    if i is None or sents[i].item:
+        return unit
+    end = unit.end
+    for j in range(i + 1, min(i + 1 + FOLLOW_SENTENCES, len(sents))):
+        said = chunk.text[sents[j].start:sents[j].end]
+        if sents[j].item or not LEANS_BACK.match(said.strip()) or _paragraph_between(chunk, sents, j - 1, j):
+            break
+        end = sents[j].end
+    return replace(unit, end=end) if end > unit.end else unit
+
+
+def _merged(chosen: list[tuple[Unit, bool]]) -> list[tuple[Unit, bool]]:
+    """The stretches, one that overlaps an earlier one joined to it."""
+    kept: list[tuple[Unit, bool]] = []
+    for unit, cut in chosen:
+        _join(kept, unit, cut)
+    return kept
+
+
+def _join(chosen: list[tuple[Unit, bool]], unit: Unit, cut: bool) -> None:
+    """Add the stretch; one that overlaps a chosen one (the same stretch reached twice) makes it
+    their union, quoted once."""
+    near = next((n for n, (c, _) in enumerate(chosen) if overlaps(unit, c)), None)
+    if near is None:
+        chosen.append((unit, cut))
+        return
+    other, other_cut = chosen[near]
+    chosen[near] = (replace(other, start=min(other.start, unit.start), end=max(other.end, unit.end)),
+                    cut or other_cut)
+
 
 
 def _gaps_filled(chosen: list[tuple[Unit, bool]]) -> list[tuple[Unit, bool]]:
@@ -736,7 +769,9 @@ def continuation(unit: Unit, following: Chunk | None, kind: str, words: set[str]
     elif listing and first_item is not None and (first_item == 0 or in_list):
         used = unit.end - unit.start  # the list goes on
         for n, s in enumerate(sents):
-            if (not s.item and n >= first_item) or used + s.end - start > LIST_CHARS:
+            # an item's own further sentences ("…named practitioners). Their role is…") go on too
+            if ((not s.item and n >= first_item and not _finishes_item(following, sents, n))
+                    or used + s.end - start > LIST_CHARS):
                 break
             end = s.end
     elif (unit.chunk.text[unit.start:unit.end].rstrip().endswith(":")  # a lead-in whose items open
@@ -915,3 +950,4 @@ def unused_term(ctx: AnswerContext) -> str | None:
         return None
     texts = [f" {' '.join(tokens(p.chunk.text))} " for p in ctx.candidates]
     return None if any(f" {w} " in text for w in wanted for text in texts) else spellings[0]
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -200,10 +201,19 @@ def test_quote_across_a_page_and_footnote_is_trimmed(two_pages: tuple[list[Page]
         "as set out in the Children Act 2004")
     assert chunk.page_at(span[1] - 1) == 1
     assert quote_in_pages(trimmed, pages, 1, 1)
-    # the answer step's helper: cut units kept with their scores, dropped units removed
+    # the answer step's helper: a sentence that turns the page, its first page's part whole there,
+    # is kept whole to be scored (the answer quotes it a page at a time); before, the second unit,
+    # with no sentence or clause end on its first page, was dropped, and the first cut to a clause
     units = [Unit(0, chunk, start, end), Unit(0, chunk, chunk.text.index("as set out"), end)]
     kept, scores = fit_to_layout(units, np.array([0.9, 0.8]), lambda _doc: pages)
-    assert [(u.start, u.end) for u in kept] == [span] and scores.tolist() == [0.9]
+    assert [(u.start, u.end) for u in kept] == [(start, end), (units[1].start, end)]
+    assert scores.tolist() == [0.9, 0.8]
+    # a box breaking the first page's part: cut units kept with their scores, dropped units removed
+    broken = (pages[0].layout or "").replace("as set out in the", "as set out\n‖\nin the")
+    boxed = [replace(pages[0], layout=broken), pages[1]]
+    kept, scores = fit_to_layout(units, np.array([0.9, 0.8]), lambda _doc: boxed)
+    assert len(kept) == 1 and scores.tolist() == [0.9]
+    assert " ".join(kept[0].text.split()).endswith("any serious incident within five working days")
 
 
 def test_eval_rechecks_quotes_under_both_extractions(two_pages: tuple[list[Page], list[Chunk]]) -> None:

@@ -495,6 +495,13 @@ def test_a_list_or_a_definition_split_between_chunks_carries_on_into_the_next() 
     more = continuation(listed, tail, "procedure", set())
     assert more is not None and more.text.startswith("Where one agency")
     assert more.text.endswith("legal advice.")
+    # an item's own further sentences go on with the list (WT 2023 para 222's designated practitioner)
+    further = _replace(_chunk("• a designated practitioner (or named practitioners). Their role is to "
+                              "support others. Roles should be defined.\n• safe recruitment practices\n"
+                              "• a culture of safety.\nOther text follows.", "c6"),
+                       headings=first.headings)
+    more = continuation(listed, further, "list", set())
+    assert more is not None and more.text.endswith("• a culture of safety.")
     prose = _replace(_chunk("The plan ends here. It is reviewed.\n• an unrelated list", "c5"),
                      headings=first.headings)
     assert continuation(Unit(0, _chunk("The core group should meet."), 0, 27), prose, "list", set()) is None
@@ -522,7 +529,7 @@ def test_a_procedure_step_in_a_short_numbered_paragraph_brings_the_whole_paragra
 
 
 def test_a_fact_in_a_long_numbered_paragraph_is_its_own_sentence_and_overlaps_are_quoted_once() -> None:
-    long = _chunk("Schools should keep the record for six months. " + "It may be kept on paper. " * 30)
+    long = _chunk("Schools should keep the record for six months. " + "Records may be kept on paper. " * 30)
     fact = plan(_ctx([_unit(long, "Schools should keep the record for six months.")], [0.9], "fact"), 2, 0.9)
     assert [u.text for u, _ in fact] == ["Schools should keep the record for six months."]
     short = _chunk("Schools need not keep copies. A copy that is kept should not be kept for more than "
@@ -530,6 +537,24 @@ def test_a_fact_in_a_long_numbered_paragraph_is_its_own_sentence_and_overlaps_ar
     both = [_unit(short, "Schools need not keep copies."), _unit(short, "A copy that is kept")]
     fact = plan(_ctx([replace(both[1], end=len(short.text)), both[0]], [0.9, 0.85], "fact"), 2, 0.8)
     assert [u.text for u, _ in fact] == [short.text]  # the whole paragraph once, not twice
+
+
+def test_a_fact_brings_the_sentences_after_it_that_go_on_from_it() -> None:
+    """"What should be put in place…?" → the sentence, and what it "may involve" (KCSIE 2025's
+    footnote on a sole proprietor's DSL): at most FOLLOW_SENTENCES, not past a new thought."""
+    text = ("When a school has a sole proprietor, steps should be taken to ensure the DSL can act "
+            "independently. This may involve written confirmation that the DSL can contact the LADO. "
+            "Consideration could also be given to external advice. Such steps are reviewed yearly. "
+            "Governors meet termly.")
+    chunk = replace(_chunk(text), paragraph=None)
+    fact = plan(_ctx([_unit(chunk, "When a school has a sole proprietor, steps should be taken to ensure the "
+                                   "DSL can act independently.")], [0.9], "fact"), 2, 0.9)
+    assert [u.text for u, _ in fact] == [text[:text.index(" Consideration")]]  # "Consideration…" is new
+    again = plan(_ctx([_unit(chunk, "Consideration could also be given to external advice."),
+                       _unit(chunk, "Such steps are reviewed yearly.")], [0.9, 0.85], "fact"), 2, 0.8)
+    # "Such steps…" goes on from the first; reached again, the stretch is quoted once
+    assert [u.text for u, _ in again] == ["Consideration could also be given to external advice. "
+                                          "Such steps are reviewed yearly."]
 
 
 def test_support_is_judged_on_the_asked_words_not_the_situation_details() -> None:
@@ -965,8 +990,11 @@ def test_a_situation_its_own_passages_match_poorly_gets_the_general_steps(monkey
     gen = ExtractiveGenerator(None, None, 0.4, {}, procedure_threshold=0.2,  # type: ignore[arg-type]
                               procedure_match=0.25)
 
-    def answer(best: float):  # type: ignore[no-untyped-def]
+    def answer(best: float, theirs: float = 0.3, told: bool = False):  # type: ignore[no-untyped-def]
+        # the general steps' sentences, judged by this part's question
+        monkeypatch.setattr(answer_module, "score_units", lambda emb, part, units: np.array([theirs]))
         ctx = _ctx([_unit(own, "It is good practice to meet the victim's parents.")], [best], "procedure")
+        ctx.told = told
         ctx.general = _ctx([_unit(steps, steps.text)], [0.5], "general")
         ctx.general.passages = [Passage(steps, 0.5, 0)]
         return gen.answer_parts(ctx, [Passage(own, 0.5, 0)])[0]
@@ -975,6 +1003,12 @@ def test_a_situation_its_own_passages_match_poorly_gets_the_general_steps(monkey
     assert found.general and [u.chunk.chunk_id for u, _ in found.units] == ["c2"]
     found = answer(0.3)
     assert not found.general and [u.chunk.chunk_id for u, _ in found.units] == ["c1"]
+    # the general steps match it worse still ("what do I need to sort out for the placements?"):
+    # its own passages answer; after a child told of harm, the general steps come all the same
+    found = answer(0.24, theirs=0.2)
+    assert not found.general and [u.chunk.chunk_id for u, _ in found.units] == ["c1"]
+    found = answer(0.24, theirs=0.2, told=True)
+    assert found.general and [u.chunk.chunk_id for u, _ in found.units] == ["c2"]
 
 
 def test_a_quote_saying_again_what_an_earlier_one_says_is_left_out() -> None:

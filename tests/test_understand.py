@@ -157,6 +157,8 @@ def test_the_askers_own_obligation_after_a_situation_asks_for_steps() -> None:
     for question in ("The concern is about the head, and he owns the school. Who am I supposed to take "
                      "this to?",
                      "I've done the home visit and the referral. What else am I expected to do?",
+                     "Dad won't let me see her alone. What does WT 2023 expect of me in how I go "
+                     "about this?",
                      "The boy shared a photo of her. How should I be working with the two families?"):
         assert _query(question).parts[0].kind == "procedure", question
     # no situation told, a thing picked, a duration, a yes or no: not a request for steps
@@ -404,7 +406,9 @@ def test_informal_wording_of_what_should_i_do_asks_for_steps(question: str) -> N
 
 @pytest.mark.parametrize("question", [
     "And what's his home council supposed to do now?", "What is the council expected to do next?",
-    "What's her care plan?", "what are their parents meant to be told?"])
+    "What's her care plan?", "what are their parents meant to be told?",
+    # what someone is entitled to or responsible for: a predicate, no term
+    "What's mum entitled to as the parent of a disabled child?", "What are LSCBs responsible for now?"])
 def test_what_someone_is_to_do_or_someones_own_thing_is_no_term_to_define(question: str) -> None:
     assert question_kind(question, answer_shape(question)) != "definition"
 
@@ -476,6 +480,11 @@ def test_and_with_an_auxiliary_and_a_subject_asks_again() -> None:
         "Who can be a DSL", "does the DSL need to be on the SLT?"]
     assert split_question("Does KCSIE apply to FE and does it cover 18 year olds?")[1] == [
         "Does KCSIE apply to FE", "does it cover 18 year olds?"]
+    # "…list them all - and then who's responsible…": "and then" asks again too
+    assert split_question("What checks are done on them - list them all - and then who's responsible for "
+                          "checking the rest of the board?")[1] == [
+        "What checks are done on them - list them all -",
+        "who's responsible for checking the rest of the board?"]
     # a second predicate of the same subject is no second question
     assert split_question("What happens if the child is at risk and is under 16?")[1] == [
         "What happens if the child is at risk and is under 16?"]

@@ -173,7 +173,8 @@ OBLIGED = re.compile(
     r"^\W*(?:(?:and|so|but|also|then)\s+)?(what|how|who|whom|where)\b[^?.;]{0,40}?\b("
     r"(should|must) (i|we)|(i|we) (should|must|need to|have to|ought to)"
     r"|(am i|are we|i am|we are|i'm|we're|i’m|we’re) (supposed|expected|meant|required|allowed|permitted) to"
-    r"|do (i|we) (need|have) to)\b", re.I)
+    r"|do (i|we) (need|have) to"
+    r"|(expects?|wants?|requires?) (of |from )?(me|us))\b", re.I)  # "what does WT expect of me…?"
 JOINED = re.compile(r"[,;]\s*(?=(?:and|but|so)\s)", re.I)  # where a joined clause starts
 _LIST_NOUNS = (r"(types|categories|kinds|forms|signs|indicators|principles|rules|factors|steps|stages|"
                r"responsibilities|duties|roles|elements|areas|ways|examples|members|partners|"
@@ -239,7 +240,8 @@ DEFINITION = re.compile(
     # council supposed to do now?")
     r"|^\s*(and\s+)?what(?: is| are)\s+(?:a |an )?(?!(?:the|they|these|those|it|this|that|his|her|their|"
     r"its|my|our|your|on|in|at|for|to|with|from|about|under|after|before)\b)"
-    r"(?!(?:[\w'’-]+ )+(?:supposed|expected|meant|required|obliged|going|allowed) to\b)"
+    r"(?!(?:[\w'’-]+ )+(?:(?:supposed|expected|meant|required|obliged|going|allowed|entitled|able) to|"
+    r"(?:eligible|responsible|liable) for)\b)"
     r"[\w'’ -]{2,60}\??\s*$", re.I)
 # "How did the glossary's definition of abuse change?" asks how it changed, not what it is
 HOW_CHANGED = re.compile(r"\bhow (?:did|has|have|was|were) [^?]{1,80}?\bchang(?:e|ed)\b|"

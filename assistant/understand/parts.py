@@ -16,7 +16,7 @@ _QWORD = (r"(what|who|how|when|where|which|why|whether|is|are|does|do|can|could|
 # a second question joined to the first: "…, and who carries out the assessment?"
 JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?=(?:(?:at|in|by|for|from|to|under|with)\s+)?"
                   rf"{_QWORD}\b)"
-                  r"|\s+and\s+(?:also\s+)?(?=(what|who|how|when|where|which|why)\b)"
+                  r"|\s+and\s+(?:also\s+|then\s+)?(?=(what|who|how|when|where|which|why)\b)"
                   # "…on file, and if so for how long?": what follows a yes
                   rf"|[,;]\s*(?:and\s+)?(?=if (?:so|not|yes|no)\b[,\s]+(?:(?:for|at|by|to)\s+)?{_QWORD}\b)"
                   # "…and does the DSL need to…": an auxiliary with a subject after it asks again
