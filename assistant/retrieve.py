@@ -83,7 +83,7 @@ class Retriever:
         self._bm25 = bm25
         self._df = _document_frequencies(corpus_tokens)
         self.abbreviations = learn_abbreviations(c.text for c in chunks)
-        self.senses = Senses([c.text for c in chunks], self.idf)
+        self.senses = Senses([c.text for c in chunks], self.idf, [c.doc_id for c in chunks])
         self.terms = TermIndex(chunks)
         self.chunks = chunks
         self._by_id = {c.chunk_id: c for c in chunks}

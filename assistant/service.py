@@ -110,9 +110,10 @@ class Assistant:
                 source: str = "all") -> Query:
         """The question parsed once: scope, kind, parts and their shapes, renamed terms."""
         question = clean_question(question, self.settings.max_question_chars)
-        abbreviations = self.retriever.senses.resolve(question, self.retriever.abbreviations)
-        return analyse(question, self.registry, self.renames, abbreviations,
-                       self.settings.current_date(), edition, as_of, source, self.local_documents())
+        known = self.retriever.abbreviations
+        return analyse(question, self.registry, self.renames, known, self.settings.current_date(),
+                       edition, as_of, source, self.local_documents(),
+                       senses=lambda asked, docs: self.retriever.senses.resolve(asked, known, docs))
 
     def scope(self, question: str, edition: str | None = None, as_of: date | None = None,
               source: str = "all") -> Scope:

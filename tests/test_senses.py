@@ -27,3 +27,17 @@ def test_a_sense_is_a_frequent_phrase_of_ordinary_words() -> None:
     found = _senses().senses("SCR", "serious case reviews")
     assert set(found) == {"serious case reviews", "single central record"}  # not "staff should carry…"
     assert set(_senses(SENSE_MIN - 1).senses("SCR", "serious case reviews")) == {"serious case reviews"}
+
+
+def test_a_sense_is_judged_by_its_uses_in_the_documents_asked_of_and_not_by_one_chance_use() -> None:
+    learned = {"SCR": "serious case reviews"}
+    # one review use beside "leavers" and "staff"; the record's uses each beside "staff" only
+    review = "Serious case reviews found that leavers and staff were not asked."
+    texts = [RECORD] * SENSE_MIN + [review] + [REVIEW] * 3
+    docs = ["kcsie"] * SENSE_MIN + ["kcsie"] + ["wt"] * 3
+    senses = Senses(texts, lambda token: 1.0, docs)
+    question = "Do leavers stay on our SCR of staff?"
+    # the record's three best uses fit better on average than the review's one lucky use
+    assert senses.resolve(question, learned, ("kcsie",))["SCR"] == "single central record"
+    # asked of Working Together only: the review is the sense its documents use
+    assert senses.resolve(question, learned, ("wt",))["SCR"] == "serious case reviews"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -98,15 +98,19 @@ class Query:
 def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...],
             abbreviations: dict[str, str], today: date, edition: str | None = None,
             as_of: date | None = None, source: str = "all",
-            local: Sequence[Document] = ()) -> Query:
+            local: Sequence[Document] = (),
+            senses: Callable[[str, tuple[str, ...]], dict[str, str]] | None = None) -> Query:
     """Build the Query: edition scope (with the local documents `source` allows), kind, parts with
     their answer shapes, renamed terms. The question is read with short edition names spelt out
-    ("WT23" -> "WT 2023"); the Query keeps it as asked."""
+    ("WT23" -> "WT 2023"); the Query keeps it as asked. `senses`: the abbreviations as the
+    question means them, given the documents in its scope."""
     as_asked, question = question, spell_editions(question)
     edition = spell_editions(edition) if edition else edition
     scope = resolve(registry, question, edition, as_of, today) if source != "local" else (
         _local_only(as_of))
     scope = with_local(registry, scope, local, source)
+    if senses is not None:
+        abbreviations = senses(question, scope.doc_ids)
     hits = tuple(outdated_terms(question, renames, abbreviations))
     years = tuple(years_in(question))
     if scope.unavailable:
