@@ -39,10 +39,14 @@ _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": 
                          "\u00a0": " "})
 
 
+def plain_typography(text: str) -> str:
+    """Straight quotes and hyphens for curly ones and dashes, spaces for non-breaking ones."""
+    return unicodedata.normalize("NFKC", text).translate(_QUOTES)
+
+
 def normalise(text: str) -> str:
     """For verbatim checks: same words in the same order, ignoring layout and typography."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    text = strip_footnote_refs(text)
+    text = strip_footnote_refs(plain_typography(text))
     text = re.sub(r"[*#]+", "", text)  # markdown emphasis in briefings
     text = re.sub(r"-\s+", "-", text)  # hyphenation at line ends
     return " ".join(text.split())

@@ -20,6 +20,7 @@ from tqdm import tqdm
 from assistant.cite import quote_in_pages
 from assistant.errors import CorpusError, IndexBusy, IndexNotReady, SafeguideError
 from assistant.records import Answer, Citation
+from assistant.text import plain_typography
 from evals.paths import EVALS_DIR as EVALS_DIR  # re-exported: scripts and tests import them here
 from evals.paths import FLOORS_PATH, GOLDEN_PATH
 from evals.paths import SPLITS as SPLITS
@@ -203,7 +204,8 @@ def score_item(item: GoldItem, answer: Answer | None, pages: PagesFn, k: int,
     abstained = bool(answer and answer.abstained)
     first_hit = next((i for i, p in enumerate(passages, start=1)
                       if item.matches(p.chunk.doc_id, p.chunk.page_start, p.chunk.page_end)), None)
-    missing = [p for p in item.answer_contains if not re.search(p, text, re.I)]
+    plain = plain_typography(text)  # "children's" in a pattern matches the guidance's "children’s"
+    missing = [p for p in item.answer_contains if not (re.search(p, text, re.I) or re.search(p, plain, re.I))]
     matching = sum(item.matches(c.doc_id, c.page, c.page_end) for c in cites)
     valid = sum(_quote_ok(c, pages) for c in cites)
     own = [c for c in cites if c.role == "answer"]

@@ -404,3 +404,13 @@ def test_run_eval_draws_no_progress_bar_when_stderr_is_not_a_terminal(
     run_eval(FakeAssistant(), items, k=5)  # progress asked for, but stderr is captured
     err = capfd.readouterr().err
     assert "eval hybrid" not in err and "\r" not in err
+
+
+def test_a_pattern_with_straight_quotes_matches_the_guidance_s_curly_ones() -> None:
+    said = answer("“consult with children’s social care about any change” [1]",
+                  cites=[cite("wt", 3, "consult with children’s social care")])
+    ps = passages(chunk("wt", 3))
+    assert score_item(item(contains=(r"consult with children's social care",)), said, pages, 5, 0).fact_ok
+    assert score_item(item(contains=(r"consult with children’s social care",)), said, pages, 5, 0).fact_ok
+    assert not score_item(item(contains=(r"consult with parents",)), answer(said.text, ps=ps), pages, 5,
+                          0).fact_ok
