@@ -490,6 +490,20 @@ def test_and_with_an_auxiliary_and_a_subject_asks_again() -> None:
         "What happens if the child is at risk and is under 16?"]
 
 
+def test_a_question_word_after_a_preposition_still_asks() -> None:
+    """"(3) Up to what age are care leavers entitled to PA support anyway - I'm being asked…": no
+    question mark, no question word first, yet it asks (its label numbers it)."""
+    situation, parts = split_question(
+        "One of our care leavers died. (1) Does this need a rapid review? (2) Is it different at 17? "
+        "(3) Up to what age are care leavers entitled to PA support anyway - I'm being asked how far "
+        "our duty stretches.")
+    assert situation == "One of our care leavers died."
+    assert parts[-1].startswith("Up to what age are care leavers entitled")
+    asked = "For how long do we keep the file"
+    assert split_question(f"We said no. {asked}")[1] == [asked]
+    assert split_question("Up to the weekend she was fine.")[0] == ""  # no question word: nothing asked
+
+
 def test_a_statement_then_a_dash_then_a_question_tells_then_asks() -> None:
     situation, parts = split_question("Our DSL made a Prevent referral. He's furious and wants nothing to do "
                                       "with it - can Channel support still go ahead without him agreeing?")

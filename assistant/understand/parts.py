@@ -7,10 +7,13 @@ import re
 # a sentence keeps the closing quote or bracket after its mark: "…keep asking 'what counts?'"
 SENTENCE = re.compile(r"[^?!.]+(?:[?!.]+['’\"”)]*|$)")
 QUOTED_ASKING = re.compile(r"\?['’\"”]+$")  # a question mark inside a quotation: reported speech
+# a preposition carried before the question word: "Up to what age…", "For how long…", "At what point…"
+_CARRIED = r"(?:(?:up to|up until|until|at|in|by|for|from|to|under|with|within|after|before|on)\s+)?"
 ASKING = re.compile(
     r"^\s*(what|what's|whats|who|whom|whose|how|when|where|which|why|is|are|does|do|did|can|could|"
     r"should|must|may|will|would|has|have|am|tell me|explain|list|name|describe|outline|give me|"
-    r"i need to know|i'd like to know|please (tell|explain|list))\b", re.I)
+    r"i need to know|i'd like to know|please (tell|explain|list))\b"
+    rf"|^\s*{_CARRIED}(what|which|whom|how|when)\b", re.I)
 _QWORD = (r"(what|who|how|when|where|which|why|whether|is|are|does|do|can|could|should|must|will|"
           r"has|have)")
 # a second question joined to the first: "…, and who carries out the assessment?"
@@ -30,7 +33,7 @@ JOINED_ASKING = re.compile(rf"\b(?:but|and|so)\s+{_QWORD}\b", re.I)  # "…but w
 DASHED = re.compile(rf"\s[-–—]\s+(?={_QWORD}\b[^-–—.!?]*\?)", re.I)  # " - can we…?" (in one sentence)
 # "Q2 where…", "a) what's…", "(3) does…", "1. who…": a label numbering what is asked, not part of it
 LABEL = re.compile(r"(?:^|(?<=[:;,.?!]\s)|(?<=[:;,.?!])|(?<=\band\s))"
-                   rf"(?:\(?[a-hA-H1-9]\)|Q\d{{1,2}}[.:)]?|\d{{1,2}}[.)])\s+(?={_QWORD}\b)", re.I)
+                   rf"(?:\(?[a-hA-H1-9]\)|Q\d{{1,2}}[.:)]?|\d{{1,2}}[.)])\s+(?={_CARRIED}{_QWORD}\b)", re.I)
 # "(a) whether…, (b) what…": items of one sentence labelled in sequence, whatever word follows
 ENUMERATION = re.compile(r"(?:^|(?<=\s))(?:\(([a-h1-9])\)|([a-h1-9])\))\s+", re.I)
 SEQUENCES = ("abcdefgh", "123456789")
