@@ -504,6 +504,18 @@ def test_a_question_word_after_a_preposition_still_asks() -> None:
     assert split_question("Up to the weekend she was fine.")[0] == ""  # no question word: nothing asked
 
 
+def test_a_numbered_statement_is_asked_unless_its_item_asks_a_question_of_its_own() -> None:
+    situation, parts = split_question(
+        "Setting up an FGC for a 4 yo. (1) Dad says he's not coming - is that right? (2) Mum's sister "
+        "asked if we stay in the room the whole time. (3) Does WT require a model?")
+    assert parts == ["is that right?", "Mum's sister asked if we stay in the room the whole time?",
+                     "Does WT require a model?"]
+    assert situation == "Setting up an FGC for a 4 yo. Dad says he's not coming."
+    # unnumbered, a statement is still the situation
+    assert split_question("Mum's sister asked if we stay in the room. Does WT require a model?")[1] == [
+        "Does WT require a model?"]
+
+
 def test_a_statement_then_a_dash_then_a_question_tells_then_asks() -> None:
     situation, parts = split_question("Our DSL made a Prevent referral. He's furious and wants nothing to do "
                                       "with it - can Channel support still go ahead without him agreeing?")

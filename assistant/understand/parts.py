@@ -34,6 +34,8 @@ DASHED = re.compile(rf"\s[-–—]\s+(?={_QWORD}\b[^-–—.!?]*\?)", re.I)  # "
 # "Q2 where…", "a) what's…", "(3) does…", "1. who…": a label numbering what is asked, not part of it
 LABEL = re.compile(r"(?:^|(?<=[:;,.?!]\s)|(?<=[:;,.?!])|(?<=\band\s))"
                    rf"(?:\(?[a-hA-H1-9]\)|Q\d{{1,2}}[.:)]?|\d{{1,2}}[.)])\s+(?={_CARRIED}{_QWORD}\b)", re.I)
+# a label at a sentence's start, whatever follows: "(2) Mum's sister asked if we stay in the room."
+ANY_LABEL = re.compile(r"(?:^|(?<=[:;,.?!]\s)|(?<=[:;,.?!]))(?:\(?[a-hA-H1-9]\)|Q\d{1,2}[.:)]?)\s+")
 # "(a) whether…, (b) what…": items of one sentence labelled in sequence, whatever word follows
 ENUMERATION = re.compile(r"(?:^|(?<=\s))(?:\(([a-h1-9])\)|([a-h1-9])\))\s+", re.I)
 SEQUENCES = ("abcdefgh", "123456789")
@@ -77,6 +79,9 @@ GAPPED = re.compile(r"^\s*(what|who|which|where|when)\s+(the|a|an|their|its|our|
 def split_question(question: str) -> tuple[str, list[str]]:
     """(situation, parts): statements that set the scene, and each thing asked, in order."""
     question = "".join(_enumerated(s) for s in SENTENCE.findall(question))
+    numbered = len(ANY_LABEL.findall(question)) >= 2  # the asker numbers what they ask
+    if numbered:
+        question = " ".join(_numbered_asked([s.strip() for s in SENTENCE.findall(question) if s.strip()]))
     question = LABEL.sub("", question)
     if heading(question):
         question = HEADING.sub(r"\1. ", question, count=1)
@@ -88,7 +93,8 @@ def split_question(question: str) -> tuple[str, list[str]]:
         return "", [question.strip()]
     # "…? Bullet points please.": how to answer goes with what is asked, not the situation
     asked = [s for s in sentences if s in asked or answer_form(s)]
-    situation = " ".join(s for s in sentences if s not in asked)
+    told = [s for s in sentences if s not in asked]
+    situation = " ".join(ANY_LABEL.sub("", s, count=1) if numbered else s for s in told)
     parts: list[str] = []
     form = ""  # a request for a form before anything is asked: it goes with the first part
     for sentence in asked:
@@ -121,6 +127,18 @@ def _enumerated(sentence: str) -> str:
     ends = [m.start() for m in marks[1:]] + [len(sentence)]
     asked = [ITEM_END.sub("", sentence[m.end():end]) for m, end in zip(marks, ends, strict=True)]
     return " ".join([f"{before}." if before else "", *(f"{a}?" for a in asked if a)]).strip() + " "
+
+
+def _numbered_asked(sentences: list[str]) -> list[str]:
+    """A numbered item that asks nothing after its label is asked as it stands ("(2) Mum's sister
+    asked if we stay in the room."); one with a question of its own ("(1) Dad won't come - is that
+    right?") keeps its statement as the situation."""
+    out = list(sentences)
+    starts = [i for i, s in enumerate(sentences) if ANY_LABEL.match(s)]
+    for i, end in zip(starts, [*starts[1:], len(sentences)], strict=False):
+        if not any(_asking(s) for s in sentences[i:end]):
+            out[i] = ANY_LABEL.sub("", sentences[i], count=1).rstrip(" .") + "?"
+    return out
 
 
 def answer_form(piece: str) -> bool:
