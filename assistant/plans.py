@@ -499,6 +499,7 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
         chosen = _gaps_filled(chosen)  # dev: +1 item, none lost, precision +0.2 points
     return chosen
 
+
 def _followed_on(unit: Unit) -> Unit:
     """A fact's sentence with the sentences after it that go on from it ("This may involve
     including…", "In such cases…"), within its paragraph: they say what it means in practice."""
@@ -534,7 +535,6 @@ def _join(chosen: list[tuple[Unit, bool]], unit: Unit, cut: bool) -> None:
     other, other_cut = chosen[near]
     chosen[near] = (replace(other, start=min(other.start, unit.start), end=max(other.end, unit.end)),
                     cut or other_cut)
-
 
 
 def _gaps_filled(chosen: list[tuple[Unit, bool]]) -> list[tuple[Unit, bool]]:
@@ -950,4 +950,3 @@ def unused_term(ctx: AnswerContext) -> str | None:
         return None
     texts = [f" {' '.join(tokens(p.chunk.text))} " for p in ctx.candidates]
     return None if any(f" {w} " in text for w in wanted for text in texts) else spellings[0]
-
