@@ -20,7 +20,7 @@ from assistant.evidence import (
 )
 from assistant.evidence import support as support_of
 from assistant.footrefs import footnote_numbers, strip_page_refs
-from assistant.layout import fit_to_layout, trim_to_layout
+from assistant.layout import fit_to_layout, page_part, trim_to_layout
 from assistant.plans import (
     GENERAL_STEP_COUNT,
     LIST_CHARS,
@@ -88,7 +88,6 @@ GENERAL_STEPS = ("The guidance does not speak to this situation directly. Its ge
                  "are worried about a child:")
 NEXT_ITEM = re.compile(rf"\n\s*{BULLET_CLASS}\s")  # a list item left out when a quote is cut
 ITEM_LINES = 4  # a list item at the foot of a page wraps onto at most this many lines
-MIN_PIECE_CHARS = 25  # a sentence's part on one page, quoted when it runs onto the next
 SHAPE_WORDS = {"duration": "a time limit", "hours": "a number of hours", "number": "a number or limit",
                "money": "an amount", "percent": "a percentage", "phone": "a phone number",
                "opening": "opening hours", "age": "an age",
@@ -427,12 +426,9 @@ def _page_turn(unit: Unit, at: int, done: int, starts: list[int],
     turn = next((b for b in unit.chunk.page_breaks if done <= b < upto), None)
     if turn is None:
         return None
-    end = at + len(text[at:turn].rstrip())
     begin = turn + len(text[turn:]) - len(text[turn:].lstrip())
-    if (end - at < MIN_PIECE_CHARS or begin >= upto
-            or trim_to_layout(unit.chunk, at, end, pages) != (at, end)):
-        return None
-    return end, begin
+    end = page_part(unit.chunk, at, turn, pages) if begin < upto else None
+    return None if end is None else (end, begin)
 
 
 

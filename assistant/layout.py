@@ -175,9 +175,9 @@ def fit_to_layout(units: Sequence[S], scores: np.ndarray,
     kept: list[S] = []
     index: list[int] = []
     for i, unit in enumerate(units):
-        span = trim_to_layout(unit.chunk, unit.start, unit.end, pages_of(unit.chunk.doc_id))
-        if span != (unit.start, unit.end) and turns_whole(unit.chunk, unit.start, unit.end,
-                                                         pages_of(unit.chunk.doc_id)):
+        pages = pages_of(unit.chunk.doc_id)
+        span = trim_to_layout(unit.chunk, unit.start, unit.end, pages)
+        if span != (unit.start, unit.end) and turns_whole(unit.chunk, unit.start, unit.end, pages):
             span = (unit.start, unit.end)  # quoted page by page later (answer._fit)
         if span is None:
             continue
@@ -191,9 +191,13 @@ def turns_whole(chunk: Chunk, start: int, end: int, pages: Sequence[Page]) -> bo
     """The span turns a printed page mid-sentence ("…from the school roll at a non-standard |
     transition point, and…"), and its part on the first page is whole there: the sentence is kept
     to be scored whole, not dropped for having no sentence end on its first page."""
-    text = chunk.text
     turn = next((b for b in chunk.page_breaks if start < b < end), None)
-    if turn is None:
-        return False
-    stop = start + len(text[start:turn].rstrip())
-    return stop - start >= MIN_SENTENCE_CHARS and trim_to_layout(chunk, start, stop, pages) == (start, stop)
+    return turn is not None and page_part(chunk, start, turn, pages) is not None
+
+
+def page_part(chunk: Chunk, start: int, turn: int, pages: Sequence[Page]) -> int | None:
+    """Where the span from `start` stops on its page, at the page break `turn`, when that part is
+    long enough to quote and whole on the printed page; else None."""
+    stop = start + len(chunk.text[start:turn].rstrip())
+    whole = stop - start >= MIN_SENTENCE_CHARS and trim_to_layout(chunk, start, stop, pages) == (start, stop)
+    return stop if whole else None
