@@ -32,10 +32,11 @@ LEAD_IN = re.compile(rf":\s+(?={_QWORD}\b)", re.I)
 JOINED_ASKING = re.compile(rf"\b(?:but|and|so)\s+{_QWORD}\b", re.I)  # "…but what do I do now"
 DASHED = re.compile(rf"\s[-–—]\s+(?={_QWORD}\b[^-–—.!?]*\?)", re.I)  # " - can we…?" (in one sentence)
 # "Q2 where…", "a) what's…", "(3) does…", "1. who…": a label numbering what is asked, not part of it
-LABEL = re.compile(r"(?:^|(?<=[:;,.?!]\s)|(?<=[:;,.?!])|(?<=\band\s))"
-                   rf"(?:\(?[a-hA-H1-9]\)|Q\d{{1,2}}[.:)]?|\d{{1,2}}[.)])\s+(?={_CARRIED}{_QWORD}\b)", re.I)
+_AT_START = r"(?:^|(?<=[:;,.?!]\s)|(?<=[:;,.?!]))"  # a clause's start
+_MARK = r"(?:\(?[a-hA-H1-9]\)|Q\d{1,2}[.:)]?)"  # "(a)", "3)", "Q2"
+LABEL = re.compile(rf"(?:{_AT_START}|(?<=\band\s))(?:{_MARK}|\d{{1,2}}[.)])\s+(?={_CARRIED}{_QWORD}\b)", re.I)
 # a label at a sentence's start, whatever follows: "(2) Mum's sister asked if we stay in the room."
-ANY_LABEL = re.compile(r"(?:^|(?<=[:;,.?!]\s)|(?<=[:;,.?!]))(?:\(?[a-hA-H1-9]\)|Q\d{1,2}[.:)]?)\s+")
+ANY_LABEL = re.compile(rf"{_AT_START}{_MARK}\s+")
 # "(a) whether…, (b) what…": items of one sentence labelled in sequence, whatever word follows
 ENUMERATION = re.compile(r"(?:^|(?<=\s))(?:\(([a-h1-9])\)|([a-h1-9])\))\s+", re.I)
 SEQUENCES = ("abcdefgh", "123456789")
