@@ -169,7 +169,9 @@ def _named(registry: EditionRegistry, edition: str, series: list[str], question:
     docs = [d for s in series for d in registry.docs_for(s, year, include_info)]
     if include_info:
         docs = [d for d in docs if d.status == "for-information"] or docs
-    others = [d for s in registry.all_series() if s not in series for d in registry.docs_for(s, year)]
+    # a briefing of the same year may describe the edition; another series' full text does not
+    others = [d for s in registry.all_series() if s not in series for d in registry.docs_for(s, year)
+              if d.status == "briefing"]
     if not docs and others:
         pairs = tuple(dict.fromkeys((d.series, d.edition) for d in others))
         names = ", ".join(registry.label(s, year) for s in series)

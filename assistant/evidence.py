@@ -18,7 +18,7 @@ from assistant.text import tokens
 from assistant.understand.kinds import ANSWER_SHAPES, count_pattern
 from ingest.embed import Embedder
 from ingest.records import Chunk
-from ingest.segment import BULLET_CLASS, ITEM_MARK, NUMBER_MARK, split_sentences
+from ingest.segment import BULLET_CLASS, FOOTNOTES, ITEM_MARK, NUMBER_MARK, split_sentences
 
 if TYPE_CHECKING:
     from ingest.sentences import SentenceLookup
@@ -245,7 +245,8 @@ def rerank(embedder: Embedder | SentenceVectors, ctx: AnswerContext, candidates:
         planned[unit.chunk.chunk_id] = max(planned.get(unit.chunk.chunk_id, -1.0), with_bonus)
     ordered = sorted(candidates, key=lambda p: (-planned.get(p.chunk.chunk_id, -1.0), p.rank))
     if fuse:
-        ordered = fused(candidates, ordered)
+        # a footnote is never a step: it takes a situation's passage place only after the text
+        ordered = sorted(fused(candidates, ordered), key=lambda p: FOOTNOTES in p.chunk.headings)
     ordered = ordered[:k]
     passages = [replace(p, rank=i, score=best.get(p.chunk.chunk_id, 0.0)) for i, p in enumerate(ordered)]
     keep = {p.chunk.chunk_id: p.rank for p in passages}

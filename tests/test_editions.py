@@ -94,6 +94,9 @@ def test_missing_series_edition_falls_back_to_same_year_material_with_notice(
     assert s.notices and "wt2015-qa-for-publication" in s.doc_ids
     # a year no series holds is still refused
     assert resolve(reg, "information sharing advice", edition="2026", today=TODAY).unavailable
+    # another series' full text of that year does not describe it: WT 2023 is no KCSIE 2023
+    s = resolve(reg, "What changed in KCSIE 2023 compared with KCSIE 2022?", today=TODAY)
+    assert s.doc_ids == () and "no KCSIE 2023 edition" in (s.unavailable or "")
 
 
 @pytest.mark.parametrize("question", [

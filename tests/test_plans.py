@@ -1068,6 +1068,32 @@ def test_a_procedure_keeps_the_search_order_in_view_when_reranking() -> None:
     assert [p.chunk.chunk_id for p in orders] == ["c1", "c0", "c2"]
 
 
+def test_a_procedure_gives_its_passage_places_to_the_text_before_footnotes() -> None:
+    """A footnote ("114 The HMPPS framework sets out that a child safeguarding enquiry…") matches
+    a situation's words but is never a step: a procedure's passages are the text's first."""
+    from dataclasses import replace as swap
+    from types import SimpleNamespace
+
+    from assistant.evidence import rerank
+    from assistant.records import Passage
+    from ingest.segment import FOOTNOTES
+
+    texts = ["114 The framework sets out that a child safeguarding enquiry is made for new prisoners.",
+             "In response to a child safeguarding enquiry, children's social care should reply at once.",
+             "Records of the trip were kept by the office in the usual way for the year."]
+    chunks = [_chunk(t, f"c{i}") for i, t in enumerate(texts)]
+    chunks[0] = swap(chunks[0], headings=(FOOTNOTES,), paragraph=None)
+    searched = [Passage(c, 1.0 - i / 10, i) for i, c in enumerate(chunks)]
+    vectors = {texts[0]: [0.9, 0.0, 0.0], texts[1]: [0.8, 0.0, 0.0], texts[2]: [0.1, 0.0, 0.0]}
+    embedder = SimpleNamespace(embed=lambda batch: np.array([vectors[t] for t in batch]))
+    ctx = AnswerContext("q", "enquiry", np.array([1.0, 0.0, 0.0]), kind="procedure")
+    kept = rerank(embedder, ctx, list(searched), 2, fuse=True)  # type: ignore[arg-type]
+    assert [p.chunk.chunk_id for p in kept] == ["c1", "c2"]
+    fact = AnswerContext("q", "enquiry", np.array([1.0, 0.0, 0.0]), kind="fact")
+    kept = rerank(embedder, fact, list(searched), 2)  # type: ignore[arg-type]
+    assert [p.chunk.chunk_id for p in kept] == ["c0", "c1"]  # a fact may still be a footnote's
+
+
 def test_an_item_with_several_sentences_on_its_lines_does_not_end_the_list() -> None:
     text = ("Important considerations will include:\n"
             "• the wishes of the victim in terms of how they want to proceed. This is especially\n"

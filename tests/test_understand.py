@@ -806,6 +806,16 @@ def test_a_what_changed_question_in_parts_keeps_its_parts() -> None:
     assert _query("What is the definition of abuse?").parts[0].kind == "definition"
 
 
+def test_a_single_what_changed_question_keeps_its_reading_and_all_its_words() -> None:
+    """"…says a list of questions was added - what were they?" asks for a list, answered from what
+    the briefing says; it is searched with every word of the question, its situation's too."""
+    q = _query("Writing a history piece. The guide to the key changes in Working Together 2010 says a list "
+               "of questions was added for thinking about interventions - what were they? All of them.")
+    assert q.kind == "what-changed" and len(q.parts) == 1
+    assert q.parts[0].kind == "list" and q.parts[0].asked == "what were they?"
+    assert "interventions" in q.parts[0].search and "history" in q.parts[0].search
+
+
 def test_a_request_to_list_every_one_names_what_it_lists_and_asks_no_yes_or_no() -> None:
     """"Can you list every group it names?" asks for the groups: a list of "group", no verdict."""
     from assistant.understand.kinds import answer_shape, listed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from assistant.changes import WHAT_CHANGED, topic_of
@@ -121,8 +121,9 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
                         bool(topic))
                   for i, text in enumerate(texts))
     if _asks_what_changed(question, years):
-        # one question is one comparison; several parts are answered each from what the edition says
-        one = (Part(question, "fact", None, _search(question, hits, renames, abbreviations)),)
+        # one question is one comparison, searched with all its words; answered from what an edition
+        # says, it keeps its reading ("…says a list of questions was added - what were they?": a list)
+        one = (replace(parts[0], search=_search(question, hits, renames, abbreviations)),)
         return Query(as_asked, scope, "what-changed", one if len(parts) == 1 else parts, situation,
                      outdated=hits, years=years, topic=topic_of(question))
     kind = "multi-part" if len(parts) > 1 else parts[0].kind
