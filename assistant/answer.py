@@ -335,7 +335,7 @@ class ExtractiveGenerator:
         multi = len(found) > 1
         for f in found:
             if multi:
-                lines.append(f"**{f.ctx.question.strip().rstrip('?')}?**")
+                lines.append(part_heading(f.ctx.question))
             if not f.units:
                 lines.append(gap_reason(f.ctx) if f.gap else
                              "The guidance searched does not answer this part.")
@@ -461,6 +461,12 @@ def _in_item(before: str) -> bool:
 def asks_quantity(ctx: AnswerContext) -> bool:
     """The part asks for a number, a time limit, an amount…, or proposes a time ("is it 72 hours?")."""
     return ctx.shape in QUANTITIES or bool(ctx.unit)
+
+
+def part_heading(part: str) -> str:
+    """A multi-part answer's heading for one part, asked as a question even when it was put as a
+    request ("…which areas got minor amendments - list them all.")."""
+    return f"**{part.strip().rstrip('?.!; ')}?**"
 
 
 def gap_reason(ctx: AnswerContext) -> str:

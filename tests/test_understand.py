@@ -826,3 +826,18 @@ def test_a_request_to_list_every_one_names_what_it_lists_and_asks_no_yes_or_no()
     assert answer_shape("can you list every group it names?") is None
     assert answer_shape("Could you please explain the threshold?") is None
     assert answer_shape("Can we share without consent?") == "yes-no"
+
+
+def test_a_request_that_asks_after_its_opening_is_a_part_of_its_own() -> None:
+    """"According to the summary, which areas got minor amendments - list them all." asks (after a
+    scene-setting opening) and asks for the whole list: a part, not a form request joined to the
+    next question; "List each one with its Act." after a question still joins it."""
+    from assistant.answer import part_heading
+
+    _, parts = split_question("Timeline for our pack. According to the summary of the 2015 revisions, which "
+                              "areas only got minor amendments - list them all. And what did it say about "
+                              "whistleblowing policies?")
+    assert parts == ["According to the summary of the 2015 revisions, which areas only got minor amendments "
+                     "- list them all.", "And what did it say about whistleblowing policies?"]
+    assert len(split_question("Which provisions apply? List each one with its Act.")[1]) == 1
+    assert part_heading(parts[0]).endswith("list them all?**")

@@ -148,8 +148,10 @@ def answer_form(piece: str) -> bool:
     words = set(re.findall(r"[a-z’']+", piece.lower()))
     if bool(words & FORM_WORDS) and words <= FORM_WORDS | FORM_FILLER:
         return True
-    # "I need the full list of what KCSIE expects.", "I'd like the whole list.": a statement
-    return not piece.rstrip().endswith("?") and bool(WHOLE_LIST.search(piece))
+    # "I need the full list of what KCSIE expects.", "I'd like the whole list.": a statement (one
+    # that asks after its opening, "According to…, which areas… - list them all.", is a question)
+    return (not piece.rstrip().endswith("?") and bool(WHOLE_LIST.search(piece))
+            and not INTRO_THEN_ASKING.search(piece))
 
 
 def compared_terms(part: str) -> list[str]:
@@ -172,7 +174,8 @@ def _told_then_asked(m: re.Match[str]) -> str:
 def _asking(sentence: str) -> bool:
     """The sentence asks: it ends in a question mark of its own (not one inside a quotation:
     "staff keep asking 'what would count?'" tells the situation) or opens with a question word."""
-    return bool((sentence.endswith("?") and not QUOTED_ASKING.search(sentence)) or ASKING.search(sentence))
+    return bool((sentence.endswith("?") and not QUOTED_ASKING.search(sentence)) or ASKING.search(sentence)
+                or (WHOLE_LIST.search(sentence) and INTRO_THEN_ASKING.search(sentence)))
 
 
 def _split_joined(sentence: str) -> list[str]:
