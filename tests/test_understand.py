@@ -841,3 +841,14 @@ def test_a_request_that_asks_after_its_opening_is_a_part_of_its_own() -> None:
                      "- list them all.", "And what did it say about whistleblowing policies?"]
     assert len(split_question("Which provisions apply? List each one with its Act.")[1]) == 1
     assert part_heading(parts[0]).endswith("list them all?**")
+
+
+def test_asking_what_the_guidance_says_to_each_of_the_parts_asks_nothing_new() -> None:
+    """"Three things she said: (1) '…', (2) '…'. What does WT23 say back to each of those?" asks the
+    numbered parts; its last question is no part of its own (a named topic still is)."""
+    _, parts = split_question("Our practice manager blocks sharing. Three things she's said: (1) 'data "
+                              "protection law is a barrier', (2) 'we need consent'. What does WT 2023 say "
+                              "back to each of those?")
+    assert len(parts) == 2 and all("say back" not in p for p in parts)
+    _, parts = split_question("What is a LADO? And what does KCSIE say about allegations?")
+    assert len(parts) == 2

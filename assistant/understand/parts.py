@@ -65,7 +65,8 @@ WHOLE_LIST = re.compile(r"\b(full|whole|complete|entire) list\b|\blist (them|the
 RESTATED = re.compile(r"^\W*(?:(?:and|so|but)\s+)?what\s+(?:does|do|did|would)\s+(?:the\s+|this\s+)?"
                       r"(?:[\w-]+\s+){0,3}?(?:guidance|advice|kcsie|working together|wt\s?\d*|it|they|"
                       r"document|law)\s+(?:actually\s+|officially\s+)?(?:say|state|suggest|recommend)"
-                      r"(?:\s+about\s+(?:it|this|that|them))?\W*$", re.I)
+                      r"(?:\s+(?:back\s+)?(?:about|to|on)\s+(?:(?:each|all|any|every\s+one)(?:\s+of)?\s+)?"
+                      r"(?:it|this|that|them|these|those|each|all|one))?\W*$", re.I)
 # "who attends?", "what happens?": two words that ask on their own ("how fast?" leans on its part)
 SUBJECT_WORDS = frozenset({"who", "what", "which"})
 NOT_VERBS = frozenset({"else", "not", "so", "then", "now", "exactly", "for", "about", "if", "when", "where",
