@@ -15,7 +15,7 @@ from corpus.manifest import Document, EditionInfo, Manifest
 SERIES_PATTERNS = {
     "working-together": re.compile(r"\bworking\s+together\b|\bWT\s?(?:19|20)\d\d\b|(?-i:\bWT\b)", re.I),
     "kcsie": re.compile(r"\bKCSIE\b|\bkeeping\s+children\s+safe(?:\s+in\s+education)?\b", re.I),
-    "information-sharing": re.compile(r"\binformation[- ]sharing\s+advice\b", re.I),
+    "information-sharing": re.compile(r"\binfo(?:rmation)?[- ]sharing\s+advice\b", re.I),
 }
 # "WT23", "KCSIE '24": a series' short name with a two-digit year, as practitioners write it
 SHORT_EDITION = re.compile(r"\b(WT|KCSIE)\s?['’]?(\d\d)\b", re.I)

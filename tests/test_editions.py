@@ -144,3 +144,9 @@ def test_a_story_year_leaves_the_editions_in_force(reg: EditionRegistry) -> None
     assert story.how == "current" and story.doc_ids == resolve(reg, "What do we do?", today=TODAY).doc_ids
     dated = resolve(reg, "Back in 2012, what did the guidance say about assessments?", today=TODAY)
     assert dated.how == "as-of"
+
+
+def test_info_sharing_advice_names_its_series(reg: EditionRegistry) -> None:
+    """"the 2024 info sharing advice" is the information sharing advice, not every 2024 edition."""
+    s = resolve(reg, "Going by the 2024 info sharing advice, do we need a DPIA?", today=TODAY)
+    assert s.doc_ids == ("information-sharing-2024",)
