@@ -15,12 +15,13 @@ from corpus.manifest import Document, EditionInfo, Manifest
 SERIES_PATTERNS = {
     "working-together": re.compile(r"\bworking\s+together\b|\bWT\s?(?:19|20)\d\d\b|(?-i:\bWT\b)", re.I),
     "kcsie": re.compile(r"\bKCSIE\b|\bkeeping\s+children\s+safe(?:\s+in\s+education)?\b", re.I),
-    "information-sharing": re.compile(r"\binfo(?:rmation)?[- ]sharing\s+advice\b", re.I),
+    "information-sharing": re.compile(r"\binformation[- ]sharing\s+advice\b", re.I),
 }
 # "WT23", "KCSIE '24": a series' short name with a two-digit year, as practitioners write it
 SHORT_EDITION = re.compile(r"\b(WT|KCSIE)\s?['’]?(\d\d)\b", re.I)
 # Subjects only one series covers: they point to it but stay in the retrieval text.
-SERIES_CUES = {"information-sharing": re.compile(r"\bgolden\s+rules\b", re.I)}
+# ("info sharing advice" is the advice, though the search reads it as its topic)
+SERIES_CUES = {"information-sharing": re.compile(r"\bgolden\s+rules\b|\binfo[- ]sharing\s+advice\b", re.I)}
 _MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december)"
 MONTHS = {m: i + 1 for i, m in enumerate(_MONTH.strip("()").split("|"))}
 DATE_FULL = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s+((?:19|20)\d\d)\b", re.I)
