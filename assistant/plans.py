@@ -513,6 +513,8 @@ def _followed_on(unit: Unit) -> Unit:
         said = chunk.text[sents[j].start:sents[j].end]
         if sents[j].item or not LEANS_BACK.match(said.strip()) or _paragraph_between(chunk, sents, j - 1, j):
             break
+        if said.rstrip().endswith(":"):  # "This will include determining whether:": a list's lead-in
+            break
         end = sents[j].end
     return replace(unit, end=end) if end > unit.end else unit
 

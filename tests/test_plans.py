@@ -557,6 +557,16 @@ def test_a_fact_brings_the_sentences_after_it_that_go_on_from_it() -> None:
                                           "Such steps are reviewed yearly."]
 
 
+def test_a_fact_does_not_go_on_into_a_lead_in_it_cannot_quote_the_list_of() -> None:
+    """"…should decide next steps. This will include determining whether:" leans back, but it opens
+    a list: quoted alone, it dangles; the fact stops before it."""
+    text = ("Within one working day the manager should decide next steps and the type of response "
+            "required. This will include determining whether:")
+    chunk = replace(_chunk(text), paragraph=None)
+    fact = plan(_ctx([_unit(chunk, text[:text.index(" This")])], [0.9], "fact"), 2, 0.9)
+    assert [u.text for u, _ in fact] == [text[:text.index(" This")]]
+
+
 def test_support_is_judged_on_the_asked_words_not_the_situation_details() -> None:
     from assistant.evidence import support_features
     from assistant.records import Passage
