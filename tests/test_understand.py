@@ -852,3 +852,13 @@ def test_asking_what_the_guidance_says_to_each_of_the_parts_asks_nothing_new() -
     assert len(parts) == 2 and all("say back" not in p for p in parts)
     _, parts = split_question("What is a LADO? And what does KCSIE say about allegations?")
     assert len(parts) == 2
+
+
+def test_one_in_a_definition_stands_for_a_noun_said_before() -> None:
+    """"Who makes these orders, and what's an interim one?": the term is "interim" (an interim order),
+    not "interim one", which no passage mentions (the answer said the guidance never does)."""
+    from assistant.understand.kinds import defined_term
+
+    assert defined_term("what's an interim one?") == ("interim",)
+    assert defined_term("what is the one?") == ()
+    assert defined_term("What is a LADO?") == ("LADO",)

@@ -263,6 +263,7 @@ QUOTED = re.compile(r"(?:^|\s)['‘\"“]([^'’\"”]{2,60})['’\"”](?=\s|$|
 TRAILING_FILLER = re.compile(r"\s*[-–—]+\s*(?:like|i mean|you know|basically)?\s*$", re.I)
 ARTICLE = re.compile(r"^(?:a|an|the)\s+(?=\S)", re.I)
 SPELT = re.compile(r"\s*\(([^)]+)\)")  # shorthand the search spelt out: "MASH (multi-agency …)"
+STANDS_FOR = re.compile(r"(?:^|\s+)ones?$", re.I)  # a noun said before stands behind "one"
 
 
 def defined_term(asked: str) -> tuple[str, ...]:
@@ -276,6 +277,7 @@ def defined_term(asked: str) -> tuple[str, ...]:
     # "neglect that schools use", "practice supervisor in a local authority": the asker's context
     term = quoted.group(1) if quoted else QUALIFIER.split(term, maxsplit=1)[0].strip(" '\"‘’“”.")
     term = ARTICLE.sub("", term)  # "the definition of a child": the term is "child"
+    term = STANDS_FOR.sub("", term)  # "what's an interim one?": "one" is the order of the part before
     spelt = [t.strip(" ()") for found in SPELT.findall(asked) for t in found.split(";")]
     return tuple(t for t in (term, *spelt) if t)
 
