@@ -862,3 +862,14 @@ def test_one_in_a_definition_stands_for_a_noun_said_before() -> None:
     assert defined_term("what's an interim one?") == ("interim",)
     assert defined_term("what is the one?") == ()
     assert defined_term("What is a LADO?") == ("LADO",)
+
+
+def test_a_condition_with_no_comma_before_its_question_word_opens_a_second_part() -> None:
+    """"Does it let us base it on police areas, and if we did want to change the geography what has
+    to happen?": two questions, though no comma comes before "what"."""
+    _, parts = split_question("Does WT 2023 let the arrangements be based on police areas, and if we did "
+                              "want to change the geography what has to happen?")
+    assert parts == ["Does WT 2023 let the arrangements be based on police areas",
+                     "if we did want to change the geography what has to happen?"]
+    # a condition that asks nothing of its own stays with its question
+    assert len(split_question("Should we refer, and if the parents object?")[1]) == 1

@@ -28,6 +28,7 @@ JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?=(?:(?:at|in|by|
 # "After a strategy discussion, who decides…", "Probably low-level, but how do I deal with it?"
 INTRO_THEN_ASKING = re.compile(rf"^[^,;?]{{3,80}},\s*(?:(?:but|so)\s+)?(?:{_QWORD})\b", re.I)
 CONDITION = re.compile(r"[,;]\s*(?:and|but)\s+(?=(?:if|when|where|once|unless)\b)", re.I)
+WH_LATER = re.compile(r"\b(?:what|who|how|which|why|whether)\b", re.I)  # a question word further on
 LEAD_IN = re.compile(rf":\s+(?={_QWORD}\b)", re.I)
 JOINED_ASKING = re.compile(rf"\b(?:but|and|so)\s+{_QWORD}\b", re.I)  # "…but what do I do now"
 DASHED = re.compile(rf"\s[-–—]\s+(?={_QWORD}\b[^-–—.!?]*\?)", re.I)  # " - can we…?" (in one sentence)
@@ -191,6 +192,12 @@ def _split_joined(sentence: str) -> list[str]:
             cond = CONDITION.search(sentence, last, m.start())
             pieces.append(sentence[last:cond.start() if cond else m.start()].strip(" ,;"))
             last = cond.end() if cond else m.end()
+    if not pieces and (cond := CONDITION.search(sentence)) and _asks(head := sentence[:cond.start()]) \
+            and len(head.split()) >= MIN_WORDS and WH_LATER.search(sentence, cond.end()):
+        # "Does it let us…, and if we did want to change it what has to happen?": no comma before
+        # the second question word, the condition opens the second part all the same
+        pieces.append(head.strip(" ,;"))
+        last = cond.end()
     pieces.append(sentence[last:].strip(" ,;"))
     return [p for p in pieces if p]
 
