@@ -873,3 +873,19 @@ def test_a_condition_with_no_comma_before_its_question_word_opens_a_second_part(
                      "if we did want to change the geography what has to happen?"]
     # a condition that asks nothing of its own stays with its question
     assert len(split_question("Should we refer, and if the parents object?")[1]) == 1
+
+
+def test_numbered_items_finish_the_question_that_opens_their_sentence() -> None:
+    """"What did those changes say about (1) X, (2) Y?": each item is asked what the opening asks; the
+    opening is no part of its own ("What did those changes say about?"), nor the situation."""
+    situation, parts = split_question("Running a refresher. What did those changes say about (1) young "
+                                      "people admitted to a mental health unit, and (2) whether school "
+                                      "staff should be diagnosing mental health problems?")
+    assert situation == "Running a refresher."
+    assert parts == ["What did those changes say about young people admitted to a mental health unit?",
+                     "What did those changes say about whether school staff should be diagnosing mental "
+                     "health problems?"]
+    # an opening that tells, not asks, stays the situation
+    situation, parts = split_question("We are arguing about (a) whether a suicide is notified, and (b) what "
+                                      "category it goes under.")
+    assert parts == ["whether a suicide is notified?", "what category it goes under?"]

@@ -28,6 +28,8 @@ JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?=(?:(?:at|in|by|
 # "After a strategy discussion, who decides…", "Probably low-level, but how do I deal with it?"
 INTRO_THEN_ASKING = re.compile(rf"^[^,;?]{{3,80}},\s*(?:(?:but|so)\s+)?(?:{_QWORD})\b", re.I)
 CONDITION = re.compile(r"[,;]\s*(?:and|but)\s+(?=(?:if|when|where|once|unless)\b)", re.I)
+# an opening whose last word needs the items to finish it: "What did the changes say about (1)…"
+OPEN_ENDED = re.compile(r"\b(?:about|on|for|of|regarding|with|to|between|is|are|was|were)$", re.I)
 WH_LATER = re.compile(r"\b(?:what|who|how|which|why|whether)\b", re.I)  # a question word further on
 LEAD_IN = re.compile(rf":\s+(?={_QWORD}\b)", re.I)
 JOINED_ASKING = re.compile(rf"\b(?:but|and|so)\s+{_QWORD}\b", re.I)  # "…but what do I do now"
@@ -129,6 +131,9 @@ def _enumerated(sentence: str) -> str:
     before = sentence[:marks[0].start()].strip().rstrip(":;,-–— ")
     ends = [m.start() for m in marks[1:]] + [len(sentence)]
     asked = [ITEM_END.sub("", sentence[m.end():end]) for m, end in zip(marks, ends, strict=True)]
+    if before and _opens_asking(before) and OPEN_ENDED.search(before):
+        # "What did those changes say about (1) X, (2) Y…?": each item is asked what the opening asks
+        return " ".join(f"{before} {a.rstrip('?. ')}?" for a in asked if a) + " "
     return " ".join([f"{before}." if before else "", *(f"{a}?" for a in asked if a)]).strip() + " "
 
 
