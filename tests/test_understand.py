@@ -889,3 +889,11 @@ def test_numbered_items_finish_the_question_that_opens_their_sentence() -> None:
     situation, parts = split_question("We are arguing about (a) whether a suicide is notified, and (b) what "
                                       "category it goes under.")
     assert parts == ["whether a suicide is notified?", "what category it goes under?"]
+
+
+def test_what_are_they_all_asks_for_the_list_named_before() -> None:
+    """"WT23 lists the activities the DSPs should make sure get delivered - what are they all?" asks for
+    that list, as "what are they?" does."""
+    q = _query("WT23 lists the activities and assurance the DSPs should make sure get delivered - what are "
+               "they all?")
+    assert [p.kind for p in q.parts] == ["list"]

@@ -284,7 +284,7 @@ def defined_term(asked: str) -> tuple[str, ...]:
 
 # "…there are main categories of abuse - what are they (according to WT 2023)?": the plural it asks
 # for is named before it
-THEY = re.compile(r"^\W*(and\s+|so\s+)?what\s+(are|were)\s+(they|these|those)\b"
+THEY = re.compile(r"^\W*(and\s+|so\s+)?what\s+(are|were)\s+(they|these|those)(\s+all)?\b"
                   r"(\s+(according to|in|under|per|from)\b[^?.;]{0,40})?"
                   r"(\W+(all|each|every one) of them( please)?)?\W*$", re.I)  # "- all of them please?"
 NAMED_PLURAL = re.compile(rf"\b{_LIST_NOUNS}\b", re.I)
