@@ -762,8 +762,10 @@ def test_other_wordings_of_a_named_list_are_lists(question: str) -> None:
      "procedure"),
     ("My chair wants him suspended today. Should we, and what do we have to go through before deciding?",
      "procedure"),
-    # "what's on me" asks a duty, not what a term means
-    ("I'm chairing the strategy meeting. What's on me once it's finished?", "fact"),
+    # "what's on me" asks a duty (the asker's steps), not what a term means
+    ("I'm chairing the strategy meeting. What's on me once it's finished?", "procedure"),
+    ("SW for three siblings on CP plans. What is on me as LP for the review?", "procedure"),
+    ("Who is on the panel?", "fact"),
 ])
 def test_what_the_asker_may_or_must_do_is_read_through_informal_openings(question: str, kind: str) -> None:
     assert [p.kind for p in _query(question).parts] == [kind]

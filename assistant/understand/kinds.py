@@ -174,7 +174,8 @@ OBLIGED = re.compile(
     r"(should|must) (i|we)|(i|we) (should|must|need to|have to|ought to)"
     r"|(am i|are we|i am|we are|i'm|we're|i’m|we’re) (supposed|expected|meant|required|allowed|permitted) to"
     r"|do (i|we) (need|have) to"
-    r"|(expects?|wants?|requires?) (of |from )?(me|us))\b", re.I)  # "what does WT expect of me…?"
+    r"|(expects?|wants?|requires?) (of |from )?(me|us)"  # "what does WT expect of me…?"
+    r"|(is|are) (on|down to) (me|us))\b", re.I)  # "what's on me as LP for the review?"
 JOINED = re.compile(r"[,;]\s*(?=(?:and|but|so)\s)", re.I)  # where a joined clause starts
 _LIST_NOUNS = (r"(types|categories|kinds|forms|signs|indicators|principles|rules|factors|steps|stages|"
                r"responsibilities|duties|roles|elements|areas|ways|examples|members|partners|"
