@@ -899,3 +899,12 @@ def test_what_are_they_all_asks_for_the_list_named_before() -> None:
     q = _query("WT23 lists the activities and assurance the DSPs should make sure get delivered - what are "
                "they all?")
     assert [p.kind for p in q.parts] == ["list"]
+
+
+def test_an_irregular_plural_asked_for_is_a_list() -> None:
+    """"Which children does WT say practitioners should be alert to…?" asks for the children listed,
+    as "which issues should it tackle?" does; one child asked for is no list."""
+    q = _query("Which children does Working Together say practitioners should be alert to as possibly "
+               "needing early help?")
+    assert [p.kind for p in q.parts] == ["list"]
+    assert [p.kind for p in _query("Which child is the lead?").parts] == ["fact"]

@@ -202,8 +202,9 @@ LIST = re.compile(
     rf"|\b{_COUNT} ([\w’'-]+ ){{0,2}}{_LIST_NOUNS}\b|\b{_COUNT} (golden )?(rules|cs|c's|ps)\b"
     rf"|{_CONTENTS}"
     r"|\bwhat .{0,60}\b(includ(e|es|ed)|set out|contain(s|ed)?)\b"
-    # "what rights do individuals have", "which issues should it tackle": a plural noun asked for
-    r"|\b(what|which) ([a-z]+ ){0,2}[a-z]{3,}[^s\W]s (of [a-z]+ )?"
+    # "what rights do individuals have", "which issues should it tackle", "which children does WT say…":
+    # a plural noun asked for
+    r"|\b(what|which) ([a-z]+ ){0,2}([a-z]{3,}[^s\W]s|children|people|women|men) (of [a-z]+ )?"
     r"(do|does|did|should|must|can|could|am|are|were|have|has|will|would)\b", re.I)
 # a list asked for in so many words: "which organisations does KCSIE list…", "what's on it?",
 # "which ones are on it?", "which harms does it name?", "what should the policy cover?"
