@@ -202,6 +202,9 @@ LIST = re.compile(
     rf"|\b{_COUNT} ([\w’'-]+ ){{0,2}}{_LIST_NOUNS}\b|\b{_COUNT} (golden )?(rules|cs|c's|ps)\b"
     rf"|{_CONTENTS}"
     r"|\bwhat .{0,60}\b(includ(e|es|ed)|set out|contain(s|ed)?)\b"
+    # "what is the core group supposed to do?", "what's the review meant to achieve?": its tasks
+    r"|\bwhat(?:'s|’s| is| are) (?!(?:i|we|you)\b)(?:the |a |an |its |their |our )?"
+    r"[\w'’-]+(?: [\w'’-]+){0,3} (?:supposed|meant|expected|required) to (?:do|achieve)\b"
     # "what rights do individuals have", "which issues should it tackle", "which children does WT say…":
     # a plural noun asked for
     r"|\b(what|which) ([a-z]+ ){0,2}([a-z]{3,}[^s\W]s|children|people|women|men) (of [a-z]+ )?"
