@@ -143,7 +143,7 @@ PROCEDURE = re.compile(
     # "how should we respond", "how should we be handling it": the verb or its -ing form
     rf"|\bhow (should|do|must|can) {_WHO} (be )?(respond|react|handl|deal|report|proceed|rais|approach)\w*\b"
     rf"|\bwho (should|do|must|can) {_WHO} (tell|inform|report|contact|speak|go|talk)\b"
-    r"|\bwhat (am i|are we|is the \w+) (expected|meant|supposed|required) to do\b"
+    r"|\bwhat (am i|are we|is the \w+( \w+){0,2}) (expected|meant|supposed|required) to do\b"
     r"|\bwhat (do|does|should|must) (i|we|the \w+) (need|have) to do\b|\bwhat should (i|we) be doing\b"
     r"|\bwhat action\b|\bwhat do i do\b|\bwhat now\b|\bwhat (steps|actions) should\b"
     r"|\bwhere do i (start|go)\b"
@@ -202,9 +202,9 @@ LIST = re.compile(
     rf"|\b{_COUNT} ([\w’'-]+ ){{0,2}}{_LIST_NOUNS}\b|\b{_COUNT} (golden )?(rules|cs|c's|ps)\b"
     rf"|{_CONTENTS}"
     r"|\bwhat .{0,60}\b(includ(e|es|ed)|set out|contain(s|ed)?)\b"
-    # "what is the core group supposed to do?", "what's the review meant to achieve?": its tasks
+    # "what's the review meant to achieve?": its aims
     r"|\bwhat(?:'s|’s| is| are) (?!(?:i|we|you)\b)(?:the |a |an |its |their |our )?"
-    r"[\w'’-]+(?: [\w'’-]+){0,3} (?:supposed|meant|expected|required) to (?:do|achieve)\b"
+    r"[\w'’-]+(?: [\w'’-]+){0,3} (?:supposed|meant|expected|required) to achieve\b"
     # "what rights do individuals have", "which issues should it tackle", "which children does WT say…":
     # a plural noun asked for
     r"|\b(what|which) ([a-z]+ ){0,2}([a-z]{3,}[^s\W]s|children|people|women|men) (of [a-z]+ )?"
