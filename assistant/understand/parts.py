@@ -155,10 +155,14 @@ def answer_form(piece: str) -> bool:
     words = set(re.findall(r"[a-z’']+", piece.lower()))
     if bool(words & FORM_WORDS) and words <= FORM_WORDS | FORM_FILLER:
         return True
-    # "I need the full list of what KCSIE expects.", "I'd like the whole list.": a statement (one
-    # that asks after its opening, "According to…, which areas… - list them all.", is a question)
-    return (not piece.rstrip().endswith("?") and bool(WHOLE_LIST.search(piece))
-            and not INTRO_THEN_ASKING.search(piece))
+    # "I need the full list of what KCSIE expects.", "I'd like the whole list.": a statement
+    return not piece.rstrip().endswith("?") and bool(WHOLE_LIST.search(piece)) and not _asks_whole(piece)
+
+
+def _asks_whole(sentence: str) -> bool:
+    """"According to the summary, which areas got minor amendments - list them all.": it asks after
+    its opening, for the whole list: a question, not a request for a form."""
+    return bool(WHOLE_LIST.search(sentence) and INTRO_THEN_ASKING.search(sentence))
 
 
 def compared_terms(part: str) -> list[str]:
@@ -182,7 +186,7 @@ def _asking(sentence: str) -> bool:
     """The sentence asks: it ends in a question mark of its own (not one inside a quotation:
     "staff keep asking 'what would count?'" tells the situation) or opens with a question word."""
     return bool((sentence.endswith("?") and not QUOTED_ASKING.search(sentence)) or ASKING.search(sentence)
-                or (WHOLE_LIST.search(sentence) and INTRO_THEN_ASKING.search(sentence)))
+                or _asks_whole(sentence))
 
 
 def _split_joined(sentence: str) -> list[str]:
