@@ -194,21 +194,30 @@ def _split_joined(sentence: str) -> list[str]:
     pieces: list[str] = []
     last = 0
     for m in JOIN.finditer(sentence):
-        head = sentence[last:m.start()].strip(" ,;")
         # "In a neglect case…, what's the test?" is one question: its head asks nothing
-        if _asks(head) and len(head.split()) >= MIN_WORDS and _has_verb(sentence[m.end():]):
+        if _asks_apart(sentence[last:m.start()].strip(" ,;")) and _has_verb(sentence[m.end():]):
             # "…, and if that doesn't happen, is it too late?": the condition opens the next part
             cond = CONDITION.search(sentence, last, m.start())
             pieces.append(sentence[last:cond.start() if cond else m.start()].strip(" ,;"))
             last = cond.end() if cond else m.end()
-    if not pieces and (cond := CONDITION.search(sentence)) and _asks(head := sentence[:cond.start()]) \
-            and len(head.split()) >= MIN_WORDS and WH_LATER.search(sentence, cond.end()):
-        # "Does it let us…, and if we did want to change it what has to happen?": no comma before
-        # the second question word, the condition opens the second part all the same
-        pieces.append(head.strip(" ,;"))
-        last = cond.end()
+    if not pieces:
+        return _split_at_condition(sentence)
     pieces.append(sentence[last:].strip(" ,;"))
     return [p for p in pieces if p]
+
+
+def _split_at_condition(sentence: str) -> list[str]:
+    """"Does it let us…, and if we did want to change it what has to happen?": no comma before the
+    second question word, the condition opens the second part all the same."""
+    cond = CONDITION.search(sentence)
+    if cond and _asks_apart(sentence[:cond.start()]) and WH_LATER.search(sentence, cond.end()):
+        return [p for p in (sentence[:cond.start()].strip(" ,;"), sentence[cond.end():].strip(" ,;")) if p]
+    return [p for p in (sentence.strip(" ,;"),) if p]
+
+
+def _asks_apart(head: str) -> bool:
+    """The clause asks on its own and is long enough to stand as a part."""
+    return _asks(head) and len(head.split()) >= MIN_WORDS
 
 
 def heading(question: str) -> str:
