@@ -153,8 +153,8 @@ def resolve(
     text_date = parse_date(question)
     if text_date and (DATE_CUE.search(question) or DATE_FULL.search(question)):
         return _as_of(registry, text_date, series)
-    years = years_in(question)
-    if years:
+    years = sorted(years_in(question), key=lambda y: not _with_series(question, y, series))
+    if years:  # a year named with its series ("WT 2023") before one of the story ("went out in 2024")
         return _from_year(registry, years[0], series, question, today)
     return _current(registry, series, today)
 
@@ -219,11 +219,7 @@ def _as_of(registry: EditionRegistry, day: date, series: list[str]) -> Scope:
 def _from_year(registry: EditionRegistry, year: str, series: list[str], question: str,
                today: date) -> Scope:
     labels = {e.edition for s in (series or registry.all_series()) for e in registry.editions(s)}
-    named_with_series = any(
-        re.search(rf"{pat.pattern}\W+(?:\w+\W+){{0,2}}{year}\b|\b{year}\W+(?:\w+\W+){{0,2}}(?:{pat.pattern})",
-                  question, re.I)
-        for s, pat in SERIES_PATTERNS.items() if s in series)
-    if year in labels or named_with_series:
+    if year in labels or _with_series(question, year, series):
         return _named(registry, year, series, question)
     if not _dates_the_question(question, year):  # "a conviction from 2012": a detail of the story
         return _current(registry, series, today)
@@ -231,6 +227,15 @@ def _from_year(registry: EditionRegistry, year: str, series: list[str], question
         return Scope((), (), "named", unavailable=(
             f"{year} is in the future; the corpus holds no guidance for it."), series=tuple(series))
     return _as_of(registry, date(int(year), 7, 1), series)
+
+
+def _with_series(question: str, year: str, series: list[str]) -> bool:
+    """The year stands by a name of its series, up to three words apart in one sentence ("Working
+    Together 2023", "the 2024 KCSIE")."""
+    gap = r"[^\w.?!]+"  # within one sentence
+    return any(re.search(rf"(?:{pat.pattern}){gap}(?:\w+{gap}){{0,3}}{year}\b|"
+                         rf"\b{year}{gap}(?:\w+{gap}){{0,3}}(?:{pat.pattern})", question, re.I)
+               for s, pat in SERIES_PATTERNS.items() if s in series)
 
 
 _ASKS = re.compile(r"\b(what|who|how|when|where|which|why)\b", re.I)  # a question sentence

@@ -69,6 +69,8 @@ TITLE_CHARS = 110  # a heading line is no longer than this
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
 FOLLOW_SENTENCES = 2  # a fact's sentence with this many after it that go on from it ("This may…")
 GAP_SENTENCES = 1  # a fact's two quotes of one chunk this few sentences apart: the skipped ones too
+PROSE_ITEMS = 2  # a list told in sentences goes on for at least this many after its first
+DEFINITE = re.compile(r"^(?:the|such|these|those|this|each|both)\s+(\w+)", re.I)  # "The activities may…"
 LEAD_AHEAD = 2  # a list question's sentence runs on into a list whose lead-in is this many sentences on
 INLINE_VERB = re.compile(r"\b(?:include|includes|including|such as|namely)\b:?\s", re.I)
 INLINE_ITEMS = 3  # an inline list names at least this many things
@@ -487,6 +489,10 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
             defined = _defined_kinds(ctx, order, following, preceding)
             if defined:
                 return defined
+        told = [(_prose_list(u), cut) for u, cut in chosen]  # a list told in sentences is a list too
+        if any(u is not None for u, _ in told):
+            prose = [(t or u, cut) for (u, cut), (t, _) in zip(chosen, told, strict=True)]
+            return _named_items(ctx, order) or prose
         return _named_items(ctx, order) or _with_a_list(ctx, order, chosen, max_quotes)
     if ctx.kind == "definition":
         defines = np.array([0.1 * _defines(u.text, ctx.query_tokens) - 0.1 * bool(POINTER.search(u.text))
@@ -633,6 +639,35 @@ def _list_finished(chunk: Chunk, sents: list[Sentence], taken: list[Sentence]) -
         return taken
     listed, _ = whole_list(Unit(0, chunk, every[lead].start, every[lead].end), lead)
     return taken + [s for s in every[i:] if s.end <= listed.end]
+
+
+def _prose_list(unit: Unit) -> Unit | None:
+    """A list told in sentences: the unit with the sentences after it in its paragraph that go on
+    about the same thing ("Emotional abuse: … It may involve… It may include… These may include…",
+    "…sexual activities. The activities may involve…"), within LIST_CHARS; None unless at least
+    PROSE_ITEMS do, or when the unit is, or leads into, a bulleted list."""
+    chunk = unit.chunk
+    sents = sentences(chunk)
+    if not sents or _brings_list(unit) or _inline_list(unit.text):
+        return None
+    i = next((n for n, x in enumerate(sents) if x.end >= unit.end), len(sents) - 1)
+    end, found = unit.end, 0
+    for j in range(i + 1, len(sents)):
+        said = chunk.text[sents[j].start:sents[j].end].strip()
+        if (sents[j].item or _paragraph_between(chunk, sents, j - 1, j) or said.endswith(":")
+                or sents[j].end - unit.start > LIST_CHARS or not _goes_on(said, chunk.text[unit.start:end])):
+            break
+        end, found = sents[j].end, found + 1
+    return replace(unit, end=end) if found >= PROSE_ITEMS else None
+
+
+def _goes_on(sentence: str, before: str) -> bool:
+    """The sentence speaks of what the ones before it did: it leans back ("It may…", "These…") or
+    opens on a thing they named ("The activities may involve…" after "…sexual activities")."""
+    if LEANS_BACK.match(sentence):
+        return True
+    m = DEFINITE.match(sentence)
+    return m is not None and bool(set(tokens(m.group(1))) & set(tokens(before)))
 
 
 def _with_a_list(ctx: AnswerContext, order: list[int], chosen: list[tuple[Unit, bool]],

@@ -150,3 +150,17 @@ def test_info_sharing_advice_names_its_series(reg: EditionRegistry) -> None:
     """"the 2024 info sharing advice" is the information sharing advice, not every 2024 edition."""
     s = resolve(reg, "Going by the 2024 info sharing advice, do we need a DPIA?", today=TODAY)
     assert s.doc_ids == ("information-sharing-2024",)
+
+
+@pytest.mark.parametrize("question", [
+    "Our serious violence strategy went out in January 2024. How often does WT23 say it must be reviewed?",
+    "Our policy was written in 2024. What does Working Together 2023 say about reviews?",
+])
+def test_a_year_named_with_its_series_wins_over_a_story_year(reg: EditionRegistry, question: str) -> None:
+    s = resolve(reg, question.replace("WT23", "WT 2023"), today=TODAY)
+    assert s.unavailable is None and s.doc_ids == ("working-together-2023",)
+
+
+def test_a_year_after_the_full_title_names_the_edition(reg: EditionRegistry) -> None:
+    s = resolve(reg, "What are the main changes in Working Together to Safeguard Children 2026?", today=TODAY)
+    assert s.doc_ids == () and "no Working Together 2026 edition" in (s.unavailable or "")

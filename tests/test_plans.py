@@ -1794,3 +1794,29 @@ def test_an_inline_list_is_a_list_and_its_subject_names_what_it_lists() -> None:
     assert _list_bonus(_unit(_chunk("Records are kept."), "Records are kept."), "forms") == 0.0
     assert inline_lead("Links to further guidance on forms of harm, including exploitation, "
                        "serious violence and radicalisation are available in Appendix B") is None
+
+
+PROSE_TEXT = ("26. Emotional abuse: the persistent emotional maltreatment of a child. It may involve conveying "
+              "to a child that they are worthless. It may include deliberately silencing them. These may "
+              "include overprotection. It may involve serious bullying. Some level of emotional abuse is "
+              "involved in all types of maltreatment.")
+
+
+def test_a_list_told_in_sentences_is_quoted_through_its_run() -> None:
+    chunk = _chunk(PROSE_TEXT)
+    head = _unit(chunk, "26. Emotional abuse: the persistent emotional maltreatment of a child.")
+    other = _unit(_chunk(LIST_TEXT, "c2"), "take decisions on behalf", rank=1)
+    chosen = plan(_ctx([head, other], [1.0, 0.5], "list"), max_quotes=3, ratio=0.8)
+    assert len(chosen) == 1  # the run is the list: no unrelated bulleted list is added
+    text = chosen[0][0].text
+    assert "deliberately silencing" in text and text.endswith("serious bullying.")
+    assert "Some level" not in text  # it stops where the sentences stop going on from it
+
+
+def test_a_definite_opening_goes_on_from_a_thing_named_before() -> None:
+    chunk = _chunk("27. Sexual abuse: forcing a child to take part in sexual activities. The activities may "
+                   "involve physical contact. They may also include non-contact activities. The school "
+                   "should act.")
+    head = _unit(chunk, "27. Sexual abuse: forcing a child to take part in sexual activities.")
+    text = plan(_ctx([head], [1.0], "list"), max_quotes=3, ratio=0.8)[0][0].text
+    assert text.endswith("non-contact activities.")
