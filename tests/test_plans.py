@@ -1798,8 +1798,8 @@ def test_an_inline_list_is_a_list_and_its_subject_names_what_it_lists() -> None:
 
 PROSE_TEXT = ("26. Emotional abuse: the persistent emotional maltreatment of a child. It may involve "
               "conveying to a child that they are worthless. It may include deliberately silencing them. "
-              "These may include overprotection. It may involve serious bullying. Some level of emotional abuse is "
-              "involved in all types of maltreatment.")
+              "These may include overprotection. It may involve serious bullying. "
+              "Some level of emotional abuse is involved in all types of maltreatment.")
 
 
 def test_a_list_told_in_sentences_is_quoted_through_its_run() -> None:
