@@ -101,6 +101,7 @@ def test_question_kinds(question: str, kind: str) -> None:
     ("and when is it open? I tried at 3pm", "opening"),
     ("What are the line's opening hours?", "opening"),
     ("What timescale do the procedures set?", "duration"),  # "timescale" asks no clock time
+    ("How many years must we keep those records before we destroy them?", "duration"),
     ("At what age is it legal to leave a child home alone?", "age"),
     ("What's the youngest age at which a child can be treated without a parent?", "age"),
     ("How old does a young person have to be to count as a child?", "age"),

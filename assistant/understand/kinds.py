@@ -36,7 +36,7 @@ SHAPES = [
     ("frequency", re.compile(r"\bhow (often|frequently|regularly)\b|\bat what intervals?\b"
                              r"|\bhow many times (a|an|per|each|every)\b", re.I)),
     ("duration", re.compile(r"\bhow (long|soon|quickly)\b|\btimescale|\btimeframe|\bwithin\b"
-                            r"|\bdeadline|\bhow many (days|weeks|months|hours)", re.I)),
+                            r"|\bdeadline|\bhow many (days|weeks|months|hours|years)\b", re.I)),
     ("number", re.compile(r"\bhow (many|much)\b|\bnumber of\b|\b(maximum|minimum)\b"
                           r"|\b(upper|lower) limit\b|\bratio\b", re.I)),
     # "when was it published?" asks for a date; "when should a council refer?" for a circumstance
