@@ -28,6 +28,7 @@ DATE_FULL = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s+((?:19|20)\
 DATE_MONTH = re.compile(rf"\b{_MONTH}\s+((?:19|20)\d\d)\b", re.I)
 DATE_ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 YEAR = re.compile(r"(?<![\w-])((?:19|20)\d\d)(?![\w-])")
+YEAR_ACT = re.compile(r"\b((?:19|20)\d\d)\s+(?:Act|Regulations|Order|Rules)\b", re.I)  # "the 2018 Regulations"
 ACT_YEAR = re.compile(r"\b(Act|Regulations|Order|Rules|Standards)\s+((?:19|20)\d\d)\b", re.I)
 DATE_CUE = re.compile(r"\b(in force|as at|as of|back in|during|at the time|applied|on)\b", re.I)
 OTHER_JURISDICTION = re.compile(
@@ -127,7 +128,7 @@ def _series_named(text: str) -> list[str]:
 
 
 def years_in(text: str) -> list[str]:
-    acts = {m.start(2) for m in ACT_YEAR.finditer(text)}
+    acts = {m.start(2) for m in ACT_YEAR.finditer(text)} | {m.start(1) for m in YEAR_ACT.finditer(text)}
     return [m.group(1) for m in YEAR.finditer(text) if m.start(1) not in acts]
 
 

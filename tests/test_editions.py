@@ -63,6 +63,9 @@ def test_act_years_are_not_editions(reg: EditionRegistry) -> None:
     assert s.how == "current"
     s = resolve(reg, "How does the Data Protection Act 2018 affect sharing?", today=TODAY)
     assert s.how == "current"
+    s = resolve(reg, "Is a rugby club in the local arrangements, given it is not in the 2018 Regulations?",
+                today=TODAY)
+    assert s.how == "current"
 
 
 def test_parse_date_and_strip() -> None:
