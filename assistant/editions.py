@@ -28,7 +28,8 @@ DATE_FULL = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s+((?:19|20)\
 DATE_MONTH = re.compile(rf"\b{_MONTH}\s+((?:19|20)\d\d)\b", re.I)
 DATE_ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 YEAR = re.compile(r"(?<![\w-])((?:19|20)\d\d)(?![\w-])")
-YEAR_ACT = re.compile(r"\b((?:19|20)\d\d)\s+(?:Act|Regulations|Order|Rules)\b", re.I)  # "the 2018 Regulations"
+# "the 2018 Regulations": a year before the word names legislation too
+YEAR_ACT = re.compile(r"\b((?:19|20)\d\d)\s+(?:Act|Regulations|Order|Rules)\b", re.I)
 ACT_YEAR = re.compile(r"\b(Act|Regulations|Order|Rules|Standards)\s+((?:19|20)\d\d)\b", re.I)
 DATE_CUE = re.compile(r"\b(in force|as at|as of|back in|during|at the time|applied|on)\b", re.I)
 OTHER_JURISDICTION = re.compile(
