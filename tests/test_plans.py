@@ -1820,3 +1820,17 @@ def test_a_definite_opening_goes_on_from_a_thing_named_before() -> None:
     head = _unit(chunk, "27. Sexual abuse: forcing a child to take part in sexual activities.")
     text = plan(_ctx([head], [1.0], "list"), max_quotes=3, ratio=0.8)[0][0].text
     assert text.endswith("non-contact activities.")
+
+
+def test_a_procedure_step_brings_a_numbered_paragraph_of_some_length_but_not_a_very_long_one() -> None:
+    """A paragraph of about a thousand characters is one step a reader cites whole (dev: +2
+    scenarios at 1,500 characters, none lost); a longer one is quoted by its sentences."""
+    filler = "Practitioners should record what was said and the decision made on the day. "
+    chunk = _chunk("Schools should refer the child to social care. " + filler * 12)
+    step = _unit(chunk, "Schools should refer the child to social care.")
+    steps = plan(_ctx([step], [0.9], "procedure"), 2, 0.9)
+    assert len(chunk.text) > 900 and steps[0][0].text == chunk.text.strip()
+    long = _chunk("Schools should refer the child to social care. " + filler * 25)
+    first = _unit(long, "Schools should refer the child to social care.")
+    steps = plan(_ctx([first], [0.9], "procedure"), 2, 0.9)
+    assert steps[0][0].text == "Schools should refer the child to social care."
