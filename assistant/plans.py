@@ -89,7 +89,8 @@ NAMED_WORDS = 2  # the rare asked words an item must share with the best one to 
 NAMED_ITEMS = 2  # …and the items that must, for a list of them to answer
 RARE_IDF = 2.0  # an asked word this rare in the corpus names what a lead-in is about
 RUN_CHARS = 2000  # a procedure's best step runs on through its section up to this length
-PARAGRAPH_CHARS = 1500  # a procedure step in a numbered paragraph this short is quoted whole (dev: 700 → 1,500 +2)
+# a procedure step in a numbered paragraph this short is quoted whole (dev: 700 → 1,500 +2 scenarios)
+PARAGRAPH_CHARS = 1500
 FACT_PARAGRAPH_CHARS = 500  # …and a fact's sentence in one this short (dev: +2 multi-part items, none lost)
 SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
 LINK_PENALTY = 0.05  # a pointer to a web page answers little (dev: +1 item, none lost)
