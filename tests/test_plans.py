@@ -1834,3 +1834,11 @@ def test_a_procedure_step_brings_a_numbered_paragraph_of_some_length_but_not_a_v
     first = _unit(long, "Schools should refer the child to social care.")
     steps = plan(_ctx([first], [0.9], "procedure"), 2, 0.9)
     assert steps[0][0].text == "Schools should refer the child to social care."
+
+
+def test_a_procedure_quotes_up_to_six_steps_of_equal_weight() -> None:
+    verbs = ["refer", "record", "inform", "discuss", "review", "share", "escalate"]
+    units = [_unit(_chunk(f"Staff should {v} the concern the same day.", f"c{n}"), f"Staff should {v}",
+                   rank=n) for n, v in enumerate(verbs)]
+    steps = plan(_ctx(units, [0.9] * len(units), "procedure"), 2, 0.9)
+    assert len(steps) == 6
