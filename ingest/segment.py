@@ -70,6 +70,9 @@ def _is_heading(line: str, prev: str | None, nxt: str | None, numbered_region: b
         return True
     if not _title_shaped(line, "“‘\"'"):
         return False
+    if (numbered_region and nxt is not None and PARA_START.match(nxt) and len(line) < 75 and prev
+            and (BULLET.match(prev) or prev[:1].islower()) and not WRAPS.search(prev)):
+        return True  # after a list's last item ("…in institutional settings"), before "343. The…"
     if prev is not None and prev and not SENTENCE_END.search(prev):
         return False
     if nxt is None:

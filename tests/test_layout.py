@@ -344,3 +344,25 @@ def test_a_resource_directory_is_chunked_under_its_own_titles() -> None:
     assert "Forced Marriage Unit" in titles[honour]
     # an entry without a dash, and a line an entry wrapped onto, are not titles
     assert {"Forced marriage resource pack", "Learning", "England"}.isdisjoint(titles)
+
+
+REVIEW_PAGE = ("1. The criteria safeguarding partners must take into account include whether the case:\n"
+               "• highlights recurrent themes in the safeguarding of children\n"
+               "Safeguarding partners should also have regard to circumstances where:\n"
+               "• they have cause for concern about the actions of a single agency\n"
+               "• the case may raise issues related to safeguarding or promoting the welfare of\n"
+               "children in institutional settings\n"
+               "The rapid review\n"
+               "2. The safeguarding partners should promptly undertake a rapid review of the case.\n")
+
+
+def test_a_heading_after_a_lists_last_item_opens_the_next_paragraphs_section() -> None:
+    """A short title line between a list's last item (no full stop) and a numbered paragraph is
+    that paragraph's heading, not the end of the item (it was quoted as "…institutional
+    settings The rapid review", which no page shows in that order)."""
+    doc = load_manifest().doc("working-together-2023")
+    chunks = segment(doc, [Page("working-together-2023", 135, REVIEW_PAGE)], 1500, 900)
+    first = next(c for c in chunks if c.paragraph == "1")
+    after = next(c for c in chunks if c.paragraph == "2")
+    assert first.text.rstrip().endswith("children in institutional settings")
+    assert after.headings[-1] == "The rapid review"
