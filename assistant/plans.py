@@ -69,6 +69,7 @@ TITLE_CHARS = 110  # a heading line is no longer than this
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
 FOLLOW_SENTENCES = 2  # a fact's sentence with this many after it that go on from it ("This may…")
 GAP_SENTENCES = 1  # a fact's two quotes of one chunk this few sentences apart: the skipped ones too
+ADDS_TO = re.compile(r"\balso\b|^(in addition|further|additionally)\b", re.I)  # a lead-in adding a list
 PROSE_ITEMS = 2  # a list told in sentences goes on for at least this many after its first
 DEFINITE = re.compile(r"^(?:the|such|these|those|this|each|both)\s+(\w+)", re.I)  # "The activities may…"
 LEAD_AHEAD = 2  # a list question's sentence runs on into a list whose lead-in is this many sentences on
@@ -490,6 +491,7 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
             defined = _defined_kinds(ctx, order, following, preceding)
             if defined:
                 return defined
+        chosen = [(_with_list_before(u), cut) for u, cut in chosen]
         told = [(_prose_list(u), cut) for u, cut in chosen]  # a list told in sentences is a list too
         if any(u is not None for u, _ in told):
             prose = [(t or u, cut) for (u, cut), (t, _) in zip(chosen, told, strict=True)]
@@ -640,6 +642,23 @@ def _list_finished(chunk: Chunk, sents: list[Sentence], taken: list[Sentence]) -
         return taken
     listed, _ = whole_list(Unit(0, chunk, every[lead].start, every[lead].end), lead)
     return taken + [s for s in every[i:] if s.end <= listed.end]
+
+
+def _with_list_before(unit: Unit) -> Unit:
+    """A list whose lead-in adds to one just before it ("Safeguarding partners should also have
+    regard to circumstances where:" after "The criteria … include whether the case: • …"): both
+    lists, from the first lead-in, while they fit in LIST_CHARS; the unit otherwise."""
+    sents = sentences(unit.chunk)
+    i = next((n for n, x in enumerate(sents) if x.start >= unit.start), None)
+    if i is None or i < 2 or sents[i].item or not _ends_in_colon(unit.chunk, sents[i]):
+        return unit
+    if not ADDS_TO.search(unit.chunk.text[sents[i].start:sents[i].end]) or not sents[i - 1].item:
+        return unit
+    lead = _lead_index(unit.chunk, sents, i - 1)
+    if (lead is None or not _ends_in_colon(unit.chunk, sents[lead])
+            or _paragraph_between(unit.chunk, sents, lead, i) or unit.end - sents[lead].start > LIST_CHARS):
+        return unit
+    return replace(unit, start=sents[lead].start)
 
 
 def _prose_list(unit: Unit) -> Unit | None:

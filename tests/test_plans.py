@@ -1842,3 +1842,16 @@ def test_a_procedure_quotes_up_to_six_steps_of_equal_weight() -> None:
                    rank=n) for n, v in enumerate(verbs)]
     steps = plan(_ctx(units, [0.9] * len(units), "procedure"), 2, 0.9)
     assert len(steps) == 6
+
+
+def test_a_list_that_adds_to_the_one_before_it_brings_that_list_too() -> None:
+    chunk = _chunk("1. The criteria partners must take into account include whether the case:\n"
+                   "• highlights recurrent themes\n• highlights concerns about two agencies\n"
+                   "Partners should also have regard to circumstances where:\n"
+                   "• there has been no agency involvement\n• more than one area is involved")
+    also = _unit(chunk, "Partners should also have regard to circumstances where:")
+    text = plan(_ctx([also], [1.0], "list"), max_quotes=2, ratio=0.8)[0][0].text
+    assert text.startswith("The criteria") and text.endswith("more than one area is involved")
+    alone = _chunk(chunk.text.replace("should also have", "should have"), "c2")
+    plain = _unit(alone, "Partners should have regard to circumstances where:")
+    assert plan(_ctx([plain], [1.0], "list"), max_quotes=2, ratio=0.8)[0][0].text.startswith("Partners")
