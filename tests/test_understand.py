@@ -592,6 +592,8 @@ def test_what_are_they_asks_for_the_plural_named_just_before() -> None:
     ("What do they mean by a lead practitioner in early help?", ("lead practitioner",)),
     ("What is the definition of a child in Working Together?", ("child",)),
     ("What actually is a low-level concern - like", ("low-level concern",)),
+    ("What is Cafcass's actual responsibility according to WT 2023?", ("Cafcass",)),  # whose, not what
+    ("What is the DSL’s role?", ("DSL",)),
 ])
 def test_the_term_a_definition_asks_about_leaves_out_the_askers_context(question: str,
                                                                        term: tuple[str, ...]) -> None:

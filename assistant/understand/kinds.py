@@ -271,6 +271,9 @@ SPELT = re.compile(r"\s*\(([^)]+)\)")  # shorthand the search spelt out: "MASH (
 STANDS_FOR = re.compile(r"(?:^|\s+)ones?$", re.I)  # a noun said before stands behind "one"
 
 
+POSSESSIVE = re.compile(r"['’]s?\s+\w.*$")  # "Cafcass's actual responsibility": the owner is the term
+
+
 def defined_term(asked: str) -> tuple[str, ...]:
     """The term a definition question asks about, as typed, then as the search spelt it out or
     renamed it ("MASH (multi-agency safeguarding hub)", "LSCBs? (safeguarding partners; …)"), or ()."""
@@ -283,6 +286,7 @@ def defined_term(asked: str) -> tuple[str, ...]:
     term = quoted.group(1) if quoted else QUALIFIER.split(term, maxsplit=1)[0].strip(" '\"‘’“”.")
     term = ARTICLE.sub("", term)  # "the definition of a child": the term is "child"
     term = STANDS_FOR.sub("", term)  # "what's an interim one?": "one" is the order of the part before
+    term = POSSESSIVE.sub("", term)  # "Cafcass's responsibility": what Cafcass does, so Cafcass
     spelt = [t.strip(" ()") for found in SPELT.findall(asked) for t in found.split(";")]
     return tuple(t for t in (term, *spelt) if t)
 
@@ -383,7 +387,7 @@ def counted(text: str) -> str:
 # plain()): "what's" is "what is", and "what am I actually supposed to be doing" asks what "what am
 # I supposed to be doing" asks.
 CONTRACTION = re.compile(r"\b(what|who|where|how|that|there|it)['’]s\b", re.I)
-FILLER = re.compile(r"\s+\b(actually|really|even|just|exactly|honestly|basically|definitely|ever|"
+FILLER = re.compile(r"\s+\b(actual|actually|really|even|just|exactly|honestly|basically|definitely|ever|"
                     r"realistically|truly|properly)\b(?=\s)", re.I)
 
 
