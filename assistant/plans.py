@@ -67,6 +67,9 @@ DIRECTORY_NAME = 60  # a directory entry's name and dash come this early in its 
 DIRECTORY_ENTRIES = 3  # a chunk with fewer entries is not read as a directory
 TITLE_CHARS = 110  # a heading line is no longer than this
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
+# "…may choose to undertake a review in these or other circumstances": it speaks of the cases before
+REFERS_BACK = re.compile(r"\b(in|under|for|of) (these|such|those|this|that) (or other |or similar )?"
+                         r"(cases?|circumstances|situations?|instances?|incidents?)\b", re.I)
 FOLLOW_SENTENCES = 2  # a fact's sentence with this many after it that go on from it ("This may…")
 GAP_SENTENCES = 1  # a fact's two quotes of one chunk this few sentences apart: the skipped ones too
 ADDS_TO = re.compile(r"\balso\b|^(in addition|further|additionally)\b", re.I)  # a lead-in adding a list
@@ -520,7 +523,8 @@ def _followed_on(unit: Unit) -> Unit:
     end = unit.end
     for j in range(i + 1, min(i + 1 + FOLLOW_SENTENCES, len(sents))):
         said = chunk.text[sents[j].start:sents[j].end]
-        if sents[j].item or not LEANS_BACK.match(said.strip()) or _paragraph_between(chunk, sents, j - 1, j):
+        leans = LEANS_BACK.match(said.strip()) or REFERS_BACK.search(said)
+        if sents[j].item or not leans or _paragraph_between(chunk, sents, j - 1, j):
             break
         if said.rstrip().endswith(":"):  # "This will include determining whether:": a list's lead-in
             break

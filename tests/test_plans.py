@@ -1855,3 +1855,12 @@ def test_a_list_that_adds_to_the_one_before_it_brings_that_list_too() -> None:
     alone = _chunk(chunk.text.replace("should also have", "should have"), "c2")
     plain = _unit(alone, "Partners should have regard to circumstances where:")
     assert plan(_ctx([plain], [1.0], "list"), max_quotes=2, ratio=0.8)[0][0].text.startswith("Partners")
+
+
+def test_a_fact_brings_the_sentence_that_acts_in_these_circumstances() -> None:
+    chunk = _chunk("1. A case may not meet the criteria for a notification. That might include near-miss "
+                   "incidents. Partners may choose to undertake a local review in these or other "
+                   "circumstances. " + "Reviews are published on the website. " * 15)
+    fact = plan(_ctx([_unit(chunk, "A case may not meet the criteria for a notification.")], [0.9], "fact"),
+                2, 0.9)
+    assert fact[0][0].text.endswith("in these or other circumstances.")
