@@ -920,3 +920,14 @@ def test_what_a_named_body_is_supposed_to_do_or_achieve() -> None:
     assert [p.kind for p in _query("What is the core group supposed to do?").parts] == ["procedure"]
     assert [p.kind for p in _query("Rapid review set up. What is it meant to achieve?").parts] == ["list"]
     assert [p.kind for p in _query("What are we supposed to do?").parts] == ["procedure"]
+
+
+@pytest.mark.parametrize(("question", "told"), [
+    ("A pupil told me her uncle hurts her. What should I do?", True),
+    ("Rumours are going round about a Y9 girl, but the girl herself hasn't said anything. What should I do?",
+     False),
+    ("A 13 yo lad who hardly says a word has bruises again. What should I do?", False),
+    ("Staff say the boy is told to keep quiet at home. What should I do?", False),
+])
+def test_a_child_who_has_not_told_or_is_told_is_no_disclosure(question: str, told: bool) -> None:
+    assert _query(question).parts[0].told is told

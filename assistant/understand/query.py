@@ -36,7 +36,11 @@ from corpus.manifest import Document
 # a child telling someone what happens to them: "a 10-year-old just told me her dad hits her"
 _CHILD = (r"(child|kid|pupil|student|girl|boy|lad|son|daughter|teenager|toddler|"
           r"\d{1,2}[- ]?(yo|y/o|years?[- ]old)|y(ear)? ?\d{1,2} (girl|boy|pupil|student|lad|child|kid))")
-DISCLOSURE = re.compile(rf"\b{_CHILD}s?\b[^.?!]{{0,80}}?\b(told|tells|has told|disclosed|discloses|said|says|"
+# …not one who is told, nor one who has not said ("she just says what she's told", "hasn't said")
+DISCLOSURE = re.compile(rf"\b{_CHILD}s?\b[^.?!]{{0,80}}?"
+                        r"(?<!\bis )(?<!['’]s )(?<!\bwas )(?<!\bbeen )(?<!\bbeing )(?<!\bwhat )"
+                        r"(?<!n['’]t )(?<!\bnot )(?<!\bnever )(?<!\bhardly )(?<!\brarely )"
+                        r"\b(told|tells|has told|disclosed|discloses|said|says|"
                         r"confided|mentioned|admitted|showed)\b", re.I)
 # "What should I do?" names no topic; the guidance's own action passages are what it asks for.
 PROCEDURE_HINT = ("If you have any concerns about a child's welfare, act on them immediately: follow "
