@@ -94,6 +94,7 @@ class AnswerContext:
     entries: frozenset[str] = frozenset()  # chunk ids of the glossary entries of a term the part names
     count: int = 0  # the size of the set the part names ("the 4 Cs"): a sentence stating it fits
     told: bool = False  # a child told of harm: the general steps come before the situation's own
+    excluded: str = ""  # what the asker rules out: a list led in by its words goes down
 
     @cached_property
     def query_tokens(self) -> set[str]:

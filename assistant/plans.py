@@ -106,6 +106,7 @@ HEAD_CHUNKS = 30  # the most further chunks a numbered list's items are looked f
 # answered DSL questions; dev: −1, an item that passed by quoting it for "who should be the DSL?"
 CONDITION = re.compile(r"^(?:\d{1,3}\s+)?(?:when|where|if|in cases where|unless)\b([^,;:]{5,160}),", re.I)
 OTHER_CASE_PENALTY = 0.1
+EXCLUDED_PENALTY = 0.2  # what the asker ruled out ("not the county lines-only ones") is not the answer
 OTHER_CASE_SHARE = 0.2
 EXAMPLE_PENALTY = 0.15  # a case study's story is quoted only when nothing else answers (dev: no item changed)
 
@@ -365,8 +366,20 @@ def _order(ctx: AnswerContext, bonus: np.ndarray | None = None) -> list[int]:
                         + EXAMPLE_PENALTY * (example(u.chunk) or (not changes and change_note(u.chunk)))
                         + 0.05 * any(FIGURE.search(h) for h in u.chunk.headings[-1:])
                         + LINK_PENALTY * bool(LINK.search(u.text))
+                        + EXCLUDED_PENALTY * _ruled_out(ctx, u)
                         for u in ctx.units])
     return [int(i) for i in np.argsort(-(scores - penalty), kind="stable")]
+
+
+def _ruled_out(ctx: AnswerContext, unit: Unit) -> bool:
+    """The unit is, or brings, a list about what the asker ruled out ("not the county lines-only
+    ones" → "Some additional specific indicators … involvement in county lines are children who:"):
+    its lead-in holds every rare word of it."""
+    if not ctx.excluded or not (lead := unit.lead or _lead_in(unit)):
+        return False  # a sentence naming it may set it aside ("Whilst the age… there are other factors")
+    words = set(tokens(ctx.excluded))
+    rare = {w for w in words if ctx.idf.get(w, RARE_IDF) >= RARE_IDF} or words
+    return bool(rare) and rare <= set(tokens(lead))
 
 
 def _footnote_penalty(ctx: AnswerContext, unit: Unit) -> float:

@@ -1864,3 +1864,20 @@ def test_a_fact_brings_the_sentence_that_acts_in_these_circumstances() -> None:
     fact = plan(_ctx([_unit(chunk, "A case may not meet the criteria for a notification.")], [0.9], "fact"),
                 2, 0.9)
     assert fact[0][0].text.endswith("in these or other circumstances.")
+
+
+def test_a_list_about_what_the_asker_ruled_out_goes_down() -> None:
+    ruled = _chunk("Some specific indicators of involvement in county lines are children who:\n"
+                   "• go missing\n• owe a debt bond", "c1")
+    shared = _chunk("Indicators of both CCE and CSE include children who:\n• have unexplained gifts\n"
+                    "• come home late", "c2")
+    units = [_unit(ruled, "Some specific indicators"), _unit(shared, "Indicators of both", rank=1)]
+    ctx = _ctx(units, [1.0, 0.9], "list")
+    assert plan(ctx, max_quotes=1, ratio=0.5)[0][0].chunk.chunk_id == "c1"
+    ctx.excluded = "county lines"
+    assert plan(ctx, max_quotes=1, ratio=0.5)[0][0].chunk.chunk_id == "c2"
+    whilst = _chunk("Whilst the age of the child may be a factor, other factors include ability.", "c3")
+    units = [_unit(whilst, "Whilst the age"), _unit(shared, "Indicators of both", rank=1)]
+    ctx = _ctx(units, [1.0, 0.9], "fact")
+    ctx.excluded = "age"  # a sentence that sets it aside is no list about it
+    assert plan(ctx, max_quotes=1, ratio=0.5)[0][0].chunk.chunk_id == "c3"

@@ -931,3 +931,22 @@ def test_what_a_named_body_is_supposed_to_do_or_achieve() -> None:
 ])
 def test_a_child_who_has_not_told_or_is_told_is_no_disclosure(question: str, told: bool) -> None:
     assert _query(question).parts[0].told is told
+
+
+@pytest.mark.parametrize(("text", "ruled_out"), [
+    ("Whole list please, not the county lines-only ones.", "county lines"),
+    ("Apart from age, what factors make a child more vulnerable?", "age"),
+    ("Other than the DSL, who should know?", "DSL"),
+    ("Is it not mandatory?", ""),
+    ("Not the ones for schools, please.", ""),
+])
+def test_what_the_asker_rules_out_is_read(text: str, ruled_out: str) -> None:
+    from assistant.understand.kinds import excluded
+
+    assert excluded(text) == ruled_out
+
+
+def test_the_part_carries_what_its_question_rules_out() -> None:
+    q = _query("What does KCSIE list as signs of exploitation? Whole list please, not the county "
+               "lines-only ones.")
+    assert q.parts[0].excluded == "county lines"

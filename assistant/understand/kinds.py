@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.text import tokens
+
 NUM = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)"
 DAYS_OF = r"(?:working |calendar |school )?"  # "15 working days"
 # "can you list every group?" asks for the groups, not whether they can be listed
@@ -375,6 +377,19 @@ def proposed_unit(text: str) -> str:
     """The unit of a time the question proposes ("is it 72 hours?" -> "hour"), or ""."""
     m = PROPOSED.search(text)
     return m.group(2).lower() if m else ""
+
+
+# what the asker rules out: "Whole list please, not the county lines-only ones", "apart from age"
+EXCLUDED = re.compile(r"(?:^|[,;.(–—-]\s*)not\s+(?:the\s+|any\s+)?([^,.;:?!()]{3,40}?)(?:[- ]only)?\s+ones?\b"
+                      r"|\b(?:apart from|other than|except for|excluding)\s+(?:the\s+|any\s+)?"
+                      r"([^,.;:?!()]{3,40}?)(?=\s*(?:[,.;:?!)]|$))", re.I)
+
+
+def excluded(text: str) -> str:
+    """What the question rules out ("…not the county lines-only ones" -> "county lines"), or ""."""
+    m = EXCLUDED.search(text)
+    phrase = (m.group(1) or m.group(2)).strip() if m else ""
+    return phrase if tokens(phrase) else ""  # "not the ones": nothing named
 
 
 def counted(text: str) -> str:

@@ -23,6 +23,7 @@ from assistant.text import STOPWORDS, tokens
 from assistant.understand.kinds import (
     answer_shape,
     counted,
+    excluded,
     listed,
     listed_before,
     proposed_unit,
@@ -74,6 +75,7 @@ class Part:
     follows: bool = False  # refers back to the part before ("who can we ring about this?")
     count: int = 0  # the size of the set the part names ("the 4 Cs"): a sentence stating it answers
     told: bool = False  # a "what should I do" after a child told of harm: the general steps come first
+    excluded: str = ""  # what the asker rules out ("not the county lines-only ones"): lists of it go down
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,8 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
                 "" if kind == "procedure" else proposed_unit(asked), follows,
                 # "…the three domains - what are they?": the set is named, and sized, before
                 stated_count(asked) or (stated_count(f"{situation} {before}") if plural else 0),
-                kind == "procedure" and bool(DISCLOSURE.search(f"{situation} {text}")))
+                kind == "procedure" and bool(DISCLOSURE.search(f"{situation} {text}")),
+                excluded(text) or excluded(situation))
 
 
 def _leans_on(text: str, situation: str) -> bool:
