@@ -39,7 +39,7 @@ _CHILD = (r"(child|kid|pupil|student|girl|boy|lad|son|daughter|teenager|toddler|
           r"\d{1,2}[- ]?(yo|y/o|years?[- ]old)|y(ear)? ?\d{1,2} (girl|boy|pupil|student|lad|child|kid))")
 # …not one who is told, nor one who has not said ("she just says what she's told", "hasn't said")
 DISCLOSURE = re.compile(rf"\b{_CHILD}s?\b[^.?!]{{0,80}}?"
-                        r"(?<!\bis )(?<!['’]s )(?<!\bwas )(?<!\bbeen )(?<!\bbeing )(?<!\bwhat )"
+                        r"(?<!\bis )(?<!['’]s )(?<!\bwas )(?<!\bbeen )(?<!\bbeing )"
                         r"(?<!n['’]t )(?<!\bnot )(?<!\bnever )(?<!\bhardly )(?<!\brarely )"
                         r"\b(told|tells|has told|disclosed|discloses|said|says|"
                         r"confided|mentioned|admitted|showed)\b", re.I)
