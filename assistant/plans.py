@@ -508,10 +508,10 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
             if defined:
                 return defined
         chosen = [(_with_list_before(u), cut) for u, cut in chosen]
-        told = [(_prose_list(u), cut) for u, cut in chosen]  # a list told in sentences is a list too
-        if any(u is not None for u, _ in told):
-            prose = [(t or u, cut) for (u, cut), (t, _) in zip(chosen, told, strict=True)]
-            return _named_items(ctx, order) or prose
+        prose = [_prose_list(u) for u, _ in chosen]  # a list told in sentences is a list too
+        if any(prose):
+            runs = [(p or u, cut) for (u, cut), p in zip(chosen, prose, strict=True)]
+            return _named_items(ctx, order) or runs
         return _named_items(ctx, order) or _with_a_list(ctx, order, chosen, max_quotes)
     if ctx.kind == "definition":
         defines = np.array([0.1 * _defines(u.text, ctx.query_tokens) - 0.1 * bool(POINTER.search(u.text))
@@ -528,21 +528,30 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
 def _followed_on(unit: Unit) -> Unit:
     """A fact's sentence with the sentences after it that go on from it ("This may involve
     including…", "In such cases…"), within its paragraph: they say what it means in practice."""
-    chunk = unit.chunk
-    sents = sentences(chunk)
+    sents = sentences(unit.chunk)
     i = next((n for n, x in enumerate(sents) if x.end >= unit.end), None)
     if i is None or sents[i].item:
         return unit
-    end = unit.end
-    for j in range(i + 1, min(i + 1 + FOLLOW_SENTENCES, len(sents))):
-        said = chunk.text[sents[j].start:sents[j].end]
-        leans = LEANS_BACK.match(said.strip()) or REFERS_BACK.search(said)
-        if sents[j].item or not leans or _paragraph_between(chunk, sents, j - 1, j):
-            break
-        if said.rstrip().endswith(":"):  # "This will include determining whether:": a list's lead-in
-            break
-        end = sents[j].end
+    end, _ = _run_of(unit, i, lambda said, _: bool(LEANS_BACK.match(said) or REFERS_BACK.search(said)),
+                     FOLLOW_SENTENCES, len(unit.chunk.text))
     return replace(unit, end=end) if end > unit.end else unit
+
+
+def _run_of(unit: Unit, i: int, goes_on: Callable[[str, str], bool], most: int,
+            chars: int) -> tuple[int, int]:
+    """Where the unit ends when run on from its sentence `i` through the sentences after it that go
+    on from it (`goes_on(sentence, text so far)`), at most `most` of them and `chars` long from its
+    start, within its paragraph and not into a list or a list's lead-in; and how many it took."""
+    chunk = unit.chunk
+    sents = sentences(chunk)
+    end, found = unit.end, 0
+    for j in range(i + 1, min(i + 1 + most, len(sents))):
+        said = chunk.text[sents[j].start:sents[j].end].strip()
+        if (sents[j].item or _paragraph_between(chunk, sents, j - 1, j) or said.endswith(":")
+                or sents[j].end - unit.start > chars or not goes_on(said, chunk.text[unit.start:end])):
+            break  # "This will include determining whether:" leads into a list: the run ends before it
+        end, found = sents[j].end, found + 1
+    return end, found
 
 
 def _merged(chosen: list[tuple[Unit, bool]]) -> list[tuple[Unit, bool]]:
@@ -666,8 +675,8 @@ def _with_list_before(unit: Unit) -> Unit:
     regard to circumstances where:" after "The criteria … include whether the case: • …"): both
     lists, from the first lead-in, while they fit in LIST_CHARS; the unit otherwise."""
     sents = sentences(unit.chunk)
-    i = next((n for n, x in enumerate(sents) if x.start >= unit.start), None)
-    if i is None or i < 2 or sents[i].item or not _ends_in_colon(unit.chunk, sents[i]):
+    i = _index(unit)
+    if i < 2 or sents[i].item or not _ends_in_colon(unit.chunk, sents[i]):
         return unit
     if not ADDS_TO.search(unit.chunk.text[sents[i].start:sents[i].end]) or not sents[i - 1].item:
         return unit
@@ -683,18 +692,11 @@ def _prose_list(unit: Unit) -> Unit | None:
     about the same thing ("Emotional abuse: … It may involve… It may include… These may include…",
     "…sexual activities. The activities may involve…"), within LIST_CHARS; None unless at least
     PROSE_ITEMS do, or when the unit is, or leads into, a bulleted list."""
-    chunk = unit.chunk
-    sents = sentences(chunk)
+    sents = sentences(unit.chunk)
     if not sents or _brings_list(unit) or _inline_list(unit.text):
         return None
     i = next((n for n, x in enumerate(sents) if x.end >= unit.end), len(sents) - 1)
-    end, found = unit.end, 0
-    for j in range(i + 1, len(sents)):
-        said = chunk.text[sents[j].start:sents[j].end].strip()
-        if (sents[j].item or _paragraph_between(chunk, sents, j - 1, j) or said.endswith(":")
-                or sents[j].end - unit.start > LIST_CHARS or not _goes_on(said, chunk.text[unit.start:end])):
-            break
-        end, found = sents[j].end, found + 1
+    end, found = _run_of(unit, i, _goes_on, len(sents), LIST_CHARS)
     return replace(unit, end=end) if found >= PROSE_ITEMS else None
 
 

@@ -37,7 +37,7 @@ from corpus.manifest import Document
 # a child telling someone what happens to them: "a 10-year-old just told me her dad hits her"
 _CHILD = (r"(child|kid|pupil|student|girl|boy|lad|son|daughter|teenager|toddler|"
           r"\d{1,2}[- ]?(yo|y/o|years?[- ]old)|y(ear)? ?\d{1,2} (girl|boy|pupil|student|lad|child|kid))")
-# …not one who is told, nor one who has not said ("she just says what she's told", "hasn't said")
+# …not one who is told, nor one who has not said ("is told to keep quiet", "hasn't said")
 DISCLOSURE = re.compile(rf"\b{_CHILD}s?\b[^.?!]{{0,80}}?"
                         r"(?<!\bis )(?<!['’]s )(?<!\bwas )(?<!\bbeen )(?<!\bbeing )"
                         r"(?<!n['’]t )(?<!\bnot )(?<!\bnever )(?<!\bhardly )(?<!\brarely )"
