@@ -30,6 +30,7 @@ from assistant.plans import (
     begun_before,
     boxed_items,
     continuation,
+    ends_in_item,
     entries,
     example,
     lead_in_before,
@@ -286,7 +287,8 @@ class ExtractiveGenerator:
             if found is None:
                 break
             more.append(found)
-            if nxt is None or not numbered_on(last, nxt):
+            bulleted = part.kind == "list" and ends_in_item(found)  # a list asked for, bulleted too
+            if nxt is None or not (numbered_on(last, nxt) or bulleted):
                 break
             last = found
         if not more and self.boxes and (boxed := boxed_items(whole, self.boxes)):

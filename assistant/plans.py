@@ -834,7 +834,7 @@ def continuation(unit: Unit, following: Chunk | None, kind: str, words: set[str]
         return None
     start, end = sents[0].opening, None
     first_item = next((i for i, s in enumerate(sents[:ITEM_TAIL + 1]) if s.item), None)
-    in_list = _ends_in_item(unit)  # the rest of its last item may open the next chunk
+    in_list = ends_in_item(unit)  # the rest of its last item may open the next chunk
     listing = kind in ("list", "procedure", "definition")
     if listing and numbered_on(unit, following):  # "…\n2. When you…" then "3. You do not…"
         start, used = 0, unit.end - unit.start
@@ -934,7 +934,7 @@ def numbered_on(unit: Unit, following: Chunk) -> bool:
             and re.match(rf"\s*{int(numbers[-1]) + 1}\.\s", following.text) is not None)
 
 
-def _ends_in_item(unit: Unit) -> bool:
+def ends_in_item(unit: Unit) -> bool:
     """The stretch's last sentence is a list item."""
     sents = [s for s in sentences(unit.chunk) if unit.start < s.end <= unit.end]
     return bool(sents) and sents[-1].item

@@ -1881,3 +1881,22 @@ def test_a_list_about_what_the_asker_ruled_out_goes_down() -> None:
     ctx = _ctx(units, [1.0, 0.9], "fact")
     ctx.excluded = "age"  # a sentence that sets it aside is no list about it
     assert plan(ctx, max_quotes=1, ratio=0.5)[0][0].chunk.chunk_id == "c3"
+
+
+def test_a_bulleted_list_asked_for_is_followed_through_every_chunk_it_runs_on_in() -> None:
+    """A list that fills one chunk and the next and goes on in a third (WT 2023 paragraph 107, split
+    over three chunks) is quoted to its last item; a procedure's steps are not followed that far."""
+    from assistant.answer import ExtractiveGenerator
+
+    first = _chunk("The report must include:\n• what partnerships have done\n• how effective they have been")
+    second = _chunk("• the contribution of each partner\n• an analysis of serious incidents", "c2")
+    third = _chunk("• a review of independent scrutiny\n• evidence that reforms are in place", "c3")
+    gen = ExtractiveGenerator.__new__(ExtractiveGenerator)
+    gen.following, gen.preceding, gen.boxes = {first: second, second: third}.get, (lambda c: None), None
+    lead = _unit(first, "The report must include:")
+    whole = replace(lead, end=len(first.text))
+    listed = gen._carried_on(whole, _ctx([lead], [0.5], "list"))
+    assert [u.chunk.chunk_id for u in listed] == ["c1", "c2", "c3"]
+    assert listed[-1].text.endswith("evidence that reforms are in place")
+    steps = gen._carried_on(whole, _ctx([lead], [0.5], "procedure"))
+    assert [u.chunk.chunk_id for u in steps] == ["c1", "c2"]
