@@ -102,6 +102,7 @@ def test_question_kinds(question: str, kind: str) -> None:
     ("What are the line's opening hours?", "opening"),
     ("What timescale do the procedures set?", "duration"),  # "timescale" asks no clock time
     ("How many years must we keep those records before we destroy them?", "duration"),
+    ("How many working days does the council have to reply to our request?", "duration"),
     ("At what age is it legal to leave a child home alone?", "age"),
     ("What's the youngest age at which a child can be treated without a parent?", "age"),
     ("How old does a young person have to be to count as a child?", "age"),
@@ -361,6 +362,7 @@ def test_a_difference_between_two_ideas_is_not_a_change_between_editions() -> No
     ("And does the Update Service cost the applicant anything?", "yes-no"),  # "an annual fee" answers it
     ("How much funding does a council get to set up each family hub?", "money"),
     ("How much grant is there for training DSLs?", "money"),
+    ("How much is the yearly subscription for each member of staff?", "money"),
 ])
 def test_a_cost_asks_for_a_sum_unless_it_asks_yes_or_no(question: str, shape: str) -> None:
     assert answer_shape(question) == shape

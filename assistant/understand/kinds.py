@@ -15,8 +15,10 @@ _REQUEST = (r"(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|just\s+)?(?:li
 _YES_NO = rf"^\s*(and\s+)?(?!{_REQUEST})(is|are|does|do|can|could|should|must|may|will|has|have|am)\b"
 SHAPES = [
     # "how much does it cost?" asks for a sum; "does it cost anything?" is answered by "a fee"
-    ("money", re.compile(r"\bhow much\b.*\b(cost|fee|fine|pay|paid|charge|compensation|funding|grant|budget)"
-                         rf"|^(?!{_YES_NO}).*\b(cost|fee|fine|salary|allowance|compensation)s?\b", re.I)),
+    ("money", re.compile(r"\bhow much\b.*\b(cost|fee|fine|pay|paid|charge|compensation|funding|grant|budget|"
+                         r"subscription|price)"
+                         rf"|^(?!{_YES_NO}).*\b(cost|fee|fine|salary|allowance|compensation|subscription)s?\b",
+                         re.I)),
     ("percent", re.compile(r"\bpercentage\b|\bper ?cent\b|\bproportion\b", re.I)),
     ("phone", re.compile(r"\b(phone|telephone|helpline) number\b|\bnumber (to|should I) (call|ring)"
                          r"|\bis there (a|any) (helpline|phone ?line|number)\b|\b(which|what) helpline\b",
@@ -38,7 +40,7 @@ SHAPES = [
     ("frequency", re.compile(r"\bhow (often|frequently|regularly)\b|\bat what intervals?\b"
                              r"|\bhow many times (a|an|per|each|every)\b", re.I)),
     ("duration", re.compile(r"\bhow (long|soon|quickly)\b|\btimescale|\btimeframe|\bwithin\b"
-                            r"|\bdeadline|\bhow many (days|weeks|months|hours|years)\b", re.I)),
+                            rf"|\bdeadline|\bhow many {DAYS_OF}(days|weeks|months|hours|years)\b", re.I)),
     ("number", re.compile(r"\bhow (many|much)\b|\bnumber of\b|\b(maximum|minimum)\b"
                           r"|\b(upper|lower) limit\b|\bratio\b", re.I)),
     # "when was it published?" asks for a date; "when should a council refer?" for a circumstance
