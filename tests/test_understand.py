@@ -952,3 +952,18 @@ def test_the_part_carries_what_its_question_rules_out() -> None:
     q = _query("What does KCSIE list as signs of exploitation? Whole list please, not the county "
                "lines-only ones.")
     assert q.parts[0].excluded == "county lines"
+
+
+def test_an_abbreviation_ends_no_part_and_two_question_words_sharing_a_clause_ask_once() -> None:
+    _, parts = split_question("Who has the power to suspend, what could we do instead (e.g. moving her to "
+                              "another class), and what's the downside if we suspend?")
+    assert parts == ["Who has the power to suspend",
+                     "what could we do instead (e.g. moving her to another class)",
+                     "what's the downside if we suspend?"]
+    _, parts = split_question("What does the advice say about whether and how I share this, and do I "
+                              "need his mum's consent first?")
+    assert parts == ["What does the advice say about whether and how I share this",
+                     "do I need his mum's consent first?"]
+    # a question word that opens its own clause still splits there
+    assert split_question("What is early help and how is it arranged locally?")[1] == [
+        "What is early help", "how is it arranged locally?"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 # a sentence keeps the closing quote or bracket after its mark: "…keep asking 'what counts?'"
-SENTENCE = re.compile(r"[^?!.]+(?:[?!.]+['’\"”)]*|$)")
+# "e.g." and "i.e." end no sentence: "what could we do instead (e.g. moving her)?" is one question
+SENTENCE = re.compile(r"(?:\b(?:e\.g|i\.e)\.|[^?!.])+(?:[?!.]+['’\"”)]*|$)", re.I)
 QUOTED_ASKING = re.compile(r"\?['’\"”]+$")  # a question mark inside a quotation: reported speech
 # a preposition carried before the question word: "Up to what age…", "For how long…", "At what point…"
 _CARRIED = r"(?:(?:up to|up until|until|at|in|by|for|from|to|under|with|within|after|before|on)\s+)?"
@@ -30,6 +31,8 @@ INTRO_THEN_ASKING = re.compile(rf"^[^,;?]{{3,80}},\s*(?:(?:but|so)\s+)?(?:{_QWOR
 CONDITION = re.compile(r"[,;]\s*(?:and|but)\s+(?=(?:if|when|where|once|unless)\b)", re.I)
 # an opening whose last word needs the items to finish it: "What did the changes say about (1)…"
 OPEN_ENDED = re.compile(r"\b(?:about|on|for|of|regarding|with|to|between|is|are|was|were)$", re.I)
+# "…about whether and how I share this": two question words sharing one clause ask one thing
+SHARED_CLAUSE = re.compile(r"\b(?:whether|how|when|where|why|what|who|if)$", re.I)
 WH_LATER = re.compile(r"\b(?:what|who|how|which|why|whether)\b", re.I)  # a question word further on
 LEAD_IN = re.compile(rf":\s+(?={_QWORD}\b)", re.I)
 JOINED_ASKING = re.compile(rf"\b(?:but|and|so)\s+{_QWORD}\b", re.I)  # "…but what do I do now"
@@ -195,7 +198,8 @@ def _split_joined(sentence: str) -> list[str]:
     last = 0
     for m in JOIN.finditer(sentence):
         # "In a neglect case…, what's the test?" is one question: its head asks nothing
-        if _asks_apart(sentence[last:m.start()].strip(" ,;")) and _has_verb(sentence[m.end():]):
+        head = sentence[last:m.start()].strip(" ,;")
+        if _asks_apart(head) and not SHARED_CLAUSE.search(head) and _has_verb(sentence[m.end():]):
             # "…, and if that doesn't happen, is it too late?": the condition opens the next part
             cond = CONDITION.search(sentence, last, m.start())
             pieces.append(sentence[last:cond.start() if cond else m.start()].strip(" ,;"))
