@@ -967,3 +967,12 @@ def test_an_abbreviation_ends_no_part_and_two_question_words_sharing_a_clause_as
     # a question word that opens its own clause still splits there
     assert split_question("What is early help and how is it arranged locally?")[1] == [
         "What is early help", "how is it arranged locally?"]
+
+
+def test_an_imperative_asking_to_be_talked_through_is_asked_not_told() -> None:
+    situation, parts = split_question("I'm the office manager and it's my first time. Talk me through how "
+                                      "shortlisting should work.")
+    assert situation == "I'm the office manager and it's my first time."
+    assert parts == ["Talk me through how shortlisting should work."]
+    for opening in ("Walk me through", "Help me understand", "Remind me"):
+        assert split_question(f"We're new. {opening} what a strategy discussion is for.")[0] == "We're new."

@@ -13,7 +13,8 @@ _CARRIED = r"(?:(?:up to|up until|until|at|in|by|for|from|to|under|with|within|a
 ASKING = re.compile(
     r"^\s*(what|what's|whats|who|whom|whose|how|when|where|which|why|is|are|does|do|did|can|could|"
     r"should|must|may|will|would|has|have|am|tell me|explain|list|name|describe|outline|give me|"
-    r"i need to know|i'd like to know|please (tell|explain|list))\b"
+    r"i need to know|i'd like to know|please (tell|explain|list)|(talk|walk|run|take|step) (me|us) through|"
+    r"help me (understand|work out)|remind me|summari[sz]e|clarify|confirm)\b"
     rf"|^\s*{_CARRIED}(what|which|whom|how|when)\b", re.I)
 _QWORD = (r"(what|who|how|when|where|which|why|whether|is|are|does|do|can|could|should|must|will|"
           r"has|have)")
