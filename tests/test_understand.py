@@ -74,6 +74,8 @@ def _query(question: str, **kw):  # type: ignore[no-untyped-def]
     ("What are the important considerations for the DSL?", "list"),
     ("What is the advice trying to achieve? what are its aims", "list"),
     ("What happens to the records when a child moves school?", "fact"),
+    ("The meeting is on us, but what are the other steps from our end?", "procedure"),
+    ("What are the further steps once the plan ends?", "procedure"),
     ("What is upskirting?", "definition"),
     ("What does 'contextual safeguarding' mean?", "definition"),
     ("What does 'reasonable force' actually cover in school?", "definition"),

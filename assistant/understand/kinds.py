@@ -143,7 +143,7 @@ PROCEDURE = re.compile(
     rf"(?!([\w'’-]+ ){{0,3}}?{_DOCUMENT}s?( [\w'’-]+){{0,3}} (say|tell)\b)[\w'’-]+( [\w'’-]+){{0,3}} "
     r"(do|say|tell|respond)\b"
     rf"|\bwhat (happens|should happen|will happen) (next|now|then|after|at|during)\b"
-    rf"|\bwhat (are|is) the (next )?steps?\b"
+    rf"|\bwhat (are|is) the ((next|other|further|remaining|main|key) )?steps?\b"
     # "how should we respond", "how should we be handling it": the verb or its -ing form
     rf"|\bhow (should|do|must|can) {_WHO} (be )?(respond|react|handl|deal|report|proceed|rais|approach)\w*\b"
     rf"|\bwho (should|do|must|can) {_WHO} (tell|inform|report|contact|speak|go|talk)\b"
