@@ -1245,7 +1245,8 @@ def test_a_passage_quoted_for_an_earlier_part_takes_no_place_among_a_later_parts
     shared, two, three = (_unit(chunk, t) for t in ("One is shared.", "Two is new.", "Three is new too."))
     gen = ExtractiveGenerator.__new__(ExtractiveGenerator)
     ranked = [shared, two, three]
-    gen._on_the_page = lambda part, most, steps=0, fitted=False: [(u, False) for u in ranked[:most]]  # type: ignore[method-assign]
+    gen._on_the_page = (  # type: ignore[method-assign]
+        lambda part, most, steps=0, fitted=False, context=0: [(u, False) for u in ranked[:most]])
     ctx = _ctx([], [], "fact")
     assert [u.text for u, _ in gen._fresh(ctx, 2, [shared])] == ["One is shared.", "Two is new.",
                                                                   "Three is new too."]
@@ -1900,3 +1901,24 @@ def test_a_bulleted_list_asked_for_is_followed_through_every_chunk_it_runs_on_in
     assert listed[-1].text.endswith("evidence that reforms are in place")
     steps = gen._carried_on(whole, _ctx([lead], [0.5], "procedure"))
     assert [u.chunk.chunk_id for u in steps] == ["c1", "c2"]
+
+
+def test_a_part_of_a_multi_part_question_may_quote_one_more_sentence_of_a_passage_it_quotes() -> None:
+    """With `context`, a fact part adds its best further sentence of an already quoted passage that
+    scores at least CONTEXT_RATIO of the best; never another passage's, never a weaker one."""
+    filler = " ".join(f"Local areas record decision number {n} in their own way." for n in range(8))
+    text = ("Schools must keep records of every concern. " + filler
+            + " Records should be kept securely and apart from the main pupil file. "
+            + "Staff should sign and date each entry.")
+    chunk = _chunk(text)
+    other = _chunk("Colleges should review their record keeping each year.", "c2")
+    units = [_unit(chunk, "Schools must keep records of every concern."),
+             _unit(chunk, "Records should be kept securely and apart from the main pupil file."),
+             _unit(chunk, "Staff should sign and date each entry."),
+             _unit(other, other.text)]
+    ctx = AnswerContext("What records must we keep?", "records keep", np.zeros(3), units=units,
+                        scores=np.array([0.9, 0.6, 0.5, 0.7]), kind="fact")
+    assert [u.text for u, _ in plan(ctx, 3, 0.8)] == ["Schools must keep records of every concern."]
+    assert [u.text for u, _ in plan(ctx, 3, 0.8, context=1)] == [
+        "Schools must keep records of every concern.",
+        "Records should be kept securely and apart from the main pupil file."]
