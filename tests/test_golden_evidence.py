@@ -1,12 +1,14 @@
 """Every golden item's evidence is really on a listed page, and its regexes match that evidence.
 
-Both splits are checked: `dev` (evals/golden.yaml) and the sealed `test` (evals/golden-test.yaml).
+Both splits are checked: `dev` (evals/golden.yaml) and the sealed `test` (evals/golden-test.yaml),
+and the held-out batches in evals/holdout/.
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +19,8 @@ from evals.scorer import SPLITS, GoldItem, load_golden
 from ingest.readers import read_pages
 from ingest.records import Page
 
-ITEMS = [item for path in SPLITS.values() if path.exists() for item in load_golden(path)]
+HOLDOUT = sorted((Path(__file__).resolve().parents[1] / "evals" / "holdout").glob("*.yaml"))
+ITEMS = [item for path in [*SPLITS.values(), *HOLDOUT] if path.exists() for item in load_golden(path)]
 CORPUS = Settings().corpus
 
 
