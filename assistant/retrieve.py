@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Literal
+from typing import Any, Literal
 
 import bm25s
 import numpy as np
@@ -62,20 +62,8 @@ class Retriever:
             raise IndexNotReady("The index is empty: run `safeguide corpus sync` then `safeguide ingest`.")
         chunks = self.store.read_chunks(state)
         ids = [c.chunk_id for c in chunks]
-        try:
-            by_id = self.store.vectors(ids)
-        except IndexNotReady:
-            raise
-        except Exception as exc:  # noqa: BLE001 - chromadb raises its own internal types
-            by_id = {}
-            log.info("vector read failed (%s); reopening the store", type(exc).__name__)
-        if len(by_id) < len(ids):  # another process (an ingest) changed the store under us
-            self.store.reopen()
-            by_id = self.store.vectors(ids)
-        missing = [i for i in ids if i not in by_id]
-        if missing:
-            raise IndexNotReady(f"{len(missing)} indexed chunks have no vectors: run `safeguide ingest`.")
-        self._vectors = np.asarray([by_id[i] for i in ids], dtype=np.float32)
+        cached = self.store.cached_vectors(state, ids)
+        self._vectors = cached if cached is not None else self._stored_vectors(state, ids)
         corpus_tokens = [tokens(c.embed_text()) for c in chunks]
         bm25 = bm25s.BM25()
         bm25.index(bm25s.tokenize([" ".join(t) for t in corpus_tokens], stopwords=None,
@@ -99,6 +87,25 @@ class Retriever:
         self._state = state
         self._loaded_mtime = mtime
         log.info("index loaded: %d chunks from %d documents", len(chunks), len(state["docs"]))
+
+    def _stored_vectors(self, state: dict[str, Any], ids: list[str]) -> np.ndarray:
+        """The chunk vectors from Chroma, then kept in the state's cache for the next process."""
+        try:
+            by_id = self.store.vectors(ids)
+        except IndexNotReady:
+            raise
+        except Exception as exc:  # noqa: BLE001 - chromadb raises its own internal types
+            by_id = {}
+            log.info("vector read failed (%s); reopening the store", type(exc).__name__)
+        if len(by_id) < len(ids):  # another process (an ingest) changed the store under us
+            self.store.reopen()
+            by_id = self.store.vectors(ids)
+        missing = [i for i in ids if i not in by_id]
+        if missing:
+            raise IndexNotReady(f"{len(missing)} indexed chunks have no vectors: run `safeguide ingest`.")
+        vectors = np.asarray([by_id[i] for i in ids], dtype=np.float32)
+        self.store.cache_vectors(state, ids, vectors)
+        return vectors
 
     @property
     def indexed(self) -> frozenset[str]:

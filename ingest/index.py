@@ -7,6 +7,8 @@ ingest that was stopped halfway are invisible until committed, and are swept on 
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import io
 import json
 import logging
 import os
@@ -196,6 +198,40 @@ class IndexStore:
             got = coll.get(ids=ids[start : start + 500], include=["embeddings"])
             found.update(zip(got["ids"], got["embeddings"], strict=True))
         return found
+
+    def vectors_cache(self, state: dict[str, Any]) -> Path:
+        """Where the committed state's chunk vectors are kept beside Chroma: named by a hash of
+        state.json's content, so a commit makes a new name and an older file is never read."""
+        digest = hashlib.sha256(json.dumps(state, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+        return self.root / f"vectors-{digest}.npz"
+
+    def cached_vectors(self, state: dict[str, Any], ids: list[str]) -> np.ndarray | None:
+        """The vectors of `ids` from the cache of this state, or None (no cache, another state's,
+        unreadable, or a Chroma server holds the vectors): a cold question then needs no Chroma."""
+        if self.settings.chroma_url:
+            return None
+        try:
+            with np.load(self.vectors_cache(state)) as data:
+                if data["ids"].tolist() == ids:
+                    return np.asarray(data["vectors"], dtype=np.float32)
+        except (OSError, ValueError, KeyError) as exc:
+            log.debug("no vector cache for this state (%s)", type(exc).__name__)
+        return None
+
+    def cache_vectors(self, state: dict[str, Any], ids: list[str], vectors: np.ndarray) -> None:
+        """Keep the state's vectors beside Chroma (an embedded store only); drop older caches."""
+        if self.settings.chroma_url:
+            return
+        path = self.vectors_cache(state)
+        buf = io.BytesIO()
+        np.savez(buf, ids=np.asarray(ids), vectors=np.asarray(vectors, dtype=np.float32))
+        try:
+            atomic_write_bytes(path, buf.getvalue())
+            for old in self.root.glob("vectors-*.npz"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+        except OSError as exc:  # a read-only index still answers, from Chroma
+            log.info("vector cache not written (%s)", exc)
 
     def vectors_by_text(self, shas: list[str]) -> dict[str, np.ndarray]:
         """Stored vectors for identical embedded texts (reused instead of re-embedding)."""

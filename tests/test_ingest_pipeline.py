@@ -236,3 +236,36 @@ def test_a_footnote_whose_number_follows_its_first_line_is_kept_apart_from_the_b
     figure = "Step one: refer the child\n\nThe lead practitioner decides\n3\n\n485. Staff should act at once."
     text, body_end = clean_page(figure, 122)
     assert body_end == len(text) and "decides\n3\n" in text
+
+
+def test_the_committed_vectors_are_cached_so_a_new_process_answers_without_chroma(
+        corpus: tuple[Settings, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    import ingest.index as index
+
+    settings, src = corpus
+    run_ingest(settings, _manifest(src, ["guide", "notes"]), FakeEmbedder())
+    first = Retriever(settings, FakeEmbedder())
+    expected = first.search("assessment working days", ("guide", "notes"), k=3)
+    store = IndexStore(settings)
+    state = store.load_state()
+    assert store.vectors_cache(state).is_file()  # written by the first load, from Chroma
+
+    def no_chroma(settings: Settings, create: bool) -> None:
+        raise AssertionError("Chroma opened")
+
+    monkeypatch.setattr(index, "open_collection", no_chroma)
+    again = Retriever(settings, FakeEmbedder())  # a new process: the cache of this state answers
+    got = again.search("assessment working days", ("guide", "notes"), k=3)
+    assert [p.chunk.chunk_id for p in got] == [p.chunk.chunk_id for p in expected]
+    np.testing.assert_array_equal(again._vectors, first._vectors)
+    # a cache of other ids (not this state's) is never used: the vectors come from Chroma again
+    ids = [c.chunk_id for c in store.read_chunks(state)]
+    assert store.cached_vectors(state, ids[::-1]) is None
+    monkeypatch.undo()
+    run_ingest(settings, _manifest(src, ["guide"]), FakeEmbedder())  # a new commit: a new cache
+    newer = IndexStore(settings).load_state()
+    assert IndexStore(settings).cached_vectors(newer, [c.chunk_id for c in store.read_chunks(newer)]) is None
+    Retriever(settings, FakeEmbedder()).search("assessment", ("guide",), k=1)
+    assert [p.name for p in store.root.glob("vectors-*.npz")] == [store.vectors_cache(newer).name]

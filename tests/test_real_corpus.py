@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answer import GENERAL_STEPS
-from assistant.settings import Settings
+from assistant.settings import PROJECT_ROOT, Settings
 from ingest.index import IndexStore
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -299,3 +299,26 @@ def test_a_third_part_is_searched_with_the_rare_words_of_every_part_before(real_
     assert len(query.parts) == 3
     last = real_assistant._with_rare_words(query.parts[2], list(query.parts[:2]))
     assert "Encompass" in last.search[len(query.parts[2].search):].split()
+
+
+COLD_ASK = """
+import sys
+from assistant.service import Assistant
+from assistant.settings import PROJECT_ROOT, Settings
+answer = Assistant(Settings(home=sys.argv[1], corpus=sys.argv[2], chroma_url=None)).ask(
+    "How long can a social care assessment take from the point of referral?")
+print("45 working days" in answer.text, "chromadb" in sys.modules, "torch" in sys.modules)
+"""
+
+
+@pytest.mark.slow
+def test_a_cold_question_is_answered_without_importing_chroma_or_torch(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    # the committed vectors are cached beside Chroma and a question is embedded by the ONNX graph:
+    # the two imports were about 3 s of a cold `safeguide ask`
+    real_assistant.ask("What is a child in need?")  # loads the index: the cache of this state exists
+    settings = real_assistant.settings
+    out = subprocess.run([sys.executable, "-c", COLD_ASK, str(settings.home), str(settings.corpus)],
+                         capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=600,
+                         env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["True", "False", "False"]
