@@ -541,9 +541,11 @@ def _same_passage(ctx: AnswerContext, order: list[int], chosen: list[tuple[Unit,
     for i in order:
         if len(out) == most or float(ctx.scores[i]) < CONTEXT_RATIO * best:
             break
+        if ctx.units[i].chunk.chunk_id not in ids:
+            continue  # another passage's: not completed, it is never taken
         whole, cut = complete(ctx.units[i])
-        if (whole.chunk.chunk_id in ids and not bare_title(whole)
-                and not any(overlaps(whole, c) or restates(whole, c) for c, _ in chosen + out)):
+        taken = chosen + out
+        if not bare_title(whole) and not any(overlaps(whole, c) or restates(whole, c) for c, _ in taken):
             out.append((whole, cut))
     return out
 
