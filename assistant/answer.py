@@ -472,7 +472,7 @@ def asks_quantity(ctx: AnswerContext) -> bool:
 def part_heading(part: str) -> str:
     """A multi-part answer's heading for one part, asked as a question even when it was put as a
     request ("…which areas got minor amendments - list them all.")."""
-    return f"**{part.strip().rstrip('?.!; ')}?**"
+    return f"**{part.strip().rstrip('?.!;:,-–— ')}?**"
 
 
 def gap_reason(ctx: AnswerContext) -> str:

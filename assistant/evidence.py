@@ -95,6 +95,7 @@ class AnswerContext:
     count: int = 0  # the size of the set the part names ("the 4 Cs"): a sentence stating it fits
     told: bool = False  # a child told of harm: the general steps come before the situation's own
     excluded: str = ""  # what the asker rules out: a list led in by its words goes down
+    sections: tuple[str, ...] = ()  # the parts of a document the part names ("Annex B")
 
     @cached_property
     def query_tokens(self) -> set[str]:

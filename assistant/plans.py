@@ -21,6 +21,7 @@ from assistant.sentences import Sentence, sentences
 from assistant.terms import asks_for_kinds, term_run
 from assistant.text import normalise, tokens
 from assistant.understand.kinds import ANSWER_SHAPES, DAYS_OF, NUM, QUANTITIES, count_pattern, defined_term
+from assistant.understand.sections import in_section
 from ingest.records import Chunk
 from ingest.segment import BULLET_CLASS, ENTRY, FOOTNOTES, ITEM_MARK, NUMBER_MARK
 
@@ -106,6 +107,7 @@ HEAD_CHUNKS = 30  # the most further chunks a numbered list's items are looked f
 # answered DSL questions; dev: −1, an item that passed by quoting it for "who should be the DSL?"
 CONDITION = re.compile(r"^(?:\d{1,3}\s+)?(?:when|where|if|in cases where|unless)\b([^,;:]{5,160}),", re.I)
 OTHER_CASE_PENALTY = 0.1
+SECTION_PENALTY = 0.1  # a sentence outside the section the question names ("Annex B")
 EXCLUDED_PENALTY = 0.2  # what the asker ruled out ("not the county lines-only ones") is not the answer
 OTHER_CASE_SHARE = 0.2
 CONTEXT_RATIO = 0.6  # a part's further sentence of a passage it quotes, scoring this share of the best
@@ -277,13 +279,30 @@ def _brings_list(unit: Unit) -> bool:
 
 
 def unit_bonus(ctx: AnswerContext) -> Callable[[Unit], float] | None:
-    """What the plan adds to a unit's score when ordering it (a list question: a list), or None."""
+    """What the plan adds to a unit's score when ordering it (a list question: a list; a named
+    section: its sentences), or None."""
+    plan = _plan_bonus(ctx)
+    if not ctx.sections:
+        return plan
+    return lambda unit: (plan(unit) if plan else 0.0) - _outside_penalty(ctx, unit)
+
+
+def _plan_bonus(ctx: AnswerContext) -> Callable[[Unit], float] | None:
     if ctx.kind == "list":
         return lambda unit: _list_bonus(unit, ctx.listed)
     if ctx.kind == "procedure":
         rare = _rare_asked(ctx)
         return lambda unit: _steps_bonus(unit, rare)
     return None
+
+
+def _outside_penalty(ctx: AnswerContext, unit: Unit) -> float:
+    """A sentence outside the section the part names ("the WT23 glossary", "Annex B") goes down; a
+    footnote's section is not known, so it stays."""
+    headings = unit.chunk.headings
+    if not ctx.sections or not headings or FOOTNOTES in headings:
+        return 0.0
+    return SECTION_PENALTY * (not in_section(headings[0], ctx.sections))
 
 
 def _rare_asked(ctx: AnswerContext) -> set[str]:
@@ -367,7 +386,7 @@ def _order(ctx: AnswerContext, bonus: np.ndarray | None = None) -> list[int]:
                         + EXAMPLE_PENALTY * (example(u.chunk) or (not changes and change_note(u.chunk)))
                         + 0.05 * any(FIGURE.search(h) for h in u.chunk.headings[-1:])
                         + LINK_PENALTY * bool(LINK.search(u.text))
-                        + EXCLUDED_PENALTY * _ruled_out(ctx, u)
+                        + EXCLUDED_PENALTY * _ruled_out(ctx, u) + _outside_penalty(ctx, u)
                         for u in ctx.units])
     return [int(i) for i in np.argsort(-(scores - penalty), kind="stable")]
 

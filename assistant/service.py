@@ -164,7 +164,8 @@ class Assistant:
         idf = {t: self.retriever.idf(t) for t in set(tokens(f"{part.search} {part.asked}"))}
         ctx = AnswerContext(part.text, part.search, qvec, idf, kind=part.kind, shape=part.shape,
                             asked=part.asked, counted=part.counted, listed=part.listed, unit=part.unit,
-                            count=part.count, told=part.told, excluded=part.excluded)
+                            count=part.count, told=part.told, excluded=part.excluded,
+                            sections=part.sections)
         if self.sentences.embedder is not self.embedder:
             ctx.sentence_query_vector = self.sentences.embed([part.search])[0]
         if part.follows and part.asked != part.search:  # "…and how often should it be reviewed?"

@@ -1922,3 +1922,20 @@ def test_a_part_of_a_multi_part_question_may_quote_one_more_sentence_of_a_passag
     assert [u.text for u, _ in plan(ctx, 3, 0.8, context=1)] == [
         "Schools must keep records of every concern.",
         "Records should be kept securely and apart from the main pupil file."]
+
+
+def test_a_sentence_outside_the_section_the_part_names_goes_down() -> None:
+    from assistant.plans import _order
+
+    glossary = replace(_chunk("Serious violence - covers homicide, knife crime and corrosive acid.", "g"),
+                       headings=("Appendix A: Glossary",))
+    body = replace(_chunk("Youth justice services must provide appropriate adults.", "b"),
+                   headings=("Chapter 4: Organisational responsibilities",))
+    note = replace(_chunk("199 Youth offending teams are multi-agency.", "n"), headings=(FOOTNOTES,))
+    units = [_unit(body, body.text), _unit(glossary, glossary.text), _unit(note, note.text)]
+    ctx = _ctx(units, [0.33, 0.28, 0.30], "fact")
+    assert _order(ctx)[0] == 0  # no section named: the best sentence first
+    ctx.sections = ("glossary",)
+    assert _order(ctx) == [1, 2, 0]  # the glossary's; a footnote's section is not known
+    bonus = unit_bonus(ctx)
+    assert bonus is not None and bonus(units[0]) < bonus(units[2]) == bonus(units[1]) == 0.0

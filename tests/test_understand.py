@@ -978,3 +978,39 @@ def test_an_imperative_asking_to_be_talked_through_is_asked_not_told() -> None:
     assert parts == ["Talk me through how shortlisting should work."]
     for opening in ("Walk me through", "Help me understand", "Remind me"):
         assert split_question(f"We're new. {opening} what a strategy discussion is for.")[0] == "We're new."
+
+
+@pytest.mark.parametrize(("question", "shape"), [
+    ("Does threatening someone with bleach fall within what the glossary calls serious violence?", "yes-no"),
+    ("Is a school trip within the scope of the policy?", "yes-no"),
+    ("Must we tell the council within 28 days?", "duration"),
+    ("Within how many hours must the strategy discussion happen?", "hours"),
+    ("Does the referral have to be made within a set period?", "duration"),
+])
+def test_within_asks_for_a_time_only_when_a_time_follows(question: str, shape: str) -> None:
+    assert answer_shape(question) == shape
+
+
+@pytest.mark.parametrize("question", [
+    "What did the 2018 guidance specify about child death reviews - give me every point it lists",
+    "Which offences does KCSIE define? All of them please.",
+    "What does the briefing say about reviews? Give me them all.",
+])
+def test_asking_for_every_point_or_all_of_them_asks_for_a_list(question: str) -> None:
+    assert question_kind(question, answer_shape(question)) == "list"
+
+
+def test_the_sections_a_part_names_are_read_from_it_or_its_situation() -> None:
+    from assistant.understand.sections import in_section, section_names
+
+    assert section_names("Does it fall within what the WT23 glossary calls violence?") == ("glossary",)
+    assert section_names("Which documents does Appendix B list, and what does Part one say?") == (
+        "appendix b", "part one")
+    assert section_names("What does chapter 3 say about early help?") == ("chapter 3",)
+    assert section_names("What is a particular concern?") == ()  # "part" alone names nothing
+    assert in_section("Appendix A: Glossary", ("glossary",))
+    assert in_section("Annex B: Further information", ("annex b",))
+    assert not in_section("Annex C: Role of the designated safeguarding lead", ("annex b",))
+    assert not in_section("Chapter 31: Other", ("chapter 3",))
+    query = _query("We follow KCSIE 2024 Annex E. Can helpers be supervised instead of checked?")
+    assert query.parts[0].sections == ("annex e",)

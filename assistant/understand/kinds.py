@@ -39,7 +39,12 @@ SHAPES = [
     # "how often…", "at what intervals…": a frequency, not a time limit
     ("frequency", re.compile(r"\bhow (often|frequently|regularly)\b|\bat what intervals?\b"
                              r"|\bhow many times (a|an|per|each|every)\b", re.I)),
-    ("duration", re.compile(r"\bhow (long|soon|quickly)\b|\btimescale|\btimeframe|\bwithin\b"
+    # "within how many days?", "within 24 hours?"; not "does it fall within the definition?"
+    ("duration", re.compile(r"\bhow (long|soon|quickly)\b|\btimescale|\btimeframe"
+                            rf"|\bwithin (how|(what|which|a (certain|set|specific|given|particular|"
+                            r"reasonable)) "
+                            rf"(time|period|timescale|timeframe|deadline|number)"
+                            rf"|(the|a|an|{NUM}) {DAYS_OF}(day|hour|week|fortnight|month|term|year)s?\b)"
                             rf"|\bdeadline|\bhow many {DAYS_OF}(days|weeks|months|hours|years)\b", re.I)),
     ("number", re.compile(r"\bhow (many|much)\b|\bnumber of\b|\b(maximum|minimum)\b"
                           r"|\b(upper|lower) limit\b|\bratio\b", re.I)),
@@ -198,7 +203,8 @@ LIST = re.compile(
     rf"\b(list|name|outline|set out) (all|the|each|every)\b"
     # the form asked for: "give me the full list", "list them all", "bullet points please"
     r"|\b(full|whole|complete|entire) list\b|\blist (them|these|those|it)\b|\blist,? (please|pls|plz)\b"
-    r"|\bevery item\b"
+    r"|\b(every|each) (item|point|entry|bullet)\b"
+    r"|\ball of (them|those|these|it),? (please|pls|plz)\b|\b(give|tell|show) me (them )?all\b"
     r"|\bbullet[ -]?points?\b"
     rf"|\bwhat are (all )?(the|its|their) (\w+[ -]){{0,3}}{_LIST_NOUNS}\b"
     rf"|\b(which|what) (\w+ ){{0,2}}{_LIST_NOUNS} (are|is|should|must|do|does|can|could|will|would|"

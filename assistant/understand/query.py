@@ -31,6 +31,7 @@ from assistant.understand.kinds import (
     stated_count,
 )
 from assistant.understand.parts import asked_clause, heading, needs_antecedent, split_question
+from assistant.understand.sections import section_names
 from assistant.understand.shorthand import spell_shorthand
 from corpus.manifest import Document
 
@@ -76,6 +77,7 @@ class Part:
     count: int = 0  # the size of the set the part names ("the 4 Cs"): a sentence stating it answers
     told: bool = False  # a "what should I do" after a child told of harm: the general steps come first
     excluded: str = ""  # what the asker rules out ("not the county lines-only ones"): lists of it go down
+    sections: tuple[str, ...] = ()  # the parts of a document it names ("Annex B"): answered from there
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,8 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
                 # "…the three domains - what are they?": the set is named, and sized, before
                 stated_count(asked) or (stated_count(f"{situation} {before}") if plural else 0),
                 kind == "procedure" and bool(DISCLOSURE.search(f"{situation} {text}")),
-                excluded(text) or excluded(situation))
+                excluded(text) or excluded(situation),
+                section_names(text) or section_names(situation))
 
 
 def _leans_on(text: str, situation: str) -> bool:

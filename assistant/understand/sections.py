@@ -1,0 +1,23 @@
+"""The parts of a document a question names ("Annex B", "Part one", "chapter 3", "the glossary"):
+its answer is looked for there first."""
+
+from __future__ import annotations
+
+import re
+
+_NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten"
+NAMED = re.compile(rf"\b(part (?:{_NUMBER_WORDS})|annex [a-h]|appendix [a-h]"
+                   rf"|chapter (?:\d{{1,2}}|{_NUMBER_WORDS})|glossary)\b", re.I)
+
+
+def section_names(text: str) -> tuple[str, ...]:
+    """The sections `text` names, lower-cased, in order ("annex b", "glossary")."""
+    return tuple(dict.fromkeys(m.group(1).lower() for m in NAMED.finditer(text)))
+
+
+def in_section(heading: str, names: tuple[str, ...]) -> bool:
+    """A chunk's top heading ("Appendix A: Glossary", "Annex B: Further information") is one of the
+    named sections."""
+    heading = heading.lower()
+    return any(name in heading if name == "glossary" else re.match(rf"{name}\b", heading) is not None
+               for name in names)
