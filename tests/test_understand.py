@@ -1014,3 +1014,14 @@ def test_the_sections_a_part_names_are_read_from_it_or_its_situation() -> None:
     assert not in_section("Chapter 31: Other", ("chapter 3",))
     query = _query("We follow KCSIE 2024 Annex E. Can helpers be supervised instead of checked?")
     assert query.parts[0].sections == ("annex e",)
+
+
+def test_the_askers_numbers_are_stripped_from_every_part_whatever_word_follows() -> None:
+    situation, parts = split_question(
+        "Youth worker at a charity. Two things: (1) whose responsibility is it to keep kids safe? "
+        "(2) For a child in need, whose duty is it to provide support? 3) if we're unhappy, how do we "
+        "escalate?")
+    assert parts == ["whose responsibility is it to keep kids safe?",
+                     "For a child in need, whose duty is it to provide support?",
+                     "if we're unhappy, how do we escalate?"]
+    assert "Two things" in situation  # an announcement of what is asked tells nothing asked

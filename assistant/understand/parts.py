@@ -16,7 +16,7 @@ ASKING = re.compile(
     r"i need to know|i'd like to know|please (tell|explain|list)|(talk|walk|run|take|step) (me|us) through|"
     r"help me (understand|work out)|remind me|summari[sz]e|clarify|confirm)\b"
     rf"|^\s*{_CARRIED}(what|which|whom|how|when)\b", re.I)
-_QWORD = (r"(what|who|how|when|where|which|why|whether|is|are|does|do|can|could|should|must|will|"
+_QWORD = (r"(what|who|whose|how|when|where|which|why|whether|is|are|does|do|can|could|should|must|will|"
           r"has|have)")
 # a second question joined to the first: "…, and who carries out the assessment?"
 JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?=(?:(?:at|in|by|for|from|to|under|with)\s+)?"
@@ -120,7 +120,8 @@ def split_question(question: str) -> tuple[str, list[str]]:
                 parts[-1] = f"{parts[-1].rstrip('?')} {piece}"
             else:
                 parts.append(piece)
-    return situation, parts
+    # "(2) For a child in need, whose duty…": the asker's numbers are no part of what is asked
+    return situation, [ANY_LABEL.sub("", p).strip() for p in parts] if numbered else parts
 
 
 def _enumerated(sentence: str) -> str:
