@@ -297,10 +297,10 @@ def _plan_bonus(ctx: AnswerContext) -> Callable[[Unit], float] | None:
 
 
 def _outside_penalty(ctx: AnswerContext, unit: Unit) -> float:
-    """A sentence outside the section the part names ("the WT23 glossary", "Annex B") goes down; a
-    footnote's section is not known, so it stays."""
+    """A sentence outside the section the part names ("the WT23 glossary", "Annex B") goes down, a
+    footnote's too (a page's footnotes are chunked apart from its section)."""
     headings = unit.chunk.headings
-    if not ctx.sections or not headings or FOOTNOTES in headings:
+    if not ctx.sections or not headings:
         return 0.0
     return SECTION_PENALTY * (not in_section(headings[0], ctx.sections))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any, Literal
 
 import bm25s
@@ -170,10 +171,14 @@ class Retriever:
         return self.chunks[j]
 
     def search(self, query: str, doc_ids: tuple[str, ...], k: int, mode: Mode = "hybrid",
-               query_vector: np.ndarray | None = None) -> list[Passage]:
+               query_vector: np.ndarray | None = None,
+               within: Callable[[Chunk], bool] | None = None) -> list[Passage]:
+        """The k best chunks of the documents (only those `within` accepts, when given)."""
         self.ensure_loaded()
         allowed = np.concatenate([self._doc_index[d] for d in doc_ids if d in self._doc_index]
                                  or [np.array([], dtype=int)]).astype(int)
+        if within is not None:
+            allowed = np.array([i for i in allowed if within(self.chunks[i])], dtype=int)
         if allowed.size == 0:
             return []
         dense_rank: dict[int, int] = {}

@@ -35,6 +35,7 @@ from assistant.retrieve import Mode, Retriever
 from assistant.settings import Settings
 from assistant.text import normalise, tokens
 from assistant.understand import Part, Query, analyse
+from assistant.understand.sections import in_section
 from corpus.local import local_documents, registry_mtime
 from corpus.manifest import Document, Manifest, load_manifest
 from ingest.embed import Embedder, SentenceTransformerEmbedder
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 NOT_ANSWERED = "The guidance here does not answer that."
 RUN_ON_FROM = 3  # a scenario's first candidates whose next chunk joins them (dev: +1, none lost)
 RARE_SHARE = 0.01  # a word in at most this share of chunks names its matter (dev: no item; fresh batch: +1)
+SECTION_K = 10  # the passages searched for in the sections a part names, beside its other candidates
 TOPIC_BONUS = 0.05  # a later part's passage in the first part's chapter (dev: +1 item, none lost)
 
 
@@ -193,6 +195,7 @@ class Assistant:
             general.passages = rerank(self.sentences, general, extra, k, carried=self._carried)
             ctx.general = general
         candidates += self._entries(ctx, part, scope, candidates)
+        candidates += self._in_sections(ctx, part, scope, candidates, mode)
         if part.kind == "procedure":
             candidates = self._run_on(candidates, RUN_ON_FROM)
         ctx.candidates = candidates
@@ -214,6 +217,18 @@ class Assistant:
                 seen.add(nxt.chunk_id)
                 out.append(Passage(nxt, 0.0, len(candidates) + i))
         return out
+
+    def _in_sections(self, ctx: AnswerContext, part: Part, scope: Scope, candidates: list[Passage],
+                     mode: Mode) -> list[Passage]:
+        """The best passages of the sections the part names ("the glossary", "Annex B"), not yet
+        among its candidates: the search over every section may have missed them."""
+        if not part.sections:
+            return []
+        seen = {p.chunk.chunk_id for p in candidates}
+        found = self.retriever.search(part.search, scope.doc_ids, SECTION_K, mode, ctx.query_vector,
+                                      lambda c: bool(c.headings) and in_section(c.headings[0], part.sections))
+        return [replace(p, rank=len(candidates) + i)
+                for i, p in enumerate(p for p in found if p.chunk.chunk_id not in seen)]
 
     def _entries(self, ctx: AnswerContext, part: Part, scope: Scope,
                  candidates: list[Passage]) -> list[Passage]:

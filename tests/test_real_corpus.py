@@ -108,6 +108,14 @@ def test_who_a_defined_term_names_is_answered_from_its_glossary_entry(real_assis
     assert first.quote.startswith("Child death review partners - ") and "integrated care board" in first.quote
 
 
+def test_a_list_asked_from_a_named_appendix_is_quoted_from_that_appendix(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    ans = real_assistant.ask("Which sources listed in Appendix B of WT23 come from health bodies? "
+                             "I want the full health-related list.")
+    assert not ans.abstained and ans.citations
+    assert {c.section for c in ans.citations} == {"Appendix B: Further sources of information"}
+    assert "General Medical Council" in ans.text
+
+
 def test_a_term_the_guidance_never_mentions_is_not_defined_from_a_lookalike(real_assistant) -> None:  # type: ignore[no-untyped-def]
     # MARAC is spelt out as a multi-agency risk assessment conference; the guidance names MAPPA,
     # whose definition once answered

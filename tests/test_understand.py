@@ -995,6 +995,8 @@ def test_within_asks_for_a_time_only_when_a_time_follows(question: str, shape: s
     "What did the 2018 guidance specify about child death reviews - give me every point it lists",
     "Which offences does KCSIE define? All of them please.",
     "What does the briefing say about reviews? Give me them all.",
+    "Which sources listed in Appendix B come from health bodies?",
+    "What do I need? I want the full health-related list.",
 ])
 def test_asking_for_every_point_or_all_of_them_asks_for_a_list(question: str) -> None:
     assert question_kind(question, answer_shape(question)) == "list"

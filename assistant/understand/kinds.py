@@ -202,7 +202,8 @@ _COUNT = r"(two|three|four|five|six|seven|eight|nine|ten|\d+)"
 LIST = re.compile(
     rf"\b(list|name|outline|set out) (all|the|each|every)\b"
     # the form asked for: "give me the full list", "list them all", "bullet points please"
-    r"|\b(full|whole|complete|entire) list\b|\blist (them|these|those|it)\b|\blist,? (please|pls|plz)\b"
+    r"|\b(full|whole|complete|entire) ([\w’'-]+ ){0,2}list\b|\blist (them|these|those|it)\b"
+    r"|\blist,? (please|pls|plz)\b"
     r"|\b(every|each) (item|point|entry|bullet)\b"
     r"|\ball of (them|those|these|it),? (please|pls|plz)\b|\b(give|tell|show) me (them )?all\b"
     r"|\bbullet[ -]?points?\b"
@@ -229,6 +230,8 @@ NAMED_LIST = re.compile(
     # and in the passive: "which … resources are listed in the appendix?"
     r"|\b(which|what)\b[^?]{0,80}?\b(are|were|is|was) (listed|named|mentioned|set out|included) "
     r"(in|under|on|by)\b"
+    # "which sources listed in Appendix B come from…"
+    r"|\b(which|what) ([\w’'-]+ ){0,2}[a-z]{2,}[^s\W']s (listed|named|mentioned|set out) (in|under|on|by)\b"
     r"|\bwhat is (the list|on (it|the list|that list))\b|\bwhich ones are (on|in)\b"
     # where the guidance points a reader: "where does KCSIE point us?", "what guidance does WT point
     # dental teams to?", "which other guidance does it point to?"
