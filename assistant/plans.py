@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.evidence import AnswerContext, Unit
+from assistant.evidence import AnswerContext, Unit, coverage
 from assistant.sentences import Sentence, sentences
 from assistant.terms import asks_for_kinds, term_run
 from assistant.text import normalise, tokens
@@ -107,6 +107,7 @@ HEAD_CHUNKS = 30  # the most further chunks a numbered list's items are looked f
 # answered DSL questions; dev: −1, an item that passed by quoting it for "who should be the DSL?"
 CONDITION = re.compile(r"^(?:\d{1,3}\s+)?(?:when|where|if|in cases where|unless)\b([^,;:]{5,160}),", re.I)
 OTHER_CASE_PENALTY = 0.1
+ASKED_WEIGHT = 0.1  # half the score's lexical weight, moved from the situation's words to the asked ones
 SECTION_PENALTY = 0.1  # a sentence outside the section the question names ("Annex B")
 EXCLUDED_PENALTY = 0.2  # what the asker ruled out ("not the county lines-only ones") is not the answer
 OTHER_CASE_SHARE = 0.2
@@ -282,9 +283,23 @@ def unit_bonus(ctx: AnswerContext) -> Callable[[Unit], float] | None:
     """What the plan adds to a unit's score when ordering it (a list question: a list; a named
     section: its sentences), or None."""
     plan = _plan_bonus(ctx)
-    if not ctx.sections:
+    if not ctx.sections and not _situated(ctx):
         return plan
-    return lambda unit: (plan(unit) if plan else 0.0) - _outside_penalty(ctx, unit)
+    return lambda unit: (plan(unit) if plan else 0.0) - _outside_penalty(ctx, unit) + asked_fit(ctx, unit)
+
+
+def _situated(ctx: AnswerContext) -> bool:
+    """The part is searched with its situation's words, but asks in fewer of its own."""
+    return ctx.asked_tokens != ctx.query_tokens
+
+
+def asked_fit(ctx: AnswerContext, unit: Unit) -> float:
+    """A situated part's sentences are ordered by the words it asks in as much as by every word
+    of its search (the score's lexical share weighs the situation's words as the asked ones)."""
+    if not _situated(ctx):
+        return 0.0
+    text = f"{unit.lead} {unit.text}"
+    return ASKED_WEIGHT * (coverage(ctx, text, ctx.asked_tokens) - coverage(ctx, text))
 
 
 def _plan_bonus(ctx: AnswerContext) -> Callable[[Unit], float] | None:
@@ -387,6 +402,7 @@ def _order(ctx: AnswerContext, bonus: np.ndarray | None = None) -> list[int]:
                         + 0.05 * any(FIGURE.search(h) for h in u.chunk.headings[-1:])
                         + LINK_PENALTY * bool(LINK.search(u.text))
                         + EXCLUDED_PENALTY * _ruled_out(ctx, u) + _outside_penalty(ctx, u)
+                        - asked_fit(ctx, u)
                         for u in ctx.units])
     return [int(i) for i in np.argsort(-(scores - penalty), kind="stable")]
 
@@ -503,7 +519,7 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
     A fact part may add `context` more sentences of the passages it quotes."""
     if not ctx.units:
         return []
-    bonus = unit_bonus(ctx)
+    bonus = _plan_bonus(ctx)  # _order adds the section's and the asked words' terms itself
     added = np.array([bonus(u) for u in ctx.units]) if bonus else None
     if ctx.kind == "procedure":
         order = _order(ctx, added)

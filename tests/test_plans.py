@@ -1939,3 +1939,20 @@ def test_a_sentence_outside_the_section_the_part_names_goes_down() -> None:
     assert _order(ctx)[0] == 1  # the glossary's first; a footnote is chunked apart from its section
     bonus = unit_bonus(ctx)
     assert bonus is not None and bonus(units[0]) == bonus(units[2]) < bonus(units[1]) == 0.0
+
+
+def test_a_situated_part_orders_its_sentences_by_the_words_it_asks_in() -> None:
+    from assistant.plans import _order, asked_fit
+
+    told = _chunk("The child's school should share information with the social worker.", "t")
+    asked = _chunk("The original DBS certificate must be shown before they take up post.", "a")
+    units = [_unit(told, told.text), _unit(asked, asked.text)]
+    ctx = AnswerContext("Is a photo of her DBS certificate enough?",
+                        "school social worker information share DBS certificate photo enough",
+                        np.zeros(3), units=units, scores=np.array([0.30, 0.29]), kind="fact",
+                        asked="DBS certificate photo enough")
+    assert asked_fit(ctx, units[1]) > 0 > asked_fit(ctx, units[0])
+    assert _order(ctx)[0] == 1
+    alone = AnswerContext("q", "DBS certificate photo enough", np.zeros(3), units=units,
+                          scores=np.array([0.30, 0.29]), kind="fact")
+    assert asked_fit(alone, units[1]) == 0.0 and _order(alone)[0] == 0  # nothing situates it
