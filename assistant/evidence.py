@@ -91,7 +91,8 @@ class AnswerContext:
     counted: str = ""  # what a "how many / how much" part counts: a stated number must be about it
     listed: str = ""  # what a list part asks for ("checks"): a lead-in that names it brings the list
     unit: str = ""  # the unit of a time the part proposes ("is it 72 hours?"): the answer states one
-    entries: frozenset[str] = frozenset()  # chunk ids of the glossary entries of a term the part names
+    # where the glossary (or footnote) entries of a term the part names open: (chunk id, offset)
+    entries: frozenset[tuple[str, int]] = frozenset()
     count: int = 0  # the size of the set the part names ("the 4 Cs"): a sentence stating it fits
     told: bool = False  # a child told of harm: the general steps come before the situation's own
     excluded: str = ""  # what the asker rules out: a list led in by its words goes down
@@ -205,10 +206,16 @@ def score_units(embedder: Embedder | SentenceVectors, ctx: AnswerContext,
         fit += np.array([COUNT_FIT if stated.search(u.text) or _enumerates(u.text, ctx.count) else 0.0
                          for u in units])
     # the entry's opening sentence ("Safeguarding partners - A safeguarding partner … is defined as…")
-    entry = np.array([ENTRY_FIT if u.chunk.chunk_id in ctx.entries and not u.chunk.text[:u.start].strip()
-                      else 0.0 for u in units])
+    entry = np.array([ENTRY_FIT if opens_entry(u, ctx.entries) else 0.0 for u in units])
     # weights chosen by a coarse grid search on the golden set (see README, "Answer step")
     return 0.5 * sims + 0.2 * lex + prior + fit + entry - form
+
+
+def opens_entry(unit: Unit, entries: frozenset[tuple[str, int]]) -> bool:
+    """The unit opens an entry: only blanks or a footnote's number lie between the two starts."""
+    return any(cid == unit.chunk.chunk_id
+               and not re.sub(r"\d", "", unit.chunk.text[min(at, unit.start):max(at, unit.start)]).strip()
+               for cid, at in entries)
 
 
 ITEM_LABEL = re.compile(r"(?:^|\s)\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s", re.M)  # "(a) the local authority"

@@ -155,11 +155,12 @@ class Retriever:
         return [self.chunks[i] for page in (last, last + 1)
                 for i in self._boxes.get((chunk.doc_id, page), [])]
 
-    def entries(self, asked: str, doc_ids: tuple[str, ...]) -> list[Passage]:
-        """The glossary entries, in the documents searched, of the term the asked words name."""
+    def entries(self, asked: str, doc_ids: tuple[str, ...]) -> list[tuple[Passage, int]]:
+        """The glossary (and footnote) entries, in the documents searched, of the term the asked
+        words name: each chunk, with where the entry opens in its text."""
         self.ensure_loaded()
         allowed = set(doc_ids)
-        return [Passage(self.chunks[i], 0.0, 0) for i in self.terms.find(asked)
+        return [(Passage(self.chunks[i], 0.0, 0), at) for i, at in self.terms.openings(asked)
                 if self.chunks[i].doc_id in allowed]
 
     def _neighbour(self, chunk: Chunk, step: int) -> Chunk | None:

@@ -235,11 +235,11 @@ class Assistant:
         """What a term is, or who they are: the glossary entries of the term the part names, not
         yet among its candidates (all of them are marked in `ctx.entries`)."""
         names = part.kind in ("definition", "list") or part.shape == "who-many"
-        entries = self.retriever.entries(part.asked or part.text, scope.doc_ids) if names else []
-        ctx.entries = frozenset(e.chunk.chunk_id for e in entries)
+        found = self.retriever.entries(part.asked or part.text, scope.doc_ids) if names else []
+        ctx.entries = frozenset((e.chunk.chunk_id, at) for e, at in found)
         seen = {p.chunk.chunk_id for p in candidates}
-        return [replace(p, rank=len(candidates) + i)
-                for i, p in enumerate(e for e in entries if e.chunk.chunk_id not in seen)]
+        entries = {e.chunk.chunk_id: e for e, _ in found if e.chunk.chunk_id not in seen}
+        return [replace(p, rank=len(candidates) + i) for i, p in enumerate(entries.values())]
 
     def _pooled(self, part: AnswerContext, parts: list[AnswerContext], k: int,
                 topic: tuple[str, tuple[str, ...]] | None = None) -> AnswerContext:

@@ -30,3 +30,31 @@ def test_an_entry_is_found_by_the_term_the_question_names() -> None:
     assert index.find("What is abuse?") == [2]  # a one-word term that is all the part names
     assert index.find("What should staff do about abuse at home?") == []  # …not a word among others
     assert index.find("Who chairs the partnership?") == []
+
+
+def test_a_footnote_that_defines_a_term_is_an_entry_opening_at_its_term() -> None:
+    import numpy as np
+
+    from assistant.evidence import AnswerContext, Unit, score_units
+    from ingest.segment import FOOTNOTES
+
+    notes = _chunk(5, "39 See paragraph 12.\n40 Early help is a system of support which aims to support "
+                      "children as soon as problems emerge.\n41 It is described in the guide.\n"
+                      "42 The harm test is set out in the regulations.", (FOOTNOTES,))
+    index = TermIndex([*CHUNKS, notes])
+    at = notes.text.index("Early help")
+    assert index.openings("What's the difference between early help and targeted early help?") == [(5, at)]
+    assert index.openings("What is the harm test?") == [(5, notes.text.index("The harm test"))]
+    assert index.find("What is it?") == []  # "41 It is…" defines nothing
+    # the unit that opens at the footnote's number gets the entry's fit; the footnote before it not
+    units = [Unit(0, notes, notes.text.index("40 Early"), notes.text.index("\n41")),
+             Unit(0, notes, 0, notes.text.index("\n40"))]
+
+    class Flat:
+        def embed(self, texts: list[str]) -> np.ndarray:
+            return np.ones((len(texts), 3)) / np.sqrt(3)
+
+    ctx = AnswerContext("What is early help?", "early help", np.ones(3) / np.sqrt(3), kind="definition",
+                        entries=frozenset({("c5", at)}))
+    scores = score_units(Flat(), ctx, units)
+    assert scores[0] > scores[1]
