@@ -471,8 +471,10 @@ def asks_quantity(ctx: AnswerContext) -> bool:
 
 def part_heading(part: str) -> str:
     """A multi-part answer's heading for one part, asked as a question even when it was put as a
-    request ("…which areas got minor amendments - list them all.")."""
-    return f"**{part.strip().rstrip('?.!;:,-–— ')}?**"
+    request ("…which areas got minor amendments - list them all."), with a capital first letter
+    ("2) whose duty is it…" asked it after the asker's number)."""
+    text = part.strip().rstrip("?.!;:,-–— ")
+    return f"**{text[:1].upper()}{text[1:]}?**"
 
 
 def gap_reason(ctx: AnswerContext) -> str:

@@ -1027,3 +1027,11 @@ def test_the_askers_numbers_are_stripped_from_every_part_whatever_word_follows()
                      "For a child in need, whose duty is it to provide support?",
                      "if we're unhappy, how do we escalate?"]
     assert "Two things" in situation  # an announcement of what is asked tells nothing asked
+
+
+def test_a_part_heading_is_a_question_with_a_capital_first_letter() -> None:
+    from assistant.answer import part_heading
+
+    assert part_heading("whose responsibility is it to keep kids safe -") == (
+        "**Whose responsibility is it to keep kids safe?**")
+    assert part_heading("What does KCSIE say about checks.") == "**What does KCSIE say about checks?**"
