@@ -67,6 +67,7 @@ class Draft:
     plan: list[tuple[str, list[Unit]]] = field(default_factory=list)  # (part, stretches chosen)
     timings: dict[str, float] = field(default_factory=dict)
     general: bool = False  # quotes the guidance's general steps for a situation it does not describe
+    nearest: Unit | None = None  # a refusal for want of a quantity: the closest sentence, as context
 
 
 class Generator(Protocol):
@@ -332,9 +333,12 @@ class ExtractiveGenerator:
         support = max(f.support for f in found)
         if not any(f.units for f in found):
             gaps = [f for f in found if f.gap]
-            reason = (gap_reason(gaps[0].ctx) if len(found) == 1 and gaps
-                      else "no passage in scope supports an answer closely enough")
-            return Draft("", [], support, abstained=True, reason=reason)
+            gap = gaps[0].ctx if len(found) == 1 and gaps else None
+            reason = gap_reason(gap) if gap else "no passage in scope supports an answer closely enough"
+            # a quantity no passage states: the closest sentence is shown as context (not for a
+            # term the guidance never uses: its closest sentence is about something else)
+            nearest = _best_unit(gap) if gap and not unused_term(gap) else None
+            return Draft("", [], support, abstained=True, reason=reason, nearest=nearest)
         cites: list[Citation] = []
         lines: list[str] = []
         notices: list[str] = []
@@ -475,6 +479,11 @@ def part_heading(part: str) -> str:
     ("2) whose duty is it…" asked it after the asker's number)."""
     text = part.strip().rstrip("?.!;:,-–— ")
     return f"**{text[:1].upper()}{text[1:]}?**"
+
+
+def _best_unit(ctx: AnswerContext) -> Unit | None:
+    """The part's best-scoring sentence, or None."""
+    return ctx.units[int(np.argmax(ctx.scores))] if ctx.units and len(ctx.scores) else None
 
 
 def gap_reason(ctx: AnswerContext) -> str:

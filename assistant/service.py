@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 
-from assistant.answer import Draft, ExtractiveGenerator, Generator
+from assistant.answer import Draft, ExtractiveGenerator, Generator, display
 from assistant.changes import EditionChanges, render_report
-from assistant.cite import verify
+from assistant.cite import make_citation, verify
 from assistant.coverage import IndexGaps, index_gaps
 from assistant.editions import EditionRegistry, Scope
 from assistant.errors import QuestionError
@@ -305,7 +305,7 @@ class Assistant:
             return self._renamed_only(question, scope, hits, passages, timings, t0)
         if draft.abstained:
             timings["total"] = _since(t0)
-            answer = self._abstain(question, scope, draft.reason, passages, timings)
+            answer = self._abstain(question, scope, draft.reason, passages, timings, draft.nearest)
             answer.support = draft.support
             return answer
         checked = [verify(c, self.retriever.pages(c.doc_id)) for c in draft.citations]
@@ -494,13 +494,15 @@ class Assistant:
         return "\n".join(lines).strip()
 
     def _abstain(self, question: str, scope: Scope, reason: str, passages: list[Passage],
-                 timings: dict[str, float]) -> Answer:
+                 timings: dict[str, float], nearest: Unit | None = None) -> Answer:
         """Says what was searched: an edition the index does not hold is named as not indexed;
-        the local documents held were searched too."""
+        the local documents held were searched too. A refusal for want of a quantity shows the
+        nearest sentence found, verbatim and placed, as context only."""
         gaps = self._gaps(scope.doc_ids)
         labels = self._searched(scope, gaps)
         local = [self.manifest.doc(d).title for d in scope.local]
         text = f"{NOT_ANSWERED} {reason[0].upper()}{reason[1:]}".rstrip(".") + "."
+        text += self._nearest(nearest)
         searched = labels + ([f"local documents ({'; '.join(local)})"] if local else [])
         if searched:
             text += f" Searched: {', '.join(searched)}."
@@ -512,6 +514,18 @@ class Assistant:
         return Answer(question, text, True, ", ".join(labels), [], list(scope.notices),
                       getattr(self.generator, "name", "extractive"), timings, passages, body=text,
                       not_indexed=list(gaps.missing), index_notice=gaps.notice)
+
+    def _nearest(self, unit: Unit | None) -> str:
+        """" The nearest passage found, which does not answer it: “…” (where)." when its words are
+        on the page as quoted; else nothing."""
+        if unit is None:
+            return ""
+        doc = self.manifest.doc(unit.chunk.doc_id)
+        cite = verify(make_citation(0, unit.chunk, unit.start, unit.end, doc), self.retriever.pages(doc.id))
+        if not cite.verified:
+            return ""
+        return (f" The nearest passage found, which does not answer it: “{display(cite.quote)}” "
+                f"({cite.where()}).")
 
     def _gaps(self, doc_ids: tuple[str, ...] | list[str]) -> IndexGaps:
         """The documents among `doc_ids` the committed index does not hold yet."""

@@ -100,3 +100,22 @@ def test_fake_embedder_is_deterministic(fake_embedder: FakeEmbedder, tmp_path: P
     a = fake_embedder.embed(["assessment timescales"])
     b = FakeEmbedder().embed(["assessment timescales"])
     assert (a == b).all() and abs(float((a * a).sum()) - 1.0) < 1e-5
+
+
+def test_a_refusal_for_want_of_a_quantity_shows_the_nearest_sentence(assistant: Assistant) -> None:
+    from assistant.evidence import Unit
+
+    query = assistant.analyse("How many days does Ofsted have to reply?")
+    assistant.retriever.ensure_loaded()
+    chunk = next(c for c in assistant.retriever.chunks if "notify Ofsted" in c.text)
+    start = chunk.text.index("The local authority must notify")
+    unit = Unit(0, chunk, start, chunk.text.index("days.", start) + len("days."))
+    ans = assistant._abstain(query.question, query.scope, "the guidance here does not set a time limit",
+                             [], {}, unit)
+    assert ans.abstained and not ans.citations  # context only: nothing is cited as an answer
+    assert ("The nearest passage found, which does not answer it: “The local authority must notify Ofsted "
+            "of a serious incident within five working days.” (") in ans.text
+    assert "page 2" in ans.text
+    # a sentence whose words are not on its page as quoted is not shown
+    forged = replace(unit, chunk=replace(chunk, text=chunk.text.replace("five", "nine")))
+    assert "nearest passage" not in assistant._abstain(query.question, query.scope, "no", [], {}, forged).text

@@ -117,6 +117,17 @@ def test_a_list_asked_from_a_named_appendix_is_quoted_from_that_appendix(real_as
     assert "General Medical Council" in ans.text
 
 
+def test_a_time_the_guidance_does_not_set_is_refused_with_the_nearest_sentence(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    ans = real_assistant.ask("How many working days' notice do parents have to be given before an "
+                             "initial child protection conference?")
+    assert ans.abstained and not ans.citations
+    assert "does not set a time limit" in ans.text
+    assert ("The nearest passage found, which does not answer it: “The initial child protection "
+            "conference") in ans.text
+    film = real_assistant.ask("What's a good film to watch with kids this weekend?")
+    assert film.abstained and "nearest passage" not in film.text  # a term the guidance never uses
+
+
 def test_a_term_the_guidance_never_mentions_is_not_defined_from_a_lookalike(real_assistant) -> None:  # type: ignore[no-untyped-def]
     # MARAC is spelt out as a multi-agency risk assessment conference; the guidance names MAPPA,
     # whose definition once answered
