@@ -501,7 +501,9 @@ class Assistant:
         gaps = self._gaps(scope.doc_ids)
         labels = self._searched(scope, gaps)
         local = [self.manifest.doc(d).title for d in scope.local]
-        text = f"{NOT_ANSWERED} {reason[0].upper()}{reason[1:]}".rstrip(".") + "."
+        # "The guidance here does not set a time limit for this…" says it plainly on its own
+        said = f"{reason[0].upper()}{reason[1:]}"
+        text = (said if said.startswith("The guidance") else f"{NOT_ANSWERED} {said}").rstrip(".") + "."
         text += self._nearest(nearest)
         searched = labels + ([f"local documents ({'; '.join(local)})"] if local else [])
         if searched:

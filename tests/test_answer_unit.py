@@ -119,3 +119,13 @@ def test_a_refusal_for_want_of_a_quantity_shows_the_nearest_sentence(assistant: 
     # a sentence whose words are not on its page as quoted is not shown
     forged = replace(unit, chunk=replace(chunk, text=chunk.text.replace("five", "nine")))
     assert "nearest passage" not in assistant._abstain(query.question, query.scope, "no", [], {}, forged).text
+
+
+def test_a_refusal_that_names_what_is_not_set_says_it_once(assistant: Assistant) -> None:
+    query = assistant.analyse("How many days does Ofsted have to reply?")
+    reason = "the guidance here does not set a time limit"
+    plain = assistant._abstain(query.question, query.scope, reason, [], {})
+    assert plain.text.startswith("The guidance here does not set a time limit.")
+    assert plain.text.count("The guidance here") == 1
+    weak = assistant._abstain(query.question, query.scope, "no passage in scope supports an answer", [], {})
+    assert weak.text.startswith("The guidance here does not answer that. No passage in scope supports")
