@@ -317,7 +317,7 @@ def _outside_penalty(ctx: AnswerContext, unit: Unit) -> float:
     headings = unit.chunk.headings
     if not ctx.sections or not headings:
         return 0.0
-    return SECTION_PENALTY * (not in_section(headings[0], ctx.sections))
+    return SECTION_PENALTY * (not in_section(headings, ctx.sections))
 
 
 def _rare_asked(ctx: AnswerContext) -> set[str]:

@@ -226,7 +226,7 @@ class Assistant:
             return []
         seen = {p.chunk.chunk_id for p in candidates}
         found = self.retriever.search(part.search, scope.doc_ids, SECTION_K, mode, ctx.query_vector,
-                                      lambda c: bool(c.headings) and in_section(c.headings[0], part.sections))
+                                      lambda c: in_section(c.headings, part.sections))
         return [replace(p, rank=len(candidates) + i)
                 for i, p in enumerate(p for p in found if p.chunk.chunk_id not in seen)]
 

@@ -15,9 +15,11 @@ def section_names(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(m.group(1).lower() for m in NAMED.finditer(text)))
 
 
-def in_section(heading: str, names: tuple[str, ...]) -> bool:
+def in_section(headings: tuple[str, ...], names: tuple[str, ...]) -> bool:
     """A chunk's top heading ("Appendix A: Glossary", "Annex B: Further information") is one of the
-    named sections."""
-    heading = heading.lower()
+    named sections (a chunk with no heading is in none)."""
+    if not headings:
+        return False
+    heading = headings[0].lower()
     return any(name in heading if name == "glossary" else re.match(rf"{name}\b", heading) is not None
                for name in names)
