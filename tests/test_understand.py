@@ -110,6 +110,12 @@ def test_question_kinds(question: str, kind: str) -> None:
     ("How old does a young person have to be to count as a child?", "age"),
     ("And once it's under way, how often should the case be reviewed?", "frequency"),
     ("At what intervals should the plan be reviewed?", "frequency"),
+    # when a step of a process falls is a time limit; when to act is a circumstance
+    ("when does the core group first meet", "duration"),
+    ("When is the next conference and the one after that?", "duration"),
+    ("When should the first review be held?", "duration"),
+    ("When should a council refer?", None),
+    ("when would the restrictions stop applying", None),
 ])
 def test_answer_shapes(question: str, shape: str | None) -> None:
     assert answer_shape(question) == shape

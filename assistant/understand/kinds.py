@@ -45,7 +45,12 @@ SHAPES = [
                             r"reasonable)) "
                             rf"(time|period|timescale|timeframe|deadline|number)"
                             rf"|(the|a|an|{NUM}) {DAYS_OF}(day|hour|week|fortnight|month|term|year)s?\b)"
-                            rf"|\bdeadline|\bhow many {DAYS_OF}(days|weeks|months|hours|years)\b", re.I)),
+                            rf"|\bdeadline|\bhow many {DAYS_OF}(days|weeks|months|hours|years)\b"
+                            # when a step of a process falls: "when does the core group first meet?",
+                            # "when is the next conference?"; not "when should a council refer?"
+                            r"|^\s*(and\s+)?when (does|do|is|are|should|will|must|would) [^?]{0,60}?"
+                            r"\b(meets?|held|take place|takes place|happens?|convened?|due)\b"
+                            r"|^\s*(and\s+)?when (is|are|will be) the (next|first|second)\b", re.I)),
     ("number", re.compile(r"\bhow (many|much)\b|\bnumber of\b|\b(maximum|minimum)\b"
                           r"|\b(upper|lower) limit\b|\bratio\b", re.I)),
     # "when was it published?" asks for a date; "when should a council refer?" for a circumstance
