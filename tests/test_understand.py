@@ -128,6 +128,18 @@ def test_opening_hours_are_stated_as_times_or_days_not_references() -> None:
     assert not shape.search("Section 17 of the Children Act 1989 applies to 13 year olds")
 
 
+def test_a_question_in_brackets_does_not_end_the_question_it_sits_in() -> None:
+    situation, parts = split_question(
+        "I'm writing my CPD plan. According to the annex, what should I be able to do on online safety "
+        "(anything on SEND?), on supporting staff, and for the children who have had a social worker?")
+    assert situation == "I'm writing my CPD plan."
+    assert " ".join(parts).startswith("According to the annex, what should I be able to do on online")
+    assert "supporting staff" in " ".join(parts)
+    # …but a bracket's question before a new sentence still ends it
+    assert split_question("We asked the LA (why?) Then what happens to the plan?")[1] == [
+        "Then what happens to the plan?"]
+
+
 def test_parts_split_on_joined_questions_and_keep_the_situation() -> None:
     assert split_question("What is a child in need under section 17, and who carries out the "
                           "assessment?") == ("", ["What is a child in need under section 17",

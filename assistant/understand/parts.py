@@ -6,7 +6,10 @@ import re
 
 # a sentence keeps the closing quote or bracket after its mark: "…keep asking 'what counts?'"
 # "e.g." and "i.e." end no sentence: "what could we do instead (e.g. moving her)?" is one question
-SENTENCE = re.compile(r"(?:\b(?:e\.g|i\.e)\.|[^?!.])+(?:[?!.]+['’\"”)]*|$)", re.I)
+# a question in brackets that the sentence goes on after ("…online safety (anything on SEND?), on
+# supporting staff…") ends no sentence
+_BRACKET_GOES_ON = r"[?!]+\)(?=\s*[,;:]|\s+(?-i:[a-z]))"
+SENTENCE = re.compile(rf"(?:\b(?:e\.g|i\.e)\.|{_BRACKET_GOES_ON}|[^?!.])+(?:[?!.]+['’\"”)]*|$)", re.I)
 QUOTED_ASKING = re.compile(r"\?['’\"”]+$")  # a question mark inside a quotation: reported speech
 # a preposition carried before the question word: "Up to what age…", "For how long…", "At what point…"
 _CARRIED = r"(?:(?:up to|up until|until|at|in|by|for|from|to|under|with|within|after|before|on)\s+)?"
