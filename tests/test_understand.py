@@ -128,6 +128,22 @@ def test_opening_hours_are_stated_as_times_or_days_not_references() -> None:
     assert not shape.search("Section 17 of the Children Act 1989 applies to 13 year olds")
 
 
+def test_one_question_asked_of_several_things_is_asked_of_each() -> None:
+    assert split_question("What does KCSIE say about mobile phones, about cameras, and about smart "
+                          "watches?")[1] == ["What does KCSIE say about mobile phones?",
+                                             "What does KCSIE say about cameras?",
+                                             "What does KCSIE say about smart watches?"]
+    assert split_question("Where does WT23 point me for good practice on working with her, and on "
+                          "pre-proceedings?")[1] == [
+        "Where does WT23 point me for good practice on working with her?",
+        "Where does WT23 point me on pre-proceedings?"]
+    # one set of steps for several people; a question word after the preposition asks anew
+    assert len(split_question("What steps should I take - with her, with him, and with the video?")[1]) == 1
+    assert split_question("What does WT say about information sharing and on what basis can we "
+                          "share?")[1] == ["What does WT say about information sharing and on what basis "
+                                           "can we share?"]
+
+
 def test_a_question_in_brackets_does_not_end_the_question_it_sits_in() -> None:
     situation, parts = split_question(
         "I'm writing my CPD plan. According to the annex, what should I be able to do on online safety "

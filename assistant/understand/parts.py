@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.understand.kinds import PROCEDURE
+
 # a sentence keeps the closing quote or bracket after its mark: "…keep asking 'what counts?'"
 # "e.g." and "i.e." end no sentence: "what could we do instead (e.g. moving her)?" is one question
 # a question in brackets that the sentence goes on after ("…online safety (anything on SEND?), on
@@ -38,6 +40,12 @@ OPEN_ENDED = re.compile(r"\b(?:about|on|for|of|regarding|with|to|between|is|are|
 # "…about whether and how I share this": two question words sharing one clause ask one thing
 SHARED_CLAUSE = re.compile(r"\b(?:whether|how|when|where|why|what|who|if)$", re.I)
 WH_LATER = re.compile(r"\b(?:what|who|how|which|why|whether)\b", re.I)  # a question word further on
+# one question asked of several things, each after the same kind of preposition: "what should I be
+# able to do on online safety, on supporting staff, and for the children who…?"
+_SPREAD_PREP = r"(?:about|on|for|regarding|with)"
+_SPREAD_SEP = rf"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?={_SPREAD_PREP}\s+(?!{_QWORD}\b))"
+SPREAD = re.compile(rf"\b{_SPREAD_PREP}\s+(?!{_QWORD}\b)(?:[^?,;]|\?\))+?{_SPREAD_SEP}", re.I)
+SPREAD_SEP = re.compile(_SPREAD_SEP, re.I)
 LEAD_IN = re.compile(rf":\s+(?={_QWORD}\b)", re.I)
 JOINED_ASKING = re.compile(rf"\b(?:but|and|so)\s+{_QWORD}\b", re.I)  # "…but what do I do now"
 DASHED = re.compile(rf"\s[-–—]\s+(?={_QWORD}\b[^-–—.!?]*\?)", re.I)  # " - can we…?" (in one sentence)
@@ -113,7 +121,7 @@ def split_question(question: str) -> tuple[str, list[str]]:
         if not parts and answer_form(sentence):
             form = f"{form} {sentence}"
             continue
-        for piece in _split_joined(f"{sentence}{form}" if form and not parts else sentence):
+        for piece in _spread(_split_joined(f"{sentence}{form}" if form and not parts else sentence)):
             if terms := compared_terms(piece):  # "the difference between A and B?": what each is
                 parts += [f"What is {term}?" for term in terms]
                 continue
@@ -195,6 +203,26 @@ def _asking(sentence: str) -> bool:
     "staff keep asking 'what would count?'" tells the situation) or opens with a question word."""
     return bool((sentence.endswith("?") and not QUOTED_ASKING.search(sentence)) or ASKING.search(sentence)
                 or _asks_whole(sentence))
+
+
+def _spread(pieces: list[str]) -> list[str]:
+    """Each thing one question is asked of, asked on its own: "What does KCSIE say about phones,
+    about cameras and about watches?" -> "What does KCSIE say about phones?", "…about cameras?"…"""
+    out: list[str] = []
+    for piece in pieces:
+        m = SPREAD.search(piece)
+        head = piece[:m.start()].strip() if m else ""
+        # "what should I do for her and for him?": one set of steps, not two
+        if not m or not _asks(head) or PROCEDURE.search(head):
+            out.append(piece)
+            continue
+        tail, end = piece[m.start():], ""
+        if (form := re.search(r"[?.!]\s*\S.*$", tail)) and answer_form(form.group(0)[1:].strip()):
+            tail, end = tail[:form.start()], form.group(0)[1:]  # "…? List it all please."
+        cuts = [0, *(x for sep in SPREAD_SEP.finditer(tail) for x in sep.span()), len(tail)]
+        items = [tail[a:b].strip(" ,;?") for a, b in zip(cuts[::2], cuts[1::2], strict=True)]
+        out += [f"{head} {item}?{' ' + end.strip() if end else ''}" for item in items if item]
+    return out
 
 
 def _split_joined(sentence: str) -> list[str]:
