@@ -345,7 +345,7 @@ class ExtractiveGenerator:
         multi = len(found) > 1
         for f in found:
             if multi:
-                lines.append(part_heading(f.ctx.question))
+                lines.append(part_heading(f.ctx.question, f.ctx.editions))
             if not f.units:
                 lines.append(gap_reason(f.ctx) if f.gap else
                              "The guidance searched does not answer this part.")
@@ -473,12 +473,13 @@ def asks_quantity(ctx: AnswerContext) -> bool:
     return ctx.shape in QUANTITIES or bool(ctx.unit)
 
 
-def part_heading(part: str) -> str:
+def part_heading(part: str, editions: str = "") -> str:
     """A multi-part answer's heading for one part, asked as a question even when it was put as a
     request ("…which areas got minor amendments - list them all."), with a capital first letter
-    ("2) whose duty is it…" asked it after the asker's number)."""
+    ("2) whose duty is it…" asked it after the asker's number); then the editions it is answered
+    from, when its parts name different ones."""
     text = part.strip().rstrip("?.!;:,-–— ")
-    return f"**{text[:1].upper()}{text[1:]}?**"
+    return f"**{text[:1].upper()}{text[1:]}?**" + (f" ({editions})" if editions else "")
 
 
 def _best_unit(ctx: AnswerContext) -> Unit | None:

@@ -54,7 +54,7 @@ class Scope:
 
     doc_ids: tuple[str, ...]
     editions: tuple[tuple[str, str], ...]  # (series, edition) pairs in scope
-    how: str  # "named", "as-of" or "current"
+    how: str  # "named", "as-of", "current", or "parts" (each part its own: `Part.scope`)
     as_of: date | None = None
     notices: tuple[str, ...] = ()
     unavailable: str | None = None  # set when nothing in the corpus can answer
@@ -135,9 +135,10 @@ def years_in(text: str) -> list[str]:
 
 def resolve(
     registry: EditionRegistry, question: str, edition: str | None = None,
-    as_of: date | None = None, today: date | None = None,
+    as_of: date | None = None, today: date | None = None, series: Sequence[str] = (),
 ) -> Scope:
-    """Decide the editions: an explicit --edition/--as-of, then the question's words, then today."""
+    """Decide the editions: an explicit --edition/--as-of, then the question's words, then today.
+    `series`: the series its words are read with when they name none (a part of a longer question)."""
     today = today or date.today()
     if m := OTHER_JURISDICTION.search(question):
         return Scope((), (), "named", unavailable=(
@@ -147,7 +148,7 @@ def resolve(
         return Scope((), (), "named", unavailable=(
             "The corpus holds guidance, not statistics: it does not count cases, referrals or "
             "children; the Department for Education's official statistics do."))
-    series = _series_named(f"{edition or ''} {question}")
+    series = _series_named(f"{edition or ''} {question}") or list(series)
     if edition and edition.strip().lower() not in ("", "current"):
         return _named(registry, edition, series, question)
     if as_of:
@@ -307,3 +308,18 @@ def _named_end(registry: EditionRegistry, scope: Scope) -> date | None:
         return None
     ends = [e.in_force_to for s, ed in scope.editions for e in registry.editions(s) if e.edition == ed]
     return None if not ends or None in ends else max(d for d in ends if d is not None)
+
+
+def series_named(text: str) -> tuple[str, ...]:
+    """The guidance series the text names ("KCSIE", "Working Together")."""
+    return tuple(_series_named(text))
+
+
+def joined(scopes: Sequence[Scope]) -> Scope:
+    """One scope holding each part's own ("named" for each part as it names it, or none)."""
+    first = scopes[0]
+    return Scope(tuple(dict.fromkeys(d for s in scopes for d in s.doc_ids)),
+                 tuple(dict.fromkeys(e for s in scopes for e in s.editions)), "parts",
+                 notices=tuple(dict.fromkeys(n for s in scopes for n in s.notices)),
+                 series=tuple(dict.fromkeys(x for s in scopes for x in s.series)),
+                 local=tuple(dict.fromkeys(d for s in scopes for d in s.local)), source=first.source)

@@ -97,6 +97,9 @@ class AnswerContext:
     told: bool = False  # a child told of harm: the general steps come before the situation's own
     excluded: str = ""  # what the asker rules out: a list led in by its words goes down
     sections: tuple[str, ...] = ()  # the parts of a document the part names ("Annex B")
+    # a part answered from editions of its own (`Part.scope`): their documents, and their names
+    doc_ids: tuple[str, ...] = ()
+    editions: str = ""
 
     @cached_property
     def query_tokens(self) -> set[str]:

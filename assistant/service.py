@@ -129,7 +129,7 @@ class Assistant:
         parts: list[AnswerContext] = []
         for n, asked in enumerate(query.parts):
             asked = self._with_rare_words(asked, query.parts[:n]) if n else asked
-            parts.append(self._part_evidence(_on_topic(asked, parts), query.scope, k, mode))
+            parts.append(self._part_evidence(_on_topic(asked, parts), asked.scope or query.scope, k, mode))
         if len(parts) == 1:
             return parts[0].passages, parts[0]
         if mode != "dense":  # the parts of one question share what their searches found
@@ -178,6 +178,10 @@ class Assistant:
 
     def _part_evidence(self, part: Part, scope: Scope, k: int, mode: Mode) -> AnswerContext:
         ctx = self._context(part)
+        if part.scope is not None:  # the part names editions of its own: its answer says which
+            ctx.doc_ids = scope.doc_ids
+            labels = ", ".join(self.registry.label(s, e) for s, e in scope.editions)
+            ctx.editions = f"in force today: {labels}" if scope.how == "current" else labels
         if mode == "dense":  # the plain baseline: no BM25, no sentence rerank
             ctx.passages = self.retriever.search(part.search, scope.doc_ids, k, mode, ctx.query_vector)
             return ctx
@@ -249,7 +253,7 @@ class Assistant:
         passage in that document's chapter ranks TOPIC_BONUS higher."""
         own = {p.chunk.chunk_id for p in part.candidates}
         others = {q.chunk.chunk_id: q for other in parts if other is not part for q in other.candidates
-                  if q.chunk.chunk_id not in own}
+                  if q.chunk.chunk_id not in own and (not part.doc_ids or q.chunk.doc_id in part.doc_ids)}
         extra = [replace(p, rank=len(part.candidates) + i) for i, p in enumerate(others.values())]
         if not extra and topic is None:
             return part
@@ -465,6 +469,9 @@ class Assistant:
                          + ", ".join(labels) + ".")
         elif cites and scope.how == "named":
             notes.append("Edition used: " + ", ".join(labels) + " (as named in the question).")
+        elif cites and scope.how == "parts":
+            notes.append("Editions used: " + ", ".join(labels) + " (each part from the edition it names; a "
+                         "part that names none, from the edition named before it or in force today).")
         series = [s for s, _ in used]
         for s in set(series):
             if series.count(s) > 1:

@@ -77,6 +77,22 @@ def test_assessment_timescale_current_edition(real_assistant) -> None:  # type: 
     assert c155.paragraph == "155" and "45 working days" in c155.quote
 
 
+def test_parts_naming_different_editions_quote_each_its_own(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    ans = real_assistant.ask("Who are the safeguarding partners under WT23, and who were they under WT 2018?")
+    body = ans.text.split("\n\n")[0]
+    first, second = body.split("\n**Who were they under WT 2018?** (Working Together 2018)\n")
+    assert first.startswith("**Who are the safeguarding partners under WT 2023?** (Working Together 2023)")
+    marks = {c.marker: c for c in ans.citations if c.role == "answer"}
+
+    def cited(text: str) -> set[str]:
+        return {marks[int(m)].doc_id for m in re.findall(r"\[(\d+)\]", text) if int(m) in marks}
+
+    assert cited(first) == {"working-together-2023"}
+    assert cited(second) and all(d.startswith("wt2018") for d in cited(second))
+    assert "clinical commissioning groups" in second and "integrated care board" in first
+    assert "each part from the edition it names" in ans.text
+
+
 def test_a_numbered_list_is_quoted_from_its_lead_in_across_chunks(real_assistant) -> None:  # type: ignore[no-untyped-def]
     ans = real_assistant.ask("What are the seven golden rules of information sharing?")
     assert not ans.abstained

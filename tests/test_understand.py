@@ -1070,3 +1070,26 @@ def test_a_part_heading_is_a_question_with_a_capital_first_letter() -> None:
     assert part_heading("whose responsibility is it to keep kids safe -") == (
         "**Whose responsibility is it to keep kids safe?**")
     assert part_heading("What does KCSIE say about checks.") == "**What does KCSIE say about checks?**"
+
+
+def test_parts_that_name_different_editions_are_each_answered_from_their_own() -> None:
+    q = _query("Who are the safeguarding partners under WT23, and who were they under WT 2018?")
+    assert [p.scope.editions for p in q.parts if p.scope] == [
+        (("working-together", "2023"),), (("working-together", "2018"),)]
+    assert q.scope.how == "parts"
+    assert set(q.scope.doc_ids) == {d for p in q.parts if p.scope for d in p.scope.doc_ids}
+    # a later part's year, read with the series the question names; the first part keeps today's
+    q = _query("What does KCSIE say about online searches of candidates, and what did the 2024 version say?")
+    assert q.parts[0].scope is not None and q.parts[0].scope.editions == (("kcsie", "2025"),)
+    assert q.parts[1].scope is not None and q.parts[1].scope.editions == (("kcsie", "2024"),)
+
+
+def test_an_edition_named_first_frames_every_part_that_names_none() -> None:
+    for question in ("Under KCSIE 2024, what is a DSL? And what training do they need?",
+                     "What does KCSIE 2024 say about filtering, and what does it say about phones?"):
+        q = _query(question)
+        assert q.scope.editions == (("kcsie", "2024"),)
+        assert all(p.scope is None for p in q.parts)
+    # an edition chosen by the controls is every part's
+    q = _query("Who are the partners under WT 2023, and who were they under WT 2018?", edition="2018")
+    assert all(p.scope is None for p in q.parts)

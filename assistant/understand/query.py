@@ -11,7 +11,9 @@ from assistant.changes import WHAT_CHANGED, topic_of
 from assistant.editions import (
     EditionRegistry,
     Scope,
+    joined,
     resolve,
+    series_named,
     spell_editions,
     strip_edition_words,
     with_local,
@@ -78,6 +80,9 @@ class Part:
     told: bool = False  # a "what should I do" after a child told of harm: the general steps come first
     excluded: str = ""  # what the asker rules out ("not the county lines-only ones"): lists of it go down
     sections: tuple[str, ...] = ()  # the parts of a document it names ("Annex B"): answered from there
+    # its own editions, when the parts of its question name different ones ("…under WT 2023, and who
+    # were they under WT 2018?"); None: the question's
+    scope: Scope | None = None
 
 
 @dataclass(frozen=True)
@@ -134,8 +139,32 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
         one = (replace(parts[0], search=_search(question, hits, renames, abbreviations)),)
         return Query(as_asked, scope, "what-changed", one if len(parts) == 1 else parts, situation,
                      outdated=hits, years=years, topic=topic_of(question))
+    if len(parts) > 1 and not edition and not as_of and source != "local":
+        own = _part_scopes(parts, situation, question, registry, today, local, source)
+        if own is not None:
+            parts = tuple(replace(p, scope=s) for p, s in zip(parts, own, strict=True))
+            scope = joined(own)
     kind = "multi-part" if len(parts) > 1 else parts[0].kind
     return Query(as_asked, scope, kind, parts, situation, hits, years)
+
+
+def _part_scopes(parts: tuple[Part, ...], situation: str, question: str, registry: EditionRegistry,
+                 today: date, local: Sequence[Document], source: str) -> list[Scope] | None:
+    """Each part's editions when its parts name different ones: an edition named before or in the
+    first part frames the question; a later part that names its own is answered from it (read with
+    the series the question names), and one that refers back to it ("what did it say…") from the
+    same. None when every part has the question's editions."""
+    series = series_named(question)
+    frame = resolve(registry, f"{situation} {parts[0].text}", today=today, series=series)
+    scopes: list[Scope] = []
+    for n, part in enumerate(parts):
+        if n and years_in(part.text):
+            scopes.append(resolve(registry, part.text, today=today, series=series))
+        else:
+            scopes.append(scopes[-1] if n and part.follows else frame)
+    if any(s.unavailable for s in scopes) or len({(s.doc_ids, s.editions) for s in scopes}) < 2:
+        return None
+    return [with_local(registry, s, local, source) for s in scopes]
 
 
 def _asks_what_changed(question: str, years: tuple[str, ...]) -> bool:
