@@ -144,6 +144,15 @@ def test_one_question_asked_of_several_things_is_asked_of_each() -> None:
                                            "can we share?"]
 
 
+def test_a_second_question_in_the_past_tense_is_a_part() -> None:
+    assert split_question("What does Working Together say about early help assessments, and was it "
+                          "different in the 2018 edition?")[1] == [
+        "What does Working Together say about early help assessments",
+        "was it different in the 2018 edition?"]
+    assert split_question("Who were the partners in 2018, and did that change in 2023?")[1] == [
+        "Who were the partners in 2018", "did that change in 2023?"]
+
+
 def test_a_question_in_brackets_does_not_end_the_question_it_sits_in() -> None:
     situation, parts = split_question(
         "I'm writing my CPD plan. According to the annex, what should I be able to do on online safety "

@@ -21,8 +21,8 @@ ASKING = re.compile(
     r"i need to know|i'd like to know|please (tell|explain|list)|(talk|walk|run|take|step) (me|us) through|"
     r"help me (understand|work out)|remind me|summari[sz]e|clarify|confirm)\b"
     rf"|^\s*{_CARRIED}(what|which|whom|how|when)\b", re.I)
-_QWORD = (r"(what|who|whose|how|when|where|which|why|whether|is|are|does|do|can|could|should|must|will|"
-          r"has|have)")
+_QWORD = (r"(what|who|whose|how|when|where|which|why|whether|is|are|was|were|does|do|did|can|could|"
+          r"should|must|will|has|have)")
 # a second question joined to the first: "…, and who carries out the assessment?"
 JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?=(?:(?:at|in|by|for|from|to|under|with)\s+)?"
                   rf"{_QWORD}\b)"
