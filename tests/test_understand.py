@@ -1102,3 +1102,13 @@ def test_an_edition_named_first_frames_every_part_that_names_none() -> None:
     # an edition chosen by the controls is every part's
     q = _query("Who are the partners under WT 2023, and who were they under WT 2018?", edition="2018")
     assert all(p.scope is None for p in q.parts)
+
+
+def test_a_change_dated_only_by_a_later_part_leaves_the_parts_before_it_the_edition_in_force() -> None:
+    q = _query("Officers keep quoting Working Together at me. (1) What does the Children Act 1989 require "
+               "the council to do? (2) What did the Children Act 2004 add? (3) What changed in 2017?")
+    assert q.kind == "multi-part"
+    assert [p.scope.editions for p in q.parts if p.scope][:2] == [(("working-together", "2023"),)] * 2
+    # a change between named editions, or one asked first, is one comparison
+    assert _query("What does KCSIE say about filtering, and what changed from 2024?").kind == "what-changed"
+    assert _query("What changed in KCSIE 2025, and what does it say about filtering?").kind == "what-changed"

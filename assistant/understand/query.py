@@ -133,19 +133,27 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
     parts = tuple(_part(text, texts[i - 1] if i else "", situation, hits, renames, abbreviations,
                         bool(topic))
                   for i, text in enumerate(texts))
-    if _asks_what_changed(question, years):
+    own = (_part_scopes(parts, situation, question, registry, today, local, source)
+           if len(parts) > 1 and not edition and not as_of and source != "local" else None)
+    if _asks_what_changed(question, years) and not _changes_dated_later(own, f"{situation} {parts[0].text}"):
         # one question is one comparison, searched with all its words; answered from what an edition
         # says, it keeps its reading ("…says a list of questions was added - what were they?": a list)
         one = (replace(parts[0], search=_search(question, hits, renames, abbreviations)),)
         return Query(as_asked, scope, "what-changed", one if len(parts) == 1 else parts, situation,
                      outdated=hits, years=years, topic=topic_of(question))
-    if len(parts) > 1 and not edition and not as_of and source != "local":
-        own = _part_scopes(parts, situation, question, registry, today, local, source)
-        if own is not None:
-            parts = tuple(replace(p, scope=s) for p, s in zip(parts, own, strict=True))
-            scope = joined(own)
+    if own is not None:
+        parts = tuple(replace(p, scope=s) for p, s in zip(parts, own, strict=True))
+        scope = joined(own)
     kind = "multi-part" if len(parts) > 1 else parts[0].kind
     return Query(as_asked, scope, kind, parts, situation, hits, years)
+
+
+def _changes_dated_later(own: list[Scope] | None, first: str) -> bool:
+    """"(1) what does the 1989 Act require…? (4) what changed in 2017?": the change is asked of a
+    date only a later part names, so the parts before it keep the edition in force. A change between
+    named editions ("…, and what changed from 2024?") is one comparison, as is one asked first."""
+    return (own is not None and not _asks_what_changed(first, tuple(years_in(first)))
+            and all(s.how != "named" for s in own))
 
 
 def _part_scopes(parts: tuple[Part, ...], situation: str, question: str, registry: EditionRegistry,
