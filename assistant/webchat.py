@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import webview as wv
-from assistant.editions import parse_date, years_in
+from assistant.editions import parse_date, spell_editions, years_in
 from assistant.errors import QuestionError, SafeguideError
 from assistant.pageimage import PageImages, image_size
 from assistant.records import Answer, Citation
@@ -105,14 +105,17 @@ class ChatService:
         """Controls never override the question silently: an edition, year or date named in the
         question wins; otherwise the Edition control; otherwise the as-at date; else today."""
         day = parse_date(question)
-        named = ([f"{day:%-d %B %Y}"] if day else []) or years_in(question)
+        # "WT23" names 2023 as "Working Together 2023" does
+        years = list(dict.fromkeys(years_in(spell_editions(question))))
+        named = [f"{day:%-d %B %Y}"] if day else years
         chosen = None if not edition or edition == CURRENT else edition
         as_of = wv.parse_as_at(as_at)
         if named:
             ignored = [f"Edition “{chosen}”" if chosen else "",
                        f"as-at date {as_of:%-d %B %Y}" if as_of else ""]
             ignored = [i for i in ignored if i]
-            why = f"The question names {named[0]}, so that is used"
+            why = (f"The question names {named[0]}, so that is used" if len(named) == 1 else
+                   f"The question names {', '.join(named[:-1])} and {named[-1]}, so those are used")
             if ignored:
                 verb = "was" if len(ignored) == 1 else "were"
                 why += f" (the {' and '.join(ignored)} set on the page {verb} not used)"

@@ -225,7 +225,8 @@ def render_message(answer: Answer, views: list[SourceView], carried: FollowUp | 
     if carried and carried.carried:
         head.append(carry_note(carried))
     if answer.edition_used:
-        label = "Editions searched" if answer.abstained else "Edition used"
+        several = ", " in answer.edition_used
+        label = "Editions searched" if answer.abstained else ("Editions used" if several else "Edition used")
         head.append(f"{label}: {answer.edition_used}" + (f" — {why}" if why else ""))
     header = "".join(f'<div class="sg-head">{esc(h)}</div>' for h in head)
     body = body_of(answer)

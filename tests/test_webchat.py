@@ -23,6 +23,9 @@ def test_an_edition_or_date_in_the_question_wins_over_the_controls_and_says_so(s
     assert "names 2018" in scope.why and "Working Together 2023" in scope.why
     assert "as-at date 1 January 2024" in scope.why and "were not used" in scope.why
     assert "names 1 May 2019" in svc.scope("What applied as at 1 May 2019?", CURRENT, None).why
+    # each year the question names, short edition names too
+    assert "names 2023 and 2018, so those are used" in svc.scope(
+        "Who are the partners under WT23, and who were they under WT 2018?", CURRENT, None).why
 
 
 def test_controls_apply_when_the_question_names_nothing(svc: ChatService) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -134,6 +135,9 @@ def test_message_shows_edition_and_carry_over() -> None:
     html = wv.render_message(answer("x [1]", [cite(1)]), [view(cite(1))], follow)
     assert "Edition used: Working Together 2023" in html
     assert "Carried over: topic “Who are the safeguarding partners”" in html
+    two = replace(answer("x [1]", [cite(1)]), edition_used="Working Together 2023, Working Together 2018")
+    assert "Editions used: Working Together 2023, Working Together 2018" in wv.render_message(
+        two, [view(cite(1))], follow)
 
 
 # ------------------------------------------------------------------------------- follow-ups
