@@ -115,10 +115,20 @@ def test_question_kinds(question: str, kind: str) -> None:
     ("When is the next conference and the one after that?", "duration"),
     ("When should the first review be held?", "duration"),
     ("When should a council refer?", None),
+    # where the guidance sets something out: a part, section, annex or paragraph
+    ("and which part of KCSIE deals with them?", "location"),
+    ("which paragraph has the detail?", "location"),
     ("when would the restrictions stop applying", None),
 ])
 def test_answer_shapes(question: str, shape: str | None) -> None:
     assert answer_shape(question) == shape
+
+
+def test_a_location_is_stated_as_a_part_section_annex_or_paragraph() -> None:
+    shape = ANSWER_SHAPES["location"]
+    assert shape.search("should be addressed as set out in Section two of Part four of this guidance")
+    assert shape.search("The detail is in paragraph 354.") and shape.search("see Annex B")
+    assert not shape.search("Part of the role of the designated safeguarding lead is to liaise")
 
 
 def test_opening_hours_are_stated_as_times_or_days_not_references() -> None:

@@ -58,6 +58,10 @@ SHAPES = [
                         r"publish(ed)?|introduc(ed|e)|replaced?|issued?|start(ed)?|beg[ia]n|appl(y|ied) from|"
                         r"effect|changed?|come|came|updated?|revised?|last)\b|\bwhat (date|year)\b"
                         r"|\bsince when\b|\bcome into force\b", re.I)),
+    # "which part of KCSIE deals with them?", "which paragraph has the detail?": where it is set out
+    ("location", re.compile(r"\b(which|what) (part|section|annex|chapter|paragraph|appendix)s?\b"
+                            r"(?=[^?]*\b(deal|deals|cover|covers|is|are|has|have|say|says|set|sets|talk|"
+                            r"talks|explain|explains|contain|contains|in)\b)", re.I)),
     ("yes-no", re.compile(_YES_NO, re.I)),
 ]
 # A number that cites something ("section 17", "paragraph 79", a year) states no quantity.
@@ -132,6 +136,8 @@ ANSWER_SHAPES = {
     "yes-no": re.compile(r"\b(not|never|only|no)\b|\b(appropriate|required|requirement|permitted|"
                          r"allowed|entitled|obliged|obligation|lawful|unlawful|mandatory|compulsory|"
                          r"optional)\b", re.I),
+    "location": re.compile(r"\b(Part (one|two|three|four|five|\d)|Section (one|two|three|\d)|Annex [A-H]"
+                           r"|Appendix [A-C]|[Cc]hapter (one|two|three|four|five|\d)|paragraphs? \d{1,3})\b"),
     "who-many": _BODIES,
     "who": re.compile(rf"{_BODIES.pattern}|{_WHOSE_TASK}", re.I),
 }
