@@ -97,6 +97,7 @@ class AnswerContext:
     told: bool = False  # a child told of harm: the general steps come before the situation's own
     excluded: str = ""  # what the asker rules out: a list led in by its words goes down
     sections: tuple[str, ...] = ()  # the parts of a document the part names ("Annex B")
+    category: str = ""  # the kind a yes/no part asks whether something is: sentences defining it fit
     # a part answered from editions of its own (`Part.scope`): their documents, and their names
     doc_ids: tuple[str, ...] = ()
     editions: str = ""

@@ -107,6 +107,7 @@ HEAD_CHUNKS = 30  # the most further chunks a numbered list's items are looked f
 # answered DSL questions; dev: −1, an item that passed by quoting it for "who should be the DSL?"
 CONDITION = re.compile(r"^(?:\d{1,3}\s+)?(?:when|where|if|in cases where|unless)\b([^,;:]{5,160}),", re.I)
 OTHER_CASE_PENALTY = 0.1
+CATEGORY_BONUS = 0.1  # a sentence defining the kind a yes/no part asks about (as a definition's)
 ASKED_WEIGHT = 0.1  # half the score's lexical weight, moved from the situation's words to the asked ones
 SECTION_PENALTY = 0.1  # a sentence outside the section the question names ("Annex B")
 EXCLUDED_PENALTY = 0.2  # what the asker ruled out ("not the county lines-only ones") is not the answer
@@ -303,6 +304,9 @@ def asked_fit(ctx: AnswerContext, unit: Unit) -> float:
 
 
 def _plan_bonus(ctx: AnswerContext) -> Callable[[Unit], float] | None:
+    if ctx.category:  # "does that count as domestic abuse?": the sentence saying what it is
+        words = set(tokens(ctx.category))
+        return lambda unit: CATEGORY_BONUS * _defines(unit.text, words)
     if ctx.kind == "list":
         return lambda unit: _list_bonus(unit, ctx.listed)
     if ctx.kind == "procedure":

@@ -46,6 +46,7 @@ from ingest.sentences import SentenceLookup
 log = logging.getLogger(__name__)
 NOT_ANSWERED = "The guidance here does not answer that."
 RUN_ON_FROM = 3  # a scenario's first candidates whose next chunk joins them (dev: +1, none lost)
+CATEGORY_K = 5  # passages searched for the definition of the kind a yes/no part asks about
 RARE_SHARE = 0.01  # a word in at most this share of chunks names its matter (dev: no item; fresh batch: +1)
 SECTION_K = 10  # the passages searched for in the sections a part names, beside its other candidates
 TOPIC_BONUS = 0.05  # a later part's passage in the first part's chapter (dev: +1 item, none lost)
@@ -167,7 +168,7 @@ class Assistant:
         ctx = AnswerContext(part.text, part.search, qvec, idf, kind=part.kind, shape=part.shape,
                             asked=part.asked, counted=part.counted, listed=part.listed, unit=part.unit,
                             count=part.count, told=part.told, excluded=part.excluded,
-                            sections=part.sections)
+                            sections=part.sections, category=part.category)
         if self.sentences.embedder is not self.embedder:
             ctx.sentence_query_vector = self.sentences.embed([part.search])[0]
         if part.follows and part.asked != part.search:  # "…and how often should it be reviewed?"
@@ -198,6 +199,11 @@ class Assistant:
             candidates += [p for p in extra if p.chunk.chunk_id not in seen]
             general.passages = rerank(self.sentences, general, extra, k, carried=self._carried)
             ctx.general = general
+        if part.category:  # "does that count as domestic abuse?": what domestic abuse is
+            seen = {p.chunk.chunk_id for p in candidates}
+            defined = self.retriever.search(f"What is {part.category}? {part.category} means",
+                                            scope.doc_ids, CATEGORY_K, mode)
+            candidates += [p for p in defined if p.chunk.chunk_id not in seen]
         candidates += self._entries(ctx, part, scope, candidates)
         candidates += self._in_sections(ctx, part, scope, candidates, mode)
         if part.kind == "procedure":

@@ -1956,3 +1956,14 @@ def test_a_situated_part_orders_its_sentences_by_the_words_it_asks_in() -> None:
     alone = AnswerContext("q", "DBS certificate photo enough", np.zeros(3), units=units,
                           scores=np.array([0.30, 0.29]), kind="fact")
     assert asked_fit(alone, units[1]) == 0.0 and _order(alone)[0] == 0  # nothing situates it
+
+
+def test_a_yes_no_part_about_a_kind_ranks_the_sentence_that_says_what_the_kind_is() -> None:
+    text = ("Domestic abuse is any incident or pattern of incidents of controlling behaviour. "
+            "Teenagers can experience abuse in their own relationships.")
+    chunk = _chunk(text)
+    defines, other = _unit(chunk, text.split(". ")[0] + "."), _unit(chunk, "Teenagers can")
+    ctx = replace(_ctx([defines, other], [0.3, 0.4], "fact", "yes-no"), category="domestic abuse")
+    bonus = unit_bonus(ctx)
+    assert bonus is not None and bonus(defines) > bonus(other) == 0.0
+    assert unit_bonus(_ctx([defines, other], [0.3, 0.4], "fact", "yes-no")) is None

@@ -12,6 +12,7 @@ from assistant.understand import analyse
 from assistant.understand.kinds import (
     ANSWER_SHAPES,
     answer_shape,
+    category,
     count_pattern,
     listed,
     question_kind,
@@ -1122,3 +1123,19 @@ def test_a_change_dated_only_by_a_later_part_leaves_the_parts_before_it_the_edit
     # a change between named editions, or one asked first, is one comparison
     assert _query("What does KCSIE say about filtering, and what changed from 2024?").kind == "what-changed"
     assert _query("What changed in KCSIE 2025, and what does it say about filtering?").kind == "what-changed"
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("does that count as domestic abuse in law, given their ages", "domestic abuse"),
+    ("does that make him a looked after child?", "looked after child"),
+    ("can it even count as 'serious harm' if he's recovered?", "serious harm"),
+    ("Can she still be a victim of criminal exploitation if she says she went along with it?",
+     "victim of criminal exploitation"),
+    ("Is a 17 year old a child for safeguarding purposes?", "child"),
+    ("Is there a helpline for staff?", ""),
+    ("Do we have to tell the LADO?", ""),
+])
+def test_a_yes_no_question_about_a_kind_names_the_kind(question: str, kind: str) -> None:
+    assert category(question) == kind
+    if kind:  # the part carries it, for its plan and its search
+        assert _query(question).parts[0].category == kind

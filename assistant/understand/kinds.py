@@ -414,6 +414,30 @@ def excluded(text: str) -> str:
     return phrase if tokens(phrase) else ""  # "not the ones": nothing named
 
 
+# "does that count as domestic abuse in law?", "does that make him a looked after child?": whether a
+# thing is one of a kind, which the kind's definition decides
+CATEGORY = re.compile(
+    r"\b(?:counts?|counted|classed|classified|considered|treated|qualif(?:y|ies)|seen|regarded)\s+as\s+"
+    r"|\bmakes?\s+(?:him|her|them|it|this|that)\s+"
+    r"|\b(?:still|even|actually|legally)\s+(?:be\s+)?(?=an?\s)"
+    # "is a 17 year old a child…?", "is this an 'allegation'…?"
+    r"|^\W*(?:and\s+|so\s+)?(?:is|are|would|could)\s+(?!there\b)(?:[\w'’-]+\s+){1,5}?(?=an?\s+['‘\"“]?\w)",
+    re.I)
+_CATEGORY_END = re.compile(r"\s+(?:for|under|in|according|by|if|when|because|given|even|just|or)\b"
+                           r"|[?,;.(]|$", re.I)
+
+
+def category(text: str) -> str:
+    """The kind a yes/no question asks whether something is ("domestic abuse", "a looked after
+    child"), or ""."""
+    if not (m := CATEGORY.search(text)):
+        return ""
+    rest = re.sub(r"^(?:an?|the)\s+", "", text[m.end():].strip(" '‘’\"“”"), flags=re.I)
+    end = _CATEGORY_END.search(rest)
+    kind = rest[:end.start() if end else len(rest)].strip(" '‘’\"“”")
+    return kind if 0 < len(kind.split()) <= 5 else ""
+
+
 def counted(text: str) -> str:
     """The noun a "how many / how much" question counts ("members", "notice", "funding"), or ""."""
     m = COUNTED.search(text)

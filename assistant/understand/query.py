@@ -24,6 +24,7 @@ from assistant.renames import Rename, expand, outdated_terms
 from assistant.text import STOPWORDS, tokens
 from assistant.understand.kinds import (
     answer_shape,
+    category,
     counted,
     excluded,
     listed,
@@ -80,6 +81,7 @@ class Part:
     told: bool = False  # a "what should I do" after a child told of harm: the general steps come first
     excluded: str = ""  # what the asker rules out ("not the county lines-only ones"): lists of it go down
     sections: tuple[str, ...] = ()  # the parts of a document it names ("Annex B"): answered from there
+    category: str = ""  # the kind it asks whether something is ("domestic abuse"): its definition decides
     # its own editions, when the parts of its question name different ones ("…under WT 2023, and who
     # were they under WT 2018?"); None: the question's
     scope: Scope | None = None
@@ -217,7 +219,8 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
                 stated_count(asked) or (stated_count(f"{situation} {before}") if plural else 0),
                 kind == "procedure" and bool(DISCLOSURE.search(f"{situation} {text}")),
                 excluded(text) or excluded(situation),
-                section_names(text) or section_names(situation))
+                section_names(text) or section_names(situation),
+                category(asked) if shape == "yes-no" else "")
 
 
 def _leans_on(text: str, situation: str) -> bool:
