@@ -49,7 +49,7 @@ from corpus.manifest import Manifest
 from ingest.embed import Embedder
 from ingest.readers import strip_footnote_refs
 from ingest.records import Chunk, Page
-from ingest.segment import BULLET_CLASS, ITEM_MARK
+from ingest.segment import BULLET_CLASS, BULLET_MARKS, ITEM_MARK
 
 
 @dataclass
@@ -402,7 +402,7 @@ class ExtractiveGenerator:
         `first` leaves unfinished at its chunk's end ("…guidance on using special" | "measures,
         where a…")."""
         return (self.following is not None and not first.chunk.text[first.end:].strip()
-                and not then.chunk.text[:then.start].strip()
+                and not then.chunk.text[:then.start].strip(f"{BULLET_MARKS} \t\n")  # an item's bullet
                 and (then.text[:1].islower() or bool(re.match(ITEM_MARK, then.text)))  # not a new sentence
                 and not SENTENCE_CLOSE.search(first.chunk.text[first.start:first.end])
                 and (nxt := self.following(first.chunk)) is not None and nxt.chunk_id == then.chunk.chunk_id)

@@ -1591,6 +1591,20 @@ def test_a_step_cut_between_chunks_is_shown_as_one_line() -> None:
     assert not gen._runs_on(_unit(first, "• help others understand the concerns"), goes_on)  # not the end
 
 
+def test_a_lead_in_ending_its_chunk_and_the_first_item_opening_the_next_are_one_line() -> None:
+    from assistant.answer import ExtractiveGenerator
+
+    first = _chunk("• lead core group activity\nThe core group should:")
+    second = _chunk("• meet within 10 working days from the initial child protection conference\n"
+                    "• implement the child protection plan", "c2")
+    gen = ExtractiveGenerator.__new__(ExtractiveGenerator)
+    gen.following = {first: second}.get
+    lead = _unit(first, "The core group should:")
+    item = _unit(second, "meet within 10 working days from the initial child protection conference")
+    assert gen._runs_on(lead, item)  # the item's bullet lies between them, nothing else
+    assert not gen._runs_on(lead, _unit(second, "implement the child protection plan"))
+
+
 def test_a_stretch_opening_its_chunk_mid_sentence_gets_the_sentence_start_or_starts_after_it() -> None:
     from assistant.answer import ExtractiveGenerator
     from assistant.plans import begun_before
