@@ -189,21 +189,18 @@ class Assistant:
         candidates = self.retriever.search(part.search, scope.doc_ids, self.settings.candidate_k, mode,
                                            ctx.query_vector)
         if part.also:  # more candidates; the part's own words still score their sentences
-            seen = {p.chunk.chunk_id for p in candidates}
             # the action passages' search: what the part asks for is judged on its own words above;
             # planned as its best passage's steps (another procedure's task list, a strategy
             # discussion's, is no general step)
             general = self._context(Part(part.text, "general", None, part.also))
             extra = self.retriever.search(part.also, scope.doc_ids, self.settings.candidate_k // 2, mode,
                                           general.query_vector)
-            candidates += [p for p in extra if p.chunk.chunk_id not in seen]
+            candidates += _unseen(candidates, extra)
             general.passages = rerank(self.sentences, general, extra, k, carried=self._carried)
             ctx.general = general
         if part.category:  # "does that count as domestic abuse?": what domestic abuse is
-            seen = {p.chunk.chunk_id for p in candidates}
-            defined = self.retriever.search(f"What is {part.category}? {part.category} means",
-                                            scope.doc_ids, CATEGORY_K, mode)
-            candidates += [p for p in defined if p.chunk.chunk_id not in seen]
+            candidates += _unseen(candidates, self.retriever.search(
+                f"What is {part.category}? {part.category} means", scope.doc_ids, CATEGORY_K, mode))
         candidates += self._entries(ctx, part, scope, candidates)
         candidates += self._in_sections(ctx, part, scope, candidates, mode)
         if part.kind == "procedure":
@@ -596,6 +593,12 @@ def merge_local(national: Draft, local: Draft) -> Draft:
     return replace(national, body=f"{national.body}\n\n{LOCAL_HEADING}\n{body}",
                    citations=national.citations + cites, notices=national.notices + local.notices,
                    support=max(national.support, local.support))
+
+
+def _unseen(candidates: list[Passage], found: list[Passage]) -> list[Passage]:
+    """The passages `found` that are not among the candidates yet, in their order."""
+    seen = {p.chunk.chunk_id for p in candidates}
+    return [p for p in found if p.chunk.chunk_id not in seen]
 
 
 def _on_topic(part: Part, before: list[AnswerContext]) -> Part:

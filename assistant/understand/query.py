@@ -164,6 +164,8 @@ def _part_scopes(parts: tuple[Part, ...], situation: str, question: str, registr
     first part frames the question; a later part that names its own is answered from it (read with
     the series the question names), and one that refers back to it ("what did it say…") from the
     same. None when every part has the question's editions."""
+    if not any(years_in(p.text) for p in parts[1:]):  # only a later part's own year sets it apart
+        return None
     series = series_named(question)
     frame = resolve(registry, f"{situation} {parts[0].text}", today=today, series=series)
     scopes: list[Scope] = []
