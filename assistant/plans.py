@@ -26,7 +26,11 @@ from ingest.records import Chunk
 from ingest.segment import BULLET_CLASS, ENTRY, FOOTNOTES, ITEM_MARK, NUMBER_MARK
 
 LEANS_BACK = re.compile(r"^(this|these|that|those|it|they|such|in (this|these|such) cases?|if (so|this|not)|"
-                        r"however|otherwise|where this|as such|in addition|also|then)\b", re.I)
+                        r"however|otherwise|where this|as such|in addition|also|then|"
+                        # connectives that carry on from what went before ("Alternatively, the person…")
+                        r"alternatively|similarly|likewise|instead|conversely|therefore|thus|consequently|"
+                        r"nevertheless|nonetheless|furthermore|moreover|accordingly|as a result|for example|"
+                        r"for instance|in (such|these|those) circumstances|(if|where) these)\b", re.I)
 # "will" directs ("the DSL will liaise…"), unless it tells what tends to happen ("offenders will often…")
 DIRECTIVE = re.compile(r"\b(should|must|will(?! (often|usually|sometimes|typically|frequently|rarely|"
                        r"commonly|tend|likely))|need to|needs to|ought to|expected to|recommends?|"

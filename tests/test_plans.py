@@ -77,6 +77,16 @@ def test_a_sentence_leaning_on_the_one_before_gets_it() -> None:
     assert whole.text.startswith("The assessment should conclude within 45 working days.")
 
 
+@pytest.mark.parametrize("opening", ["Alternatively,", "Similarly,", "For example,",
+                                     "In such circumstances,"])
+def test_a_sentence_opening_with_a_connective_gets_the_one_before(opening: str) -> None:
+    # "Alternatively, the person could be released under investigation": alternative to what?
+    chunk = _chunk(f"The person may be released on police bail with conditions. {opening} the person "
+                   "could be released under investigation.")
+    whole, _ = complete(_unit(chunk, f"{opening} the person could be released"))
+    assert whole.text.startswith("The person may be released on police bail with conditions.")
+
+
 def test_fragments_are_recognised() -> None:
     assert fragment("local authorities, chief officers of police,")
     assert fragment("whether legal action is required and")
