@@ -587,6 +587,27 @@ def test_a_statement_then_a_dash_then_a_question_tells_then_asks() -> None:
                               "CSC or the police?")[1]) == 1
 
 
+def test_a_dash_opening_a_series_of_questions_separates_the_head_from_each() -> None:
+    situation, parts = split_question(
+        "YOT worker, 15 yo picked up at a trap house. Going by Working Together, how should we be responding "
+        "to him - what has to come first, what should we be looking at, and what are we trying to work out?")
+    assert situation == "YOT worker, 15 yo picked up at a trap house."
+    assert parts == ["Going by Working Together, how should we be responding to him",
+                     "what has to come first", "what should we be looking at",
+                     "what are we trying to work out?"]
+    _, parts = split_question("How does KCSIE want us to deal with it - is there a proper term for it, "
+                              "does the iPad stuff count, and is it a child protection issue?")
+    assert parts == ["How does KCSIE want us to deal with it", "is there a proper term for it",
+                     "does the iPad stuff count", "is it a child protection issue?"]
+
+
+def test_and_is_there_asks_a_second_question() -> None:
+    assert split_question("Which parts of the health infrastructure must arrangements reflect and is there "
+                          "anything about children placed out of area?")[1] == [
+        "Which parts of the health infrastructure must arrangements reflect",
+        "is there anything about children placed out of area?"]
+
+
 @pytest.mark.parametrize("labels", [("Q1", "Q2"), ("1)", "2)"), ("(a)", "(b)"), ("1.", "2.")])
 def test_labels_numbering_the_questions_are_not_part_of_them(labels: tuple[str, str]) -> None:
     first, second = labels
