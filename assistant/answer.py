@@ -96,6 +96,7 @@ SHAPE_WORDS = {"duration": "a time limit", "hours": "a number of hours", "number
                "money": "an amount", "percent": "a percentage", "phone": "a phone number",
                "opening": "opening hours", "age": "an age",
                "frequency": "a frequency"}
+PRINTED = frozenset({"phone", "opening"})  # what the guidance gives as a fact, rather than sets
 
 
 @dataclass
@@ -492,7 +493,8 @@ def gap_reason(ctx: AnswerContext) -> str:
     if term := unused_term(ctx):
         return f"The guidance searched never mentions “{term}”."
     what = SHAPE_WORDS.get(ctx.shape or "", "a time limit" if ctx.unit else "an answer")
-    return f"The guidance here does not set {what} for this (“{ctx.question.strip()}”)."
+    verb = "give" if ctx.shape in PRINTED else "set"  # a phone number is given, a time limit set
+    return f"The guidance here does not {verb} {what} for this (“{ctx.question.strip()}”)."
 
 
 def display(quote: str, refs: frozenset[str] = frozenset()) -> str:

@@ -98,6 +98,7 @@ class AnswerContext:
     excluded: str = ""  # what the asker rules out: a list led in by its words goes down
     sections: tuple[str, ...] = ()  # the parts of a document the part names ("Annex B")
     category: str = ""  # the kind a yes/no part asks whether something is: sentences defining it fit
+    named: tuple[tuple[str, ...], ...] = ()  # the bodies the part names by acronym, with their spellings
     # a part answered from editions of its own (`Part.scope`): their documents, and their names
     doc_ids: tuple[str, ...] = ()
     editions: str = ""

@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.evidence import AnswerContext, Unit, coverage
+from assistant.glossary import spelled_out
 from assistant.sentences import Sentence, sentences
 from assistant.terms import asks_for_kinds, term_run
 from assistant.text import normalise, tokens
@@ -1079,7 +1080,16 @@ def shape_gap(ctx: AnswerContext) -> bool:
     about = set(tokens(ctx.counted))  # "how many members": a number of something else is no answer
     top = np.argsort(-ctx.scores, kind="stable")[:SHAPE_WINDOW]
     return not any(shape.search(text := ctx.units[int(i)].text) and about <= set(tokens(text))
-                   for i in top)
+                   and _names_all(ctx.units[int(i)].chunk.text, ctx.named) for i in top)
+
+
+def _names_all(text: str, named: tuple[tuple[str, ...], ...]) -> bool:
+    """The passage speaks of every body the part names (by its acronym or spelt out): the NICCO
+    helpline is not the number printed for another team."""
+    low = text.lower()
+    return all(re.search(rf"\b{re.escape(spellings[0])}s?\b", text)
+               or any(s.lower() in low for s in spellings[1:])
+               or spelled_out(text, spellings[0]) for spellings in named)
 
 
 def unused_term(ctx: AnswerContext) -> str | None:

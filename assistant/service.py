@@ -168,7 +168,10 @@ class Assistant:
         ctx = AnswerContext(part.text, part.search, qvec, idf, kind=part.kind, shape=part.shape,
                             asked=part.asked, counted=part.counted, listed=part.listed, unit=part.unit,
                             count=part.count, told=part.told, excluded=part.excluded,
-                            sections=part.sections, category=part.category)
+                            sections=part.sections, category=part.category,
+                            # an acronym the guidance never prints, with no spelling, isn't asked of it
+                            named=tuple(n for n in part.named
+                                        if len(n) > 1 or self.retriever.df(n[0].lower())))
         if self.sentences.embedder is not self.embedder:
             ctx.sentence_query_vector = self.sentences.embed([part.search])[0]
         if part.follows and part.asked != part.search:  # "…and how often should it be reviewed?"

@@ -130,6 +130,26 @@ def test_a_quantity_no_sentence_states_is_a_gap() -> None:
     assert not shape_gap(ctx)
 
 
+def test_a_quantity_stated_for_another_body_than_the_one_named_is_a_gap() -> None:
+    # "What's the NICCO helpline number?": the number printed for another team answers nothing
+    other = _chunk("Requests can be made to the Unwanted Prisoner Contact Team on 0300 060 6699.")
+    ctx = _ctx([_unit(other, other.text)], [0.8], "fact", shape="phone")
+    ctx.question, ctx.named = "What's the NICCO helpline number?", (("NICCO",),)
+    assert shape_gap(ctx)
+    assert gap_reason(ctx).startswith("The guidance here does not give a phone number for this")
+    ctx.named = ()
+    assert not shape_gap(ctx)
+    # the body named by its acronym, its known spelling or words whose initials spell it
+    for text in ("NICCO runs a line on 0808 2000 247.",
+                 "The National Information Centre on Children of Offenders runs a line on 0808 2000 247."):
+        named = _chunk(text)
+        ctx.units, ctx.named = [_unit(named, text)], (("NICCO",),)
+        assert not shape_gap(ctx)
+    refuge = _chunk("Refuge runs the National Domestic Abuse Helpline on 0808 2000 247.")
+    ctx.units, ctx.named = [_unit(refuge, refuge.text)], (("DA", "domestic abuse"),)
+    assert not shape_gap(ctx)
+    assert ANSWER_SHAPES["phone"].search("0808 2000 247") and ANSWER_SHAPES["phone"].search("call 999 now")
+    assert not ANSWER_SHAPES["phone"].search("159 National information centre")  # a footnote's number
 def _asked_about(text: str, asked: str) -> AnswerContext:
     chunk = _chunk(text)
     ctx = _ctx([_unit(chunk, text)], [0.6], "definition")

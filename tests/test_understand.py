@@ -601,6 +601,13 @@ def test_a_dash_opening_a_series_of_questions_separates_the_head_from_each() -> 
                      "does the iPad stuff count", "is it a child protection issue?"]
 
 
+def test_a_part_keeps_the_bodies_it_names_by_acronym() -> None:
+    query = _query("Family support worker. What's the NICCO helpline number under WT 2023, and what "
+                     "hours is the CSC front door open?")
+    assert [p.named for p in query.parts] == [(("NICCO",),), (("CSC", "children's social care"),)]
+    assert _query("What does KCSIE 2025 say about phones?").parts[0].named == ()  # an edition's name
+
+
 def test_and_is_there_asks_a_second_question() -> None:
     assert split_question("Which parts of the health infrastructure must arrangements reflect and is there "
                           "anything about children placed out of area?")[1] == [

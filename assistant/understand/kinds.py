@@ -107,7 +107,8 @@ _WHOSE_TASK = (r"\bit is (for|the (role|responsibility|duty) of)\b|\b(is|are) (r
 ANSWER_SHAPES = {
     "money": re.compile(r"£\s?\d|\b\d+ pounds\b", re.I),
     "percent": re.compile(r"\d+(\.\d+)?\s?%|\bper ?cent\b", re.I),
-    "phone": re.compile(r"\b0\d{3}[ -]?\d{3}[ -]?\d{3,4}\b|\b\d{3}\b(?= )"),
+    # a full number, or a UK short code (999, 101, 111, 116 123); not any three digits (a footnote's "159 ")
+    "phone": re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b(999|101|111|112|116 ?\d{3})\b"),
     "hours": re.compile(rf"\b{NUM}[- ]hours?\b", re.I),
     "opening": re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(am|pm)\b|\b24 hours\b"
                           r"|\b(mon|tues|wednes|thurs|fri|satur|sun)days?\b", re.I),

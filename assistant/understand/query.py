@@ -35,7 +35,7 @@ from assistant.understand.kinds import (
 )
 from assistant.understand.parts import asked_clause, heading, needs_antecedent, split_question
 from assistant.understand.sections import section_names
-from assistant.understand.shorthand import spell_shorthand
+from assistant.understand.shorthand import ACRONYMS, spell_shorthand
 from corpus.manifest import Document
 
 # a child telling someone what happens to them: "a 10-year-old just told me her dad hits her"
@@ -58,6 +58,7 @@ DIFFERENCE = re.compile(r"differences?\s+between", re.I)
 # "What changes did KCSIE 2025 make…?", "What were the substantive changes 2024 made…?": with a year
 CHANGES_MADE = re.compile(r"\bwhat\s+(?:(?:were|have\s+been)\s+(?:the\s+)?(?:\w+\s+)?changes\b|"
                           r"(?:\w+\s+)?changes\s+(?:did|were|have|has)\b|did\s+[^?]{1,40}?\bchange\b)", re.I)
+ACRONYM_WORD = re.compile(r"\b[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*\b")  # "NICCO", "DSL", "LSCB", "CAMHS"
 EDITION_WORD = re.compile(r"\b(editions?|versions?|updates?|updated|revis(ed|ion)|previous|new(er)?|"
                           r"old(er)?|latest|current|last year)\b", re.I)
 
@@ -82,6 +83,9 @@ class Part:
     excluded: str = ""  # what the asker rules out ("not the county lines-only ones"): lists of it go down
     sections: tuple[str, ...] = ()  # the parts of a document it names ("Annex B"): answered from there
     category: str = ""  # the kind it asks whether something is ("domestic abuse"): its definition decides
+    # the bodies it names by acronym, each with its spellings ((("NICCO",), ("DSL", "designated
+    # safeguarding lead")): a quantity stated of something else answers no "what's the NICCO number?"
+    named: tuple[tuple[str, ...], ...] = ()
     # its own editions, when the parts of its question name different ones ("…under WT 2023, and who
     # were they under WT 2018?"); None: the question's
     scope: Scope | None = None
@@ -222,7 +226,15 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
                 kind == "procedure" and bool(DISCLOSURE.search(f"{situation} {text}")),
                 excluded(text) or excluded(situation),
                 section_names(text) or section_names(situation),
-                category(asked) if shape == "yes-no" else "")
+                category(asked) if shape == "yes-no" else "",
+                _named(text, abbreviations))
+
+
+def _named(text: str, abbreviations: dict[str, str]) -> tuple[tuple[str, ...], ...]:
+    """The acronyms the text asks about (edition names are not among them), each with its
+    spellings: as typed, and spelt out where the corpus or practice spells it."""
+    found = dict.fromkeys(ACRONYM_WORD.findall(strip_edition_words(text)))
+    return tuple((a, *(s for s in (abbreviations.get(a), ACRONYMS.get(a)) if s)) for a in found)
 
 
 def _leans_on(text: str, situation: str) -> bool:
