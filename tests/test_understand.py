@@ -608,6 +608,17 @@ def test_a_part_keeps_the_bodies_it_names_by_acronym() -> None:
     assert _query("What does KCSIE 2025 say about phones?").parts[0].named == ()  # an edition's name
 
 
+def test_a_question_that_asks_for_the_whole_list_is_a_part_not_a_form_request() -> None:
+    _, parts = split_question("Going by the 2018 briefing: which bodies had to be covered, what were the "
+                              "partners expected to do - list them all - and what did it say about schools?")
+    assert parts[0] == "which bodies had to be covered"
+    assert parts[1] == "what were the partners expected to do - list them all -"
+    assert parts[2] == "what did it say about schools?"
+    # a statement asking for the form joins its part
+    assert split_question("Which checks apply? I need the full list.")[1] == [
+        "Which checks apply I need the full list."]
+
+
 def test_and_is_there_asks_a_second_question() -> None:
     assert split_question("Which parts of the health infrastructure must arrangements reflect and is there "
                           "anything about children placed out of area?")[1] == [

@@ -39,6 +39,7 @@ CONDITION = re.compile(r"[,;]\s*(?:and|but)\s+(?=(?:if|when|where|once|unless)\b
 OPEN_ENDED = re.compile(r"\b(?:about|on|for|of|regarding|with|to|between|is|are|was|were)$", re.I)
 # "…about whether and how I share this": two question words sharing one clause ask one thing
 SHARED_CLAUSE = re.compile(r"\b(?:whether|how|when|where|why|what|who|if)$", re.I)
+WH_OPENING = re.compile(r"\s*(what|who|whose|which|how|when|where|why)\b", re.I)  # not "List…", "Give me…"
 WH_LATER = re.compile(r"\b(?:what|who|how|which|why|whether)\b", re.I)  # a question word further on
 # one question asked of several things, each after the same kind of preposition: "what should I be
 # able to do on online safety, on supporting staff, and for the children who…?"
@@ -174,7 +175,9 @@ def answer_form(piece: str) -> bool:
     if bool(words & FORM_WORDS) and words <= FORM_WORDS | FORM_FILLER:
         return True
     # "I need the full list of what KCSIE expects.", "I'd like the whole list.": a statement
-    return not piece.rstrip().endswith("?") and bool(WHOLE_LIST.search(piece)) and not _asks_whole(piece)
+    # "what were the partners to agree - list them all -" asks, and wants the whole list
+    return (not piece.rstrip().endswith("?") and bool(WHOLE_LIST.search(piece)) and not _asks_whole(piece)
+            and not WH_OPENING.match(piece))
 
 
 def _asks_whole(sentence: str) -> bool:
