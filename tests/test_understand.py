@@ -619,6 +619,18 @@ def test_a_question_that_asks_for_the_whole_list_is_a_part_not_a_form_request() 
         "Which checks apply I need the full list."]
 
 
+def test_a_condition_or_a_statement_then_its_own_question_is_a_part() -> None:
+    _, parts = split_question("What happens after that - what options will the DSL weigh up, if it goes to "
+                              "social care what should we put in the referral, and she lives in the next "
+                              "county so how do we find the right council?")
+    assert parts == ["What happens after that", "what options will the DSL weigh up",
+                     "if it goes to social care what should we put in the referral",
+                     "she lives in the next county so how do we find the right council?"]
+    # a condition that the question goes on from stays with it
+    assert split_question("What happens to the referral, if the parents refuse?")[1] == [
+        "What happens to the referral, if the parents refuse?"]
+
+
 def test_and_is_there_asks_a_second_question() -> None:
     assert split_question("Which parts of the health infrastructure must arrangements reflect and is there "
                           "anything about children placed out of area?")[1] == [

@@ -29,6 +29,11 @@ JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?=(?:(?:at|in|by|
                   r"|\s+and\s+(?:also\s+|then\s+)?(?=(what|who|how|when|where|which|why)\b)"
                   # "…on file, and if so for how long?": what follows a yes
                   rf"|[,;]\s*(?:and\s+)?(?=if (?:so|not|yes|no)\b[,\s]+(?:(?:for|at|by|to)\s+)?{_QWORD}\b)"
+                  # "…weighing up, if it goes to CSC what should we put in the referral": a condition,
+                  # then its own question; "…, and she lives out of county so how do we find…": a
+                  # statement, then its own question
+                  r"|[,;]\s*(?:and\s+)?(?=if\s[^,;?]{3,80}?\s(?:what|how|who|where|when|which)\s)"
+                  r"|[,;]\s*and\s+(?=[^,;?]{3,80}?\bso\s+(?:what|how|who|where|when|which)\s)"
                   # "…and does the DSL need to…": an auxiliary with a subject after it asks again
                   r"|\s+and\s+(?=(?:does|do|is|are|can|should|must|will|has|have)\s+(?:the|a|an|it|"
                   r"they|this|that|there|we|i|you|he|she|our|their|his|her|(?-i:[A-Z]{2,}))\b)", re.I)
@@ -40,6 +45,8 @@ OPEN_ENDED = re.compile(r"\b(?:about|on|for|of|regarding|with|to|between|is|are|
 # "…about whether and how I share this": two question words sharing one clause ask one thing
 SHARED_CLAUSE = re.compile(r"\b(?:whether|how|when|where|why|what|who|if)$", re.I)
 WH_OPENING = re.compile(r"\s*(what|who|whose|which|how|when|where|why)\b", re.I)  # not "List…", "Give me…"
+CONDITION_ASKING = re.compile(r"\s*(?:if|once|when)\s[^,;?]{3,80}?\s(?:what|how|who|where|when|which)\s",
+                              re.I)  # "if it goes to CSC what should we…"
 WH_LATER = re.compile(r"\b(?:what|who|how|which|why|whether)\b", re.I)  # a question word further on
 # one question asked of several things, each after the same kind of preposition: "what should I be
 # able to do on online safety, on supporting staff, and for the children who…?"
@@ -267,8 +274,9 @@ def _split_at_condition(sentence: str) -> list[str]:
 
 
 def _asks_apart(head: str) -> bool:
-    """The clause asks on its own and is long enough to stand as a part."""
-    return _asks(head) and len(head.split()) >= MIN_WORDS
+    """The clause asks on its own ("if it goes to CSC what should we put in the referral" too) and
+    is long enough to stand as a part."""
+    return (_asks(head) or bool(CONDITION_ASKING.match(head))) and len(head.split()) >= MIN_WORDS
 
 
 def heading(question: str) -> str:
