@@ -12,8 +12,19 @@ from assistant.errors import EditionError
 from assistant.options import SOURCES
 from corpus.manifest import Document, EditionInfo, Manifest
 
+# "working together" names the guidance when it is capitalised as a title, or read as one ("under
+# working together", "working together 2023 says"); not in "who needs to be working together" nor in
+# another title ("Working together to improve school attendance")
+_WT = r"working\s+together"
+_READ_AS_TITLE = ("under", "per", "from", "to", "see", "in", "the", "of", "does", "did", "say", "says")
+_AFTER_TITLE_WORD = "|".join(rf"(?<=\b{w} )" for w in _READ_AS_TITLE)  # "under working together"
+_WT_TITLE = (rf"(?-i:\bWorking\s+Together\b)(?!\s+to\s+improve)"
+             rf"|\b{_WT}\s+(?=to\s+safeguard|(?:'|’)?\d\d|guidance|says?\b|states?\b|requires?\b|expects?\b"
+             r"|sets?\s+out|defines?\b|chapter)"
+             rf"|(?:{_AFTER_TITLE_WORD}){_WT}\b"
+             r"(?!\s+(?:with|on|to\s+(?!safeguard)|and|effectively|closely|well|better|more|as)\b)")
 SERIES_PATTERNS = {
-    "working-together": re.compile(r"\bworking\s+together\b|\bWT\s?(?:19|20)\d\d\b|(?-i:\bWT\b)", re.I),
+    "working-together": re.compile(rf"{_WT_TITLE}|\bWT\s?(?:19|20)\d\d\b|(?-i:\bWT\b)", re.I),
     "kcsie": re.compile(r"\bKCSIE\b|\bkeeping\s+children\s+safe(?:\s+in\s+education)?\b", re.I),
     "information-sharing": re.compile(r"\binformation[- ]sharing\s+advice\b", re.I),
 }

@@ -155,6 +155,20 @@ def test_info_sharing_advice_names_its_series(reg: EditionRegistry) -> None:
     assert s.doc_ids == ("information-sharing-2024",)
 
 
+@pytest.mark.parametrize(("question", "names_wt"), [
+    ("We've never had an adopted child. What should staff do, and who needs to be working together?", False),
+    ("Agencies working together effectively - what does KCSIE say?", False),
+    ("Did KCSIE 2025 change how it describes 'Working together to improve school attendance'?", False),
+    ("What does Working Together say about strategy discussions?", True),
+    ("Under working together, who chairs the conference?", True),
+    ("working together 2018 says what about LSCBs?", True),
+])
+def test_working_together_is_the_guidance_only_when_read_as_its_title(
+        reg: EditionRegistry, question: str, names_wt: bool) -> None:
+    scope = resolve(reg, question, today=TODAY)
+    assert ("working-together" in scope.series) == names_wt
+
+
 @pytest.mark.parametrize("question", [
     "Our serious violence strategy went out in January 2024. How often does WT23 say it must be reviewed?",
     "Our policy was written in 2024. What does Working Together 2023 say about reviews?",
