@@ -25,7 +25,9 @@ _WT_TITLE = (rf"(?-i:\bWorking\s+Together\b)(?!\s+to\s+improve)"
              r"(?!\s+(?:with|on|to\s+(?!safeguard)|and|effectively|closely|well|better|more|as)\b)")
 SERIES_PATTERNS = {
     "working-together": re.compile(rf"{_WT_TITLE}|\bWT\s?(?:19|20)\d\d\b|(?-i:\bWT\b)", re.I),
-    "kcsie": re.compile(r"\bKCSIE\b|\bkeeping\s+children\s+safe(?:\s+in\s+education)?\b", re.I),
+    # not "our part in keeping children safe", nor "Keeping children safe in out-of-school settings"
+    "kcsie": re.compile(r"\bKCSIE\b|\bkeeping\s+children\s+safe\s+in\s+education\b"
+                        r"|(?-i:\bKeeping\s+Children\s+Safe\b)(?!\s+in\s+(?!education))", re.I),
     "information-sharing": re.compile(r"\binformation[- ]sharing\s+advice\b", re.I),
 }
 # "WT23", "KCSIE '24": a series' short name with a two-digit year, as practitioners write it

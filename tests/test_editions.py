@@ -169,6 +169,16 @@ def test_working_together_is_the_guidance_only_when_read_as_its_title(
     assert ("working-together" in scope.series) == names_wt
 
 
+@pytest.mark.parametrize(("question", "names_kcsie"), [
+    ("Our volunteers do their part in keeping children safe online. What does WT 2023 expect?", False),
+    ("What does 'Keeping children safe in out-of-school settings' say?", False),
+    ("What does keeping children safe in education say about filtering?", True),
+])
+def test_keeping_children_safe_is_kcsie_only_when_read_as_its_title(
+        reg: EditionRegistry, question: str, names_kcsie: bool) -> None:
+    assert ("kcsie" in resolve(reg, question, today=TODAY).series) == names_kcsie
+
+
 @pytest.mark.parametrize("question", [
     "Our serious violence strategy went out in January 2024. How often does WT23 say it must be reviewed?",
     "Our policy was written in 2024. What does Working Together 2023 say about reviews?",
