@@ -235,7 +235,7 @@ def _as_of(registry: EditionRegistry, day: date, series: list[str]) -> Scope:
 def _from_year(registry: EditionRegistry, year: str, series: list[str], question: str,
                today: date) -> Scope:
     labels = {e.edition for s in (series or registry.all_series()) for e in registry.editions(s)}
-    if year in labels or _with_series(question, year, series):
+    if _with_series(question, year, series) or (year in labels and not _told(question, year)):
         return _named(registry, year, series, question)
     if not _dates_the_question(question, year):  # "a conviction from 2012": a detail of the story
         return _current(registry, series, today)
@@ -255,6 +255,16 @@ def _with_series(question: str, year: str, series: list[str]) -> bool:
 
 
 _ASKS = re.compile(r"\b(what|who|how|when|where|which|why)\b", re.I)  # a question sentence
+# a year that names an edition: "the 2024 version", "2023 guidance", "the 2024 one"
+_EDITION_NEAR = r"(?:editions?|versions?|guidance|advice|documents?|updates?|one)"
+
+
+def _told(question: str, year: str) -> bool:
+    """The year is a detail the situation tells ("She disclosed in March 2024.", "We wrote our
+    policy in 2023."): it stands in a statement, not by a word that makes it an edition's."""
+    sentence = next((s.strip() for s in re.findall(r"[^?!.]+[?!.]?", question) if year in s), "")
+    near = rf"\b{year}\s+(?:\w+\s+)?{_EDITION_NEAR}\b|\b{_EDITION_NEAR}\s+(?:\w+\s+){{0,2}}(?:of\s+)?{year}\b"
+    return not sentence.endswith("?") and not _ASKS.search(sentence) and not re.search(near, sentence, re.I)
 
 
 def _dates_the_question(question: str, year: str) -> bool:

@@ -169,6 +169,17 @@ def test_working_together_is_the_guidance_only_when_read_as_its_title(
     assert ("working-together" in scope.series) == names_wt
 
 
+@pytest.mark.parametrize(("question", "how"), [
+    ("A Y9 girl disclosed in March 2024 and we referred. What should we do now?", "current"),
+    ("We wrote our policy in 2023. Does it need updating?", "current"),
+    ("Our policy follows the 2024 version. What does it say about phones?", "named"),
+    ("What did the guidance say in 2024 about phones?", "named"),
+])
+def test_an_edition_year_the_situation_tells_is_no_edition_asked_for(
+        reg: EditionRegistry, question: str, how: str) -> None:
+    assert resolve(reg, question, today=TODAY).how == how
+
+
 @pytest.mark.parametrize(("question", "names_kcsie"), [
     ("Our volunteers do their part in keeping children safe online. What does WT 2023 expect?", False),
     ("What does 'Keeping children safe in out-of-school settings' say?", False),
