@@ -34,7 +34,9 @@ SERIES_PATTERNS = {
 SHORT_EDITION = re.compile(r"\b(WT|KCSIE)\s?['’]?(\d\d)\b", re.I)
 # Subjects only one series covers: they point to it but stay in the retrieval text.
 # ("info sharing advice" is the advice, though the search reads it as its topic)
-SERIES_CUES = {"information-sharing": re.compile(r"\bgolden\s+rules\b|\binfo[- ]sharing\s+advice\b", re.I)}
+# "the 2024 advice": of the series here, only the information sharing advice is advice
+SERIES_CUES = {"information-sharing": re.compile(r"\bgolden\s+rules\b|\binfo[- ]sharing\s+advice\b"
+                                                r"|\b(?:19|20)\d\d\s+advice\b", re.I)}
 _MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december)"
 MONTHS = {m: i + 1 for i, m in enumerate(_MONTH.strip("()").split("|"))}
 DATE_FULL = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s+((?:19|20)\d\d)\b", re.I)

@@ -153,6 +153,9 @@ def test_info_sharing_advice_names_its_series(reg: EditionRegistry) -> None:
     """"the 2024 info sharing advice" is the information sharing advice, not every 2024 edition."""
     s = resolve(reg, "Going by the 2024 info sharing advice, do we need a DPIA?", today=TODAY)
     assert s.doc_ids == ("information-sharing-2024",)
+    # of the series held, only the information sharing advice is advice
+    s = resolve(reg, "A dad asked us to delete his records - what does the 2024 advice say?", today=TODAY)
+    assert s.doc_ids == ("information-sharing-2024",)
 
 
 @pytest.mark.parametrize(("question", "names_wt"), [
