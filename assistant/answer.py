@@ -44,6 +44,7 @@ from assistant.plans import (
     unused_term,
 )
 from assistant.records import Citation, Passage
+from assistant.text import normalise
 from assistant.understand.kinds import QUANTITIES
 from corpus.manifest import Manifest
 from ingest.embed import Embedder
@@ -87,6 +88,8 @@ NUMBERED_CHUNKS = 4  # the most further chunks a numbered list is followed into
 QUOTED_AGAIN = 0.1  # a later part's score lost by a sentence an earlier part quoted
 TOLD_STEPS = ("The guidance's general steps when a child tells you something worrying come first, then "
               "what it says about this situation:")
+SAME_WORDS = "(the same words as [{}])"  # another page's or document's words, quoted above
+MIN_SHOWN = 30  # characters: shorter stretches ("• the police") may well be said twice
 ABOVE = ("(the passage quoted above)", "(the passages quoted above)")  # a pointer to one, or to several
 GENERAL_STEPS = ("The guidance does not speak to this situation directly. Its general steps when you "
                  "are worried about a child:")
@@ -366,28 +369,22 @@ class ExtractiveGenerator:
         repeated: list[int] = []  # markers of the passages an earlier part quoted, in a row
         head = ""  # the line's text before its pointer to them
         for unit, _ in found.units:
-            same = next((c for c in cites if c.chunk_id == unit.chunk.chunk_id
-                         and c.quote == unit.chunk.text[unit.start:unit.end].strip()), None)
+            same = _quoted_above(unit, cites)
             if same and repeated and lines:  # one pointer for passages quoted above in a row
-                repeated.append(same.marker)
-                lines[-1] = f"{head}{ABOVE[True]} " + " ".join(f"[{m}]" for m in repeated)
+                repeated += [] if same.marker in repeated else [same.marker]
+                lines[-1] = f"{head}{ABOVE[len(repeated) > 1]} " + " ".join(f"[{m}]" for m in repeated)
             else:
                 repeated = [same.marker] if same else []
-                if same:  # quoted for an earlier part: point at it, don't repeat it
-                    quote = f"{ABOVE[False]} [{same.marker}]"
-                else:
-                    cite = make_citation(len(cites) + 1, unit.chunk, unit.start, unit.end,
-                                         self.manifest.doc(unit.chunk.doc_id))
-                    cites.append(cite)
-                    quote = f"“{display(cite.quote, self._refs(cite))}” [{cite.marker}]"
+                # quoted for an earlier part: point at it, don't repeat it
+                quote = f"{ABOVE[False]} [{same.marker}]" if same else self._quote(unit, cites)
                 if before is not None and lines and (turns_page(before, unit) or self._runs_on(before, unit)):
                     # one sentence, two pages or two chunks: one line
-                    lines[-1] = f"{lines[-1]} {quote}"
+                    lines[-1] = _joined(lines[-1], quote)
                 else:
                     lines.append(f"{len(lines) + 1}. {quote}" if steps else quote)
                 head = lines[-1][:-len(quote)]
             before = unit
-        if len(lines) == 1 and repeated and len(repeated) == len(found.units):  # all of it quoted above
+        if len(lines) == 1 and re.sub(r"^\d+\. ", "", lines[0]).startswith(ABOVE):  # all of it quoted above
             return [f"As for the part above: {'its general steps' if found.general else 'the same passages'} "
                     + " ".join(f"[{m}]" for m in repeated) + "."]
         if found.general:
@@ -397,6 +394,17 @@ class ExtractiveGenerator:
         elif steps:
             lines.insert(0, "The guidance's steps, in its order:")
         return lines
+
+    def _quote(self, unit: Unit, cites: list[Citation]) -> str:
+        """The unit quoted and cited (added to `cites`); words another page showed above are
+        cited, not shown again."""
+        cite = make_citation(len(cites) + 1, unit.chunk, unit.start, unit.end,
+                             self.manifest.doc(unit.chunk.doc_id))
+        shown = _shown(unit, cites)
+        cites.append(cite)
+        if shown:
+            return f"{SAME_WORDS.format(shown.marker)} [{cite.marker}]"
+        return f"“{display(cite.quote, self._refs(cite))}” [{cite.marker}]"
 
     def _runs_on(self, first: Unit, then: Unit) -> bool:
         """`then` opens the next chunk of the document and goes on with the sentence (or the list)
@@ -415,6 +423,31 @@ class ExtractiveGenerator:
         last = cite.page_end or cite.page
         return footnote_numbers(p for p in self.pages(cite.doc_id)
                                 if p.number is not None and cite.page <= p.number <= last)
+
+
+def _quoted_above(unit: Unit, cites: list[Citation]) -> Citation | None:
+    """The citation of this very stretch, or of the same words on the same page (another chunk
+    holding them), quoted for an earlier part; or None."""
+    text = unit.chunk.text[unit.start:unit.end].strip()
+    return next((c for c in cites if c.chunk_id == unit.chunk.chunk_id and c.quote == text), None) or (
+        _shown(unit, [c for c in cites if c.doc_id == unit.chunk.doc_id and c.page == unit.chunk.page_start]))
+
+
+def _joined(line: str, quote: str) -> str:
+    """A stretch run on from the line before: "(the same words as [1]) [2]" and "(the same words
+    as [1]) [3]" read "(the same words as [1]) [2] [3]"."""
+    pointer = quote[:quote.index(")") + 1] if quote.startswith(SAME_WORDS[:10]) else ""
+    return f"{line} {quote[len(pointer):].strip()}" if pointer and pointer in line else f"{line} {quote}"
+
+
+def _shown(unit: Unit, cites: list[Citation]) -> Citation | None:
+    """The citation whose quote already shows every word of the unit, in order, or None."""
+    words = _plain_words(unit.chunk.text[unit.start:unit.end])
+    return next((c for c in cites if len(words) > MIN_SHOWN and words in _plain_words(c.quote)), None)
+
+
+def _plain_words(text: str) -> str:
+    return f" {' '.join(re.findall(r'[a-z0-9]+', normalise(text).lower()))} "
 
 
 def turns_page(first: Unit, then: Unit) -> bool:

@@ -1283,6 +1283,28 @@ def test_a_passage_quoted_for_an_earlier_part_takes_no_place_among_a_later_parts
     assert [u.text for u, _ in gen._fresh(ctx, 2, [])] == ["One is shared.", "Two is new."]
 
 
+def test_words_already_quoted_are_cited_again_but_not_repeated() -> None:
+    """The same sentence from another document (or another chunk of the same page) is not shown
+    twice: another document's copy is cited, pointing at the words above; the same page's is the
+    passage quoted above."""
+    from assistant.answer import ExtractiveGenerator, PartAnswer
+    from corpus.manifest import load_manifest
+
+    words = "Depending on the age of the young people, this may not be recognised in law."
+    wt = _chunk(f"{words} Support should be offered.")
+    kcsie = replace(_chunk(words, "k1"), doc_id="kcsie-2025", series="kcsie", edition="2025", page_start=154)
+    again = replace(_chunk(f"Intro. {words}", "c2"))  # the same page, another chunk
+    gen = ExtractiveGenerator.__new__(ExtractiveGenerator)
+    gen.manifest, gen.pages, gen.following = load_manifest(), None, None
+    cites: list = []
+    first = gen._lines(PartAnswer(_ctx([], [], "fact"), [(_unit(wt, words), False)], 0.5), cites)
+    later = gen._lines(PartAnswer(_ctx([], [], "fact"), [(_unit(kcsie, words), False),
+                                                          (_unit(again, words), False)], 0.5), cites)
+    assert first == [f"“{words}” [1]"]
+    assert later == ["(the same words as [1]) [2]", "(the passage quoted above) [1]"]
+    assert [c.doc_id for c in cites] == ["working-together-2023", "kcsie-2025"]
+
+
 def test_a_heading_line_on_its_own_is_never_quoted() -> None:
     """"Responding to the report", glued to the end of the section before (or a chunk of its own),
     answers nothing; a sentence, a lead-in or a heading inside a line is still quotable."""
