@@ -89,6 +89,7 @@ QUOTED_AGAIN = 0.1  # a later part's score lost by a sentence an earlier part qu
 TOLD_STEPS = ("The guidance's general steps when a child tells you something worrying come first, then "
               "what it says about this situation:")
 SAME_WORDS = "(the same words as [{}])"  # another page's or document's words, quoted above
+ONLY_ABOVE = re.compile(r"(?:\d+\. )?\(the passages? quoted above\)(?: \[\d+\])+")  # a line that only points
 MIN_SHOWN = 30  # characters: shorter stretches ("• the police") may well be said twice
 ABOVE = ("(the passage quoted above)", "(the passages quoted above)")  # a pointer to one, or to several
 GENERAL_STEPS = ("The guidance does not speak to this situation directly. Its general steps when you "
@@ -384,7 +385,7 @@ class ExtractiveGenerator:
                     lines.append(f"{len(lines) + 1}. {quote}" if steps else quote)
                 head = lines[-1][:-len(quote)]
             before = unit
-        if len(lines) == 1 and re.sub(r"^\d+\. ", "", lines[0]).startswith(ABOVE):  # all of it quoted above
+        if len(lines) == 1 and ONLY_ABOVE.fullmatch(lines[0]):  # all of it quoted above
             return [f"As for the part above: {'its general steps' if found.general else 'the same passages'} "
                     + " ".join(f"[{m}]" for m in repeated) + "."]
         if found.general:
@@ -397,14 +398,16 @@ class ExtractiveGenerator:
 
     def _quote(self, unit: Unit, cites: list[Citation]) -> str:
         """The unit quoted and cited (added to `cites`); words another page showed above are
-        cited, not shown again."""
+        cited, not shown again. A stretch that opens with sentences of its page quoted above
+        points at them and quotes the rest."""
+        shown = _shown(unit, cites)
+        above, unit = ("", unit) if shown else _rest(unit, cites)
         cite = make_citation(len(cites) + 1, unit.chunk, unit.start, unit.end,
                              self.manifest.doc(unit.chunk.doc_id))
-        shown = _shown(unit, cites)
         cites.append(cite)
         if shown:
             return f"{SAME_WORDS.format(shown.marker)} [{cite.marker}]"
-        return f"“{display(cite.quote, self._refs(cite))}” [{cite.marker}]"
+        return f"{above}“{display(cite.quote, self._refs(cite))}” [{cite.marker}]"
 
     def _runs_on(self, first: Unit, then: Unit) -> bool:
         """`then` opens the next chunk of the document and goes on with the sentence (or the list)
@@ -431,6 +434,21 @@ def _quoted_above(unit: Unit, cites: list[Citation]) -> Citation | None:
     text = unit.chunk.text[unit.start:unit.end].strip()
     return next((c for c in cites if c.chunk_id == unit.chunk.chunk_id and c.quote == text), None) or (
         _shown(unit, [c for c in cites if c.doc_id == unit.chunk.doc_id and c.page == unit.chunk.page_start]))
+
+
+def _rest(unit: Unit, cites: list[Citation]) -> tuple[str, Unit]:
+    """("(the passage quoted above) [m] ", the stretch after them) when the unit opens with whole
+    sentences its page's quote [m] showed above ("MAPPA is not a statutory body…" [2], then "MAPPA
+    is not a statutory body… Agencies retain…"); else ("", the unit)."""
+    page = [c for c in cites if c.doc_id == unit.chunk.doc_id and c.page == unit.chunk.page_start]
+    inside = [s for s in sentences(unit.chunk) if unit.start <= s.start and s.end <= unit.end]
+    for i, sent in enumerate(inside[:-1]):
+        part = replace(unit, start=unit.start, end=sent.end)
+        if not (earlier := _shown(part, page)):
+            break
+        if not _shown(replace(unit, start=unit.start, end=inside[i + 1].end), page):
+            return f"{ABOVE[False]} [{earlier.marker}] ", replace(unit, start=inside[i + 1].start)
+    return "", unit
 
 
 def _joined(line: str, quote: str) -> str:

@@ -1305,6 +1305,22 @@ def test_words_already_quoted_are_cited_again_but_not_repeated() -> None:
     assert [c.doc_id for c in cites] == ["working-together-2023", "kcsie-2025"]
 
 
+def test_a_stretch_opening_with_a_sentence_quoted_above_quotes_only_the_rest() -> None:
+    from assistant.answer import ExtractiveGenerator, PartAnswer
+    from corpus.manifest import load_manifest
+
+    first = "MAPPA is not a statutory body but a mechanism through which agencies work together."
+    chunk = _chunk(f"{first} Agencies retain their full statutory responsibilities.")
+    gen = ExtractiveGenerator.__new__(ExtractiveGenerator)
+    gen.manifest, gen.pages, gen.following = load_manifest(), None, None
+    cites: list = []
+    gen._lines(PartAnswer(_ctx([], [], "fact"), [(_unit(chunk, first), False)], 0.5), cites)
+    later = gen._lines(PartAnswer(_ctx([], [], "fact"), [(_unit(chunk, chunk.text), False)], 0.5), cites)
+    assert later == ["(the passage quoted above) [1] “Agencies retain their full statutory "
+                     "responsibilities.” [2]"]
+    assert cites[1].quote == "Agencies retain their full statutory responsibilities."
+
+
 def test_a_heading_line_on_its_own_is_never_quoted() -> None:
     """"Responding to the report", glued to the end of the section before (or a chunk of its own),
     answers nothing; a sentence, a lead-in or a heading inside a line is still quotable."""
