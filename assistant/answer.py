@@ -399,15 +399,15 @@ class ExtractiveGenerator:
     def _quote(self, unit: Unit, cites: list[Citation]) -> str:
         """The unit quoted and cited (added to `cites`); words another page showed above are
         cited, not shown again. A stretch that opens with sentences of its page quoted above
-        points at them and quotes the rest."""
+        points at them and quotes the rest (so does one that ends with them)."""
         shown = _shown(unit, cites)
-        above, unit = ("", unit) if shown else _rest(unit, cites)
+        above, unit, below = ("", unit, "") if shown else _trimmed(unit, cites)
         cite = make_citation(len(cites) + 1, unit.chunk, unit.start, unit.end,
                              self.manifest.doc(unit.chunk.doc_id))
         cites.append(cite)
         if shown:
             return f"{SAME_WORDS.format(shown.marker)} [{cite.marker}]"
-        return f"{above}“{display(cite.quote, self._refs(cite))}” [{cite.marker}]"
+        return f"{above}“{display(cite.quote, self._refs(cite))}” [{cite.marker}]{below}"
 
     def _runs_on(self, first: Unit, then: Unit) -> bool:
         """`then` opens the next chunk of the document and goes on with the sentence (or the list)
@@ -436,19 +436,33 @@ def _quoted_above(unit: Unit, cites: list[Citation]) -> Citation | None:
         _shown(unit, [c for c in cites if c.doc_id == unit.chunk.doc_id and c.page == unit.chunk.page_start]))
 
 
-def _rest(unit: Unit, cites: list[Citation]) -> tuple[str, Unit]:
-    """("(the passage quoted above) [m] ", the stretch after them) when the unit opens with whole
-    sentences its page's quote [m] showed above ("MAPPA is not a statutory body…" [2], then "MAPPA
-    is not a statutory body… Agencies retain…"); else ("", the unit)."""
+def _trimmed(unit: Unit, cites: list[Citation]) -> tuple[str, Unit, str]:
+    """(pointer, stretch, pointer): the unit without the whole sentences at its start or end that
+    a quote of its page showed above, each run pointed at ("MAPPA is not a statutory body…" [2],
+    then "MAPPA is not a statutory body… Agencies retain…" reads "(the passage quoted above) [2]
+    “Agencies retain…”"). Nothing is cut from a unit of one sentence."""
     page = [c for c in cites if c.doc_id == unit.chunk.doc_id and c.page == unit.chunk.page_start]
     inside = [s for s in sentences(unit.chunk) if unit.start <= s.start and s.end <= unit.end]
-    for i, sent in enumerate(inside[:-1]):
-        part = replace(unit, start=unit.start, end=sent.end)
-        if not (earlier := _shown(part, page)):
-            break
-        if not _shown(replace(unit, start=unit.start, end=inside[i + 1].end), page):
-            return f"{ABOVE[False]} [{earlier.marker}] ", replace(unit, start=inside[i + 1].start)
-    return "", unit
+    if len(inside) < 2 or not page:
+        return "", unit, ""
+    shown = [_shown(replace(unit, start=s.start, end=s.end), page) for s in inside]
+    lead = next((i for i, c in enumerate(shown) if c is None), len(inside))
+    if lead == len(inside):  # every sentence shown above, from several quotes
+        lead = len(inside) - 1
+    tail = len(inside)
+    while tail - 1 > lead and shown[tail - 1] is not None:
+        tail -= 1
+    kept = replace(unit, start=inside[lead].start if lead else unit.start,
+                   end=inside[tail - 1].end if tail < len(inside) else unit.end)
+    return _pointer(shown[:lead], " "), kept, _pointer(shown[tail:], " ", before=True)
+
+
+def _pointer(cites: list[Citation | None], space: str, before: bool = False) -> str:
+    markers = list(dict.fromkeys(c.marker for c in cites if c is not None))
+    if not markers:
+        return ""
+    text = f"{ABOVE[len(markers) > 1]} " + " ".join(f"[{m}]" for m in markers)
+    return f"{space}{text}" if before else f"{text}{space}"
 
 
 def _joined(line: str, quote: str) -> str:

@@ -1319,6 +1319,13 @@ def test_a_stretch_opening_with_a_sentence_quoted_above_quotes_only_the_rest() -
     assert later == ["(the passage quoted above) [1] “Agencies retain their full statutory "
                      "responsibilities.” [2]"]
     assert cites[1].quote == "Agencies retain their full statutory responsibilities."
+    # a stretch that ends with it quotes the start, then points
+    chunk = _chunk(f"Agencies retain their full statutory responsibilities. {first}", "c2")
+    cites = []
+    gen._lines(PartAnswer(_ctx([], [], "fact"), [(_unit(chunk, first), False)], 0.5), cites)
+    later = gen._lines(PartAnswer(_ctx([], [], "fact"), [(_unit(chunk, chunk.text), False)], 0.5), cites)
+    assert later == ["“Agencies retain their full statutory responsibilities.” [2] (the passage quoted "
+                     "above) [1]"]
 
 
 def test_a_heading_line_on_its_own_is_never_quoted() -> None:
