@@ -587,18 +587,15 @@ def test_a_statement_then_a_dash_then_a_question_tells_then_asks() -> None:
                               "CSC or the police?")[1]) == 1
 
 
-def test_a_dash_opening_a_series_of_questions_separates_the_head_from_each() -> None:
+def test_a_question_before_a_dash_series_is_asked_with_its_first_part() -> None:
+    # not the situation: "how should we be responding to him" is asked (a head on its own part
+    # was tried: it drew generic steps, and lost two held-out scenarios)
     situation, parts = split_question(
         "YOT worker, 15 yo picked up at a trap house. Going by Working Together, how should we be responding "
         "to him - what has to come first, what should we be looking at, and what are we trying to work out?")
     assert situation == "YOT worker, 15 yo picked up at a trap house."
-    assert parts == ["Going by Working Together, how should we be responding to him",
-                     "what has to come first", "what should we be looking at",
-                     "what are we trying to work out?"]
-    _, parts = split_question("How does KCSIE want us to deal with it - is there a proper term for it, "
-                              "does the iPad stuff count, and is it a child protection issue?")
-    assert parts == ["How does KCSIE want us to deal with it", "is there a proper term for it",
-                     "does the iPad stuff count", "is it a child protection issue?"]
+    assert parts == ["Going by Working Together, how should we be responding to him - what has to come first",
+                     "what should we be looking at", "what are we trying to work out?"]
 
 
 def test_a_part_keeps_the_bodies_it_names_by_acronym() -> None:
@@ -623,7 +620,7 @@ def test_a_condition_or_a_statement_then_its_own_question_is_a_part() -> None:
     _, parts = split_question("What happens after that - what options will the DSL weigh up, if it goes to "
                               "social care what should we put in the referral, and she lives in the next "
                               "county so how do we find the right council?")
-    assert parts == ["What happens after that", "what options will the DSL weigh up",
+    assert parts == ["What happens after that - what options will the DSL weigh up",
                      "if it goes to social care what should we put in the referral",
                      "she lives in the next county so how do we find the right council?"]
     # a condition that the question goes on from stays with it

@@ -57,8 +57,6 @@ SPREAD_SEP = re.compile(_SPREAD_SEP, re.I)
 LEAD_IN = re.compile(rf":\s+(?={_QWORD}\b)", re.I)
 JOINED_ASKING = re.compile(rf"\b(?:but|and|so)\s+{_QWORD}\b", re.I)  # "…but what do I do now"
 DASHED = re.compile(rf"\s[-–—]\s+(?={_QWORD}\b[^-–—.!?]*\?)", re.I)  # " - can we…?" (in one sentence)
-# "How should we respond - what comes first, what do we look at…?": a dash that opens a series of questions
-DASH_ASKING = re.compile(rf"\s[-–—]\s+(?={_QWORD}\b)", re.I)
 # "Q2 where…", "a) what's…", "(3) does…", "1. who…": a label numbering what is asked, not part of it
 _AT_START = r"(?:^|(?<=[:;,.?!]\s)|(?<=[:;,.?!]))"  # a clause's start
 _MARK = r"(?:\(?[a-hA-H1-9]\)|Q\d{1,2}[.:)]?)"  # "(a)", "3)", "Q2"
@@ -241,7 +239,7 @@ def _split_joined(sentence: str) -> list[str]:
     """A sentence asking two things joined by "and"/a comma; pieces too short stay together."""
     pieces: list[str] = []
     last = 0
-    for m in _joins(sentence):
+    for m in JOIN.finditer(sentence):
         # "In a neglect case…, what's the test?" is one question: its head asks nothing
         head = sentence[last:m.start()].strip(" ,;")
         if _asks_apart(head) and not SHARED_CLAUSE.search(head) and _has_verb(sentence[m.end():]):
@@ -253,15 +251,6 @@ def _split_joined(sentence: str) -> list[str]:
         return _split_at_condition(sentence)
     pieces.append(sentence[last:].strip(" ,;"))
     return [p for p in pieces if p]
-
-
-def _joins(sentence: str) -> list[re.Match[str]]:
-    """Where a second question may start: JOIN, and a dash before a question word when more
-    questions follow it ("How does KCSIE want us to deal with it - is there a term for it, does the
-    iPad stuff count…?"); a dash before a lone question proposes an answer ("How long - is it 25?")."""
-    joins = list(JOIN.finditer(sentence))
-    dashes = [m for m in DASH_ASKING.finditer(sentence) if joins and m.start() < joins[-1].start()]
-    return sorted(joins + dashes, key=lambda m: m.start())
 
 
 def _split_at_condition(sentence: str) -> list[str]:
