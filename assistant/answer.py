@@ -386,7 +386,8 @@ class ExtractiveGenerator:
                 head = lines[-1][:-len(quote)]
             before = unit
         if len(lines) == 1 and ONLY_ABOVE.fullmatch(lines[0]):  # all of it quoted above
-            return [f"As for the part above: {'its general steps' if found.general else 'the same passages'} "
+            what = "the same passages" if len(repeated) > 1 else "the same passage"
+            return [f"As for the part above: {'its general steps' if found.general else what} "
                     + " ".join(f"[{m}]" for m in repeated) + "."]
         if found.general:
             lines.insert(0, GENERAL_STEPS)

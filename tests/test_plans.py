@@ -1303,6 +1303,9 @@ def test_words_already_quoted_are_cited_again_but_not_repeated() -> None:
     assert first == [f"“{words}” [1]"]
     assert later == ["(the same words as [1]) [2]", "(the passage quoted above) [1]"]
     assert [c.doc_id for c in cites] == ["working-together-2023", "kcsie-2025"]
+    # a part all quoted above: said once, in the singular for one passage
+    assert gen._lines(PartAnswer(_ctx([], [], "fact"), [(_unit(wt, words), False)], 0.5), cites) == [
+        "As for the part above: the same passage [1]."]
 
 
 def test_a_stretch_opening_with_a_sentence_quoted_above_quotes_only_the_rest() -> None:

@@ -603,6 +603,13 @@ def test_a_part_keeps_the_bodies_it_names_by_acronym() -> None:
                      "hours is the CSC front door open?")
     assert [p.named for p in query.parts] == [(("NICCO",),), (("CSC", "children's social care"),)]
     assert _query("What does KCSIE 2025 say about phones?").parts[0].named == ()  # an edition's name
+    # a quantity asked back of a quantity part is asked of the body that part named; not after
+    # another kind of part
+    hours = _query("What's the NICCO helpline number, and what hours is it open?")
+    assert [p.named for p in hours.parts] == [(("NICCO",),), (("NICCO",),)]
+    review = _query("Is it the LADO who investigates, or us? And once it's under way, how often should "
+                    "the case be reviewed?")
+    assert [p.named for p in review.parts] == [(("LADO",),), ()]
 
 
 def test_a_question_that_asks_for_the_whole_list_is_a_part_not_a_form_request() -> None:

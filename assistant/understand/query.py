@@ -23,6 +23,7 @@ from assistant.glossary import expand_query
 from assistant.renames import Rename, expand, outdated_terms
 from assistant.text import STOPWORDS, tokens
 from assistant.understand.kinds import (
+    QUANTITIES,
     answer_shape,
     category,
     counted,
@@ -227,7 +228,7 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
                 excluded(text) or excluded(situation),
                 section_names(text) or section_names(situation),
                 category(asked) if shape == "yes-no" else "",
-                _named(text, abbreviations))
+                _named(text, abbreviations) or _carried_names(before, shape, follows, abbreviations))
 
 
 def _named(text: str, abbreviations: dict[str, str]) -> tuple[tuple[str, ...], ...]:
@@ -235,6 +236,16 @@ def _named(text: str, abbreviations: dict[str, str]) -> tuple[tuple[str, ...], .
     spellings: as typed, and spelt out where the corpus or practice spells it."""
     found = dict.fromkeys(ACRONYM_WORD.findall(strip_edition_words(text)))
     return tuple((a, *(s for s in (abbreviations.get(a), ACRONYMS.get(a)) if s)) for a in found)
+
+
+def _carried_names(before: str, shape: str | None, follows: bool,
+                   abbreviations: dict[str, str]) -> tuple[tuple[str, ...], ...]:
+    """"What's the NICCO helpline number, and what hours is it open?": a quantity asked of what a
+    quantity part before named is asked of the same body. Not after another kind of part ("is it
+    the LADO who investigates? And how often should the case be reviewed?")."""
+    if not (follows and shape in QUANTITIES and answer_shape(asked_clause(before)) in QUANTITIES):
+        return ()
+    return _named(before, abbreviations)
 
 
 def _leans_on(text: str, situation: str) -> bool:
