@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
@@ -434,7 +435,12 @@ def _quoted_above(unit: Unit, cites: list[Citation]) -> Citation | None:
     holding them), quoted for an earlier part; or None."""
     text = unit.chunk.text[unit.start:unit.end].strip()
     return next((c for c in cites if c.chunk_id == unit.chunk.chunk_id and c.quote == text), None) or (
-        _shown(unit, [c for c in cites if c.doc_id == unit.chunk.doc_id and c.page == unit.chunk.page_start]))
+        _shown(unit, _same_page(unit, cites)))
+
+
+def _same_page(unit: Unit, cites: list[Citation]) -> list[Citation]:
+    """The citations of the unit's document and page."""
+    return [c for c in cites if c.doc_id == unit.chunk.doc_id and c.page == unit.chunk.page_start]
 
 
 def _trimmed(unit: Unit, cites: list[Citation]) -> tuple[str, Unit, str]:
@@ -442,7 +448,7 @@ def _trimmed(unit: Unit, cites: list[Citation]) -> tuple[str, Unit, str]:
     a quote of its page showed above, each run pointed at ("MAPPA is not a statutory body…" [2],
     then "MAPPA is not a statutory body… Agencies retain…" reads "(the passage quoted above) [2]
     “Agencies retain…”"). Nothing is cut from a unit of one sentence."""
-    page = [c for c in cites if c.doc_id == unit.chunk.doc_id and c.page == unit.chunk.page_start]
+    page = _same_page(unit, cites)
     inside = [s for s in sentences(unit.chunk) if unit.start <= s.start and s.end <= unit.end]
     if len(inside) < 2 or not page:
         return "", unit, ""
@@ -469,16 +475,19 @@ def _pointer(cites: list[Citation | None], space: str, before: bool = False) -> 
 def _joined(line: str, quote: str) -> str:
     """A stretch run on from the line before: "(the same words as [1]) [2]" and "(the same words
     as [1]) [3]" read "(the same words as [1]) [2] [3]"."""
-    pointer = quote[:quote.index(")") + 1] if quote.startswith(SAME_WORDS[:10]) else ""
+    pointer = quote[:quote.index(")") + 1] if quote.startswith(SAME_WORDS.split("[")[0]) else ""
     return f"{line} {quote[len(pointer):].strip()}" if pointer and pointer in line else f"{line} {quote}"
 
 
 def _shown(unit: Unit, cites: list[Citation]) -> Citation | None:
     """The citation whose quote already shows every word of the unit, in order, or None."""
     words = _plain_words(unit.chunk.text[unit.start:unit.end])
-    return next((c for c in cites if len(words) > MIN_SHOWN and words in _plain_words(c.quote)), None)
+    if len(words) <= MIN_SHOWN:
+        return None
+    return next((c for c in cites if words in _plain_words(c.quote)), None)
 
 
+@lru_cache(maxsize=4096)  # each quote is read against every later stretch of the answer
 def _plain_words(text: str) -> str:
     return f" {' '.join(re.findall(r'[a-z0-9]+', normalise(text).lower()))} "
 

@@ -261,20 +261,29 @@ _ASKS = re.compile(r"\b(what|who|how|when|where|which|why)\b", re.I)  # a questi
 _EDITION_NEAR = r"(?:editions?|versions?|guidance|advice|documents?|updates?|one)"
 
 
+def _sentence_with(question: str, year: str) -> str:
+    """The sentence of the question that holds the year."""
+    return next((s.strip() for s in re.findall(r"[^?!.]+[?!.]?", question) if year in s), "")
+
+
+def _asks(sentence: str) -> bool:
+    return sentence.endswith("?") or bool(_ASKS.search(sentence))
+
+
 def _told(question: str, year: str) -> bool:
     """The year is a detail the situation tells ("She disclosed in March 2024.", "We wrote our
     policy in 2023."): it stands in a statement, not by a word that makes it an edition's."""
-    sentence = next((s.strip() for s in re.findall(r"[^?!.]+[?!.]?", question) if year in s), "")
+    sentence = _sentence_with(question, year)
     near = rf"\b{year}\s+(?:\w+\s+)?{_EDITION_NEAR}\b|\b{_EDITION_NEAR}\s+(?:\w+\s+){{0,2}}(?:of\s+)?{year}\b"
-    return not sentence.endswith("?") and not _ASKS.search(sentence) and not re.search(near, sentence, re.I)
+    return not _asks(sentence) and not re.search(near, sentence, re.I)
 
 
 def _dates_the_question(question: str, year: str) -> bool:
     """A bare year dates what is asked ("Back in 2010, what happened…?", "What applied in 2016?"):
     it stands in a question, after "in", "as of", "during"…; one in a statement ("a conviction
     from 2012.") or after another word is a detail of the situation."""
-    asked = next((s.strip() for s in re.findall(r"[^?!.]+[?!.]?", question) if year in s), "")
-    return (asked.endswith("?") or bool(_ASKS.search(asked))) and bool(re.search(
+    asked = _sentence_with(question, year)
+    return _asks(asked) and bool(re.search(
         rf"\b(in|back in|as of|as at|during|before|after|until|by|since|of)\s+(?:\w+\s+)?{year}\b",
         asked, re.I))
 

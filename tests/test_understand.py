@@ -155,13 +155,20 @@ def test_one_question_asked_of_several_things_is_asked_of_each() -> None:
                                            "can we share?"]
 
 
-def test_a_second_question_in_the_past_tense_is_a_part() -> None:
-    assert split_question("What does Working Together say about early help assessments, and was it "
-                          "different in the 2018 edition?")[1] == [
-        "What does Working Together say about early help assessments",
-        "was it different in the 2018 edition?"]
-    assert split_question("Who were the partners in 2018, and did that change in 2023?")[1] == [
-        "Who were the partners in 2018", "did that change in 2023?"]
+@pytest.mark.parametrize(("question", "parts"), [
+    # in the past tense
+    ("What does Working Together say about early help assessments, and was it different in the 2018 "
+     "edition?", ["What does Working Together say about early help assessments",
+                  "was it different in the 2018 edition?"]),
+    ("Who were the partners in 2018, and did that change in 2023?",
+     ["Who were the partners in 2018", "did that change in 2023?"]),
+    # "and is there…"
+    ("Which parts of the health infrastructure must arrangements reflect and is there anything about "
+     "children placed out of area?", ["Which parts of the health infrastructure must arrangements reflect",
+                                      "is there anything about children placed out of area?"]),
+])
+def test_a_second_question_after_and_is_a_part(question: str, parts: list[str]) -> None:
+    assert split_question(question)[1] == parts
 
 
 def test_a_question_in_brackets_does_not_end_the_question_it_sits_in() -> None:
@@ -633,13 +640,6 @@ def test_a_condition_or_a_statement_then_its_own_question_is_a_part() -> None:
     # a condition that the question goes on from stays with it
     assert split_question("What happens to the referral, if the parents refuse?")[1] == [
         "What happens to the referral, if the parents refuse?"]
-
-
-def test_and_is_there_asks_a_second_question() -> None:
-    assert split_question("Which parts of the health infrastructure must arrangements reflect and is there "
-                          "anything about children placed out of area?")[1] == [
-        "Which parts of the health infrastructure must arrangements reflect",
-        "is there anything about children placed out of area?"]
 
 
 @pytest.mark.parametrize("labels", [("Q1", "Q2"), ("1)", "2)"), ("(a)", "(b)"), ("1.", "2.")])
