@@ -1194,3 +1194,17 @@ def test_a_yes_no_question_about_a_kind_names_the_kind(question: str, kind: str)
     assert category(question) == kind
     if kind:  # the part carries it, for its plan and its search
         assert _query(question).parts[0].category == kind
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    # after a situation, the asker proposes a move of their own: what to do is asked
+    ("Our DSL and the deputy are both out on a course today. Do I just leave it till they're back "
+     "tomorrow?", "procedure"),
+    ("A Y9 girl told me her uncle hits her. Should we ring her mum first?", "procedure"),
+    # an obligation asked of the guidance is a question of fact, not a move of the asker's
+    ("I'm a new DSL and only work Mon-Wed. Do I have to physically be on site?", "fact"),
+    ("We use public task. Do we need a specific statutory power for it?", "fact"),
+    ("Do I just leave it till they're back tomorrow?", "fact"),  # no situation told
+])
+def test_a_move_the_asker_proposes_after_a_situation_asks_what_to_do(question: str, kind: str) -> None:
+    assert _query(question).parts[-1].kind == kind
