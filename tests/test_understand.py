@@ -1208,3 +1208,14 @@ def test_a_yes_no_question_about_a_kind_names_the_kind(question: str, kind: str)
 ])
 def test_a_move_the_asker_proposes_after_a_situation_asks_what_to_do(question: str, kind: str) -> None:
     assert _query(question).parts[-1].kind == kind
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    # a count told in a condition before the question word asks for no list
+    ("And if the three partners still can't resolve a disagreement, where does it get escalated?", "fact"),
+    ("If all four types of abuse are suspected, who do we call?", "fact"),
+    # the asked clause after a condition still decides: a list asked for is a list
+    ("If a child discloses, what are the four types of abuse?", "list"),
+])
+def test_a_condition_told_before_the_question_word_does_not_decide_its_kind(question: str, kind: str) -> None:
+    assert question_kind(question, answer_shape(question)) == kind

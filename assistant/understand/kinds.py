@@ -197,6 +197,11 @@ OBLIGED = re.compile(
     r"|do (i|we) (need|have) to"
     r"|(expects?|wants?|requires?) (of |from )?(me|us)"  # "what does WT expect of me…?"
     r"|(is|are) (on|down to) (me|us))\b", re.I)  # "what's on me as LP for the review?"
+# a condition told before what is asked ("And if the three partners still can't agree, where does it
+# go?"): the kind is read from what follows it
+LEADING_CONDITION = re.compile(r"^\W*(?:(?:and|so|but|also)\s+)?(?:if|when|once|after|where|unless)\s"
+                               r"[^,;?]{3,120}?,\s*(?=(?:what|which|who|whom|where|when|how|is|are|do|does|"
+                               r"can|should|must)\b)", re.I)
 # the asker proposes a move of their own, after telling a situation: "Do I just leave it till
 # tomorrow?", "Should we tell his mum first?", "Can I wait until Monday?"
 OWN_MOVE = re.compile(r"^\W*(?:(?:and|so|but|or)\s+)?(do|should|shall) (i|we) "
@@ -480,6 +485,7 @@ def question_kind(text: str, shape: str | None, situated: bool = False) -> str:
     text = plain(text)
     if PROCEDURE.search(text):
         return "procedure"
+    text = LEADING_CONDITION.sub("", text)  # "if the three partners still can't agree, where…?"
     if NAMED_LIST.search(text):
         return "list"
     if situated and shape in (None, "who") and OBLIGED.search(text) and not LIST.search(text):
