@@ -71,6 +71,7 @@ FIGURE = re.compile(r"\bflow ?charts?\b|\bfigure \d|\bdiagram\b", re.I)  # boxes
 ITEM_TAIL = 2  # sentences that may finish a list item at the start of the next chunk
 DIRECTORY_NAME = 60  # a directory entry's name and dash come this early in its line
 DIRECTORY_ENTRIES = 3  # a chunk with fewer entries is not read as a directory
+FIGURE_TITLE = re.compile(r"(flow ?chart|figure|table|diagram) \d+\b", re.I)  # "Flow chart 6: What happens…?"
 TITLE_CHARS = 110  # a heading line is no longer than this
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
 # "…may choose to undertake a review in these or other circumstances": it speaks of the cases before
@@ -507,7 +508,7 @@ def bare_title(unit: Unit) -> bool:
     whole_line = ((before.rstrip(" ").endswith("\n") or not before.strip())
                   and (after.lstrip(" ").startswith("\n") or not after.strip()))
     return (whole_line and text.count("\n") <= 1 and len(text) <= TITLE_CHARS and text[:1].isupper()
-            and not re.search(r"[.!?;:,)”’\"']$", text))
+            and (not re.search(r"[.!?;:,)”’\"']$", text) or bool(FIGURE_TITLE.match(text))))
 
 
 def _step(unit: Unit) -> bool:

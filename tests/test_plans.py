@@ -2082,3 +2082,14 @@ def test_a_listed_answer_brings_the_short_opening_of_its_paragraph(text: str, op
     assert whole.text.startswith(opens) and whole.text.endswith("dependent children of prisoners"
                                                                  if "review who" in text else "to play")
     assert not cut
+
+
+def test_a_figure_title_on_its_own_line_is_never_quoted_even_as_a_question() -> None:
+    from assistant.plans import bare_title
+
+    chunk = _chunk("The plan is reviewed.\nFlow chart 6: What happens after the child protection conference, "
+                   "including review?\nThe core group should meet within 10 working days.")
+    assert bare_title(_unit(chunk, "Flow chart 6: What happens after the child protection conference, "
+                                   "including review?"))
+    asked = _chunk("The plan is reviewed.\nWhat happens after the conference?\nThe core group meets.")
+    assert not bare_title(_unit(asked, "What happens after the conference?"))  # a question line may be text
