@@ -1219,3 +1219,13 @@ def test_a_move_the_asker_proposes_after_a_situation_asks_what_to_do(question: s
 ])
 def test_a_condition_told_before_the_question_word_does_not_decide_its_kind(question: str, kind: str) -> None:
     assert question_kind(question, answer_shape(question)) == kind
+
+
+@pytest.mark.parametrize(("question", "told"), [
+    ("Y8 form tutor. One of mine told me she was 'cut' abroad over the summer. What should I do?", True),
+    ("One of my tutees said please don't tell mum and dad. What should I do?", True),
+    # an adult who reports is no child telling
+    ("One of our lunchtime supervisors mentioned a teacher has favourites. What should I do?", False),
+])
+def test_a_teachers_own_pupil_telling_them_is_a_disclosure(question: str, told: bool) -> None:
+    assert _query(question).parts[0].told is told

@@ -41,7 +41,10 @@ from corpus.manifest import Document
 
 # a child telling someone what happens to them: "a 10-year-old just told me her dad hits her"
 _CHILD = (r"(child|kid|pupil|student|girl|boy|lad|son|daughter|teenager|toddler|"
-          r"\d{1,2}[- ]?(yo|y/o|years?[- ]old)|y(ear)? ?\d{1,2} (girl|boy|pupil|student|lad|child|kid))")
+          r"\d{1,2}[- ]?(yo|y/o|years?[- ]old)|y(ear)? ?\d{1,2} (girl|boy|pupil|student|lad|child|kid)"
+          # a teacher's "one of mine told me…", "one of my tutees said…"; not "one of our supervisors"
+          r"|one of (mine|(my|our) (pupils|students|tutees|kids|children|girls|boys|lads|class|form|"
+          r"y(ear)? ?\d{1,2}s)))")
 # …not one who is told, nor one who has not said ("is told to keep quiet", "hasn't said")
 DISCLOSURE = re.compile(rf"\b{_CHILD}s?\b[^.?!]{{0,80}}?"
                         r"(?<!\bis )(?<!['’]s )(?<!\bwas )(?<!\bbeen )(?<!\bbeing )"
