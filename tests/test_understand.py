@@ -1229,3 +1229,19 @@ def test_a_condition_told_before_the_question_word_does_not_decide_its_kind(ques
 ])
 def test_a_teachers_own_pupil_telling_them_is_a_disclosure(question: str, told: bool) -> None:
     assert _query(question).parts[0].told is told
+
+
+def test_a_question_asked_again_in_other_words_is_one_part() -> None:
+    situation, parts = split_question("Quick one from a new TA. What actually is a low-level concern - like, "
+                                      "what makes something count as one?")
+    assert parts == ["What actually is a low-level concern?"]
+    _, parts = split_question("Who do we tell, and what happens next?")
+    assert len(parts) == 2  # two questions, no restatement
+
+
+def test_a_term_to_define_is_searched_without_the_situation_that_mentions_it() -> None:
+    q = _query("Quick one from a new TA: the head keeps going on about 'low-level concerns' about staff. "
+               "What actually is a low-level concern in a school?")
+    assert q.parts[0].kind == "definition" and "head keeps going" not in q.parts[0].search
+    q = _query("Our head keeps going on about low-level concerns. Who do we report them to?")
+    assert "head keeps going" in q.parts[0].search  # any other part still carries what it speaks of

@@ -218,7 +218,7 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
         search = f"{text} {' '.join(extra)}"
     full = _search(search, hits, renames, abbreviations)
     asked_search = _search(text, hits, renames, abbreviations)
-    if situation and (kind == "procedure" or topic or _leans_on(text, situation)):
+    if situation and (kind == "procedure" or topic or _leans_on(text, situation, kind == "definition")):
         full = _search(f"{situation} {search}", hits, renames, abbreviations)
     also = PROCEDURE_HINT if kind == "procedure" else ""
     return Part(text, kind, shape, full, also, asked_search, counted(asked),
@@ -251,12 +251,14 @@ def _carried_names(before: str, shape: str | None, follows: bool,
     return _named(before, abbreviations)
 
 
-def _leans_on(text: str, situation: str) -> bool:
+def _leans_on(text: str, situation: str, defines: bool = False) -> bool:
     """The part needs its situation to be understood: it is short, refers back ("is it…", "for
     them"), or speaks of what the situation told ("…our yearly safeguarding report. What else is
-    the report supposed to include?")."""
+    the report supposed to include?"). A term asked to be defined is the guidance's, whatever the
+    situation says of it; a short question still takes its situation's words (dev: a longer
+    definition question without them +1, none lost; every definition question without them +2 -1)."""
     return (len(tokens(text)) < 4 or needs_antecedent(text)
-            or bool(set(tokens(text)) & set(tokens(situation))))
+            or (not defines and bool(set(tokens(text)) & set(tokens(situation)))))
 
 
 def _search(text: str, hits: tuple[tuple[str, Rename], ...], renames: tuple[Rename, ...],
