@@ -71,7 +71,6 @@ FIGURE = re.compile(r"\bflow ?charts?\b|\bfigure \d|\bdiagram\b", re.I)  # boxes
 ITEM_TAIL = 2  # sentences that may finish a list item at the start of the next chunk
 DIRECTORY_NAME = 60  # a directory entry's name and dash come this early in its line
 DIRECTORY_ENTRIES = 3  # a chunk with fewer entries is not read as a directory
-FIGURE_TITLE = re.compile(r"(flow ?chart|figure|table|diagram) \d+\b", re.I)  # "Flow chart 6: What happens…?"
 TITLE_CHARS = 110  # a heading line is no longer than this
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so
 # "…may choose to undertake a review in these or other circumstances": it speaks of the cases before
@@ -82,8 +81,6 @@ GAP_SENTENCES = 1  # a fact's two quotes of one chunk this few sentences apart: 
 ADDS_TO = re.compile(r"\balso\b|^(in addition|further|additionally)\b", re.I)  # a lead-in adding a list
 PROSE_ITEMS = 2  # a list told in sentences goes on for at least this many after its first
 DEFINITE = re.compile(r"^(?:the|such|these|those|this|each|both)\s+(\w+)", re.I)  # "The activities may…"
-LEAD_CONTEXT = 3  # a list's lead-in comes with up to this many sentences that open its paragraph…
-LEAD_CONTEXT_CHARS = 600  # …of this many characters at most
 LEAD_AHEAD = 2  # a list question's sentence runs on into a list whose lead-in is this many sentences on
 INLINE_VERB = re.compile(r"\b(?:include|includes|including|such as|namely)\b:?\s", re.I)
 INLINE_ITEMS = 3  # an inline list names at least this many things
@@ -147,21 +144,6 @@ def whole_list(unit: Unit, lead: int) -> tuple[Unit, bool]:
     while stop > lead + 2 and sents[stop - 1].end - sents[lead].start > LIST_CHARS:
         stop -= 1
     return replace(unit, start=sents[lead].start, end=sents[stop - 1].end), stop < end
-
-
-def _with_opening(unit: Unit) -> Unit:
-    """A list that starts at its lead-in, with the sentences that open the lead-in's numbered
-    paragraph ("269. Each prison should… The Prison Service should:"), when they are few and short."""
-    chunk, sents = unit.chunk, sentences(unit.chunk)
-    lead = _index(unit)
-    if sents[lead].item or not LEAD_WITH_ITEMS.search(unit.text):
-        return unit
-    for j in range(lead, max(-1, lead - LEAD_CONTEXT - 1), -1):
-        if j < lead and (sents[j].item or sents[lead].start - sents[j].start > LEAD_CONTEXT_CHARS):
-            break
-        if PARAGRAPH_OPENS.search(chunk.text[sents[j - 1].end if j else 0:sents[j].start]):
-            return replace(unit, start=sents[j].start)
-    return unit
 
 
 def _finishes_item(chunk: Chunk, sents: tuple[Sentence, ...], j: int) -> bool:
@@ -508,7 +490,7 @@ def bare_title(unit: Unit) -> bool:
     whole_line = ((before.rstrip(" ").endswith("\n") or not before.strip())
                   and (after.lstrip(" ").startswith("\n") or not after.strip()))
     return (whole_line and text.count("\n") <= 1 and len(text) <= TITLE_CHARS and text[:1].isupper()
-            and (not re.search(r"[.!?;:,)”’\"']$", text) or bool(FIGURE_TITLE.match(text))))
+            and not re.search(r"[.!?;:,)”’\"']$", text))
 
 
 def _step(unit: Unit) -> bool:
@@ -577,8 +559,7 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
         if any(prose):
             runs = [(p or u, cut) for (u, cut), p in zip(chosen, prose, strict=True)]
             return _named_items(ctx, order) or runs
-        listed = _with_a_list(ctx, order, chosen, max_quotes)
-        return _named_items(ctx, order) or [(_with_opening(u), cut) for u, cut in listed]
+        return _named_items(ctx, order) or _with_a_list(ctx, order, chosen, max_quotes)
     if ctx.kind == "definition":
         defines = np.array([0.1 * _defines(u.text, ctx.query_tokens) - 0.1 * bool(POINTER.search(u.text))
                             + EXPLICIT_BONUS * bool(EXPLICIT.search(u.text)) for u in ctx.units])

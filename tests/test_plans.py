@@ -2059,37 +2059,3 @@ def test_a_yes_no_part_about_a_kind_ranks_the_sentence_that_says_what_the_kind_i
     bonus = unit_bonus(ctx)
     assert bonus is not None and bonus(defines) > bonus(other) == 0.0
     assert unit_bonus(_ctx([defines, other], [0.3, 0.4], "fact", "yes-no")) is None
-
-
-PRISON_TEXT = ("269. Each prison should have arrangements in place that take account of the needs of\n"
-               "children who have parents in prison. During a prisoner’s first night induction, they "
-               "will be\nsupported to make suitable care arrangements for any dependent children. The "
-               "Prison Service\nshould:\n"
-               "• provide facilities for children to play whilst visiting a prisoner\n"
-               "• review who is looking after the dependent children of prisoners")
-
-
-@pytest.mark.parametrize(("text", "opens"), [
-    (PRISON_TEXT, "Each prison should have arrangements"),  # the paragraph's opening sentences come too
-    ("269. " + "A long opening sentence that says a great deal about prisons. " * 12
-     + "The Prison Service\nshould:\n• provide facilities for children to play", "The Prison Service"),
-    (PRISON_TEXT.replace("269. ", ""), "The Prison Service"),  # no numbered paragraph: the lead-in alone
-])
-def test_a_listed_answer_brings_the_short_opening_of_its_paragraph(text: str, opens: str) -> None:
-    chunk = _chunk(text)
-    lead = _unit(chunk, "The Prison Service\nshould:")
-    whole, cut = plan(_ctx([lead], [0.5], "list"), 1, 0.8)[0]
-    assert whole.text.startswith(opens) and whole.text.endswith("dependent children of prisoners"
-                                                                 if "review who" in text else "to play")
-    assert not cut
-
-
-def test_a_figure_title_on_its_own_line_is_never_quoted_even_as_a_question() -> None:
-    from assistant.plans import bare_title
-
-    chunk = _chunk("The plan is reviewed.\nFlow chart 6: What happens after the child protection conference, "
-                   "including review?\nThe core group should meet within 10 working days.")
-    assert bare_title(_unit(chunk, "Flow chart 6: What happens after the child protection conference, "
-                                   "including review?"))
-    asked = _chunk("The plan is reviewed.\nWhat happens after the conference?\nThe core group meets.")
-    assert not bare_title(_unit(asked, "What happens after the conference?"))  # a question line may be text

@@ -197,15 +197,6 @@ OBLIGED = re.compile(
     r"|do (i|we) (need|have) to"
     r"|(expects?|wants?|requires?) (of |from )?(me|us)"  # "what does WT expect of me…?"
     r"|(is|are) (on|down to) (me|us))\b", re.I)  # "what's on me as LP for the review?"
-# a condition told before what is asked ("And if the three partners still can't agree, where does it
-# go?"): the kind is read from what follows it
-LEADING_CONDITION = re.compile(r"^\W*(?:(?:and|so|but|also)\s+)?(?:if|when|once|after|where|unless)\s"
-                               r"[^,;?]{3,120}?,\s*(?=(?:what|which|who|whom|where|when|how|is|are|do|does|"
-                               r"can|should|must)\b)", re.I)
-# the asker proposes a move of their own, after telling a situation: "Do I just leave it till
-# tomorrow?", "Should we tell his mum first?", "Can I wait until Monday?"
-OWN_MOVE = re.compile(r"^\W*(?:(?:and|so|but|or)\s+)?(do|should|shall) (i|we) "
-                      r"(just |still |then |now |really |simply )?(?!(be|have|need|needs|got)\b)\w+", re.I)
 JOINED = re.compile(r"[,;]\s*(?=(?:and|but|so)\s)", re.I)  # where a joined clause starts
 _LIST_NOUNS = (r"(types|categories|kinds|forms|signs|indicators|principles|rules|factors|steps|stages|"
                r"responsibilities|duties|roles|elements|areas|ways|examples|members|partners|"
@@ -485,13 +476,10 @@ def question_kind(text: str, shape: str | None, situated: bool = False) -> str:
     text = plain(text)
     if PROCEDURE.search(text):
         return "procedure"
-    text = LEADING_CONDITION.sub("", text)  # "if the three partners still can't agree, where…?"
     if NAMED_LIST.search(text):
         return "list"
     if situated and shape in (None, "who") and OBLIGED.search(text) and not LIST.search(text):
         return "procedure"
-    if situated and shape in (None, "yes-no") and OWN_MOVE.match(text) and not LIST.search(text):
-        return "procedure"  # "Do I just leave it till they're back?": the asker proposes what to do
     # "Should we, and what do we have to go through before deciding?": a verdict, then the steps
     if situated and any(OBLIGED.match(c) for c in JOINED.split(text)[1:]) and not LIST.search(text):
         return "procedure"

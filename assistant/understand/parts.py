@@ -93,9 +93,6 @@ RESTATED = re.compile(r"^\W*(?:(?:and|so|but)\s+)?what\s+(?:does|do|did|would)\s
                       r"document|law)\s+(?:actually\s+|officially\s+)?(?:say|state|suggest|recommend)"
                       r"(?:\s+(?:back\s+)?(?:about|to|on)\s+(?:(?:each|all|any|every\s+one)(?:\s+of)?\s+)?"
                       r"(?:it|this|that|them|these|those|each|all|one))?\W*$", re.I)
-# a part that ends on words announcing it is asked again ("What is a low-level concern - like, what
-# makes something count as one?"): the next piece restates it
-RESTATING = re.compile(r"\s*(?:[-–—]+\s*|,\s*)(?:like|i mean|in other words|i\.e\.?|that is)\W*$", re.I)
 # "who attends?", "what happens?": two words that ask on their own ("how fast?" leans on its part)
 SUBJECT_WORDS = frozenset({"who", "what", "which"})
 NOT_VERBS = frozenset({"else", "not", "so", "then", "now", "exactly", "for", "about", "if", "when", "where",
@@ -137,9 +134,6 @@ def split_question(question: str) -> tuple[str, list[str]]:
                 parts += [f"What is {term}?" for term in terms]
                 continue
             if parts and RESTATED.match(piece):  # "…? What does the advice say?" asks nothing new
-                continue
-            if parts and (said := RESTATING.search(parts[-1])):  # "What is X - like, what makes…?"
-                parts[-1] = f"{parts[-1][:said.start()]}?"  # the same question again, in other words
                 continue
             if parts and (len(piece.split()) < MIN_WORDS and not _has_verb(piece) or answer_form(piece)):
                 parts[-1] = f"{parts[-1].rstrip('?')} {piece}"

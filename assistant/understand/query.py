@@ -41,10 +41,7 @@ from corpus.manifest import Document
 
 # a child telling someone what happens to them: "a 10-year-old just told me her dad hits her"
 _CHILD = (r"(child|kid|pupil|student|girl|boy|lad|son|daughter|teenager|toddler|"
-          r"\d{1,2}[- ]?(yo|y/o|years?[- ]old)|y(ear)? ?\d{1,2} (girl|boy|pupil|student|lad|child|kid)"
-          # a teacher's "one of mine told me…", "one of my tutees said…"; not "one of our supervisors"
-          r"|one of (mine|(my|our) (pupils|students|tutees|kids|children|girls|boys|lads|class|form|"
-          r"y(ear)? ?\d{1,2}s)))")
+          r"\d{1,2}[- ]?(yo|y/o|years?[- ]old)|y(ear)? ?\d{1,2} (girl|boy|pupil|student|lad|child|kid))")
 # …not one who is told, nor one who has not said ("is told to keep quiet", "hasn't said")
 DISCLOSURE = re.compile(rf"\b{_CHILD}s?\b[^.?!]{{0,80}}?"
                         r"(?<!\bis )(?<!['’]s )(?<!\bwas )(?<!\bbeen )(?<!\bbeing )"
@@ -218,7 +215,7 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
         search = f"{text} {' '.join(extra)}"
     full = _search(search, hits, renames, abbreviations)
     asked_search = _search(text, hits, renames, abbreviations)
-    if situation and (kind == "procedure" or topic or _leans_on(text, situation, kind == "definition")):
+    if situation and (kind == "procedure" or topic or _leans_on(text, situation)):
         full = _search(f"{situation} {search}", hits, renames, abbreviations)
     also = PROCEDURE_HINT if kind == "procedure" else ""
     return Part(text, kind, shape, full, also, asked_search, counted(asked),
@@ -251,14 +248,12 @@ def _carried_names(before: str, shape: str | None, follows: bool,
     return _named(before, abbreviations)
 
 
-def _leans_on(text: str, situation: str, defines: bool = False) -> bool:
+def _leans_on(text: str, situation: str) -> bool:
     """The part needs its situation to be understood: it is short, refers back ("is it…", "for
     them"), or speaks of what the situation told ("…our yearly safeguarding report. What else is
-    the report supposed to include?"). A term asked to be defined is the guidance's, whatever the
-    situation says of it; a short question still takes its situation's words (dev: a longer
-    definition question without them +1, none lost; every definition question without them +2 -1)."""
+    the report supposed to include?")."""
     return (len(tokens(text)) < 4 or needs_antecedent(text)
-            or (not defines and bool(set(tokens(text)) & set(tokens(situation)))))
+            or bool(set(tokens(text)) & set(tokens(situation))))
 
 
 def _search(text: str, hits: tuple[tuple[str, Rename], ...], renames: tuple[Rename, ...],
