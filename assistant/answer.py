@@ -47,6 +47,7 @@ from assistant.plans import (
 from assistant.records import Citation, Passage
 from assistant.text import normalise
 from assistant.understand.kinds import QUANTITIES
+from assistant.understand.parts import without_form
 from corpus.manifest import Manifest
 from ingest.embed import Embedder
 from ingest.readers import strip_footnote_refs
@@ -551,10 +552,11 @@ def asks_quantity(ctx: AnswerContext) -> bool:
 
 def part_heading(part: str, editions: str = "") -> str:
     """A multi-part answer's heading for one part, asked as a question even when it was put as a
-    request ("…which areas got minor amendments - list them all."), with a capital first letter
+    request ("…which areas got minor amendments - list them all." -> "…got minor amendments?": the
+    request for a form that joined it is left out), with a capital first letter
     ("2) whose duty is it…" asked it after the asker's number); then the editions it is answered
     from, when its parts name different ones."""
-    text = part.strip().rstrip("?.!;:,-–— ")
+    text = without_form(part.strip()).rstrip("?.!;:,-–— ")
     return f"**{text[:1].upper()}{text[1:]}?**" + (f" ({editions})" if editions else "")
 
 

@@ -958,7 +958,7 @@ def test_a_request_that_asks_after_its_opening_is_a_part_of_its_own() -> None:
     assert parts == ["According to the summary of the 2015 revisions, which areas only got minor amendments "
                      "- list them all.", "And what did it say about whistleblowing policies?"]
     assert len(split_question("Which provisions apply? List each one with its Act.")[1]) == 1
-    assert part_heading(parts[0]).endswith("list them all?**")
+    assert part_heading(parts[0]).endswith("only got minor amendments?**")  # the request is no heading
 
 
 def test_asking_what_the_guidance_says_to_each_of_the_parts_asks_nothing_new() -> None:
@@ -1137,6 +1137,37 @@ def test_the_askers_numbers_are_stripped_from_every_part_whatever_word_follows()
                      "For a child in need, whose duty is it to provide support?",
                      "if we're unhappy, how do we escalate?"]
     assert "Two things" in situation  # an announcement of what is asked tells nothing asked
+
+
+@pytest.mark.parametrize(("part", "heading"), [
+    ("Which activities count as teaching work List them all.", "**Which activities count as teaching work?**"),
+    ("Which statutory provisions is WT 2023 issued under - list every one -",
+     "**Which statutory provisions is WT 2023 issued under?**"),
+    ("Who should sit on a child death review panel Full list please?",
+     "**Who should sit on a child death review panel?**"),
+    ("What does it require them to do - bullet points please", "**What does it require them to do?**"),
+    # "list" as the question's own verb, or a request that is the whole part, stays
+    ("Which other boards does it list I need every one it names?",
+     "**Which other boards does it list I need every one it names?**"),
+    ("Which myths does it list?", "**Which myths does it list?**"),
+    ("What about the small clubs that aren't on any list?", "**What about the small clubs that aren't on any list?**"),
+    ("Can you list them all?", "**Can you list them all?**"),
+])
+def test_a_part_heading_leaves_out_the_request_for_a_form_that_joined_it(part: str, heading: str) -> None:
+    """"…teaching work? List them all." is one part, a list; its heading asks what it asks, without
+    the run-on request ("Which activities count as teaching work List them all?" before)."""
+    from assistant.answer import part_heading
+
+    assert part_heading(part) == heading
+
+
+def test_a_request_for_everything_a_passage_names_joins_the_part_before() -> None:
+    """"…what should our staff behaviour policy cover? List everything it names." asks one thing, as a
+    list; it was a second part, answered from unrelated passages."""
+    _, parts = split_question("Under the 2024 version, what should our staff behaviour policy cover? List "
+                              "everything it names. What has to be given to all staff on induction?")
+    assert len(parts) == 2 and parts[0].endswith("List everything it names.")
+    assert question_kind(parts[0], answer_shape(parts[0])) == "list"
 
 
 def test_a_part_heading_is_a_question_with_a_capital_first_letter() -> None:

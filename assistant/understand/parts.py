@@ -84,7 +84,11 @@ FORM_WORDS = frozenset(re.findall(
 FORM_FILLER = frozenset(re.findall(
     r"\S+", "give me us can could you would please pls plz just only them all full whole complete entire "
     "the a an of it in as form not no thanks thank i we need want like everything each one that those "
-    "these out set name exact words own its their quote quick quickly version"))
+    "these out set name exact words own its their quote quick quickly version every names mentions "
+    "says includes covers"))
+# a request for a form, as it opens: "List them all", "give me the full list", "bullet points please"
+FORM_REQUEST = re.compile(r"((the\s+)?(full|whole|complete|entire)\s+)?(list|give|can|could|please|just|bullet)\s+\S",
+                          re.I)
 WHOLE_LIST = re.compile(r"\b(full|whole|complete|entire) list\b|\blist (them|these|those) all\b"
                         r"|\b(every|each) (item|one)\b|\b(need|want) (it|them|these|those) listed\b", re.I)
 # "What does the advice say?", "and what does KCSIE say about it?": the part before, asked again
@@ -176,13 +180,30 @@ def _numbered_asked(sentences: list[str]) -> list[str]:
 def answer_form(piece: str) -> bool:
     """The piece says how to answer, not what: "Give me the full list.", "Can you list them all?",
     "Bullet points please." (it joins the part before it)."""
-    words = set(re.findall(r"[a-z’']+", piece.lower()))
-    if bool(words & FORM_WORDS) and words <= FORM_WORDS | FORM_FILLER:
+    if _only_form(piece):
         return True
     # "I need the full list of what KCSIE expects.", "I'd like the whole list.": a statement
     # "what were the partners to agree - list them all -" asks, and wants the whole list
     return (not piece.rstrip().endswith("?") and bool(WHOLE_LIST.search(piece)) and not _asks_whole(piece)
             and not WH_OPENING.match(piece))
+
+
+def _only_form(piece: str) -> bool:
+    """Every word of the piece says how to answer ("List them all", "bullet points please")."""
+    words = set(re.findall(r"[a-z’']+", piece.lower()))
+    return bool(words & FORM_WORDS) and words <= FORM_WORDS | FORM_FILLER
+
+
+def without_form(part: str) -> str:
+    """The part without the request for a form that joined it ("Which activities count as teaching
+    work List them all." -> "Which activities count as teaching work"); as it is when none did."""
+    for m in re.finditer(r"\s+(?:[-–—]\s*)?(?=\w)", part):
+        head, tail = part[:m.start()], part[m.end():].strip(" .?!-–—")
+        # it joined as a sentence of its own ("List them all.") or after a dash ("- list them all")
+        apart = tail[:1].isupper() or "-" in m.group(0) or "–" in m.group(0) or "—" in m.group(0)
+        if len(head.split()) >= MIN_WORDS and apart and FORM_REQUEST.match(tail) and _only_form(tail):
+            return head.rstrip(" ,;:-–—")
+    return part
 
 
 def _asks_whole(sentence: str) -> bool:
