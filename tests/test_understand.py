@@ -1140,7 +1140,8 @@ def test_the_askers_numbers_are_stripped_from_every_part_whatever_word_follows()
 
 
 @pytest.mark.parametrize(("part", "heading"), [
-    ("Which activities count as teaching work List them all.", "**Which activities count as teaching work?**"),
+    ("Which activities count as teaching work List them all.",
+     "**Which activities count as teaching work?**"),
     ("Which statutory provisions is WT 2023 issued under - list every one -",
      "**Which statutory provisions is WT 2023 issued under?**"),
     ("Who should sit on a child death review panel Full list please?",
@@ -1150,7 +1151,8 @@ def test_the_askers_numbers_are_stripped_from_every_part_whatever_word_follows()
     ("Which other boards does it list I need every one it names?",
      "**Which other boards does it list I need every one it names?**"),
     ("Which myths does it list?", "**Which myths does it list?**"),
-    ("What about the small clubs that aren't on any list?", "**What about the small clubs that aren't on any list?**"),
+    ("What about the small clubs that aren't on any list?",
+     "**What about the small clubs that aren't on any list?**"),
     ("Can you list them all?", "**Can you list them all?**"),
 ])
 def test_a_part_heading_leaves_out_the_request_for_a_form_that_joined_it(part: str, heading: str) -> None:

@@ -87,8 +87,8 @@ FORM_FILLER = frozenset(re.findall(
     "these out set name exact words own its their quote quick quickly version every names mentions "
     "says includes covers"))
 # a request for a form, as it opens: "List them all", "give me the full list", "bullet points please"
-FORM_REQUEST = re.compile(r"((the\s+)?(full|whole|complete|entire)\s+)?(list|give|can|could|please|just|bullet)\s+\S",
-                          re.I)
+FORM_REQUEST = re.compile(r"((the\s+)?(full|whole|complete|entire)\s+)?"
+                          r"(list|give|can|could|please|just|bullet)\s+\S", re.I)
 WHOLE_LIST = re.compile(r"\b(full|whole|complete|entire) list\b|\blist (them|these|those) all\b"
                         r"|\b(every|each) (item|one)\b|\b(need|want) (it|them|these|those) listed\b", re.I)
 # "What does the advice say?", "and what does KCSIE say about it?": the part before, asked again
