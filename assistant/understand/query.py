@@ -137,9 +137,11 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
         return Query(as_asked, scope, "outside", (), outdated=hits, years=years)
     situation, texts = split_question(question)
     topic = heading(question)  # a topic heading belongs to every part
-    parts = tuple(_part(text, texts[i - 1] if i else "", situation, hits, renames, abbreviations,
-                        bool(topic))
-                  for i, text in enumerate(texts))
+    built: list[Part] = []
+    for text in texts:
+        built.append(_part(text, built[-1] if built else None, situation, hits, renames, abbreviations,
+                           bool(topic)))
+    parts = tuple(built)
     own = (_part_scopes(parts, situation, question, registry, today, local, source)
            if len(parts) > 1 and not edition and not as_of and source != "local" else None)
     if _asks_what_changed(question, years) and not _changes_dated_later(own, f"{situation} {parts[0].text}"):
@@ -200,8 +202,10 @@ def _local_only(as_of: date | None) -> Scope:
     return Scope((), (), "as-of" if as_of else "current", as_of)
 
 
-def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename], ...],
+def _part(text: str, prior: Part | None, situation: str, hits: tuple[tuple[str, Rename], ...],
           renames: tuple[Rename, ...], abbreviations: dict[str, str], topic: bool = False) -> Part:
+    """One part, read with the situation told and the part asked before it (`prior`)."""
+    before = prior.text if prior else ""
     asked = asked_clause(text)
     shape = answer_shape(asked)
     kind = question_kind(asked, shape, bool(situation))
@@ -228,7 +232,7 @@ def _part(text: str, before: str, situation: str, hits: tuple[tuple[str, Rename]
                 excluded(text) or excluded(situation),
                 section_names(text) or section_names(situation),
                 category(asked) if shape == "yes-no" else "",
-                _named(text, abbreviations) or _carried_names(before, shape, follows, abbreviations))
+                _named(text, abbreviations) or _carried_names(prior, shape, follows, abbreviations))
 
 
 def _named(text: str, abbreviations: dict[str, str]) -> tuple[tuple[str, ...], ...]:
@@ -238,14 +242,14 @@ def _named(text: str, abbreviations: dict[str, str]) -> tuple[tuple[str, ...], .
     return tuple((a, *(s for s in (abbreviations.get(a), ACRONYMS.get(a)) if s)) for a in found)
 
 
-def _carried_names(before: str, shape: str | None, follows: bool,
+def _carried_names(prior: Part | None, shape: str | None, follows: bool,
                    abbreviations: dict[str, str]) -> tuple[tuple[str, ...], ...]:
     """"What's the NICCO helpline number, and what hours is it open?": a quantity asked of what a
     quantity part before named is asked of the same body. Not after another kind of part ("is it
     the LADO who investigates? And how often should the case be reviewed?")."""
-    if not (follows and shape in QUANTITIES and answer_shape(asked_clause(before)) in QUANTITIES):
+    if prior is None or not (follows and shape in QUANTITIES and prior.shape in QUANTITIES):
         return ()
-    return _named(before, abbreviations)
+    return _named(prior.text, abbreviations)
 
 
 def _leans_on(text: str, situation: str) -> bool:
