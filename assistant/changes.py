@@ -164,11 +164,15 @@ class EditionChanges:
         return [c for *_, c in sorted(picked, key=lambda t: t[:2])]
 
     # --- citations ------------------------------------------------------------------------
-    def cite_piece(self, piece: Piece, change: Change, side: str, marker: int) -> Citation | None:
-        """The sentence of `piece` that best shows the change, as a verified citation."""
+    def cite_piece(self, piece: Piece, change: Change, side: str, marker: int,
+                   near: str = "") -> Citation | None:
+        """The sentence of `piece` that best shows the change, as a verified citation; with no edit
+        on this side, the one nearest the quote `near` (its wording kept: the same sentence, not
+        the piece's first, which may be a bare lead-in such as "The designated safeguarding lead
+        should:")."""
         op = "insert" if side == "new" else "delete"
         first = next((t for o, t in change.diff if o == op and tokens(t)), "")
-        words = set(tokens(first))  # the first real edit on this side picks the sentence
+        words = set(tokens(first) or tokens(near))  # the first real edit on this side picks the sentence
         ranked: list[tuple[float, int, Chunk, int, int]] = []
         for chunk in piece.chunks:
             for start, end in split_sentences(chunk.text):
@@ -237,7 +241,7 @@ class EditionChanges:
             return (f"[{cite.marker}] quotes {label_old} {change.old.where() if change.old else ''}; "
                     f"{label_new} (current) no longer contains this text.", None)
         assert change.new is not None
-        new_cite = self.cite_piece(change.new, change, "new", marker)
+        new_cite = self.cite_piece(change.new, change, "new", marker, near=cite.quote)
         new_cite = replace(new_cite, role="supersession") if new_cite else None
         where = change.new.where()
         if change.kind in ("unchanged", "renumbered") or change.minor:

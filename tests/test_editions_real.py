@@ -123,6 +123,18 @@ def test_quote_from_superseded_kcsie_2024_carries_the_current_wording(real_assis
     assert f"[{current[0].marker}]" in notice
 
 
+def test_unchanged_wording_is_shown_by_the_same_sentence_of_the_current_edition(real_assistant: Any) -> None:
+    """A KCSIE 2024 quote whose wording 2025 keeps: the card quotes that sentence in 2025, not the
+    passage's first one (a bare lead-in, "The designated safeguarding lead should:", before)."""
+    answer = real_assistant.ask("Under KCSIE 2024, how often did DSL training need to be updated?")
+    assert any("keeps this wording unchanged" in n for n in answer.notices)
+    current = [c for c in answer.citations if c.role == "supersession"]
+    assert current and all(c.doc_id == "kcsie-2025" and c.verified for c in current)
+    assert not any(c.quote.rstrip().endswith(":") for c in current), [c.quote for c in current]
+    old_words = {w for c in answer.citations if c.role == "answer" for w in c.quote.lower().split()}
+    assert all(len(set(c.quote.lower().split()) & old_words) >= 8 for c in current)
+
+
 def test_briefing_quote_points_to_the_nearest_current_wording(real_assistant: Any) -> None:
     answer = real_assistant.ask("What did Working Together 2018 say about serious case reviews?")
     notice = next(n for n in answer.notices if "closest wording in Working Together 2023" in n)
