@@ -23,8 +23,8 @@ def footnote_numbers(pages: Iterable[Page]) -> frozenset[str]:
 
 
 def strip_page_refs(text: str, refs: frozenset[str]) -> str:
-    """`text` without the references to `refs`: glued to a number or a capitalised word
-    ("24193", "DPIA32"), set apart mid-sentence ("Service 79 at"), or opening the text."""
+    """`text` without the references to `refs`: glued to a number or a word ("24193", "DPIA32",
+    "so160161"), set apart mid-sentence ("Service 79 at"), or opening the text."""
     if not refs:
         return text
     alternatives = "|".join(sorted(refs, key=len, reverse=True))
@@ -35,7 +35,8 @@ def strip_page_refs(text: str, refs: frozenset[str]) -> str:
             return m.group(0)
         return head
 
-    text = re.sub(rf"(\d+|[A-Z]{{2,}})({alternatives})(?=[\s.,;:)]|$)", glued, text)
+    # "so160161." (two references run together after a word), "24193", "DPIA32"
+    text = re.sub(rf"(\d+|[A-Z]{{2,}}|[a-z]{{2,}})((?:{alternatives})+)(?=[\s.,;:)]|$)", glued, text)
 
     def spaced(m: re.Match[str]) -> str:
         return m.group(0) if _NUMBERED.search(m.group(1)) else m.group(1)

@@ -55,3 +55,13 @@ def test_a_list_of_footnote_references_goes_whole_from_the_page_text() -> None:
     assert strip_footnote_refs("the release date and address156,157\n• details") == \
         "the release date and address\n• details"
     assert strip_footnote_refs("children aged 16,17 and 18") == "children aged 16,17 and 18"
+
+
+def test_references_run_together_after_a_word_are_taken_out() -> None:
+    """WT 2023 p.120 prints "…appropriate and safe to do so160161." (footnotes 160 and 161): the
+    quote showed "so160161."; a word's own digits that are no reference stay ("covid19")."""
+    refs = frozenset({"160", "161", "5"})
+    assert display("wherever it is appropriate and safe to do so160161.", refs) == (
+        "wherever it is appropriate and safe to do so.")
+    assert strip_page_refs("in the covid19 period, section 160 applies to those aged 25.", refs) == (
+        "in the covid19 period, section 160 applies to those aged 25.")
