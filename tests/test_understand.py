@@ -1227,14 +1227,3 @@ def test_a_yes_no_question_about_a_kind_names_the_kind(question: str, kind: str)
     assert category(question) == kind
     if kind:  # the part carries it, for its plan and its search
         assert _query(question).parts[0].category == kind
-
-
-def test_an_edition_named_in_the_situation_does_not_make_a_part_lean_on_it() -> None:
-    """"Early help coordinator… Four from WT23: … (3) why does WT call outcomes a shared
-    responsibility?": the part shares only the edition's name with the situation, so it is searched
-    on its own words, not with the housing department's refusal told before."""
-    from assistant.understand.query import _leans_on
-
-    situation = "Early help coordinator - housing has knocked back a request from CSC. Four from WT 2023:"
-    assert not _leans_on("why does WT call outcomes a shared responsibility?", situation)
-    assert _leans_on("how should early help work on family functioning be delivered?", situation)

@@ -257,8 +257,7 @@ def _leans_on(text: str, situation: str) -> bool:
     them"), or speaks of what the situation told ("…our yearly safeguarding report. What else is
     the report supposed to include?")."""
     return (len(tokens(text)) < 4 or needs_antecedent(text)
-            # edition names ("Four from WT23:") are no matter the situation tells
-            or bool(set(tokens(strip_edition_words(text))) & set(tokens(strip_edition_words(situation)))))
+            or bool(set(tokens(text)) & set(tokens(situation))))
 
 
 def _search(text: str, hits: tuple[tuple[str, Rename], ...], renames: tuple[Rename, ...],
