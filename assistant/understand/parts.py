@@ -86,6 +86,7 @@ FORM_FILLER = frozenset(re.findall(
     "the a an of it in as form not no thanks thank i we need want like everything each one that those "
     "these out set name exact words own its their quote quick quickly version every names mentions "
     "says includes covers"))
+DASHES = frozenset("-–—")
 # a request for a form, as it opens: "List them all", "give me the full list", "bullet points please"
 FORM_REQUEST = re.compile(r"((the\s+)?(full|whole|complete|entire)\s+)?"
                           r"(list|give|can|could|please|just|bullet)\s+\S", re.I)
@@ -200,7 +201,7 @@ def without_form(part: str) -> str:
     for m in re.finditer(r"\s+(?:[-–—]\s*)?(?=\w)", part):
         head, tail = part[:m.start()], part[m.end():].strip(" .?!-–—")
         # it joined as a sentence of its own ("List them all.") or after a dash ("- list them all")
-        apart = tail[:1].isupper() or "-" in m.group(0) or "–" in m.group(0) or "—" in m.group(0)
+        apart = tail[:1].isupper() or bool(DASHES & set(m.group(0)))
         if len(head.split()) >= MIN_WORDS and apart and FORM_REQUEST.match(tail) and _only_form(tail):
             return head.rstrip(" ,;:-–—")
     return part
