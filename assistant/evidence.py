@@ -97,6 +97,8 @@ class AnswerContext:
     told: bool = False  # a child told of harm: the general steps come before the situation's own
     excluded: str = ""  # what the asker rules out: a list led in by its words goes down
     sections: tuple[str, ...] = ()  # the parts of a document the part names ("Annex B")
+    stories: bool = False  # the question asks about a case study: the guidance's stories are not put last
+    story: frozenset[str] = frozenset()  # the chunks of the case study it asks about: other stories go last
     category: str = ""  # the kind a yes/no part asks whether something is: sentences defining it fit
     named: tuple[tuple[str, ...], ...] = ()  # the bodies the part names by acronym, with their spellings
     # a part answered from editions of its own (`Part.scope`): their documents, and their names

@@ -407,13 +407,20 @@ def _order(ctx: AnswerContext, bonus: np.ndarray | None = None) -> list[int]:
     scores = ctx.scores + (bonus if bonus is not None else 0.0)
     changes = bool(CHANGES_ASKED.search(ctx.question))
     penalty = np.array([_footnote_penalty(ctx, u) + 0.05 * fragment(_as_quoted(u.text))
-                        + EXAMPLE_PENALTY * (example(u.chunk) or (not changes and change_note(u.chunk)))
+                        + EXAMPLE_PENALTY * ((example(u.chunk) and not ctx.stories)
+                                             or (not changes and change_note(u.chunk)))
+                        + EXCLUDED_PENALTY * _another_story(ctx, u)
                         + 0.05 * any(FIGURE.search(h) for h in u.chunk.headings[-1:])
                         + LINK_PENALTY * bool(LINK.search(u.text))
                         + EXCLUDED_PENALTY * _ruled_out(ctx, u) + _outside_penalty(ctx, u)
                         - asked_fit(ctx, u)
                         for u in ctx.units])
     return [int(i) for i in np.argsort(-(scores - penalty), kind="stable")]
+
+
+def _another_story(ctx: AnswerContext, unit: Unit) -> bool:
+    """The unit tells a case study other than the one the question asks about."""
+    return bool(ctx.story) and example(unit.chunk) and unit.chunk.chunk_id not in ctx.story
 
 
 def _ruled_out(ctx: AnswerContext, unit: Unit) -> bool:
@@ -673,8 +680,8 @@ def _from_best_passage(ctx: AnswerContext, order: list[int], chosen: list[tuple[
     the search's too, so its first passage opens the run even when another's sentences score
     higher ("lead a section 47 enquiry" → "Lead practitioners should: • lead the assessment…",
     not the strategy discussion's list). A case study's story is no step: the best passage of
-    guidance counts. Dev: +1 scenario, none lost."""
-    best = min((u.passage_rank for u in ctx.units if not example(u.chunk)), default=None)
+    guidance counts, unless the question asks about a case study. Dev: +1 scenario, none lost."""
+    best = min((u.passage_rank for u in ctx.units if ctx.stories or not example(u.chunk)), default=None)
     if best is None or not chosen or any(unit.passage_rank == best for unit, _ in chosen):
         return chosen
     first = _pick(ctx, order, 1, 0.0, lambda u: u.passage_rank == best and _step(u), lists=True)
@@ -927,6 +934,9 @@ def continuation(unit: Unit, following: Chunk | None, kind: str, words: set[str]
             if used + s.end - start > LIST_CHARS:
                 break
             end = s.end
+    elif kind == "list" and (ends := _directory_goes_on(unit, following)):
+        fit = [e for e in ends if (unit.end - unit.start) + e <= LIST_CHARS] or ends[:1]
+        start, end = 0, fit[-1]
     elif (kind == "definition" and following.headings == unit.chunk.headings
           and words & set(tokens(following.text[start:sents[0].end]))):
         room = max(DEFINITION_CHARS - (unit.end - unit.start), sents[0].end - start)  # one sentence at least
@@ -937,6 +947,20 @@ def continuation(unit: Unit, following: Chunk | None, kind: str, words: set[str]
                 break  # a list, too long, or the next entry of a glossary
             end = s.end
     return Unit(unit.passage_rank, following, start, end) if end is not None else None
+
+
+def _directory_goes_on(unit: Unit, following: Chunk) -> list[int]:
+    """Where each entry ends in `following` when it carries on the directory `unit` quotes (the
+    same section, opening with an entry: "Beyond Referrals (Schools) – Provides…" after the first
+    chunk of "Harmful sexual behaviour"); [] otherwise."""
+    if following.headings != unit.chunk.headings or not _entry_starts(unit.chunk.text):
+        return []
+    text = following.text.rstrip()
+    starts = [m.start() for m in re.finditer(r"^.+$", text, re.M)
+              if ENTRY.search(m.group(0)[:DIRECTORY_NAME])]
+    if not starts or starts[0] != 0:
+        return []
+    return [s - 1 for s in starts[1:]] + [len(text)]
 
 
 def boxed_items(unit: Unit, boxes: Callable[[Chunk], list[Chunk]]) -> Unit | None:

@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
+from typing import TypeGuard
 
 from assistant.answer import Draft, ExtractiveGenerator, Generator, display
 from assistant.changes import EditionChanges, render_report
@@ -28,7 +29,7 @@ from assistant.own_table import (
     table_citations,
     table_entries,
 )
-from assistant.plans import carried_lead, unit_bonus
+from assistant.plans import carried_lead, example, unit_bonus
 from assistant.records import Answer, Citation, Passage
 from assistant.renames import Rename, explain, load_renames
 from assistant.retrieve import Mode, Retriever
@@ -128,9 +129,11 @@ class Assistant:
         k = k or self.settings.top_k
         self.retriever.ensure_loaded()  # idf below reads the loaded index
         parts: list[AnswerContext] = []
+        story = self._story(query, mode) if any(p.stories for p in query.parts) else ()
         for n, asked in enumerate(query.parts):
             asked = self._with_rare_words(asked, query.parts[:n]) if n else asked
-            parts.append(self._part_evidence(_on_topic(asked, parts), asked.scope or query.scope, k, mode))
+            parts.append(self._part_evidence(_on_topic(asked, parts), asked.scope or query.scope, k, mode,
+                                             story if asked.stories else ()))
         if len(parts) == 1:
             return parts[0].passages, parts[0]
         if mode != "dense":  # the parts of one question share what their searches found
@@ -168,7 +171,7 @@ class Assistant:
         ctx = AnswerContext(part.text, part.search, qvec, idf, kind=part.kind, shape=part.shape,
                             asked=part.asked, counted=part.counted, listed=part.listed, unit=part.unit,
                             count=part.count, told=part.told, excluded=part.excluded,
-                            sections=part.sections, category=part.category,
+                            sections=part.sections, category=part.category, stories=part.stories,
                             # an acronym the guidance never prints, with no spelling, isn't asked of it
                             named=tuple(n for n in part.named
                                         if len(n) > 1 or self.retriever.df(n[0].lower())))
@@ -180,8 +183,10 @@ class Assistant:
             ctx.sentence_query_vector = blend(base, self.sentences.embed([part.asked])[0])
         return ctx
 
-    def _part_evidence(self, part: Part, scope: Scope, k: int, mode: Mode) -> AnswerContext:
+    def _part_evidence(self, part: Part, scope: Scope, k: int, mode: Mode,
+                       story: tuple[Chunk, ...] = ()) -> AnswerContext:
         ctx = self._context(part)
+        ctx.story = frozenset(c.chunk_id for c in story)
         if part.scope is not None:  # the part names editions of its own: its answer says which
             ctx.doc_ids = scope.doc_ids
             labels = ", ".join(self.registry.label(s, e) for s, e in scope.editions)
@@ -206,6 +211,8 @@ class Assistant:
                 f"What is {part.category}? {part.category} means", scope.doc_ids, CATEGORY_K, mode))
         candidates += self._entries(ctx, part, scope, candidates)
         candidates += self._in_sections(ctx, part, scope, candidates, mode)
+        candidates += [Passage(c, 0.0, len(candidates) + i) for i, c in enumerate(story)
+                       if c.chunk_id not in {p.chunk.chunk_id for p in candidates}]
         if part.kind == "procedure":
             candidates = self._run_on(candidates, RUN_ON_FROM)
         ctx.candidates = candidates
@@ -239,6 +246,24 @@ class Assistant:
                                       lambda c: in_section(c.headings, part.sections))
         return [replace(p, rank=len(candidates) + i)
                 for i, p in enumerate(p for p in found if p.chunk.chunk_id not in seen)]
+
+    def _story(self, query: Query, mode: Mode) -> tuple[Chunk, ...]:
+        """The case study a question asks about: the story the whole question's words find best,
+        with the chunks it runs on to (the guidance tells several; one question means one)."""
+        found = self.retriever.search(query.search, query.scope.doc_ids, 1, mode, within=example)
+        if not found:
+            return ()
+        first = found[0].chunk
+
+        def told(chunk: Chunk | None) -> TypeGuard[Chunk]:
+            return chunk is not None and example(chunk) and chunk.headings == first.headings
+
+        before, after = [first], [first]
+        while told(c := self.retriever.preceding(before[-1])):
+            before.append(c)
+        while told(c := self.retriever.following(after[-1])):
+            after.append(c)
+        return (*before[:0:-1], *after)
 
     def _entries(self, ctx: AnswerContext, part: Part, scope: Scope,
                  candidates: list[Passage]) -> list[Passage]:

@@ -536,6 +536,20 @@ def test_a_list_or_a_definition_split_between_chunks_carries_on_into_the_next() 
                      headings=first.headings)
     assert continuation(Unit(0, _chunk("The core group should meet."), 0, 27), prose, "list", set()) is None
 
+    # a resource directory split between chunks of one section: the next chunk's entries go on
+    directory = _chunk("Rape Crisis – For advice.\nNICE guidance – Contains information.\n"
+                       "HSB toolkit – Designed for parents.")
+    entries_on = _replace(_chunk("Beyond Referrals – Provides a school toolkit.\nStop It Now – Provides a "
+                                 "guide for\nparents and professionals.", "c7"), headings=directory.headings)
+    whole = Unit(0, directory, 0, len(directory.text))
+    more = continuation(whole, entries_on, "list", set())
+    assert more is not None and more.text == entries_on.text
+    assert continuation(whole, entries_on, "fact", set()) is None  # only a list asked for
+    other = _replace(entries_on, headings=("Annex B", "Toolkits"))
+    assert continuation(whole, other, "list", set()) is None  # another section's directory
+    prose_on = _replace(_chunk("The guidance also covers toolkits.", "c8"), headings=directory.headings)
+    assert continuation(whole, prose_on, "list", set()) is None
+
     entry = _chunk("Coercive control - a form of domestic abuse.")
     on = _replace(_chunk("Coercive control is a pattern of abuse on two or more occasions. "
                          "Corporate parenting is a duty of the council.", "c3"), headings=entry.headings)
@@ -2059,3 +2073,21 @@ def test_a_yes_no_part_about_a_kind_ranks_the_sentence_that_says_what_the_kind_i
     bonus = unit_bonus(ctx)
     assert bonus is not None and bonus(defines) > bonus(other) == 0.0
     assert unit_bonus(_ctx([defines, other], [0.3, 0.4], "fact", "yes-no")) is None
+
+
+def test_a_case_study_asked_about_comes_first_and_other_stories_last() -> None:
+    from dataclasses import replace as _replace
+
+    from assistant.plans import _order
+
+    def story(text: str, cid: str) -> Chunk:
+        return _replace(_chunk(text, cid), paragraph=None, headings=("Part five", "Case study"))
+
+    guidance = _unit(_chunk("Schools should refer the report on the same day."), "Schools should refer")
+    asked = _unit(story("The school made a referral on the same day.", "s1"), "The school made")
+    other = _unit(story("The school talked to the girl about the video.", "s2"), "The school talked")
+    units, scores = [guidance, asked, other], [0.45, 0.49, 0.50]
+    assert _order(_ctx(units, scores, "procedure")) == [0, 2, 1]  # stories go down unless asked about
+    told = _ctx(units, scores, "procedure")
+    told.stories, told.story = True, frozenset({"s1"})
+    assert _order(told) == [1, 0, 2]  # the story asked about first, another story last

@@ -337,6 +337,20 @@ def test_a_third_part_is_searched_with_the_rare_words_of_every_part_before(real_
     assert "Encompass" in last.search[len(query.parts[2].search):].split()
 
 
+def test_a_question_about_a_case_study_is_answered_from_that_one_story(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    """KCSIE tells several case studies; asked about the one like the asker's, the answer quotes
+    that story (its later parts too), not sentences of the others."""
+    ans = real_assistant.ask(
+        "Assistant head (pastoral) at a secondary. We've got a Y10 girl saying a Y10 lad touched her on "
+        "the school bus, and I've been told KCSIE has a case study a lot like it. What did the school in "
+        "that case study actually do, step by step - the referral, keeping them apart, supporting the "
+        "girl, what happened when a second girl came forward, and how did it end for the boy?")
+    assert "another girl went to the designated safeguarding lead" in ans.text
+    assert "contacted another secondary school" in ans.text or "amended timetable" in ans.text
+    other = ("filmed it", "five boys", "video", "slag")  # the party video and the dare game stories
+    assert not any(word in ans.text for word in other), ans.text
+
+
 COLD_ASK = """
 import sys
 from assistant.service import Assistant

@@ -913,6 +913,28 @@ def test_changes_an_edition_made_are_asked_for_only_with_a_year() -> None:
         assert _query(asked).kind != "what-changed", asked
 
 
+def test_a_case_study_named_in_the_question_marks_its_parts_and_those_after() -> None:
+    query = _query("We've a pupil touched on the bus. KCSIE has a case study like it: what did the "
+                   "school do? And what happened to the boy?")
+    assert [p.stories for p in query.parts] == [True, True]
+    query = _query("What should we do about a pupil touched on the bus? And who do we tell?")
+    assert not any(p.stories for p in query.parts)
+    later = _query("Who do we tell first? And in the case-study about the party, what did the school do?")
+    assert [p.stories for p in later.parts] == [False, True]
+
+
+def test_a_change_in_the_law_is_asked_of_the_guidance_not_between_editions() -> None:
+    """"…why can't we ask employers for checks - what changed in the law?" asks what the guidance
+    says of a change in the law; "what changed in KCSIE" compares editions."""
+    for asked in ("What checks do we do on work experience supervisors, and why can't we ask employers "
+                  "for them - what changed in the law?",
+                  "Why can schools no longer request these checks: what changes to the legislation did "
+                  "that?"):
+        assert _query(asked).kind != "what-changed", asked
+    assert _query("What changed in KCSIE about work experience checks?").kind == "what-changed"
+    assert _query("What has changed in the new edition about filtering?").kind == "what-changed"
+
+
 def test_a_what_changed_question_in_parts_keeps_its_parts() -> None:
     """Several questions about one edition's changes are answered part by part when the editions
     cannot be compared paragraph by paragraph (a briefing); a single question stays one comparison."""

@@ -56,6 +56,8 @@ PROCEDURE_HINT = ("If you have any concerns about a child's welfare, act on them
 
 
 DIFFERENCE = re.compile(r"differences?\s+between", re.I)
+CASE_STUDY = re.compile(r"\bcase[- ]stud(?:y|ies)\b", re.I)
+IN_THE_LAW = re.compile(r"(?:\s+(?:in|to))?\s+(?:the\s+)?(?:law|legislation)\b", re.I)
 # "What changes did KCSIE 2025 make…?", "What were the substantive changes 2024 made…?": with a year
 CHANGES_MADE = re.compile(r"\bwhat\s+(?:(?:were|have\s+been)\s+(?:the\s+)?(?:\w+\s+)?changes\b|"
                           r"(?:\w+\s+)?changes\s+(?:did|were|have|has)\b|did\s+[^?]{1,40}?\bchange\b)", re.I)
@@ -90,6 +92,9 @@ class Part:
     # its own editions, when the parts of its question name different ones ("…under WT 2023, and who
     # were they under WT 2018?"); None: the question's
     scope: Scope | None = None
+    # the question asks about a case study the guidance tells ("KCSIE has a case study like this - what
+    # did the school do?"), in this part or before it: the stories are looked for, and not put last
+    stories: bool = False
 
 
 @dataclass(frozen=True)
@@ -189,7 +194,8 @@ def _part_scopes(parts: tuple[Part, ...], situation: str, question: str, registr
 def _asks_what_changed(question: str, years: tuple[str, ...]) -> bool:
     """Changes between editions are asked for; "the difference between safeguarding and child
     protection" compares two ideas, not two editions, unless an edition or year is named."""
-    found = [m.group(0) for m in WHAT_CHANGED.finditer(question)]
+    # "…and what changed in the law?" asks what the guidance says of a change in the law
+    found = [m.group(0) for m in WHAT_CHANGED.finditer(question) if not IN_THE_LAW.match(question, m.end())]
     if years and CHANGES_MADE.search(question):
         return True
     if not found:
@@ -232,7 +238,8 @@ def _part(text: str, prior: Part | None, situation: str, hits: tuple[tuple[str, 
                 excluded(text) or excluded(situation),
                 section_names(text) or section_names(situation),
                 category(asked) if shape == "yes-no" else "",
-                _named(text, abbreviations) or _carried_names(prior, shape, follows, abbreviations))
+                _named(text, abbreviations) or _carried_names(prior, shape, follows, abbreviations),
+                stories=bool(CASE_STUDY.search(f"{situation} {text}")) or bool(prior and prior.stories))
 
 
 def _named(text: str, abbreviations: dict[str, str]) -> tuple[tuple[str, ...], ...]:
