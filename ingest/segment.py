@@ -20,6 +20,8 @@ BULLET_MARKS = "•▶●◦▪-*–"  # the marks a bulleted list item opens wi
 BULLET_CLASS = f"[{re.escape(BULLET_MARKS)}]"
 BULLET = re.compile(rf"^{BULLET_CLASS}\s*")
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
+LETTERED = re.compile(r"^[A-Z]: [A-Z]")  # "B: Section 47 enquiries…": a lettered heading
+LETTERED_HEADING_CHARS = 110
 ENTRY = re.compile(r"\w[’')]?\s[–-]\s[A-Z]")  # "Childnet – Offers a toolkit…": a directory's entry
 WRAPS = re.compile(r"(\b(for|of|and|the|to|in|on|with|by|a|an|or|from|at)|[,(–-])$", re.I)
 DIRECTORY_TITLE_CHARS = 80
@@ -172,7 +174,8 @@ class Segmenter:
             self.numbered_region = True
             self.buf.add(page, line)
             return
-        if _is_heading(line, prev, nxt, self.numbered_region and self.paragraph is not None, apart):
+        if self._lettered_heading(line, nxt) or _is_heading(
+                line, prev, nxt, self.numbered_region and self.paragraph is not None, apart):
             self._heading(line, level=1 if MAJOR.match(line) else 2)
             return
         size = self.buf.size()
@@ -190,6 +193,14 @@ class Segmenter:
             bool(self.headings) and not self.buf.lines and line[:1].islower() and len(line) < 60
             and not SENTENCE_END.search(line) and nxt is not None and bool(PARA_START.match(nxt))
         )
+
+    def _lettered_heading(self, line: str, nxt: str | None) -> bool:
+        """A lettered heading over a list among numbered paragraphs ("B: Section 47 enquiries, child
+        protection conferences and child protection plans" before "• Practitioners are aware…"),
+        longer than other headings may be."""
+        return (self.numbered_region and nxt is not None and bool(LETTERED.match(line))
+                and bool(BULLET.match(nxt)) and len(line) <= LETTERED_HEADING_CHARS
+                and _title_shaped(line, ""))
 
     def _next_number(self, number: int) -> bool:
         return self.last_number < number <= self.last_number + 3

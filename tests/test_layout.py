@@ -366,3 +366,26 @@ def test_a_heading_after_a_lists_last_item_opens_the_next_paragraphs_section() -
     after = next(c for c in chunks if c.paragraph == "2")
     assert first.text.rstrip().endswith("children in institutional settings")
     assert after.headings[-1] == "The rapid review"
+
+
+STANDARDS_PAGE = ("1. Local safeguarding partners need to ensure all practitioners meet these standards.\n"
+                  "A: Recognising actual or likely significant harm for all practitioners\n"
+                  "• Practitioners are alert to potential indicators of abuse.\n"
+                  "B: Section 47 enquiries, child protection conferences and child protection plans\n"
+                  "• Practitioners listen to what children tell them.\n"
+                  "B: The plan was agreed.\n"
+                  "• not a heading: it ends a sentence\n")
+
+
+def test_a_lettered_heading_over_a_list_heads_its_items_however_long() -> None:
+    """WT 2023's practice standards are grouped under "A: …", "B: Section 47 enquiries, child
+    protection conferences and child protection plans" (81 characters): the items under B are
+    found by "section 47" because their section is named so."""
+    doc = load_manifest().doc("working-together-2023")
+    chunks = segment(doc, [Page("working-together-2023", 82, STANDARDS_PAGE)], 1500, 900)
+    listen = next(c for c in chunks if "listen to what children" in c.text)
+    assert listen.headings[-1].startswith("B: Section 47 enquiries")
+    assert "B: Section 47" not in listen.text
+    alert = next(c for c in chunks if "alert to potential" in c.text)
+    assert alert.headings[-1].startswith("A: Recognising")
+    assert "B: The plan was agreed." in next(c for c in chunks if "not a heading" in c.text).text
