@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -18,7 +18,7 @@ from assistant.text import tokens
 from assistant.understand.kinds import ANSWER_SHAPES, count_pattern
 from ingest.embed import Embedder
 from ingest.records import Chunk
-from ingest.segment import BULLET_CLASS, FOOTNOTES, ITEM_MARK, NUMBER_MARK, split_sentences
+from ingest.segment import BULLET_CLASS, FOOTNOTES, ITEM_MARK, NUMBER_MARK, chunk_spans
 
 if TYPE_CHECKING:
     from ingest.sentences import SentenceLookup
@@ -97,8 +97,9 @@ class AnswerContext:
     told: bool = False  # a child told of harm: the general steps come before the situation's own
     excluded: str = ""  # what the asker rules out: a list led in by its words goes down
     sections: tuple[str, ...] = ()  # the parts of a document the part names ("Annex B")
-    stories: bool = False  # the question asks about a case study: the guidance's stories are not put last
-    story: frozenset[str] = frozenset()  # the chunks of the case study it asks about: other stories go last
+    exhibit: str = ""  # the kind of exhibit (a case study, a flow chart) the question asks about
+    exhibited: tuple[str, ...] = ()  # the chunks of the one asked about, in order: others of its kind go last
+    whole_exhibit: bool = False  # the first part asking about it: a flow chart is quoted box by box
     category: str = ""  # the kind a yes/no part asks whether something is: sentences defining it fit
     named: tuple[tuple[str, ...], ...] = ()  # the bodies the part names by acronym, with their spellings
     # a part answered from editions of its own (`Part.scope`): their documents, and their names
@@ -123,7 +124,7 @@ def sentence_units(passages: list[Passage], carried: Callable[[Chunk], str] | No
     carries its lead-in's words, from the chunk before (`carried`) when the list opens its chunk."""
     units: list[Unit] = []
     for p in passages:
-        spans = split_sentences(p.chunk.text)
+        spans = chunk_spans(p.chunk)
         lead = carried(p.chunk) if carried is not None else ""
         flags = item_flags(p.chunk, spans)
         for i, (start, end) in enumerate(spans):
@@ -246,11 +247,11 @@ def _form_penalty(text: str, listing: bool = False) -> float:
 
 def rerank(embedder: Embedder | SentenceVectors, ctx: AnswerContext, candidates: list[Passage],
            k: int, bonus: Callable[[Unit], float] | None = None, fuse: bool = False,
-           carried: Callable[[Chunk], str] | None = None) -> list[Passage]:
+           carried: Callable[[Chunk], str] | None = None, kept: Sequence[str] = ()) -> list[Passage]:
     """Order candidates by their best sentence (with the answer plan's `bonus`, as it will order
     them), or with `fuse` by that order and the search's together (reciprocal-rank fusion: the
-    best sentence alone is a noisy judge of a long situation); keep k. Fills ctx.units and
-    ctx.scores."""
+    best sentence alone is a noisy judge of a long situation); keep k, and the chunks `kept` names
+    after them. Fills ctx.units and ctx.scores."""
     units = sentence_units(candidates, carried)
     scores = score_units(embedder, ctx, units)
     best: dict[str, float] = {}
@@ -263,7 +264,7 @@ def rerank(embedder: Embedder | SentenceVectors, ctx: AnswerContext, candidates:
     if fuse:
         # a footnote is never a step: it takes a situation's passage place only after the text
         ordered = sorted(fused(candidates, ordered), key=lambda p: FOOTNOTES in p.chunk.headings)
-    ordered = ordered[:k]
+    ordered = ordered[:k] + [p for p in ordered[k:] if p.chunk.chunk_id in kept]
     passages = [replace(p, rank=i, score=best.get(p.chunk.chunk_id, 0.0)) for i, p in enumerate(ordered)]
     keep = {p.chunk.chunk_id: p.rank for p in passages}
     pairs = [(replace(u, passage_rank=keep[u.chunk.chunk_id]), s)

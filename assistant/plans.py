@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.evidence import AnswerContext, Unit, coverage
+from assistant.exhibits import CASE_STUDY, FLOW_CHART, example, exhibit_chunk
 from assistant.glossary import spelled_out
 from assistant.sentences import Sentence, sentences
 from assistant.terms import asks_for_kinds, term_run
@@ -63,7 +64,6 @@ DEFINITION_CHARS = 520  # a definition runs on through its paragraph up to this 
 DEFINITION_LIST_CHARS = 900  # …and into the list that ends it, up to this length
 SENTENCE_CLOSE = re.compile(r"[.?!;][\"”’)]*\s*$")  # a finished sentence; a lead-in's ":" goes on
 LEAD_WITH_ITEMS = re.compile(rf":\s*\n\s*{BULLET_CLASS}\s")  # "…include:\n• …": a lead-in and its items
-EXAMPLE = re.compile(r"\bcase stud(y|ies)\b|\bexamples?\b", re.I)  # illustrations, not guidance
 CHANGE_TABLE = re.compile(r"\btable of (substantive )?changes\b", re.I)  # an annex listing the changes
 CHANGES_ASKED = re.compile(r"\b(chang|updat|revis|amend)\w*", re.I)  # …which answers a question about them
 LINK = re.compile(r"https?://|\bwww\.|\.(gov|org|co)\.uk\b|\| ICO\b", re.I)  # a pointer to a web page
@@ -118,6 +118,8 @@ SECTION_PENALTY = 0.1  # a sentence outside the section the question names ("Ann
 EXCLUDED_PENALTY = 0.2  # what the asker ruled out ("not the county lines-only ones") is not the answer
 OTHER_CASE_SHARE = 0.2
 CONTEXT_RATIO = 0.6  # a part's further sentence of a passage it quotes, scoring this share of the best
+CHART_BOXES = 14  # a flow chart asked about is quoted box by box, up to this many boxes
+EXHIBIT_BONUS = 0.1  # a sentence of the case study or flow chart the question asks about
 EXAMPLE_PENALTY = 0.15  # a case study's story is quoted only when nothing else answers (dev: no item changed)
 
 
@@ -407,10 +409,12 @@ def _order(ctx: AnswerContext, bonus: np.ndarray | None = None) -> list[int]:
     scores = ctx.scores + (bonus if bonus is not None else 0.0)
     changes = bool(CHANGES_ASKED.search(ctx.question))
     penalty = np.array([_footnote_penalty(ctx, u) + 0.05 * fragment(_as_quoted(u.text))
-                        + EXAMPLE_PENALTY * ((example(u.chunk) and not ctx.stories)
+                        + EXAMPLE_PENALTY * ((example(u.chunk) and ctx.exhibit != CASE_STUDY)
                                              or (not changes and change_note(u.chunk)))
-                        + EXCLUDED_PENALTY * _another_story(ctx, u)
-                        + 0.05 * any(FIGURE.search(h) for h in u.chunk.headings[-1:])
+                        + EXCLUDED_PENALTY * _another_exhibit(ctx, u)
+                        + 0.05 * (any(FIGURE.search(h) for h in u.chunk.headings[-1:])
+                                  and u.chunk.chunk_id not in ctx.exhibited)
+                        - EXHIBIT_BONUS * (u.chunk.chunk_id in ctx.exhibited)
                         + LINK_PENALTY * bool(LINK.search(u.text))
                         + EXCLUDED_PENALTY * _ruled_out(ctx, u) + _outside_penalty(ctx, u)
                         - asked_fit(ctx, u)
@@ -418,9 +422,10 @@ def _order(ctx: AnswerContext, bonus: np.ndarray | None = None) -> list[int]:
     return [int(i) for i in np.argsort(-(scores - penalty), kind="stable")]
 
 
-def _another_story(ctx: AnswerContext, unit: Unit) -> bool:
-    """The unit tells a case study other than the one the question asks about."""
-    return bool(ctx.story) and example(unit.chunk) and unit.chunk.chunk_id not in ctx.story
+def _another_exhibit(ctx: AnswerContext, unit: Unit) -> bool:
+    """The unit is of a case study (or flow chart) other than the one the question asks about."""
+    return (bool(ctx.exhibited) and unit.chunk.chunk_id not in ctx.exhibited
+            and exhibit_chunk(ctx.exhibit, unit.chunk))
 
 
 def _ruled_out(ctx: AnswerContext, unit: Unit) -> bool:
@@ -457,12 +462,6 @@ def change_note(chunk: Chunk) -> bool:
     """The chunk is a line of an edition's table of changes ("Page 40 Para 143 – Link added…"):
     it says what changed, not what the guidance asks."""
     return any(CHANGE_TABLE.search(h) for h in chunk.headings[:1])
-
-
-def example(chunk: Chunk) -> bool:
-    """The chunk tells an illustration (a case study's story, an annex's examples): unnumbered text
-    under such a heading. A numbered paragraph after the box is the guidance again."""
-    return chunk.paragraph is None and any(EXAMPLE.search(h) for h in chunk.headings[-1:])
 
 
 def _pick(ctx: AnswerContext, order: list[int], limit: int, ratio: float,
@@ -537,6 +536,9 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
         return []
     bonus = _plan_bonus(ctx)  # _order adds the section's and the asked words' terms itself
     added = np.array([bonus(u) for u in ctx.units]) if bonus else None
+    if ctx.exhibit == FLOW_CHART and ctx.kind in ("procedure", "fact") and ctx.shape is None and (
+            boxes := _chart_steps(ctx, steps)):
+        return boxes
     if ctx.kind == "procedure":
         order = _order(ctx, added)
         chosen = _pick(ctx, order, steps, STEP_RATIO, _step, lists=True) or _pick(ctx, _order(ctx), 1, 0.0)
@@ -681,11 +683,27 @@ def _from_best_passage(ctx: AnswerContext, order: list[int], chosen: list[tuple[
     higher ("lead a section 47 enquiry" → "Lead practitioners should: • lead the assessment…",
     not the strategy discussion's list). A case study's story is no step: the best passage of
     guidance counts, unless the question asks about a case study. Dev: +1 scenario, none lost."""
-    best = min((u.passage_rank for u in ctx.units if ctx.stories or not example(u.chunk)), default=None)
+    best = min((u.passage_rank for u in ctx.units if ctx.exhibit == CASE_STUDY or not example(u.chunk)),
+               default=None)
     if best is None or not chosen or any(unit.passage_rank == best for unit, _ in chosen):
         return chosen
     first = _pick(ctx, order, 1, 0.0, lambda u: u.passage_rank == best and _step(u), lists=True)
     return (first + chosen)[:steps]
+
+
+def _chart_steps(ctx: AnswerContext, count: int) -> list[tuple[Unit, bool]]:
+    """What the flow chart a part asks about says, in the chart's order: every box (up to
+    CHART_BOXES) for the first part about it ("what's the sequence the immediate protection flowchart
+    sets out?"), up to `count` boxes that score near its best for a later part asking one thing."""
+    mine = [i for i, u in enumerate(ctx.units) if u.chunk.chunk_id in ctx.exhibited]
+    if not mine:
+        return []
+    best = max(float(ctx.scores[i]) for i in mine)
+    near = [i for i in mine if ctx.whole_exhibit or float(ctx.scores[i]) >= GENERAL_STEP_RATIO * best]
+    kept = sorted(near, key=lambda i: -float(ctx.scores[i]))[:CHART_BOXES if ctx.whole_exhibit else count]
+    at = {cid: n for n, cid in enumerate(ctx.exhibited)}
+    kept.sort(key=lambda i: (at[ctx.units[i].chunk.chunk_id], ctx.units[i].start))
+    return [(ctx.units[i], False) for i in kept]
 
 
 def _passage_steps(ctx: AnswerContext, count: int) -> list[tuple[Unit, bool]]:

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from assistant.evidence import LEADER, item_flags
 from ingest.records import Chunk
-from ingest.segment import BULLET_MARKS, split_sentences
+from ingest.segment import BULLET_MARKS, chunk_spans
 
 PARA_NUMBER = re.compile(r"\d{1,3}\.\s+")
 
@@ -30,7 +30,7 @@ class Sentence:
 @lru_cache(maxsize=4096)
 def sentences(chunk: Chunk) -> tuple[Sentence, ...]:
     out = []
-    spans = split_sentences(chunk.text)
+    spans = chunk_spans(chunk)
     for (start, end), item in zip(spans, item_flags(chunk, spans), strict=True):
         leader = LEADER.match(chunk.text, start, end).group(0)  # type: ignore[union-attr]
         mark = max(leader.rfind(m) for m in BULLET_MARKS)  # its last bullet, or -1

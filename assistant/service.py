@@ -9,7 +9,6 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import TypeGuard
 
 from assistant.answer import Draft, ExtractiveGenerator, Generator, display
 from assistant.changes import EditionChanges, render_report
@@ -18,6 +17,7 @@ from assistant.coverage import IndexGaps, index_gaps
 from assistant.editions import EditionRegistry, Scope
 from assistant.errors import QuestionError
 from assistant.evidence import AnswerContext, SentenceVectors, Unit, blend, rerank
+from assistant.exhibits import FLOW_CHART, chart_title, example, figure_runs, story_run
 from assistant.generators import build_generator
 from assistant.own_table import (
     MAX_ENTRIES,
@@ -29,7 +29,7 @@ from assistant.own_table import (
     table_citations,
     table_entries,
 )
-from assistant.plans import carried_lead, example, unit_bonus
+from assistant.plans import carried_lead, unit_bonus
 from assistant.records import Answer, Citation, Passage
 from assistant.renames import Rename, explain, load_renames
 from assistant.retrieve import Mode, Retriever
@@ -41,7 +41,7 @@ from corpus.local import local_documents, registry_mtime
 from corpus.manifest import Document, Manifest, load_manifest
 from ingest.embed import Embedder, SentenceTransformerEmbedder
 from ingest.records import Chunk
-from ingest.segment import FOOTNOTES
+from ingest.segment import FLOW_CHART_TITLE, FOOTNOTES
 from ingest.sentences import SentenceLookup
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,8 @@ class Assistant:
             sentence_embedder, store=SentenceLookup.for_embedder(self.retriever.store, sentence_embedder))
         self.changes = EditionChanges(self.retriever, self.registry, self.manifest, settings.current_date)
         self.renames = load_renames()
+        # the flow charts of the loaded index (its chunk list), found on first use
+        self._figure_runs: tuple[list[Chunk] | None, dict[str, tuple[Chunk, ...]]] = (None, {})
         self.generator = generator or build_generator(settings, ExtractiveGenerator(
             self.sentences, self.manifest, settings.abstain_threshold, settings.abstain_weights,
             settings.max_quotes, settings.quote_ratio, pages=self.retriever.pages,
@@ -129,11 +131,14 @@ class Assistant:
         k = k or self.settings.top_k
         self.retriever.ensure_loaded()  # idf below reads the loaded index
         parts: list[AnswerContext] = []
-        story = self._story(query, mode) if any(p.stories for p in query.parts) else ()
+        kind = next((p.exhibit for p in query.parts if p.exhibit), "")
+        story = self._exhibit(query, kind, mode) if kind else ()
         for n, asked in enumerate(query.parts):
             asked = self._with_rare_words(asked, query.parts[:n]) if n else asked
             parts.append(self._part_evidence(_on_topic(asked, parts), asked.scope or query.scope, k, mode,
-                                             story if asked.stories else ()))
+                                             story if asked.exhibit == kind else ()))
+            # the first part about it reads the exhibit whole; a later one, what it asks of it
+            parts[-1].whole_exhibit = bool(parts[-1].exhibited) and not any(p.exhibited for p in parts[:-1])
         if len(parts) == 1:
             return parts[0].passages, parts[0]
         if mode != "dense":  # the parts of one question share what their searches found
@@ -171,7 +176,7 @@ class Assistant:
         ctx = AnswerContext(part.text, part.search, qvec, idf, kind=part.kind, shape=part.shape,
                             asked=part.asked, counted=part.counted, listed=part.listed, unit=part.unit,
                             count=part.count, told=part.told, excluded=part.excluded,
-                            sections=part.sections, category=part.category, stories=part.stories,
+                            sections=part.sections, category=part.category, exhibit=part.exhibit,
                             # an acronym the guidance never prints, with no spelling, isn't asked of it
                             named=tuple(n for n in part.named
                                         if len(n) > 1 or self.retriever.df(n[0].lower())))
@@ -186,7 +191,7 @@ class Assistant:
     def _part_evidence(self, part: Part, scope: Scope, k: int, mode: Mode,
                        story: tuple[Chunk, ...] = ()) -> AnswerContext:
         ctx = self._context(part)
-        ctx.story = frozenset(c.chunk_id for c in story)
+        ctx.exhibited = tuple(c.chunk_id for c in story)
         if part.scope is not None:  # the part names editions of its own: its answer says which
             ctx.doc_ids = scope.doc_ids
             labels = ", ".join(self.registry.label(s, e) for s, e in scope.editions)
@@ -217,8 +222,9 @@ class Assistant:
             candidates = self._run_on(candidates, RUN_ON_FROM)
         ctx.candidates = candidates
         # a situation's "what should I do": the search's order counts too (the rerank is noisy there)
+        # the exhibit asked about is read whether or not its words rank it among the best
         ctx.passages = rerank(self.sentences, ctx, candidates, k, unit_bonus(ctx),
-                              fuse=part.kind == "procedure", carried=self._carried)
+                              fuse=part.kind == "procedure", carried=self._carried, kept=ctx.exhibited)
         return ctx
 
     def _run_on(self, candidates: list[Passage], top: int) -> list[Passage]:
@@ -247,23 +253,35 @@ class Assistant:
         return [replace(p, rank=len(candidates) + i)
                 for i, p in enumerate(p for p in found if p.chunk.chunk_id not in seen)]
 
-    def _story(self, query: Query, mode: Mode) -> tuple[Chunk, ...]:
-        """The case study a question asks about: the story the whole question's words find best,
-        with the chunks it runs on to (the guidance tells several; one question means one)."""
+    def _exhibit(self, query: Query, kind: str, mode: Mode) -> tuple[Chunk, ...]:
+        """The case study or flow chart a question asks about: the one the whole question's words
+        find best, with the chunks it runs over (the guidance has several; one question means one)."""
+        if kind == FLOW_CHART:
+            return self._chart(query)
         found = self.retriever.search(query.search, query.scope.doc_ids, 1, mode, within=example)
-        if not found:
-            return ()
-        first = found[0].chunk
+        return story_run(found[0].chunk, self.retriever.preceding, self.retriever.following) if found else ()
 
-        def told(chunk: Chunk | None) -> TypeGuard[Chunk]:
-            return chunk is not None and example(chunk) and chunk.headings == first.headings
+    def _chart(self, query: Query) -> tuple[Chunk, ...]:
+        """The flow chart whose title the question's words fit best ("the immediate protection
+        flowchart": "Flow chart 3: Immediate protection"); its boxes say too little to find it by.
+        Fit: the weight (idf) of the title words asked, times the share of the title they make."""
+        asked = set(tokens(query.search))
 
-        before, after = [first], [first]
-        while told(c := self.retriever.preceding(before[-1])):
-            before.append(c)
-        while told(c := self.retriever.following(after[-1])):
-            after.append(c)
-        return (*before[:0:-1], *after)
+        def fit(run: tuple[Chunk, ...]) -> float:
+            title = set(tokens(FLOW_CHART_TITLE.sub("", chart_title(run))))
+            shared, whole = (sum(self.retriever.idf(t) for t in words) for words in (asked & title, title))
+            return shared * shared / whole if whole else 0.0
+
+        charts = {run for run in self._figures().values() if run[0].doc_id in query.scope.doc_ids}
+        best = max(charts, key=fit, default=())
+        return best if best and fit(best) > 0 else ()
+
+    def _figures(self) -> dict[str, tuple[Chunk, ...]]:
+        """The flow charts of the loaded index, each chunk's chart by its id (kept per index)."""
+        chunks = self.retriever.chunks
+        if self._figure_runs[0] is not chunks:
+            self._figure_runs = (chunks, figure_runs(chunks))
+        return self._figure_runs[1]
 
     def _entries(self, ctx: AnswerContext, part: Part, scope: Scope,
                  candidates: list[Passage]) -> list[Passage]:

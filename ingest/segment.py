@@ -22,6 +22,8 @@ BULLET = re.compile(rf"^{BULLET_CLASS}\s*")
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
 LETTERED = re.compile(r"^[A-Z]: [A-Z]")  # "B: Section 47 enquiries…": a lettered heading
 LETTERED_HEADING_CHARS = 110
+FLOW_CHART_TITLE = re.compile(r"^Flow ?chart \d+\b", re.I)  # "Flow chart 1: Action taken when…"
+BOX_START = re.compile(r"\n(?=[A-Z])")  # a flow chart's next box, after a line that does not run on
 ENTRY = re.compile(r"\w[’')]?\s[–-]\s[A-Z]")  # "Childnet – Offers a toolkit…": a directory's entry
 WRAPS = re.compile(r"(\b(for|of|and|the|to|in|on|with|by|a|an|or|from|at)|[,(–-])$", re.I)
 DIRECTORY_TITLE_CHARS = 80
@@ -277,6 +279,28 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             start = m.end()
         spans.append((start, block_end))
     return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def chart_box(chunk: Chunk) -> bool:
+    """The chunk holds a flow chart's boxes: it opens with the chart's title, or is filed under it."""
+    return chunk.paragraph is None and bool(
+        FLOW_CHART_TITLE.match(chunk.text) or any(FLOW_CHART_TITLE.match(h) for h in chunk.headings[-1:]))
+
+
+def chunk_spans(chunk: Chunk) -> list[tuple[int, int]]:
+    """The chunk's sentence-like units: a flow chart's boxes, unpunctuated, each one too (a box
+    opens a line with a capital after a line that does not run on into it)."""
+    spans = split_sentences(chunk.text)
+    if not chart_box(chunk):
+        return spans
+    text, out = chunk.text, []
+    for start, end in spans:
+        for m in BOX_START.finditer(text, start, end):
+            if not WRAPS.search(text[text.rfind("\n", 0, m.start()) + 1:m.start()]):
+                out.append((start, m.start()))
+                start = m.start() + 1
+        out.append((start, end))
+    return [(s, e) for s, e in out if text[s:e].strip()]
 
 
 def _item_blocks(text: str) -> list[tuple[int, int]]:

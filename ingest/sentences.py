@@ -32,8 +32,9 @@ SENTENCE_FORMAT = "1"  # bump when the stored layout changes
 # bump when `ingest.segment.split_sentences` changes: the next ingest rewrites each document's file,
 # embedding only the sentences it does not already hold (2: a list's unpunctuated last item ended
 # where its line stopped short; 3: that rule withdrawn, the splitter of version 1 again; 4: a list
-# item with its lead-in stored too; 5: an unbulleted lead-in line after a list item opens a new unit)
-SPLIT_VERSION = "5"
+# item with its lead-in stored too; 5: an unbulleted lead-in line after a list item opens a new unit;
+# 6: a flow chart's boxes are units, `chunk_spans`)
+SPLIT_VERSION = "6"
 
 
 def text_key(text: str) -> bytes:

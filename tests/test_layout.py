@@ -389,3 +389,26 @@ def test_a_lettered_heading_over_a_list_heads_its_items_however_long() -> None:
     alert = next(c for c in chunks if "alert to potential" in c.text)
     assert alert.headings[-1].startswith("A: Recognising")
     assert "B: The plan was agreed." in next(c for c in chunks if "not a heading" in c.text).text
+
+
+def test_a_flow_chart_s_boxes_are_each_a_unit() -> None:
+    """Boxes carry no full stops: read as prose, a chart was one long "sentence" quoted cut off.
+    A box opens a line with a capital after a line that does not run on into it."""
+    from dataclasses import replace
+
+    from ingest.records import Chunk
+    from ingest.segment import chunk_spans
+
+    text = ("Flow chart 3: Immediate protection\nThe local authority decides, with involvement from\n"
+            "other agencies, whether to take action\nThe local authority convenes an\n"
+            "immediate strategy discussion with the\nNSPCC, if involved\n"
+            "The relevant agency seeks legal advice")
+    chart = Chunk("c1", "working-together-2023", "WT", "working-together", "2023", 102, 102, None,
+                  ("Chapter 3", "Flow chart 3: Immediate protection"), text)
+    boxes = [text[s:e] for s, e in chunk_spans(chart)]
+    assert boxes[1:] == [
+        "The local authority decides, with involvement from\nother agencies, whether to take action",
+        "The local authority convenes an\nimmediate strategy discussion with the\nNSPCC, if involved",
+        "The relevant agency seeks legal advice"]
+    prose = replace(chart, paragraph="12", headings=("Chapter 3", "Assessment"))
+    assert len(chunk_spans(prose)) == 1  # prose is split at sentence ends only

@@ -2089,5 +2089,31 @@ def test_a_case_study_asked_about_comes_first_and_other_stories_last() -> None:
     units, scores = [guidance, asked, other], [0.45, 0.49, 0.50]
     assert _order(_ctx(units, scores, "procedure")) == [0, 2, 1]  # stories go down unless asked about
     told = _ctx(units, scores, "procedure")
-    told.stories, told.story = True, frozenset({"s1"})
+    told.exhibit, told.exhibited = "case study", ("s1",)
     assert _order(told) == [1, 0, 2]  # the story asked about first, another story last
+
+
+def test_a_flow_chart_runs_from_its_title_over_the_unnumbered_chunks_of_its_page() -> None:
+    from dataclasses import replace as _replace
+
+    THREE = "Flow chart 3: Immediate protection"  # noqa: N806
+
+    from assistant.exhibits import figure_runs
+
+    def chunk(text: str, cid: str, page: int, paragraph: str | None = None,
+              heading: str = "Assessment") -> Chunk:
+        return _replace(_chunk(text, cid), page_start=page, page_end=page, paragraph=paragraph,
+                        headings=("Chapter 3", heading))
+
+    chunks = [chunk("218. The standards are these.", "p1", 75, "218"),
+              chunk("Flow chart 1: Action taken when a child is referred\nThey decide", "f1", 76),
+              chunk("With partners, they agree who the lead practitioner should be.", "f2", 76),
+              chunk("Looked after children returning home are assessed.", "t1", 77),
+              chunk("The local authority decides what to do.", "f3", 102, heading=THREE),
+              chunk("The local authority records the plan.", "f4", 102, heading=THREE),
+              chunk("Flow chart 4: Action taken for an assessment", "f5", 103, heading=THREE)]
+    runs = figure_runs(chunks)
+    assert [c.chunk_id for c in runs["f2"]] == ["f1", "f2"]  # not the next page's prose
+    assert [c.chunk_id for c in runs["f3"]] == ["f3", "f4"]  # a title printed as a heading
+    assert [c.chunk_id for c in runs["f5"]] == ["f5"]  # the next chart opens with its own title
+    assert "p1" not in runs and "t1" not in runs

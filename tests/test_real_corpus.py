@@ -351,6 +351,16 @@ def test_a_question_about_a_case_study_is_answered_from_that_one_story(real_assi
     assert not any(word in ans.text for word in other), ans.text
 
 
+def test_a_question_about_a_flow_chart_is_answered_from_that_chart_s_boxes(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    """WT 2023 draws six flow charts; the one whose title the question names is quoted box by box."""
+    ans = real_assistant.ask("What does the immediate protection flow chart in Working Together 2023 show?")
+    assert "whether to take immediate safeguarding action" in ans.text or "seeks legal advice" in ans.text
+    assert "Flow chart 6" not in ans.text  # another chart's title
+    ans = real_assistant.ask("Walk me through WT's flow chart for what happens after a child is referred to "
+                             "children's social care.")
+    assert "acknowledges the referral" in ans.text
+
+
 COLD_ASK = """
 import sys
 from assistant.service import Assistant

@@ -172,8 +172,7 @@ def test_a_changed_sentence_splitter_refreshes_the_files_embedding_only_new_sent
             out += [(s, cut + 1), (cut + 1, e)] if cut > 0 else [(s, e)]
         return out
 
-    monkeypatch.setattr("assistant.evidence.split_sentences", finer)
-    monkeypatch.setattr("assistant.sentences.split_sentences", finer)
+    monkeypatch.setattr(segment, "split_sentences", finer)  # what `chunk_spans` reads for every chunk
     emb = NamedFake()
     assert run_ingest(settings, manifest, emb).sentences == 0  # same version: files kept
     monkeypatch.setattr(pipeline, "SPLIT_VERSION", "test-next")

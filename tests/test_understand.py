@@ -913,14 +913,19 @@ def test_changes_an_edition_made_are_asked_for_only_with_a_year() -> None:
         assert _query(asked).kind != "what-changed", asked
 
 
-def test_a_case_study_named_in_the_question_marks_its_parts_and_those_after() -> None:
+def test_a_case_study_or_flow_chart_named_in_the_question_marks_its_parts_and_those_after() -> None:
     query = _query("We've a pupil touched on the bus. KCSIE has a case study like it: what did the "
                    "school do? And what happened to the boy?")
-    assert [p.stories for p in query.parts] == [True, True]
+    assert [p.exhibit for p in query.parts] == ["case study", "case study"]
     query = _query("What should we do about a pupil touched on the bus? And who do we tell?")
-    assert not any(p.stories for p in query.parts)
+    assert not any(p.exhibit for p in query.parts)
     later = _query("Who do we tell first? And in the case-study about the party, what did the school do?")
-    assert [p.stories for p in later.parts] == [False, True]
+    assert [p.exhibit for p in later.parts] == ["", "case study"]
+    chart = _query("What does the WT flowchart say happens next? And who decides?")
+    assert [p.exhibit for p in chart.parts] == ["flow chart", "flow chart"]
+    mention = _query("Do we have to follow a fixed procedure for these reports? The case studies in Part 5 "
+                     "read like a flowchart to me.")
+    assert not any(p.exhibit for p in mention.parts)  # the kind in general, and a likeness
 
 
 def test_a_change_in_the_law_is_asked_of_the_guidance_not_between_editions() -> None:

@@ -19,6 +19,7 @@ from assistant.editions import (
     with_local,
     years_in,
 )
+from assistant.exhibits import CASE_STUDY, FLOW_CHART
 from assistant.glossary import expand_query
 from assistant.renames import Rename, expand, outdated_terms
 from assistant.text import STOPWORDS, tokens
@@ -56,7 +57,10 @@ PROCEDURE_HINT = ("If you have any concerns about a child's welfare, act on them
 
 
 DIFFERENCE = re.compile(r"differences?\s+between", re.I)
-CASE_STUDY = re.compile(r"\bcase[- ]stud(?:y|ies)\b", re.I)
+# the exhibit a question asks about, one named ("…has a case study like this", "the WT flowchart");
+# not the kind in general ("the case studies in Part 5"), nor a likeness ("reads like a flowchart")
+EXHIBITS = ((CASE_STUDY, re.compile(r"(?<!like a )\bcase[- ]study\b", re.I)),
+            (FLOW_CHART, re.compile(r"(?<!like a )\bflow ?chart\b", re.I)))
 IN_THE_LAW = re.compile(r"(?:\s+(?:in|to))?\s+(?:the\s+)?(?:law|legislation)\b", re.I)
 # "What changes did KCSIE 2025 make…?", "What were the substantive changes 2024 made…?": with a year
 CHANGES_MADE = re.compile(r"\bwhat\s+(?:(?:were|have\s+been)\s+(?:the\s+)?(?:\w+\s+)?changes\b|"
@@ -92,9 +96,9 @@ class Part:
     # its own editions, when the parts of its question name different ones ("…under WT 2023, and who
     # were they under WT 2018?"); None: the question's
     scope: Scope | None = None
-    # the question asks about a case study the guidance tells ("KCSIE has a case study like this - what
-    # did the school do?"), in this part or before it: the stories are looked for, and not put last
-    stories: bool = False
+    # what the question asks about, in this part or before it: a case study the guidance tells ("KCSIE
+    # has a case study like this - what did the school do?") or a flow chart it draws; "" for neither
+    exhibit: str = ""
 
 
 @dataclass(frozen=True)
@@ -239,7 +243,13 @@ def _part(text: str, prior: Part | None, situation: str, hits: tuple[tuple[str, 
                 section_names(text) or section_names(situation),
                 category(asked) if shape == "yes-no" else "",
                 _named(text, abbreviations) or _carried_names(prior, shape, follows, abbreviations),
-                stories=bool(CASE_STUDY.search(f"{situation} {text}")) or bool(prior and prior.stories))
+                exhibit=_exhibit(f"{situation} {text}") or (prior.exhibit if prior else ""))
+
+
+def _exhibit(text: str) -> str:
+    """The kind of exhibit the text asks about, the first it names; "" for none."""
+    found = [(m.start(), kind) for kind, pattern in EXHIBITS if (m := pattern.search(text))]
+    return min(found)[1] if found else ""
 
 
 def _named(text: str, abbreviations: dict[str, str]) -> tuple[tuple[str, ...], ...]:
