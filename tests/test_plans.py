@@ -130,6 +130,21 @@ def test_a_quantity_no_sentence_states_is_a_gap() -> None:
     assert not shape_gap(ctx)
 
 
+def test_a_paragraph_s_number_or_another_thing_s_quantity_is_no_count_of_what_is_asked() -> None:
+    """"What's the maximum number of families one lead practitioner should hold?": a paragraph's
+    number, and 45 working days in a sentence that mentions the family, count no families."""
+    first = "120. A lead practitioner should co-ordinate the activity around the family."
+    second = "The lead practitioner agrees with the family, within 45 working days, what help is needed."
+    chunk = _chunk(f"{first}\n{second}")
+    ctx = _ctx([_unit(chunk, first), _unit(chunk, second)], [0.8, 0.7], "fact", shape="number")
+    ctx.question = "What's the maximum number of families one lead practitioner should hold?"
+    ctx.counted = "families"
+    assert shape_gap(ctx)
+    held = _chunk("A lead practitioner should hold no more than 12 families at a time.")
+    ctx.units, ctx.scores = [_unit(held, held.text)], np.array([0.8])
+    assert not shape_gap(ctx)  # the number counts the families
+
+
 def test_a_quantity_stated_for_another_body_than_the_one_named_is_a_gap() -> None:
     # "What's the NICCO helpline number?": the number printed for another team answers nothing
     other = _chunk("Requests can be made to the Unwanted Prisoner Contact Team on 0300 060 6699.")

@@ -392,6 +392,7 @@ def test_a_part_speaking_of_the_situation_searches_with_it() -> None:
     ("How much funding does a council get for each family hub?", "funding"),
     ("How many working days does the local authority have?", ""),  # the days are the quantity
     ("How much does the Update Service cost?", ""),
+    ("What's the maximum number of families one lead practitioner should hold?", "families"),
 ])
 def test_what_a_how_many_question_counts(question: str, thing: str) -> None:
     from assistant.understand.kinds import counted

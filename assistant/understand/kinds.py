@@ -325,7 +325,8 @@ NAMED_PLURAL = re.compile(rf"\b{_LIST_NOUNS}\b", re.I)
 
 
 # "How many members does a CDOP need?": the thing counted, which the stated number must be about
-COUNTED = re.compile(r"\bhow (?:many|much)\s+(?:(?:working|calendar|school)\s+)?"
+COUNTED = re.compile(r"(?:\bhow (?:many|much)|\b(?:maximum|minimum|max|min|largest|smallest) number of)\s+"
+                     r"(?:(?:working|calendar|school)\s+)?"
                      r"(?:(?:days?|weeks?|months?|hours?|years?)['’]?\s+)?([a-z][a-z-]{2,})", re.I)
 _NOT_COUNTED = re.compile(r"(days?|weeks?|months?|hours?|years?|times?|more|longer|of|is|are|does|do|"
                           r"did|should|must|can|will|would|has|have|per)$", re.I)
