@@ -119,7 +119,9 @@ EXCLUDED_PENALTY = 0.2  # what the asker ruled out ("not the county lines-only o
 OTHER_CASE_SHARE = 0.2
 CONTEXT_RATIO = 0.6  # a part's further sentence of a passage it quotes, scoring this share of the best
 CHART_BOXES = 14  # a flow chart asked about is quoted box by box, up to this many boxes
-COUNTED_SPAN = 40  # characters after a number within which the thing it counts is named
+COUNTED_SPAN = 40  # characters either side of a number within which the thing it counts is named
+TIME_UNIT = re.compile(r"[- ]*(?:(?:working|calendar|school)\s+)?(?:day|week|month|year|hour)s?\b", re.I)
+TIME_WORD = re.compile(r"\b(?:day|week|month|year|hour)s?\b", re.I)  # a question asked in days, weeks…
 LEADING_MARK = re.compile(r"^\s*\d{1,3}(?:\.\s+|\s+(?=[A-Z]))")  # "120. " or a footnote's "31 "
 EXHIBIT_BONUS = 0.1  # a sentence of the case study or flow chart the question asks about
 EXAMPLE_PENALTY = 0.15  # a case study's story is quoted only when nothing else answers (dev: no item changed)
@@ -1124,16 +1126,21 @@ def shape_gap(ctx: AnswerContext) -> bool:
     about = set(tokens(ctx.counted))  # "how many members": a number of something else is no answer
     top = np.argsort(-ctx.scores, kind="stable")[:SHAPE_WINDOW]
     # the number a paragraph or footnote opens with ("120. A lead practitioner…") states no quantity
-    return not any(_states(shape, LEADING_MARK.sub("", ctx.units[int(i)].text, count=1), about)
+    timed = bool(TIME_WORD.search(ctx.question))
+    return not any(_states(shape, LEADING_MARK.sub("", ctx.units[int(i)].text, count=1), about, timed)
                    and _names_all(ctx.units[int(i)].chunk.text, ctx.named) for i in top)
 
 
-def _states(shape: re.Pattern[str], text: str, about: set[str]) -> bool:
+def _states(shape: re.Pattern[str], text: str, about: set[str], timed: bool) -> bool:
     """The text states a quantity of the asked shape, of the thing counted when the part names one:
-    the thing follows the number closely ("three safeguarding partners", "10 days' notice"), not
-    anywhere in the sentence ("agrees with the family… within 45 working days" counts no families)."""
-    return any(not about or about <= set(tokens(text[m.start():m.end() + COUNTED_SPAN]))
-               for m in shape.finditer(text))
+    the thing is named close to the number ("three safeguarding partners", "10 days' notice"), and
+    a time ("within 45 working days") counts only what a question asked in days, weeks… counts
+    ("agrees with the family… within 45 working days" holds no number of families)."""
+    for m in shape.finditer(text):
+        near = text[max(0, m.start() - COUNTED_SPAN):m.end() + COUNTED_SPAN]
+        if not about or (about <= set(tokens(near)) and (timed or not TIME_UNIT.match(text, m.end()))):
+            return True
+    return False
 
 
 def _names_all(text: str, named: tuple[tuple[str, ...], ...]) -> bool:
