@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import TypeGuard
 
 from ingest.records import Chunk
 from ingest.segment import FLOW_CHART_TITLE, FOOTNOTES, chart_box
@@ -64,13 +65,13 @@ def story_run(first: Chunk, preceding: Callable[[Chunk], Chunk | None],
               following: Callable[[Chunk], Chunk | None]) -> tuple[Chunk, ...]:
     """A case study's chunks: `first` with the story chunks of the same section around it."""
 
-    def told(chunk: Chunk | None) -> bool:
+    def told(chunk: Chunk | None) -> TypeGuard[Chunk]:
         return chunk is not None and example(chunk) and chunk.headings == first.headings
 
     before, after = [first], [first]
-    while told(c := preceding(before[-1])) and c is not None:
+    while told(c := preceding(before[-1])):
         before.append(c)
-    while told(c := following(after[-1])) and c is not None:
+    while told(c := following(after[-1])):
         after.append(c)
     return (*before[:0:-1], *after)
 

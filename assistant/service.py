@@ -216,8 +216,8 @@ class Assistant:
                 f"What is {part.category}? {part.category} means", scope.doc_ids, CATEGORY_K, mode))
         candidates += self._entries(ctx, part, scope, candidates)
         candidates += self._in_sections(ctx, part, scope, candidates, mode)
-        candidates += [Passage(c, 0.0, len(candidates) + i) for i, c in enumerate(story)
-                       if c.chunk_id not in {p.chunk.chunk_id for p in candidates}]
+        candidates += [replace(p, rank=len(candidates) + i)
+                       for i, p in enumerate(_unseen(candidates, [Passage(c, 0.0, 0) for c in story]))]
         if part.kind == "procedure":
             candidates = self._run_on(candidates, RUN_ON_FROM)
         ctx.candidates = candidates
@@ -273,8 +273,8 @@ class Assistant:
             return shared * shared / whole if whole else 0.0
 
         charts = {run for run in self._figures().values() if run[0].doc_id in query.scope.doc_ids}
-        best = max(charts, key=fit, default=())
-        return best if best and fit(best) > 0 else ()
+        score, best = max(((fit(run), run) for run in charts), key=lambda pair: pair[0], default=(0.0, ()))
+        return best if score > 0 else ()
 
     def _figures(self) -> dict[str, tuple[Chunk, ...]]:
         """The flow charts of the loaded index, each chunk's chart by its id (kept per index)."""
