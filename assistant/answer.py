@@ -47,7 +47,7 @@ from assistant.plans import (
 from assistant.records import Citation, Passage
 from assistant.text import normalise
 from assistant.understand.kinds import QUANTITIES
-from assistant.understand.parts import without_form
+from assistant.understand.parts import REQUEST_OPENING, without_form
 from corpus.manifest import Manifest
 from ingest.embed import Embedder
 from ingest.readers import strip_footnote_refs
@@ -557,7 +557,8 @@ def part_heading(part: str, editions: str = "") -> str:
     ("2) whose duty is it…" asked it after the asker's number); then the editions it is answered
     from, when its parts name different ones."""
     text = without_form(part.strip()).rstrip("?.!;:,-–— ")
-    return f"**{text[:1].upper()}{text[1:]}?**" + (f" ({editions})" if editions else "")
+    mark = "." if REQUEST_OPENING.match(text) else "?"  # "List the arrangements…." is no question
+    return f"**{text[:1].upper()}{text[1:]}{mark}**" + (f" ({editions})" if editions else "")
 
 
 def _best_unit(ctx: AnswerContext) -> Unit | None:

@@ -51,9 +51,15 @@ def squash(text: str) -> str:
     return normalise(text).replace(" ", "")
 
 
+# A footnote marker set after a closing quote, before the sentence's stop, on the line below it in the second
+# extraction ("authorities’\n122. This…"), where the page store's text has none ("authorities’.
+# This…", `ingest.readers.strip_footnote_refs`).
+_MARK_AFTER_CLOSE = re.compile(r"(?<=[a-z][’”])[ \t]*\n?[ \t]*\d{1,3}(?=[.,;:]\s)")
+
+
 @lru_cache(maxsize=4096)
 def _normalised(text: str) -> str:
-    return squash(text)
+    return squash(_MARK_AFTER_CLOSE.sub("", text))
 
 
 def _pages_in(pages: Sequence[Page], first: int | None, last: int | None) -> list[Page]:

@@ -25,7 +25,7 @@ from assistant.text import normalise, tokens
 from assistant.understand.kinds import ANSWER_SHAPES, DAYS_OF, NUM, QUANTITIES, count_pattern, defined_term
 from assistant.understand.sections import in_section
 from ingest.records import Chunk
-from ingest.segment import BULLET_CLASS, ENTRY, FOOTNOTES, ITEM_MARK, NUMBER_MARK
+from ingest.segment import BULLET_CLASS, ENTRY, FLOW_CHART_TITLE, FOOTNOTES, ITEM_MARK, NUMBER_MARK, chart_box
 
 LEANS_BACK = re.compile(r"^(this|these|that|those|it|they|such|in (this|these|such) cases?|if (so|this|not)|"
                         r"however|otherwise|where this|as such|in addition|also|then|"
@@ -505,7 +505,8 @@ def bare_title(unit: Unit) -> bool:
     whole_line = ((before.rstrip(" ").endswith("\n") or not before.strip())
                   and (after.lstrip(" ").startswith("\n") or not after.strip()))
     return (whole_line and text.count("\n") <= 1 and len(text) <= TITLE_CHARS and text[:1].isupper()
-            and not re.search(r"[.!?;:,)”’\"']$", text))
+            and not re.search(r"[.!?;:,)”’\"']$", text)
+            and not (chart_box(unit.chunk) and not FLOW_CHART_TITLE.match(text)))  # a flow chart's box
 
 
 def _step(unit: Unit) -> bool:
@@ -528,8 +529,14 @@ def restates(later: Unit, earlier: Unit) -> bool:
     if (later.chunk.doc_id != earlier.chunk.doc_id or later.chunk.page_start is None
             or overlaps(later, earlier)):
         return False
-    words = set(tokens(later.text))
-    return bool(words) and len(words & set(tokens(earlier.text))) / len(words) >= RESTATED
+    pairs = _pairs(later.text)  # word pairs, not words: "the lead practitioner … should be a social
+    # worker" is not said again by "the lead practitioner (social worker) is responsible for…"
+    return bool(pairs) and len(pairs & _pairs(earlier.text)) / len(pairs) >= RESTATED
+
+
+def _pairs(text: str) -> set[tuple[str, str]]:
+    words = tokens(text)
+    return set(zip(words, words[1:], strict=False)) or {(w, "") for w in words}
 
 
 def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,

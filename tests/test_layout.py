@@ -412,3 +412,14 @@ def test_a_flow_chart_s_boxes_are_each_a_unit() -> None:
         "The relevant agency seeks legal advice"]
     prose = replace(chart, paragraph="12", headings=("Chapter 3", "Assessment"))
     assert len(chunk_spans(prose)) == 1  # prose is split at sentence ends only
+
+
+def test_footnote_marker_after_a_closing_quote_before_the_stop_still_passes() -> None:
+    # WT 2023 p101: pypdf's text has the marker stripped; pdfium sets it on the next line, before "."
+    page = Page("wt", 101, "follow the ‘Court orders and pre-proceedings guidance for local authorities’. "
+                "This decision should be informed by engagement",
+                layout="follow the ‘Court\norders and pre-proceedings guidance for local authorities’\n"
+                       "122. This decision should be\ninformed by engagement")
+    quote = "follow the ‘Court orders and pre-proceedings guidance for local authorities’. This decision"
+    assert quote_in_pages(quote, [page], 101, 101)
+    assert not quote_in_pages(quote.replace("This", "That"), [page], 101, 101)

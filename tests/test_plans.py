@@ -2132,3 +2132,25 @@ def test_a_flow_chart_runs_from_its_title_over_the_unnumbered_chunks_of_its_page
     assert [c.chunk_id for c in runs["f3"]] == ["f3", "f4"]  # a title printed as a heading
     assert [c.chunk_id for c in runs["f5"]] == ["f5"]  # the next chart opens with its own title
     assert "p1" not in runs and "t1" not in runs
+
+
+def test_a_short_sentence_whose_words_a_longer_one_holds_in_another_order_is_not_a_restatement() -> None:
+    from assistant.plans import restates
+    said = ("The lead practitioner (social worker) is responsible for deciding what action to take "
+            "following section 47 enquiries.")
+    chunk = _chunk(f"{said} The lead practitioner for section 47 enquiries should be a social worker. "
+                   f"Annex: {said}", "c9")
+    first = _unit(chunk, said)
+    short = _unit(chunk, "The lead practitioner for section 47 enquiries should be a social worker.")
+    again = replace(first, start=chunk.text.rindex("The lead"), end=len(chunk.text))
+    assert not restates(short, first)
+    assert restates(again, first)
+
+
+def test_a_flow_chart_box_of_two_unpunctuated_lines_is_no_heading() -> None:
+    from assistant.plans import bare_title
+    text = ("Flow chart 3: Immediate protection\nThe relevant agency seeks legal advice\n"
+            "and records the outcome\nThe relevant agency meets with the child\nand records the outcome")
+    chart = Chunk("f3", "working-together-2023", "WT", "working-together", "2023", 102, 102, None, (), text)
+    assert not bare_title(_unit(chart, "The relevant agency seeks legal advice\nand records the outcome"))
+    assert bare_title(_unit(chart, "Flow chart 3: Immediate protection"))

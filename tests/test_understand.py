@@ -1182,6 +1182,9 @@ def test_the_askers_numbers_are_stripped_from_every_part_whatever_word_follows()
     ("What about the small clubs that aren't on any list?",
      "**What about the small clubs that aren't on any list?**"),
     ("Can you list them all?", "**Can you list them all?**"),
+    # a request that asks on its own is headed as it was put, not as a question
+    ("list the arrangements these organisations should have in place.",
+     "**List the arrangements these organisations should have in place.**"),
 ])
 def test_a_part_heading_leaves_out_the_request_for_a_form_that_joined_it(part: str, heading: str) -> None:
     """"…teaching work? List them all." is one part, a list; its heading asks what it asks, without
@@ -1255,3 +1258,23 @@ def test_a_yes_no_question_about_a_kind_names_the_kind(question: str, kind: str)
     assert category(question) == kind
     if kind:  # the part carries it, for its plan and its search
         assert _query(question).parts[0].category == kind
+
+
+def test_a_question_after_a_short_opening_asks_though_it_ends_in_a_full_stop() -> None:
+    situation, parts = split_question(
+        "Our chief exec asked whether section 11 applies to a district. Per WT23, who does the s11 duty "
+        "fall on, and list the arrangements these organisations should have in place. What should new "
+        "staff get at induction?")
+    assert parts == ["Per WT23, who does the s11 duty fall on",
+                     "list the arrangements these organisations should have in place.",
+                     "What should new staff get at induction?"]
+    assert situation == "Our chief exec asked whether section 11 applies to a district."
+
+
+def test_an_opening_that_tells_or_heads_a_colon_s_questions_is_not_asked() -> None:
+    told = split_question("A mum says her ex, who's in prison, keeps writing to her kids. Is there a "
+                          "number to stop unwanted contact from a prisoner?")
+    assert told[1] == ["Is there a number to stop unwanted contact from a prisoner?"]
+    headed = split_question("Under KCSIE, what checks do I need to sort for governors: who applies for the "
+                            "DBS certificate, and when would a barred list check be right?")
+    assert headed[1] == ["who applies for the DBS certificate", "when would a barred list check be right?"]

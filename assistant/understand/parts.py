@@ -21,6 +21,10 @@ ASKING = re.compile(
     r"i need to know|i'd like to know|please (tell|explain|list)|(talk|walk|run|take|step) (me|us) through|"
     r"help me (understand|work out)|remind me|summari[sz]e|clarify|confirm)\b"
     rf"|^\s*{_CARRIED}(what|which|whom|how|when)\b", re.I)
+# a request that asks as a question does: "list the arrangements…", "walk me through…"
+_REQUEST = (r"(?:list|name|describe|outline|explain|summari[sz]e|set out|tell me|give me|"
+            r"(?:talk|walk|run|take|step) (?:me|us) through)")
+REQUEST_OPENING = re.compile(rf"^\s*(?:please\s+)?{_REQUEST}\b", re.I)
 _QWORD = (r"(what|who|whose|how|when|where|which|why|whether|is|are|was|were|does|do|did|can|could|"
           r"should|must|will|has|have)")
 # a second question joined to the first: "…, and who carries out the assessment?"
@@ -36,7 +40,16 @@ JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?=(?:(?:at|in|by|
                   r"|[,;]\s*and\s+(?=[^,;?]{3,80}?\bso\s+(?:what|how|who|where|when|which)\s)"
                   # "…and does the DSL need to…": an auxiliary with a subject after it asks again
                   r"|\s+and\s+(?=(?:does|do|is|are|can|should|must|will|has|have)\s+(?:the|a|an|it|"
-                  r"they|this|that|there|we|i|you|he|she|our|their|his|her|(?-i:[A-Z]{2,}))\b)", re.I)
+                  r"they|this|that|there|we|i|you|he|she|our|their|his|her|(?-i:[A-Z]{2,}))\b)"
+                  # "…fall on, and list the arrangements…": a request joined to a question
+                  rf"|(?:[,;]\s*and|;)\s+(?=(?:please\s+)?{_REQUEST}\b)", re.I)
+# a question word, then its verb before its subject: "who does the duty fall on", "how should we…"
+# ("her ex, who's in prison" and "who is now the lead" tell; "who"/"which" with "is" may too)
+_SUBJECT = r"(?:the|a|an|we|i|you|they|it|our|my|your|their|this|that|these|those|he|she|(?-i:[A-Z]{2,}))"
+_AUX_FIRST = r"(?:do|does|did|should|must|can|could|would|will|shall)"
+INVERTED = re.compile(rf"^\s*(?:(?:what|how|where|why|when)\s+(?:is|are)|(?:what|who|whom|which|how|where|"
+                      rf"why|when|(?:what|which)(?:\s+[\w-]+){{1,2}}?)\s+{_AUX_FIRST})\s+{_SUBJECT}\b",
+                      re.I)  # "what checks do I…" too
 # "After a strategy discussion, who decides…", "Probably low-level, but how do I deal with it?"
 INTRO_THEN_ASKING = re.compile(rf"^[^,;?]{{3,80}},\s*(?:(?:but|so)\s+)?(?:{_QWORD})\b", re.I)
 CONDITION = re.compile(r"[,;]\s*(?:and|but)\s+(?=(?:if|when|where|once|unless)\b)", re.I)
@@ -118,10 +131,13 @@ def split_question(question: str) -> tuple[str, list[str]]:
     question = LABEL.sub("", question)
     if heading(question):
         question = HEADING.sub(r"\1. ", question, count=1)
+    # "Under KCSIE, what checks do I need for governors: who applies…": what is asked after the
+    # colon, the opening only names its topic
+    umbrellas = {f"{SENTENCE.findall(question[:m.start()])[-1].strip()}." for m in LEAD_IN.finditer(question)}
     question = LEAD_IN.sub(". ", question)  # "For our RSHE lead: what is…" asks after the colon
     question = DASHED.sub(_told_then_asked, question)
     sentences = [s.strip() for s in SENTENCE.findall(question) if s.strip()]
-    asked = [s for s in sentences if _asking(s)]
+    asked = [s for s in sentences if _asking(s, opening=s not in umbrellas)]
     if not asked:
         return "", [question.strip()]
     # "…? Bullet points please.": how to answer goes with what is asked, not the situation
@@ -230,11 +246,18 @@ def _told_then_asked(m: re.Match[str]) -> str:
     return m.group(0) if asks else ". "
 
 
-def _asking(sentence: str) -> bool:
+def _asking(sentence: str, opening: bool = True) -> bool:
     """The sentence asks: it ends in a question mark of its own (not one inside a quotation:
-    "staff keep asking 'what would count?'" tells the situation) or opens with a question word."""
+    "staff keep asking 'what would count?'" tells the situation) or opens with a question word, or
+    (`opening`: it is not the opening of a colon's questions) with one after a short opening."""
     return bool((sentence.endswith("?") and not QUOTED_ASKING.search(sentence)) or ASKING.search(sentence)
-                or _asks_whole(sentence))
+                or _asks_whole(sentence) or opening and _asks_after_opening(sentence))
+
+
+def _asks_after_opening(sentence: str) -> bool:
+    """"Per WT23, who does the duty fall on, and list…": a short opening, then a question word
+    that asks (not "Last night, when we found him, …", which sets a scene)."""
+    return bool(INTRO_THEN_ASKING.search(sentence)) and bool(INVERTED.match(asked_clause(sentence)))
 
 
 def _spread(pieces: list[str]) -> list[str]:
