@@ -220,6 +220,8 @@ class Assistant:
                        for i, p in enumerate(_unseen(candidates, [Passage(c, 0.0, 0) for c in story]))]
         if part.kind == "procedure":
             candidates = self._run_on(candidates, RUN_ON_FROM)
+        else:  # a chunk ending in a lead-in, with the list it opens
+            candidates = self._run_on(candidates, len(candidates), _ends_in_lead_in)
         ctx.candidates = candidates
         # a situation's "what should I do": the search's order counts too (the rerank is noisy there)
         # the exhibit asked about is read whether or not its words rank it among the best
@@ -227,15 +229,17 @@ class Assistant:
                               fuse=part.kind == "procedure", carried=self._carried, kept=ctx.exhibited)
         return ctx
 
-    def _run_on(self, candidates: list[Passage], top: int) -> list[Passage]:
-        """The candidates, each of the first `top` followed by the next chunk of its document: a
-        heading's short opening chunk ("Initiating section 47 enquiries") runs on in the next,
-        which holds the steps ("Lead practitioners should: • lead the assessment…")."""
+    def _run_on(self, candidates: list[Passage], top: int,
+                runs_on: Callable[[Chunk], bool] = lambda _: True) -> list[Passage]:
+        """The candidates, each of the first `top` (that `runs_on`) followed by the next chunk of its
+        document: a heading's short opening chunk ("Initiating section 47 enquiries") runs on in
+        the next, which holds the steps ("Lead practitioners should: • lead the assessment…"); a
+        chunk ending in a list's lead-in ("A local protocol should:") runs on into its items."""
         seen = {p.chunk.chunk_id for p in candidates}
         out: list[Passage] = []
         for i, passage in enumerate(candidates):
             out.append(passage)
-            nxt = self.retriever.following(passage.chunk) if i < top else None
+            nxt = self.retriever.following(passage.chunk) if i < top and runs_on(passage.chunk) else None
             if nxt is not None and nxt.chunk_id not in seen and FOOTNOTES not in nxt.headings:
                 seen.add(nxt.chunk_id)
                 out.append(Passage(nxt, 0.0, len(candidates) + i))
@@ -639,6 +643,10 @@ def merge_local(national: Draft, local: Draft) -> Draft:
     return replace(national, body=f"{national.body}\n\n{LOCAL_HEADING}\n{body}",
                    citations=national.citations + cites, notices=national.notices + local.notices,
                    support=max(national.support, local.support))
+
+
+def _ends_in_lead_in(chunk: Chunk) -> bool:
+    return chunk.text.rstrip().endswith(":")
 
 
 def _unseen(candidates: list[Passage], found: list[Passage]) -> list[Passage]:

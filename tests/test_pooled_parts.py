@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 
 from assistant.records import Passage
-from assistant.service import Assistant
+from assistant.service import Assistant, _ends_in_lead_in
 from assistant.understand import Part
 
 
@@ -81,3 +81,19 @@ def test_a_later_part_leans_to_the_chapter_the_first_part_was_answered_from(tiny
     leaning = tiny._pooled(later, [first, later], 5, topic)
     assert [p.chunk.chunk_id for p in leaning.passages][:2] == ["here", "there"]
     assert leaning.passages[0].score < leaning.passages[1].score  # first, though it scores a little lower
+
+
+def test_a_chunk_ending_in_a_lead_in_runs_on_into_the_list_it_opens(tiny: Assistant) -> None:
+    """"…A local protocol should:" ends one chunk, its items open the next: a list or fact part
+    found the lead-in, so the items come too, whatever their own words rank."""
+    tiny.retriever.ensure_loaded()
+    doc = [c for c in tiny.retriever.chunks if c.doc_id == tiny.retriever.chunks[0].doc_id]
+    lead = replace(doc[0], text=f"{doc[0].text.rstrip()} A local protocol should:")
+    tiny.retriever.following = lambda c: doc[1] if c.chunk_id == lead.chunk_id else None  # type: ignore[method-assign]
+    found = [Passage(lead, 1.0, 0), Passage(doc[2], 0.9, 1)]
+    ctx = tiny._context(Part("What should a local protocol set out?", "list", None, "local protocol"))
+    joined = tiny._run_on(found, len(found), _ends_in_lead_in)
+    assert [p.chunk.chunk_id for p in joined] == [lead.chunk_id, doc[1].chunk_id, doc[2].chunk_id]
+    assert ctx.kind == "list"
+    plain = tiny._run_on([Passage(doc[2], 1.0, 0)], 1, _ends_in_lead_in)
+    assert [p.chunk.chunk_id for p in plain] == [doc[2].chunk_id]

@@ -382,3 +382,16 @@ def test_a_cold_question_is_answered_without_importing_chroma_or_torch(real_assi
                          env={**os.environ, "HF_HUB_OFFLINE": "1"})
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["True", "False", "False"]
+
+
+def test_a_list_whose_lead_in_ends_a_chunk_is_quoted_with_its_items(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    """WT 2023 p53–54: a box splits paragraph 141, so "A local protocol should:" ends one chunk and
+    its items open the next, whose own words never name the protocol; the first part is a list
+    (what a document "should do" is what it holds) and is quoted with its items."""
+    ans = real_assistant.ask("Per WT23, what should a local protocol do - list everything it should set out "
+                             "or clarify - and which groups should protocols also reflect the needs of?")
+    text = ans.text.split("**Which groups")[0]
+    assert "A local protocol should:" in text
+    for item in ("be consistent with the requirements of this statutory guidance", "process for case audits",
+                 "publishing the complaints procedures"):
+        assert item in text

@@ -85,6 +85,8 @@ def _query(question: str, **kw):  # type: ignore[no-untyped-def]
     ("What should the DSL do when a child keeps going missing from education?", "procedure"),
     ("What must a school nurse say to a child who discloses abuse?", "procedure"),
     ("What should staff training cover?", "fact"),
+    # what a document "should do" is what it holds, not someone's steps
+    ("Per WT23, what should a local protocol do - list everything it should set out", "list"),
 ])
 def test_question_kinds(question: str, kind: str) -> None:
     assert question_kind(question, answer_shape(question)) == kind

@@ -155,9 +155,10 @@ PROCEDURE = re.compile(
     r"\b(do|say|tell|respond|happen)\b"
     r"|\bwhat not to (do|say)\b|\bwhat to avoid\b"
     # "what should the DSL do…", "what must a school nurse say…": whoever is named
-    # (what a document "should say" is its content: "what should the hire agreement say?")
+    # (what a document "should say" or "do" is its content: "what should the hire agreement say?",
+    # "what should a local protocol do?")
     r"|\bwhat (should|must) (the |a |an |our |my |their |your |each |every )?"
-    rf"(?!([\w'’-]+ ){{0,3}}?{_DOCUMENT}s?( [\w'’-]+){{0,3}} (say|tell)\b)[\w'’-]+( [\w'’-]+){{0,3}} "
+    rf"(?!([\w'’-]+ ){{0,3}}?{_DOCUMENT}s?( [\w'’-]+){{0,3}} (say|tell|do)\b)[\w'’-]+( [\w'’-]+){{0,3}} "
     r"(do|say|tell|respond)\b"
     rf"|\bwhat (happens|should happen|will happen) (next|now|then|after|at|during)\b"
     rf"|\bwhat (are|is) the ((next|other|further|remaining|main|key) )?steps?\b"
