@@ -168,9 +168,14 @@ class ExtractiveGenerator:
         supports = [self._support(part, part.passages or passages) for part in parts]
         answered = len(parts) > 1 and any(
             p.units and s >= self._needed(p) for p, s in zip(parts, supports, strict=True))
-        found = []
+        found: list[PartAnswer] = []
         for part, support in zip(parts, supports, strict=True):
-            if not part.units or support < self._needed(part, answered) or self._unmatched(part):
+            needed = self._needed(part, answered)
+            if part.follows and found and (not found[-1].units or found[-1].gap):
+                # "…is it 18? - and does it set a different limit for ASYE workers?": what "it" is was
+                # not found, so the guidance is unlikely to say more about it
+                needed = max(needed, self.quantity_threshold)
+            if not part.units or support < needed or self._unmatched(part):
                 found.append(self._general(part) or PartAnswer(part, [], support))
             elif shape_gap(part) or unused_term(part):
                 found.append(PartAnswer(part, [], support, gap=True))

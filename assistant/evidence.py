@@ -101,6 +101,7 @@ class AnswerContext:
     exhibited: tuple[str, ...] = ()  # the chunks of the one asked about, in order: others of its kind go last
     whole_exhibit: bool = False  # the first part asking about it: a flow chart is quoted box by box
     category: str = ""  # the kind a yes/no part asks whether something is: sentences defining it fit
+    follows: bool = False  # refers back to the part before ("does it set a different limit…?")
     named: tuple[tuple[str, ...], ...] = ()  # the bodies the part names by acronym, with their spellings
     # a part answered from editions of its own (`Part.scope`): their documents, and their names
     doc_ids: tuple[str, ...] = ()

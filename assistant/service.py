@@ -177,6 +177,7 @@ class Assistant:
                             asked=part.asked, counted=part.counted, listed=part.listed, unit=part.unit,
                             count=part.count, told=part.told, excluded=part.excluded,
                             sections=part.sections, category=part.category, exhibit=part.exhibit,
+                            follows=part.follows,
                             # an acronym the guidance never prints, with no spelling, isn't asked of it
                             named=tuple(n for n in part.named
                                         if len(n) > 1 or self.retriever.df(n[0].lower())))

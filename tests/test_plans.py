@@ -1014,6 +1014,30 @@ def test_a_part_needs_only_the_sibling_threshold_when_another_part_is_answered(m
     assert answered([first, second], 0.3) == [False, False]
 
 
+def test_a_part_referring_back_to_a_part_not_found_needs_the_quantity_threshold(monkeypatch) -> None:
+    """"What's the maximum caseload - is it 18? - and does it set a different limit for ASYE workers?":
+    the caseload limit is not in the guidance, so what "it" sets is asked of nothing it holds."""
+    import assistant.answer as answer_module
+    from assistant.answer import ExtractiveGenerator
+
+    chunk = _chunk("Practice leaders are qualified social workers. Supervisors should meet families.")
+    first = _ctx([_unit(chunk, "Practice leaders are qualified social workers.")], [0.45], "fact")
+    later = _ctx([_unit(chunk, "Supervisors should meet families.")], [0.3], "fact", shape="yes-no")
+    supports = {id(first): 0.3, id(later): 0.45}
+    monkeypatch.setattr(answer_module, "support_of", lambda part, passages, weights: supports[id(part)])
+    gen = ExtractiveGenerator(None, None, 0.4, {}, quantity_threshold=0.5)  # type: ignore[arg-type]
+
+    def answered(follows: bool) -> list[bool]:
+        later.follows = follows
+        whole = AnswerContext("q", "q", np.zeros(3), kind="multi-part", parts=[first, later])
+        return [bool(f.units) for f in gen.answer_parts(whole, [])]
+
+    assert answered(False) == [False, True]  # a question of its own: its own bar
+    assert answered(True) == [False, False]
+    supports[id(first)] = 0.6  # the part before is answered: "it" is found, the usual bar
+    assert answered(True) == [True, True]
+
+
 def test_a_part_asking_for_a_quantity_needs_the_quantity_threshold(monkeypatch) -> None:
     import assistant.answer as answer_module
     from assistant.answer import ExtractiveGenerator
