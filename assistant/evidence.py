@@ -197,6 +197,10 @@ def read_text(unit: Unit) -> str:
     return f"{unit.lead} {unit.text}" if unit.lead else unit.text
 
 
+DENSE_WEIGHT = 0.5  # a sentence's score: its meaning's similarity to the question's…
+LEX_WEIGHT = 0.2  # …and the share of the question's words (idf-weighted) it holds
+
+
 def score_units(embedder: Embedder | SentenceVectors, ctx: AnswerContext,
                 units: list[Unit]) -> np.ndarray:
     if not units:
@@ -217,7 +221,7 @@ def score_units(embedder: Embedder | SentenceVectors, ctx: AnswerContext,
     # the entry's opening sentence ("Safeguarding partners - A safeguarding partner … is defined as…")
     entry = np.array([ENTRY_FIT if opens_entry(u, ctx.entries) else 0.0 for u in units])
     # weights chosen by a coarse grid search on the golden set (see README, "Answer step")
-    return 0.5 * sims + 0.2 * lex + prior + fit + entry - form
+    return DENSE_WEIGHT * sims + LEX_WEIGHT * lex + prior + fit + entry - form
 
 
 def opens_entry(unit: Unit, entries: frozenset[tuple[str, int]]) -> bool:
