@@ -1273,6 +1273,15 @@ def test_a_question_after_a_short_opening_asks_though_it_ends_in_a_full_stop() -
     assert situation == "Our chief exec asked whether section 11 applies to a district."
 
 
+def test_a_request_after_a_short_opening_is_asked() -> None:
+    situation, parts = split_question(
+        "Our trustees want to know what's expected of us at the top. Per the 2024 information sharing "
+        "advice, list the responsibilities of senior leaders. And whose job is it to build relationships?")
+    assert parts == ["Per the 2024 information sharing advice, list the responsibilities of senior leaders.",
+                     "And whose job is it to build relationships?"]
+    assert situation == "Our trustees want to know what's expected of us at the top."
+
+
 def test_an_opening_that_tells_or_heads_a_colon_s_questions_is_not_asked() -> None:
     told = split_question("A mum says her ex, who's in prison, keeps writing to her kids. Is there a "
                           "number to stop unwanted contact from a prisoner?")

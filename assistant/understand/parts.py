@@ -50,6 +50,7 @@ _AUX_FIRST = r"(?:do|does|did|should|must|can|could|would|will|shall)"
 INVERTED = re.compile(rf"^\s*(?:(?:what|how|where|why|when)\s+(?:is|are)|(?:what|who|whom|which|how|where|"
                       rf"why|when|(?:what|which)(?:\s+[\w-]+){{1,2}}?)\s+{_AUX_FIRST})\s+{_SUBJECT}\b",
                       re.I)  # "what checks do I…" too
+OPENING = re.compile(r"^[^,;?]{3,80},\s*")  # "Per WT23, …": a short opening clause
 # "After a strategy discussion, who decides…", "Probably low-level, but how do I deal with it?"
 INTRO_THEN_ASKING = re.compile(rf"^[^,;?]{{3,80}},\s*(?:(?:but|so)\s+)?(?:{_QWORD})\b", re.I)
 CONDITION = re.compile(r"[,;]\s*(?:and|but)\s+(?=(?:if|when|where|once|unless)\b)", re.I)
@@ -257,6 +258,8 @@ def _asking(sentence: str, opening: bool = True) -> bool:
 def _asks_after_opening(sentence: str) -> bool:
     """"Per WT23, who does the duty fall on, and list…": a short opening, then a question word
     that asks (not "Last night, when we found him, …", which sets a scene)."""
+    if (m := OPENING.match(sentence)) and REQUEST_OPENING.match(sentence[m.end():]):
+        return True  # "Per the 2024 advice, list the responsibilities of senior leaders."
     return bool(INTRO_THEN_ASKING.search(sentence)) and bool(INVERTED.match(asked_clause(sentence)))
 
 
