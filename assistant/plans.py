@@ -376,7 +376,9 @@ def inline_lead(text: str) -> str | None:
         return None
     items = re.sub(r"\([^)]*\)", "", text[m.end():])  # "(such as county lines and …)" is one item
     last = items.rsplit(",", 1)[-1]
-    if not re.search(r"\b(and|or)\b", last):
+    # "…, Youth Offending Management Board and, where relevant, Violence Reduction Units.": the
+    # last item's "and" may sit before a comma of its own
+    if not re.search(r"\b(and|or)\b", last) and not re.search(r"\b(and|or),[^,]+,[^,]+$", items):
         return None
     count = items.count(",") + 1 + (not last.strip().startswith(("and ", "or ")))  # "A, B and C"
     return text[: m.start()].rstrip(", ") if count >= INLINE_ITEMS else None

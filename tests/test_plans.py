@@ -1940,6 +1940,11 @@ def test_an_inline_list_is_a_list_and_its_subject_names_what_it_lists() -> None:
     assert _list_bonus(_unit(_chunk("Records are kept."), "Records are kept."), "forms") == 0.0
     assert inline_lead("Links to further guidance on forms of harm, including exploitation, "
                        "serious violence and radicalisation are available in Appendix B") is None
+    # WT 2023 para 44: the last item's "and" has a comma of its own ("… Board and, where relevant, …")
+    boards = ("Other public boards include Health and Wellbeing Boards, Channel Panels, Corporate Parenting "
+              "Board and, where relevant, Violence Reduction Units.")
+    assert inline_lead(boards) == "Other public boards"
+    assert inline_lead("Public boards include Health Boards, Channel Panels, where relevant, Units.") is None
 
 
 PROSE_TEXT = ("26. Emotional abuse: the persistent emotional maltreatment of a child. It may involve "
