@@ -1282,6 +1282,14 @@ def test_a_request_after_a_short_opening_is_asked() -> None:
     assert situation == "Our trustees want to know what's expected of us at the top."
 
 
+@pytest.mark.parametrize(("question", "parts"), [
+    (": what is early help?", ["what is early help?"]),
+    ("?: who decides?", ["who decides?"]),
+])
+def test_a_colon_with_nothing_before_it_opens_the_question(question: str, parts: list[str]) -> None:
+    assert split_question(question) == ("", parts)
+
+
 def test_an_opening_that_tells_or_heads_a_colon_s_questions_is_not_asked() -> None:
     told = split_question("A mum says her ex, who's in prison, keeps writing to her kids. Is there a "
                           "number to stop unwanted contact from a prisoner?")

@@ -134,7 +134,7 @@ def split_question(question: str) -> tuple[str, list[str]]:
         question = HEADING.sub(r"\1. ", question, count=1)
     # "Under KCSIE, what checks do I need for governors: who applies…": what is asked after the
     # colon, the opening only names its topic
-    umbrellas = {f"{SENTENCE.findall(question[:m.start()])[-1].strip()}." for m in LEAD_IN.finditer(question)}
+    umbrellas = _umbrellas(question)
     question = LEAD_IN.sub(". ", question)  # "For our RSHE lead: what is…" asks after the colon
     question = DASHED.sub(_told_then_asked, question)
     sentences = [s.strip() for s in SENTENCE.findall(question) if s.strip()]
@@ -163,6 +163,16 @@ def split_question(question: str) -> tuple[str, list[str]]:
                 parts.append(piece)
     # "(2) For a child in need, whose duty…": the asker's numbers are no part of what is asked
     return situation, [ANY_LABEL.sub("", p).strip() for p in parts] if numbered else parts
+
+
+def _umbrellas(question: str) -> set[str]:
+    """The sentences that open a colon's questions, as they read once the colon is a full stop
+    (nothing before a colon that opens the question)."""
+    out = set()
+    for m in LEAD_IN.finditer(question):
+        if before := SENTENCE.findall(question[:m.start()]):
+            out.add(f"{before[-1].strip()}.")
+    return out
 
 
 def _enumerated(sentence: str) -> str:
