@@ -50,9 +50,10 @@ _AUX_FIRST = r"(?:do|does|did|should|must|can|could|would|will|shall)"
 INVERTED = re.compile(rf"^\s*(?:(?:what|how|where|why|when)\s+(?:is|are)|(?:what|who|whom|which|how|where|"
                       rf"why|when|(?:what|which)(?:\s+[\w-]+){{1,2}}?)\s+{_AUX_FIRST})\s+{_SUBJECT}\b",
                       re.I)  # "what checks do I…" too
-OPENING = re.compile(r"^[^,;?]{3,80},\s*")  # "Per WT23, …": a short opening clause
+_OPENING = r"^[^,;?]{3,80},\s*"  # "Per WT23, …": a short opening clause
+OPENING = re.compile(_OPENING)
 # "After a strategy discussion, who decides…", "Probably low-level, but how do I deal with it?"
-INTRO_THEN_ASKING = re.compile(rf"^[^,;?]{{3,80}},\s*(?:(?:but|so)\s+)?(?:{_QWORD})\b", re.I)
+INTRO_THEN_ASKING = re.compile(rf"{_OPENING}(?:(?:but|so)\s+)?(?:{_QWORD})\b", re.I)
 CONDITION = re.compile(r"[,;]\s*(?:and|but)\s+(?=(?:if|when|where|once|unless)\b)", re.I)
 # an opening whose last word needs the items to finish it: "What did the changes say about (1)…"
 OPEN_ENDED = re.compile(r"\b(?:about|on|for|of|regarding|with|to|between|is|are|was|were)$", re.I)
