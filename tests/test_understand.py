@@ -608,6 +608,27 @@ def test_a_question_before_a_dash_series_is_asked_with_its_first_part() -> None:
                      "what should we be looking at", "what are we trying to work out?"]
 
 
+def test_a_request_for_the_whole_list_between_dashes_ends_its_question() -> None:
+    # "- list all of them -": the question before it is asked, and the one after is another
+    situation, parts = split_question(
+        "Social worker in a probation unit. According to WT23, which kinds of individuals do probation "
+        "practitioners meet - list all of them - what is the Probation Service for, and what does it say "
+        "about risk?")
+    assert situation == "Social worker in a probation unit."
+    assert parts == ["According to WT23, which kinds of individuals do probation practitioners meet - "
+                     "list all of them?", "what is the Probation Service for", "what does it say about risk?"]
+
+
+def test_a_long_opening_then_questions_joined_by_commas_asks_each() -> None:
+    # an opening over 80 characters before the first question word
+    _, parts = split_question(
+        "In the bit of KCSIE about supporting alleged perpetrators and kids with harmful sexual behaviour, "
+        "what proportion of them had experienced trauma, whose study was it, and what should schools do "
+        "about exclusion?")
+    assert parts[1:] == ["whose study was it", "what should schools do about exclusion?"]
+    assert parts[0].endswith("what proportion of them had experienced trauma")
+
+
 def test_a_part_keeps_the_bodies_it_names_by_acronym() -> None:
     query = _query("Family support worker. What's the NICCO helpline number under WT 2023, and what "
                      "hours is the CSC front door open?")

@@ -50,7 +50,7 @@ _AUX_FIRST = r"(?:do|does|did|should|must|can|could|would|will|shall)"
 INVERTED = re.compile(rf"^\s*(?:(?:what|how|where|why|when)\s+(?:is|are)|(?:what|who|whom|which|how|where|"
                       rf"why|when|(?:what|which)(?:\s+[\w-]+){{1,2}}?)\s+{_AUX_FIRST})\s+{_SUBJECT}\b",
                       re.I)  # "what checks do I…" too
-_OPENING = r"^[^,;?]{3,80},\s*"  # "Per WT23, …": a short opening clause
+_OPENING = r"^[^,;?]{3,120},\s*"  # "Per WT23, …", "In the bit of KCSIE about…, …": an opening clause
 OPENING = re.compile(_OPENING)
 # "After a strategy discussion, who decides…", "Probably low-level, but how do I deal with it?"
 INTRO_THEN_ASKING = re.compile(rf"{_OPENING}(?:(?:but|so)\s+)?(?:{_QWORD})\b", re.I)
@@ -254,6 +254,8 @@ def _told_then_asked(m: re.Match[str]) -> str:
     """"He's furious and wants nothing to do with it - can Channel go ahead?": a statement, then
     the asking after a dash; a clause that itself asks keeps its dash ("How long… - is it 25?")."""
     told = re.split(r"[.?!]\s+", m.string[:m.start()])[-1]
+    if without_form(told) != told:  # "which kinds… - list all of them - what is it for?": asked, then more
+        return "? "
     asks = _asking(told) or JOINED_ASKING.search(told) or INTRO_THEN_ASKING.search(told)
     return m.group(0) if asks else ". "
 
