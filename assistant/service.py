@@ -260,10 +260,13 @@ class Assistant:
 
     def _exhibit(self, query: Query, kind: str, mode: Mode) -> tuple[Chunk, ...]:
         """The case study or flow chart a question asks about: the one the whole question's words
-        find best, with the chunks it runs over (the guidance has several; one question means one)."""
+        (and the sentence naming it again) find best, with the chunks it runs over (the guidance
+        has several; one question means one)."""
         if kind == FLOW_CHART:
             return self._chart(query)
-        found = self.retriever.search(query.search, query.scope.doc_ids, 1, mode, within=example)
+        # the sentence naming it describes it: its words count twice
+        text = f"{query.exhibit_named} {query.search}".strip()
+        found = self.retriever.search(text, query.scope.doc_ids, 1, mode, within=example)
         return story_run(found[0].chunk, self.retriever.preceding, self.retriever.following) if found else ()
 
     def _chart(self, query: Query) -> tuple[Chunk, ...]:

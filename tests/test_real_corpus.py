@@ -351,6 +351,17 @@ def test_a_question_about_a_case_study_is_answered_from_that_one_story(real_assi
     assert not any(word in ans.text for word in other), ans.text
 
 
+def test_the_case_study_is_the_one_the_sentence_naming_it_describes(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The parts ask about police information and parents, which other stories speak of too; the
+    sentence naming the case study describes it (touched on the bus), so that story is read."""
+    ans = real_assistant.ask(
+        "DSL at a mixed secondary, reading KCSIE's case study about a 15 yo girl touched on the bus by a "
+        "boy, with a second girl then reporting him. 1) What did the school know about the police's "
+        "information? 2) How were parents involved?")
+    assert "MERLIN" in ans.text and "Parents were involved throughout" in ans.text, ans.text
+    assert not any(word in ans.text for word in ("filmed it", "five boys", "video")), ans.text
+
+
 def test_a_question_about_a_flow_chart_is_answered_from_that_chart_s_boxes(real_assistant) -> None:  # type: ignore[no-untyped-def]
     """WT 2023 draws six flow charts; the one whose title the question names is quoted box by box."""
     ans = real_assistant.ask("What does the immediate protection flow chart in Working Together 2023 show?")

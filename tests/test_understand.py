@@ -629,6 +629,14 @@ def test_a_long_opening_then_questions_joined_by_commas_asks_each() -> None:
     assert parts[0].endswith("what proportion of them had experienced trauma")
 
 
+def test_the_sentences_naming_an_exhibit_are_kept_to_find_it_by() -> None:
+    query = _query("DSL at a secondary, reading KCSIE's case study about a girl touched on the bus. What did "
+                   "the school know? How were parents involved?")
+    assert query.exhibit_named == ("DSL at a secondary, reading KCSIE's case study about a girl touched "
+                                   "on the bus.")
+    assert _query("What did the school know? How were parents involved?").exhibit_named == ""
+
+
 def test_a_part_keeps_the_bodies_it_names_by_acronym() -> None:
     query = _query("Family support worker. What's the NICCO helpline number under WT 2023, and what "
                      "hours is the CSC front door open?")

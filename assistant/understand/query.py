@@ -35,7 +35,7 @@ from assistant.understand.kinds import (
     question_kind,
     stated_count,
 )
-from assistant.understand.parts import asked_clause, heading, needs_antecedent, split_question
+from assistant.understand.parts import SENTENCE, asked_clause, heading, needs_antecedent, split_question
 from assistant.understand.sections import section_names
 from assistant.understand.shorthand import ACRONYMS, spell_shorthand
 from corpus.manifest import Document
@@ -113,6 +113,9 @@ class Query:
     outdated: tuple[tuple[str, Rename], ...] = ()
     years: tuple[str, ...] = ()
     topic: str | None = None  # what-changed: the subject, without edition, date and change words
+    # the sentences that name the exhibit asked about: they describe it ("KCSIE's case study about
+    # a girl touched on the bus"), when the parts ask what it says
+    exhibit_named: str = ""
 
     @property
     def search(self) -> str:
@@ -163,7 +166,7 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
         parts = tuple(replace(p, scope=s) for p, s in zip(parts, own, strict=True))
         scope = joined(own)
     kind = "multi-part" if len(parts) > 1 else parts[0].kind
-    return Query(as_asked, scope, kind, parts, situation, hits, years)
+    return Query(as_asked, scope, kind, parts, situation, hits, years, exhibit_named=_naming(question))
 
 
 def _changes_dated_later(own: list[Scope] | None, first: str) -> bool:
@@ -250,6 +253,11 @@ def _exhibit(text: str) -> str:
     """The kind of exhibit the text asks about, the first it names; "" for none."""
     found = [(m.start(), kind) for kind, pattern in EXHIBITS if (m := pattern.search(text))]
     return min(found)[1] if found else ""
+
+
+def _naming(question: str) -> str:
+    """The question's sentences that name an exhibit, or ""."""
+    return " ".join(s.strip() for s in SENTENCE.findall(question) if _exhibit(s))
 
 
 def _named(text: str, abbreviations: dict[str, str]) -> tuple[tuple[str, ...], ...]:
