@@ -637,6 +637,18 @@ def test_the_sentences_naming_an_exhibit_are_kept_to_find_it_by() -> None:
     assert _query("What did the school know? How were parents involved?").exhibit_named == ""
 
 
+def test_a_stated_scene_before_a_colon_s_questions_is_not_asked() -> None:
+    situation, parts = split_question(
+        "Writing up our LADO history. When Working Together 2015 came in: (1) did LADOs have to requalify? "
+        "(2) why did the government want them social work qualified?")
+    assert situation.endswith("When Working Together 2015 came in.")
+    assert parts == ["did LADOs have to requalify?",
+                     "why did the government want them social work qualified?"]
+    # a clause that asks before a dash still asks: "where exactly does…" is no scene
+    asked = "Where exactly does a prohibition order stop someone teaching - does it reach our homes?"
+    assert split_question(asked)[1] == [asked]
+
+
 def test_a_part_keeps_the_bodies_it_names_by_acronym() -> None:
     query = _query("Family support worker. What's the NICCO helpline number under WT 2023, and what "
                      "hours is the CSC front door open?")

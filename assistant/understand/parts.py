@@ -264,8 +264,15 @@ def _asking(sentence: str, opening: bool = True) -> bool:
     """The sentence asks: it ends in a question mark of its own (not one inside a quotation:
     "staff keep asking 'what would count?'" tells the situation) or opens with a question word, or
     (`opening`: it is not the opening of a colon's questions) with one after a short opening."""
-    return bool((sentence.endswith("?") and not QUOTED_ASKING.search(sentence)) or ASKING.search(sentence)
+    return bool((sentence.endswith("?") and not QUOTED_ASKING.search(sentence)) or _asks_unmarked(sentence)
                 or _asks_whole(sentence) or opening and _asks_after_opening(sentence))
+
+
+def _asks_unmarked(sentence: str) -> bool:
+    """A sentence without a question mark opens with a question word; one stated in full that opens
+    with a scene ("When Working Together 2015 came in: (1) did…") tells when, it does not ask."""
+    stated = sentence.rstrip().endswith((".", ":"))
+    return bool(ASKING.search(sentence)) and not (stated and SUBORDINATE.search(sentence))
 
 
 def _asks_after_opening(sentence: str) -> bool:
