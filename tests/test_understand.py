@@ -1014,6 +1014,8 @@ def test_a_request_to_list_every_one_names_what_it_lists_and_asks_no_yes_or_no()
     assert listed("list all of them") == ""
     assert answer_shape("can you list every group it names?") is None
     assert answer_shape("Could you please explain the threshold?") is None
+    assert answer_shape("Can you walk me through the possible outcomes of the assessment?") is None
+    assert answer_shape("can you pull out every Home Office document it lists?") is None
     assert answer_shape("Can we share without consent?") == "yes-no"
 
 

@@ -11,7 +11,8 @@ NUM = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twe
 DAYS_OF = r"(?:working |calendar |school )?"  # "15 working days"
 # "can you list every group?" asks for the groups, not whether they can be listed
 _REQUEST = (r"(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|just\s+)?(?:list|give|tell|explain|show|"
-            r"summari[sz]e|outline|set out|name|provide|go through|break down|spell out|remind)\b")
+            r"summari[sz]e|outline|set out|name|provide|go through|break down|spell out|remind|pull out|"
+            r"(?:walk|talk|run|take|step) (?:me|us) through)\b")
 _YES_NO = rf"^\s*(and\s+)?(?!{_REQUEST})(is|are|does|do|can|could|should|must|may|will|has|have|am)\b"
 SHAPES = [
     # "how much does it cost?" asks for a sum; "does it cost anything?" is answered by "a fee"
