@@ -649,6 +649,20 @@ def test_a_stated_scene_before_a_colon_s_questions_is_not_asked() -> None:
     assert split_question(asked)[1] == [asked]
 
 
+def test_a_question_inside_brackets_is_not_a_part_of_its_own() -> None:
+    _, parts = split_question("Can you list each example (who the person is and what they do), who "
+                              "supervises them, and who makes the call?")
+    assert parts == ["Can you list each example (who the person is and what they do)", "who supervises them",
+                     "who makes the call?"]
+
+
+def test_a_worked_example_or_an_example_like_this_is_an_exhibit() -> None:
+    assert _query("The annex has worked examples - who supervises Mr Jones?").parts[0].exhibit == "case study"
+    like = _query("Is there a KCSIE example like this? What did the school do?")
+    assert like.parts[-1].exhibit == "case study"
+    assert _query("What examples of poor practice does KCSIE give?").parts[0].exhibit == ""
+
+
 def test_a_part_keeps_the_bodies_it_names_by_acronym() -> None:
     query = _query("Family support worker. What's the NICCO helpline number under WT 2023, and what "
                      "hours is the CSC front door open?")

@@ -308,6 +308,8 @@ def _split_joined(sentence: str) -> list[str]:
     pieces: list[str] = []
     last = 0
     for m in JOIN.finditer(sentence):
+        if _in_brackets(sentence, m.start()):  # "list each example (who they are and what they do)"
+            continue
         # "In a neglect case…, what's the test?" is one question: its head asks nothing
         head = sentence[last:m.start()].strip(" ,;")
         if _asks_apart(head) and not SHARED_CLAUSE.search(head) and _has_verb(sentence[m.end():]):
@@ -319,6 +321,11 @@ def _split_joined(sentence: str) -> list[str]:
         return _split_at_condition(sentence)
     pieces.append(sentence[last:].strip(" ,;"))
     return [p for p in pieces if p]
+
+
+def _in_brackets(text: str, at: int) -> bool:
+    """The position is inside an open bracket."""
+    return text.count("(", 0, at) > text.count(")", 0, at)
 
 
 def _split_at_condition(sentence: str) -> list[str]:

@@ -59,7 +59,9 @@ PROCEDURE_HINT = ("If you have any concerns about a child's welfare, act on them
 DIFFERENCE = re.compile(r"differences?\s+between", re.I)
 # the exhibit a question asks about, one named ("…has a case study like this", "the WT flowchart");
 # not the kind in general ("the case studies in Part 5"), nor a likeness ("reads like a flowchart")
-EXHIBITS = ((CASE_STUDY, re.compile(r"(?<!like a )\bcase[- ]study\b", re.I)),
+# a worked example the guidance tells is one too ("has worked examples", "a KCSIE example like this")
+EXHIBITS = ((CASE_STUDY, re.compile(r"(?<!like a )\bcase[- ]study\b|\bworked examples?\b"
+                                    r"|\bexamples? like (?:this|that|it|ours|mine)\b", re.I)),
             (FLOW_CHART, re.compile(r"(?<!like a )\bflow ?chart\b", re.I)))
 IN_THE_LAW = re.compile(r"(?:\s+(?:in|to))?\s+(?:the\s+)?(?:law|legislation)\b", re.I)
 # "What changes did KCSIE 2025 make…?", "What were the substantive changes 2024 made…?": with a year
