@@ -23,6 +23,7 @@ MD_HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
 LETTERED = re.compile(r"^[A-Z]: [A-Z]")  # "B: Section 47 enquiries…": a lettered heading
 LETTERED_HEADING_CHARS = 110
 FLOW_CHART_TITLE = re.compile(r"^Flow ?chart \d+\b", re.I)  # "Flow chart 1: Action taken when…"
+FOOTNOTE_LINE = re.compile(r"\n(?=\d{1,3} [A-Z‘“\"(])")  # "161 Strengthening…": a footnote's own line
 BOX_START = re.compile(r"\n(?=[A-Z])")  # a flow chart's next box, after a line that does not run on
 ENTRY = re.compile(r"\w[’')]?\s[–-]\s[A-Z]")  # "Childnet – Offers a toolkit…": a directory's entry
 WRAPS = re.compile(r"(\b(for|of|and|the|to|in|on|with|by|a|an|or|from|at)|[,(–-])$", re.I)
@@ -289,8 +290,11 @@ def chart_box(chunk: Chunk) -> bool:
 
 def chunk_spans(chunk: Chunk) -> list[tuple[int, int]]:
     """The chunk's sentence-like units: a flow chart's boxes, unpunctuated, each one too (a box
-    opens a line with a capital after a line that does not run on into it)."""
+    opens a line with a capital after a line that does not run on into it); each footnote of a
+    page's footnotes too ("…section 6.\n161 Strengthening Prisoners Family Ties…")."""
     spans = split_sentences(chunk.text)
+    if FOOTNOTES in chunk.headings:
+        return _cut(chunk.text, spans, FOOTNOTE_LINE)
     if not chart_box(chunk):
         return spans
     text, out = chunk.text, []
@@ -299,6 +303,17 @@ def chunk_spans(chunk: Chunk) -> list[tuple[int, int]]:
             if not WRAPS.search(text[text.rfind("\n", 0, m.start()) + 1:m.start()]):
                 out.append((start, m.start()))
                 start = m.start() + 1
+        out.append((start, end))
+    return [(s, e) for s, e in out if text[s:e].strip()]
+
+
+def _cut(text: str, spans: list[tuple[int, int]], at: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The spans, each cut where `at` matches inside it."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        for m in at.finditer(text, start, end):
+            out.append((start, m.start()))
+            start = m.end()
         out.append((start, end))
     return [(s, e) for s, e in out if text[s:e].strip()]
 

@@ -423,3 +423,23 @@ def test_footnote_marker_after_a_closing_quote_before_the_stop_still_passes() ->
     quote = "follow the ‘Court orders and pre-proceedings guidance for local authorities’. This decision"
     assert quote_in_pages(quote, [page], 101, 101)
     assert not quote_in_pages(quote.replace("This", "That"), [page], 101, 101)
+
+
+def test_each_footnote_of_a_page_is_a_unit_of_its_own() -> None:
+    """A box's last sentence ran on into the footnotes under it ("…section 6. 161 Strengthening…"),
+    and a quote gave several footnotes as one passage."""
+    from ingest.records import Chunk
+    from ingest.segment import FOOTNOTES, chunk_spans
+
+    text = ("Both are bound by section 6 of the Human Rights Act 1998. Prison governors must\nensure "
+            "compliance with article 8 and section 6.\n161 Strengthening Prisoners Family Ties Policy "
+            "Framework\n162 Pregnancy, Mother and Baby Units (MBUs)\n163 “Working together” is defined in\n"
+            "16 places")
+    notes = Chunk("c1", "working-together-2023", "WT", "working-together", "2023", 120, 120, None,
+                  (FOOTNOTES,), text)
+    units = [text[s:e] for s, e in chunk_spans(notes)]
+    assert units[1] == "Prison governors must\nensure compliance with article 8 and section 6."
+    assert units[2:] == ["161 Strengthening Prisoners Family Ties Policy Framework",
+                         "162 Pregnancy, Mother and Baby Units (MBUs)",
+                         "163 “Working together” is defined in\n16 places"]  # "16 places" opens no note
+
