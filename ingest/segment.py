@@ -24,6 +24,7 @@ LETTERED = re.compile(r"^[A-Z]: [A-Z]")  # "B: Section 47 enquiries…": a lette
 LETTERED_HEADING_CHARS = 110
 FLOW_CHART_TITLE = re.compile(r"^Flow ?chart \d+\b", re.I)  # "Flow chart 1: Action taken when…"
 FOOTNOTE_LINE = re.compile(r"\n(?=\d{1,3} [A-Z‘“\"(])")  # "161 Strengthening…": a footnote's own line
+NOTE_AFTER_TEXT = re.compile(r"(?<=[.?!”’)])\n(?=\d{1,3} [A-Z‘“\"(])")
 BOX_START = re.compile(r"\n(?=[A-Z])")  # a flow chart's next box, after a line that does not run on
 ENTRY = re.compile(r"\w[’')]?\s[–-]\s[A-Z]")  # "Childnet – Offers a toolkit…": a directory's entry
 WRAPS = re.compile(r"(\b(for|of|and|the|to|in|on|with|by|a|an|or|from|at)|[,(–-])$", re.I)
@@ -295,8 +296,8 @@ def chunk_spans(chunk: Chunk) -> list[tuple[int, int]]:
     spans = split_sentences(chunk.text)
     if FOOTNOTES in chunk.headings:
         return _cut(chunk.text, spans, FOOTNOTE_LINE)
-    if not chart_box(chunk):
-        return spans
+    if not chart_box(chunk):  # a footnote printed after the text it ends ("…circumstances.\n100 Where…")
+        return _cut(chunk.text, spans, NOTE_AFTER_TEXT)
     text, out = chunk.text, []
     for start, end in spans:
         for m in BOX_START.finditer(text, start, end):

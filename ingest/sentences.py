@@ -34,7 +34,7 @@ SENTENCE_FORMAT = "1"  # bump when the stored layout changes
 # where its line stopped short; 3: that rule withdrawn, the splitter of version 1 again; 4: a list
 # item with its lead-in stored too; 5: an unbulleted lead-in line after a list item opens a new unit;
 # 6: a flow chart's boxes are units, `chunk_spans`)
-SPLIT_VERSION = "7"
+SPLIT_VERSION = "8"
 
 
 def text_key(text: str) -> bytes:

@@ -442,4 +442,11 @@ def test_each_footnote_of_a_page_is_a_unit_of_its_own() -> None:
     assert units[2:] == ["161 Strengthening Prisoners Family Ties Policy Framework",
                          "162 Pregnancy, Mother and Baby Units (MBUs)",
                          "163 “Working together” is defined in\n16 places"]  # "16 places" opens no note
+    # in a page's text, a footnote printed after a sentence's end is cut off it too
+    body = Chunk("c2", "kcsie-2024", "KCSIE", "kcsie", "2024", 80, 80, None, ("Contractors",),
+                 "Providers should obtain a copy\nof the certificate.\n100 Where using a third party, "
+                 "see the guidance\non\n16 places.")
+    assert [body.text[s:e] for s, e in chunk_spans(body)] == [
+        "Providers should obtain a copy\nof the certificate.",
+        "100 Where using a third party, see the guidance\non\n16 places."]
 
