@@ -1206,6 +1206,8 @@ def test_the_sections_a_part_names_are_read_from_it_or_its_situation() -> None:
         "appendix b", "part one")
     assert section_names("What does chapter 3 say about early help?") == ("chapter 3",)
     assert section_names("What is a particular concern?") == ()  # "part" alone names nothing
+    # a section named in brackets to describe another is not asked of
+    assert section_names("I only need Annex A (the condensed Part one). What should I know?") == ("annex a",)
     assert in_section(("Appendix A: Glossary",), ("glossary",))
     assert in_section(("Annex B: Further information",), ("annex b",))
     assert not in_section(("Annex C: Role of the designated safeguarding lead",), ("annex b",))

@@ -10,8 +10,14 @@ NAMED = re.compile(rf"\b(part (?:{_NUMBER_WORDS})|annex [a-h]|appendix [a-h]"
                    rf"|chapter (?:\d{{1,2}}|{_NUMBER_WORDS})|glossary)\b", re.I)
 
 
+# a section's description in brackets after its name: "Annex A (the condensed Part one)"
+DESCRIBED = re.compile(rf"({NAMED.pattern})\s*\([^()]*\)", re.I)
+
+
 def section_names(text: str) -> tuple[str, ...]:
-    """The sections `text` names, lower-cased, in order ("annex b", "glossary")."""
+    """The sections `text` names, lower-cased, in order ("annex b", "glossary"); not one named only
+    to describe another ("Annex A (the condensed Part one)": Annex A)."""
+    text = DESCRIBED.sub(r"\1", text)
     return tuple(dict.fromkeys(m.group(1).lower() for m in NAMED.finditer(text)))
 
 
