@@ -362,6 +362,14 @@ def test_the_case_study_is_the_one_the_sentence_naming_it_describes(real_assista
     assert not any(word in ans.text for word in ("filmed it", "five boys", "video")), ans.text
 
 
+def test_a_question_about_a_footnote_is_answered_from_the_footnotes(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    """"WT23 mentions … in a footnote": the answer is looked for in the pages' footnotes first."""
+    ans = real_assistant.ask("Police officer seconded to a MAPPA unit. WT23 mentions the Probation Service's "
+                             "National Security Division in a footnote - how many geographical units does it "
+                             "work in, and which offenders does it manage?")
+    assert "5 geographical units" in ans.text, ans.text
+
+
 def test_a_question_about_a_flow_chart_is_answered_from_that_chart_s_boxes(real_assistant) -> None:  # type: ignore[no-untyped-def]
     """WT 2023 draws six flow charts; the one whose title the question names is quoted box by box."""
     ans = real_assistant.ask("What does the immediate protection flow chart in Working Together 2023 show?")

@@ -1206,6 +1206,11 @@ def test_the_sections_a_part_names_are_read_from_it_or_its_situation() -> None:
         "appendix b", "part one")
     assert section_names("What does chapter 3 say about early help?") == ("chapter 3",)
     assert section_names("What is a particular concern?") == ()  # "part" alone names nothing
+    # "in a footnote": a page's footnotes and boxes, whatever page
+    assert section_names("WT23 mentions the division in a footnote - how many units?") == ("footnote",)
+    assert section_names("What do the footnotes say?") == ("footnote",)
+    assert in_section(("Footnotes and boxes",), ("footnote",))
+    assert not in_section(("Chapter 4: Organisational responsibilities",), ("footnote",))
     # a section named in brackets to describe another is not asked of
     assert section_names("I only need Annex A (the condensed Part one). What should I know?") == ("annex a",)
     assert in_section(("Appendix A: Glossary",), ("glossary",))

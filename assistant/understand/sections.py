@@ -1,5 +1,5 @@
-"""The parts of a document a question names ("Annex B", "Part one", "chapter 3", "the glossary"):
-its answer is looked for there first."""
+"""The parts of a document a question names ("Annex B", "Part one", "chapter 3", "the glossary",
+"a footnote"): its answer is looked for there first."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 
 _NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten"
 NAMED = re.compile(rf"\b(part (?:{_NUMBER_WORDS})|annex [a-h]|appendix [a-h]"
-                   rf"|chapter (?:\d{{1,2}}|{_NUMBER_WORDS})|glossary)\b", re.I)
+                   rf"|chapter (?:\d{{1,2}}|{_NUMBER_WORDS})|glossary|footnotes?)\b", re.I)
 
 
 # a section's description in brackets after its name: "Annex A (the condensed Part one)"
@@ -18,7 +18,7 @@ def section_names(text: str) -> tuple[str, ...]:
     """The sections `text` names, lower-cased, in order ("annex b", "glossary"); not one named only
     to describe another ("Annex A (the condensed Part one)": Annex A)."""
     text = DESCRIBED.sub(r"\1", text)
-    return tuple(dict.fromkeys(m.group(1).lower() for m in NAMED.finditer(text)))
+    return tuple(dict.fromkeys(m.group(1).lower().removesuffix("s") for m in NAMED.finditer(text)))
 
 
 def in_section(headings: tuple[str, ...], names: tuple[str, ...]) -> bool:
@@ -27,5 +27,8 @@ def in_section(headings: tuple[str, ...], names: tuple[str, ...]) -> bool:
     if not headings:
         return False
     heading = headings[0].lower()
-    return any(name in heading if name == "glossary" else re.match(rf"{name}\b", heading) is not None
+    return any(name in heading if name in WITHIN else re.match(rf"{name}\b", heading) is not None
                for name in names)
+
+
+WITHIN = ("glossary", "footnote")  # found anywhere in a heading ("Footnotes and boxes")
