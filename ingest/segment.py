@@ -23,8 +23,9 @@ MD_HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
 LETTERED = re.compile(r"^[A-Z]: [A-Z]")  # "B: Section 47 enquiries…": a lettered heading
 LETTERED_HEADING_CHARS = 110
 FLOW_CHART_TITLE = re.compile(r"^Flow ?chart \d+\b", re.I)  # "Flow chart 1: Action taken when…"
-FOOTNOTE_LINE = re.compile(r"\n(?=\d{1,3} [A-Z‘“\"(])")  # "161 Strengthening…": a footnote's own line
-NOTE_AFTER_TEXT = re.compile(r"(?<=[.?!”’)])\n(?=\d{1,3} [A-Z‘“\"(])")
+_NOTE_OPENS = r"(?=\d{1,3} [A-Z‘“\"(])"  # "161 Strengthening…": a footnote's number, then its text
+FOOTNOTE_LINE = re.compile(rf"\n{_NOTE_OPENS}")  # among a page's footnotes: each note's own line
+NOTE_AFTER_TEXT = re.compile(rf"(?<=[.?!”’)])\n{_NOTE_OPENS}")  # in the text: after a sentence's end
 BOX_START = re.compile(r"\n(?=[A-Z])")  # a flow chart's next box, after a line that does not run on
 ENTRY = re.compile(r"\w[’')]?\s[–-]\s[A-Z]")  # "Childnet – Offers a toolkit…": a directory's entry
 WRAPS = re.compile(r"(\b(for|of|and|the|to|in|on|with|by|a|an|or|from|at)|[,(–-])$", re.I)
@@ -293,28 +294,25 @@ def chunk_spans(chunk: Chunk) -> list[tuple[int, int]]:
     """The chunk's sentence-like units: a flow chart's boxes, unpunctuated, each one too (a box
     opens a line with a capital after a line that does not run on into it); each footnote of a
     page's footnotes too ("…section 6.\n161 Strengthening Prisoners Family Ties…")."""
-    spans = split_sentences(chunk.text)
+    spans, text = split_sentences(chunk.text), chunk.text
     if FOOTNOTES in chunk.headings:
-        return _cut(chunk.text, spans, FOOTNOTE_LINE)
+        return _cut(text, spans, FOOTNOTE_LINE)
     if not chart_box(chunk):  # a footnote printed after the text it ends ("…circumstances.\n100 Where…")
-        return _cut(chunk.text, spans, NOTE_AFTER_TEXT)
-    text, out = chunk.text, []
-    for start, end in spans:
-        for m in BOX_START.finditer(text, start, end):
-            if not WRAPS.search(text[text.rfind("\n", 0, m.start()) + 1:m.start()]):
-                out.append((start, m.start()))
-                start = m.start() + 1
-        out.append((start, end))
-    return [(s, e) for s, e in out if text[s:e].strip()]
+        return _cut(text, spans, NOTE_AFTER_TEXT)
+    return _cut(text, spans, BOX_START,
+                lambda at: not WRAPS.search(text[text.rfind("\n", 0, at) + 1:at]))
 
 
-def _cut(text: str, spans: list[tuple[int, int]], at: re.Pattern[str]) -> list[tuple[int, int]]:
-    """The spans, each cut where `at` matches inside it."""
+def _cut(text: str, spans: list[tuple[int, int]], at: re.Pattern[str],
+         where: Callable[[int], bool] = lambda _: True) -> list[tuple[int, int]]:
+    """The spans, each cut where `at` matches inside it (and `where` allows the match's start);
+    the match itself (a line break) is left out."""
     out: list[tuple[int, int]] = []
     for start, end in spans:
         for m in at.finditer(text, start, end):
-            out.append((start, m.start()))
-            start = m.end()
+            if where(m.start()):
+                out.append((start, m.start()))
+                start = m.end()
         out.append((start, end))
     return [(s, e) for s, e in out if text[s:e].strip()]
 

@@ -21,6 +21,9 @@ def section_names(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(m.group(1).lower().removesuffix("s") for m in NAMED.finditer(text)))
 
 
+WITHIN = ("glossary", "footnote")  # found anywhere in a heading ("Footnotes and boxes")
+
+
 def in_section(headings: tuple[str, ...], names: tuple[str, ...]) -> bool:
     """A chunk's top heading ("Appendix A: Glossary", "Annex B: Further information") is one of the
     named sections (a chunk with no heading is in none)."""
@@ -30,5 +33,3 @@ def in_section(headings: tuple[str, ...], names: tuple[str, ...]) -> bool:
     return any(name in heading if name in WITHIN else re.match(rf"{name}\b", heading) is not None
                for name in names)
 
-
-WITHIN = ("glossary", "footnote")  # found anywhere in a heading ("Footnotes and boxes")
