@@ -1361,3 +1361,31 @@ def test_an_opening_that_tells_or_heads_a_colon_s_questions_is_not_asked() -> No
     headed = split_question("Under KCSIE, what checks do I need to sort for governors: who applies for the "
                             "DBS certificate, and when would a barred list check be right?")
     assert headed[1] == ["who applies for the DBS certificate", "when would a barred list check be right?"]
+
+
+@pytest.mark.parametrize(("question", "parts"), [
+    # a question word after its preposition ends its own question
+    ("What happens with the assessment and by when, what are the three possible outcomes?",
+     ["What happens with the assessment and by when", "what are the three possible outcomes?"]),
+    # a condition after a spaced dash opens the next part
+    ("What do I write up at the end - and if the police get pulled in, what should they do?",
+     ["What do I write up at the end", "if the police get pulled in, what should they do?"]),
+    # after a spaced dash and "and", an opening and its own question
+    ("Do volunteer hosts have to pay for it - and for the two staying on, what's the LA's duty?",
+     ["Do volunteer hosts have to pay for it", "for the two staying on, what's the LA's duty?"]),
+    # lettered labels named together are no enumeration
+    ("What counts as regulated activity, both the (a) and (b) categories?",
+     ["What counts as regulated activity, both the (a) and (b) categories?"]),
+    # a request joined by "then"
+    ("List every form of ill-treatment it covers, then list the examples of physical abuse.",
+     ["List every form of ill-treatment it covers", "list the examples of physical abuse."]),
+    # a preposition carried before the joined question word
+    ("How many days until we chase it, and after how long must we escalate?",
+     ["How many days until we chase it", "after how long must we escalate?"]),
+    # a preposition carried before the question word after a dash
+    ("The advice says to document it - within how many hours do I have to write it up?",
+     ["within how many hours do I have to write it up?"]),
+])
+def test_clauses_after_prepositions_dashes_and_then_are_parts_of_their_own(
+        question: str, parts: list[str]) -> None:
+    assert split_question(question)[1] == parts

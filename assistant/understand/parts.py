@@ -28,7 +28,8 @@ REQUEST_OPENING = re.compile(rf"^\s*(?:please\s+)?{_REQUEST}\b", re.I)
 _QWORD = (r"(what|who|whose|how|when|where|which|why|whether|is|are|was|were|does|do|did|can|could|"
           r"should|must|will|has|have)")
 # a second question joined to the first: "…, and who carries out the assessment?"
-JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?=(?:(?:at|in|by|for|from|to|under|with)\s+)?"
+_JOIN_CARRIED = r"(?:(?:at|in|by|for|from|to|under|with|after|before|within|until)\s+)?"
+JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?={_JOIN_CARRIED}"
                   rf"{_QWORD}\b)"
                   r"|\s+and\s+(?:also\s+|then\s+)?(?=(what|who|how|when|where|which|why)\b)"
                   # "…on file, and if so for how long?": what follows a yes
@@ -42,7 +43,11 @@ JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?=(?:(?:at|in|by|
                   r"|\s+and\s+(?=(?:does|do|is|are|can|should|must|will|has|have)\s+(?:the|a|an|it|"
                   r"they|this|that|there|we|i|you|he|she|our|their|his|her|(?-i:[A-Z]{2,}))\b)"
                   # "…fall on, and list the arrangements…": a request joined to a question
-                  rf"|(?:[,;]\s*and|;)\s+(?=(?:please\s+)?{_REQUEST}\b)", re.I)
+                  rf"|(?:[,;]\s*(?:and|then|and then)|;)\s+(?=(?:please\s+)?{_REQUEST}\b)"
+                  # "…pay for it - and for the two staying on, what's the duty…": after a spaced dash,
+                  # an opening and its own question
+                  r"|\s[-–—]\s+(?:and|but)\s+(?=[^,;?]{3,80}?,\s*(?:what|how|who|where|when|which|why)\b)",
+                  re.I)
 # a question word, then its verb before its subject: "who does the duty fall on", "how should we…"
 # ("her ex, who's in prison" and "who is now the lead" tell; "who"/"which" with "is" may too)
 _SUBJECT = r"(?:the|a|an|we|i|you|they|it|our|my|your|their|this|that|these|those|he|she|(?-i:[A-Z]{2,}))"
@@ -54,11 +59,13 @@ _OPENING = r"^[^,;?]{3,120},\s*"  # "Per WT23, …", "In the bit of KCSIE about�
 OPENING = re.compile(_OPENING)
 # "After a strategy discussion, who decides…", "Probably low-level, but how do I deal with it?"
 INTRO_THEN_ASKING = re.compile(rf"{_OPENING}(?:(?:but|so)\s+)?(?:{_QWORD})\b", re.I)
-CONDITION = re.compile(r"[,;]\s*(?:and|but)\s+(?=(?:if|when|where|once|unless)\b)", re.I)
+CONDITION = re.compile(r"(?:[,;]|\s[-–—])\s*(?:and|but)\s+(?=(?:if|when|where|once|unless)\b)", re.I)
 # an opening whose last word needs the items to finish it: "What did the changes say about (1)…"
 OPEN_ENDED = re.compile(r"\b(?:about|on|for|of|regarding|with|to|between|is|are|was|were)$", re.I)
 # "…about whether and how I share this": two question words sharing one clause ask one thing
-SHARED_CLAUSE = re.compile(r"\b(?:whether|how|when|where|why|what|who|if)$", re.I)
+# ("…and by when, what are…": a question word after its preposition asks on its own)
+SHARED_CLAUSE = re.compile(r"(?<!\bby\s)(?<!\buntil\s)(?<!\bsince\s)(?<!\bfrom\s)"
+                           r"\b(?:whether|how|when|where|why|what|who|if)$", re.I)
 WH_OPENING = re.compile(r"\s*(what|who|whose|which|how|when|where|why)\b", re.I)  # not "List…", "Give me…"
 CONDITION_ASKING = re.compile(r"\s*(?:if|once|when)\s[^,;?]{3,80}?\s(?:what|how|who|where|when|which)\s",
                               re.I)  # "if it goes to CSC what should we…"
@@ -67,11 +74,14 @@ WH_LATER = re.compile(r"\b(?:what|who|how|which|why|whether)\b", re.I)  # a ques
 # able to do on online safety, on supporting staff, and for the children who…?"
 _SPREAD_PREP = r"(?:about|on|for|regarding|with)"
 _SPREAD_SEP = rf"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?={_SPREAD_PREP}\s+(?!{_QWORD}\b))"
-SPREAD = re.compile(rf"\b{_SPREAD_PREP}\s+(?!{_QWORD}\b)(?:[^?,;]|\?\))+?{_SPREAD_SEP}", re.I)
+# (a spaced dash ends what is spread: "pay for it - and for the two staying on, what…")
+SPREAD = re.compile(rf"\b{_SPREAD_PREP}\s+(?!{_QWORD}\b)(?:(?!\s[-–—]\s)[^?,;]|\?\))+?{_SPREAD_SEP}",
+                    re.I)
 SPREAD_SEP = re.compile(_SPREAD_SEP, re.I)
 LEAD_IN = re.compile(rf":\s+(?={_QWORD}\b)", re.I)
 JOINED_ASKING = re.compile(rf"\b(?:but|and|so)\s+{_QWORD}\b", re.I)  # "…but what do I do now"
-DASHED = re.compile(rf"\s[-–—]\s+(?={_QWORD}\b[^-–—.!?]*\?)", re.I)  # " - can we…?" (in one sentence)
+# " - can we…?", " - within how many hours…?" (in one sentence)
+DASHED = re.compile(rf"\s[-–—]\s+(?={_CARRIED}{_QWORD}\b[^-–—.!?]*\?)", re.I)
 # "Q2 where…", "a) what's…", "(3) does…", "1. who…": a label numbering what is asked, not part of it
 _AT_START = r"(?:^|(?<=[:;,.?!]\s)|(?<=[:;,.?!]))"  # a clause's start
 _MARK = r"(?:\(?[a-hA-H1-9]\)|Q\d{1,2}[.:)]?)"  # "(a)", "3)", "Q2"
@@ -188,6 +198,8 @@ def _enumerated(sentence: str) -> str:
     before = sentence[:marks[0].start()].strip().rstrip(":;,-–— ")
     ends = [m.start() for m in marks[1:]] + [len(sentence)]
     asked = [ITEM_END.sub("", sentence[m.end():end]) for m, end in zip(marks, ends, strict=True)]
+    if not all(asked[:-1]):  # "both the (a) and (b) categories": labels named, not items asked
+        return sentence
     if before and _opens_asking(before) and OPEN_ENDED.search(before):
         # "What did those changes say about (1) X, (2) Y…?": each item is asked what the opening asks
         return " ".join(f"{before} {a.rstrip('?. ')}?" for a in asked if a) + " "
