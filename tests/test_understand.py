@@ -1389,3 +1389,15 @@ def test_an_opening_that_tells_or_heads_a_colon_s_questions_is_not_asked() -> No
 def test_clauses_after_prepositions_dashes_and_then_are_parts_of_their_own(
         question: str, parts: list[str]) -> None:
     assert split_question(question)[1] == parts
+
+
+def test_a_short_phrase_before_the_question_word_without_a_comma_still_asks() -> None:
+    question = ("WT23: as lead practitioner what am I meant to do in the enquiry, and if it's substantiated, "
+                "what do I do about a conference and what decides how quickly it happens?")
+    assert split_question(question)[1] == [
+        "WT23: as lead practitioner what am I meant to do in the enquiry",
+        "if it's substantiated, what do I do about a conference",
+        "what decides how quickly it happens?"]
+    # a fronted phrase that states ("in the hall where the children sat…") asks nothing
+    assert split_question("In the hall where the children sat, and what should I do now?")[1] == [
+        "In the hall where the children sat, and what should I do now?"]

@@ -52,9 +52,13 @@ JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?={_JOIN_CARRIED}
 # ("her ex, who's in prison" and "who is now the lead" tell; "who"/"which" with "is" may too)
 _SUBJECT = r"(?:the|a|an|we|i|you|they|it|our|my|your|their|this|that|these|those|he|she|(?-i:[A-Z]{2,}))"
 _AUX_FIRST = r"(?:do|does|did|should|must|can|could|would|will|shall)"
-INVERTED = re.compile(rf"^\s*(?:(?:what|how|where|why|when)\s+(?:is|are)|(?:what|who|whom|which|how|where|"
+INVERTED = re.compile(rf"^\s*(?:(?:what|how|where|why|when)\s+(?:is|are|am)|(?:what|who|whom|which|how|where|"
                       rf"why|when|(?:what|which)(?:\s+[\w-]+){{1,2}}?)\s+{_AUX_FIRST})\s+{_SUBJECT}\b",
                       re.I)  # "what checks do I…" too
+# a short phrase put before the question word without a comma: "as lead practitioner what am I…"
+FRONTED = re.compile(r"^\s*(?:[\w-]+(?:\s[\w-]+){0,3}:\s+)?"
+                     r"(?:as|in|for|on|at|under|with|from|by|during|per)\s+"
+                     r"(?:[\w'’-]+\s+){0,3}?(?=(?:what|who|which|how|where|why|when)\s)", re.I)
 _OPENING = r"^[^,;?]{3,120},\s*"  # "Per WT23, …", "In the bit of KCSIE about…, …": an opening clause
 OPENING = re.compile(_OPENING)
 # "After a strategy discussion, who decides…", "Probably low-level, but how do I deal with it?"
@@ -373,8 +377,10 @@ def asked_clause(part: str) -> str:
 
 def _asks(head: str) -> bool:
     """The clause asks something, perhaps after a scene-setting phrase ("After a strategy
-    discussion, who decides…")."""
-    return bool(_opens_asking(head) or INTRO_THEN_ASKING.search(head))
+    discussion, who decides…", "WT23: as lead practitioner what am I meant to do…")."""
+    if _opens_asking(head) or INTRO_THEN_ASKING.search(head):
+        return True
+    return bool((m := FRONTED.match(head)) and INVERTED.match(head[m.end():]))
 
 
 def _opens_asking(text: str) -> bool:
