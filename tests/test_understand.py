@@ -1401,3 +1401,10 @@ def test_a_short_phrase_before_the_question_word_without_a_comma_still_asks() ->
     # a fronted phrase that states ("in the hall where the children sat…") asks nothing
     assert split_question("In the hall where the children sat, and what should I do now?")[1] == [
         "In the hall where the children sat, and what should I do now?"]
+
+
+def test_a_section_the_asker_rules_out_is_not_named() -> None:
+    from assistant.understand.sections import section_names
+    assert section_names("I was only given Annex A, not the full Part one. Who do I go to?") == ("annex a",)
+    assert section_names("From Annex B rather than chapter 3, what is listed?") == ("annex b",)
+    assert section_names("What does Part one say, and Annex A?") == ("part one", "annex a")

@@ -14,10 +14,16 @@ NAMED = re.compile(rf"\b(part (?:{_NUMBER_WORDS})|annex [a-h]|appendix [a-h]"
 DESCRIBED = re.compile(rf"({NAMED.pattern})\s*\([^()]*\)", re.I)
 
 
+# a section the asker rules out: "I was only given Annex A, not the full Part one"
+RULED_OUT = re.compile(rf"\b(?:not|rather than|instead of|without|except)\s+(?:(?:the|a|an|our|my)\s+)?"
+                       rf"(?:(?:full|whole|entire|complete)\s+)?(?:{NAMED.pattern})", re.I)
+
+
 def section_names(text: str) -> tuple[str, ...]:
     """The sections `text` names, lower-cased, in order ("annex b", "glossary"); not one named only
-    to describe another ("Annex A (the condensed Part one)": Annex A)."""
-    text = DESCRIBED.sub(r"\1", text)
+    to describe another ("Annex A (the condensed Part one)": Annex A), nor one ruled out ("not the
+    full Part one")."""
+    text = RULED_OUT.sub("", DESCRIBED.sub(r"\1", text))
     return tuple(dict.fromkeys(m.group(1).lower().removesuffix("s") for m in NAMED.finditer(text)))
 
 
