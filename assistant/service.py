@@ -183,8 +183,9 @@ class Assistant:
                                         if len(n) > 1 or self.retriever.df(n[0].lower())))
         if self.sentences.embedder is not self.embedder:
             ctx.sentence_query_vector = self.sentences.embed([part.search])[0]
-        if part.follows and part.asked != part.search:  # "…and how often should it be reviewed?"
-            # its sentences are judged by what it asks as much as by the words it carries
+        if part.asked != part.search:  # "…and how often should it be reviewed?", "A Year 9… who do I tell?"
+            # its sentences are judged by what it asks as much as by the words it carries (the part
+            # before's, the situation's)
             base = qvec if ctx.sentence_query_vector is None else ctx.sentence_query_vector
             ctx.sentence_query_vector = blend(base, self.sentences.embed([part.asked])[0])
         return ctx

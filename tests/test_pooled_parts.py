@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from assistant.records import Passage
 from assistant.service import Assistant, _ends_in_lead_in
@@ -40,16 +41,21 @@ def test_a_part_with_nothing_new_from_the_others_is_kept(tiny: Assistant) -> Non
     assert tiny._pooled(first, [first, second], 5) is first
 
 
-def test_a_part_that_refers_back_judges_its_sentences_by_its_own_words_too(tiny: Assistant) -> None:
+@pytest.mark.parametrize("follows", [True, False])
+def test_a_part_searched_with_other_words_judges_its_sentences_by_its_own_words_too(
+        tiny: Assistant, follows: bool) -> None:
+    # a part that refers back carries the part before's words; one told after a situation, the
+    # situation's: either way its sentences are judged by what it asks as much as by its search
     asked = "And how often should it be reviewed?"
     later = Part(asked, "fact", "frequency", f"{asked} allegation staff LADO investigating",
-                 asked=asked, follows=True)
+                 asked=asked, follows=follows)
     own = tiny.sentences.embed([asked])[0]
-    blended = tiny._context(later).sentence_query_vector
-    plain = tiny._context(replace(later, follows=False))
-    assert plain.sentence_query_vector is None  # one embedder: sentences are scored by the search's vector
-    assert blended is not None and float(blended @ own) > float(plain.query_vector @ own) + 0.1
+    ctx = tiny._context(later)
+    blended = ctx.sentence_query_vector
+    assert blended is not None and float(blended @ own) > float(ctx.query_vector @ own) + 0.1
     assert abs(float(np.linalg.norm(blended)) - 1.0) < 1e-5
+    # searched with its own words only: one embedder, so its sentences are scored by the search's vector
+    assert tiny._context(replace(later, search=asked)).sentence_query_vector is None
 
 
 def test_a_scenario_reads_on_from_its_first_candidates_into_the_next_chunk(tiny: Assistant) -> None:
