@@ -26,6 +26,8 @@ FLOW_CHART_TITLE = re.compile(r"^Flow ?chart \d+\b", re.I)  # "Flow chart 1: Act
 _NOTE_OPENS = r"(?=\d{1,3} [A-Z‘“\"(])"  # "161 Strengthening…": a footnote's number, then its text
 FOOTNOTE_LINE = re.compile(rf"\n{_NOTE_OPENS}")  # among a page's footnotes: each note's own line
 NOTE_AFTER_TEXT = re.compile(rf"(?<=[.?!”’)])\n{_NOTE_OPENS}")  # in the text: after a sentence's end
+# in a glossary: a line that opens the next entry ("…emotional needs\nParent carer - A person…")
+ENTRY_LINE = re.compile(r"\n(?=[A-Z][\w’'(),/ -]{1,60}?\s[–-]\s[A-Z])")
 BOX_START = re.compile(r"\n(?=[A-Z])")  # a flow chart's next box, after a line that does not run on
 ENTRY = re.compile(r"\w[’')]?\s[–-]\s[A-Z]")  # "Childnet – Offers a toolkit…": a directory's entry
 WRAPS = re.compile(r"(\b(for|of|and|the|to|in|on|with|by|a|an|or|from|at)|[,(–-])$", re.I)
@@ -297,10 +299,16 @@ def chunk_spans(chunk: Chunk) -> list[tuple[int, int]]:
     spans, text = split_sentences(chunk.text), chunk.text
     if FOOTNOTES in chunk.headings:
         return _cut(text, spans, FOOTNOTE_LINE)
+    if any("glossary" in h.lower() for h in chunk.headings[:1]):  # each entry a unit of its own
+        spans = _cut(text, spans, ENTRY_LINE, _line_ended(text))
     if not chart_box(chunk):  # a footnote printed after the text it ends ("…circumstances.\n100 Where…")
         return _cut(text, spans, NOTE_AFTER_TEXT)
-    return _cut(text, spans, BOX_START,
-                lambda at: not WRAPS.search(text[text.rfind("\n", 0, at) + 1:at]))
+    return _cut(text, spans, BOX_START, _line_ended(text))
+
+
+def _line_ended(text: str) -> Callable[[int], bool]:
+    """Whether the line before a position does not run on into it ("…for", "…,")."""
+    return lambda at: not WRAPS.search(text[text.rfind("\n", 0, at) + 1:at])
 
 
 def _cut(text: str, spans: list[tuple[int, int]], at: re.Pattern[str],

@@ -34,8 +34,9 @@ SENTENCE_FORMAT = "1"  # bump when the stored layout changes
 # where its line stopped short; 3: that rule withdrawn, the splitter of version 1 again; 4: a list
 # item with its lead-in stored too; 5: an unbulleted lead-in line after a list item opens a new unit;
 # 6: a flow chart's boxes are units, `chunk_spans`; 7: each footnote of a page's footnotes is a unit;
-# 8: a footnote printed after a sentence's end in the text is cut off it)
-SPLIT_VERSION = "8"
+# 8: a footnote printed after a sentence's end in the text is cut off it; 9: in a glossary, a line
+# opening the next entry opens a unit)
+SPLIT_VERSION = "9"
 
 
 def text_key(text: str) -> bytes:

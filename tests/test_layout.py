@@ -450,3 +450,25 @@ def test_each_footnote_of_a_page_is_a_unit_of_its_own() -> None:
         "Providers should obtain a copy\nof the certificate.",
         "100 Where using a third party, see the guidance\non\n16 places."]
 
+
+
+def test_each_glossary_entry_opens_a_unit_though_the_line_before_is_unpunctuated() -> None:
+    """A glossary entry after a list's last item ran on in it ("• provide suitable education…
+    needs Parent carer - … Physical abuse - A form of abuse…"), so no quote gave one entry alone."""
+    from ingest.records import Chunk
+    from ingest.segment import chunk_spans
+
+    text = ("Neglect may involve a parent or carer failing to:\n• provide suitable education\n"
+            "It may also include neglect of a child’s basic emotional needs\nParent carer - A person aged 18 "
+            "or over who provides care for a\ndisabled child\nPhysical abuse - A form of abuse which may "
+            "involve hitting, shaking,\nthrowing or poisoning.")
+    glossary = Chunk("c1", "working-together-2023", "WT", "working-together", "2023", 160, 160, None,
+                     ("Appendix A: Glossary",), text)
+    units = [text[s:e] for s, e in chunk_spans(glossary)]
+    assert units[-2:] == ["Parent carer - A person aged 18 or over who provides care for a\ndisabled child",
+                          "Physical abuse - A form of abuse which may involve hitting, shaking,\n"
+                          "throwing or poisoning."]
+    # outside a glossary, a line like an entry's opening runs on as before
+    prose = Chunk("c2", "kcsie-2025", "KCSIE", "kcsie", "2025", 20, 20, None, ("Part one",),
+                  "The DSL should\nLiaise - With staff when needed.")
+    assert len(chunk_spans(prose)) == 1

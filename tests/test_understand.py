@@ -1408,3 +1408,10 @@ def test_a_section_the_asker_rules_out_is_not_named() -> None:
     assert section_names("I was only given Annex A, not the full Part one. Who do I go to?") == ("annex a",)
     assert section_names("From Annex B rather than chapter 3, what is listed?") == ("annex b",)
     assert section_names("What does Part one say, and Annex A?") == ("part one", "annex a")
+
+
+def test_a_request_after_a_colon_is_asked_and_what_comes_before_names_its_source() -> None:
+    situation, parts = split_question("Paeds registrar here. From the WT23 glossary: list every form of "
+                                      "ill-treatment it covers, then list the examples of physical abuse.")
+    assert situation == "Paeds registrar here. From the WT23 glossary."
+    assert parts == ["list every form of ill-treatment it covers", "list the examples of physical abuse."]

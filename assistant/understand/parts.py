@@ -82,7 +82,7 @@ _SPREAD_SEP = rf"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?={_SPREAD_PREP}\s+(
 SPREAD = re.compile(rf"\b{_SPREAD_PREP}\s+(?!{_QWORD}\b)(?:(?!\s[-–—]\s)[^?,;]|\?\))+?{_SPREAD_SEP}",
                     re.I)
 SPREAD_SEP = re.compile(_SPREAD_SEP, re.I)
-LEAD_IN = re.compile(rf":\s+(?={_QWORD}\b)", re.I)
+LEAD_IN = re.compile(rf":\s+(?=(?:{_QWORD}|{_REQUEST})\b)", re.I)
 JOINED_ASKING = re.compile(rf"\b(?:but|and|so)\s+{_QWORD}\b", re.I)  # "…but what do I do now"
 # " - can we…?", " - within how many hours…?" (in one sentence)
 DASHED = re.compile(rf"\s[-–—]\s+(?={_CARRIED}{_QWORD}\b[^-–—.!?]*\?)", re.I)
