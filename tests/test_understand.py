@@ -1415,3 +1415,15 @@ def test_a_request_after_a_colon_is_asked_and_what_comes_before_names_its_source
                                       "ill-treatment it covers, then list the examples of physical abuse.")
     assert situation == "Paeds registrar here. From the WT23 glossary."
     assert parts == ["list every form of ill-treatment it covers", "list the examples of physical abuse."]
+
+
+def test_a_section_named_by_what_it_is_about_is_looked_for_by_its_heading() -> None:
+    from assistant.understand.sections import in_section, section_names
+    asked = "Per KCSIE's section on support for schools: who leads?"
+    assert section_names(asked) == ("~support for schools",)
+    assert section_names("In the bit about children placed out of area, what is said?") == (
+        "~children placed out of area",)
+    assert section_names("What does the part on Annex B say?") == ("annex b",)  # no title of its own
+    names = section_names(asked)
+    assert in_section(("Part five", "Support for schools and colleges"), names)
+    assert not in_section(("Part five", "Support for victims"), names)

@@ -1,9 +1,11 @@
 """The parts of a document a question names ("Annex B", "Part one", "chapter 3", "the glossary",
-"a footnote"): its answer is looked for there first."""
+"a footnote", "the section on support for schools"): its answer is looked for there first."""
 
 from __future__ import annotations
 
 import re
+
+from assistant.text import tokens
 
 _NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten"
 NAMED = re.compile(rf"\b(part (?:{_NUMBER_WORDS})|annex [a-h]|appendix [a-h]"
@@ -19,12 +21,24 @@ RULED_OUT = re.compile(rf"\b(?:not|rather than|instead of|without|except)\s+(?:(
                        rf"(?:(?:full|whole|entire|complete)\s+)?(?:{NAMED.pattern})", re.I)
 
 
+# a section named by what it is about: "KCSIE's section on support for schools", "the bit about
+# children placed out of area" (its heading holds those words)
+TITLED = re.compile(r"\b(?:section|part|chapter|annex|bit|paragraphs?)\s+(?:on|about|called|headed|titled)\s+"
+                    r"(?:the\s+)?['‘\"“]?([a-z][\w’' -]{2,50}?)['’\"”]?"
+                    r"(?=\s*(?:[,;:?.()]|\s[-–—]\s|$)|\s+(?:says?|said|is|are|does|do|has|have|in|and|"
+                    r"which|what|where|when|how|it|there)\b)", re.I)
+TITLE_MARK = "~"  # a titled section's name: "~support for schools"
+
+
 def section_names(text: str) -> tuple[str, ...]:
-    """The sections `text` names, lower-cased, in order ("annex b", "glossary"); not one named only
-    to describe another ("Annex A (the condensed Part one)": Annex A), nor one ruled out ("not the
-    full Part one")."""
+    """The sections `text` names, lower-cased, in order ("annex b", "glossary", "~support for
+    schools" for one named by what it is about); not one named only to describe another ("Annex A
+    (the condensed Part one)": Annex A), nor one ruled out ("not the full Part one")."""
     text = RULED_OUT.sub("", DESCRIBED.sub(r"\1", text))
-    return tuple(dict.fromkeys(m.group(1).lower().removesuffix("s") for m in NAMED.finditer(text)))
+    named = [m.group(1).lower().removesuffix("s") for m in NAMED.finditer(text)]
+    titled = [f"{TITLE_MARK}{m.group(1).lower().strip()}" for m in TITLED.finditer(text)
+              if tokens(m.group(1)) and not NAMED.fullmatch(m.group(1).strip())]
+    return tuple(dict.fromkeys(named + titled))
 
 
 WITHIN = ("glossary", "footnote")  # found anywhere in a heading ("Footnotes and boxes")
@@ -36,6 +50,14 @@ def in_section(headings: tuple[str, ...], names: tuple[str, ...]) -> bool:
     if not headings:
         return False
     heading = headings[0].lower()
-    return any(name in heading if name in WITHIN else re.match(rf"{name}\b", heading) is not None
+    return any(_titled(headings, name[1:]) if name.startswith(TITLE_MARK)
+               else name in heading if name in WITHIN else re.match(rf"{name}\b", heading) is not None
                for name in names)
+
+
+def _titled(headings: tuple[str, ...], title: str) -> bool:
+    """Every word of the title is in one of the chunk's headings ("support for schools": "Support for
+    schools and colleges")."""
+    words = set(tokens(title))
+    return any(words <= set(tokens(h)) for h in headings)
 
