@@ -36,12 +36,15 @@ def strip_page_refs(text: str, refs: frozenset[str]) -> str:
         return head
 
     # "so160161." (two references run together after a word), "24193", "DPIA32"
-    text = re.sub(rf"(\d+|[A-Z]{{2,}}|[a-z]{{2,}})((?:{alternatives})+)(?=[\s.,;:)]|$)", glued, text)
+    # "(PDU)166", "‘upskirting’140": glued to a closing bracket or quote too
+    run = rf"(?:{alternatives})+(?:,(?:{alternatives}))*"  # "154,155": a list of them too
+    text = re.sub(rf"(\d+|[A-Z]{{2,}}|[a-z]{{2,}}|[)’”])({run})(?=[\s.,;:)]|$)", glued, text)
 
     def spaced(m: re.Match[str]) -> str:
         return m.group(0) if _NUMBERED.search(m.group(1)) else m.group(1)
 
-    text = re.sub(rf"([A-Za-z]{{2,}}) (?:{alternatives})(?= [A-Za-z]|[ \t]*(?:\n|$))", spaced, text)
+    # "…a criminal offence 140)": set apart before a closing bracket too
+    text = re.sub(rf"([A-Za-z]{{2,}}) (?:{alternatives})(?= [A-Za-z]|[ \t]*(?:\n|$)|\))", spaced, text)
     # a run of them after a sentence's end, before the next sentence or item ("children). 62 63 Note")
     text = re.sub(rf"(?<=[.)])(?:[ \t]+(?:{alternatives}))+(?=\s*(?:[A-Z•,]|$))", "", text)
     return re.sub(rf"^(?:{alternatives})\s+(?=[A-Z])", "", text)

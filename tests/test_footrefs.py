@@ -65,3 +65,15 @@ def test_references_run_together_after_a_word_are_taken_out() -> None:
         "wherever it is appropriate and safe to do so.")
     assert strip_page_refs("in the covid19 period, section 160 applies to those aged 25.", refs) == (
         "in the covid19 period, section 160 applies to those aged 25.")
+
+
+def test_a_reference_after_a_closing_bracket_or_quote_or_before_one_is_taken_out() -> None:
+    refs = frozenset({"140", "154", "155", "166", "226"})
+    assert strip_page_refs("upskirting (this is a criminal offence 140)", refs) == \
+        "upskirting (this is a criminal offence)"
+    assert strip_page_refs("Each Probation Delivery Unit (PDU)166 should", refs) == \
+        "Each Probation Delivery Unit (PDU) should"
+    assert strip_page_refs("children’ (PPRC)154,155. Where", refs) == "children’ (PPRC). Where"
+    assert strip_page_refs("investigation (2016)’226. A joint", refs) == "investigation (2016)’. A joint"
+    # a number a noun takes stays, before a bracket too
+    assert strip_page_refs("(see paragraph 140) and", refs) == "(see paragraph 140) and"
