@@ -1427,3 +1427,13 @@ def test_a_section_named_by_what_it_is_about_is_looked_for_by_its_heading() -> N
     names = section_names(asked)
     assert in_section(("Part five", "Support for schools and colleges"), names)
     assert not in_section(("Part five", "Support for victims"), names)
+
+
+def test_a_clause_that_ends_a_list_of_things_is_no_question_of_its_own() -> None:
+    # "about data, information and what senior leaders know": the clause is the list's last item
+    assert split_question("Which points in the advice are about data, information and what senior "
+                          "leaders know?")[1] == [
+        "Which points in the advice are about data, information and what senior leaders know?"]
+    # an inverted question after the list still asks on its own
+    assert split_question("What does it say about phones, cameras and what should we do with them?")[1] == [
+        "What does it say about phones, cameras", "what should we do with them?"]

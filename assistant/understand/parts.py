@@ -66,6 +66,10 @@ INTRO_THEN_ASKING = re.compile(rf"{_OPENING}(?:(?:but|so)\s+)?(?:{_QWORD})\b", r
 CONDITION = re.compile(r"(?:[,;]|\s[-–—])\s*(?:and|but)\s+(?=(?:if|when|where|once|unless)\b)", re.I)
 # an opening whose last word needs the items to finish it: "What did the changes say about (1)…"
 OPEN_ENDED = re.compile(r"\b(?:about|on|for|of|regarding|with|to|between|is|are|was|were)$", re.I)
+# "…are about data, information and what senior leaders know": a list of things ending in a clause
+NOUN_LIST_END = re.compile(r"\b(?:about|on|of|including|covering|for)\s+[^,;?]{1,40}"
+                           r"(?:,\s*(?!(?:what|who|how|when|where|which|why)\b)[^,;?\s]+(?:\s+[^,;?\s]+){0,3})+$",
+                           re.I)
 # "…about whether and how I share this": two question words sharing one clause ask one thing
 # ("…and by when, what are…": a question word after its preposition asks on its own)
 SHARED_CLAUSE = re.compile(r"(?<!\bby\s)(?<!\buntil\s)(?<!\bsince\s)(?<!\bfrom\s)"
@@ -328,7 +332,9 @@ def _split_joined(sentence: str) -> list[str]:
             continue
         # "In a neglect case…, what's the test?" is one question: its head asks nothing
         head = sentence[last:m.start()].strip(" ,;")
-        if _asks_apart(head) and not SHARED_CLAUSE.search(head) and _has_verb(sentence[m.end():]):
+        if (_asks_apart(head) and not SHARED_CLAUSE.search(head) and _has_verb(sentence[m.end():])
+                and not (m.group(0).strip() == "and" and NOUN_LIST_END.search(head)
+                         and not INVERTED.match(sentence[m.end():]))):
             # "…, and if that doesn't happen, is it too late?": the condition opens the next part
             cond = CONDITION.search(sentence, last, m.start())
             pieces.append(sentence[last:cond.start() if cond else m.start()].strip(" ,;"))
