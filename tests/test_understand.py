@@ -1437,3 +1437,11 @@ def test_a_clause_that_ends_a_list_of_things_is_no_question_of_its_own() -> None
     # an inverted question after the list still asks on its own
     assert split_question("What does it say about phones, cameras and what should we do with them?")[1] == [
         "What does it say about phones, cameras", "what should we do with them?"]
+
+
+def test_a_defined_term_ends_before_a_clause_that_says_where_it_is_defined() -> None:
+    from assistant.understand.kinds import defined_term
+    assert defined_term("What's the definition of extremism KCSIE 2025 gives?") == ("extremism",)
+    assert defined_term("What's the definition of extremism gives?") == ("extremism",)  # edition taken out
+    assert defined_term("What definition of neglect does WT23 use?") == ("neglect",)
+    assert defined_term("What does 'regulated activity' mean?") == ("regulated activity",)

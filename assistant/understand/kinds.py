@@ -291,6 +291,9 @@ DEFINED = tuple(re.compile(form, re.I) for form in (
 QUALIFIER = re.compile(r"\s+(?:that|which|who|whom|for|in|under|within|when|where|if|as|at|by|from|"
                        r"according|used)\s", re.I)
 QUOTED = re.compile(r"(?:^|\s)['‘\"“]([^'’\"”]{2,60})['’\"”](?=\s|$|[?.,])")
+# a clause after the term without "that": "the definition of neglect (that) WT23 uses", "…does KCSIE give"
+TERM_ENDS = re.compile(r"\s+(?:does|do|did|is|are|was|were|should|must|can|will|would|has|have|gives?|uses?|"
+                       r"says?|sets? out|provides?|KCSIE|WT\s?\d*|Working Together)\b.*$", re.I)
 # a dash and a filler left at the end of a part ("What is a low-level concern - like, what makes…")
 TRAILING_FILLER = re.compile(r"\s*[-–—]+\s*(?:like|i mean|you know|basically)?\s*$", re.I)
 ARTICLE = re.compile(r"^(?:a|an|the)\s+(?=\S)", re.I)
@@ -311,6 +314,7 @@ def defined_term(asked: str) -> tuple[str, ...]:
     quoted = QUOTED.search(term)  # "what is meant by 'early help' for school staff?"
     # "neglect that schools use", "practice supervisor in a local authority": the asker's context
     term = quoted.group(1) if quoted else QUALIFIER.split(term, maxsplit=1)[0].strip(" '\"‘’“”.")
+    term = TERM_ENDS.split(term, maxsplit=1)[0]  # "extremism KCSIE gives", "neglect does WT23 use"
     term = ARTICLE.sub("", term)  # "the definition of a child": the term is "child"
     term = STANDS_FOR.sub("", term)  # "what's an interim one?": "one" is the order of the part before
     term = POSSESSIVE.sub("", term)  # "Cafcass's responsibility": what Cafcass does, so Cafcass
