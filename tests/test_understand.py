@@ -1445,3 +1445,13 @@ def test_a_defined_term_ends_before_a_clause_that_says_where_it_is_defined() -> 
     assert defined_term("What's the definition of extremism gives?") == ("extremism",)  # edition taken out
     assert defined_term("What definition of neglect does WT23 use?") == ("neglect",)
     assert defined_term("What does 'regulated activity' mean?") == ("regulated activity",)
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("What are we actually trying to work out with him?", "fact"),
+    ("And what's expected of the other agencies' reports beforehand?", "fact"),
+    ("What's a MASH?", "definition"),
+])
+def test_what_a_person_is_doing_or_what_is_expected_is_no_definition(question: str, kind: str) -> None:
+    from assistant.understand.kinds import answer_shape, question_kind
+    assert question_kind(question, answer_shape(question), True) == kind

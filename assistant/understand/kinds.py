@@ -271,7 +271,9 @@ DEFINITION = re.compile(
     # "what's a MASH?"; not someone's ("what's his plan?") nor what someone is to do ("what is the
     # council supposed to do now?")
     r"|^\s*(and\s+)?what(?: is| are)\s+(?:a |an )?(?!(?:the|they|these|those|it|this|that|his|her|their|"
-    r"its|my|our|your|on|in|at|for|to|with|from|about|under|after|before)\b)"
+    r"its|my|our|your|on|in|at|for|to|with|from|about|under|after|before|we|you|i|he|she|"
+    # "what are we trying to work out?", "what's expected of the agencies?": a clause, no term
+    r"(?:[\w'’-]+ly )?(?:expected|supposed|meant|required|needed|happening|going|done|involved|trying))\b)"
     r"(?!(?:[\w'’-]+ )+(?:(?:supposed|expected|meant|required|obliged|going|allowed|entitled|able) to|"
     r"(?:eligible|responsible|liable) for)\b)"
     r"[\w'’ -]{2,60}\??\s*$", re.I)
