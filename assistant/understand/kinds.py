@@ -273,7 +273,8 @@ DEFINITION = re.compile(
     r"|^\s*(and\s+)?what(?: is| are)\s+(?:a |an )?(?!(?:the|they|these|those|it|this|that|his|her|their|"
     r"its|my|our|your|on|in|at|for|to|with|from|about|under|after|before|we|you|i|he|she|"
     # "what are we trying to work out?", "what's expected of the agencies?": a clause, no term
-    r"(?:[\w'’-]+ly )?(?:expected|supposed|meant|required|needed|happening|going|done|involved|trying))\b)"
+    r"(?:[\w'’-]+ly )?(?:(?:expected|required|needed) (?:of|from|by)|supposed|meant|happening|going|done|"
+    r"trying))\b)"
     r"(?!(?:[\w'’-]+ )+(?:(?:supposed|expected|meant|required|obliged|going|allowed|entitled|able) to|"
     r"(?:eligible|responsible|liable) for)\b)"
     r"[\w'’ -]{2,60}\??\s*$", re.I)
