@@ -12,8 +12,8 @@ from ingest.records import Page
 _NOTE_NUMBER = re.compile(r"^\s*(\d{1,3})(?=\s|$)", re.M)
 YEAR = re.compile(r"(?:19|20)\d\d")
 # Nouns that take a number ("section 17", "paragraph 79"): a number after them is not a reference.
-_NUMBERED = re.compile(r"\b(section|paragraph|para|chapter|page|part|annex|appendix|regulation|"
-                       r"article|schedule|rule|step|age|aged|year|years|under|over|within|of|to|"
+_NUMBERED = re.compile(r"\b(section|paragraphs?|paras?|chapter|pages?|part|annex|appendix|regulation|"
+                       r"footnotes?|no|article|schedule|rule|step|age|aged|year|years|under|over|within|of|to|"
                        r"and|or|than|by)$", re.I)
 
 

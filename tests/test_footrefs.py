@@ -77,3 +77,9 @@ def test_a_reference_after_a_closing_bracket_or_quote_or_before_one_is_taken_out
     assert strip_page_refs("investigation (2016)’226. A joint", refs) == "investigation (2016)’. A joint"
     # a number a noun takes stays, before a bracket too
     assert strip_page_refs("(see paragraph 140) and", refs) == "(see paragraph 140) and"
+
+
+def test_a_footnote_or_a_numbered_order_named_before_a_bracket_keeps_its_number() -> None:
+    refs = frozenset({"71", "2"})
+    assert strip_page_refs("(see footnote 71) and", refs) == "(see footnote 71) and"
+    assert strip_page_refs("Regulations (No 2) apply", refs) == "Regulations (No 2) apply"
