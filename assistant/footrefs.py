@@ -45,6 +45,8 @@ def strip_page_refs(text: str, refs: frozenset[str]) -> str:
 
     # "…a criminal offence 140)": set apart before a closing bracket too
     text = re.sub(rf"([A-Za-z]{{2,}}) (?:{alternatives})(?= [A-Za-z]|[ \t]*(?:\n|$)|\))", spaced, text)
+    # "the Sexual Offences Act 2003 136 as described": after an Act's year
+    text = re.sub(rf"(\bAct (?:19|20)\d\d) (?:{alternatives})(?= [a-z]|[,.;:)])", r"\1", text)
     # a run of them after a sentence's end, before the next sentence or item ("children). 62 63 Note")
     text = re.sub(rf"(?<=[.)])(?:[ \t]+(?:{alternatives}))+(?=\s*(?:[A-Z•,]|$))", "", text)
     return re.sub(rf"^(?:{alternatives})\s+(?=[A-Z])", "", text)

@@ -83,3 +83,10 @@ def test_a_footnote_or_a_numbered_order_named_before_a_bracket_keeps_its_number(
     refs = frozenset({"71", "2"})
     assert strip_page_refs("(see footnote 71) and", refs) == "(see footnote 71) and"
     assert strip_page_refs("Regulations (No 2) apply", refs) == "Regulations (No 2) apply"
+
+
+def test_a_reference_after_an_acts_year_is_taken_out() -> None:
+    refs = frozenset({"136"})
+    assert strip_page_refs("offences under the Sexual Offences Act 2003 136 as described below", refs) == \
+        "offences under the Sexual Offences Act 2003 as described below"
+    assert strip_page_refs("in 2003 136 cases were", refs) == "in 2003 136 cases were"  # no Act named
