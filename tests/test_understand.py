@@ -106,6 +106,7 @@ def test_question_kinds(question: str, kind: str) -> None:
     ("and when is it open? I tried at 3pm", "opening"),
     ("What are the line's opening hours?", "opening"),
     ("What timescale do the procedures set?", "duration"),  # "timescale" asks no clock time
+    ("how and within what time do we notify", "duration"),  # a time limit, not opening hours
     ("How many years must we keep those records before we destroy them?", "duration"),
     ("How many working days does the council have to reply to our request?", "duration"),
     ("At what age is it legal to leave a child home alone?", "age"),

@@ -30,9 +30,10 @@ SHAPES = [
                             r"people)\b", re.I)),
     ("who", re.compile(r"^\s*(and\s+)?who\b", re.I)),
     ("hours", re.compile(r"\bhow many hours\b|\bhours long\b", re.I)),
-    # when a service can be reached: "when is it open?", "what hours?", "opening times"
+    # when a service can be reached: "when is it open?", "what hours?", "opening times"; not
+    # "within what time?" (a time limit)
     ("opening", re.compile(r"\bwhen is (it|the [\w ]{1,30}) open\b|\bopening (hours|times)\b"
-                           r"|\bwhat (hours|times?)\b|\bopen (until|till|from)\b"
+                           r"|(?<!within )(?<!\bin )\bwhat (hours|times?)\b|\bopen (until|till|from)\b"
                            r"|\bwhen can (i|we|staff|you) (ring|call|phone)\b", re.I)),
     # "what age…", "how old…", "the youngest age…": an age, not any number
     ("age", re.compile(r"\b(what|which) age\b|\bhow old\b|\b(minimum|maximum|youngest|oldest|lowest|"
