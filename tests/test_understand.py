@@ -389,6 +389,17 @@ def test_a_part_speaking_of_the_situation_searches_with_it() -> None:
     assert "new in post" not in unrelated.parts[0].search  # a scene that says nothing of the question
 
 
+def test_a_pronoun_in_a_set_phrase_does_not_lean_on_the_part_before() -> None:
+    """"And while I'm at it, who are the safeguarding partners?" asks afresh: its "it" refers to
+    nothing, so neither the scene nor the deputy-DSL part before is searched with it."""
+    q = _query("Head of a small primary - I'm also the DSL and thinking of naming our SENCo as deputy. "
+               "Does KCSIE require a deputy DSL, and what training would she need? And while I'm at it, "
+               "who exactly are the 'safeguarding partners' we keep being told to work with?")
+    last = q.parts[-1]
+    assert "safeguarding partners" in last.search and not last.follows
+    assert "SENCo" not in last.search and "training" not in last.search
+
+
 @pytest.mark.parametrize(("question", "thing"), [
     ("How many members does a CDOP have to have?", "members"),
     ("How many working days' notice do parents have to be given?", "notice"),

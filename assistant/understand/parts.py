@@ -108,6 +108,9 @@ AUXILIARY = r"is|are|was|were|does|do|did|should|must|can|could|will|would|has|h
 SUBORDINATE = re.compile(
     rf"^\s*(when|whenever|where|if|once|after|before|while|since)\s+(?!({AUXILIARY})\b)", re.I)
 PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|its|their|he|she|one)\b", re.I)
+# a pronoun in a set phrase refers to nothing asked before: "And while I'm at it, who are…?"
+IDIOM = re.compile(r"\b(while|whilst) (i'?m|i am|we'?re|we are) (at|on) it\b"
+                   r"|\b(on|with) that (note|in mind)\b|\bthat said\b|\bcome to think of it\b", re.I)
 MIN_WORDS = 3
 # how an answer should look ("the full list", "bullet points", "just the headings"), and the words
 # that go with such a request
@@ -406,4 +409,4 @@ def _has_verb(text: str) -> bool:
 
 def needs_antecedent(part: str) -> bool:
     """A part that leans on an earlier one: "is it a criminal offence?", "and who does it?"."""
-    return bool(PRONOUN.search(part)) or len(part.split()) <= 4
+    return bool(PRONOUN.search(IDIOM.sub(" ", part))) or len(part.split()) <= 4
