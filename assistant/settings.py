@@ -11,7 +11,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-PARSER_VERSION = "20"  # bump when page cleaning or chunking logic changes
+PARSER_VERSION = "21"  # bump when page cleaning or chunking logic changes
 # (17: a footnote whose number a text extraction set under its first line is read as one;
 # 18: a title line after a list's last item and before a numbered paragraph is a heading)
 

@@ -51,6 +51,9 @@ class Chunk:
     text: str
     page_breaks: tuple[int, ...] = field(default=())  # offsets in text where the next page starts
     part: int = 0
+    # the lead-in of the list the chunk opens in the middle of ("…is most likely to include, but may
+    # not be limited to:" at the end of the chunk before): searched with it, never quoted from it
+    lead: str = ""
 
     @staticmethod
     def make_id(doc_id: str, seq: int, page: int | None, paragraph: str | None, text: str) -> str:
@@ -74,8 +77,10 @@ class Chunk:
         return f"{line} > {self.section}" if self.headings else line
 
     def embed_text(self) -> str:
-        """What is embedded and BM25-indexed: a deterministic context line, then the text."""
-        return f"{self.context_line()}\n{self.text}"
+        """What is embedded and BM25-indexed: a deterministic context line, the lead-in of a list
+        carried on from the chunk before, then the text."""
+        lead = f"{self.lead}\n" if self.lead else ""
+        return f"{self.context_line()}\n{lead}{self.text}"
 
     @property
     def text_sha(self) -> str:

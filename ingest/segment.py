@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from corpus.manifest import Document
 from ingest.records import Chunk, Page
@@ -141,6 +141,7 @@ class Segmenter:
             nxt = stream[i + 1][1] if i + 1 < len(stream) else None
             self._feed(page, line, prev, nxt, apart)
         self._flush()
+        self.chunks = _with_leads(self.chunks)
         self._footnotes(pages)
         return self.chunks
 
@@ -264,6 +265,43 @@ class Segmenter:
             page_breaks=tuple(breaks),
             part=part,
         )
+
+
+LEAD_SENTENCE = re.compile(r"(?<=[.!?;])[”’\"')]?\s+(?=[A-Z“‘])")  # a sentence opening after another
+LEAD_LINES = 40  # how far back through a list's items its lead-in is looked for
+LEAD_WRAP = 3  # how many lines a lead-in sentence may wrap over
+
+
+def _with_leads(chunks: list[Chunk]) -> list[Chunk]:
+    """Each chunk that opens with a list item, with the lead-in of its list from the chunk before."""
+    out = chunks[:1]
+    for before, chunk in zip(chunks, chunks[1:], strict=False):
+        lead = open_lead(before.text) if BULLET.match(chunk.text) else ""
+        out.append(replace(chunk, lead=lead) if lead else chunk)
+    return out
+
+
+def open_lead(text: str) -> str:
+    """The lead-in sentence of the list `text` ends in ("A local protocol should:" then its items),
+    or "" when it ends in prose."""
+    lines = text.rstrip().split("\n")
+    for j in range(len(lines) - 1, max(len(lines) - 1 - LEAD_LINES, -1), -1):
+        line = lines[j].strip()
+        if line.endswith(":") and not BULLET.match(line):
+            return _sentence_ending(lines[max(j - LEAD_WRAP, 0):j + 1])
+        if not (BULLET.match(line) or line[:1].islower()):  # prose: no list runs to the end
+            return ""
+    return ""
+
+
+def _sentence_ending(lines: list[str]) -> str:
+    """The last sentence of the lines (which end with it), from its opening."""
+    for k in range(len(lines) - 1, -1, -1):
+        if (opens := list(LEAD_SENTENCE.finditer(lines[k]))):
+            return " ".join([lines[k][opens[-1].end():], *lines[k + 1:]]).strip()
+        if k and (SENTENCE_END.search(lines[k - 1]) or BULLET.match(lines[k - 1])):
+            return " ".join(lines[k:]).strip()
+    return " ".join(lines).strip()
 
 
 def segment(doc: Document, pages: list[Page], max_chars: int, target_chars: int) -> list[Chunk]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import replace
 from pathlib import Path
 
@@ -472,3 +473,22 @@ def test_each_glossary_entry_opens_a_unit_though_the_line_before_is_unpunctuated
     prose = Chunk("c2", "kcsie-2025", "KCSIE", "kcsie", "2025", 20, 20, None, ("Part one",),
                   "The DSL should\nLiaise - With staff when needed.")
     assert len(chunk_spans(prose)) == 1
+
+
+ANNEX_PAGE = ("Child-on-child abuse\n" + "\n".join(textwrap.wrap(
+    "All staff should be aware that children can abuse other children at any age. " * 12
+    + "Staff should be clear as to the policy. Child-on-child abuse is most likely to include, but may", 88))
+    + "\nnot be limited to:\n• bullying (including cyberbullying)\n• physical abuse such as hitting\n"
+    + "• sexual harassment, such as sexual comments, remarks, jokes\n")
+
+
+def test_a_list_cut_from_its_lead_in_is_searched_with_it() -> None:
+    """A chunk that opens with a list's items carries the lead-in the chunk before ends with: it is
+    embedded and BM25-indexed with it (the items were never found by "what forms is child-on-child
+    abuse most likely to include?"), and never quoted from it."""
+    chunks = segment(load_manifest().doc("kcsie-2025"), [Page("kcsie-2025", 20, ANNEX_PAGE)], 1400, 900)
+    items = next(c for c in chunks if c.text.startswith("• bullying"))
+    lead = "Child-on-child abuse is most likely to include, but may not be limited to:"
+    assert items.lead == lead and lead in items.embed_text()
+    assert "most likely" not in items.text
+    assert not any(c.lead for c in chunks if not c.text.startswith("•"))
