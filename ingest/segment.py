@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from corpus.manifest import Document
 from ingest.records import Chunk, Page
@@ -267,7 +268,6 @@ class Segmenter:
         )
 
 
-LEAD_SENTENCE = re.compile(r"(?<=[.!?;])[”’\"')]?\s+(?=[A-Z“‘])")  # a sentence opening after another
 LEAD_LINES = 40  # how far back through a list's items its lead-in is looked for
 LEAD_WRAP = 3  # how many lines a lead-in sentence may wrap over
 
@@ -275,7 +275,7 @@ LEAD_WRAP = 3  # how many lines a lead-in sentence may wrap over
 def _with_leads(chunks: list[Chunk]) -> list[Chunk]:
     """Each chunk that opens with a list item, with the lead-in of its list from the chunk before."""
     out = chunks[:1]
-    for before, chunk in zip(chunks, chunks[1:], strict=False):
+    for before, chunk in pairwise(chunks):
         lead = open_lead(before.text) if BULLET.match(chunk.text) else ""
         out.append(replace(chunk, lead=lead) if lead else chunk)
     return out
@@ -297,7 +297,7 @@ def open_lead(text: str) -> str:
 def _sentence_ending(lines: list[str]) -> str:
     """The last sentence of the lines (which end with it), from its opening."""
     for k in range(len(lines) - 1, -1, -1):
-        if (opens := list(LEAD_SENTENCE.finditer(lines[k]))):
+        if (opens := list(SENTENCE_SPLIT.finditer(lines[k]))):
             return " ".join([lines[k][opens[-1].end():], *lines[k + 1:]]).strip()
         if k and (SENTENCE_END.search(lines[k - 1]) or BULLET.match(lines[k - 1])):
             return " ".join(lines[k:]).strip()
