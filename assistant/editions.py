@@ -48,8 +48,9 @@ YEAR_ACT = re.compile(r"\b((?:19|20)\d\d)\s+(?:Act|Regulations|Order|Rules)\b", 
 ACT_YEAR = re.compile(r"\b(Act|Regulations|Order|Rules|Standards)\s+((?:19|20)\d\d)\b", re.I)
 DATE_CUE = re.compile(r"\b(in force|as at|as of|back in|during|at the time|applied|on)\b", re.I)
 OTHER_JURISDICTION = re.compile(
-    r"\b(Scotland|Scottish|Wales|Welsh|Northern Ireland|Republic of Ireland|Irish|US|USA|"
-    r"United States|American|Australian?|Canadian?|New Zealand)(?:'s|’s)?\s+(?:[\w'’-]+\s+){0,4}?"
+    r"\b(Scotland|Scottish|Wales|Welsh|Northern Ireland|Republic of Ireland|Irish|Jersey|Guernsey|"
+    r"Isle of Man|Manx|US|USA|United States|American|Australian?|Canadian?|New Zealand)(?:'s|’s)?"
+    r"\)?\s+(?:[\w'’-]+\s+){0,4}?"
     r"((?i:guidance|procedures?|laws?|legislation|framework|polic(?:y|ies)|rules|mandated|principles|"
     r"standards|requirements|code))\b")
 # "How many children were on a plan last year?": counts of events, which guidance does not publish
@@ -168,10 +169,11 @@ def resolve(
         return _named(registry, edition, series, question)
     if as_of:
         return _as_of(registry, as_of, series)
-    text_date = parse_date(question)
-    if text_date and (DATE_CUE.search(question) or DATE_FULL.search(question)):
-        return _as_of(registry, text_date, series)
     years = sorted(years_in(question), key=lambda y: not _with_series(question, y, series))
+    text_date = parse_date(question)
+    named = bool(years) and _with_series(question, years[0], series)
+    if text_date and not named and (DATE_CUE.search(question) or DATE_FULL.search(question)):
+        return _as_of(registry, text_date, series)
     if years:  # a year named with its series ("WT 2023") before one of the story ("went out in 2024")
         return _from_year(registry, years[0], series, question, today)
     return _current(registry, series, today)

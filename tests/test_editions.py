@@ -30,6 +30,14 @@ def test_named_editions(reg: EditionRegistry) -> None:
     assert resolve(reg, "x", edition="2020", today=TODAY).doc_ids == ("wt2018-amended-2020-changes",)
 
 
+def test_an_edition_named_with_its_series_outranks_a_date_elsewhere(reg: EditionRegistry) -> None:
+    # "the September 2024 version" is the edition compared against, not the date the question asks of
+    s = resolve(reg, "Updating my slides for September. What changed in KCSIE 2025 compared with the "
+                "September 2024 version on recruitment?", today=TODAY)
+    assert (s.how, s.doc_ids) == ("named", ("kcsie-2025",))
+    assert resolve(reg, "What did KCSIE say about filtering as of May 2025?", today=TODAY).how == "as-of"
+
+
 def test_for_information_text_only_when_asked(reg: EditionRegistry) -> None:
     assert "kcsie-2025-july-for-information" not in resolve(reg, "KCSIE 2025 DSL", today=TODAY).doc_ids
     s = resolve(reg, "In the July 2025 for information version of KCSIE 2025?", today=TODAY)
@@ -105,6 +113,8 @@ def test_missing_series_edition_falls_back_to_same_year_material_with_notice(
 @pytest.mark.parametrize("question", [
     "What timescale do the Wales Safeguarding Procedures set for a strategy discussion?",
     "What do Australia's National Principles for Child Safe Organisations require of schools?",
+    "Under the Children and Young People (Jersey) Law 2022, who are the safeguarding partners?",
+    "Do the Isle of Man safeguarding procedures set a timescale for a strategy meeting?",
 ])
 def test_other_jurisdictions_named_in_any_case_are_outside_the_corpus(question: str) -> None:
     from assistant.editions import OTHER_JURISDICTION

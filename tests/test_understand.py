@@ -1092,6 +1092,17 @@ def test_a_condition_with_no_comma_before_its_question_word_opens_a_second_part(
     assert len(split_question("Should we refer, and if the parents object?")[1]) == 1
 
 
+def test_a_condition_before_a_yes_no_question_opens_a_second_part() -> None:
+    """"…, and once they're shredded are we allowed to keep a note?": the second question is asked by
+    its verb, with no question word."""
+    _, parts = split_question("Which law does KCSIE say those copies fall under, and once they're "
+                              "shredded are we allowed to keep any note of the check?")
+    assert parts == ["Which law does KCSIE say those copies fall under",
+                     "once they're shredded are we allowed to keep any note of the check?"]
+    # the condition's own verb and subject ask nothing: "…, and if it is the DSL?" stays one question
+    assert len(split_question("Who should lead the response, and if it is the DSL?")[1]) == 1
+
+
 def test_numbered_items_finish_the_question_that_opens_their_sentence() -> None:
     """"What did those changes say about (1) X, (2) Y?": each item is asked what the opening asks; the
     opening is no part of its own ("What did those changes say about?"), nor the situation."""

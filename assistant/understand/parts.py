@@ -104,6 +104,8 @@ ITEM_END = re.compile(r"[\s,;:.?!]*(?:\band\b|\bor\b)?[\s,;:.?!]*$", re.I)  # ",
 HEADING = re.compile(rf"^\s*([^.?!:]{{3,80}}?)(?::|\s[-–—])\s+(?={_QWORD}\b)", re.I)
 TOPIC_WORDS = 8  # a heading this short, asking nothing, names the topic of every part
 AUXILIARY = r"is|are|was|were|does|do|did|should|must|can|could|will|would|has|have|had|may|might|shall|am"
+# after a condition, a question asked by its verb: "…, and once they're shredded are we allowed to…?"
+AUX_LATER = re.compile(rf"[\s,]({AUXILIARY})\s+(?:we|i|you|they|it|he|she)\b(?=[^,;]*\?)", re.I)
 # "When a pupil reports…, what…": a scene-setting clause, not a question ("when is…" asks)
 SUBORDINATE = re.compile(
     rf"^\s*(when|whenever|where|if|once|after|before|while|since)\s+(?!({AUXILIARY})\b)", re.I)
@@ -357,7 +359,8 @@ def _split_at_condition(sentence: str) -> list[str]:
     """"Does it let us…, and if we did want to change it what has to happen?": no comma before the
     second question word, the condition opens the second part all the same."""
     cond = CONDITION.search(sentence)
-    if cond and _asks_apart(sentence[:cond.start()]) and WH_LATER.search(sentence, cond.end()):
+    if cond and _asks_apart(sentence[:cond.start()]) and (
+            WH_LATER.search(sentence, cond.end()) or AUX_LATER.search(sentence, cond.end())):
         return [p for p in (sentence[:cond.start()].strip(" ,;"), sentence[cond.end():].strip(" ,;")) if p]
     return [p for p in (sentence.strip(" ,;"),) if p]
 
