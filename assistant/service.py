@@ -50,6 +50,7 @@ RUN_ON_FROM = 3  # a scenario's first candidates whose next chunk joins them (de
 CATEGORY_K = 5  # passages searched for the definition of the kind a yes/no part asks about
 RARE_SHARE = 0.01  # a word in at most this share of chunks names its matter (dev: no item; fresh batch: +1)
 SECTION_K = 10  # the passages searched for in the sections a part names, beside its other candidates
+NEIGHBOUR_FROM = 2  # another part's best passages whose neighbours a part may also be answered from
 TOPIC_BONUS = 0.05  # a later part's passage in the first part's chapter (dev: +1 item, none lost)
 
 
@@ -310,7 +311,9 @@ class Assistant:
         Update Service without asking them? And does it cost anything?"). With a `topic`, a
         passage in that document's chapter ranks TOPIC_BONUS higher."""
         own = {p.chunk.chunk_id for p in part.candidates}
-        others = {q.chunk.chunk_id: q for other in parts if other is not part for q in other.candidates
+        near = [Passage(c, 0.0, 0) for other in parts if other is not part
+                for p in other.passages[:NEIGHBOUR_FROM] for c in self._neighbours(p.chunk)]
+        others = {q.chunk.chunk_id: q for other in parts if other is not part for q in other.candidates + near
                   if q.chunk.chunk_id not in own and (not part.doc_ids or q.chunk.doc_id in part.doc_ids)}
         extra = [replace(p, rank=len(part.candidates) + i) for i, p in enumerate(others.values())]
         if not extra and topic is None:
@@ -320,6 +323,12 @@ class Assistant:
                                  _with_topic(unit_bonus(pooled), topic),
                                  fuse=pooled.kind == "procedure", carried=self._carried)
         return pooled
+
+    def _neighbours(self, chunk: Chunk) -> list[Chunk]:
+        """The chunks printed either side of one, footnotes aside: the parts of one question often
+        ask about neighbouring paragraphs ("how do we support him?" after "how do we balance…?")."""
+        return [c for c in (self.retriever.preceding(chunk), self.retriever.following(chunk))
+                if c is not None and FOOTNOTES not in c.headings]
 
     def _carried(self, chunk: Chunk) -> str:
         """The lead-in of a list the chunk opens mid-way, from the chunk before."""

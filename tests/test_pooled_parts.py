@@ -33,12 +33,28 @@ def test_a_part_is_answered_from_a_passage_another_part_found(tiny: Assistant) -
     assert any("notify Ofsted" in u.text for u in pooled.units)
 
 
-def test_a_part_with_nothing_new_from_the_others_is_kept(tiny: Assistant) -> None:
+def test_a_part_with_nothing_new_from_the_others_is_kept(tiny: Assistant,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     tiny.retriever.ensure_loaded()
+    for side in ("preceding", "following"):  # no neighbours either
+        monkeypatch.setattr(tiny.retriever, side, lambda c: None)
     chunk = next(c for c in tiny.retriever.chunks if c.paragraph == "3")
     first = _part(tiny, "Who must be notified?", [Passage(chunk, 1.0, 0)])
     second = _part(tiny, "Within how many days?", [replace(first.candidates[0], rank=0)])
     assert tiny._pooled(first, [first, second], 5) is first
+
+
+def test_a_part_is_answered_from_the_neighbour_of_another_parts_best_passage(tiny: Assistant) -> None:
+    """"How do we balance his welfare…, and what support can we offer him?": the paragraph after the
+    one that answers the first part answers the second, though no part's search found it."""
+    tiny.retriever.ensure_loaded()
+    doc = [c for c in tiny.retriever.chunks if c.doc_id == tiny.retriever.chunks[0].doc_id]
+    first = _part(tiny, "Who must the local authority notify?", [Passage(doc[0], 1.0, 0)])
+    second = _part(tiny, "What else?", [Passage(doc[3], 1.0, 0)])
+    pooled = tiny._pooled(second, [first, second], 5)
+    found = {p.chunk.chunk_id for p in pooled.passages}
+    assert doc[1].chunk_id in found  # printed after the first part's best passage
+    assert tiny.retriever.following(doc[0]) == doc[1]
 
 
 @pytest.mark.parametrize("follows", [True, False])

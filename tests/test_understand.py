@@ -1478,3 +1478,25 @@ def test_a_defined_term_ends_before_a_clause_that_says_where_it_is_defined() -> 
 def test_what_a_person_is_doing_or_what_is_expected_is_no_definition(question: str, kind: str) -> None:
     from assistant.understand.kinds import answer_shape, question_kind
     assert question_kind(question, answer_shape(question), True) == kind
+
+
+def test_a_question_word_after_an_opening_asks_when_no_sentence_is_marked_as_asking() -> None:
+    """No question mark anywhere: "From WT23, which kinds… - list it all out please." still asks, and
+    the sentence before it tells the situation."""
+    situation, parts = split_question(
+        "I chair a sports trust and we might be named as a 'relevant agency'. From WT23, which kinds of "
+        "organisations are expected to be included as relevant agencies, and what's expected of us once "
+        "we're named - list it all out please.")
+    assert situation == "I chair a sports trust and we might be named as a 'relevant agency'."
+    assert parts[0] == ("From WT23, which kinds of organisations are expected to be included as relevant "
+                        "agencies")
+    assert parts[1].startswith("what's expected of us once we're named")
+    # a scene set with "when" asks nothing: the whole text is still one part
+    assert len(split_question("Last night, when we found him, he was cold.")[1]) == 1
+
+
+def test_a_request_then_a_question_are_two_parts() -> None:
+    _, parts = split_question("Per KCSIE, list what we should require applicants to provide - especially "
+                              "around their last job - and what governs the self-declaration?")
+    assert parts == ["Per KCSIE, list what we should require applicants to provide - especially around "
+                     "their last job -", "what governs the self-declaration?"]

@@ -163,6 +163,10 @@ def split_question(question: str) -> tuple[str, list[str]]:
     question = DASHED.sub(_told_then_asked, question)
     sentences = [s.strip() for s in SENTENCE.findall(question) if s.strip()]
     asked = [s for s in sentences if _asking(s, opening=s not in umbrellas)]
+    if not asked:  # none marked: a question word after an opening still asks ("From WT23, which…
+        # kinds are included - list it all out please."), one that sets a scene ("…, when we…") does not
+        asked = [s for s in sentences
+                 if INTRO_THEN_ASKING.search(s) and not SUBORDINATE.match(asked_clause(s))]
     if not asked:
         return "", [question.strip()]
     # "…? Bullet points please.": how to answer goes with what is asked, not the situation
@@ -368,7 +372,14 @@ def _split_at_condition(sentence: str) -> list[str]:
 def _asks_apart(head: str) -> bool:
     """The clause asks on its own ("if it goes to CSC what should we put in the referral" too) and
     is long enough to stand as a part."""
-    return (_asks(head) or bool(CONDITION_ASKING.match(head))) and len(head.split()) >= MIN_WORDS
+    asks = _asks(head) or bool(CONDITION_ASKING.match(head)) or _requests(head)
+    return asks and len(head.split()) >= MIN_WORDS
+
+
+def _requests(head: str) -> bool:
+    """"List what we should require…", "Per KCSIE, list…": a request asks as a question does."""
+    opening = OPENING.match(head)
+    return bool(REQUEST_OPENING.match(head[opening.end():] if opening else head))
 
 
 def heading(question: str) -> str:
