@@ -20,6 +20,9 @@ SECTION = re.compile(r"^(Part (?:one|two|three|four|five|six)|Annex(?:es)? [A-H]
 HEADER = re.compile(r"^summary\b", re.I)  # the table's column header, repeated on each page
 END = re.compile(r"^\s*©")  # the copyright notice after the table: the document's last page
 ENTRY = re.compile(r"^(Page|Paragraphs?|Paras?)\s+\d", re.I)
+# a reference alone on its line: the page column beside an entry's text ("Para 545 – Link added…" /
+# "Page 140" / "supporting young people…"), not an entry of its own
+BARE_REFERENCE = re.compile(r"^(Pages?|Paragraphs?|Paras?)\s+[\d\s,&–-]+$", re.I)
 ANNEXES = re.compile(r"\bannexes\b", re.I)  # "…and the annexes": every annex
 NAMED_SECTION = re.compile(r"\b(part (?:one|two|three|four|five|six)|annex [a-h])\b", re.I)
 MAX_ENTRIES = 25  # a longer table is shown to this many entries, and the answer says so
@@ -64,7 +67,7 @@ def table_entries(chunks: list[Chunk]) -> list[TableEntry]:
         last = chunk.headings[-1] if not CHANGE_TABLE.search(chunk.headings[-1]) else ""
         fresh = last not in seen_headings
         seen_headings.add(last)
-        open_entry = False
+        open_entry = titled = False
         if fresh and SECTION.match(last):
             section = last
         elif fresh and last and not HEADER.match(last):  # a cell read as a heading
@@ -78,7 +81,14 @@ def table_entries(chunks: list[Chunk]) -> list[TableEntry]:
             if HEADER.match(text):
                 continue
             if SECTION.match(text):
-                section, open_entry = text, False
+                section, open_entry, titled = text, False, True
+                continue
+            if titled and text[:1].islower():  # the section's title goes on ("…about staff," / "including…")
+                section = f"{section} {text}"
+                continue
+            titled = False
+            if open_entry and BARE_REFERENCE.match(text):
+                entries[-1] = replace(entries[-1], end=end)
             elif ENTRY.match(text) or (text and not open_entry and section):
                 # a chunk opening mid-entry carries the entry before on ("…with SEN;" / "and deaf…")
                 carried = not ENTRY.match(text) and bool(entries) and start == 0 and text[0].islower()

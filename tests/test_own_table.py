@@ -66,3 +66,23 @@ def test_a_named_part_or_annex_picks_its_entries_else_the_topic_does() -> None:
     assert [e.text.split()[1] for e in on_topic(entries, (), "early help")] == ["18"]
     assert [e.text.split()[1] for e in on_topic(entries, (), "NSPCC advice data protection")] == ["204", "92"]
     assert on_topic(entries, (), None) == entries
+
+
+def test_a_section_title_over_two_lines_and_a_page_column_are_no_entries() -> None:
+    """KCSIE 2025's table: "Part four … made about staff," goes on "including supply teachers…" on the
+    next line, and "Page 140" is the page column printed between an entry's two lines."""
+    chunk = _chunk(2, "Page 85 Para 319 reference to Employer Secure Access removed.\n"
+                   "Part four Safeguarding concerns or allegations made about staff,\n"
+                   "including supply teachers, volunteers and contractors\n"
+                   "Page 106 Para 422 amended to correct the title.\n"
+                   "Part five Child-on-child sexual violence\n"
+                   "Para 545 – Link added to the Lucy Faithfull Foundation’s ‘Shore Space’.\n"
+                   "Page 140\nsupporting young people concerned about their own thoughts.",
+                   "Part three Safer recruitment")
+    entries = table_entries([chunk])
+    texts = [" ".join(e.text.split()) for e in entries]
+    assert texts == ["Page 85 Para 319 reference to Employer Secure Access removed.",
+                     "Page 106 Para 422 amended to correct the title.",
+                     "Para 545 – Link added to the Lucy Faithfull Foundation’s ‘Shore Space’. Page 140 "
+                     "supporting young people concerned about their own thoughts."]
+    assert entries[1].section.endswith("about staff, including supply teachers, volunteers and contractors")
