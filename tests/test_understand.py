@@ -67,6 +67,7 @@ def _query(question: str, **kw):  # type: ignore[no-untyped-def]
     ("Within how many working days must the panel be told?", "fact"),
     ("Who are the safeguarding partners under the 2018 edition?", "fact"),  # shape "who" finds them
     ("What are the seven golden rules for sharing information?", "list"),
+    ("Per KCSIE, list what we should require applicants to provide", "list"),  # "list" + question word
     ("What should make the panel probe further - what areas of concern does KCSIE flag?", "list"),
     ("What extra barriers to recognising abuse can there be for kids with SEND?", "list"),
     ("What functions is independent scrutiny supposed to cover?", "list"),

@@ -218,7 +218,7 @@ LIST = re.compile(
     rf"\b(list|name|outline|set out) (all|the|each|every)\b"
     # the form asked for: "give me the full list", "list them all", "bullet points please"
     r"|\b(full|whole|complete|entire) ([\w’'-]+ ){0,2}list\b|\blist (them|these|those|it|everything)\b"
-    r"|\blist,? (please|pls|plz)\b"
+    r"|\blist,? (please|pls|plz)\b|^\W*(?:\w+\W+){0,4}?list (what|which|who|whom|where|how)\b"
     r"|\b(every|each) (item|point|entry|bullet)\b"
     r"|\ball of (them|those|these|it),? (please|pls|plz)\b|\b(give|tell|show) me (them )?all\b"
     r"|\bbullet[ -]?points?\b"
