@@ -271,6 +271,22 @@ def test_a_part_that_refers_back_asks_only_its_own_words() -> None:
     assert "allegation" not in later.asked and "reviewed" in later.asked  # what it asks is its own
 
 
+def test_parts_after_a_request_and_its_dash_refer_to_what_it_asks_about() -> None:
+    """"List everything WT23 says independent scrutiny should do - what it should drive, how it fits
+    with inspections, how it can be delivered": each "it" is independent scrutiny, not the part before."""
+    q = _query("Can you list everything WT23 says independent scrutiny should do - what it should drive, "
+               "what learning it should consider, what I should assess about the partners, how it fits "
+               "with inspections, and how it can be delivered?")
+    last = q.parts[-1]
+    assert last.text.startswith("how it can be delivered") and last.follows
+    assert "scrutiny" in last.search and "2023" not in last.search
+    assert "scrutiny" not in q.parts[2].search  # it asks without "it"
+    # a first thing asked that does not refer back: the dash was no umbrella's
+    plain = _query("Can you list everything WT23 says independent scrutiny should do - what it should drive, "
+                   "what I should assess about the partners, and how it can be delivered?")
+    assert plain.parts[-1].follows and "scrutiny" not in plain.parts[-1].search
+
+
 def test_procedure_query_keeps_the_scenario_and_abbreviations_expand() -> None:
     q = _query("A pupil told me her uncle hurts her. What should I do? Do I tell the DSL?")
     assert q.kind == "multi-part"

@@ -155,7 +155,7 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
     for text in texts:
         built.append(_part(text, built[-1] if built else None, situation, hits, renames, abbreviations,
                            bool(topic)))
-    parts = tuple(built)
+    parts = _under_umbrella(tuple(built))
     own = (_part_scopes(parts, situation, question, registry, today, local, source)
            if len(parts) > 1 and not edition and not as_of and source != "local" else None)
     if _asks_what_changed(question, years) and not _changes_dated_later(own, f"{situation} {parts[0].text}"):
@@ -249,6 +249,25 @@ def _part(text: str, prior: Part | None, situation: str, hits: tuple[tuple[str, 
                 category(asked) if shape == "yes-no" else "",
                 _named(text, abbreviations) or _carried_names(prior, shape, follows, abbreviations),
                 exhibit=_exhibit(f"{situation} {text}") or (prior.exhibit if prior else ""))
+
+
+# "Can you list everything WT23 says independent scrutiny should do - what it should drive, how it
+# fits with inspections…": a request, a dash, then the things it asks of its subject
+UMBRELLA = re.compile(r"^(?P<head>[^-–—?]{10,160}?)\s[-–—]\s+(?=\w)")
+
+
+def _under_umbrella(parts: tuple[Part, ...]) -> tuple[Part, ...]:
+    """Later parts that refer back ("how it can be delivered") refer to what the first part's opening
+    request is about, before its dash: they are searched with its words too. (Dev: any part referring
+    back as the cue, −1; the second part, no item moved.)"""
+    m = UMBRELLA.match(parts[0].text) if len(parts) > 2 else None
+    if not m or not parts[1].follows:  # the first thing it asks refers back: the dash opens its questions
+        return parts
+    head = [w for w in re.findall(r"[\w'’-]+", strip_edition_words(m.group("head")))
+            if w.lower() not in STOPWORDS]
+    return parts[:1] + tuple(
+        replace(p, search=f"{p.search} {' '.join(w for w in head if w.lower() not in p.search.lower())}")
+        if p.follows else p for p in parts[1:])
 
 
 def _exhibit(text: str) -> str:
