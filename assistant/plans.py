@@ -118,6 +118,7 @@ SECTION_PENALTY = 0.1  # a sentence outside the section the question names ("Ann
 EXCLUDED_PENALTY = 0.2  # what the asker ruled out ("not the county lines-only ones") is not the answer
 OTHER_CASE_SHARE = 0.2
 CONTEXT_RATIO = 0.6  # a part's further sentence of a passage it quotes, scoring this share of the best
+LAW_RATIO = 0.75  # a "which law" part's sentence naming a law, beside a best quote naming none
 CHART_BOXES = 14  # a flow chart asked about is quoted box by box, up to this many boxes
 COUNTED_SPAN = 40  # characters either side of a number within which the thing it counts is named
 TIME_UNIT = re.compile(r"[- ]*(?:(?:working|calendar|school)\s+)?(?:day|week|month|year|hour)s?\b", re.I)
@@ -593,6 +594,8 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
         return [(_run_on(u), cut) for u, cut in _pick(ctx, _order(ctx, defines), 1, ratio)]
     order = _order(ctx)
     chosen = _pick(ctx, order, max_quotes, ratio)
+    if ctx.shape == "law":
+        chosen += _law_named(ctx, order, chosen)
     if context:  # dev: +6 multi-part items, none lost; precision 0.391 -> 0.390
         chosen += _same_passage(ctx, order, chosen, context)
     if ctx.kind == "fact":  # a short numbered paragraph is the unit a reader cites: quote it whole
@@ -600,6 +603,20 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
         chosen = _merged([(_followed_on(u), cut) for u, cut in chosen])  # dev: +2 items, none lost
         chosen = _gaps_filled(chosen)  # dev: +1 item, none lost, precision +0.2 points
     return chosen
+
+
+def _law_named(ctx: AnswerContext, order: list[int],
+               chosen: list[tuple[Unit, bool]]) -> list[tuple[Unit, bool]]:
+    """"Which regulations require the statement?": when no quote names a piece of law, the best
+    sentence that does (often the footnote of the sentence quoted), if it scores LAW_RATIO of the best."""
+    law = ANSWER_SHAPES["law"]
+    if not order or any(law.search(u.text) for u, _ in chosen):
+        return []
+    best = float(ctx.scores[order[0]])
+    found = next((i for i in order if law.search(ctx.units[i].text)), None)
+    if found is None or float(ctx.scores[found]) < LAW_RATIO * best:
+        return []
+    return [complete(ctx.units[found])]
 
 
 def _same_passage(ctx: AnswerContext, order: list[int], chosen: list[tuple[Unit, bool]],

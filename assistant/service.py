@@ -50,6 +50,7 @@ RUN_ON_FROM = 3  # a scenario's first candidates whose next chunk joins them (de
 CATEGORY_K = 5  # passages searched for the definition of the kind a yes/no part asks about
 RARE_SHARE = 0.01  # a word in at most this share of chunks names its matter (dev: no item; fresh batch: +1)
 SECTION_K = 10  # the passages searched for in the sections a part names, beside its other candidates
+LAW_NOTES_FROM = 5  # a part asking which law: the first candidates whose pages' footnotes join them
 NEIGHBOUR_FROM = 2  # another part's best passages whose neighbours a part may also be answered from
 TOPIC_BONUS = 0.05  # a later part's passage in the first part's chapter (dev: +1 item, none lost)
 
@@ -217,6 +218,8 @@ class Assistant:
         if part.category:  # "does that count as domestic abuse?": what domestic abuse is
             candidates += _unseen(candidates, self.retriever.search(
                 f"What is {part.category}? {part.category} means", scope.doc_ids, CATEGORY_K, mode))
+        if part.shape == "law":  # "which Act…?": a page's footnotes name the law its text relies on
+            candidates += self._footnotes(candidates[:LAW_NOTES_FROM], len(candidates))
         candidates += self._entries(ctx, part, scope, candidates)
         candidates += self._in_sections(ctx, part, scope, candidates, mode)
         candidates += [replace(p, rank=len(candidates) + i)
@@ -231,6 +234,13 @@ class Assistant:
         ctx.passages = rerank(self.sentences, ctx, candidates, k, unit_bonus(ctx),
                               fuse=part.kind == "procedure", carried=self._carried, kept=ctx.exhibited)
         return ctx
+
+    def _footnotes(self, found: list[Passage], start: int) -> list[Passage]:
+        """The footnotes printed with the passages found, not among them: ranked after them."""
+        seen = {p.chunk.chunk_id for p in found}
+        notes = {c.chunk_id: c for p in found for c in self.retriever.boxes(p.chunk)
+                 if FOOTNOTES in c.headings and c.chunk_id not in seen}
+        return [Passage(c, 0.0, start + i) for i, c in enumerate(notes.values())]
 
     def _run_on(self, candidates: list[Passage], top: int,
                 runs_on: Callable[[Chunk], bool] = lambda _: True) -> list[Passage]:

@@ -2183,3 +2183,20 @@ def test_a_flow_chart_box_of_two_unpunctuated_lines_is_no_heading() -> None:
     chart = Chunk("f3", "working-together-2023", "WT", "working-together", "2023", 102, 102, None, (), text)
     assert not bare_title(_unit(chart, "The relevant agency seeks legal advice\nand records the outcome"))
     assert bare_title(_unit(chart, "Flow chart 3: Immediate protection"))
+
+
+def test_a_which_law_part_quotes_the_sentence_naming_the_law_beside_its_best_quote() -> None:
+    """"Which regulations require the short breaks services statement?": the best sentence names the
+    statement, its footnote names the law; the footnote is quoted too, if it scores close enough."""
+    body = _chunk("116. Services should be aligned with the short breaks services statement. "
+                  "Partners should publish the criteria.")
+    text = "43 Required under the Breaks for Carers of Disabled Children Regulations 2011"
+    note = replace(_chunk(text, "n"), paragraph=None, headings=(FOOTNOTES,))
+    units = [_unit(body, "Services should be aligned with the short breaks services statement."),
+             _unit(body, "Partners should publish the criteria."),
+             _unit(note, "Required under the Breaks for Carers of Disabled Children Regulations 2011")]
+    quoted = [u.text for u, _ in plan(_ctx(units, [0.50, 0.45, 0.43], "fact", "law"), 1, 0.9)]
+    assert quoted[0].startswith("Services should be aligned") and any("Regulations 2011" in q for q in quoted)
+    # scoring under LAW_RATIO of the best, or asked without the law shape: not added
+    assert not any("2011" in u.text for u, _ in plan(_ctx(units, [0.50, 0.45, 0.30], "fact", "law"), 1, 0.9))
+    assert not any("2011" in u.text for u, _ in plan(_ctx(units, [0.50, 0.45, 0.43], "fact"), 1, 0.9))

@@ -119,3 +119,26 @@ def test_a_chunk_ending_in_a_lead_in_runs_on_into_the_list_it_opens(tiny: Assist
     assert ctx.kind == "list"
     plain = tiny._run_on([Passage(doc[2], 1.0, 0)], 1, _ends_in_lead_in)
     assert [p.chunk.chunk_id for p in plain] == [doc[2].chunk_id]
+
+
+def test_a_part_asking_which_law_gets_the_footnotes_of_its_passages_pages(
+        tiny: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Which regulations require…?": the law is often named in a footnote printed with the passage."""
+    from ingest.segment import FOOTNOTES
+
+    tiny.retriever.ensure_loaded()
+    chunk = tiny.retriever.chunks[0]
+    note = replace(chunk, chunk_id="note", paragraph=None, headings=(FOOTNOTES,),
+                   text="43 Required under the Breaks for Carers of Disabled Children Regulations 2011")
+    box = replace(chunk, chunk_id="box", paragraph=None, headings=("A box",))
+    monkeypatch.setattr(tiny.retriever, "boxes", lambda c: [note, box] if c.chunk_id == chunk.chunk_id else
+                        [])
+    found = tiny._footnotes([Passage(chunk, 1.0, 0)], 7)
+    assert [(p.chunk.chunk_id, p.rank) for p in found] == [("note", 7)]  # footnotes only, ranked after
+    monkeypatch.setattr(tiny.retriever, "search", lambda *a, **k: [Passage(chunk, 1.0, 0)])
+    law = tiny._part_evidence(Part("Which regulations require it?", "fact", "law", "regulations require"),
+                              tiny.scope("x"), 5, "hybrid")
+    plain = tiny._part_evidence(Part("What does it require?", "fact", None, "regulations require"),
+                                tiny.scope("x"), 5, "hybrid")
+    assert "note" in [p.chunk.chunk_id for p in law.candidates]
+    assert "note" not in [p.chunk.chunk_id for p in plain.candidates]

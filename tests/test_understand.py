@@ -1512,6 +1512,17 @@ def test_a_question_word_after_an_opening_asks_when_no_sentence_is_marked_as_ask
     assert len(split_question("Last night, when we found him, he was cold.")[1]) == 1
 
 
+@pytest.mark.parametrize(("question", "shape"), [
+    ("Which regulations require the short breaks services statement?", "law"),
+    ("And under which Act?", "law"),
+    ("Which pieces of legislation should governors be aware of?", "law"),
+    ("What acts count as physical abuse?", None),  # deeds, not statutes
+    ("Since what date have teachers had the duty, and which Act inserted it?", "date"),  # asked first
+])
+def test_a_part_asking_which_law_has_the_law_shape(question: str, shape: str | None) -> None:
+    assert answer_shape(question) == shape
+
+
 def test_a_request_then_a_question_are_two_parts() -> None:
     _, parts = split_question("Per KCSIE, list what we should require applicants to provide - especially "
                               "around their last job - and what governs the self-declaration?")

@@ -64,6 +64,12 @@ SHAPES = [
     ("location", re.compile(r"\b(which|what) (part|section|annex|chapter|paragraph|appendix)s?\b"
                             r"(?=[^?]*\b(deal|deals|cover|covers|is|are|has|have|say|says|set|sets|talk|"
                             r"talks|explain|explains|contain|contains|in)\b)", re.I)),
+    # "which Act does it come from?", "under what law?", "which regulations require…?": a piece of law (after
+    # every other shape: "since what date…, and which Act inserted it?" asks for the date first)
+    ("law", re.compile(r"\b(which|what)\s+([\w-]+\s+){0,2}?(act|(?-i:Acts)|laws?|legislation|regulations|"
+                       r"statutes?|statutory (provisions?|basis|instruments?))\b"
+                       r"|\bunder (which|what)\s+([\w-]+\s+)?(act|law|legislation|regulations?|article)\b",
+                       re.I)),
     ("yes-no", re.compile(_YES_NO, re.I)),
 ]
 # A number that cites something ("section 17", "paragraph 79", a year) states no quantity.
@@ -141,6 +147,9 @@ ANSWER_SHAPES = {
                          r"optional)\b", re.I),
     "location": re.compile(r"\b(Part (one|two|three|four|five|\d)|Section (one|two|three|\d)|Annex [A-H]"
                            r"|Appendix [A-C]|[Cc]hapter (one|two|three|four|five|\d)|paragraphs? \d{1,3})\b"),
+    # a piece of law named: "the Police Act 1997", "section 11 of the Children Act 2004", "Article 9"
+    "law": re.compile(r"\b(Act|Regulations|Order|Rules)( \([\w ]+\))? (19|20)\d\d\b|\bArticle \d+\b"
+                      r"|\b(UK )?GDPR\b|\blaw of confidence\b|\bConvention on the Rights of the Child\b"),
     "who-many": _BODIES,
     "who": re.compile(rf"{_BODIES.pattern}|{_WHOSE_TASK}", re.I),
 }
