@@ -219,7 +219,7 @@ class Assistant:
             candidates += _unseen(candidates, self.retriever.search(
                 f"What is {part.category}? {part.category} means", scope.doc_ids, CATEGORY_K, mode))
         if part.shape == "law":  # "which Act…?": a page's footnotes name the law its text relies on
-            candidates += self._footnotes(candidates[:LAW_NOTES_FROM], len(candidates))
+            candidates += _unseen(candidates, self._footnotes(candidates[:LAW_NOTES_FROM], len(candidates)))
         candidates += self._entries(ctx, part, scope, candidates)
         candidates += self._in_sections(ctx, part, scope, candidates, mode)
         candidates += [replace(p, rank=len(candidates) + i)
@@ -236,10 +236,9 @@ class Assistant:
         return ctx
 
     def _footnotes(self, found: list[Passage], start: int) -> list[Passage]:
-        """The footnotes printed with the passages found, not among them: ranked after them."""
-        seen = {p.chunk.chunk_id for p in found}
+        """The footnotes printed with the passages found, each once: ranked from `start`."""
         notes = {c.chunk_id: c for p in found for c in self.retriever.boxes(p.chunk)
-                 if FOOTNOTES in c.headings and c.chunk_id not in seen}
+                 if FOOTNOTES in c.headings}
         return [Passage(c, 0.0, start + i) for i, c in enumerate(notes.values())]
 
     def _run_on(self, candidates: list[Passage], top: int,

@@ -229,9 +229,7 @@ def _part(text: str, prior: Part | None, situation: str, hits: tuple[tuple[str, 
     search = text
     follows = bool(before) and needs_antecedent(text)
     if follows:  # "is it a criminal offence?" after "what is upskirting"
-        extra = [w for w in re.findall(r"[\w'’-]+", before)
-                 if w.lower() not in STOPWORDS and w.lower() not in text.lower()]
-        search = f"{text} {' '.join(extra)}"
+        search = f"{text} {' '.join(_new_words(before, text))}"
     full = _search(search, hits, renames, abbreviations)
     asked_search = _search(text, hits, renames, abbreviations)
     if situation and (kind == "procedure" or topic or _leans_on(text, situation)):
@@ -263,11 +261,15 @@ def _under_umbrella(parts: tuple[Part, ...]) -> tuple[Part, ...]:
     m = UMBRELLA.match(parts[0].text) if len(parts) > 2 else None
     if not m or not parts[1].follows:  # the first thing it asks refers back: the dash opens its questions
         return parts
-    head = [w for w in re.findall(r"[\w'’-]+", strip_edition_words(m.group("head")))
-            if w.lower() not in STOPWORDS]
-    return parts[:1] + tuple(
-        replace(p, search=f"{p.search} {' '.join(w for w in head if w.lower() not in p.search.lower())}")
-        if p.follows else p for p in parts[1:])
+    head = strip_edition_words(m.group("head"))
+    return parts[:1] + tuple(replace(p, search=f"{p.search} {' '.join(_new_words(head, p.search))}")
+                             if p.follows else p for p in parts[1:])
+
+
+def _new_words(source: str, text: str) -> list[str]:
+    """The words of `source`, stopwords aside, that `text` does not hold."""
+    return [w for w in re.findall(r"[\w'’-]+", source)
+            if w.lower() not in STOPWORDS and w.lower() not in text.lower()]
 
 
 def _exhibit(text: str) -> str:
