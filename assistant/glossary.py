@@ -34,8 +34,8 @@ def learn_abbreviations(texts: Iterable[str]) -> dict[str, str]:
             if not any(c.isupper() for c in abbr[1:]) and len(abbr) > 2:
                 continue  # "(Ofsted)" style words, not abbreviations
             exp = _expansion(text[max(0, m.start() - 120) : m.start()], abbr)
-            if exp:
-                seen.setdefault(abbr.upper(), Counter())[exp.lower()] += 1
+            if exp:  # "‘honour’-based abuse (HBA)": its words, not the quote marks around one
+                seen.setdefault(abbr.upper(), Counter())[exp.lower().replace("’", "")] += 1
     return {abbr: counts.most_common(1)[0][0] for abbr, counts in seen.items()}
 
 
@@ -52,14 +52,24 @@ def abbreviations_in(text: str, abbreviations: dict[str, str]) -> list[tuple[str
 def expand_query(query: str, abbreviations: dict[str, str]) -> str:
     """The query plus expansions of its abbreviations and abbreviations of its phrases."""
     extra: list[str] = []
-    lower = query.lower()
+    plain = _plain(query)
     for _, key in abbreviations_in(query, abbreviations):
-        if abbreviations[key] not in lower:
+        if _plain(abbreviations[key]) not in plain:
             extra.append(abbreviations[key])
     for abbr, phrase in abbreviations.items():
-        if phrase in lower and not re.search(rf"\b{abbr}s?\b", query):
+        if _plain(phrase) in plain and not re.search(rf"\b{abbr}s?\b", query):
             extra.append(abbr)
     return f"{query} ({'; '.join(dict.fromkeys(extra))})" if extra else query
+
+
+def _plain(text: str) -> str:
+    """Lower-case words only, so that "honour-based" and "children's" match "honour based" and
+    "children’s"."""
+    words = re.sub(r"['’]", "", text.lower()).translate(_SPACES).split()
+    return " " + " ".join(words) + " "
+
+
+_SPACES = str.maketrans({c: " " for c in "-–—‘“”\"(),.;:?!/"})
 
 
 def spelled_out(text: str, abbr: str) -> str | None:

@@ -42,12 +42,13 @@ DIRECTIVE = re.compile(r"\b(should|must|will(?! (often|usually|sometimes|typical
 DANGER = re.compile(r"\bimmediate(ly)? (danger|risk|harm)|\b999\b|\bin danger\b", re.I)
 # the verbs a definition question asks with ("what does 'reasonable force' cover?") define too
 DEFINES = re.compile(r"^[^.;]{0,90}?(\b(is|are|means|refers to|is defined as|describes|includes|covers|"
-                     r"involves)\b|:|(?<=\w)\s[-–](?=\s))\s",
+                     r"involves|comprises|consists of)\b|:|(?<=\w)\s[-–](?=\s))\s",
                      re.I)
 PARAGRAPH_NUMBER = re.compile(r"^\s*\d{1,3}\.\s+")  # "28. " opening a numbered paragraph
 PARAGRAPH_OPENS = re.compile(r"(?:^|\n)\s*\d{1,3}\.\s+$")  # …in the gap before a sentence
 # "Radicalisation 150 is the process…": a term (a footnote number may follow it) then a defining verb
-DEFINED_TERM = re.compile(r"\b([A-Za-z][\w-]+)(?:\s+\d{1,3})?\s+(?:is|are|means|refers to|is defined as)\s")
+DEFINED_TERM = re.compile(r"\b([A-Za-z][\w-]+)(?:\s+\d{1,3})?\s+"
+                          r"(?:is|are|means|refers to|is defined as|comprises|consists of)\s")
 # a sentence that sends the reader elsewhere ("See page 67 for further information about…", "The full
 # legal definition … is set out in Schedule 4…") points to a definition; it is not one
 POINTER = re.compile(r"\b((further|more|additional) (details|information|guidance|advice)|"

@@ -1543,6 +1543,16 @@ def test_a_definition_opening_its_numbered_paragraph_or_a_dash_entry_defines_the
     assert not _defines("28. Neglect may occur during pregnancy, for example through substance abuse", asked)
 
 
+def test_a_sentence_saying_what_a_term_comprises_or_consists_of_defines_it() -> None:
+    """"How does it define FGM?": "FGM comprises all procedures involving…" is its definition."""
+    from assistant.plans import _defines
+    assert _defines("FGM comprises all procedures involving partial or total removal of the external "
+                    "female genitalia", {"fgm"})
+    assert _defines("A core group consists of the lead practitioner and the practitioners who…",
+                    {"core", "group"})
+    assert not _defines("FGM comprises all procedures involving partial removal", {"marriage"})
+
+
 def test_a_pointer_to_a_web_page_ranks_below_a_sentence_that_answers() -> None:
     link = _chunk("Data Protection Impact Assessments (DPIAs) | ICO. An example DPIA template can be "
                   "found on the ICO website at https://ico.org.uk/dpia-template.docx", "c2")

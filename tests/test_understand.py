@@ -281,10 +281,41 @@ def test_parts_after_a_request_and_its_dash_refer_to_what_it_asks_about() -> Non
     assert last.text.startswith("how it can be delivered") and last.follows
     assert "scrutiny" in last.search and "2023" not in last.search
     assert "scrutiny" not in q.parts[2].search  # it asks without "it"
-    # a first thing asked that does not refer back: the dash was no umbrella's
-    plain = _query("Can you list everything WT23 says independent scrutiny should do - what it should drive, "
-                   "what I should assess about the partners, and how it can be delivered?")
+    # a first thing asked that does not refer back, after a dash that asks nothing: no umbrella's
+    plain = _query("Can you list everything WT23 says independent scrutiny should do - in order please. "
+                   "What I should assess about the partners, and how it can be delivered?")
     assert plain.parts[-1].follows and "scrutiny" not in plain.parts[-1].search
+
+
+def test_questions_that_run_on_from_a_requests_dash_ask_of_its_subject_and_its_section() -> None:
+    """"What does Annex B say about county lines - what it is, what children get made to do, …":
+    every question after the dash is about county lines, in Annex B, referring back or not."""
+    q = _query("What does KCSIE's Annex B say about county lines - what it is, what children get made to do, "
+               "how the offenders keep them in line, and where to read more?")
+    assert len(q.parts) == 4 and not q.parts[1].follows
+    for part in q.parts[1:]:
+        assert "county lines" in part.search and part.sections == ("annex b",)
+    # a question before the dash that is itself asked keeps its later parts apart
+    q = _query("What does KCSIE's Annex B say about county lines? What should a youth worker do, "
+               "and who should they tell?")
+    assert "county" not in q.parts[-1].search
+
+
+def test_a_who_part_asking_for_the_full_list_is_a_list() -> None:
+    assert question_kind("who else might be involved? Full list of the examples please.", "who") == "list"
+    assert question_kind("who else might be involved?", "who") == "fact"
+
+
+def test_an_opening_of_two_clauses_before_the_question_word_still_lets_the_parts_split() -> None:
+    """"According to KCSIE, if instead we move the child…, how should that be handled…, what do these
+    alternatives buy us, …, and before telling the parents anything who do we check with…?"."""
+    _, parts = split_question(
+        "According to KCSIE, if instead we move the child into the parallel class, how should that be "
+        "handled with the family, what do these alternatives actually buy us, how should any suspension "
+        "decision be reached, and before telling the child's parents anything who do we check with?")
+    assert len(parts) == 4
+    assert parts[1] == "what do these alternatives actually buy us"
+    assert parts[-1].startswith("before telling the child's parents anything who do we check with")
 
 
 def test_procedure_query_keeps_the_scenario_and_abbreviations_expand() -> None:

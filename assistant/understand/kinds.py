@@ -490,6 +490,10 @@ def answer_shape(text: str) -> str | None:
     return next((name for name, pat in SHAPES if pat.search(text)), None)
 
 
+WHOLE_LIST = re.compile(r"\b(full|whole|complete|entire) list\b|\blist (them|these|those) all\b"
+                        r"|\b(every|each) (item|one)\b|\b(need|want) (it|them|these|those) listed\b", re.I)
+
+
 def question_kind(text: str, shape: str | None, situated: bool = False) -> str:
     """fact, list, procedure or definition. `situated`: the question tells a situation first, so
     the asker's own obligation ("who am I supposed to take this to?") asks what to do about it."""
@@ -503,7 +507,8 @@ def question_kind(text: str, shape: str | None, situated: bool = False) -> str:
     # "Should we, and what do we have to go through before deciding?": a verdict, then the steps
     if situated and any(OBLIGED.match(c) for c in JOINED.split(text)[1:]) and not LIST.search(text):
         return "procedure"
-    if shape in ("who", "who-many"):  # the who-shapes find the named bodies, bulleted or inline
+    # the who-shapes find the named bodies, bulleted or inline, unless the whole list is asked for
+    if shape in ("who", "who-many") and not WHOLE_LIST.search(text):
         return "fact"
     if LIST.search(text) or (shape is None and PLURAL_ASKED.search(text)):
         return "list"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.understand.kinds import PROCEDURE
+from assistant.understand.kinds import PROCEDURE, WHOLE_LIST
 
 # a sentence keeps the closing quote or bracket after its mark: "…keep asking 'what counts?'"
 # "e.g." and "i.e." end no sentence: "what could we do instead (e.g. moving her)?" is one question
@@ -37,7 +37,7 @@ JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?={_JOIN_CARRIED}
                   # "…weighing up, if it goes to CSC what should we put in the referral": a condition,
                   # then its own question; "…, and she lives out of county so how do we find…": a
                   # statement, then its own question
-                  r"|[,;]\s*(?:and\s+)?(?=if\s[^,;?]{3,80}?\s(?:what|how|who|where|when|which)\s)"
+                  r"|[,;]\s*(?:and\s+)?(?=(?:if|before|after|once|until|unless)\s[^,;?]{3,80}?\s(?:what|how|who|where|when|which)\s)"
                   r"|[,;]\s*and\s+(?=[^,;?]{3,80}?\bso\s+(?:what|how|who|where|when|which)\s)"
                   # "…and does the DSL need to…": an auxiliary with a subject after it asks again
                   r"|\s+and\s+(?=(?:does|do|is|are|can|should|must|will|has|have)\s+(?:the|a|an|it|"
@@ -62,7 +62,7 @@ FRONTED = re.compile(r"^\s*(?:[\w-]+(?:\s[\w-]+){0,3}:\s+)?"
 _OPENING = r"^[^,;?]{3,120},\s*"  # "Per WT23, …", "In the bit of KCSIE about…, …": an opening clause
 OPENING = re.compile(_OPENING)
 # "After a strategy discussion, who decides…", "Probably low-level, but how do I deal with it?"
-INTRO_THEN_ASKING = re.compile(rf"{_OPENING}(?:(?:but|so)\s+)?(?:{_QWORD})\b", re.I)
+INTRO_THEN_ASKING = re.compile(rf"{_OPENING}(?:[^,;?]{{3,120}},\s*)?(?:(?:but|so)\s+)?(?:{_QWORD})\b", re.I)
 CONDITION = re.compile(r"(?:[,;]|\s[-–—])\s*(?:and|but)\s+(?=(?:if|when|where|once|unless)\b)", re.I)
 # an opening whose last word needs the items to finish it: "What did the changes say about (1)…"
 OPEN_ENDED = re.compile(r"\b(?:about|on|for|of|regarding|with|to|between|is|are|was|were)$", re.I)
@@ -128,8 +128,6 @@ DASHES = frozenset("-–—")
 # a request for a form, as it opens: "List them all", "give me the full list", "bullet points please"
 FORM_REQUEST = re.compile(r"((the\s+)?(full|whole|complete|entire)\s+)?"
                           r"(list|give|can|could|please|just|bullet)\s+\S", re.I)
-WHOLE_LIST = re.compile(r"\b(full|whole|complete|entire) list\b|\blist (them|these|those) all\b"
-                        r"|\b(every|each) (item|one)\b|\b(need|want) (it|them|these|those) listed\b", re.I)
 # "What does the advice say?", "and what does KCSIE say about it?": the part before, asked again
 RESTATED = re.compile(r"^\W*(?:(?:and|so|but)\s+)?what\s+(?:does|do|did|would)\s+(?:the\s+|this\s+)?"
                       r"(?:[\w-]+\s+){0,3}?(?:guidance|advice|kcsie|working together|wt\s?\d*|it|they|"

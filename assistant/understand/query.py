@@ -35,7 +35,14 @@ from assistant.understand.kinds import (
     question_kind,
     stated_count,
 )
-from assistant.understand.parts import SENTENCE, asked_clause, heading, needs_antecedent, split_question
+from assistant.understand.parts import (
+    SENTENCE,
+    WH_OPENING,
+    asked_clause,
+    heading,
+    needs_antecedent,
+    split_question,
+)
 from assistant.understand.sections import section_names
 from assistant.understand.shorthand import ACRONYMS, spell_shorthand
 from corpus.manifest import Document
@@ -259,11 +266,15 @@ def _under_umbrella(parts: tuple[Part, ...]) -> tuple[Part, ...]:
     request is about, before its dash: they are searched with its words too. (Dev: any part referring
     back as the cue, −1; the second part, no item moved.)"""
     m = UMBRELLA.match(parts[0].text) if len(parts) > 2 else None
-    if not m or not parts[1].follows:  # the first thing it asks refers back: the dash opens its questions
+    # the first thing it asks refers back, or the dash opens a question of its own ("…say about
+    # county lines - what it is, what children get made to do…"): the dash opens its questions
+    if not m or not (parts[1].follows or WH_OPENING.match(parts[0].text, m.end())):
         return parts
     head = strip_edition_words(m.group("head"))
-    return parts[:1] + tuple(replace(p, search=f"{p.search} {' '.join(_new_words(head, p.search))}")
-                             if p.follows else p for p in parts[1:])
+    every = not parts[1].follows  # its questions run on from the dash: each asks of its subject
+    return parts[:1] + tuple(replace(p, search=f"{p.search} {' '.join(_new_words(head, p.search))}",
+                                     sections=p.sections or parts[0].sections)
+                             if p.follows or every else p for p in parts[1:])
 
 
 def _new_words(source: str, text: str) -> list[str]:
