@@ -1248,6 +1248,20 @@ def test_a_part_referring_back_is_searched_with_the_section_the_part_before_was_
     assert _on_topic(follow, []) is follow
 
 
+def test_a_sentence_in_the_section_the_question_names_beats_a_closer_match_outside_it() -> None:
+    """"Give me the DfE list in WT23's Appendix B": the appendix's list, not a sentence elsewhere
+    that names the DfE and matches the words better."""
+    from assistant.plans import _order
+    outside = replace(_chunk("The Department for Education (DfE) publishes annual data.", "c1"),
+                      headings=("Chapter 5: Learning from serious incidents",))
+    inside = replace(_chunk("Guidance issued by the Department for Education", "c2"),
+                     headings=("Appendix B: Further sources of information",))
+    units = [_unit(outside, outside.text), _unit(inside, inside.text, 1)]
+    ctx = replace(_ctx(units, [0.33, 0.18], "list"), sections=("appendix b",))
+    assert _order(ctx)[0] == 1
+    assert _order(replace(ctx, sections=()))[0] == 0  # no section named: the closer match
+
+
 def test_a_list_that_opens_its_chunk_is_scored_with_the_lead_in_from_the_chunk_before() -> None:
     before = _chunk("• record decisions agreed at core group meetings\n• lead core group activity\n"
                     "The core group should:", "c1")

@@ -301,6 +301,15 @@ def test_questions_that_run_on_from_a_requests_dash_ask_of_its_subject_and_its_s
     assert "county" not in q.parts[-1].search
 
 
+def test_what_thing_the_asker_is_supposed_to_have_is_asked_not_steps() -> None:
+    """After a situation, "what attitude am I supposed to have?" asks for a thing the guidance names;
+    "what am I supposed to do" and "what extra should we be doing" still ask for steps."""
+    assert question_kind("what attitude am I supposed to have", None, situated=True) == "fact"
+    assert question_kind("what records must we keep", None, situated=True) != "procedure"
+    assert question_kind("what am I supposed to do now", None, situated=True) == "procedure"
+    assert question_kind("what extra should we be doing because of it", None, situated=True) == "procedure"
+
+
 def test_a_who_part_asking_for_the_full_list_is_a_list() -> None:
     assert question_kind("who else might be involved? Full list of the examples please.", "who") == "list"
     assert question_kind("who else might be involved?", "who") == "fact"

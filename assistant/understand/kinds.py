@@ -209,6 +209,11 @@ OBLIGED = re.compile(
     r"|do (i|we) (need|have) to"
     r"|(expects?|wants?|requires?) (of |from )?(me|us)"  # "what does WT expect of me…?"
     r"|(is|are) (on|down to) (me|us))\b", re.I)  # "what's on me as LP for the review?"
+# "what attitude am I supposed to have?", "what records must we keep?": a thing asked for, not steps
+WHAT_THING = re.compile(r"^\W*(?:(?:and|so|but|also|then)\s+)?what\s+"
+                        r"(?!(?:else|extra|more|further|exactly|now|next|then|steps?|actions?|things?|happens|"
+                        r"is|are|am|do|does|did|should|must|can|could|would|will|i|we)\b)"
+                        r"[a-z]+\s+(?:am|are|is|do|does|should|must)\s+(?:i|we)\b", re.I)
 JOINED = re.compile(r"[,;]\s*(?=(?:and|but|so)\s)", re.I)  # where a joined clause starts
 _LIST_NOUNS = (r"(types|categories|kinds|forms|signs|indicators|principles|rules|factors|steps|stages|"
                r"responsibilities|duties|roles|elements|areas|ways|examples|members|partners|"
@@ -502,7 +507,8 @@ def question_kind(text: str, shape: str | None, situated: bool = False) -> str:
         return "procedure"
     if NAMED_LIST.search(text):
         return "list"
-    if situated and shape in (None, "who") and OBLIGED.search(text) and not LIST.search(text):
+    if situated and shape in (None, "who") and OBLIGED.search(text) and not LIST.search(text) and not (
+            WHAT_THING.match(text)):
         return "procedure"
     # "Should we, and what do we have to go through before deciding?": a verdict, then the steps
     if situated and any(OBLIGED.match(c) for c in JOINED.split(text)[1:]) and not LIST.search(text):
