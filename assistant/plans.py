@@ -590,7 +590,10 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
             return _named_items(ctx, order) or runs
         return _named_items(ctx, order) or _with_a_list(ctx, order, chosen, max_quotes)
     if ctx.kind == "definition":
-        defines = np.array([0.1 * _defines(u.text, ctx.query_tokens) - 0.1 * bool(POINTER.search(u.text))
+        # a resource directory's entry ("Female genital mutilation: information and resources – Home
+        # Office guidance") names a document, it defines nothing
+        defines = np.array([0.1 * (_defines(u.text, ctx.query_tokens) and not _entry_starts(u.chunk.text))
+                            - 0.1 * bool(POINTER.search(u.text))
                             + EXPLICIT_BONUS * bool(EXPLICIT.search(u.text)) for u in ctx.units])
         return [(_run_on(u), cut) for u, cut in _pick(ctx, _order(ctx, defines), 1, ratio)]
     order = _order(ctx)

@@ -1297,6 +1297,23 @@ DIRECTORY = ("Anti-Bullying Alliance – Detailed information for anyone being b
              "Childline – Provides free and confidential advice for children and young people.")
 
 
+def test_a_resource_directorys_entry_is_no_definition() -> None:
+    """"How does it define FGM?": not "Female genital mutilation: information and resources – Home
+    Office guidance", a document's title in a list of resources, but the sentence that defines it."""
+    entries = ("Female genital mutilation: information and resources – Home Office guidance\n"
+               "Forced marriage – Forced Marriage Unit (FMU) resources\n"
+               "FGM resource pack – HM Government guidance\n")
+    directory = _chunk(entries, "c1")
+    defined = _chunk("FGM comprises all procedures involving partial or total removal of the external "
+                     "female genitalia for non-medical reasons.", "c2")
+    units = [_unit(directory, "Female genital mutilation: information and resources – Home Office guidance"),
+             _unit(defined, defined.text, 1)]
+    ctx = replace(_ctx(units, [0.43, 0.42], "definition"),
+                  query="how does it define FGM (female genital mutilation)")
+    chosen = plan(ctx, 3, 0.8)
+    assert chosen[0][0].chunk.chunk_id == "c2"
+
+
 def test_a_directory_is_quoted_as_one_list_with_each_entry_on_its_line() -> None:
     """A resource directory has no bullets: a list answer that lands on one of its entries
     ("Signposts to various helplines…") quotes all of them, and each entry shows on its own line."""
