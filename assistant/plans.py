@@ -1084,9 +1084,11 @@ def numbered_on(unit: Unit, following: Chunk) -> bool:
 
 
 def ends_in_item(unit: Unit) -> bool:
-    """The stretch's last sentence is a list item."""
-    sents = [s for s in sentences(unit.chunk) if unit.start < s.end <= unit.end]
-    return bool(sents) and sents[-1].item
+    """The stretch's last sentence is a list item, or an item's own further sentence ("• Know what
+    to do if a child tells them… This includes understanding…")."""
+    sents = sentences(unit.chunk)
+    last = max((j for j, s in enumerate(sents) if unit.start < s.end <= unit.end), default=None)
+    return last is not None and (sents[last].item or _within_item(unit.chunk, sents, last))
 
 
 def lead_in_before(unit: Unit, preceding: Chunk | None) -> Unit | None:

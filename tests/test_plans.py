@@ -1297,6 +1297,19 @@ DIRECTORY = ("Anti-Bullying Alliance – Detailed information for anyone being b
              "Childline – Provides free and confidential advice for children and young people.")
 
 
+def test_a_list_whose_last_item_goes_on_in_a_sentence_of_its_own_still_ends_in_an_item() -> None:
+    """A chunk ending "• Know what to do if a child tells them… This includes understanding…" ends
+    mid-list: the next chunk's items carry it on."""
+    from assistant.plans import ends_in_item
+    chunk = _chunk("All staff should:\n• Know the identity of the designated safeguarding lead.\n"
+                   "• Know what to do if a child tells them they are being abused. This includes "
+                   "understanding they should never promise to keep a secret.")
+    assert ends_in_item(Unit(0, chunk, 0, len(chunk.text)))
+    prose = _chunk("All staff should:\n• Know the identity of the designated safeguarding lead.\n"
+                   "This is set out in the policy.")
+    assert not ends_in_item(Unit(0, prose, 0, len(prose.text)))
+
+
 def test_a_resource_directorys_entry_is_no_definition() -> None:
     """"How does it define FGM?": not "Female genital mutilation: information and resources – Home
     Office guidance", a document's title in a list of resources, but the sentence that defines it."""
