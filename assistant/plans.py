@@ -115,6 +115,11 @@ CONDITION = re.compile(r"^(?:\d{1,3}\s+)?(?:when|where|if|in cases where|unless)
 OTHER_CASE_PENALTY = 0.1
 CATEGORY_BONUS = 0.1  # a sentence defining the kind a yes/no part asks about (as a definition's)
 ASKED_WEIGHT = 0.1  # half the score's lexical weight, moved from the situation's words to the asked ones
+# a sentence that is itself a question (a Q&A's "Will these changes be more onerous…?** A.", a checklist's
+# "Does the victim have a disability…?") asks what the part asks; it does not answer it (a list of
+# questions to consider, bulleted, is what a list part asks for)
+ASKS_BACK = re.compile(r"\?[*”’\"')\s]*(?:A\.)?\s*$")
+QUESTION_PENALTY = 0.1
 SECTION_PENALTY = 0.2  # a sentence outside the section the question names ("Annex B")
 EXCLUDED_PENALTY = 0.2  # what the asker ruled out ("not the county lines-only ones") is not the answer
 OTHER_CASE_SHARE = 0.2
@@ -429,6 +434,7 @@ def _order(ctx: AnswerContext, bonus: np.ndarray | None = None) -> list[int]:
                                   and u.chunk.chunk_id not in ctx.exhibited)
                         - EXHIBIT_BONUS * (u.chunk.chunk_id in ctx.exhibited)
                         + LINK_PENALTY * bool(LINK.search(u.text))
+                        + QUESTION_PENALTY * (bool(ASKS_BACK.search(u.text)) and not _is_item(u))
                         + EXCLUDED_PENALTY * _ruled_out(ctx, u) + _outside_penalty(ctx, u)
                         - asked_fit(ctx, u)
                         for u in ctx.units])

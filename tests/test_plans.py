@@ -1310,6 +1310,22 @@ def test_a_list_whose_last_item_goes_on_in_a_sentence_of_its_own_still_ends_in_a
     assert not ends_in_item(Unit(0, prose, 0, len(prose.text)))
 
 
+def test_a_sentence_that_is_itself_the_question_ranks_below_its_answer() -> None:
+    """A Q&A's "Will these changes be more onerous to practitioners?** A." matches the question best,
+    but answers nothing; a bulleted question in a list of questions to consider is not set down."""
+    from assistant.plans import _order
+    qa = _chunk("Will these changes be more onerous to practitioners like social workers?**\nA. No. The "
+                "guidance reinforces the important role practitioners play.", "c1")
+    asked = _unit(qa, "Will these changes be more onerous to practitioners like social workers?**\nA.")
+    answer = _unit(qa, "The guidance reinforces the important role practitioners play.", 1)
+    assert _order(_ctx([asked, answer], [0.45, 0.38], "fact"))[0] == 1
+    listed = _chunk("Questions to consider:\n• What is likely to happen if nothing changes?\n"
+                    "• The child's needs are met.", "c2")
+    item = _unit(listed, "What is likely to happen if nothing changes?")
+    other = _unit(listed, "The child's needs are met.", 1)
+    assert _order(_ctx([item, other], [0.45, 0.38], "list"))[0] == 0
+
+
 def test_a_resource_directorys_entry_is_no_definition() -> None:
     """"How does it define FGM?": not "Female genital mutilation: information and resources – Home
     Office guidance", a document's title in a list of resources, but the sentence that defines it."""
