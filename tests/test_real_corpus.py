@@ -380,6 +380,14 @@ def test_a_question_about_a_flow_chart_is_answered_from_that_chart_s_boxes(real_
     assert "acknowledges the referral" in ans.text
 
 
+def test_a_flow_chart_asked_about_whole_is_quoted_to_its_last_boxes(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    """WT 2023's flow chart 5 has seventeen boxes; its outcomes run to the end of the chart."""
+    ans = real_assistant.ask("Walk me through the WT23 flow chart for what happens after a strategy meeting.")
+    text = " ".join(ans.text.split())
+    assert "no further involvement but other services may be required" in text
+    assert "necessary to convene a child protection conference" in text
+
+
 COLD_ASK = """
 import sys
 from assistant.service import Assistant
