@@ -1278,6 +1278,18 @@ def test_asking_for_every_point_or_all_of_them_asks_for_a_list(question: str) ->
     assert question_kind(question, answer_shape(question)) == "list"
 
 
+def test_a_section_named_by_its_heading_in_quotes_is_that_heading_word_for_word() -> None:
+    """"What's listed under the 'Abuse' heading?": the resources headed "Abuse", not every heading
+    with the word in it ("Child-on-child abuse")."""
+    from assistant.understand.sections import in_section, section_names
+
+    names = section_names("In the 2024 version, what's listed under the 'Abuse' heading - all of it?")
+    assert names == ("=abuse",)
+    assert in_section(("Annex B: Further information", "Abuse"), names)
+    assert not in_section(("Annex B: Further information", "Child-on-child abuse"), names)
+    assert "=online safety" in section_names("What does the section called 'Online safety' say?")
+
+
 def test_the_sections_a_part_names_are_read_from_it_or_its_situation() -> None:
     from assistant.understand.sections import in_section, section_names
 

@@ -27,7 +27,13 @@ TITLED = re.compile(r"\b(?:section|part|chapter|annex|bit|paragraphs?)\s+(?:on|a
                     r"(?:the\s+)?['‘\"“]?([a-z][\w’' -]{2,50}?)['’\"”]?"
                     r"(?=\s*(?:[,;:?.()]|\s[-–—]\s|$)|\s+(?:says?|said|is|are|does|do|has|have|in|and|"
                     r"which|what|where|when|how|it|there)\b)", re.I)
+# a section named by its heading in quotes: "under the 'Abuse' heading", "the 'raising awareness' part"
+QUOTED = re.compile(r"(?:\b(?:under|in|from)\s+(?:the\s+)?['‘\"“]([^'’\"”]{2,60})['’\"”]\s+"
+                    r"(?:heading|section|subheading|part|bit|list)\b"
+                    r"|\b(?:heading|section|subheading)\s+(?:called\s+|headed\s+|titled\s+)?['‘\"“]([^'’\"”]{2,60})['’\"”])",
+                    re.I)
 TITLE_MARK = "~"  # a titled section's name: "~support for schools"
+HEADING_MARK = "="  # a section named by its heading, word for word: "=abuse"
 
 
 def section_names(text: str) -> tuple[str, ...]:
@@ -38,6 +44,8 @@ def section_names(text: str) -> tuple[str, ...]:
     named = [m.group(1).lower().removesuffix("s") for m in NAMED.finditer(text)]
     titled = [f"{TITLE_MARK}{m.group(1).lower().strip()}" for m in TITLED.finditer(text)
               if tokens(m.group(1)) and not NAMED.fullmatch(m.group(1).strip())]
+    titled += [f"{HEADING_MARK}{title.lower().strip()}" for m in QUOTED.finditer(text)
+               if tokens(title := m.group(1) or m.group(2)) and not NAMED.fullmatch(title.strip())]
     return tuple(dict.fromkeys(named + titled))
 
 
@@ -51,6 +59,7 @@ def in_section(headings: tuple[str, ...], names: tuple[str, ...]) -> bool:
         return False
     heading = headings[0].lower()
     return any(_titled(headings, name[1:]) if name.startswith(TITLE_MARK)
+               else any(h.lower().strip() == name[1:] for h in headings) if name.startswith(HEADING_MARK)
                else name in heading if name in WITHIN else re.match(rf"{name}\b", heading) is not None
                for name in names)
 
