@@ -262,12 +262,13 @@ UMBRELLA = re.compile(r"^(?P<head>[^-–—?]{10,160}?)\s[-–—]\s+(?=\w)")
 
 
 def _under_umbrella(parts: tuple[Part, ...]) -> tuple[Part, ...]:
-    """Later parts that refer back ("how it can be delivered") refer to what the first part's opening
-    request is about, before its dash: they are searched with its words too. (Dev: any part referring
-    back as the cue, −1; the second part, no item moved.)"""
+    """The parts after the first part's opening request and its dash ask about what the request is
+    about: they are searched with its words too, and keep its section. The dash opens those questions
+    when the second part refers back (then only parts that refer back, "how it can be delivered", are
+    widened) or when a question follows the dash itself ("…say about county lines - what it is, what
+    children get made to do…": then every later part is). (Dev: any part referring back as the cue,
+    −1; the second part, no item moved.)"""
     m = UMBRELLA.match(parts[0].text) if len(parts) > 2 else None
-    # the first thing it asks refers back, or the dash opens a question of its own ("…say about
-    # county lines - what it is, what children get made to do…"): the dash opens its questions
     if not m or not (parts[1].follows or WH_OPENING.match(parts[0].text, m.end())):
         return parts
     head = strip_edition_words(m.group("head"))
