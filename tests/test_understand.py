@@ -1580,3 +1580,35 @@ def test_a_request_then_a_question_are_two_parts() -> None:
                               "around their last job - and what governs the self-declaration?")
     assert parts == ["Per KCSIE, list what we should require applicants to provide - especially around "
                      "their last job -", "what governs the self-declaration?"]
+
+
+def test_what_is_different_for_a_role_is_no_change_between_editions() -> None:
+    role = _query("Please list what domestic abuse can look like, and what's different for teachers when it "
+                  "comes to FGM.")
+    assert role.kind != "what-changed"
+    assert _query("What's different in the latest KCSIE?").kind == "what-changed"
+
+
+def test_a_request_before_a_colon_is_no_part_and_its_topic_widens_every_part() -> None:
+    situation, parts = split_question("Nursery manager. List for me: what it says about families facing "
+                                      "challenges, when more intensive help is needed, and who provides "
+                                      "universal services.")
+    assert parts == ["what it says about families facing challenges", "when more intensive help is needed",
+                     "who provides universal services."]
+    assert situation == "Nursery manager. List for me."
+    query = _query("Can you list the basics KCSIE gives about neglect: where children can be at risk of "
+                   "harm, and why professional curiosity matters?")
+    assert [p.text for p in query.parts] == ["where children can be at risk of harm",
+                                              "why professional curiosity matters?"]
+    assert all("neglect" in p.search for p in query.parts)
+
+
+def test_each_item_a_colon_lists_is_asked_on_its_own() -> None:
+    _, parts = split_question("Please list: whether these things come one at a time, who can abuse "
+                              "children, and how early neglect can start; and the usual context in which "
+                              "staff meet it.")
+    assert parts == ["whether these things come one at a time", "who can abuse children",
+                     "how early neglect can start", "the usual context in which staff meet it."]
+    # a condition keeps its question, outside a colon's list too
+    _, kept = split_question("Please list: is there an official list, and if not, where are the rules set?")
+    assert kept == ["is there an official list", "if not, where are the rules set?"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.text import STOPWORDS
 from assistant.understand.kinds import PROCEDURE, WHOLE_LIST
 
 # a sentence keeps the closing quote or bracket after its mark: "…keep asking 'what counts?'"
@@ -86,6 +87,16 @@ _SPREAD_SEP = rf"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?={_SPREAD_PREP}\s+(
 SPREAD = re.compile(rf"\b{_SPREAD_PREP}\s+(?!{_QWORD}\b)(?:(?!\s[-–—]\s)[^?,;]|\?\))+?{_SPREAD_SEP}",
                     re.I)
 SPREAD_SEP = re.compile(_SPREAD_SEP, re.I)
+# where a colon's list of asked things goes on to its next item
+_LISTED_WORD = r"(?:what|who|whose|how|when|where|which|why|whether)\b"
+LISTED_ITEM = re.compile(rf"[,;]\s*(?:and\s+|or\s+)?(?={_CARRIED}{_LISTED_WORD})"
+                         r"|;\s*(?:and\s+)?(?=(?:the|any|all|some)\s)", re.I)  # "…; the usual context…"
+LISTED_OPENING = re.compile(rf"^\s*{_CARRIED}{_LISTED_WORD}", re.I)
+# a request that opens a colon's list: "List for me:", "Can you give me:", "Please list the key points on:"
+REQUEST_STUB = re.compile(rf"^\s*(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?(?:just\s+)?{_REQUEST}\b"
+                          r"(?:\s+(?:for\s+)?(?:me|us)\b)?", re.I)
+# "the key points on:" names no topic
+BROAD = frozenset({"key", "main", "basic", "basics", "things", "stuff"})
 LEAD_IN = re.compile(rf":\s+(?=(?:{_QWORD}|{_REQUEST})\b)", re.I)
 JOINED_ASKING = re.compile(rf"\b(?:but|and|so)\s+{_QWORD}\b", re.I)  # "…but what do I do now"
 # " - can we…?", " - within how many hours…?" (in one sentence)
@@ -157,10 +168,13 @@ def split_question(question: str) -> tuple[str, list[str]]:
     # "Under KCSIE, what checks do I need for governors: who applies…": what is asked after the
     # colon, the opening only names its topic
     umbrellas = _umbrellas(question)
+    listed = _after_lead_in(question)
     question = LEAD_IN.sub(". ", question)  # "For our RSHE lead: what is…" asks after the colon
     question = DASHED.sub(_told_then_asked, question)
     sentences = [s.strip() for s in SENTENCE.findall(question) if s.strip()]
-    asked = [s for s in sentences if _asking(s, opening=s not in umbrellas)]
+    # "List for me: what…, how…": the request before the colon only opens the things it lists
+    stubs = {s for s in umbrellas if REQUEST_STUB.match(s)}
+    asked = [s for s in sentences if _asking(s, opening=s not in umbrellas) and s not in stubs]
     if not asked:  # none marked: a question word after an opening still asks ("From WT23, which…
         # kinds are included - list it all out please."), one that sets a scene ("…, when we…") does not
         asked = [s for s in sentences
@@ -168,7 +182,7 @@ def split_question(question: str) -> tuple[str, list[str]]:
     if not asked:
         return "", [question.strip()]
     # "…? Bullet points please.": how to answer goes with what is asked, not the situation
-    asked = [s for s in sentences if s in asked or answer_form(s)]
+    asked = [s for s in sentences if s in asked or answer_form(s) and s not in stubs]
     told = [s for s in sentences if s not in asked]
     situation = " ".join(ANY_LABEL.sub("", s, count=1) if numbered else s for s in told)
     parts: list[str] = []
@@ -177,7 +191,8 @@ def split_question(question: str) -> tuple[str, list[str]]:
         if not parts and answer_form(sentence):
             form = f"{form} {sentence}"
             continue
-        for piece in _spread(_split_joined(f"{sentence}{form}" if form and not parts else sentence)):
+        split = _split_listed if sentence in listed else _split_joined
+        for piece in _spread(split(f"{sentence}{form}" if form and not parts else sentence)):
             if terms := compared_terms(piece):  # "the difference between A and B?": what each is
                 parts += [f"What is {term}?" for term in terms]
                 continue
@@ -199,6 +214,37 @@ def _umbrellas(question: str) -> set[str]:
         if before := SENTENCE.findall(question[:m.start()]):
             out.add(f"{before[-1].strip()}.")
     return out
+
+
+def requested_topic(question: str) -> str:
+    """What a request before a colon names as its topic ("Can you list the basics KCSIE gives about
+    abuse and neglect: where…" -> "basics KCSIE gives abuse neglect"); "" for none ("List for me:")."""
+    opened = [m for s in _umbrellas(question) if (m := REQUEST_STUB.match(s))]
+    words = [w for m in opened for w in re.findall(r"[\w'’-]+", m.string[m.end():])]
+    return " ".join(w for w in words if w.lower() not in FORM_WORDS | FORM_FILLER | STOPWORDS | BROAD)
+
+
+def _after_lead_in(question: str) -> set[str]:
+    """The sentences a colon opens ("Please list: what…, why…, whether…"): the things listed."""
+    return {found[0].strip() for m in LEAD_IN.finditer(question)
+            if (found := SENTENCE.findall(question, m.end()))}
+
+
+def _split_listed(sentence: str) -> list[str]:
+    """The items a colon lists, each asked on its own: as a joined sentence is cut, and also before a
+    question word after a comma or semicolon when the item before it asks too ("where children can be
+    at risk of harm, why professional curiosity matters", "whether they come one at a time, …")."""
+    out: list[str] = []
+    for piece in _split_joined(sentence):
+        last = 0
+        for m in LISTED_ITEM.finditer(piece):
+            head, rest = piece[last:m.start()].strip(" ,;"), piece[m.end():]
+            if (not _in_brackets(piece, m.start()) and LISTED_OPENING.match(head) and _has_verb(head)
+                    and _has_verb(re.split(r"[,;]", rest, maxsplit=1)[0])):
+                out.append(head)
+                last = m.end()
+        out.append(piece[last:].strip(" ,;"))
+    return [p for p in out if p]
 
 
 def _enumerated(sentence: str) -> str:

@@ -41,6 +41,7 @@ from assistant.understand.parts import (
     asked_clause,
     heading,
     needs_antecedent,
+    requested_topic,
     split_question,
 )
 from assistant.understand.sections import section_names
@@ -63,7 +64,7 @@ PROCEDURE_HINT = ("If you have any concerns about a child's welfare, act on them
                   "referral to local authority children's social care and, if appropriate, the police")
 
 
-DIFFERENCE = re.compile(r"differences?\s+between", re.I)
+DIFFERENCE = re.compile(r"differences?\s+between|\bdifferent$", re.I)
 # the exhibit a question asks about, one named ("…has a case study like this", "the WT flowchart");
 # not the kind in general ("the case studies in Part 5"), nor a likeness ("reads like a flowchart")
 # a worked example the guidance tells is one too ("has worked examples", "a KCSIE example like this")
@@ -163,6 +164,9 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
         built.append(_part(text, built[-1] if built else None, situation, hits, renames, abbreviations,
                            bool(topic)))
     parts = _under_umbrella(tuple(built))
+    if len(parts) > 1 and (requested := requested_topic(question)):  # "Can you list the basics…: where…"
+        parts = tuple(replace(p, search=f"{p.search} {' '.join(_new_words(requested, p.search))}")
+                      for p in parts)
     own = (_part_scopes(parts, situation, question, registry, today, local, source)
            if len(parts) > 1 and not edition and not as_of and source != "local" else None)
     if _asks_what_changed(question, years) and not _changes_dated_later(own, f"{situation} {parts[0].text}"):
@@ -216,7 +220,8 @@ def _asks_what_changed(question: str, years: tuple[str, ...]) -> bool:
         return True
     if not found:
         return False
-    return bool(years or EDITION_WORD.search(question)) or any(not DIFFERENCE.match(f) for f in found)
+    # "what's different for teachers when it comes to FGM" asks of a role, not of two editions
+    return bool(years or EDITION_WORD.search(question)) or any(not DIFFERENCE.search(f) for f in found)
 
 
 def _local_only(as_of: date | None) -> Scope:
