@@ -1612,3 +1612,24 @@ def test_each_item_a_colon_lists_is_asked_on_its_own() -> None:
     # a condition keeps its question, outside a colon's list too
     _, kept = split_question("Please list: is there an official list, and if not, where are the rules set?")
     assert kept == ["is there an official list", "if not, where are the rules set?"]
+
+
+def test_a_condition_after_a_semicolon_opens_the_question_it_leads_to() -> None:
+    _, parts = split_question("Three things: can we use a settlement agreement here; if we did use one for "
+                              "something else, is there anything it mustn't stop us doing; and for "
+                              "allegations that end up substantiated, unfounded or unsubstantiated, what "
+                              "has to be kept on file?")
+    assert parts == ["can we use a settlement agreement here",
+                     "if we did use one for something else, is there anything it mustn't stop us doing",
+                     "for allegations that end up substantiated, unfounded or unsubstantiated, what has to "
+                     "be kept on file?"]
+
+
+def test_each_thing_a_colon_names_after_about_is_asked_what_the_opening_asks() -> None:
+    _, parts = split_question("For WT 2010, what did the guidance say about: the UK Border Agency's duty; "
+                              "girls under 16 at a clinic; and DNA testing?")
+    assert parts == ["For WT 2010, what did the guidance say about the UK Border Agency's duty?",
+                     "what did the guidance say about girls under 16 at a clinic?",
+                     "what did the guidance say about DNA testing?"]
+    _, one = split_question("What does it say about: phones, cameras and watches?")  # one thing, listed
+    assert one == ["What does it say about: phones, cameras and watches?"]

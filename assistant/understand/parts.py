@@ -39,6 +39,11 @@ JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?={_JOIN_CARRIED}
                   # then its own question; "…, and she lives out of county so how do we find…": a
                   # statement, then its own question
                   r"|[,;]\s*(?:and\s+)?(?=(?:if|before|after|once|until|unless)\s[^,;?]{3,80}?\s(?:what|how|who|where|when|which)\s)"
+                  # "…; and for allegations that end up substantiated, unfounded or unsubstantiated, what…"
+                  r"|;\s*(?:and,?\s+)?(?=[^;?]{3,120}?,\s*(?:what|how|who|where|when|which|why)\b)"
+                  # "…; if we did use one for something else, is there anything it mustn't stop…"
+                  r"|[,;]\s*(?:and\s+)?(?=(?:if|before|after|once|until|unless)\s[^,;?]{3,80}?,\s*"
+                  r"(?:is|are|does|do|can|should|must|will|would|could)\s+(?:there|it|we|i|you|they|the|a|an)\b)"
                   r"|[,;]\s*and\s+(?=[^,;?]{3,80}?\bso\s+(?:what|how|who|where|when|which)\s)"
                   # "…and does the DSL need to…": an auxiliary with a subject after it asks again
                   r"|\s+and\s+(?=(?:does|do|is|are|can|should|must|will|has|have)\s+(?:the|a|an|it|"
@@ -97,6 +102,9 @@ REQUEST_STUB = re.compile(rf"^\s*(?:(?:can|could|would|will)\s+you\s+)?(?:please
                           r"(?:\s+(?:for\s+)?(?:me|us)\b)?", re.I)
 # "the key points on:" names no topic
 BROAD = frozenset({"key", "main", "basic", "basics", "things", "stuff"})
+# "what did the guidance say about: A; B; and C?"
+COLON_ITEMS = re.compile(r"^\s*(?P<head>[^:;?]{3,200}?\b(?:about|on|regarding|covering))\s*:\s+"
+                         r"(?P<rest>[^:]+)$", re.I)
 LEAD_IN = re.compile(rf":\s+(?=(?:{_QWORD}|{_REQUEST})\b)", re.I)
 JOINED_ASKING = re.compile(rf"\b(?:but|and|so)\s+{_QWORD}\b", re.I)  # "…but what do I do now"
 # " - can we…?", " - within how many hours…?" (in one sentence)
@@ -158,7 +166,7 @@ GAPPED = re.compile(r"^\s*(what|who|which|where|when)\s+(the|a|an|their|its|our|
 
 def split_question(question: str) -> tuple[str, list[str]]:
     """(situation, parts): statements that set the scene, and each thing asked, in order."""
-    question = "".join(_enumerated(s) for s in SENTENCE.findall(question))
+    question = "".join(_enumerated(_colon_items(s)) for s in SENTENCE.findall(question))
     numbered = len(ANY_LABEL.findall(question)) >= 2  # the asker numbers what they ask
     if numbered:
         question = " ".join(_numbered_asked([s.strip() for s in SENTENCE.findall(question) if s.strip()]))
@@ -245,6 +253,19 @@ def _split_listed(sentence: str) -> list[str]:
                 last = m.end()
         out.append(piece[last:].strip(" ,;"))
     return [p for p in out if p]
+
+
+def _colon_items(sentence: str) -> str:
+    """"What did the guidance say about: the UKBA's duty; girls under 16…; and DNA testing?": each
+    item a semicolon parts is asked what the opening asks. Other sentences as they are."""
+    m = COLON_ITEMS.match(sentence)
+    if not m or LEAD_IN.search(sentence) or not _asks(head := m["head"].strip()):
+        return sentence  # "…about: what X is, …" is asked item by item as a colon's questions are
+    items = re.split(r";\s*(?:and\s+)?", m["rest"].strip().rstrip("?.! "))
+    if len(items) < 2 or not all(items):
+        return sentence
+    return " ".join(f"{head if n == 0 else asked_clause(head)} {item.strip()}?"
+                    for n, item in enumerate(items)) + " "
 
 
 def _enumerated(sentence: str) -> str:
