@@ -464,6 +464,9 @@ def test_a_pronoun_in_a_set_phrase_does_not_lean_on_the_part_before() -> None:
     ("How many working days does the local authority have?", ""),  # the days are the quantity
     ("How much does the Update Service cost?", ""),
     ("What's the maximum number of families one lead practitioner should hold?", "families"),
+    ("Is there a minimum total budget the partnership has to have?", "budget"),  # a limit on the thing
+    ("What's the maximum caseload a social worker can hold?", "caseload"),
+    ("Is there a maximum length a suspension can run?", ""),  # a time: its unit is the quantity
 ])
 def test_what_a_how_many_question_counts(question: str, thing: str) -> None:
     from assistant.understand.kinds import counted

@@ -351,7 +351,10 @@ NAMED_PLURAL = re.compile(rf"\b{_LIST_NOUNS}\b", re.I)
 # "How many members does a CDOP need?": the thing counted, which the stated number must be about
 COUNTED = re.compile(r"(?:\bhow (?:many|much)|\b(?:maximum|minimum|max|min|largest|smallest) number of)\s+"
                      r"(?:(?:working|calendar|school)\s+)?"
-                     r"(?:(?:days?|weeks?|months?|hours?|years?)['’]?\s+)?([a-z][a-z-]{2,})", re.I)
+                     r"(?:(?:days?|weeks?|months?|hours?|years?)['’]?\s+)?([a-z][a-z-]{2,})"
+                     # "the maximum caseload", "a minimum total budget": the limit is on the thing named
+                     r"|\b(?:maximum|minimum)\s+(?:total\s+|overall\s+|annual\s+)?(?!number\b|age\b|length\b|"
+                     r"time\b|term\b|period\b|duration\b|for\b|of\b)([a-z][a-z-]{2,})", re.I)
 _NOT_COUNTED = re.compile(r"(days?|weeks?|months?|hours?|years?|times?|more|longer|of|is|are|does|do|"
                           r"did|should|must|can|will|would|has|have|per)$", re.I)
 
@@ -467,7 +470,8 @@ def category(text: str) -> str:
 def counted(text: str) -> str:
     """The noun a "how many / how much" question counts ("members", "notice", "funding"), or ""."""
     m = COUNTED.search(text)
-    return m.group(1).lower() if m and not _NOT_COUNTED.fullmatch(m.group(1)) else ""
+    noun = (m.group(1) or m.group(2)) if m else ""
+    return noun.lower() if noun and not _NOT_COUNTED.fullmatch(noun) else ""
 
 
 # Informal wording the kind and shape patterns need not know (they read the question through
