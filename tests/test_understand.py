@@ -1636,3 +1636,13 @@ def test_each_thing_a_colon_names_after_about_is_asked_what_the_opening_asks() -
                      "what did the guidance say about DNA testing?"]
     _, one = split_question("What does it say about: phones, cameras and watches?")  # one thing, listed
     assert one == ["What does it say about: phones, cameras and watches?"]
+
+
+@pytest.mark.parametrize(("part", "kind"), [
+    ("what family group decision-making is.", "definition"),  # asked indirectly, in a list of asks
+    ("and what extra-familial harm means", "definition"),
+    ("what the threshold is", "fact"),  # a value, not a term
+    ("what kind of harm this is", "fact"),
+])
+def test_a_term_asked_indirectly_asks_for_its_definition(part: str, kind: str) -> None:
+    assert question_kind(part, answer_shape(part)) == kind

@@ -283,6 +283,10 @@ DEFINITION = re.compile(
     r"|\bwhat (does|do) ['‘\"][^'’\"]{2,40}['’\"] (actually )?(cover|include|involve|mean)\b"
     r"|\b(when|what) (does|do|would) [\w'’ -]{1,60} count as\b"
     r"|\bwhat (does|do) [\w'’ -]{1,40} say (that )?(a |an )?[\w'’ -]{1,40} (is|are|means)\??\s*$"
+    # asked indirectly, as a list asks: "…, and what family group decision-making is"; not "what the
+    # threshold is", "what kind of harm this is"
+    r"|^\s*(and\s+)?what\s+(a |an )?(?!(the|our|my|your|their|his|her|its)\b)"
+    r"(?![^?]*\b(it|this|that|they|these|those|we|i|you|he|she)\b)[\w’' -]{3,50}? (is|are|means)\W*$"
     # "what's a MASH?"; not someone's ("what's his plan?") nor what someone is to do ("what is the
     # council supposed to do now?")
     r"|^\s*(and\s+)?what(?: is| are)\s+(?:a |an )?(?!(?:the|they|these|those|it|this|that|his|her|their|"
