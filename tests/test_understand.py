@@ -1646,3 +1646,13 @@ def test_each_thing_a_colon_names_after_about_is_asked_what_the_opening_asks() -
 ])
 def test_a_term_asked_indirectly_asks_for_its_definition(part: str, kind: str) -> None:
     assert question_kind(part, answer_shape(part)) == kind
+
+
+@pytest.mark.parametrize(("part", "kind"), [
+    ("what should we expect these reports to be like for the children?", "fact"),  # how to see it
+    ("How should I think about what this is like for her?", "fact"),
+    ("who should I think about inviting?", "procedure"),  # planning what to do
+    ("how should we respond?", "procedure"),
+])
+def test_after_a_situation_how_to_see_it_is_no_steps(part: str, kind: str) -> None:
+    assert question_kind(part, answer_shape(part), situated=True) == kind

@@ -214,6 +214,11 @@ WHAT_THING = re.compile(r"^\W*(?:(?:and|so|but|also|then)\s+)?what\s+"
                         r"(?!(?:else|extra|more|further|exactly|now|next|then|steps?|actions?|things?|happens|"
                         r"is|are|am|do|does|did|should|must|can|could|would|will|i|we)\b)"
                         r"[a-z]+\s+(?:am|are|is|do|does|should|must)\s+(?:i|we)\b", re.I)
+# "what should we expect these reports to be like?", "how should I think about what this is like for
+# her?": how to see it, not what to do
+UNDERSTANDING = re.compile(r"\b(should|must|do) (i|we) (expect\b[^?]{0,60}\bto be like"
+                           r"|(think|feel) about (what|how|it|this|that|the)\b"
+                           r"|(view|see|understand) (it|this|that|them|these|the)\b)", re.I)
 JOINED = re.compile(r"[,;]\s*(?=(?:and|but|so)\s)", re.I)  # where a joined clause starts
 _LIST_NOUNS = (r"(types|categories|kinds|forms|signs|indicators|principles|rules|factors|steps|stages|"
                r"responsibilities|duties|roles|elements|areas|ways|examples|members|partners|"
@@ -516,7 +521,7 @@ def question_kind(text: str, shape: str | None, situated: bool = False) -> str:
     if NAMED_LIST.search(text):
         return "list"
     if situated and shape in (None, "who") and OBLIGED.search(text) and not LIST.search(text) and not (
-            WHAT_THING.match(text)):
+            WHAT_THING.match(text) or UNDERSTANDING.search(text)):
         return "procedure"
     # "Should we, and what do we have to go through before deciding?": a verdict, then the steps
     if situated and any(OBLIGED.match(c) for c in JOINED.split(text)[1:]) and not LIST.search(text):
