@@ -1656,3 +1656,18 @@ def test_a_term_asked_indirectly_asks_for_its_definition(part: str, kind: str) -
 ])
 def test_after_a_situation_how_to_see_it_is_no_steps(part: str, kind: str) -> None:
     assert question_kind(part, answer_shape(part), situated=True) == kind
+
+
+def test_how_quickly_between_two_questions_is_asked_of_the_one_before() -> None:
+    _, parts = split_question("What happens once they get it - who decides what next and how quickly, who "
+                              "agrees the lead practitioner, and will they tell me?")
+    assert parts == ["What happens once they get it - who decides what next", "how quickly",
+                     "who agrees the lead practitioner", "will they tell me?"]
+    query = _query("Who decides what next and how quickly, who agrees the lead practitioner?")
+    assert query.parts[1].shape == "duration" and "decides" in query.parts[1].search
+
+
+def test_whether_after_a_cut_is_one_more_thing_asked() -> None:
+    _, parts = split_question("What does KCSIE expect - who I involve, whether I can promise to keep it "
+                              "secret, what I say to the child?")
+    assert parts[-2:] == ["whether I can promise to keep it secret", "what I say to the child?"]

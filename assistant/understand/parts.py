@@ -105,6 +105,9 @@ BROAD = frozenset({"key", "main", "basic", "basics", "things", "stuff"})
 # "what did the guidance say about: A; B; and C?"
 COLON_ITEMS = re.compile(r"^\s*(?P<head>[^:;?]{3,200}?\b(?:about|on|regarding|covering))\s*:\s+"
                          r"(?P<rest>[^:]+)$", re.I)
+WHETHER = re.compile(r"^\s*whether\b", re.I)
+SHORT_ASK = re.compile(r"^\s*(?:and\s+)?(?:how\s+(?:quickly|fast|soon|long|often)|by when|when|why)\W*$",
+                       re.I)  # "how quickly", asked of the question before it
 LEAD_IN = re.compile(rf":\s+(?=(?:{_QWORD}|{_REQUEST})\b)", re.I)
 JOINED_ASKING = re.compile(rf"\b(?:but|and|so)\s+{_QWORD}\b", re.I)  # "…but what do I do now"
 # " - can we…?", " - within how many hours…?" (in one sentence)
@@ -206,7 +209,8 @@ def split_question(question: str) -> tuple[str, list[str]]:
                 continue
             if parts and RESTATED.match(piece):  # "…? What does the advice say?" asks nothing new
                 continue
-            if parts and (len(piece.split()) < MIN_WORDS and not _has_verb(piece) or answer_form(piece)):
+            short = len(piece.split()) < MIN_WORDS and not _has_verb(piece) and not SHORT_ASK.match(piece)
+            if parts and (short or answer_form(piece)):
                 parts[-1] = f"{parts[-1].rstrip('?')} {piece}"
             else:
                 parts.append(piece)
@@ -406,7 +410,11 @@ def _split_joined(sentence: str) -> list[str]:
             continue
         # "In a neglect case…, what's the test?" is one question: its head asks nothing
         head = sentence[last:m.start()].strip(" ,;")
-        if (_asks_apart(head) and not SHARED_CLAUSE.search(head) and _has_verb(sentence[m.end():])
+        # after one cut, "whether I can promise…" is one more thing asked, not a scene set, and "how
+        # quickly" asks of the question before it ("who decides what next and how quickly, who agrees…")
+        asks = _asks_apart(head) or bool(pieces) and (
+            bool(WHETHER.match(head)) and len(head.split()) >= MIN_WORDS or bool(SHORT_ASK.match(head)))
+        if (asks and not SHARED_CLAUSE.search(head) and _has_verb(sentence[m.end():])
                 and not (m.group(0).strip() == "and" and NOUN_LIST_END.search(head)
                          and not INVERTED.match(sentence[m.end():]))):
             # "…, and if that doesn't happen, is it too late?": the condition opens the next part
