@@ -1671,3 +1671,13 @@ def test_whether_after_a_cut_is_one_more_thing_asked() -> None:
     _, parts = split_question("What does KCSIE expect - who I involve, whether I can promise to keep it "
                               "secret, what I say to the child?")
     assert parts[-2:] == ["whether I can promise to keep it secret", "what I say to the child?"]
+
+
+def test_a_section_named_in_situation_and_part_does_not_bring_the_situation_into_the_search() -> None:
+    told = ("Our lunchtime supervisors only get the Annex A condensed version. I want to turn it into a "
+            "staffroom poster.")
+    query = _query(f"{told} What forms does Annex A say child-on-child abuse is most likely to include?")
+    assert "lunchtime" not in query.parts[0].search and "poster" not in query.parts[0].search
+    shared = _query("Our lunchtime supervisors keep asking about bullying. What does Annex A say about "
+                    "bullying by supervisors?")  # a word of the situation itself: read with it
+    assert "lunchtime" in shared.parts[0].search

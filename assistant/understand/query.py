@@ -317,12 +317,17 @@ def _carried_names(prior: Part | None, shape: str | None, follows: bool,
     return _named(prior.text, abbreviations)
 
 
+PLACE_WORDS = frozenset({"annex", "part", "chapter", "section", "appendix", "paragraph", "page", "guidance",
+                         "edition", "version", "document"})
+
+
 def _leans_on(text: str, situation: str) -> bool:
     """The part needs its situation to be understood: it is short, refers back ("is it…", "for
     them"), or speaks of what the situation told ("…our yearly safeguarding report. What else is
     the report supposed to include?")."""
+    # a section both name ("Annex A") is where to look, not what the situation is about
     return (len(tokens(text)) < 4 or needs_antecedent(text)
-            or bool(set(tokens(text)) & set(tokens(situation))))
+            or bool((set(tokens(text)) & set(tokens(situation))) - PLACE_WORDS))
 
 
 def _search(text: str, hits: tuple[tuple[str, Rename], ...], renames: tuple[Rename, ...],
