@@ -43,7 +43,8 @@ JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?={_JOIN_CARRIED}
                   r"|;\s*(?:and,?\s+)?(?=[^;?]{3,120}?,\s*(?:what|how|who|where|when|which|why)\b)"
                   # "…; if we did use one for something else, is there anything it mustn't stop…"
                   r"|[,;]\s*(?:and\s+)?(?=(?:if|before|after|once|until|unless)\s[^,;?]{3,80}?,\s*"
-                  r"(?:is|are|does|do|can|should|must|will|would|could)\s+(?:there|it|we|i|you|they|the|a|an)\b)"
+                  r"(?:(?:is|are|does|do|can|should|must|will|would|could)\s+(?:there|it|we|i|you|they|the|a|an)\b"
+                  r"|(?:what|how|who|where|when|which)\b))"
                   r"|[,;]\s*and\s+(?=[^,;?]{3,80}?\bso\s+(?:what|how|who|where|when|which)\s)"
                   # "…and does the DSL need to…": an auxiliary with a subject after it asks again
                   r"|\s+and\s+(?=(?:does|do|is|are|can|should|must|will|has|have)\s+(?:the|a|an|it|"
