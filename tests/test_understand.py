@@ -1684,7 +1684,9 @@ def test_a_section_named_in_situation_and_part_does_not_bring_the_situation_into
 
 
 def test_a_condition_then_its_own_question_after_a_comma_opens_a_part() -> None:
-    _, parts = split_question("How careful do we need to be about whether it is punishment or protection, and "
-                              "if one of these cases ever did end in a conviction for rape, what then?")
-    assert parts == ["How careful do we need to be about whether it is punishment or protection",
+    _, parts = split_question("Who should lead on any sanctions, how careful do we need to be about "
+                              "whether what we do is punishment or protection, and if one of these cases "
+                              "ever did end in a conviction for rape, what then?")
+    assert parts == ["Who should lead on any sanctions",
+                     "how careful do we need to be about whether what we do is punishment or protection",
                      "if one of these cases ever did end in a conviction for rape, what then?"]
