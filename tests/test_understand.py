@@ -1690,3 +1690,13 @@ def test_a_condition_then_its_own_question_after_a_comma_opens_a_part() -> None:
     assert parts == ["Who should lead on any sanctions",
                      "how careful do we need to be about whether what we do is punishment or protection",
                      "if one of these cases ever did end in a conviction for rape, what then?"]
+
+
+def test_a_clause_with_a_past_tense_verb_is_no_gapped_noun_phrase() -> None:
+    _, parts = split_question("Please list: what Operation Encompass helps schools do; what the Act's duties "
+                              "shifted the focus to; the usual context in which staff meet homelessness.")
+    assert parts == ["what Operation Encompass helps schools do",
+                     "what the Act's duties shifted the focus to",
+                     "the usual context in which staff meet homelessness."]
+    _, gapped = split_question("Who is more likely to be the victims, and who the perpetrators?")
+    assert gapped == ["Who is more likely to be the victims, and who the perpetrators?"]

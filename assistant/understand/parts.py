@@ -165,7 +165,7 @@ DIFFERENCE_BETWEEN = re.compile(r"^\W*(?:what|whats|what's|what is)\s+(?:actuall
                                 r"(?:main\s+|key\s+|real\s+)?differences?\s+between\s+(.+?)\s*\??$", re.I)
 # a question word then straight into a noun phrase, with no verb of its own: the verb is the last part's
 GAPPED = re.compile(r"^\s*(what|who|which|where|when)\s+(the|a|an|their|its|our|your|his|her)\s+"
-                    rf"(?!.*\b({AUXILIARY}|be|been|need|needs)\b)", re.I)
+                    rf"(?!.*\b({AUXILIARY}|be|been|need|needs|says|said|means|\w{{3,}}ed)\b)", re.I)
 
 
 def split_question(question: str) -> tuple[str, list[str]]:
