@@ -1700,3 +1700,14 @@ def test_a_clause_with_a_past_tense_verb_is_no_gapped_noun_phrase() -> None:
                      "the usual context in which staff meet homelessness."]
     _, gapped = split_question("Who is more likely to be the victims, and who the perpetrators?")
     assert gapped == ["Who is more likely to be the victims, and who the perpetrators?"]
+
+
+def test_a_colon_s_item_may_be_a_noun_clause_and_a_lone_question_word_stays_with_its_clause() -> None:
+    _, parts = split_question("Please list: whether these things come one at a time, the ways someone can "
+                              "abuse a child, whether children count as victims and how, what it does to "
+                              "them, and who can abuse children.")
+    assert parts == ["whether these things come one at a time", "the ways someone can abuse a child",
+                     "whether children count as victims and how", "what it does to them",
+                     "who can abuse children."]
+    _, nouns = split_question("What do we do straight away about classes, the site and the minibus?")
+    assert nouns == ["What do we do straight away about classes, the site and the minibus?"]

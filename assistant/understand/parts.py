@@ -96,8 +96,11 @@ SPREAD_SEP = re.compile(_SPREAD_SEP, re.I)
 # where a colon's list of asked things goes on to its next item
 _LISTED_WORD = r"(?:what|who|whose|how|when|where|which|why|whether)\b"
 LISTED_ITEM = re.compile(rf"[,;]\s*(?:and\s+|or\s+)?(?={_CARRIED}{_LISTED_WORD})"
-                         r"|;\s*(?:and\s+)?(?=(?:the|any|all|some)\s)", re.I)  # "…; the usual context…"
-LISTED_OPENING = re.compile(rf"^\s*{_CARRIED}{_LISTED_WORD}", re.I)
+                         # "…; the usual context…", "…, the ways someone can abuse a child": a clause
+                         r"|;\s*(?:and\s+)?(?=(?:the|any|all|some)\s)"
+                         r"|,\s*(?:and\s+)?(?=(?:the|any|all|some)\s[^,;?]*?\b(?:that|which|who|can|could|should|"
+                         r"must|will|would|may|is|are|was|were|has|have|needs?)\b)", re.I)
+LISTED_OPENING = re.compile(rf"^\s*(?:{_CARRIED}{_LISTED_WORD}|(?:the|any|all|some)\s)", re.I)
 # a request that opens a colon's list: "List for me:", "Can you give me:", "Please list the key points on:"
 REQUEST_STUB = re.compile(rf"^\s*(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?(?:just\s+)?{_REQUEST}\b"
                           r"(?:\s+(?:for\s+)?(?:me|us)\b)?", re.I)
@@ -415,7 +418,9 @@ def _split_joined(sentence: str) -> list[str]:
         # quickly" asks of the question before it ("who decides what next and how quickly, who agrees…")
         asks = _asks_apart(head) or bool(pieces) and (
             bool(WHETHER.match(head)) and len(head.split()) >= MIN_WORDS or bool(SHORT_ASK.match(head)))
-        if (asks and not SHARED_CLAUSE.search(head) and _has_verb(sentence[m.end():])
+        # "…victims and how, what it does to them": a lone question word asks of the clause before it
+        alone = len(re.split(r"[,;]", sentence[m.end():], maxsplit=1)[0].split()) == 1
+        if (asks and not alone and not SHARED_CLAUSE.search(head) and _has_verb(sentence[m.end():])
                 and not (m.group(0).strip() == "and" and NOUN_LIST_END.search(head)
                          and not INVERTED.match(sentence[m.end():]))):
             # "…, and if that doesn't happen, is it too late?": the condition opens the next part
