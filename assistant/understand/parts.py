@@ -248,8 +248,9 @@ def _after_lead_in(question: str) -> set[str]:
 
 def _split_listed(sentence: str) -> list[str]:
     """The items a colon lists, each asked on its own: as a joined sentence is cut, and also before a
-    question word after a comma or semicolon when the item before it asks too ("where children can be
-    at risk of harm, why professional curiosity matters", "whether they come one at a time, …")."""
+    question word after a comma or semicolon, or a "the …" clause with a verb word ("…, the ways someone
+    can abuse a child"), when the item before it asks too ("where children can be at risk of harm, why
+    professional curiosity matters", "whether they come one at a time, …")."""
     out: list[str] = []
     for piece in _split_joined(sentence):
         last = 0
