@@ -1606,38 +1606,6 @@ def test_a_request_before_a_colon_is_no_part_and_its_topic_widens_every_part() -
     assert all("neglect" in p.search for p in query.parts)
 
 
-def test_each_item_a_colon_lists_is_asked_on_its_own() -> None:
-    _, parts = split_question("Please list: whether these things come one at a time, who can abuse "
-                              "children, and how early neglect can start; and the usual context in which "
-                              "staff meet it.")
-    assert parts == ["whether these things come one at a time", "who can abuse children",
-                     "how early neglect can start", "the usual context in which staff meet it."]
-    # a condition keeps its question, outside a colon's list too
-    _, kept = split_question("Please list: is there an official list, and if not, where are the rules set?")
-    assert kept == ["is there an official list", "if not, where are the rules set?"]
-
-
-def test_a_condition_after_a_semicolon_opens_the_question_it_leads_to() -> None:
-    _, parts = split_question("Three things: can we use a settlement agreement here; if we did use one for "
-                              "something else, is there anything it mustn't stop us doing; and for "
-                              "allegations that end up substantiated, unfounded or unsubstantiated, what "
-                              "has to be kept on file?")
-    assert parts == ["can we use a settlement agreement here",
-                     "if we did use one for something else, is there anything it mustn't stop us doing",
-                     "for allegations that end up substantiated, unfounded or unsubstantiated, what has to "
-                     "be kept on file?"]
-
-
-def test_each_thing_a_colon_names_after_about_is_asked_what_the_opening_asks() -> None:
-    _, parts = split_question("For WT 2010, what did the guidance say about: the UK Border Agency's duty; "
-                              "girls under 16 at a clinic; and DNA testing?")
-    assert parts == ["For WT 2010, what did the guidance say about the UK Border Agency's duty?",
-                     "what did the guidance say about girls under 16 at a clinic?",
-                     "what did the guidance say about DNA testing?"]
-    _, one = split_question("What does it say about: phones, cameras and watches?")  # one thing, listed
-    assert one == ["What does it say about: phones, cameras and watches?"]
-
-
 @pytest.mark.parametrize(("part", "kind"), [
     ("what family group decision-making is.", "definition"),  # asked indirectly, in a list of asks
     ("and what extra-familial harm means", "definition"),
@@ -1682,32 +1650,52 @@ def test_a_section_named_in_situation_and_part_does_not_bring_the_situation_into
                     "bullying by supervisors?")  # a word of the situation itself: read with it
     assert "lunchtime" in shared.parts[0].search
 
-
-def test_a_condition_then_its_own_question_after_a_comma_opens_a_part() -> None:
-    _, parts = split_question("Who should lead on any sanctions, how careful do we need to be about "
-                              "whether what we do is punishment or protection, and if one of these cases "
-                              "ever did end in a conviction for rape, what then?")
-    assert parts == ["Who should lead on any sanctions",
-                     "how careful do we need to be about whether what we do is punishment or protection",
-                     "if one of these cases ever did end in a conviction for rape, what then?"]
-
-
-def test_a_clause_with_a_past_tense_verb_is_no_gapped_noun_phrase() -> None:
-    _, parts = split_question("Please list: what Operation Encompass helps schools do; what the Act's duties "
-                              "shifted the focus to; the usual context in which staff meet homelessness.")
-    assert parts == ["what Operation Encompass helps schools do",
-                     "what the Act's duties shifted the focus to",
-                     "the usual context in which staff meet homelessness."]
-    _, gapped = split_question("Who is more likely to be the victims, and who the perpetrators?")
-    assert gapped == ["Who is more likely to be the victims, and who the perpetrators?"]
-
-
-def test_a_colon_s_item_may_be_a_noun_clause_and_a_lone_question_word_stays_with_its_clause() -> None:
-    _, parts = split_question("Please list: whether these things come one at a time, the ways someone can "
-                              "abuse a child, whether children count as victims and how, what it does to "
-                              "them, and who can abuse children.")
-    assert parts == ["whether these things come one at a time", "the ways someone can abuse a child",
-                     "whether children count as victims and how", "what it does to them",
-                     "who can abuse children."]
-    _, nouns = split_question("What do we do straight away about classes, the site and the minibus?")
-    assert nouns == ["What do we do straight away about classes, the site and the minibus?"]
+@pytest.mark.parametrize(("question", "parts"), [
+    # each item a colon lists is asked on its own
+    ("Please list: whether these things come one at a time, who can abuse children, and how early neglect "
+     "can start; and the usual context in which staff meet it.",
+     ["whether these things come one at a time", "who can abuse children", "how early neglect can start",
+      "the usual context in which staff meet it."]),
+    # a condition keeps its question, outside a colon's list too
+    ("Please list: is there an official list, and if not, where are the rules set?",
+     ["is there an official list", "if not, where are the rules set?"]),
+    # a condition, or an opening, after a semicolon opens the question it leads to
+    ("Three things: can we use a settlement agreement here; if we did use one for something else, is there "
+     "anything it mustn't stop us doing; and for allegations that end up substantiated, unfounded or "
+     "unsubstantiated, what has to be kept on file?",
+     ["can we use a settlement agreement here",
+      "if we did use one for something else, is there anything it mustn't stop us doing",
+      "for allegations that end up substantiated, unfounded or unsubstantiated, what has to be kept on "
+      "file?"]),
+    # each thing a colon names after "about" is asked what the opening asks; one thing, listed, is not
+    ("For WT 2010, what did the guidance say about: the UK Border Agency's duty; girls under 16 at a clinic; "
+     "and DNA testing?",
+     ["For WT 2010, what did the guidance say about the UK Border Agency's duty?",
+      "what did the guidance say about girls under 16 at a clinic?",
+      "what did the guidance say about DNA testing?"]),
+    ("What does it say about: phones, cameras and watches?",
+     ["What does it say about: phones, cameras and watches?"]),
+    # a condition then its own question after a comma opens a part (after an earlier part)
+    ("Who should lead on any sanctions, how careful do we need to be about whether what we do is punishment "
+     "or protection, and if one of these cases ever did end in a conviction for rape, what then?",
+     ["Who should lead on any sanctions",
+      "how careful do we need to be about whether what we do is punishment or protection",
+      "if one of these cases ever did end in a conviction for rape, what then?"]),
+    # a clause with a past-tense verb is no gapped noun phrase; a gapped one still borrows the verb
+    ("Please list: what Operation Encompass helps schools do; what the Act's duties shifted the focus to; "
+     "the usual context in which staff meet homelessness.",
+     ["what Operation Encompass helps schools do", "what the Act's duties shifted the focus to",
+      "the usual context in which staff meet homelessness."]),
+    ("Who is more likely to be the victims, and who the perpetrators?",
+     ["Who is more likely to be the victims, and who the perpetrators?"]),
+    # a colon's item may be a noun clause; a lone question word stays with the clause before it
+    ("Please list: whether these things come one at a time, the ways someone can abuse a child, whether "
+     "children count as victims and how, what it does to them, and who can abuse children.",
+     ["whether these things come one at a time", "the ways someone can abuse a child",
+      "whether children count as victims and how", "what it does to them", "who can abuse children."]),
+    ("What do we do straight away about classes, the site and the minibus?",
+     ["What do we do straight away about classes, the site and the minibus?"]),
+])
+def test_a_colon_s_items_semicolons_and_conditions_split_a_question_into_its_parts(
+        question: str, parts: list[str]) -> None:
+    assert split_question(question)[1] == parts
