@@ -179,6 +179,25 @@ def resolve(
     return _current(registry, series, today)
 
 
+# a separate publication named as one: "the KCSIE Part one booklet", "the Part one PDF"
+PUBLICATION = r"(?:booklets?|leaflets?|pdfs?|publications?|handouts?|documents?)"
+
+
+def with_publication(registry: EditionRegistry, scope: Scope, question: str) -> Scope:
+    """The scope with a document published apart from one in it (KCSIE's Part one on its own) when
+    the question names that publication: its own pages (a list at its back) are searched too."""
+    extra = []
+    for doc in registry.manifest.documents:
+        base = next((d for d in registry.manifest.documents if d.id == doc.alternate_of), None)
+        if base is None or base.id not in scope.doc_ids or doc.id in scope.doc_ids:
+            continue
+        own = doc.title.split(":")[0].removeprefix(base.title.split(":")[0]).split()
+        named = r"\s+".join(map(re.escape, own))
+        if own and re.search(rf"\b{named}(?:['’]s)?\s+{PUBLICATION}\b", question, re.I):
+            extra.append(doc.id)
+    return replace(scope, doc_ids=(*scope.doc_ids, *extra)) if extra else scope
+
+
 def _named(registry: EditionRegistry, edition: str, series: list[str], question: str) -> Scope:
     wanted = edition.strip()
     doc = next((d for d in registry.manifest.documents if d.id == wanted), None)

@@ -562,7 +562,7 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
         return []
     bonus = _plan_bonus(ctx)  # _order adds the section's and the asked words' terms itself
     added = np.array([bonus(u) for u in ctx.units]) if bonus else None
-    if ctx.exhibit == FLOW_CHART and ctx.kind in ("procedure", "fact") and ctx.shape is None and (
+    if ctx.exhibit == FLOW_CHART and ctx.kind in ("procedure", "fact", "list") and ctx.shape is None and (
             boxes := _chart_steps(ctx, steps)):
         return boxes
     if ctx.kind == "procedure":
@@ -836,7 +836,9 @@ def _prose_list(unit: Unit) -> Unit | None:
         return None
     i = next((n for n, x in enumerate(sents) if x.end >= unit.end), len(sents) - 1)
     end, found = _run_of(unit, i, _goes_on, len(sents), LIST_CHARS)
-    return replace(unit, end=end) if found >= PROSE_ITEMS else None
+    # "…environments outside the family home. These can include A, B and C.": one list goes on from it
+    listed = found >= 1 and inline_lead(unit.chunk.text[unit.end:end].strip()) is not None
+    return replace(unit, end=end) if found >= PROSE_ITEMS or listed else None
 
 
 def _goes_on(sentence: str, before: str) -> bool:

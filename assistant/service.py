@@ -330,7 +330,8 @@ class Assistant:
         pooled = replace(part)
         pooled.passages = rerank(self.sentences, pooled, part.candidates + extra, k,
                                  _with_topic(unit_bonus(pooled), topic),
-                                 fuse=pooled.kind == "procedure", carried=self._carried)
+                                 fuse=pooled.kind == "procedure", carried=self._carried,
+                                 kept=pooled.exhibited)  # the exhibit asked about is read by every part
         return pooled
 
     def _neighbours(self, chunk: Chunk) -> list[Chunk]:

@@ -2034,6 +2034,23 @@ def test_a_list_told_in_sentences_is_quoted_through_its_run() -> None:
     assert "Some level" not in text  # it stops where the sentences stop going on from it
 
 
+def test_one_sentence_that_goes_on_with_an_inline_list_is_the_list() -> None:
+    """"…environments outside the family home. These can include parks, housing estates and
+    transport hubs.": the sentence after the definition lists what it holds, so it is quoted too;
+    one that goes on without listing is not (a list told in sentences needs two)."""
+    chunk = _chunk("Extra-familial contexts include a range of environments outside the family home. "
+                   "These can include peer groups, school, and public spaces (for example, parks, "
+                   "housing estates, or transport hubs), as well as online, including social media or "
+                   "gaming platforms. Extremism is defined elsewhere.")
+    head = _unit(chunk, "Extra-familial contexts include a range of environments outside the family home.")
+    text = plan(_ctx([head], [1.0], "list"), max_quotes=3, ratio=0.8)[0][0].text
+    assert text.endswith("gaming platforms.") and "Extremism" not in text
+    plain = _chunk("Extra-familial contexts are outside the family home. These are often unsafe for "
+                   "children. Extremism is defined elsewhere.")
+    first = _unit(plain, "Extra-familial contexts are outside the family home.")
+    assert plan(_ctx([first], [1.0], "list"), max_quotes=3, ratio=0.8)[0][0].text == first.text
+
+
 def test_a_definite_opening_goes_on_from_a_thing_named_before() -> None:
     chunk = _chunk("27. Sexual abuse: forcing a child to take part in sexual activities. The activities may "
                    "involve physical contact. They may also include non-contact activities. The school "

@@ -388,6 +388,24 @@ def test_a_flow_chart_asked_about_whole_is_quoted_to_its_last_boxes(real_assista
     assert "necessary to convene a child protection conference" in text
 
 
+def test_every_part_about_a_flow_chart_reads_its_boxes(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    """A later part about the chart named first ("what decisions can the agency come to?") is
+    answered from the chart's boxes, as the first part is."""
+    ans = real_assistant.ask("Going by WT23's immediate protection flow chart, who starts that process, and "
+                             "what decisions can the agency come to?")
+    text = " ".join(ans.text.split())
+    later = text[text.index("**What decisions"):text.index("[1] Working Together")]
+    assert "does not require immediate protection" in later, later
+
+
+def test_the_part_one_booklet_named_is_answered_from_its_own_list(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The further-advice list at the back of the Part one booklet is searched when the booklet is named."""
+    ans = real_assistant.ask("In the 'additional advice and support' list at the back of the KCSIE Part one "
+                             "booklet, what resources are given under information sharing?")
+    text = " ".join(ans.text.split())
+    assert "Data sharing information hub" in text and "Part one: information for all school" in text, text
+
+
 COLD_ASK = """
 import sys
 from assistant.service import Assistant

@@ -1699,3 +1699,23 @@ def test_a_section_named_in_situation_and_part_does_not_bring_the_situation_into
 def test_a_colon_s_items_semicolons_and_conditions_split_a_question_into_its_parts(
         question: str, parts: list[str]) -> None:
     assert split_question(question)[1] == parts
+
+
+def test_a_table_of_what_changed_is_a_part_of_the_document_not_a_comparison() -> None:
+    """"Where is the table of what's changed?" asks where a part of KCSIE 2025 is; "what's changed in
+    KCSIE 2025?" compares it with the edition before."""
+    asked = ("Which version does KCSIE 2025 say it replaces, and where in the document is the table of "
+             "what's changed?")
+    query = _query(asked)
+    assert query.kind == "multi-part" and len(query.parts) == 2
+    assert _query("What's changed in KCSIE 2025 on filtering?").kind == "what-changed"
+
+
+def test_the_part_one_booklet_named_is_searched_beside_the_full_guidance() -> None:
+    """Part one published on its own has pages of its own (a list of further advice at its back):
+    naming the booklet searches it too; naming Part one alone searches the full guidance only."""
+    booklet = _query("In the KCSIE Part one booklet's list of further advice, which organisations are named?")
+    assert booklet.scope.doc_ids == ("kcsie-2025", "kcsie-2025-part-one")
+    assert _query("What's in the Part one document about online safety?").scope.doc_ids[-1] == (
+        "kcsie-2025-part-one")
+    assert _query("What does Part one of KCSIE say about online safety?").scope.doc_ids == ("kcsie-2025",)

@@ -17,6 +17,7 @@ from assistant.editions import (
     spell_editions,
     strip_edition_words,
     with_local,
+    with_publication,
     years_in,
 )
 from assistant.exhibits import CASE_STUDY, FLOW_CHART
@@ -72,6 +73,9 @@ EXHIBITS = ((CASE_STUDY, re.compile(r"(?<!like a )\bcase[- ]study\b|\bworked exa
                                     r"|\bexamples? like (?:this|that|it|ours|mine)\b", re.I)),
             (FLOW_CHART, re.compile(r"(?<!like a )\bflow ?chart\b", re.I)))
 IN_THE_LAW = re.compile(r"(?:\s+(?:in|to))?\s+(?:the\s+)?(?:law|legislation)\b", re.I)
+# "where is the table of what's changed?" asks where a part of the document is, not for a comparison
+PART_OF = re.compile(r"\b(?:table|list|summary|annex|section|page|record)\s+"
+                     r"(?:of|on|showing|setting\s+out)\s+$", re.I)
 # "What changes did KCSIE 2025 make…?", "What were the substantive changes 2024 made…?": with a year
 CHANGES_MADE = re.compile(r"\bwhat\s+(?:(?:were|have\s+been)\s+(?:the\s+)?(?:\w+\s+)?changes\b|"
                           r"(?:\w+\s+)?changes\s+(?:did|were|have|has)\b|did\s+[^?]{1,40}?\bchange\b)", re.I)
@@ -150,7 +154,7 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
     edition = spell_editions(edition) if edition else edition
     scope = resolve(registry, question, edition, as_of, today) if source != "local" else (
         _local_only(as_of))
-    scope = with_local(registry, scope, local, source)
+    scope = with_local(registry, with_publication(registry, scope, question), local, source)
     if senses is not None:
         abbreviations = senses(question, scope.doc_ids)
     hits = tuple(outdated_terms(question, renames, abbreviations))
@@ -215,7 +219,8 @@ def _asks_what_changed(question: str, years: tuple[str, ...]) -> bool:
     """Changes between editions are asked for; "the difference between safeguarding and child
     protection" compares two ideas, not two editions, unless an edition or year is named."""
     # "…and what changed in the law?" asks what the guidance says of a change in the law
-    found = [m.group(0) for m in WHAT_CHANGED.finditer(question) if not IN_THE_LAW.match(question, m.end())]
+    found = [m.group(0) for m in WHAT_CHANGED.finditer(question) if not IN_THE_LAW.match(question, m.end())
+             and not PART_OF.search(question, 0, m.start())]
     if years and CHANGES_MADE.search(question):
         return True
     if not found:
