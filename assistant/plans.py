@@ -34,11 +34,14 @@ LEANS_BACK = re.compile(r"^(this|these|that|those|it|they|such|in (this|these|su
                         r"nevertheless|nonetheless|furthermore|moreover|accordingly|as a result|for example|"
                         r"for instance|in (such|these|those) circumstances|(if|where) these)\b", re.I)
 # "will" directs ("the DSL will liaise…"), unless it tells what tends to happen ("offenders will often…")
+_TOLD = (r"(act|speak|tell|refer|call|contact|report|record|listen|reassure|do not|never|ensure|consider|"
+         r"make|seek|share|inform|discuss)")
+# a modal, or an imperative: at the start, after "please", or after a condition ("If you feel your
+# pupils are at risk, please report it to…", "Where a child is in danger, call 999")
 DIRECTIVE = re.compile(r"\b(should|must|will(?! (often|usually|sometimes|typically|frequently|rarely|"
                        r"commonly|tend|likely))|need to|needs to|ought to|expected to|recommends?|"
-                       r"recommended|advised?)\b|^(act|speak|"
-                       r"tell|refer|call|contact|report|record|listen|reassure|do not|never|ensure|"
-                       r"consider|make|seek|share|inform|discuss)\b", re.I)
+                       rf"recommended|advised?)\b|^{_TOLD}\b|\bplease\s+{_TOLD}\b"
+                       rf"|^(?:if|where|when)\b[^,]{{1,150}},\s+{_TOLD}\b", re.I)
 DANGER = re.compile(r"\bimmediate(ly)? (danger|risk|harm)|\b999\b|\bin danger\b", re.I)
 # the verbs a definition question asks with ("what does 'reasonable force' cover?") define too
 DEFINES = re.compile(r"^[^.;]{0,90}?(\b(is|are|means|refers to|is defined as|describes|includes|covers|"

@@ -2287,3 +2287,18 @@ def test_a_which_law_part_quotes_the_sentence_naming_the_law_beside_its_best_quo
     # scoring under LAW_RATIO of the best, or asked without the law shape: not added
     assert not any("2011" in u.text for u, _ in plan(_ctx(units, [0.50, 0.45, 0.30], "fact", "law"), 1, 0.9))
     assert not any("2011" in u.text for u, _ in plan(_ctx(units, [0.50, 0.45, 0.43], "fact"), 1, 0.9))
+
+
+def test_an_imperative_after_a_condition_or_please_is_a_step() -> None:
+    """"If you feel your pupils are at risk, please report it to the Anti-Phishing Working Group":
+    a step as much as "Staff should report it"; a sentence that tells nothing to do is none."""
+    chunk = _chunk("If you feel your pupils or staff are at risk, please report it to the Anti-Phishing "
+                   "Working Group. When this happens, children may be upset. Where a child is in "
+                   "immediate danger, call 999.")
+    report = _unit(chunk, "If you feel your pupils or staff are at risk, please report it")
+    upset = _unit(chunk, "When this happens, children may be upset.")
+    danger = _unit(chunk, "Where a child is in immediate danger, call 999.")
+    chosen = plan(_ctx([upset, report, danger], [0.5, 0.45, 0.44], "procedure"), 1, 0.8, steps=3)
+    texts = [u.text for u, _ in chosen]
+    assert any("Anti-Phishing" in t for t in texts) and any("call 999" in t for t in texts)
+    assert not any(t.startswith("When this happens") for t in texts)
