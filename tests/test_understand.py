@@ -1719,3 +1719,18 @@ def test_the_part_one_booklet_named_is_searched_beside_the_full_guidance() -> No
     assert _query("What's in the Part one document about online safety?").scope.doc_ids[-1] == (
         "kcsie-2025-part-one")
     assert _query("What does Part one of KCSIE say about online safety?").scope.doc_ids == ("kcsie-2025",)
+
+
+def test_a_statement_joined_to_a_question_before_a_dash_opens_the_next_question() -> None:
+    """"…what is our duty here, and the company wants a fee - how should we judge it?": the duty is
+    one question; the fee is told for the question after the dash. A clause after a statement, or
+    one that asks itself, keeps the dash."""
+    _, parts = split_question("What exactly is our duty towards the visiting kids here, and the company "
+                              "wants an admin fee for the DBS checks - how should we judge whether they're "
+                              "worth using?")
+    assert parts == ["What exactly is our duty towards the visiting kids here?",
+                     "The company wants an admin fee for the DBS checks, how should we judge whether "
+                     "they're worth using?"]
+    _, told = split_question("A new HLTA will help a 7 yo with toileting, but only once a fortnight - does "
+                             "it being infrequent take that out of regulated activity?")
+    assert told == ["does it being infrequent take that out of regulated activity?"]  # no "will help…?" part

@@ -116,6 +116,10 @@ LEAD_IN = re.compile(rf":\s+(?=(?:{_QWORD}|{_REQUEST})\b)", re.I)
 JOINED_ASKING = re.compile(rf"\b(?:but|and|so)\s+{_QWORD}\b", re.I)  # "…but what do I do now"
 # " - can we…?", " - within how many hours…?" (in one sentence)
 DASHED = re.compile(rf"\s[-–—]\s+(?={_CARRIED}{_QWORD}\b[^-–—.!?]*\?)", re.I)
+# "what is our duty here, and the company wants a fee - how should we judge it?": a statement joined
+# to a question, then the asking after a dash
+TOLD_BEFORE_DASH = re.compile(rf",\s+(?:and|but|so)\s+(?P<told>[^,;:?!.]{{8,200}}?)\s[-–—]\s+"
+                              rf"(?={_CARRIED}{_QWORD}\b[^-–—.!?]*\?)", re.I)
 # "Q2 where…", "a) what's…", "(3) does…", "1. who…": a label numbering what is asked, not part of it
 _AT_START = r"(?:^|(?<=[:;,.?!]\s)|(?<=[:;,.?!]))"  # a clause's start
 _MARK = r"(?:\(?[a-hA-H1-9]\)|Q\d{1,2}[.:)]?)"  # "(a)", "3)", "Q2"
@@ -185,6 +189,7 @@ def split_question(question: str) -> tuple[str, list[str]]:
     umbrellas = _umbrellas(question)
     listed = _after_lead_in(question)
     question = LEAD_IN.sub(". ", question)  # "For our RSHE lead: what is…" asks after the colon
+    question = TOLD_BEFORE_DASH.sub(_told_joined, question)
     question = DASHED.sub(_told_then_asked, question)
     sentences = [s.strip() for s in SENTENCE.findall(question) if s.strip()]
     # "List for me: what…, how…": the request before the colon only opens the things it lists
@@ -351,6 +356,18 @@ def compared_terms(part: str) -> list[str]:
         return []
     terms = [t.strip(" '‘’\"“”") for t in re.split(r",\s*(?:and\s+)?|\s+(?:and|vs\.?|versus)\s+", m.group(1))]
     return terms if len(terms) >= 2 and all(1 <= len(t.split()) <= 8 for t in terms) else []
+
+
+def _told_joined(m: re.Match[str]) -> str:
+    """The question before ", and <statement> - <question>?" ends at the comma, and the statement
+    opens the question after the dash; a clause that asks ("…, and what if she refuses - …"), or
+    one after a statement ("(1) A new HLTA will help…, but only once a fortnight - does…?"), stays."""
+    told = m.group("told")
+    before = re.split(r"[.?!:]\s+", m.string[:m.start()])[-1]
+    if (_asking(told, opening=False) or JOINED_ASKING.search(f"and {told}")
+            or not _asking(before, opening=False)):
+        return m.group(0)
+    return f"? {told[:1].upper()}{told[1:]}, "
 
 
 def _told_then_asked(m: re.Match[str]) -> str:
