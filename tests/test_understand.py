@@ -18,7 +18,7 @@ from assistant.understand.kinds import (
     question_kind,
     stated_count,
 )
-from assistant.understand.parts import split_question
+from assistant.understand.parts import needs_antecedent, split_question
 from assistant.understand.shorthand import spell_shorthand
 from corpus.manifest import load_manifest
 
@@ -1734,3 +1734,15 @@ def test_a_statement_joined_to_a_question_before_a_dash_opens_the_next_question(
     _, told = split_question("A new HLTA will help a 7 yo with toileting, but only once a fortnight - does "
                              "it being infrequent take that out of regulated activity?")
     assert told == ["does it being infrequent take that out of regulated activity?"]  # no "will help…?" part
+
+
+def test_a_part_joined_on_that_asks_for_anything_extra_leans_on_the_part_before() -> None:
+    """"When is reasonable force appropriate? - and is there anything extra because they have SEND?"
+    asks what extra applies to reasonable force; a numbered "Is there anything extra owed to disabled
+    pupils?" stands on its own."""
+    assert needs_antecedent("- and is there anything extra we have to think about because they have SEND?")
+    assert needs_antecedent("And apart from the checks, what else does the panel look at?")
+    assert not needs_antecedent("Is there anything extra owed to disabled pupils?")
+    query = _query("When does KCSIE say it's appropriate for staff to use 'reasonable force'? - and is there "
+                   "anything extra we have to think about because the children have SEND?")
+    assert query.parts[-1].follows and "force" in query.parts[-1].search

@@ -143,6 +143,10 @@ PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|its|their|he|she|on
 # a pronoun in a set phrase refers to nothing asked before: "And while I'm at it, who are…?"
 IDIOM = re.compile(r"\b(while|whilst) (i'?m|i am|we'?re|we are) (at|on) it\b"
                    r"|\b(on|with) that (note|in mind)\b|\bthat said\b|\bcome to think of it\b", re.I)
+# a part joined on that asks for more of what the one before asked: "- and is there anything extra we
+# have to think about because they have SEND?" (a numbered "(4) Is there anything extra…" stands alone)
+MORE = re.compile(r"^\W*(?:and|but|plus)\b.*\b(?:anything|something|what|any)\s+(?:extra|else|more|further|"
+                  r"additional)\b", re.I)
 MIN_WORDS = 3
 # how an answer should look ("the full list", "bullet points", "just the headings"), and the words
 # that go with such a request
@@ -520,4 +524,4 @@ def _has_verb(text: str) -> bool:
 
 def needs_antecedent(part: str) -> bool:
     """A part that leans on an earlier one: "is it a criminal offence?", "and who does it?"."""
-    return bool(PRONOUN.search(IDIOM.sub(" ", part))) or len(part.split()) <= 4
+    return bool(PRONOUN.search(IDIOM.sub(" ", part)) or MORE.search(part)) or len(part.split()) <= 4
