@@ -22,6 +22,7 @@ from assistant.evidence import (
 from assistant.evidence import support as support_of
 from assistant.footrefs import footnote_numbers, strip_page_refs
 from assistant.layout import fit_to_layout, page_part, trim_to_layout
+from assistant.named import unnamed_options
 from assistant.plans import (
     GENERAL_STEP_COUNT,
     LIST_CHARS,
@@ -177,7 +178,7 @@ class ExtractiveGenerator:
                 needed = max(needed, self.quantity_threshold)
             if not part.units or support < needed or self._unmatched(part):
                 found.append(self._general(part) or PartAnswer(part, [], support))
-            elif shape_gap(part) or unused_term(part):
+            elif shape_gap(part) or unused_term(part) or unnamed_options(part):
                 found.append(PartAnswer(part, [], support, gap=True))
             else:  # one quote for each part of a multi-part question, unless it asks for a list
                 most = self.part_quotes if ctx.parts else self.max_quotes
@@ -575,6 +576,8 @@ def gap_reason(ctx: AnswerContext) -> str:
     """A part asking for a quantity that no passage states, or what a term no passage uses is."""
     if term := unused_term(ctx):
         return f"The guidance searched never mentions “{term}”."
+    if names := unnamed_options(ctx):
+        return f"The guidance searched names none of these: {', '.join(f'“{n}”' for n in names)}."
     what = SHAPE_WORDS.get(ctx.shape or "", "a time limit" if ctx.unit else "an answer")
     verb = "give" if ctx.shape in PRINTED else "set"  # a phone number is given, a time limit set
     return f"The guidance here does not {verb} {what} for this (“{ctx.question.strip()}”)."

@@ -2302,3 +2302,22 @@ def test_an_imperative_after_a_condition_or_please_is_a_step() -> None:
     texts = [u.text for u, _ in chosen]
     assert any("Anti-Phishing" in t for t in texts) and any("call 999" in t for t in texts)
     assert not any(t.startswith("When this happens") for t in texts)
+
+
+def test_products_offered_as_options_that_no_passage_names_are_a_gap() -> None:
+    """"Does KCSIE say we should use Smoothwall, Lightspeed or Securly?": no passage searched names any
+    of them, so the guidance names none; one it names ("the Update Service") is no gap."""
+    from assistant.named import offered_names, unnamed_options
+
+    asked = "Does KCSIE say we should use Smoothwall, Lightspeed or Securly?"
+    assert offered_names(asked) == ("Smoothwall", "Lightspeed", "Securly")
+    assert offered_names("Which system (CPOMS, MyConcern, etc.) must we use?") == ("CPOMS", "MyConcern")
+    assert offered_names("Does WT23 require LAs to use Signs of Safety?") == ("Signs of Safety",)
+    assert offered_names("Can we use the Update Service without asking them?") == ()
+    assert offered_names("What can we use DfE's Check a teacher's record for?") == ()
+    ctx = _asked_about("Schools should have appropriate filtering and monitoring systems in place.", asked)
+    assert unnamed_options(ctx) == ("Smoothwall", "Lightspeed", "Securly")
+    assert gap_reason(ctx) == ("The guidance searched names none of these: “Smoothwall”, “Lightspeed”, "
+                               "“Securly”.")
+    named = _asked_about("Some schools use Smoothwall for filtering.", asked)
+    assert unnamed_options(named) == ()

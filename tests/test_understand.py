@@ -1746,3 +1746,13 @@ def test_a_part_joined_on_that_asks_for_anything_extra_leans_on_the_part_before(
     query = _query("When does KCSIE say it's appropriate for staff to use 'reasonable force'? - and is there "
                    "anything extra we have to think about because the children have SEND?")
     assert query.parts[-1].follows and "force" in query.parts[-1].search
+
+
+def test_etc_inside_brackets_or_before_lower_case_ends_no_sentence() -> None:
+    """"Which system (CPOMS, MyConcern, etc.) does KCSIE require?" is one question; "…cuts etc. What
+    should we do?" still ends a sentence at "etc."."""
+    _, parts = split_question("Which recording system (CPOMS, MyConcern, etc.) does KCSIE require schools to "
+                              "use, and by what date do we have to switch over?")
+    assert parts[0] == "Which recording system (CPOMS, MyConcern, etc.) does KCSIE require schools to use"
+    _, told = split_question("We see bruises, cuts etc. What should we do? And who do we tell?")
+    assert told == ["What should we do?", "And who do we tell?"]

@@ -12,7 +12,9 @@ from assistant.understand.kinds import PROCEDURE, WHOLE_LIST
 # a question in brackets that the sentence goes on after ("…online safety (anything on SEND?), on
 # supporting staff…") ends no sentence
 _BRACKET_GOES_ON = r"[?!]+\)(?=\s*[,;:]|\s+(?-i:[a-z]))"
-SENTENCE = re.compile(rf"(?:\b(?:e\.g|i\.e)\.|{_BRACKET_GOES_ON}|[^?!.])+(?:[?!.]+['’\"”)]*|$)", re.I)
+_ETC_GOES_ON = r"\betc\.(?=[),;:]|(?-i:\s+[a-z(]))"  # "(CPOMS, MyConcern, etc.) does…" ends no sentence
+SENTENCE = re.compile(rf"(?:\b(?:e\.g|i\.e)\.|{_ETC_GOES_ON}|{_BRACKET_GOES_ON}|[^?!.])+"
+                      r"(?:[?!.]+['’\"”)]*|$)", re.I)
 QUOTED_ASKING = re.compile(r"\?['’\"”]+$")  # a question mark inside a quotation: reported speech
 # a preposition carried before the question word: "Up to what age…", "For how long…", "At what point…"
 _CARRIED = r"(?:(?:up to|up until|until|at|in|by|for|from|to|under|with|within|after|before|on)\s+)?"
