@@ -188,9 +188,9 @@ def with_publication(registry: EditionRegistry, scope: Scope, question: str) -> 
     the question names that publication: its own pages (a list at its back) are searched too."""
     extra = []
     for doc in registry.manifest.documents:
-        base = next((d for d in registry.manifest.documents if d.id == doc.alternate_of), None)
-        if base is None or base.id not in scope.doc_ids or doc.id in scope.doc_ids:
+        if doc.alternate_of not in scope.doc_ids or doc.id in scope.doc_ids:
             continue
+        base = registry.manifest.doc(doc.alternate_of)  # in scope, so in the manifest
         own = doc.title.split(":")[0].removeprefix(base.title.split(":")[0]).split()
         named = r"\s+".join(map(re.escape, own))
         if own and re.search(rf"\b{named}(?:['’]s)?\s+{PUBLICATION}\b", question, re.I):
