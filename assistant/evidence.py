@@ -300,7 +300,8 @@ def support_features(ctx: AnswerContext, passages: list[Passage], whole: bool = 
     order = np.argsort(-ctx.scores, kind="stable")
     top = [ctx.units[int(i)] for i in order[:3]]
     # a verdict word is no sign of support: only a missing quantity, date or phone number counts
-    shape = (ANSWER_SHAPES.get(ctx.shape or "") if ctx.shape not in ("who", "who-many", "yes-no", "location")
+    shape = (ANSWER_SHAPES.get(ctx.shape or "") if ctx.shape not in ("who", "who-many", "yes-no", "location",
+                                                                    "pointer")
              else None)
     shape_missing = float(shape is not None and not any(shape.search(u.text) for u in top))
     q = ctx.query_tokens if whole else ctx.asked_tokens

@@ -280,7 +280,8 @@ def test_parts_after_a_request_and_its_dash_refer_to_what_it_asks_about() -> Non
     last = q.parts[-1]
     assert last.text.startswith("how it can be delivered") and last.follows
     assert "scrutiny" in last.search and "2023" not in last.search
-    assert "scrutiny" not in q.parts[2].search  # it asks without "it"
+    assert q.parts[0].text.endswith("says independent scrutiny should do")  # the request, asked apart
+    assert "scrutiny" not in q.parts[3].search  # it asks without "it"
     # a first thing asked that does not refer back, after a dash that asks nothing: no umbrella's
     plain = _query("Can you list everything WT23 says independent scrutiny should do - in order please. "
                    "What I should assess about the partners, and how it can be delivered?")
@@ -1756,3 +1757,59 @@ def test_etc_inside_brackets_or_before_lower_case_ends_no_sentence() -> None:
     assert parts[0] == "Which recording system (CPOMS, MyConcern, etc.) does KCSIE require schools to use"
     _, told = split_question("We see bruises, cuts etc. What should we do? And who do we tell?")
     assert told == ["What should we do?", "And who do we tell?"]
+
+
+def test_a_topic_a_colon_lists_between_its_questions_is_asked_on_its_own() -> None:
+    """"…key messages: who has a role, why it matters…, the age for a 'child', who can be abusers, and
+    child-on-child abuse." asks five things; "what do we do about classes, the site and the minibus"
+    asks one thing of three."""
+    _, parts = split_question("Using KCSIE's Annex A, list the key messages for our cleaners: who has a "
+                              "role, why it matters even if you don't work with kids, the age for a 'child', "
+                              "who can be abusers, and child-on-child abuse.")
+    assert parts == ["who has a role", "why it matters even if you don't work with kids",
+                     "what about the age for a 'child'?", "who can be abusers",
+                     "what about child-on-child abuse?"]
+    _, parts = split_question("Quick ones for the SLT: what do we do straight away about classes, the site "
+                              "and the minibus, how should we treat the victim, and who do we call?")
+    assert parts[0] == "what do we do straight away about classes, the site and the minibus"
+
+
+def test_remind_me_before_a_colon_is_a_request_that_opens_the_questions() -> None:
+    situation, parts = split_question("A baby died unexpectedly. Remind me of the WT23 basics: where are the "
+                                      "detailed processes set out, and can the arrangements span two ICBs?")
+    assert parts == ["where are the detailed processes set out", "can the arrangements span two ICBs?"]
+    assert "Remind me" in situation
+
+
+def test_a_request_for_an_overview_before_a_dash_is_asked_on_its_own() -> None:
+    """"Can you list what it says about cybercrime - what it is, …, and where…?": the overview is one
+    part, each question after the dash another, searched with the request's subject; a question before
+    the dash ("How should I review the plan - what am I looking for…") stays whole."""
+    query = _query("Using KCSIE's Annex B, can you list what it says about cybercrime - what it is, what "
+                   "kinds of cyber-dependent crime there are, and where else I can get advice?")
+    assert [p.text for p in query.parts][:2] == ["Using KCSIE's Annex B, can you list what it says about "
+                                                 "cybercrime", "what it is"]
+    assert all("cybercrime" in p.search for p in query.parts[1:])
+    query = _query("How should I be reviewing the CIN plan - what am I looking for with neglect, what should "
+                   "my supervisor be checking, and how should the plan handle services for mum?")
+    assert query.parts[0].text.startswith("How should I be reviewing the CIN plan - what am I looking for")
+
+
+@pytest.mark.parametrize(("question", "shape"), [
+    ("where's the guidance on PACE if he's interviewed?", "pointer"),
+    ("where else I can get advice?", "pointer"),
+    ("where is the child contact risk assessment process explained?", "pointer"),
+    ("where in KCSIE is the fuller HSB information?", "pointer"),
+    ("where can I find more detailed guidance and case studies?", "pointer"),
+    ("where is the child at risk?", None),
+    ("where do the reporting forms get sent?", None),
+])
+def test_where_to_read_more_asks_for_a_pointer(question: str, shape: str | None) -> None:
+    assert answer_shape(question) == shape
+
+
+def test_a_pointer_answer_says_where_to_read_more() -> None:
+    pointer = ANSWER_SHAPES["pointer"]
+    assert pointer.search("Further information can be found in the Statutory guidance - PACE Code C 2019.")
+    assert pointer.search("More information on HSB can be found at paras 459-462.")
+    assert not pointer.search("The designated safeguarding lead is expected to refer cases to the police.")

@@ -64,6 +64,17 @@ SHAPES = [
     ("location", re.compile(r"\b(which|what) (part|section|annex|chapter|paragraph|appendix)s?\b"
                             r"(?=[^?]*\b(deal|deals|cover|covers|is|are|has|have|say|says|set|sets|talk|"
                             r"talks|explain|explains|contain|contains|in)\b)", re.I)),
+    # "where's the guidance on PACE?", "where can I read more?", "where else can we get advice?": where the
+    # guidance points for more
+    ("pointer", re.compile(r"\bwhere\b[^?]{0,60}?\b(find|read|look (it )?up|learn)\b"
+                           r"|\bwhere(['’]s|\s+is|\s+are)\s+(the\s+)?((more|further|detailed|full|extra|"
+                           r"other)\s+)?(guidance|advice|information|details?)\b"
+                           r"|\bwhere (is|are)\b[^?]{0,80}?\b(explained|set out|described|covered|detailed)\b"
+                           # "where in KCSIE is the fuller HSB information?"
+                           r"|\bwhere\b[^?]{0,40}?\b(is|are)\b[^?]{0,30}?\b(guidance|advice|information|details?)\b"
+                           r"|\bwhere (else )?((can|could|should|do|might) (i|we|you|staff|they)"
+                           r"|(i|we|you|staff|they) (can|could|should|might)) (get|go for|seek)\b"
+                           r"[^?]{0,20}?\b(advice|help|support|information|guidance)\b", re.I)),
     # "which Act does it come from?", "under what law?", "which regulations require…?": a piece of law (after
     # every other shape: "since what date…, and which Act inserted it?" asks for the date first)
     ("law", re.compile(r"\b(which|what)\s+([\w-]+\s+){0,2}?(act|(?-i:Acts)|laws?|legislation|regulations|"
@@ -145,6 +156,13 @@ ANSWER_SHAPES = {
     "yes-no": re.compile(r"\b(not|never|only|no)\b|\b(appropriate|required|requirement|permitted|"
                          r"allowed|entitled|obliged|obligation|lawful|unlawful|mandatory|compulsory|"
                          r"optional)\b", re.I),
+    # "Further information can be found in…", "see Annex B", "more advice is available from…"
+    "pointer": re.compile(r"\b(can|may) be found\b"
+                          r"|\bsee (also )?(paragraphs?|Annex|Part|chapter|section|page)\b"
+                          r"|\b(further|more|additional) (information|advice|guidance|details?|support)\b"
+                          r"|\b(is|are) (available|set out|explained|described|published) "
+                          r"(in|at|from|on|by)\b"
+                          r"|https?://|\bwww\.|\.gov\.uk\b", re.I),
     "location": re.compile(r"\b(Part (one|two|three|four|five|\d)|Section (one|two|three|\d)|Annex [A-H]"
                            r"|Appendix [A-C]|[Cc]hapter (one|two|three|four|five|\d)|paragraphs? \d{1,3})\b"),
     # a piece of law named: "the Police Act 1997", "section 11 of the Children Act 2004", "Article 9"

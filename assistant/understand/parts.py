@@ -25,7 +25,7 @@ ASKING = re.compile(
     r"help me (understand|work out)|remind me|summari[sz]e|clarify|confirm)\b"
     rf"|^\s*{_CARRIED}(what|which|whom|how|when)\b", re.I)
 # a request that asks as a question does: "list the arrangements…", "walk me through…"
-_REQUEST = (r"(?:list|name|describe|outline|explain|summari[sz]e|set out|tell me|give me|"
+_REQUEST = (r"(?:list|name|describe|outline|explain|summari[sz]e|set out|tell me|give me|remind (?:me|us)|"
             r"(?:talk|walk|run|take|step) (?:me|us) through)")
 REQUEST_OPENING = re.compile(rf"^\s*(?:please\s+)?{_REQUEST}\b", re.I)
 _QWORD = (r"(what|who|whose|how|when|where|which|why|whether|is|are|was|were|does|do|did|can|could|"
@@ -102,10 +102,17 @@ LISTED_ITEM = re.compile(rf"[,;]\s*(?:and\s+|or\s+)?(?={_CARRIED}{_LISTED_WORD})
                          r"|;\s*(?:and\s+)?(?=(?:the|any|all|some)\s)"
                          r"|,\s*(?:and\s+)?(?=(?:the|any|all|some)\s[^,;?]*?\b(?:that|which|who|can|could|should|"
                          r"must|will|would|may|is|are|was|were|has|have|needs?)\b)", re.I)
+TOPIC_ITEM = re.compile(r",\s*(?:and\s+)?(?=(?:the|any|all|some)\s[^,;?()]+$)", re.I)
+OBJECT_END = re.compile(r"\b(?:about|on|regarding|covering|including)\s+(?:\S+\s+){0,2}\S+\s*$", re.I)
+# "…, who can be abusers, and child-on-child abuse.": the last topic a colon lists
+LAST_TOPIC = re.compile(r",\s*and\s+(?=(?!(?:i|we|you|they|he|she|it)\b)"
+                        r"[^,;?()\s]+(?:\s[^,;?()\s]+){0,5}\W*$)", re.I)
 LISTED_OPENING = re.compile(rf"^\s*(?:{_CARRIED}{_LISTED_WORD}|(?:the|any|all|some)\s)", re.I)
 # a request that opens a colon's list: "List for me:", "Can you give me:", "Please list the key points on:"
 REQUEST_STUB = re.compile(rf"^\s*(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?(?:just\s+)?{_REQUEST}\b"
                           r"(?:\s+(?:for\s+)?(?:me|us)\b)?", re.I)
+# a request, after an opening: "Using Annex B, can you list what it says about…"
+REQUESTED = re.compile(rf"(?:^|,)\s*(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?{_REQUEST}\b", re.I)
 # "the key points on:" names no topic
 BROAD = frozenset({"key", "main", "basic", "basics", "things", "stuff"})
 # "what did the guidance say about: A; B; and C?"
@@ -263,7 +270,8 @@ def _split_listed(sentence: str) -> list[str]:
     can abuse a child"), when the item before it asks too ("where children can be at risk of harm, why
     professional curiosity matters", "whether they come one at a time, …")."""
     out: list[str] = []
-    for piece in _split_joined(sentence):
+    pieces = _split_joined(sentence)
+    for n, piece in enumerate(pieces):
         last = 0
         for m in LISTED_ITEM.finditer(piece):
             head, rest = piece[last:m.start()].strip(" ,;"), piece[m.end():]
@@ -271,8 +279,27 @@ def _split_listed(sentence: str) -> list[str]:
                     and _has_verb(re.split(r"[,;]", rest, maxsplit=1)[0])):
                 out.append(head)
                 last = m.end()
-        out.append(piece[last:].strip(" ,;"))
+        if cut := _topic_cut(piece, last, n, len(pieces)):  # "…, the age for a 'child', who can…"
+            out.append(piece[last:cut[0]].strip(" ,;"))
+            out.append(f"what about {piece[cut[1]:].strip(' ,;.')}?")
+        else:
+            out.append(piece[last:].strip(" ,;"))
     return [p for p in out if p]
+
+
+def _topic_cut(piece: str, last: int, n: int, pieces: int) -> tuple[int, int] | None:
+    """Where a colon's list names a topic after a question ("why it matters, the age for a 'child',
+    who can…", "…who can be abusers, and child-on-child abuse."): the question's end and the topic's
+    start in the `n`th of `pieces`; None for none (a topic without a question before it, or one
+    ending a list of one question: "what it says about neglect, and abuse")."""
+    found = (TOPIC_ITEM if n < pieces - 1 else LAST_TOPIC if n else None)
+    m = found.search(piece, last) if found else None
+    head = piece[last:m.start()] if m else ""
+    if not m or not WH_OPENING.match(head) or not _has_verb(head) or "," in head:
+        return None
+    # "what do we do about classes, the site and the minibus": short things it is asked about
+    objects = OBJECT_END.search(head) and len(piece[m.end():].split()) <= TOPIC_WORDS // 2 + 1
+    return None if objects else (m.start(), m.end())
 
 
 def _colon_items(sentence: str) -> str:

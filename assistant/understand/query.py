@@ -37,6 +37,7 @@ from assistant.understand.kinds import (
     stated_count,
 )
 from assistant.understand.parts import (
+    REQUESTED,
     SENTENCE,
     WH_OPENING,
     asked_clause,
@@ -162,12 +163,13 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
     if scope.unavailable:
         return Query(as_asked, scope, "outside", (), outdated=hits, years=years)
     situation, texts = split_question(question)
+    texts, opened = _dash_opened(texts)
     topic = heading(question)  # a topic heading belongs to every part
     built: list[Part] = []
     for text in texts:
         built.append(_part(text, built[-1] if built else None, situation, hits, renames, abbreviations,
                            bool(topic)))
-    parts = _under_umbrella(tuple(built))
+    parts = _under_umbrella(tuple(built), opened)
     if len(parts) > 1 and (requested := requested_topic(question)):  # "Can you list the basics…: where…"
         parts = tuple(replace(p, search=f"{p.search} {' '.join(_new_words(requested, p.search))}")
                       for p in parts)
@@ -271,18 +273,27 @@ def _part(text: str, prior: Part | None, situation: str, hits: tuple[tuple[str, 
 UMBRELLA = re.compile(r"^(?P<head>[^-–—?]{10,160}?)\s[-–—]\s+(?=\w)")
 
 
-def _under_umbrella(parts: tuple[Part, ...]) -> tuple[Part, ...]:
-    """The parts after the first part's opening request and its dash ask about what the request is
-    about: they are searched with its words too, and keep its section. The dash opens those questions
-    when the second part refers back (then only parts that refer back, "how it can be delivered", are
-    widened) or when a question follows the dash itself ("…say about county lines - what it is, what
-    children get made to do…": then every later part is). (Dev: any part referring back as the cue,
-    −1; the second part, no item moved.)"""
-    m = UMBRELLA.match(parts[0].text) if len(parts) > 2 else None
-    if not m or not (parts[1].follows or WH_OPENING.match(parts[0].text, m.end())):
+def _dash_opened(texts: list[str]) -> tuple[list[str], str]:
+    """"Can you list what KCSIE says about cybercrime - what it is, what…, and where…?": the request
+    before the dash is asked on its own, and the questions after it ask of its subject (returned)."""
+    m = UMBRELLA.match(texts[0]) if len(texts) > 2 else None
+    if not m or not WH_OPENING.match(texts[0], m.end()) or not REQUESTED.search(m.group("head")):
+        return texts, ""  # "How should I review the plan - what am I looking for…": one question
+    return [m.group("head").strip(), texts[0][m.end():].strip(), *texts[1:]], m.group("head")
+
+
+def _under_umbrella(parts: tuple[Part, ...], opened: str = "") -> tuple[Part, ...]:
+    """The parts after a request and its dash ask about what the request is about: they are searched
+    with its words too, and keep its section. The dash opens those questions when a question follows
+    it (`opened`: the request, asked apart) or the second question refers back; when that second
+    question refers back ("…should do - what it should drive, what learning it should consider, …")
+    only parts that refer back are widened, otherwise every one. (Dev: any part referring back as
+    the cue, −1; the second part, no item moved.)"""
+    m = UMBRELLA.match(parts[0].text) if len(parts) > 2 and not opened else None
+    if not opened and not (m and (parts[1].follows or WH_OPENING.match(parts[0].text, m.end()))):
         return parts
-    head = strip_edition_words(m.group("head"))
-    every = not parts[1].follows  # its questions run on from the dash: each asks of its subject
+    head = strip_edition_words(opened or m.group("head") if m else opened)
+    every = not parts[2 if opened else 1].follows  # the questions run on from the dash: each asks of it
     return parts[:1] + tuple(replace(p, search=f"{p.search} {' '.join(_new_words(head, p.search))}",
                                      sections=p.sections or parts[0].sections)
                              if p.follows or every else p for p in parts[1:])
