@@ -105,7 +105,7 @@ RARE_IDF = 2.0  # an asked word this rare in the corpus names what a lead-in is 
 RUN_CHARS = 2000  # a procedure's best step runs on through its section up to this length
 # a procedure step in a numbered paragraph this short is quoted whole (dev: 700 → 1,500 +2 scenarios)
 PARAGRAPH_CHARS = 1500
-FACT_PARAGRAPH_CHARS = 500  # …and a fact's sentence in one this short (dev: +2 multi-part items, none lost)
+FACT_PARAGRAPH_CHARS = 700  # …and a fact's sentence in one this short (dev: 500 +2 items, none lost; 700 +8 more)
 SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
 LINK_PENALTY = 0.05  # a pointer to a web page answers little (dev: +1 item, none lost)
 HEAD_END = re.compile(r"[.:;](?=\s|$)")  # where a numbered item's opening line ends

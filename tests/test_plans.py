@@ -587,6 +587,23 @@ def test_a_procedure_step_in_a_short_numbered_paragraph_brings_the_whole_paragra
     assert fact[0][0].text.endswith("of any staff changes.")  # a short paragraph is the unit cited
 
 
+def test_a_fact_in_a_numbered_paragraph_of_a_few_sentences_is_quoted_with_the_whole_paragraph() -> None:
+    """A paragraph of about 650 characters is one a reader cites whole: the fact's neighbours
+    ("In particular, foreign visits can enrich the languages curriculum…") go with it."""
+    text = ("Schools and colleges often arrange exchange visits, either to other parts of the UK or abroad. "
+            "Exchanges can benefit learning across a range of subjects. In particular, foreign visits can "
+            "enrich the languages curriculum and provide exciting opportunities for pupils to develop their "
+            "confidence and expertise in the use of other languages. Schools should consider the "
+            "suitability of the adults in the host families who will be responsible for the visiting "
+            "child during the stay, and should plan how the visiting child will be supported. The "
+            "arrangements should be agreed with parents before the exchange visit takes place.")
+    assert 600 < len(text) < 700
+    chunk = _chunk(text)
+    best = _unit(chunk, "Exchanges can benefit learning across a range of subjects.")
+    fact = plan(_ctx([best], [0.9], "fact"), 2, 0.9)
+    assert "enrich the languages curriculum" in fact[0][0].text
+
+
 def test_a_fact_in_a_long_numbered_paragraph_is_its_own_sentence_and_overlaps_are_quoted_once() -> None:
     long = _chunk("Schools should keep the record for six months. " + "Records may be kept on paper. " * 30)
     fact = plan(_ctx([_unit(long, "Schools should keep the record for six months.")], [0.9], "fact"), 2, 0.9)
