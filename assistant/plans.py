@@ -32,7 +32,8 @@ LEANS_BACK = re.compile(r"^(this|these|that|those|it|they|such|in (this|these|su
                         # connectives that carry on from what went before ("Alternatively, the person…")
                         r"alternatively|similarly|likewise|instead|conversely|therefore|thus|consequently|"
                         r"nevertheless|nonetheless|furthermore|moreover|accordingly|as a result|for example|"
-                        r"for instance|in (such|these|those) circumstances|(if|where) these)\b", re.I)
+                        r"for instance|in (such|these|those) circumstances|(if|where) these|"
+                        r"in particular)\b", re.I)
 # "will" directs ("the DSL will liaise…"), unless it tells what tends to happen ("offenders will often…")
 _TOLD = (r"(act|speak|tell|refer|call|contact|report|record|listen|reassure|do not|never|ensure|consider|"
          r"make|seek|share|inform|discuss)")
@@ -105,7 +106,8 @@ RARE_IDF = 2.0  # an asked word this rare in the corpus names what a lead-in is 
 RUN_CHARS = 2000  # a procedure's best step runs on through its section up to this length
 # a procedure step in a numbered paragraph this short is quoted whole (dev: 700 → 1,500 +2 scenarios)
 PARAGRAPH_CHARS = 1500
-FACT_PARAGRAPH_CHARS = 700  # …and a fact's sentence in one this short (dev: 500 +2 items, none lost; 700 +8 more)
+# …and a fact's sentence in one this short (dev: 500 +2 items, none lost; 700 +8 more, none lost)
+FACT_PARAGRAPH_CHARS = 700
 SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
 LINK_PENALTY = 0.05  # a pointer to a web page answers little (dev: +1 item, none lost)
 HEAD_END = re.compile(r"[.:;](?=\s|$)")  # where a numbered item's opening line ends

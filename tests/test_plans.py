@@ -78,7 +78,7 @@ def test_a_sentence_leaning_on_the_one_before_gets_it() -> None:
 
 
 @pytest.mark.parametrize("opening", ["Alternatively,", "Similarly,", "For example,",
-                                     "In such circumstances,"])
+                                     "In such circumstances,", "In particular,"])
 def test_a_sentence_opening_with_a_connective_gets_the_one_before(opening: str) -> None:
     # "Alternatively, the person could be released under investigation": alternative to what?
     chunk = _chunk(f"The person may be released on police bail with conditions. {opening} the person "
