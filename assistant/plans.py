@@ -603,7 +603,10 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
     if ctx.kind == "definition":
         # a resource directory's entry ("Female genital mutilation: information and resources – Home
         # Office guidance") names a document, it defines nothing
-        defines = np.array([0.1 * (_defines(u.text, ctx.query_tokens) and not _entry_starts(u.chunk.text))
+        # the term asked, when the question names one ("what does 'local area' mean for child death
+        # reviews?": a sentence defining child death review partners defines another term)
+        term = set(tokens(next(iter(defined_term(ctx.asked or ctx.question)), ""))) or ctx.query_tokens
+        defines = np.array([0.1 * (_defines(u.text, term) and not _entry_starts(u.chunk.text))
                             - 0.1 * bool(POINTER.search(u.text))
                             + EXPLICIT_BONUS * bool(EXPLICIT.search(u.text)) for u in ctx.units])
         return [(_run_on(u), cut) for u, cut in _pick(ctx, _order(ctx, defines), 1, ratio)]

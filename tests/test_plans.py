@@ -2338,3 +2338,18 @@ def test_products_offered_as_options_that_no_passage_names_are_a_gap() -> None:
                                "“Securly”.")
     named = _asked_about("Some schools use Smoothwall for filtering.", asked)
     assert unnamed_options(named) == ()
+
+
+def test_a_definition_is_of_the_term_asked_not_of_another_term_the_question_words_name() -> None:
+    """"What does 'local area' mean for child death reviews?": "child death review partners … are
+    defined as…" defines another term; "a local area is the area within the remit…" defines it."""
+    other = _chunk("The responsibility for child death reviews is held by child death review partners, who "
+                   "are defined as the local authority and any ICBs in the area.", "c1")
+    asked = _chunk("For the purposes of child death reviews, a local area is the area within the remit of "
+                   "a local authority.", "c2")
+    units = [_unit(other, other.text), _unit(asked, asked.text, 1)]
+    ctx = _ctx(units, [0.45, 0.44], "definition")
+    ctx.question = ctx.asked = "what does 'local area' mean for child death reviews?"
+    ctx.query_tokens = {"local", "area", "mean", "child", "death", "review"}
+    chosen = plan(ctx, 1, 0.5)
+    assert chosen[0][0].chunk.chunk_id == "c2"
