@@ -73,7 +73,7 @@ CHANGE_TABLE = re.compile(r"\btable of (substantive )?changes\b", re.I)  # an an
 CHANGES_ASKED = re.compile(r"\b(chang|updat|revis|amend)\w*", re.I)  # …which answers a question about them
 LINK = re.compile(r"https?://|\bwww\.|\.(gov|org|co)\.uk\b|\| ICO\b", re.I)  # a pointer to a web page
 FIGURE = re.compile(r"\bflow ?charts?\b|\bfigure \d|\bdiagram\b", re.I)  # boxes restating the text
-ITEM_TAIL = 2  # sentences that may finish a list item at the start of the next chunk
+ITEM_TAIL = 4  # sentences that may finish a list item before the next (dev: 2 -> 3 +1, 4 +1 more, 5 = 4)
 DIRECTORY_NAME = 60  # a directory entry's name and dash come this early in its line
 DIRECTORY_ENTRIES = 3  # a chunk with fewer entries is not read as a directory
 TITLE_CHARS = 110  # a heading line is no longer than this

@@ -2353,3 +2353,19 @@ def test_a_definition_is_of_the_term_asked_not_of_another_term_the_question_word
     ctx.query_tokens = {"local", "area", "mean", "child", "death", "review"}
     chosen = plan(ctx, 1, 0.5)
     assert chosen[0][0].chunk.chunk_id == "c2"
+
+
+def test_an_item_that_goes_on_for_three_sentences_on_new_lines_does_not_end_its_list() -> None:
+    """WT23 para 16: the Equality Act item goes on for three sentences, each starting a printed line,
+    before "• the United Nations Convention…": the list is quoted on to its later items."""
+    chunk = _chunk("16. This child-centred approach is supported by:\n"
+                   "• the Children Act 1989, which requires local authorities to consider a child's wishes.\n"
+                   "• the Equality Act 2010, which puts a responsibility on public authorities.\n"
+                   "This applies to the process of identification of need and risk.\n"
+                   "No child or group of children must be treated any less favourably than others.\n"
+                   "To comply with the Equality Act 2010, safeguarding partners must assess barriers.\n"
+                   "• the United Nations Convention on the Rights of the Child (UNCRC), an international "
+                   "agreement.\n"
+                   "• the Domestic Abuse Act 2021, section 3.")
+    whole, cut = complete(_unit(chunk, "the Children Act 1989"))
+    assert not cut and "Domestic Abuse Act 2021" in whole.text
