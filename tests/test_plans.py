@@ -2160,7 +2160,8 @@ def test_a_bulleted_list_asked_for_is_followed_through_every_chunk_it_runs_on_in
 def test_a_part_of_a_multi_part_question_may_quote_one_more_sentence_of_a_passage_it_quotes() -> None:
     """With `context`, a fact part adds its best further sentence of an already quoted passage that
     scores at least CONTEXT_RATIO of the best; never another passage's, never a weaker one."""
-    filler = " ".join(f"Local areas record decision number {n} in their own way." for n in range(8))
+    # a paragraph longer than FACT_PARAGRAPH_CHARS: its sentences are quoted apart
+    filler = " ".join(f"Local areas record decision number {n} in their own way." for n in range(14))
     text = ("Schools must keep records of every concern. " + filler
             + " Records should be kept securely and apart from the main pupil file. "
             + "Staff should sign and date each entry.")
