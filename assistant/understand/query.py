@@ -289,11 +289,15 @@ def _under_umbrella(parts: tuple[Part, ...], opened: str = "") -> tuple[Part, ..
     question refers back ("…should do - what it should drive, what learning it should consider, …")
     only parts that refer back are widened, otherwise every one. (Dev: any part referring back as
     the cue, −1; the second part, no item moved.)"""
-    m = UMBRELLA.match(parts[0].text) if len(parts) > 2 and not opened else None
-    if not opened and not (m and (parts[1].follows or WH_OPENING.match(parts[0].text, m.end()))):
-        return parts
-    head = strip_edition_words(opened or m.group("head") if m else opened)
-    every = not parts[2 if opened else 1].follows  # the questions run on from the dash: each asks of it
+    if opened:  # the first question after the dash is parts[1]; the second, parts[2]
+        head, second = opened, parts[2]
+    else:
+        m = UMBRELLA.match(parts[0].text) if len(parts) > 2 else None
+        if not m or not (parts[1].follows or WH_OPENING.match(parts[0].text, m.end())):
+            return parts
+        head, second = m.group("head"), parts[1]
+    head = strip_edition_words(head)
+    every = not second.follows  # the questions run on from the dash: each asks of its subject
     return parts[:1] + tuple(replace(p, search=f"{p.search} {' '.join(_new_words(head, p.search))}",
                                      sections=p.sections or parts[0].sections)
                              if p.follows or every else p for p in parts[1:])
