@@ -178,7 +178,10 @@ class ExtractiveGenerator:
                 needed = max(needed, self.quantity_threshold)
             if not part.units or support < needed or self._unmatched(part):
                 found.append(self._general(part) or PartAnswer(part, [], support))
-            elif shape_gap(part) or unused_term(part) or unnamed_options(part):
+            elif shape_gap(part) or unused_term(part) or unnamed_options(part) or (
+                    part.follows and found and found[-1].gap):
+                # "How many staff must be trained to use an EpiPen, and how often does that training
+                # need refreshing?": what "that training" is the guidance does not set either
                 found.append(PartAnswer(part, [], support, gap=True))
             else:  # one quote for each part of a multi-part question, unless it asks for a list
                 most = self.part_quotes if ctx.parts else self.max_quotes

@@ -33,7 +33,11 @@ LEANS_BACK = re.compile(r"^(this|these|that|those|it|they|such|in (this|these|su
                         r"alternatively|similarly|likewise|instead|conversely|therefore|thus|consequently|"
                         r"nevertheless|nonetheless|furthermore|moreover|accordingly|as a result|for example|"
                         r"for instance|in (such|these|those) circumstances|(if|where) these|"
-                        r"in particular)\b", re.I)
+                        r"in particular|"
+                        r"(some|many|most|all|each|both|one|none|several) of (these|them|those))\b",
+                        re.I)
+# a sentence that sorts the things the one before named: "Some of these will be charities."
+SUBSET = re.compile(r"^(some|many|most|all|each|both|one|none|several) of (these|them|those)\b", re.I)
 # "will" directs ("the DSL will liaise…"), unless it tells what tends to happen ("offenders will often…")
 _TOLD = (r"(act|speak|tell|refer|call|contact|report|record|listen|reassure|do not|never|ensure|consider|"
          r"make|seek|share|inform|discuss)")
@@ -594,7 +598,7 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
             defined = _defined_kinds(ctx, order, following, preceding)
             if defined:
                 return defined
-        chosen = [(_with_list_before(u), cut) for u, cut in chosen]
+        chosen = [(_followed_on(_with_list_before(u), subsets=True), cut) for u, cut in chosen]
         prose = [_prose_list(u) for u, _ in chosen]  # a list told in sentences is a list too
         if any(prose):
             runs = [(p or u, cut) for (u, cut), p in zip(chosen, prose, strict=True)]
@@ -656,15 +660,16 @@ def _same_passage(ctx: AnswerContext, order: list[int], chosen: list[tuple[Unit,
     return out
 
 
-def _followed_on(unit: Unit) -> Unit:
+def _followed_on(unit: Unit, subsets: bool = False) -> Unit:
     """A fact's sentence with the sentences after it that go on from it ("This may involve
-    including…", "In such cases…"), within its paragraph: they say what it means in practice."""
+    including…", "In such cases…"), within its paragraph: they say what it means in practice.
+    `subsets`: only those that sort what it named ("Some of these will be charities"), for a list."""
     sents = sentences(unit.chunk)
     i = next((n for n, x in enumerate(sents) if x.end >= unit.end), None)
     if i is None or sents[i].item:
         return unit
-    end, _ = _run_of(unit, i, lambda said, _: bool(LEANS_BACK.match(said) or REFERS_BACK.search(said)),
-                     FOLLOW_SENTENCES, len(unit.chunk.text))
+    end, _ = _run_of(unit, i, lambda said, _: bool(SUBSET.match(said)) if subsets else bool(
+        LEANS_BACK.match(said) or REFERS_BACK.search(said)), FOLLOW_SENTENCES, len(unit.chunk.text))
     return replace(unit, end=end) if end > unit.end else unit
 
 

@@ -78,7 +78,7 @@ def test_a_sentence_leaning_on_the_one_before_gets_it() -> None:
 
 
 @pytest.mark.parametrize("opening", ["Alternatively,", "Similarly,", "For example,",
-                                     "In such circumstances,", "In particular,"])
+                                     "In such circumstances,", "In particular,", "Some of these"])
 def test_a_sentence_opening_with_a_connective_gets_the_one_before(opening: str) -> None:
     # "Alternatively, the person could be released under investigation": alternative to what?
     chunk = _chunk(f"The person may be released on police bail with conditions. {opening} the person "
@@ -370,6 +370,16 @@ def test_a_list_answer_takes_the_lead_in_that_follows_the_best_sentence() -> Non
     assert whole.text.startswith("The UK GDPR") and whole.text.endswith("the right to object.")
     assert not cut
     assert complete(best)[0].text == best.text  # a fact answer stays one sentence
+
+
+def test_a_list_answer_takes_the_sentences_that_go_on_from_its_best_sentence() -> None:
+    # "what kinds of sports providers are there?": the kinds go on in the sentence after
+    best = "There are many sports clubs, including voluntary and private sector providers."
+    chunk = _chunk(f"{best} Some of these will be community amateur sports clubs, some will be charities. "
+                   "Staff need training.")
+    ctx = _ctx([_unit(chunk, best)], [0.6], "list")
+    text = plan(ctx, 1, 0.9)[0][0].text
+    assert text.endswith("some will be charities.")
 
 
 def test_flowchart_boxes_rank_below_the_guidance_text() -> None:
@@ -1053,6 +1063,29 @@ def test_a_part_referring_back_to_a_part_not_found_needs_the_quantity_threshold(
     assert answered(True) == [False, False]
     supports[id(first)] = 0.6  # the part before is answered: "it" is found, the usual bar
     assert answered(True) == [True, True]
+
+
+def test_a_part_referring_back_to_a_quantity_the_guidance_does_not_set_is_not_set_either(monkeypatch) -> None:
+    """"How many staff must be trained to use an EpiPen, and how often does that training need
+    refreshing?": no number of staff is set, so what "that training" needs is not set either."""
+    import assistant.answer as answer_module
+    from assistant.answer import ExtractiveGenerator
+
+    chunk = _chunk("Staff should receive safeguarding training. "
+                   "The training should be updated every two years.")
+    first = _ctx([_unit(chunk, "Staff should receive safeguarding training.")], [0.6], "fact", shape="number")
+    later = _ctx([_unit(chunk, "The training should be updated every two years.")], [0.6], "fact",
+                 shape="frequency")
+    monkeypatch.setattr(answer_module, "support_of", lambda part, passages, weights: 0.7)
+    gen = ExtractiveGenerator(None, None, 0.4, {}, quantity_threshold=0.5)  # type: ignore[arg-type]
+
+    def gaps(follows: bool) -> list[bool]:
+        later.follows = follows
+        whole = AnswerContext("q", "q", np.zeros(3), kind="multi-part", parts=[first, later])
+        return [f.gap for f in gen.answer_parts(whole, [])]
+
+    assert gaps(False) == [True, False]  # a question of its own: "every two years" answers it
+    assert gaps(True) == [True, True]
 
 
 def test_a_part_asking_for_a_quantity_needs_the_quantity_threshold(monkeypatch) -> None:

@@ -130,6 +130,8 @@ def test_question_kinds(question: str, kind: str) -> None:
     ("where is the child contact risk assessment process explained?", "pointer"),
     ("where in KCSIE is the fuller HSB information?", "pointer"),
     ("where can I find more detailed guidance and case studies?", "pointer"),
+    ("is there anywhere in KCSIE with a list of further resources I can point them to?", "pointer"),
+    ("where do I send her for the filtering rules?", "pointer"),
     ("where is the child at risk?", None),
     ("where do the reporting forms get sent?", None),
 ])
@@ -676,6 +678,24 @@ def test_a_statement_then_a_dash_then_a_question_tells_then_asks() -> None:
     assert split_question(asks)[1] == [asks]
     assert len(split_question("I've read the annex but what do I actually do right now - does this go to "
                               "CSC or the police?")[1]) == 1
+
+
+def test_a_statement_then_a_dash_and_but_then_a_question_tells_then_asks() -> None:
+    situation, parts = split_question(
+        "A former pupil disclosed abuse by a teacher. I know the first bit is about telling her to go to the "
+        "police - but who coordinates things with social care after that, and does the allegations part "
+        "apply to supply staff?")
+    assert parts == ["who coordinates things with social care after that",
+                     "does the allegations part apply to supply staff?"]
+    assert situation.endswith("telling her to go to the police.")
+
+
+@pytest.mark.parametrize("opening", ["And", "Also", "Realistically", "Honestly,"])
+def test_a_question_opening_with_a_connective_or_filler_still_splits_into_its_parts(opening: str) -> None:
+    _, parts = split_question(f"Our governors asked. {opening} how far does KCSIE expect governors to go in "
+                              "limiting what children see online, and is there anywhere with a list of "
+                              "further resources?")
+    assert len(parts) == 2 and parts[1] == "is there anywhere with a list of further resources?"
 
 
 def test_a_question_before_a_dash_series_is_asked_with_its_first_part() -> None:

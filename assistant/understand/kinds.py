@@ -66,7 +66,8 @@ SHAPES = [
                             r"talks|explain|explains|contain|contains|in)\b)", re.I)),
     # "where's the guidance on PACE?", "where can I read more?", "where else can we get advice?": where the
     # guidance points for more
-    ("pointer", re.compile(r"\bwhere\b[^?]{0,60}?\b(find|read|look (it )?up|learn)\b"
+    ("pointer", re.compile(r"\bwhere\b[^?]{0,60}?\b(find|read|look (it )?up|learn|send|signpost)\b"
+                           r"|\b(is|are) there (any|some)where\b"
                            r"|\bwhere(['’]s|\s+is|\s+are)\s+(the\s+)?((more|further|detailed|full|extra|"
                            r"other)\s+)?(guidance|advice|information|details?)\b"
                            r"|\bwhere (is|are)\b[^?]{0,80}?\b(explained|set out|described|covered|detailed)\b"

@@ -124,7 +124,7 @@ SHORT_ASK = re.compile(r"^\s*(?:and\s+)?(?:how\s+(?:quickly|fast|soon|long|often
 LEAD_IN = re.compile(rf":\s+(?=(?:{_QWORD}|{_REQUEST})\b)", re.I)
 JOINED_ASKING = re.compile(rf"\b(?:but|and|so)\s+{_QWORD}\b", re.I)  # "…but what do I do now"
 # " - can we…?", " - within how many hours…?" (in one sentence)
-DASHED = re.compile(rf"\s[-–—]\s+(?={_CARRIED}{_QWORD}\b[^-–—.!?]*\?)", re.I)
+DASHED = re.compile(rf"\s[-–—]\s+(?:(?:but|so)\s+)?(?={_CARRIED}{_QWORD}\b[^-–—.!?]*\?)", re.I)
 # "what is our duty here, and the company wants a fee - how should we judge it?": a statement joined
 # to a question, then the asking after a dash
 TOLD_BEFORE_DASH = re.compile(rf",\s+(?:and|but|so)\s+(?P<told>[^,;:?!.]{{8,200}}?)\s[-–—]\s+"
@@ -148,6 +148,9 @@ AUX_LATER = re.compile(rf"[\s,]({AUXILIARY})\s+(?:we|i|you|they|it|he|she)\b(?=[
 # "When a pupil reports…, what…": a scene-setting clause, not a question ("when is…" asks)
 SUBORDINATE = re.compile(
     rf"^\s*(when|whenever|where|if|once|after|before|while|since)\s+(?!({AUXILIARY})\b)", re.I)
+# words that open a question without asking: "And how far…?", "Realistically, what…?"
+CONNECTIVE = re.compile(r"^\s*(?:(?:and|but|also|so|plus|then|ok|okay|right|realistically|honestly|basically|"
+                        r"actually|really|just)\b,?\s+)+", re.I)
 PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|its|their|he|she|one)\b", re.I)
 # a pronoun in a set phrase refers to nothing asked before: "And while I'm at it, who are…?"
 IDIOM = re.compile(r"\b(while|whilst) (i'?m|i am|we'?re|we are) (at|on) it\b"
@@ -537,7 +540,9 @@ def _asks(head: str) -> bool:
 
 
 def _opens_asking(text: str) -> bool:
-    """It opens with a question word, not with a conjunction that sets a scene."""
+    """It opens with a question word, perhaps after a connective or a filler ("And how far…",
+    "Realistically how far…"), not with a conjunction that sets a scene."""
+    text = CONNECTIVE.sub("", text, count=1)
     return bool(ASKING.search(text)) and not SUBORDINATE.search(text)
 
 
