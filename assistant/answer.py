@@ -172,14 +172,15 @@ class ExtractiveGenerator:
         found: list[PartAnswer] = []
         for part, support in zip(parts, supports, strict=True):
             needed = self._needed(part, answered)
-            if part.follows and found and (not found[-1].units or found[-1].gap):
+            before = found[-1] if part.follows and found else None  # the part this one leans on
+            if before is not None and (not before.units or before.gap):
                 # "…is it 18? - and does it set a different limit for ASYE workers?": what "it" is was
                 # not found, so the guidance is unlikely to say more about it
                 needed = max(needed, self.quantity_threshold)
             if not part.units or support < needed or self._unmatched(part):
                 found.append(self._general(part) or PartAnswer(part, [], support))
             elif shape_gap(part) or unused_term(part) or unnamed_options(part) or (
-                    part.follows and found and found[-1].gap):
+                    before is not None and before.gap):
                 # "How many staff must be trained to use an EpiPen, and how often does that training
                 # need refreshing?": what "that training" is the guidance does not set either
                 found.append(PartAnswer(part, [], support, gap=True))

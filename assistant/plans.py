@@ -27,17 +27,16 @@ from assistant.understand.sections import in_section
 from ingest.records import Chunk
 from ingest.segment import BULLET_CLASS, ENTRY, FLOW_CHART_TITLE, FOOTNOTES, ITEM_MARK, NUMBER_MARK, chart_box
 
+# a sentence that sorts the things the one before named: "Some of these will be charities."
+_SUBSET = r"(some|many|most|all|each|both|one|none|several) of (these|them|those)"
 LEANS_BACK = re.compile(r"^(this|these|that|those|it|they|such|in (this|these|such) cases?|if (so|this|not)|"
                         r"however|otherwise|where this|as such|in addition|also|then|"
                         # connectives that carry on from what went before ("Alternatively, the person…")
                         r"alternatively|similarly|likewise|instead|conversely|therefore|thus|consequently|"
                         r"nevertheless|nonetheless|furthermore|moreover|accordingly|as a result|for example|"
                         r"for instance|in (such|these|those) circumstances|(if|where) these|"
-                        r"in particular|"
-                        r"(some|many|most|all|each|both|one|none|several) of (these|them|those))\b",
-                        re.I)
-# a sentence that sorts the things the one before named: "Some of these will be charities."
-SUBSET = re.compile(r"^(some|many|most|all|each|both|one|none|several) of (these|them|those)\b", re.I)
+                        rf"in particular|{_SUBSET})\b", re.I)
+SUBSET = re.compile(rf"^{_SUBSET}\b", re.I)
 # "will" directs ("the DSL will liaise…"), unless it tells what tends to happen ("offenders will often…")
 _TOLD = (r"(act|speak|tell|refer|call|contact|report|record|listen|reassure|do not|never|ensure|consider|"
          r"make|seek|share|inform|discuss)")
@@ -668,8 +667,12 @@ def _followed_on(unit: Unit, subsets: bool = False) -> Unit:
     i = next((n for n, x in enumerate(sents) if x.end >= unit.end), None)
     if i is None or sents[i].item:
         return unit
-    end, _ = _run_of(unit, i, lambda said, _: bool(SUBSET.match(said)) if subsets else bool(
-        LEANS_BACK.match(said) or REFERS_BACK.search(said)), FOLLOW_SENTENCES, len(unit.chunk.text))
+    def goes_on(said: str, _: str) -> bool:
+        if subsets:
+            return bool(SUBSET.match(said))
+        return bool(LEANS_BACK.match(said) or REFERS_BACK.search(said))
+
+    end, _ = _run_of(unit, i, goes_on, FOLLOW_SENTENCES, len(unit.chunk.text))
     return replace(unit, end=end) if end > unit.end else unit
 
 
