@@ -1828,3 +1828,32 @@ def test_a_pointer_answer_says_where_to_read_more() -> None:
     assert pointer.search("Further information can be found in the Statutory guidance - PACE Code C 2019.")
     assert pointer.search("More information on HSB can be found at paras 459-462.")
     assert not pointer.search("The designated safeguarding lead is expected to refer cases to the police.")
+
+
+def test_a_request_after_a_connective_is_a_part_of_its_own() -> None:
+    situation, parts = split_question(
+        "On an interview panel tomorrow, first time. What should our structured questions cover? And list "
+        "the warning signs we should be probing further if they come up in the answers.")
+    assert parts == ["What should our structured questions cover?", "And list the warning signs we should be "
+                     "probing further if they come up in the answers."]
+    assert situation == "On an interview panel tomorrow, first time."
+
+
+def test_a_scene_set_after_an_opening_stays_with_its_question() -> None:
+    # "And separately, when we rewrite…," sets a scene for the question after it; it asks nothing
+    _, parts = split_question("Is this actually an offence? And separately, when we rewrite our staff code "
+                              "of conduct after this, what topics does KCSIE say it should include?")
+    assert parts == ["Is this actually an offence?", "And separately, when we rewrite our staff code of "
+                     "conduct after this, what topics does KCSIE say it should include?"]
+
+
+def test_a_reported_question_is_what_a_bare_what_does_it_say_asks() -> None:
+    query = _query("Office manager here. A couple of staff have asked how much the DBS Update Service costs "
+                   "per year and whether the school pays it. What does KCSIE say?")
+    assert [p.text for p in query.parts] == ["How much the DBS Update Service costs per year and whether the "
+                                             "school pays it?"]
+    assert query.parts[0].shape == "money"
+    # a question of its own is asked as it is, whatever the statement before it reports
+    _, parts = split_question("Parents asked me whether phones are banned. Who decides the phone policy?")
+    assert parts == ["Who decides the phone policy?"]
+

@@ -180,6 +180,10 @@ RESTATED = re.compile(r"^\W*(?:(?:and|so|but)\s+)?what\s+(?:does|do|did|would)\s
                       r"document|law)\s+(?:actually\s+|officially\s+)?(?:say|state|suggest|recommend)"
                       r"(?:\s+(?:back\s+)?(?:about|to|on)\s+(?:(?:each|all|any|every\s+one)(?:\s+of)?\s+)?"
                       r"(?:it|this|that|them|these|those|each|all|one))?\W*$", re.I)
+# "Staff have asked how much the Update Service costs…": a question a statement reports
+REPORTED = re.compile(r"\b(?:asked|asking|wondering|wondered|want(?:s|ed)? to know|would like to know|"
+                      r"need(?:s|ed)? to know)\s+(?:(?:me|us|you|him|her|them)\s+)?"
+                      r"(?=(?:how|what|whether|if|who|when|where|which|why)\b)", re.I)
 # "who attends?", "what happens?": two words that ask on their own ("how fast?" leans on its part)
 SUBJECT_WORDS = frozenset({"who", "what", "which"})
 NOT_VERBS = frozenset({"else", "not", "so", "then", "now", "exactly", "for", "about", "if", "when", "where",
@@ -217,6 +221,7 @@ def split_question(question: str) -> tuple[str, list[str]]:
                  if INTRO_THEN_ASKING.search(s) and not SUBORDINATE.match(asked_clause(s))]
     if not asked:
         return "", [question.strip()]
+    sentences, asked = _reported(sentences, asked)
     # "…? Bullet points please.": how to answer goes with what is asked, not the situation
     asked = [s for s in sentences if s in asked or answer_form(s) and s not in stubs]
     told = [s for s in sentences if s not in asked]
@@ -241,6 +246,23 @@ def split_question(question: str) -> tuple[str, list[str]]:
                 parts.append(piece)
     # "(2) For a child in need, whose duty…": the asker's numbers are no part of what is asked
     return situation, [ANY_LABEL.sub("", p).strip() for p in parts] if numbered else parts
+
+
+def _reported(sentences: list[str], asked: list[str]) -> tuple[list[str], list[str]]:
+    """"Staff have asked how much the Update Service costs. What does KCSIE say?": what is asked is
+    the question the statement reports; the question asked only wants the guidance's answer to it."""
+    if not all(RESTATED.match(s) for s in asked):
+        return sentences, asked
+    out, reported = [], []
+    for s in sentences:
+        m = REPORTED.search(s) if s not in asked and not s.endswith("?") else None
+        if not m:
+            out.append(s)
+            continue
+        clause = re.sub(r"^if\b", "whether", s[m.end():].strip(" .!"), flags=re.I)
+        reported.append(f"{clause[:1].upper()}{clause[1:]}?")
+        out += [f"{s[:m.end()].strip()}.", reported[-1]]
+    return (out, reported) if reported else (sentences, asked)
 
 
 def _umbrellas(question: str) -> set[str]:
@@ -428,6 +450,7 @@ def _asks_unmarked(sentence: str) -> bool:
     """A sentence without a question mark opens with a question word; one stated in full that opens
     with a scene ("When Working Together 2015 came in: (1) did…") tells when, it does not ask."""
     stated = sentence.rstrip().endswith((".", ":"))
+    sentence = CONNECTIVE.sub("", sentence, count=1)  # "And list the warning signs…."
     return bool(ASKING.search(sentence)) and not (stated and SUBORDINATE.search(sentence))
 
 
@@ -534,8 +557,10 @@ def asked_clause(part: str) -> str:
 def _asks(head: str) -> bool:
     """The clause asks something, perhaps after a scene-setting phrase ("After a strategy
     discussion, who decides…", "WT23: as lead practitioner what am I meant to do…")."""
-    if _opens_asking(head) or INTRO_THEN_ASKING.search(head):
+    if _opens_asking(head):
         return True
+    if INTRO_THEN_ASKING.search(head):  # "And separately, when we rewrite it" sets a scene
+        return not SUBORDINATE.match(asked_clause(head))
     return bool((m := FRONTED.match(head)) and INVERTED.match(head[m.end():]))
 
 
