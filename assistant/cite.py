@@ -38,7 +38,7 @@ def make_citation(marker: int, chunk: Chunk, start: int, end: int, doc: Document
     if doc.kind == "briefing":  # the same words without the briefings' markdown emphasis
         quote = re.sub(r"\*{1,2}(?=\S)|(?<=\S)\*{1,2}", "", quote)
     return Citation(
-        marker=marker, doc_id=chunk.doc_id, title=chunk.title, edition=chunk.edition,
+        marker=marker, doc_id=chunk.doc_id, title=doc.cited_as or chunk.title, edition=chunk.edition,
         page=chunk.page_at(start), paragraph=chunk.paragraph, quote=quote,
         section=chunk.section, page_end=chunk.page_at(end - 1), duty=duty_strength(quote, doc),
         status=doc.status, chunk_id=chunk.chunk_id,

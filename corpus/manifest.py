@@ -50,6 +50,9 @@ class Document(BaseModel):
         "The official PDF of this document; the web chat links to …pdf#page=N from its cards."))
     alternate_of: str | None = Field(default=None, description="Same text published elsewhere.")
     publisher: str | None = None
+    cited_as: str | None = Field(default=None, description=(
+        "The name a citation line gives the document, when its title has a subtitle the line need not "
+        "repeat (\"Keeping Children Safe in Education 2025\"); its title when unset."))
     published: date | None = Field(default=None, description="Local documents: the date on it.")
     notes: str | None = None
 
