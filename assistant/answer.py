@@ -140,7 +140,8 @@ class ExtractiveGenerator:
                  preceding: Callable[[Chunk], Chunk | None] | None = None,
                  boxes: Callable[[Chunk], list[Chunk]] | None = None,
                  sibling_threshold: float | None = None, quantity_threshold: float | None = None,
-                 list_threshold: float | None = None, procedure_match: float = 0.0) -> None:
+                 list_threshold: float | None = None, procedure_match: float = 0.0,
+                 list_quotes: int | None = None) -> None:
         self.embedder = embedder
         self.manifest = manifest
         self.threshold = threshold
@@ -156,6 +157,7 @@ class ExtractiveGenerator:
         self.weights = weights
         self.max_quotes = max_quotes
         self.part_quotes = part_quotes
+        self.list_quotes = max_quotes if list_quotes is None else list_quotes  # a list asked on its own
         self.quote_ratio = quote_ratio
         self.pages = pages  # the page store by doc id: quotes are cut at layout boundaries
         self.following = following  # the next chunk of a document: lists split between chunks
@@ -185,12 +187,16 @@ class ExtractiveGenerator:
                 # need refreshing?": what "that training" is the guidance does not set either
                 found.append(PartAnswer(part, [], support, gap=True))
             else:  # one quote for each part of a multi-part question, unless it asks for a list
-                most = self.part_quotes if ctx.parts else self.max_quotes
+                most = self.part_quotes if ctx.parts else self._most(part)
                 quoted = [u for f in found for u, _ in f.units]
                 _prefer_unquoted(part, quoted)
                 context = CONTEXT_QUOTES if ctx.parts else 0
                 found.append(self._after_general(part, self._fresh(part, most, quoted, context), support))
         return found
+
+    def _most(self, part: AnswerContext) -> int:
+        """The most quotes for a question asked as one part: a list may take more than a fact."""
+        return self.list_quotes if part.kind == "list" else self.max_quotes
 
     def _fresh(self, part: AnswerContext, most: int, quoted: list[Unit],
                context: int = 0) -> list[tuple[Unit, bool]]:

@@ -96,8 +96,8 @@ class Assistant:
         self.generator = generator or build_generator(settings, ExtractiveGenerator(
             self.sentences, self.manifest, settings.abstain_threshold, settings.abstain_weights,
             settings.max_quotes, settings.quote_ratio, pages=self.retriever.pages,
-            part_quotes=settings.part_quotes, following=self.retriever.following,
-            preceding=self.retriever.preceding, boxes=self.retriever.boxes,
+            part_quotes=settings.part_quotes, list_quotes=settings.list_quotes, boxes=self.retriever.boxes,
+            following=self.retriever.following, preceding=self.retriever.preceding,
             procedure_threshold=settings.procedure_threshold, sibling_threshold=settings.sibling_threshold,
             quantity_threshold=settings.quantity_threshold, list_threshold=settings.list_threshold,
             procedure_match=settings.procedure_match))

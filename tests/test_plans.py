@@ -2403,3 +2403,22 @@ def test_an_item_that_goes_on_for_three_sentences_on_new_lines_does_not_end_its_
                    "• the Domestic Abuse Act 2021, section 3.")
     whole, cut = complete(_unit(chunk, "the Children Act 1989"))
     assert not cut and "Domestic Abuse Act 2021" in whole.text
+
+
+def test_a_list_asked_on_its_own_takes_more_quotes_than_a_fact(monkeypatch) -> None:
+    import assistant.answer as answer_module
+    from assistant.answer import ExtractiveGenerator
+
+    texts = ["Local authorities publish the arrangements yearly.", "Schools train every member of staff.",
+             "Police forces attend strategy discussions promptly.",
+             "Health visitors record concerns carefully."]
+    chunks = [_chunk(text, f"c{n}") for n, text in enumerate(texts)]
+    units = [_unit(c, c.text, rank=n) for n, c in enumerate(chunks)]
+    monkeypatch.setattr(answer_module, "support_of", lambda part, passages, weights: 0.9)
+    gen = ExtractiveGenerator(None, None, 0.4, {}, max_quotes=2, quote_ratio=0.5,  # type: ignore[arg-type]
+                              list_quotes=3)
+
+    def quotes(kind: str) -> int:
+        return len(gen.answer_parts(_ctx(list(units), [0.9, 0.85, 0.8, 0.75], kind), [])[0].units)
+
+    assert quotes("fact") == 2 and quotes("list") == 3
