@@ -186,7 +186,7 @@ class ExtractiveGenerator:
                 # "How many staff must be trained to use an EpiPen, and how often does that training
                 # need refreshing?": what "that training" is the guidance does not set either
                 found.append(PartAnswer(part, [], support, gap=True))
-            else:  # one quote for each part of a multi-part question, unless it asks for a list
+            else:  # up to part_quotes for each part of a multi-part question; one part: _most
                 most = self.part_quotes if ctx.parts else self._most(part)
                 quoted = [u for f in found for u, _ in f.units]
                 _prefer_unquoted(part, quoted)
