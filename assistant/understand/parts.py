@@ -217,8 +217,7 @@ def split_question(question: str) -> tuple[str, list[str]]:
     asked = [s for s in sentences if _asking(s, opening=s not in umbrellas) and s not in stubs]
     if not asked:  # none marked: a question word after an opening still asks ("From WT23, which…
         # kinds are included - list it all out please."), one that sets a scene ("…, when we…") does not
-        asked = [s for s in sentences
-                 if INTRO_THEN_ASKING.search(s) and not SUBORDINATE.match(asked_clause(s))]
+        asked = [s for s in sentences if _asks_after_intro(s)]
     if not asked:
         return "", [question.strip()]
     sentences, asked = _reported(sentences, asked)
@@ -559,9 +558,15 @@ def _asks(head: str) -> bool:
     discussion, who decides…", "WT23: as lead practitioner what am I meant to do…")."""
     if _opens_asking(head):
         return True
-    if INTRO_THEN_ASKING.search(head):  # "And separately, when we rewrite it" sets a scene
-        return not SUBORDINATE.match(asked_clause(head))
+    if INTRO_THEN_ASKING.search(head):
+        return _asks_after_intro(head)
     return bool((m := FRONTED.match(head)) and INVERTED.match(head[m.end():]))
+
+
+def _asks_after_intro(text: str) -> bool:
+    """A question word after an opening asks ("From WT23, which kinds…"); one that sets a scene
+    ("And separately, when we rewrite it, …") does not."""
+    return bool(INTRO_THEN_ASKING.search(text)) and not SUBORDINATE.match(asked_clause(text))
 
 
 def _opens_asking(text: str) -> bool:
