@@ -1857,3 +1857,14 @@ def test_a_reported_question_is_what_a_bare_what_does_it_say_asks() -> None:
     _, parts = split_question("Parents asked me whether phones are banned. Who decides the phone policy?")
     assert parts == ["Who decides the phone policy?"]
 
+
+
+def test_a_reported_question_is_what_a_request_for_its_form_asks() -> None:
+    # the only sentence asking asks for a form: the reported question is what is asked, as a list
+    query = _query("I run a youth club in Leeds. My trustees want to know what checks we need for "
+                   "volunteers. List them all please.")
+    assert len(query.parts) == 1 and query.parts[0].text.startswith("What checks we need for volunteers")
+    assert query.kind == "list"
+    # a form asked with no question at all is read as the whole question, never as no question
+    assert split_question("I run a youth club in Leeds. List them all please.")[1] == [
+        "I run a youth club in Leeds. List them all please."]

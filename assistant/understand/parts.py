@@ -243,14 +243,17 @@ def split_question(question: str) -> tuple[str, list[str]]:
                 parts[-1] = f"{parts[-1].rstrip('?')} {piece}"
             else:
                 parts.append(piece)
+    if not parts:  # only a form was asked ("Bullet points please."): the whole question is the part
+        return "", [question.strip()]
     # "(2) For a child in need, whose duty…": the asker's numbers are no part of what is asked
     return situation, [ANY_LABEL.sub("", p).strip() for p in parts] if numbered else parts
 
 
 def _reported(sentences: list[str], asked: list[str]) -> tuple[list[str], list[str]]:
     """"Staff have asked how much the Update Service costs. What does KCSIE say?": what is asked is
-    the question the statement reports; the question asked only wants the guidance's answer to it."""
-    if not all(RESTATED.match(s) for s in asked):
+    the question the statement reports; the question asked only wants the guidance's answer to it,
+    or only the form of that answer ("…want to know what checks we need. List them all please.")."""
+    if not all(RESTATED.match(s) or answer_form(s) for s in asked):
         return sentences, asked
     out, reported = [], []
     for s in sentences:
