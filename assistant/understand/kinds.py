@@ -210,6 +210,8 @@ PROCEDURE = re.compile(
     # expect a club like ours to have in place", "what's supposed to happen when…", "first steps"
     r"|\bexpected of (me|us|them)\b|\bexpects? [\w ]{1,30}? to (do|have|put)\b"
     r"|\bwhat('s| is) (supposed|meant|expected) to happen\b"
+    # "what should happen?", "what does WT say should happen?": what is to be done, not a fact
+    r"|\bwhat (should|must|ought to|needs? to) happen\b|\bsays? (should|must|ought to) happen\b"
     r"|\bwhat happens\b[^?.]{0,40}\b(next|now|from here)\b"
     # reported: "what does WT say someone like me should do?", "SLT want to know what else we should
     # be doing", "what does the flowchart say happens next?"
