@@ -37,8 +37,8 @@ SENTENCE_END = re.compile(r"[.:;?!]\s*[”’\"')]?$")
 SENTENCE_SPLIT = re.compile(r"([.!?][”’\"')]?)(\s+)(?=[A-Z“‘\"(]|\d{1,3}\.\s)")
 # a line opening with a numbered item ("1. All children…") starts a unit, unless the line before
 # runs on into it ("…under the age of\n18. Such…": the number ends that sentence)
-# a numbered list item's mark, its number captured: "1. All children…"
-NUMBER_MARK = r"(\d{1,2})\.\s+(?=[A-Z(‘“])"
+# a numbered list item's mark, its number captured: "1. All children…", "3) Practitioners empower…"
+NUMBER_MARK = r"(\d{1,2})[.)]\s+(?=[A-Z(‘“])"
 NUMBERED_LINE = re.compile(rf"\n(?={NUMBER_MARK})")
 # "e.g. The…" ends no sentence, nor does "155. The…" where the number opens the span; "aged 18." does
 NUMBER_ONLY = re.compile(r"(?:^|(?<=[\s(]))(?:e\.g|i\.e|etc|para|paras|No|cf)\.$")

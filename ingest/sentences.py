@@ -35,8 +35,8 @@ SENTENCE_FORMAT = "1"  # bump when the stored layout changes
 # item with its lead-in stored too; 5: an unbulleted lead-in line after a list item opens a new unit;
 # 6: a flow chart's boxes are units, `chunk_spans`; 7: each footnote of a page's footnotes is a unit;
 # 8: a footnote printed after a sentence's end in the text is cut off it; 9: in a glossary, a line
-# opening the next entry opens a unit)
-SPLIT_VERSION = "9"
+# opening the next entry opens a unit; 10: a line numbered "3)" opens a unit, as "3." does)
+SPLIT_VERSION = "10"
 
 
 def text_key(text: str) -> bytes:

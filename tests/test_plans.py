@@ -2422,3 +2422,22 @@ def test_a_list_asked_on_its_own_takes_more_quotes_than_a_fact(monkeypatch) -> N
         return len(gen.answer_parts(_ctx(list(units), [0.9, 0.85, 0.8, 0.75], kind), [])[0].units)
 
     assert quotes("fact") == 2 and quotes("list") == 3
+
+
+def test_a_line_numbered_with_a_bracket_opens_a_unit_and_its_lead_in_carries_on() -> None:
+    """Principles numbered "2)", "3)" (WT 2023's principles for working with parents) open units
+    as "2." does: the principle ending in ":" is the lead-in of the items after it, also for a
+    list that runs on into the next chunk."""
+    from dataclasses import replace as _replace
+
+    from assistant.plans import carried_lead
+    from assistant.sentences import sentences
+
+    text = ("• being mindful of negative stereotypes\n2) Communication should be clear. Interpreters "
+            "should be provided.\n3) Practitioners empower parents by:\n• creating a culture of no surprises")
+    chunk = _replace(_chunk(text), paragraph=None)
+    units = [text[s.start:s.end] for s in sentences(chunk)]
+    assert "3) Practitioners empower parents by:" in units
+    assert not any(u.startswith("being mindful") and "Communication" in u for u in units)
+    after = _replace(_chunk("• helping parents to understand what the issues are", "c2"), paragraph=None)
+    assert carried_lead(after, chunk) == "3) Practitioners empower parents by:"
