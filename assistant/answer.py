@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -127,6 +128,9 @@ def _prefer_unquoted(part: AnswerContext, quoted: list[Unit]) -> None:
     part.scores = part.scores - QUOTED_AGAIN * again
 
 
+PART_EXTRA = 1  # a part's quotes beyond part_quotes, when no later part would take them
+
+
 class ExtractiveGenerator:
     """Quotes the guidance by an answer plan for each part; abstains below a calibrated score."""
 
@@ -172,7 +176,7 @@ class ExtractiveGenerator:
         answered = len(parts) > 1 and any(
             p.units and s >= self._needed(p) for p, s in zip(parts, supports, strict=True))
         found: list[PartAnswer] = []
-        for part, support in zip(parts, supports, strict=True):
+        for n, (part, support) in enumerate(zip(parts, supports, strict=True)):
             needed = self._needed(part, answered)
             before = found[-1] if part.follows and found else None  # the part this one leans on
             if before is not None and (not before.units or before.gap):
@@ -191,8 +195,29 @@ class ExtractiveGenerator:
                 quoted = [u for f in found for u, _ in f.units]
                 _prefer_unquoted(part, quoted)
                 context = CONTEXT_QUOTES if ctx.parts else 0
-                found.append(self._after_general(part, self._fresh(part, most, quoted, context), support))
+                chosen = self._fresh(part, most, quoted, context)
+                if ctx.parts and PART_EXTRA:
+                    chosen = self._more(part, parts[n + 1:], chosen, quoted, context)
+                found.append(self._after_general(part, chosen, support))
         return found
+
+    def _more(self, part: AnswerContext, later: list[AnswerContext], chosen: list[tuple[Unit, bool]],
+              quoted: list[Unit], context: int) -> list[tuple[Unit, bool]]:
+        """PART_EXTRA more quotes for a part, unless a later part would quote one of them itself:
+        an earlier part never takes what a later part asks about."""
+        more = self._fresh(part, self.part_quotes + PART_EXTRA, quoted, context)
+        extra = [u for u, _ in more if not any(overlaps(u, c) for c, _ in chosen)]
+        if not extra:
+            return chosen
+        sofar = quoted + [u for u, _ in chosen]
+        theirs = [u for p in later if p.units for u in self._would_quote(p, sofar)]
+        return chosen if any(overlaps(u, t) for u in extra for t in theirs) else more
+
+    def _would_quote(self, part: AnswerContext, quoted: list[Unit]) -> list[Unit]:
+        """What a later part would quote after `quoted` (on a copy: the part itself is untouched)."""
+        trial = copy.copy(part)
+        _prefer_unquoted(trial, quoted)
+        return [u for u, _ in self._fresh(trial, self.part_quotes, quoted)]
 
     def _most(self, part: AnswerContext) -> int:
         """The most quotes for a question asked as one part: a list may take more than a fact."""

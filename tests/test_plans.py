@@ -2441,3 +2441,29 @@ def test_a_line_numbered_with_a_bracket_opens_a_unit_and_its_lead_in_carries_on(
     assert not any(u.startswith("being mindful") and "Communication" in u for u in units)
     after = _replace(_chunk("• helping parents to understand what the issues are", "c2"), paragraph=None)
     assert carried_lead(after, chunk) == "3) Practitioners empower parents by:"
+
+
+def test_a_part_takes_one_more_quote_only_when_no_later_part_would_quote_it(monkeypatch) -> None:
+    """A multi-part question's part may quote one sentence beyond `part_quotes`, unless a later part
+    would quote that sentence itself (an earlier part never takes what a later part asks about)."""
+    import assistant.answer as answer_module
+    from assistant.answer import ExtractiveGenerator
+
+    texts = ["Local authorities publish the arrangements yearly.", "Schools train every member of staff.",
+             "Police forces attend strategy discussions promptly.",
+             "Health visitors record concerns carefully.",
+             "Probation shares risk information with children's social care."]
+    chunks = [_chunk(text, f"c{n}") for n, text in enumerate(texts)]
+    units = [_unit(c, c.text, rank=n) for n, c in enumerate(chunks)]
+    monkeypatch.setattr(answer_module, "support_of", lambda part, passages, weights: 0.9)
+    gen = ExtractiveGenerator(None, None, 0.4, {}, quote_ratio=0.5, part_quotes=3)  # type: ignore[arg-type]
+
+    def first_quotes(later_units: list[Unit]) -> list[str]:
+        first = _ctx(units[:4], [0.9, 0.85, 0.8, 0.75], "fact")
+        later = _ctx(later_units, [0.9, 0.6][:len(later_units)], "fact")
+        whole = AnswerContext("q", "q", np.zeros(3), kind="multi-part", parts=[first, later])
+        return [u.text for u, _ in gen.answer_parts(whole, [])[0].units]
+
+    assert len(first_quotes([units[4]])) == 4  # the later part asks about something else
+    kept = first_quotes([units[3], units[4]])  # the later part's best sentence is the first's fourth
+    assert len(kept) == 3 and texts[3] not in kept
