@@ -18,7 +18,7 @@ from assistant.understand.kinds import (
     question_kind,
     stated_count,
 )
-from assistant.understand.parts import needs_antecedent, split_question
+from assistant.understand.parts import needs_antecedent, split_parts, split_question
 from assistant.understand.shorthand import spell_shorthand
 from corpus.manifest import load_manifest
 
@@ -1871,3 +1871,16 @@ def test_a_reported_question_is_what_a_request_for_its_form_asks() -> None:
     # a form asked with no question at all is read as the whole question, never as no question
     assert split_question("I run a youth club in Leeds. List them all please.")[1] == [
         "I run a youth club in Leeds. List them all please."]
+
+
+def test_a_statement_between_two_questions_is_the_later_ones_own_matter() -> None:
+    question = ("Welfare officer at an FE college. I referred a 16-year-old to children's social care. "
+                "(1) A social worker is assessing - what's expected of college staff while they assess? "
+                "(2) Nothing seems to be improving for her - what should I do about that?")
+    situation, parts, nears = split_parts(question)
+    assert parts[1] == "what should I do about that?"
+    assert nears == ["", "Nothing seems to be improving for her."]
+    assert "Nothing seems to be improving" in situation  # still the situation's too
+    later = _query(question).parts[1]
+    # "that" is what was told just before it, not the part before: it is judged with those words
+    assert not later.follows and "improving" in later.asked and "expected" not in later.search.split("?")[-1]

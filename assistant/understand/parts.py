@@ -197,6 +197,14 @@ GAPPED = re.compile(r"^\s*(what|who|which|where|when)\s+(the|a|an|their|its|our|
 
 def split_question(question: str) -> tuple[str, list[str]]:
     """(situation, parts): statements that set the scene, and each thing asked, in order."""
+    situation, parts, _ = split_parts(question)
+    return situation, parts
+
+
+def split_parts(question: str) -> tuple[str, list[str], list[str]]:
+    """(situation, parts, and what was told just before each part): a statement between two things
+    asked ("(2) Nothing seems to be improving for her - what should I do about that?") is the next
+    part's own matter, as well as the situation's ("" for a part with none)."""
     question = "".join(_enumerated(_colon_items(s)) for s in SENTENCE.findall(question))
     numbered = len(ANY_LABEL.findall(question)) >= 2  # the asker numbers what they ask
     if numbered:
@@ -219,22 +227,25 @@ def split_question(question: str) -> tuple[str, list[str]]:
         # kinds are included - list it all out please."), one that sets a scene ("…, when we…") does not
         asked = [s for s in sentences if _asks_after_intro(s)]
     if not asked:
-        return "", [question.strip()]
+        return "", [question.strip()], [""]
     sentences, asked = _reported(sentences, asked)
     # "…? Bullet points please.": how to answer goes with what is asked, not the situation
     asked = [s for s in sentences if s in asked or answer_form(s) and s not in stubs]
     told = [s for s in sentences if s not in asked]
     situation = " ".join(ANY_LABEL.sub("", s, count=1) if numbered else s for s in told)
     parts: list[str] = []
+    nears: list[str] = []
     form = ""  # a request for a form before anything is asked: it goes with the first part
     for sentence in asked:
         if not parts and answer_form(sentence):
             form = f"{form} {sentence}"
             continue
+        near = _told_between(sentences, asked, sentence) if parts else ""
         split = _split_listed if sentence in listed else _split_joined
         for piece in _spread(split(f"{sentence}{form}" if form and not parts else sentence)):
             if terms := compared_terms(piece):  # "the difference between A and B?": what each is
                 parts += [f"What is {term}?" for term in terms]
+                nears += [""] * len(terms)
                 continue
             if parts and RESTATED.match(piece):  # "…? What does the advice say?" asks nothing new
                 continue
@@ -243,10 +254,24 @@ def split_question(question: str) -> tuple[str, list[str]]:
                 parts[-1] = f"{parts[-1].rstrip('?')} {piece}"
             else:
                 parts.append(piece)
+                nears.append(near)
+            near = ""
     if not parts:  # only a form was asked ("Bullet points please."): the whole question is the part
-        return "", [question.strip()]
-    # "(2) For a child in need, whose duty…": the asker's numbers are no part of what is asked
-    return situation, [ANY_LABEL.sub("", p).strip() for p in parts] if numbered else parts
+        return "", [question.strip()], [""]
+    if numbered:  # "(2) For a child in need, whose duty…": the asker's numbers are no part of what is asked
+        parts, nears = [ANY_LABEL.sub("", p).strip() for p in parts], [ANY_LABEL.sub("", n) for n in nears]
+    return situation, parts, nears
+
+
+def _told_between(sentences: list[str], asked: list[str], sentence: str) -> str:
+    """The statements told after the thing asked before `sentence` and before it."""
+    at = sentences.index(sentence)
+    told: list[str] = []
+    for s in reversed(sentences[:at]):
+        if s in asked:
+            return " ".join(reversed(told))
+        told.append(s)
+    return ""
 
 
 def _reported(sentences: list[str], asked: list[str]) -> tuple[list[str], list[str]]:

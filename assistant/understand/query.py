@@ -44,7 +44,7 @@ from assistant.understand.parts import (
     heading,
     needs_antecedent,
     requested_topic,
-    split_question,
+    split_parts,
 )
 from assistant.understand.sections import section_names
 from assistant.understand.shorthand import ACRONYMS, spell_shorthand
@@ -162,13 +162,14 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
     years = tuple(years_in(question))
     if scope.unavailable:
         return Query(as_asked, scope, "outside", (), outdated=hits, years=years)
-    situation, texts = split_question(question)
+    situation, texts, nears = split_parts(question)
     texts, opened = _dash_opened(texts)
+    nears = nears if len(nears) == len(texts) else [""] * len(texts)
     topic = heading(question)  # a topic heading belongs to every part
     built: list[Part] = []
-    for text in texts:
+    for text, near in zip(texts, nears, strict=True):
         built.append(_part(text, built[-1] if built else None, situation, hits, renames, abbreviations,
-                           bool(topic)))
+                           bool(topic), near))
     parts = _under_umbrella(tuple(built), opened)
     if len(parts) > 1 and (requested := requested_topic(question)):  # "Can you list the basics…: where…"
         parts = tuple(replace(p, search=f"{p.search} {' '.join(_new_words(requested, p.search))}")
@@ -237,8 +238,11 @@ def _local_only(as_of: date | None) -> Scope:
 
 
 def _part(text: str, prior: Part | None, situation: str, hits: tuple[tuple[str, Rename], ...],
-          renames: tuple[Rename, ...], abbreviations: dict[str, str], topic: bool = False) -> Part:
-    """One part, read with the situation told and the part asked before it (`prior`)."""
+          renames: tuple[Rename, ...], abbreviations: dict[str, str], topic: bool = False,
+          near: str = "") -> Part:
+    """One part, read with the situation told and the part asked before it (`prior`); `near`: what
+    was told just before it, after the part before ("Nothing seems to be improving for her. what
+    should I do about that?"): what it refers back to, and judged with its words."""
     before = prior.text if prior else ""
     asked = asked_clause(text)
     shape = answer_shape(asked)
@@ -246,13 +250,14 @@ def _part(text: str, prior: Part | None, situation: str, hits: tuple[tuple[str, 
     plural = listed_before(asked, f"{situation} {before}")
     kind = "list" if plural else kind
     search = text
-    follows = bool(before) and needs_antecedent(text)
+    follows = bool(before) and needs_antecedent(text) and not near
     if follows:  # "is it a criminal offence?" after "what is upskirting"
         search = f"{text} {' '.join(_new_words(before, text))}"
     full = _search(search, hits, renames, abbreviations)
-    asked_search = _search(text, hits, renames, abbreviations)
-    if situation and (kind == "procedure" or topic or _leans_on(text, situation)):
-        full = _search(f"{situation} {search}", hits, renames, abbreviations)
+    asked_search = _search(f"{near} {text}".strip(), hits, renames, abbreviations)
+    if situation and (kind == "procedure" or topic or near or _leans_on(text, situation)):
+        full = _search(f"{situation} {near} {search}" if near else f"{situation} {search}", hits, renames,
+                       abbreviations)
     also = PROCEDURE_HINT if kind == "procedure" else ""
     return Part(text, kind, shape, full, also, asked_search, counted(asked),
                 plural or (listed(asked) if kind == "list" else ""),
