@@ -41,7 +41,9 @@ _CLAUSE_END = re.compile(r"[;,](?=\s)")
 _ITEM_END = re.compile(rf"(?=\n\s*{BULLET_CLASS}\s)")  # before the next bulleted list item
 _BREAK = normalise(LAYOUT_BREAK)
 MIN_SENTENCE_CHARS = 25  # as short as a sentence the answer step quotes at all
-MIN_CLAUSE_CHARS = 60  # a clause cut off from its sentence must say something on its own
+MIN_CLAUSE_CHARS = 60
+# a sentence's words at the foot of a page before it turns ("This might include" | "self-harm, …")
+MIN_TURN_CHARS = 12  # a clause cut off from its sentence must say something on its own
 
 
 def squash(text: str) -> str:
@@ -205,5 +207,5 @@ def page_part(chunk: Chunk, start: int, turn: int, pages: Sequence[Page]) -> int
     """Where the span from `start` stops on its page, at the page break `turn`, when that part is
     long enough to quote and whole on the printed page; else None."""
     stop = start + len(chunk.text[start:turn].rstrip())
-    whole = stop - start >= MIN_SENTENCE_CHARS and trim_to_layout(chunk, start, stop, pages) == (start, stop)
+    whole = stop - start >= MIN_TURN_CHARS and trim_to_layout(chunk, start, stop, pages) == (start, stop)
     return stop if whole else None

@@ -209,6 +209,10 @@ def test_quote_across_a_page_and_footnote_is_trimmed(two_pages: tuple[list[Page]
     kept, scores = fit_to_layout(units, np.array([0.9, 0.8]), lambda _doc: pages)
     assert [(u.start, u.end) for u in kept] == [(start, end), (units[1].start, end)]
     assert scores.tolist() == [0.9, 0.8]
+    # a few words at the page's foot ("Children Act 2004," | "and keep a record…") are its part there
+    foot = Unit(0, chunk, chunk.text.rindex("Children", 0, chunk.text.index("Act 2004,")), end)
+    kept, _ = fit_to_layout([foot], np.array([0.7]), lambda _doc: pages)
+    assert [(u.start, u.end) for u in kept] == [(foot.start, end)]
     # a box breaking the first page's part: cut units kept with their scores, dropped units removed
     broken = (pages[0].layout or "").replace("as set out in the", "as set out\n‖\nin the")
     boxed = [replace(pages[0], layout=broken), pages[1]]
