@@ -1884,3 +1884,14 @@ def test_a_statement_between_two_questions_is_the_later_ones_own_matter() -> Non
     later = _query(question).parts[1]
     # "that" is what was told just before it, not the part before: it is judged with those words
     assert not later.follows and "improving" in later.asked and "expected" not in later.search.split("?")[-1]
+
+
+def test_a_part_asked_of_what_the_part_before_asks_leans_on_it_without_a_pronoun() -> None:
+    """"Can I share this with the police now, and what do I need to do afterwards?": after sharing;
+    "if so, who pays?": if the part before holds."""
+    assert needs_antecedent("what do I need to do afterwards?")
+    assert needs_antecedent("If so, who pays for the interpreter?")
+    assert not needs_antecedent("What records should the designated safeguarding lead keep?")
+    query = _query("Nurse on a night shift. Can I share a disclosure with the police without consent, "
+                   "and what do I need to do afterwards?")
+    assert query.parts[-1].follows and "consent" in query.parts[-1].search

@@ -159,6 +159,10 @@ IDIOM = re.compile(r"\b(while|whilst) (i'?m|i am|we'?re|we are) (at|on) it\b"
 # have to think about because they have SEND?" (a numbered "(4) Is there anything extra…" stands alone)
 MORE = re.compile(r"^\W*(?:and|but|plus)\b.*\b(?:anything|something|what|any)\s+(?:extra|else|more|further|"
                   r"additional)\b", re.I)
+# a part that asks of what the part before asked, without a pronoun: "- and what do I need to do
+# afterwards?", "if so, who pays?", "if not, what instead?"
+BACK_REFERENCE = re.compile(r"\b(afterwards|beforehand|after that|before that|in that case|if so|if not|"
+                            r"instead|in the meantime|meanwhile)\b", re.I)
 MIN_WORDS = 3
 # how an answer should look ("the full list", "bullet points", "just the headings"), and the words
 # that go with such a request
@@ -616,4 +620,5 @@ def _has_verb(text: str) -> bool:
 
 def needs_antecedent(part: str) -> bool:
     """A part that leans on an earlier one: "is it a criminal offence?", "and who does it?"."""
-    return bool(PRONOUN.search(IDIOM.sub(" ", part)) or MORE.search(part)) or len(part.split()) <= 4
+    return (bool(PRONOUN.search(IDIOM.sub(" ", part)) or MORE.search(part) or BACK_REFERENCE.search(part))
+            or len(part.split()) <= 4)
