@@ -41,9 +41,9 @@ _CLAUSE_END = re.compile(r"[;,](?=\s)")
 _ITEM_END = re.compile(rf"(?=\n\s*{BULLET_CLASS}\s)")  # before the next bulleted list item
 _BREAK = normalise(LAYOUT_BREAK)
 MIN_SENTENCE_CHARS = 25  # as short as a sentence the answer step quotes at all
-MIN_CLAUSE_CHARS = 60
+MIN_CLAUSE_CHARS = 60  # a clause cut off from its sentence must say something on its own
 # a sentence's words at the foot of a page before it turns ("This might include" | "self-harm, …")
-MIN_TURN_CHARS = 12  # a clause cut off from its sentence must say something on its own
+MIN_TURN_CHARS = 12
 
 
 def squash(text: str) -> str:

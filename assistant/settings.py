@@ -59,7 +59,8 @@ class Settings(BaseSettings):
     list_quotes: int = Field(default=3, description="Most quotes for a list asked on its own.")
     # dev (1,417): 3 -> 4 gained 19 items, lost 1, precision 0.409 -> 0.391, but an earlier part then
     # quotes what a later one asks ("…who starts that process, and what decisions can the agency come
-    # to?"), which is left with a reference back (tests/test_real_corpus.py); kept at 3 (README, stop 61)
+    # to?"), which is left with a reference back (tests/test_real_corpus.py); kept at 3 (README, stop 61).
+    # A part may take one more only when no later part would quote it (answer.PART_EXTRA, stop 62)
     part_quotes: int = Field(default=3, description="Most quotes for each part of a multi-part question.")
     quote_ratio: float = Field(
         default=0.8, description="Extra quotes must score at least this share of the best one."

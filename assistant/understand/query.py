@@ -256,8 +256,7 @@ def _part(text: str, prior: Part | None, situation: str, hits: tuple[tuple[str, 
     full = _search(search, hits, renames, abbreviations)
     asked_search = _search(f"{near} {text}".strip(), hits, renames, abbreviations)
     if situation and (kind == "procedure" or topic or near or _leans_on(text, situation)):
-        full = _search(f"{situation} {near} {search}" if near else f"{situation} {search}", hits, renames,
-                       abbreviations)
+        full = _search(" ".join(t for t in (situation, near, search) if t), hits, renames, abbreviations)
     also = PROCEDURE_HINT if kind == "procedure" else ""
     return Part(text, kind, shape, full, also, asked_search, counted(asked),
                 plural or (listed(asked) if kind == "list" else ""),
