@@ -18,7 +18,7 @@ from assistant.text import tokens
 from assistant.understand.kinds import ANSWER_SHAPES, count_pattern
 from ingest.embed import Embedder
 from ingest.records import Chunk
-from ingest.segment import BULLET_CLASS, FOOTNOTES, ITEM_MARK, NUMBER_MARK, chunk_spans
+from ingest.segment import BULLET_CLASS, ENTRY, FOOTNOTES, ITEM_MARK, NUMBER_MARK, chunk_spans
 
 if TYPE_CHECKING:
     from ingest.sentences import SentenceLookup
@@ -127,6 +127,7 @@ def sentence_units(passages: list[Passage], carried: Callable[[Chunk], str] | No
     for p in passages:
         spans = chunk_spans(p.chunk)
         lead = carried(p.chunk) if carried is not None else ""
+        titled = directory_title(p.chunk)
         flags = item_flags(p.chunk, spans)
         for i, (start, end) in enumerate(spans):
             item = flags[i]
@@ -140,8 +141,21 @@ def sentence_units(passages: list[Passage], carried: Callable[[Chunk], str] | No
             if text.endswith(":"):
                 tail = [e for _, e in spans[i + 1 : i + 5]]
                 end = next((e for e in tail if e - start > 350), tail[-1] if tail else end)
-            units.append(Unit(p.rank, p.chunk, start, end, lead if item else ""))
+            units.append(Unit(p.rank, p.chunk, start, end, lead if item else titled))
     return units
+
+
+DIRECTORY_NAME = 60  # a directory entry's name and dash come this early in its line
+
+
+def directory_title(chunk: Chunk) -> str:
+    """The heading of a chunk of directory entries ("Children with family members in prison" over
+    "National Information Centre on Children of Offenders – Barnardo's…"): the entries name
+    documents, the heading names their matter. "" for any other chunk."""
+    lines = [line for line in chunk.text.splitlines() if line.strip()]
+    named = sum(bool(ENTRY.search(line[:DIRECTORY_NAME])) for line in lines)
+    title = chunk.headings[-1] if chunk.headings else ""
+    return title if title != FOOTNOTES and named and named >= 0.3 * len(lines) else ""
 
 
 def _leads_items(text: str, after: list[tuple[int, int]], chunk_text: str) -> bool:

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.evidence import AnswerContext, Unit, coverage
+from assistant.evidence import DIRECTORY_NAME, AnswerContext, Unit, coverage
 from assistant.exhibits import CASE_STUDY, FLOW_CHART, example, exhibit_chunk
 from assistant.glossary import spelled_out
 from assistant.sentences import Sentence, sentences
@@ -77,7 +77,6 @@ CHANGES_ASKED = re.compile(r"\b(chang|updat|revis|amend)\w*", re.I)  # …which 
 LINK = re.compile(r"https?://|\bwww\.|\.(gov|org|co)\.uk\b|\| ICO\b", re.I)  # a pointer to a web page
 FIGURE = re.compile(r"\bflow ?charts?\b|\bfigure \d|\bdiagram\b", re.I)  # boxes restating the text
 ITEM_TAIL = 4  # sentences that may finish a list item before the next (dev: 2 -> 3 +1, 4 +1 more, 5 = 4)
-DIRECTORY_NAME = 60  # a directory entry's name and dash come this early in its line
 DIRECTORY_ENTRIES = 3  # a chunk with fewer entries is not read as a directory
 TITLE_CHARS = 110  # a heading line is no longer than this
 LIST_CHARS = 2400  # a longer list is quoted to an item boundary, and the answer says so

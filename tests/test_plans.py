@@ -247,6 +247,26 @@ def test_a_list_item_is_scored_with_its_lead_in_words() -> None:
     assert next(u for u in units if u.text.startswith("The members")).lead == ""
 
 
+def test_a_directory_entry_is_scored_with_its_heading() -> None:
+    """KCSIE's Annex B lists documents under a heading that names their matter ("Children with family
+    members in prison" over "National Information Centre on Children of Offenders – Barnardo's…"):
+    the entry is scored with that heading; prose under a heading, and a page's footnotes, are not."""
+    from assistant.evidence import sentence_units
+    from assistant.records import Passage
+
+    def units(text: str, headings: tuple[str, ...]) -> list[Unit]:
+        chunk = replace(_chunk(text), headings=headings)
+        return sentence_units([Passage(chunk, 1.0, 0)])
+
+    entry = ("National Information Centre on Children of Offenders – Barnardo’s in partnership with\n"
+             "HM Prison and Probation Service")
+    assert [u.lead for u in units(entry, ("Annex B", "Children with family members in prison"))] == [
+        "Children with family members in prison"]
+    prose = "Children with a family member in prison are at risk of poor outcomes. Staff should be alert."
+    assert {u.lead for u in units(prose, ("Children with family members in prison",))} == {""}
+    assert {u.lead for u in units(entry, ("Footnotes and boxes",))} == {""}
+
+
 def test_a_short_lead_in_with_its_list_is_a_unit() -> None:
     """"The conference chair:" is too short to quote alone, but with its items it is the answer to
     "what does the chair do?"; a short line with no list after it is still left out."""
