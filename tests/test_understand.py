@@ -235,6 +235,15 @@ def test_a_question_quoted_in_the_situation_is_not_a_part() -> None:
         "Should I still check his background?"]
 
 
+def test_a_quoted_list_of_questions_in_the_situation_is_not_asked() -> None:
+    # "who's" holds an apostrophe, not a quote mark: the quotation still opens at "'what"
+    question = ("She's terrified and keeps asking me 'what even is it, who's going to be there, what are "
+                "they deciding?'. What does WT23 say the conference is for, and how do I help her prepare?")
+    situation, parts = split_question(question)
+    assert parts == ["What does WT23 say the conference is for", "how do I help her prepare?"]
+    assert situation.startswith("She's terrified and keeps asking me 'what even is it")
+
+
 def test_the_askers_own_obligation_after_a_situation_asks_for_steps() -> None:
     for question in ("The concern is about the head, and he owns the school. Who am I supposed to take "
                      "this to?",

@@ -16,6 +16,8 @@ _ETC_GOES_ON = r"\betc\.(?=[),;:]|(?-i:\s+[a-z(]))"  # "(CPOMS, MyConcern, etc.)
 SENTENCE = re.compile(rf"(?:\b(?:e\.g|i\.e)\.|{_ETC_GOES_ON}|{_BRACKET_GOES_ON}|[^?!.])+"
                       r"(?:[?!.]+['’\"”)]*|$)", re.I)
 QUOTED_ASKING = re.compile(r"\?['’\"”]+$")  # a question mark inside a quotation: reported speech
+# where the quotation a sentence ends in opens: a quote mark after a space, before a word ("who's" holds none)
+QUOTE_OPENS = re.compile(r"(?<!\S)['‘\"“](?=\w)(?!.*(?<!\S)['‘\"“]\w)")
 # a preposition carried before the question word: "Up to what age…", "For how long…", "At what point…"
 _CARRIED = r"(?:(?:up to|up until|until|at|in|by|for|from|to|under|with|within|after|before|on)\s+)?"
 ASKING = re.compile(
@@ -473,6 +475,8 @@ def _asking(sentence: str, opening: bool = True) -> bool:
     """The sentence asks: it ends in a question mark of its own (not one inside a quotation:
     "staff keep asking 'what would count?'" tells the situation) or opens with a question word, or
     (`opening`: it is not the opening of a colon's questions) with one after a short opening."""
+    if QUOTED_ASKING.search(sentence) and (m := QUOTE_OPENS.search(sentence)):
+        sentence = sentence[:m.start()].strip()  # "…keeps asking me 'what is it, who's there?'": reported
     return bool((sentence.endswith("?") and not QUOTED_ASKING.search(sentence)) or _asks_unmarked(sentence)
                 or _asks_whole(sentence) or opening and _asks_after_opening(sentence))
 
