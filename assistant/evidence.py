@@ -146,16 +146,23 @@ def sentence_units(passages: list[Passage], carried: Callable[[Chunk], str] | No
 
 
 DIRECTORY_NAME = 60  # a directory entry's name and dash come this early in its line
+DIRECTORY_SHARE = 0.3  # a chunk is a directory when at least this share of its lines open entries
+
+
+def entry_lines(text: str) -> tuple[int, ...]:
+    """Where each line that opens a directory entry ("Childnet – Offers…") starts in `text`."""
+    return tuple(m.start() for m in re.finditer(r"^.+$", text, re.M)
+                 if ENTRY.search(m.group(0)[:DIRECTORY_NAME]))
 
 
 def directory_title(chunk: Chunk) -> str:
     """The heading of a chunk of directory entries ("Children with family members in prison" over
     "National Information Centre on Children of Offenders – Barnardo's…"): the entries name
     documents, the heading names their matter. "" for any other chunk."""
-    lines = [line for line in chunk.text.splitlines() if line.strip()]
-    named = sum(bool(ENTRY.search(line[:DIRECTORY_NAME])) for line in lines)
+    lines = sum(bool(line.strip()) for line in chunk.text.splitlines())
+    named = len(entry_lines(chunk.text))
     title = chunk.headings[-1] if chunk.headings else ""
-    return title if title != FOOTNOTES and named and named >= 0.3 * len(lines) else ""
+    return title if title != FOOTNOTES and named and named >= DIRECTORY_SHARE * lines else ""
 
 
 def _leads_items(text: str, after: list[tuple[int, int]], chunk_text: str) -> bool:

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.evidence import DIRECTORY_NAME, AnswerContext, Unit, coverage
+from assistant.evidence import DIRECTORY_NAME, DIRECTORY_SHARE, AnswerContext, Unit, coverage, entry_lines
 from assistant.exhibits import CASE_STUDY, FLOW_CHART, example, exhibit_chunk
 from assistant.glossary import spelled_out
 from assistant.sentences import Sentence, sentences
@@ -264,16 +264,10 @@ def _directory(unit: Unit) -> tuple[Unit, bool] | None:
 def _entry_starts(text: str) -> tuple[int, ...]:
     """Where a directory's entries start in `text`; () when it is not a directory (fewer than
     DIRECTORY_ENTRIES entries, or under a third of its lines)."""
-    starts = _entry_lines(text)
-    if len(starts) < DIRECTORY_ENTRIES or len(starts) < 0.3 * (text.count("\n") + 1):
+    starts = entry_lines(text)
+    if len(starts) < DIRECTORY_ENTRIES or len(starts) < DIRECTORY_SHARE * (text.count("\n") + 1):
         return ()
     return starts
-
-
-def _entry_lines(text: str) -> tuple[int, ...]:
-    """Where each line that opens a directory entry ("Childnet – Offers…") starts in `text`."""
-    return tuple(m.start() for m in re.finditer(r"^.+$", text, re.M)
-                 if ENTRY.search(m.group(0)[:DIRECTORY_NAME]))
 
 
 def entries(text: str) -> list[str]:
@@ -1036,7 +1030,7 @@ def _directory_goes_on(unit: Unit, following: Chunk) -> list[int]:
     if following.headings != unit.chunk.headings or not _entry_starts(unit.chunk.text):
         return []
     text = following.text.rstrip()
-    starts = _entry_lines(text)
+    starts = entry_lines(text)
     if not starts or starts[0] != 0:
         return []
     return [s - 1 for s in starts[1:]] + [len(text)]

@@ -1777,16 +1777,27 @@ def test_a_statement_joined_to_a_question_before_a_dash_opens_the_next_question(
     assert told == ["does it being infrequent take that out of regulated activity?"]  # no "will help…?" part
 
 
-def test_a_part_joined_on_that_asks_for_anything_extra_leans_on_the_part_before() -> None:
-    """"When is reasonable force appropriate? - and is there anything extra because they have SEND?"
-    asks what extra applies to reasonable force; a numbered "Is there anything extra owed to disabled
-    pupils?" stands on its own."""
-    assert needs_antecedent("- and is there anything extra we have to think about because they have SEND?")
-    assert needs_antecedent("And apart from the checks, what else does the panel look at?")
-    assert not needs_antecedent("Is there anything extra owed to disabled pupils?")
-    query = _query("When does KCSIE say it's appropriate for staff to use 'reasonable force'? - and is there "
-                   "anything extra we have to think about because the children have SEND?")
-    assert query.parts[-1].follows and "force" in query.parts[-1].search
+@pytest.mark.parametrize(("leaning", "alone", "question", "carried"), [
+    # "…reasonable force? - and is there anything extra because they have SEND?" asks what extra applies
+    # to reasonable force; a numbered "Is there anything extra owed to disabled pupils?" stands on its own
+    (("- and is there anything extra we have to think about because they have SEND?",
+      "And apart from the checks, what else does the panel look at?"),
+     "Is there anything extra owed to disabled pupils?",
+     "When does KCSIE say it's appropriate for staff to use 'reasonable force'? - and is there anything "
+     "extra we have to think about because the children have SEND?", "force"),
+    # "…now, and what do I need to do afterwards?": after sharing; "if so, who pays?": if the part
+    # before holds
+    (("what do I need to do afterwards?", "If so, who pays for the interpreter?"),
+     "What records should the designated safeguarding lead keep?",
+     "Nurse on a night shift. Can I share a disclosure with the police without consent, and what do I "
+     "need to do afterwards?", "consent"),
+])
+def test_a_part_asking_of_the_part_before_leans_on_it_without_a_pronoun(
+        leaning: tuple[str, ...], alone: str, question: str, carried: str) -> None:
+    assert all(needs_antecedent(part) for part in leaning)
+    assert not needs_antecedent(alone)
+    query = _query(question)
+    assert query.parts[-1].follows and carried in query.parts[-1].search
 
 
 def test_etc_inside_brackets_or_before_lower_case_ends_no_sentence() -> None:
@@ -1893,14 +1904,3 @@ def test_a_statement_between_two_questions_is_the_later_ones_own_matter() -> Non
     later = _query(question).parts[1]
     # "that" is what was told just before it, not the part before: it is judged with those words
     assert not later.follows and "improving" in later.asked and "expected" not in later.search.split("?")[-1]
-
-
-def test_a_part_asked_of_what_the_part_before_asks_leans_on_it_without_a_pronoun() -> None:
-    """"Can I share this with the police now, and what do I need to do afterwards?": after sharing;
-    "if so, who pays?": if the part before holds."""
-    assert needs_antecedent("what do I need to do afterwards?")
-    assert needs_antecedent("If so, who pays for the interpreter?")
-    assert not needs_antecedent("What records should the designated safeguarding lead keep?")
-    query = _query("Nurse on a night shift. Can I share a disclosure with the police without consent, "
-                   "and what do I need to do afterwards?")
-    assert query.parts[-1].follows and "consent" in query.parts[-1].search
