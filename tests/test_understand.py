@@ -563,9 +563,29 @@ def test_a_clause_that_borrows_the_verb_before_it_is_not_a_part_of_its_own() -> 
     "How should we be approaching things for him?",
     "And what shouldn't I do?",  # what the guidance warns against is steps too
     "What must we not say to her?",
+    # a request to be taken through it, and an adverb between the modal and its verb
+    "Walk me through how KCSIE says we should run this stage.",
+    "can you take me through the steps from here",
+    "What does Working Together say they should actually be doing with the family?",
 ])
 def test_informal_wording_of_what_should_i_do_asks_for_steps(question: str) -> None:
     assert question_kind(question, answer_shape(question)) == "procedure"
+
+
+def test_being_walked_through_outcomes_or_changes_is_not_steps() -> None:
+    outcomes = "Can you walk me through the possible outcomes of that assessment?"
+    assert question_kind(outcomes, None) != "procedure"
+    assert question_kind("Talk me through the changes in KCSIE this year", None) != "procedure"
+
+
+def test_a_range_from_one_thing_to_another_is_not_a_second_question() -> None:
+    question = ("Can you take me through the steps from here, from what we kick off in the department "
+                "right through to what goes to the national database?")
+    assert split_question(question)[1] == [question]
+    assert split_question("Who should we tell, and from what age can a child consent?")[1] == [
+        "Who should we tell", "from what age can a child consent?"]
+    two = "What is early help, from when does it start and to whom do we report?"
+    assert len(split_question(two)[1]) >= 2
 
 
 @pytest.mark.parametrize("question", [

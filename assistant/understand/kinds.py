@@ -215,9 +215,15 @@ PROCEDURE = re.compile(
     r"|\bwhat happens\b[^?.]{0,40}\b(next|now|from here)\b"
     # reported: "what does WT say someone like me should do?", "SLT want to know what else we should
     # be doing", "what does the flowchart say happens next?"
-    r"|\bsay (i|we|someone like me|people like me|someone in my (role|position)) "
-    r"(should|must|need to|have to|ought to) (do|be doing)\b"
-    r"|\bwhat (else )?(i|we|they) (should|must|need to|ought to) (be )?do(ing)?\b|\bhappens (next|now)\b"
+    r"|\bsay (i|we|they|someone like me|people like me|someone in my (role|position)) "
+    r"(should|must|need to|have to|ought to) ((actually|really|also|now|then|still) )?(do|be doing)\b"
+    r"|\bwhat (else )?(i|we|they) (should|must|need to|ought to) ((actually|really|also|now|then|still) )?"
+    r"(be )?do(ing)?\b|\bhappens (next|now)\b"
+    # "walk me through how we should run it", "take me through the steps": the steps asked for, not
+    # a set of outcomes or changes told in turn
+    r"|\b(walk|take|talk|run|guide|step) (me|us)( \w+)? through (?!(the |its |their )?(possible |main )?"
+    r"(outcomes?|options?|changes?|differences?)\b)"
+    r"|\b(what are|through|give me|list|set out|explain) the (key |main )?steps\b"
     r"|\b(first|next) steps?\b|\bhow (do|should|can|must|would) (i|we|they|you) go about\b"
     r"|\bwhat('s| is) the (process|procedure)\b"
     r"|\bhow (is|are) [\w ]{1,30}? (meant|supposed|expected) to\b", re.I)

@@ -34,7 +34,9 @@ _QWORD = (r"(what|who|whose|how|when|where|which|why|whether|is|are|was|were|doe
           r"should|must|will|has|have)")
 # a second question joined to the first: "…, and who carries out the assessment?"
 _JOIN_CARRIED = r"(?:(?:at|in|by|for|from|to|under|with|after|before|within|until)\s+)?"
-JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?(?={_JOIN_CARRIED}"
+# "…the steps from here, from what we kick off … through to what goes to…": a range, not a question
+_RANGE = r"(?!from\s[^,;?]{3,100}?(?<!\band\s)\bto\s+(?:what|when|where|who|which|how)\b)"
+JOIN = re.compile(rf"[,;]\s*(?:and\s+|but\s+|also\s+|plus\s+)?{_RANGE}(?={_JOIN_CARRIED}"
                   rf"{_QWORD}\b)"
                   r"|\s+and\s+(?:also\s+|then\s+)?(?=(what|who|how|when|where|which|why)\b)"
                   # "…on file, and if so for how long?": what follows a yes
