@@ -98,6 +98,7 @@ def test_question_kinds(question: str, kind: str) -> None:
 
 @pytest.mark.parametrize(("question", "shape"), [
     ("How soon should the conference be held?", "duration"),
+    ("By when does KCSIE say the file has to be transferred?", "duration"),
     ("What is the maximum caseload for a social worker?", "number"),
     ("When did KCSIE 2025 come into force?", "date"),
     ("Who chairs the partnership?", "who"),
@@ -566,6 +567,7 @@ def test_a_clause_that_borrows_the_verb_before_it_is_not_a_part_of_its_own() -> 
     # a request to be taken through it, and an adverb between the modal and its verb
     "Walk me through how KCSIE says we should run this stage.",
     "can you take me through the steps from here",
+    "and what happens with the decisions afterwards?",
     "What does Working Together say they should actually be doing with the family?",
 ])
 def test_informal_wording_of_what_should_i_do_asks_for_steps(question: str) -> None:

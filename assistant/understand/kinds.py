@@ -48,6 +48,7 @@ SHAPES = [
                             rf"(time|period|timescale|timeframe|deadline|number)"
                             rf"|(the|a|an|{NUM}) {DAYS_OF}(day|hour|week|fortnight|month|term|year)s?\b)"
                             rf"|\bdeadline|\bhow many {DAYS_OF}(days|weeks|months|hours|years)\b"
+                            r"|\bby (when|what (date|time|point))\b"  # "by when does the file go?"
                             # when a step of a process falls: "when does the core group first meet?",
                             # "when is the next conference?"; not "when should a council refer?"
                             r"|^\s*(and\s+)?when (does|do|is|are|should|will|must|would) [^?]{0,60}?"
@@ -212,7 +213,7 @@ PROCEDURE = re.compile(
     r"|\bwhat('s| is) (supposed|meant|expected) to happen\b"
     # "what should happen?", "what does WT say should happen?": what is to be done, not a fact
     r"|\bwhat (should|must|ought to|needs? to) happen\b|\bsays? (should|must|ought to) happen\b"
-    r"|\bwhat happens\b[^?.]{0,40}\b(next|now|from here)\b"
+    r"|\bwhat happens\b[^?.]{0,40}\b(next|now|from here|afterwards|after that)\b"
     # reported: "what does WT say someone like me should do?", "SLT want to know what else we should
     # be doing", "what does the flowchart say happens next?"
     r"|\bsay (i|we|they|someone like me|people like me|someone in my (role|position)) "
