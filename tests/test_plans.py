@@ -618,7 +618,7 @@ def test_a_procedure_step_in_a_short_numbered_paragraph_brings_the_whole_paragra
 
 
 def test_a_fact_in_a_numbered_paragraph_of_a_few_sentences_is_quoted_with_the_whole_paragraph() -> None:
-    """A paragraph of about 650 characters is one a reader cites whole: the fact's neighbours
+    """A paragraph of about 950 characters is one a reader cites whole: the fact's neighbours
     ("In particular, foreign visits can enrich the languages curriculum…") go with it."""
     text = ("Schools and colleges often arrange exchange visits, either to other parts of the UK or abroad. "
             "Exchanges can benefit learning across a range of subjects. In particular, foreign visits can "
@@ -626,16 +626,20 @@ def test_a_fact_in_a_numbered_paragraph_of_a_few_sentences_is_quoted_with_the_wh
             "confidence and expertise in the use of other languages. Schools should consider the "
             "suitability of the adults in the host families who will be responsible for the visiting "
             "child during the stay, and should plan how the visiting child will be supported. The "
-            "arrangements should be agreed with parents before the exchange visit takes place.")
-    assert 600 < len(text) < 700
+            "arrangements should be agreed with parents before the exchange visit takes place. Where a "
+            "school arranges for a visiting child to stay with a family in the UK, the adults in that "
+            "family will be in regulated activity for the length of the stay, so the school should obtain "
+            "an enhanced DBS certificate with barred list information for each of them well beforehand.")
+    assert 900 < len(text) < 1000
     chunk = _chunk(text)
     best = _unit(chunk, "Exchanges can benefit learning across a range of subjects.")
     fact = plan(_ctx([best], [0.9], "fact"), 2, 0.9)
     assert "enrich the languages curriculum" in fact[0][0].text
+    assert fact[0][0].text.endswith("for each of them well beforehand.")  # the whole paragraph
 
 
 def test_a_fact_in_a_long_numbered_paragraph_is_its_own_sentence_and_overlaps_are_quoted_once() -> None:
-    long = _chunk("Schools should keep the record for six months. " + "Records may be kept on paper. " * 30)
+    long = _chunk("Schools should keep the record for six months. " + "Records may be kept on paper. " * 40)
     fact = plan(_ctx([_unit(long, "Schools should keep the record for six months.")], [0.9], "fact"), 2, 0.9)
     assert [u.text for u, _ in fact] == ["Schools should keep the record for six months."]
     short = _chunk("Schools need not keep copies. A copy that is kept should not be kept for more than "
@@ -2168,7 +2172,7 @@ def test_a_list_that_adds_to_the_one_before_it_brings_that_list_too() -> None:
 def test_a_fact_brings_the_sentence_that_acts_in_these_circumstances() -> None:
     chunk = _chunk("1. A case may not meet the criteria for a notification. That might include near-miss "
                    "incidents. Partners may choose to undertake a local review in these or other "
-                   "circumstances. " + "Reviews are published on the website. " * 15)
+                   "circumstances. " + "Reviews are published on the website. " * 30)
     fact = plan(_ctx([_unit(chunk, "A case may not meet the criteria for a notification.")], [0.9], "fact"),
                 2, 0.9)
     assert fact[0][0].text.endswith("in these or other circumstances.")
@@ -2214,7 +2218,7 @@ def test_a_part_of_a_multi_part_question_may_quote_one_more_sentence_of_a_passag
     """With `context`, a fact part adds its best further sentence of an already quoted passage that
     scores at least CONTEXT_RATIO of the best; never another passage's, never a weaker one."""
     # a paragraph longer than FACT_PARAGRAPH_CHARS: its sentences are quoted apart
-    filler = " ".join(f"Local areas record decision number {n} in their own way." for n in range(14))
+    filler = " ".join(f"Local areas record decision number {n} in their own way." for n in range(20))
     text = ("Schools must keep records of every concern. " + filler
             + " Records should be kept securely and apart from the main pupil file. "
             + "Staff should sign and date each entry.")
