@@ -44,6 +44,11 @@ def _chunk(text: str, cid: str = "c1") -> Chunk:
     return Chunk(cid, "working-together-2023", "WT", "working-together", "2023", 26, 26, "47", (), text)
 
 
+def _loose(text: str, cid: str = "c1") -> Chunk:
+    """A chunk that is no numbered paragraph (an annex's text): a list in it is not quoted whole."""
+    return replace(_chunk(text, cid), paragraph=None)
+
+
 def _unit(chunk: Chunk, needle: str, rank: int = 0) -> Unit:
     start = chunk.text.index(needle)
     return Unit(rank, chunk, start, start + len(needle))
@@ -395,7 +400,7 @@ def test_a_list_answer_takes_the_lead_in_that_follows_the_best_sentence() -> Non
 def test_a_list_answer_takes_the_sentences_that_go_on_from_its_best_sentence() -> None:
     # "what kinds of sports providers are there?": the kinds go on in the sentence after
     best = "There are many sports clubs, including voluntary and private sector providers."
-    chunk = _chunk(f"{best} Some of these will be community amateur sports clubs, some will be charities. "
+    chunk = _loose(f"{best} Some of these will be community amateur sports clubs, some will be charities. "
                    "Staff need training.")
     ctx = _ctx([_unit(chunk, best)], [0.6], "list")
     text = plan(ctx, 1, 0.9)[0][0].text
@@ -945,9 +950,9 @@ def test_a_time_the_question_proposes_must_be_stated_in_its_unit() -> None:
 
 
 def test_a_list_question_is_answered_with_a_list_when_one_scores_near_the_best() -> None:
-    intro = _chunk("An initial child protection conference brings together family members and "
+    intro = _loose("An initial child protection conference brings together family members and "
                    "practitioners. The conference should take place within 15 working days.", "c0")
-    tasks = _chunk("Conference tasks include:\n• appointing a lead statutory body\n"
+    tasks = _loose("Conference tasks include:\n• appointing a lead statutory body\n"
                    "• identifying membership of the core group", "c1")
     units = [_unit(intro, "An initial child protection conference brings together family members and "
                           "practitioners."),
@@ -958,7 +963,7 @@ def test_a_list_question_is_answered_with_a_list_when_one_scores_near_the_best()
     assert chosen[-1][0].text.endswith("core group")  # and the list (0.7 of the best) is given
     assert len(plan(_ctx(units, [0.50, 0.45, 0.25], "list"), 2, 0.8)) == 2
     assert all(u.chunk.chunk_id == "c0" for u, _ in plan(_ctx(units, [0.50, 0.45, 0.25], "list"), 2, 0.8))
-    inline = _chunk("Domestic abuse can encompass a range of behaviours, including a) physical or sexual "
+    inline = _loose("Domestic abuse can encompass a range of behaviours, including a) physical or sexual "
                     "abuse; b) violent or threatening behaviour; c) economic abuse.", "c2")
     units = [units[0], _unit(inline, inline.text)]
     chosen = plan(_ctx(units, [0.50, 0.35], "list"), 1, 0.8)
@@ -2098,9 +2103,9 @@ PROSE_TEXT = ("26. Emotional abuse: the persistent emotional maltreatment of a c
 
 
 def test_a_list_told_in_sentences_is_quoted_through_its_run() -> None:
-    chunk = _chunk(PROSE_TEXT)
+    chunk = _loose(PROSE_TEXT)
     head = _unit(chunk, "26. Emotional abuse: the persistent emotional maltreatment of a child.")
-    other = _unit(_chunk(LIST_TEXT, "c2"), "take decisions on behalf", rank=1)
+    other = _unit(_loose(LIST_TEXT, "c2"), "take decisions on behalf", rank=1)
     chosen = plan(_ctx([head, other], [1.0, 0.5], "list"), max_quotes=3, ratio=0.8)
     assert len(chosen) == 1  # the run is the list: no unrelated bulleted list is added
     text = chosen[0][0].text
@@ -2112,21 +2117,21 @@ def test_one_sentence_that_goes_on_with_an_inline_list_is_the_list() -> None:
     """"…environments outside the family home. These can include parks, housing estates and
     transport hubs.": the sentence after the definition lists what it holds, so it is quoted too;
     one that goes on without listing is not (a list told in sentences needs two)."""
-    chunk = _chunk("Extra-familial contexts include a range of environments outside the family home. "
+    chunk = _loose("Extra-familial contexts include a range of environments outside the family home. "
                    "These can include peer groups, school, and public spaces (for example, parks, "
                    "housing estates, or transport hubs), as well as online, including social media or "
                    "gaming platforms. Extremism is defined elsewhere.")
     head = _unit(chunk, "Extra-familial contexts include a range of environments outside the family home.")
     text = plan(_ctx([head], [1.0], "list"), max_quotes=3, ratio=0.8)[0][0].text
     assert text.endswith("gaming platforms.") and "Extremism" not in text
-    plain = _chunk("Extra-familial contexts are outside the family home. These are often unsafe for "
+    plain = _loose("Extra-familial contexts are outside the family home. These are often unsafe for "
                    "children. Extremism is defined elsewhere.")
     first = _unit(plain, "Extra-familial contexts are outside the family home.")
     assert plan(_ctx([first], [1.0], "list"), max_quotes=3, ratio=0.8)[0][0].text == first.text
 
 
 def test_a_definite_opening_goes_on_from_a_thing_named_before() -> None:
-    chunk = _chunk("27. Sexual abuse: forcing a child to take part in sexual activities. The activities may "
+    chunk = _loose("27. Sexual abuse: forcing a child to take part in sexual activities. The activities may "
                    "involve physical contact. They may also include non-contact activities. The school "
                    "should act.")
     head = _unit(chunk, "27. Sexual abuse: forcing a child to take part in sexual activities.")
@@ -2157,14 +2162,14 @@ def test_a_procedure_quotes_up_to_six_steps_of_equal_weight() -> None:
 
 
 def test_a_list_that_adds_to_the_one_before_it_brings_that_list_too() -> None:
-    chunk = _chunk("1. The criteria partners must take into account include whether the case:\n"
+    chunk = _loose("1. The criteria partners must take into account include whether the case:\n"
                    "• highlights recurrent themes\n• highlights concerns about two agencies\n"
                    "Partners should also have regard to circumstances where:\n"
                    "• there has been no agency involvement\n• more than one area is involved")
     also = _unit(chunk, "Partners should also have regard to circumstances where:")
     text = plan(_ctx([also], [1.0], "list"), max_quotes=2, ratio=0.8)[0][0].text
     assert text.startswith("The criteria") and text.endswith("more than one area is involved")
-    alone = _chunk(chunk.text.replace("should also have", "should have"), "c2")
+    alone = _loose(chunk.text.replace("should also have", "should have"), "c2")
     plain = _unit(alone, "Partners should have regard to circumstances where:")
     assert plan(_ctx([plain], [1.0], "list"), max_quotes=2, ratio=0.8)[0][0].text.startswith("Partners")
 
@@ -2491,3 +2496,19 @@ def test_a_part_takes_one_more_quote_only_when_no_later_part_would_quote_it(monk
     assert len(first_quotes([units[4]])) == 4  # the later part asks about something else
     kept = first_quotes([units[3], units[4]])  # the later part's best sentence is the first's fourth
     assert len(kept) == 3 and texts[3] not in kept
+
+
+def test_a_list_in_a_short_numbered_paragraph_is_quoted_with_the_sentences_around_it() -> None:
+    """WT 2023 paragraph 269: the prison's first-night duty sits before "The Prison Service should:"
+    and is as much an answer to "what must the prison do for prisoners' children?" as its items."""
+    text = ("Each prison should have arrangements that take account of the needs of children. During a "
+            "prisoner's first night induction, they will be supported to make care arrangements for any "
+            "dependent children. The Prison Service should:\n• provide facilities for children to play\n"
+            "• ensure the visitors' area caters for the needs of children")
+    chunk = _chunk(text)
+    quoted = plan(_ctx([_unit(chunk, "The Prison Service should:")], [0.9], "list"), 2, 0.9)
+    assert len(quoted) == 1 and quoted[0][0].text.startswith("Each prison should")
+    assert quoted[0][0].text.endswith("caters for the needs of children")
+    unnumbered = replace(chunk, paragraph=None)  # no numbered paragraph: the list from its lead-in
+    quoted = plan(_ctx([_unit(unnumbered, "The Prison Service should:")], [0.9], "list"), 2, 0.9)
+    assert quoted[0][0].text.startswith("The Prison Service should:")
