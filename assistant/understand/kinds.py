@@ -180,6 +180,8 @@ QUANTITIES = frozenset({"money", "percent", "phone", "hours", "opening", "durati
 _DOCUMENT = (r"(policy|policies|agreement|contract|letter|report|record|plan|statement|notice|advert|form|"
              r"file|document|leaflet|poster|email|minutes|note|referral|protocol|procedure|code of conduct)")
 _WHO = r"(i|we|staff|they|you|the school|the college|a teacher|teachers|practitioners|professionals)"
+# an adverb between a modal and its verb: "what they should actually be doing"
+_ADVERB = r"((actually|really|also|now|then|still) )?"
 PROCEDURE = re.compile(
     # "what should I do", "what shouldn't we say": the steps, or what the guidance warns against
     rf"\bwhat (should|do|must|can|would|shall)(n['’]t| not)? {_WHO}\b[^?.]{{0,50}}"
@@ -217,8 +219,8 @@ PROCEDURE = re.compile(
     # reported: "what does WT say someone like me should do?", "SLT want to know what else we should
     # be doing", "what does the flowchart say happens next?"
     r"|\bsay (i|we|they|someone like me|people like me|someone in my (role|position)) "
-    r"(should|must|need to|have to|ought to) ((actually|really|also|now|then|still) )?(do|be doing)\b"
-    r"|\bwhat (else )?(i|we|they) (should|must|need to|ought to) ((actually|really|also|now|then|still) )?"
+    rf"(should|must|need to|have to|ought to) {_ADVERB}(do|be doing)\b"
+    rf"|\bwhat (else )?(i|we|they) (should|must|need to|ought to) {_ADVERB}"
     r"(be )?do(ing)?\b|\bhappens (next|now)\b"
     # "walk me through how we should run it", "take me through the steps": the steps asked for, not
     # a set of outcomes or changes told in turn
