@@ -595,8 +595,9 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
         prose = [_prose_list(u) for u, _ in chosen]  # a list told in sentences is a list too
         if any(prose):
             runs = [(p or u, cut) for (u, cut), p in zip(chosen, prose, strict=True)]
-            return _whole_paragraphs(_named_items(ctx, order) or runs)
-        return _whole_paragraphs(_named_items(ctx, order) or _with_a_list(ctx, order, chosen, max_quotes))
+            return _whole_paragraphs(_named_items(ctx, order) or runs, lists=True)
+        return _whole_paragraphs(_named_items(ctx, order) or _with_a_list(ctx, order, chosen, max_quotes),
+                                 lists=True)
     if ctx.kind == "definition":
         # a resource directory's entry ("Female genital mutilation: information and resources – Home
         # Office guidance") names a document, it defines nothing
@@ -614,7 +615,7 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
     if context:  # dev: +6 multi-part items, none lost; precision 0.391 -> 0.390
         chosen += _same_passage(ctx, order, chosen, context)
     if ctx.kind == "fact":  # a short numbered paragraph is the unit a reader cites: quote it whole
-        chosen = _without_overlaps([(_paragraph(u, FACT_PARAGRAPH_CHARS), cut) for u, cut in chosen])
+        chosen = _whole_paragraphs(chosen, FACT_PARAGRAPH_CHARS)
         chosen = _merged([(_followed_on(u), cut) for u, cut in chosen])  # dev: +2 items, none lost
         chosen = _gaps_filled(chosen)  # dev: +1 item, none lost, precision +0.2 points
     return chosen
@@ -923,12 +924,13 @@ def _inline_list(text: str) -> bool:
     return len(INLINE_MARK.findall(text)) >= 2 or text.count(";") >= 2
 
 
-def _whole_paragraphs(chosen: list[tuple[Unit, bool]]) -> list[tuple[Unit, bool]]:
-    """A list's quotes, each with the rest of its numbered paragraph when that is at most
-    PARAGRAPH_CHARS: the sentences around a list ("During a prisoner's first night induction…"
-    before "The Prison Service should: •…") often give more of what was asked (dev: +7, none lost).
-    An item picked out of its list (`Unit.alone`) stays on its own."""
-    return _without_overlaps([(u if u.alone else _paragraph(u, lists=True), cut) for u, cut in chosen])
+def _whole_paragraphs(chosen: list[tuple[Unit, bool]], most: int = PARAGRAPH_CHARS,
+                      lists: bool = False) -> list[tuple[Unit, bool]]:
+    """The quotes, each with the rest of its numbered paragraph when that is at most `most`, and
+    each stretch once. With `lists`, a list's paragraph too: the sentences around a list ("During a
+    prisoner's first night induction…" before "The Prison Service should: •…") often give more of
+    what was asked (dev: +7, none lost). An item picked out of its list (`Unit.alone`) stays alone."""
+    return _without_overlaps([(u if u.alone else _paragraph(u, most, lists), cut) for u, cut in chosen])
 
 
 def _paragraph(unit: Unit, most: int = PARAGRAPH_CHARS, lists: bool = False) -> Unit:
