@@ -111,10 +111,6 @@ PARAGRAPH_CHARS = 1500
 # …and a fact's sentence in one this short (dev: 500 +2 items, none lost; 700 +8 more, none lost;
 # 1,000 +8 more, none lost, median fact answer +20 characters; 1,500 +11 at +105 characters)
 FACT_PARAGRAPH_CHARS = 1000
-# an unnumbered chunk of at most this many characters is quoted whole like a short numbered paragraph
-# (dev 1,525: +19 −2, pattern recall +0.6 points, precision 0.380 -> 0.374; the chunk's printed
-# paragraph alone: +22 −3, precision 0.369; up to PARAGRAPH_CHARS for lists: +23 −3, precision 0.371)
-UNNUMBERED_CHARS = 1000
 SHAPE_WINDOW = 8  # top units searched for the asked-for shape before calling it a gap
 LINK_PENALTY = 0.05  # a pointer to a web page answers little (dev: +1 item, none lost)
 HEAD_END = re.compile(r"[.:;](?=\s|$)")  # where a numbered item's opening line ends
@@ -940,20 +936,11 @@ def _whole_paragraphs(chosen: list[tuple[Unit, bool]], most: int = PARAGRAPH_CHA
 def _paragraph(unit: Unit, most: int = PARAGRAPH_CHARS, lists: bool = False) -> Unit:
     """A step in a numbered paragraph of at most `most` characters is quoted with its whole
     paragraph: the sentences around it ("This includes written confirmation…") are part of the
-    same step. So is one in an unnumbered chunk (an annex's entry, the advice's text) of at most
-    UNNUMBERED_CHARS: "The guides explain each step…, support and special measures" goes with "There
-    are two age appropriate guides…". A footnote or a case study stays a sentence. A paragraph
-    with a list is only taken whole for a list question (`lists`)."""
+    same step. A paragraph with a list is only taken whole for a list question (`lists`)."""
     chunk = unit.chunk
     sents = sentences(chunk)
-    if not chunk.paragraph:
-        if FOOTNOTES in chunk.headings or example(chunk):
-            return unit
-        most = min(most, UNNUMBERED_CHARS)
-    if not sents or sents[-1].end - sents[0].start > most:
+    if not chunk.paragraph or not sents or sents[-1].end - sents[0].start > most:
         return unit
-    if not chunk.paragraph and not lists and chunk.text[:sents[-1].end].rstrip().endswith(":"):
-        return unit  # a chunk ending in a lead-in: its list is elsewhere, the quote would dangle
     if (not lists and any(s.item for s in sents)
             and not (unit.start <= sents[0].start and unit.end >= sents[-1].end)):
         return unit  # a list paragraph: its plan already took the list

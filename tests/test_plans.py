@@ -44,13 +44,9 @@ def _chunk(text: str, cid: str = "c1") -> Chunk:
     return Chunk(cid, "working-together-2023", "WT", "working-together", "2023", 26, 26, "47", (), text)
 
 
-FILLER = "Further reading is listed in the annex.\n" * 30  # printed first: past UNNUMBERED_CHARS
-
-
-def _loose(text: str, cid: str = "c1", filled: bool = True) -> Chunk:
-    """A chunk that is no numbered paragraph (an annex's text): a list in it is not quoted whole,
-    and (`filled`, long) neither is the chunk."""
-    return replace(_chunk(FILLER + text if filled else text, cid), paragraph=None)
+def _loose(text: str, cid: str = "c1") -> Chunk:
+    """A chunk that is no numbered paragraph (an annex's text): a list in it is not quoted whole."""
+    return replace(_chunk(text, cid), paragraph=None)
 
 
 def _unit(chunk: Chunk, needle: str, rank: int = 0) -> Unit:
@@ -404,28 +400,11 @@ def test_a_list_answer_takes_the_lead_in_that_follows_the_best_sentence() -> Non
 def test_a_list_answer_takes_the_sentences_that_go_on_from_its_best_sentence() -> None:
     # "what kinds of sports providers are there?": the kinds go on in the sentence after
     best = "There are many sports clubs, including voluntary and private sector providers."
-    # (a chunk too long to be quoted whole: UNNUMBERED_CHARS)
     chunk = _loose(f"{best} Some of these will be community amateur sports clubs, some will be charities. "
-                   + "Staff need training in what to do. " * 30)
+                   "Staff need training.")
     ctx = _ctx([_unit(chunk, best)], [0.6], "list")
     text = plan(ctx, 1, 0.9)[0][0].text
     assert text.endswith("some will be charities.")
-
-
-def test_a_fact_in_a_short_unnumbered_chunk_is_quoted_with_the_whole_chunk() -> None:
-    """An annex's entry ("Children and the court system") is the unit a reader cites, like a short
-    numbered paragraph: the special measures go with the guides; a footnote stays one sentence."""
-    text = ("Children are sometimes required to give evidence in criminal courts. There are two age "
-            "appropriate guides to support children 5-11-year olds and 12-17 year olds. The guides explain "
-            "each step of the process, support and special measures that are available.")
-    best = "There are two age appropriate guides to support children 5-11-year olds and 12-17 year olds."
-    chunk = _loose(text, filled=False)
-    fact = plan(_ctx([_unit(chunk, best)], [0.9], "fact"), 2, 0.9)
-    assert fact[0][0].text == text
-    note = replace(chunk, headings=(FOOTNOTES,))
-    assert plan(_ctx([_unit(note, best)], [0.9], "fact"), 2, 0.9)[0][0].text == best
-    long = _loose(text)
-    assert plan(_ctx([_unit(long, best)], [0.9], "fact"), 2, 0.9)[0][0].text == best
 
 
 def test_flowchart_boxes_rank_below_the_guidance_text() -> None:
@@ -682,7 +661,7 @@ def test_a_fact_brings_the_sentences_after_it_that_go_on_from_it() -> None:
             "independently. This may involve written confirmation that the DSL can contact the LADO. "
             "Consideration could also be given to external advice. Such steps are reviewed yearly. "
             "Governors meet termly.")
-    chunk = _loose(text)
+    chunk = replace(_chunk(text), paragraph=None)
     fact = plan(_ctx([_unit(chunk, "When a school has a sole proprietor, steps should be taken to ensure the "
                                    "DSL can act independently.")], [0.9], "fact"), 2, 0.9)
     assert [u.text for u, _ in fact] == [text[:text.index(" Consideration")]]  # "Consideration…" is new
@@ -740,8 +719,8 @@ def test_a_lead_in_scored_with_its_first_items_is_not_taken_for_a_fragment() -> 
 def test_a_later_part_prefers_a_sentence_no_earlier_part_quoted() -> None:
     from assistant.answer import _prefer_unquoted
 
-    chunk = _loose("A DPIA is a risk assessment process. A DPIA must be completed before the "
-                   "sharing commences.")  # a long unnumbered chunk: sentences, not the chunk
+    chunk = replace(_chunk("A DPIA is a risk assessment process. A DPIA must be completed before the "
+                           "sharing commences."), paragraph=None)  # unnumbered: sentences, not the paragraph
     defining = _unit(chunk, "A DPIA is a risk assessment process.")
     timing = _unit(chunk, "A DPIA must be completed before the sharing commences.")
     later = _ctx([defining, timing], [0.60, 0.55], "fact")
@@ -2080,7 +2059,7 @@ def test_a_fact_quote_that_goes_on_from_a_better_one_brings_the_sentence_skipped
     middle = "If the child is on a plan elsewhere, the first authority must consult the one responsible."
     text = ("The local authority where a child is found takes emergency action. " + middle
             + " Only when the second authority accepts responsibility is the first relieved of it.")
-    chunk = _loose(text)  # not a short paragraph or chunk, quoted whole
+    chunk = replace(_chunk(text), paragraph=None)  # not a short numbered paragraph, quoted whole
     first = _unit(chunk, "The local authority where a child is found takes emergency action.")
     last = _unit(chunk, "Only when the second authority accepts responsibility is the first relieved of it.")
     ctx = _ctx([first, _unit(chunk, middle), last], [0.9, 0.2, 0.8], "fact")
@@ -2530,9 +2509,6 @@ def test_a_list_in_a_short_numbered_paragraph_is_quoted_with_the_sentences_aroun
     quoted = plan(_ctx([_unit(chunk, "The Prison Service should:")], [0.9], "list"), 2, 0.9)
     assert len(quoted) == 1 and quoted[0][0].text.startswith("Each prison should")
     assert quoted[0][0].text.endswith("caters for the needs of children")
-    short = replace(chunk, paragraph=None)  # a short unnumbered chunk is quoted whole too
-    quoted = plan(_ctx([_unit(short, "The Prison Service should:")], [0.9], "list"), 2, 0.9)
-    assert quoted[0][0].text == text
-    long = _loose(text)  # a long one: the list from its lead-in
-    quoted = plan(_ctx([_unit(long, "The Prison Service should:")], [0.9], "list"), 2, 0.9)
+    unnumbered = replace(chunk, paragraph=None)  # no numbered paragraph: the list from its lead-in
+    quoted = plan(_ctx([_unit(unnumbered, "The Prison Service should:")], [0.9], "list"), 2, 0.9)
     assert quoted[0][0].text.startswith("The Prison Service should:")
