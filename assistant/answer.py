@@ -49,7 +49,6 @@ from assistant.plans import (
 from assistant.records import Citation, Passage
 from assistant.text import normalise
 from assistant.understand.kinds import QUANTITIES
-from assistant.understand.parts import REQUEST_OPENING, without_form
 from corpus.manifest import Manifest
 from ingest.embed import Embedder
 from ingest.readers import strip_footnote_refs
@@ -393,7 +392,7 @@ class ExtractiveGenerator:
         multi = len(found) > 1
         for f in found:
             if multi:
-                lines.append(part_heading(f.ctx.question, f.ctx.editions))
+                lines.append(part_heading(f.ctx.heading or f.ctx.question, f.ctx.editions))
             if not f.units:
                 lines.append(gap_reason(f.ctx) if f.gap else
                              "The guidance searched does not answer this part.")
@@ -591,15 +590,10 @@ def asks_quantity(ctx: AnswerContext) -> bool:
     return ctx.shape in QUANTITIES or bool(ctx.unit)
 
 
-def part_heading(part: str, editions: str = "") -> str:
-    """A multi-part answer's heading for one part, asked as a question even when it was put as a
-    request ("…which areas got minor amendments - list them all." -> "…got minor amendments?": the
-    request for a form that joined it is left out), with a capital first letter
-    ("2) whose duty is it…" asked it after the asker's number); then the editions it is answered
-    from, when its parts name different ones."""
-    text = without_form(part.strip()).rstrip("?.!;:,-–— ")
-    mark = "." if REQUEST_OPENING.match(text) else "?"  # "List the arrangements…." is no question
-    return f"**{text[:1].upper()}{text[1:]}{mark}**" + (f" ({editions})" if editions else "")
+def part_heading(heading: str, editions: str = "") -> str:
+    """A multi-part answer's heading for one part (`Part.heading`, read by the analysis stage), in
+    bold; then the editions it is answered from, when its parts name different ones."""
+    return f"**{heading}**" + (f" ({editions})" if editions else "")
 
 
 def _best_unit(ctx: AnswerContext) -> Unit | None:

@@ -103,6 +103,11 @@ class AnswerContext:
     category: str = ""  # the kind a yes/no part asks whether something is: sentences defining it fit
     follows: bool = False  # refers back to the part before ("does it set a different limit…?")
     named: tuple[tuple[str, ...], ...] = ()  # the bodies the part names by acronym, with their spellings
+    defined: tuple[str, ...] = ()  # the spellings of the term a "what is X?" asks about
+    offered: tuple[str, ...] = ()  # the products the part offers as options: none named says so
+    timed: bool = False  # asked in days, weeks…: a time stated counts as its quantity
+    changes: bool = False  # asks about changes: a table of changes' lines answer it
+    heading: str = ""  # the part asked as a question: its heading in a multi-part answer
     # a part answered from editions of its own (`Part.scope`): their documents, and their names
     doc_ids: tuple[str, ...] = ()
     editions: str = ""

@@ -22,7 +22,7 @@ from assistant.glossary import spelled_out
 from assistant.sentences import Sentence, sentences
 from assistant.terms import asks_for_kinds, term_run
 from assistant.text import normalise, tokens
-from assistant.understand.kinds import ANSWER_SHAPES, DAYS_OF, NUM, QUANTITIES, count_pattern, defined_term
+from assistant.understand.kinds import ANSWER_SHAPES, DAYS_OF, NUM, QUANTITIES, count_pattern
 from assistant.understand.sections import in_section
 from ingest.records import Chunk
 from ingest.segment import BULLET_CLASS, ENTRY, FLOW_CHART_TITLE, FOOTNOTES, ITEM_MARK, NUMBER_MARK, chart_box
@@ -73,7 +73,6 @@ DEFINITION_LIST_CHARS = 900  # …and into the list that ends it, up to this len
 SENTENCE_CLOSE = re.compile(r"[.?!;][\"”’)]*\s*$")  # a finished sentence; a lead-in's ":" goes on
 LEAD_WITH_ITEMS = re.compile(rf":\s*\n\s*{BULLET_CLASS}\s")  # "…include:\n• …": a lead-in and its items
 CHANGE_TABLE = re.compile(r"\btable of (substantive )?changes\b", re.I)  # an annex listing the changes
-CHANGES_ASKED = re.compile(r"\b(chang|updat|revis|amend)\w*", re.I)  # …which answers a question about them
 LINK = re.compile(r"https?://|\bwww\.|\.(gov|org|co)\.uk\b|\| ICO\b", re.I)  # a pointer to a web page
 FIGURE = re.compile(r"\bflow ?charts?\b|\bfigure \d|\bdiagram\b", re.I)  # boxes restating the text
 ITEM_TAIL = 4  # sentences that may finish a list item before the next (dev: 2 -> 3 +1, 4 +1 more, 5 = 4)
@@ -136,7 +135,6 @@ LAW_RATIO = 0.75  # a "which law" part's sentence naming a law, beside a best qu
 CHART_BOXES = 20  # a flow chart asked about is quoted box by box, up to this many boxes
 COUNTED_SPAN = 40  # characters either side of a number within which the thing it counts is named
 TIME_UNIT = re.compile(r"[- ]*(?:(?:working|calendar|school)\s+)?(?:day|week|month|year|hour)s?\b", re.I)
-TIME_WORD = re.compile(r"\b(?:day|week|month|year|hour)s?\b", re.I)  # a question asked in days, weeks…
 LEADING_MARK = re.compile(r"^\s*\d{1,3}(?:\.\s+|\s+(?=[A-Z]))")  # "120. " or a footnote's "31 "
 EXHIBIT_BONUS = 0.1  # a sentence of the case study or flow chart the question asks about
 EXAMPLE_PENALTY = 0.15  # a case study's story is quoted only when nothing else answers (dev: no item changed)
@@ -427,7 +425,7 @@ def _order(ctx: AnswerContext, bonus: np.ndarray | None = None) -> list[int]:
     links, case studies (examples) and, unless changes are asked about, the lines of a table of
     changes go down."""
     scores = ctx.scores + (bonus if bonus is not None else 0.0)
-    changes = bool(CHANGES_ASKED.search(ctx.question))
+    changes = ctx.changes
     penalty = np.array([_footnote_penalty(ctx, u) + 0.05 * fragment(_as_quoted(u.text))
                         + EXAMPLE_PENALTY * ((example(u.chunk) and ctx.exhibit != CASE_STUDY)
                                              or (not changes and change_note(u.chunk)))
@@ -603,7 +601,7 @@ def plan(ctx: AnswerContext, max_quotes: int, ratio: float, steps: int = STEPS,
         # Office guidance") names a document, it defines nothing
         # the term asked, when the question names one ("what does 'local area' mean for child death
         # reviews?": a sentence defining child death review partners defines another term)
-        term = set(tokens(next(iter(defined_term(ctx.asked or ctx.question)), ""))) or ctx.query_tokens
+        term = set(tokens(next(iter(ctx.defined), ""))) or ctx.query_tokens
         defines = np.array([0.1 * (_defines(u.text, term) and not _entry_starts(u.chunk.text))
                             - 0.1 * bool(POINTER.search(u.text))
                             + EXPLICIT_BONUS * bool(EXPLICIT.search(u.text)) for u in ctx.units])
@@ -1191,7 +1189,7 @@ def shape_gap(ctx: AnswerContext) -> bool:
     about = set(tokens(ctx.counted))  # "how many members": a number of something else is no answer
     top = np.argsort(-ctx.scores, kind="stable")[:SHAPE_WINDOW]
     # the number a paragraph or footnote opens with ("120. A lead practitioner…") states no quantity
-    timed = bool(TIME_WORD.search(ctx.question))
+    timed = ctx.timed
     return not any(_states(shape, LEADING_MARK.sub("", ctx.units[int(i)].text, count=1), about, timed)
                    and _names_all(ctx.units[int(i)].chunk.text, ctx.named) for i in top)
 
@@ -1220,7 +1218,7 @@ def _names_all(text: str, named: tuple[tuple[str, ...], ...]) -> bool:
 def unused_term(ctx: AnswerContext) -> str | None:
     """A definition part whose term no candidate passage mentions, in any spelling (as typed, the
     shorthand spelt out, its new name): the guidance cannot say what it is. The term as asked, or None."""
-    spellings = defined_term(ctx.asked or ctx.question) if ctx.kind == "definition" else ()
+    spellings = ctx.defined if ctx.kind == "definition" else ()
     # as typed, its first two words will do ("practice supervisor in a local authority" is a practice
     # supervisor); a spelling the search made is whole
     wanted = [" ".join(words[:2] if n == 0 else words)

@@ -179,7 +179,8 @@ class Assistant:
                             asked=part.asked, counted=part.counted, listed=part.listed, unit=part.unit,
                             count=part.count, told=part.told, excluded=part.excluded,
                             sections=part.sections, category=part.category, exhibit=part.exhibit,
-                            follows=part.follows,
+                            follows=part.follows, defined=part.defined, offered=part.offered,
+                            timed=part.timed, changes=part.changes, heading=part.heading,
                             # an acronym the guidance never prints, with no spelling, isn't asked of it
                             named=tuple(n for n in part.named
                                         if len(n) > 1 or self.retriever.df(n[0].lower())))
@@ -209,7 +210,7 @@ class Assistant:
             # the action passages' search: what the part asks for is judged on its own words above;
             # planned as its best passage's steps (another procedure's task list, a strategy
             # discussion's, is no general step)
-            general = self._context(Part(part.text, "general", None, part.also))
+            general = self._context(Part(part.text, "general", None, part.also, changes=part.changes))
             extra = self.retriever.search(part.also, scope.doc_ids, self.settings.candidate_k // 2, mode,
                                           general.query_vector)
             candidates += _unseen(candidates, extra)

@@ -23,7 +23,8 @@ from assistant.plans import (
 from assistant.records import Passage
 from assistant.service import _on_topic
 from assistant.understand import Part
-from assistant.understand.kinds import ANSWER_SHAPES
+from assistant.understand.kinds import ANSWER_SHAPES, CHANGES_ASKED, defined_term
+from assistant.understand.options import offered_names
 from ingest.records import Chunk
 from ingest.segment import split_sentences
 
@@ -174,6 +175,8 @@ def _asked_about(text: str, asked: str) -> AnswerContext:
     chunk = _chunk(text)
     ctx = _ctx([_unit(chunk, text)], [0.6], "definition")
     ctx.question = ctx.asked = asked
+    ctx.defined = defined_term(asked)  # as the question-analysis stage reads it
+    ctx.offered = offered_names(asked)
     ctx.candidates = [Passage(chunk, 0.5, 0)]
     return ctx
 
@@ -440,8 +443,9 @@ def test_a_line_of_a_table_of_changes_ranks_below_the_guidance_unless_changes_ar
     ctx = AnswerContext("What must schools do about filtering?", "filtering", np.zeros(3), units=units,
                         scores=np.array([0.60, 0.50]), kind="fact")
     assert plan(ctx, 1, 0.5)[0][0].chunk.chunk_id == "c1"
-    ctx = AnswerContext("What was updated about filtering?", "filtering", np.zeros(3), units=units,
-                        scores=np.array([0.60, 0.50]), kind="fact")
+    updated = "What was updated about filtering?"
+    ctx = AnswerContext(updated, "filtering", np.zeros(3), units=units, scores=np.array([0.60, 0.50]),
+                        kind="fact", changes=bool(CHANGES_ASKED.search(updated)))  # as analysis reads it
     assert plan(ctx, 1, 0.5)[0][0].chunk.chunk_id == "c2"
 
 
@@ -2387,7 +2391,7 @@ def test_an_imperative_after_a_condition_or_please_is_a_step() -> None:
 def test_products_offered_as_options_that_no_passage_names_are_a_gap() -> None:
     """"Does KCSIE say we should use Smoothwall, Lightspeed or Securly?": no passage searched names any
     of them, so the guidance names none; one it names ("the Update Service") is no gap."""
-    from assistant.named import offered_names, unnamed_options
+    from assistant.named import unnamed_options
 
     asked = "Does KCSIE say we should use Smoothwall, Lightspeed or Securly?"
     assert offered_names(asked) == ("Smoothwall", "Lightspeed", "Securly")
@@ -2413,6 +2417,7 @@ def test_a_definition_is_of_the_term_asked_not_of_another_term_the_question_word
     units = [_unit(other, other.text), _unit(asked, asked.text, 1)]
     ctx = _ctx(units, [0.45, 0.44], "definition")
     ctx.question = ctx.asked = "what does 'local area' mean for child death reviews?"
+    ctx.defined = defined_term(ctx.asked)
     ctx.query_tokens = {"local", "area", "mean", "child", "death", "review"}
     chosen = plan(ctx, 1, 0.5)
     assert chosen[0][0].chunk.chunk_id == "c2"

@@ -1172,7 +1172,7 @@ def test_a_request_that_asks_after_its_opening_is_a_part_of_its_own() -> None:
     """"According to the summary, which areas got minor amendments - list them all." asks (after a
     scene-setting opening) and asks for the whole list: a part, not a form request joined to the
     next question; "List each one with its Act." after a question still joins it."""
-    from assistant.answer import part_heading
+    from assistant.understand.parts import heading_of
 
     _, parts = split_question("Timeline for our pack. According to the summary of the 2015 revisions, which "
                               "areas only got minor amendments - list them all. And what did it say about "
@@ -1180,7 +1180,7 @@ def test_a_request_that_asks_after_its_opening_is_a_part_of_its_own() -> None:
     assert parts == ["According to the summary of the 2015 revisions, which areas only got minor amendments "
                      "- list them all.", "And what did it say about whistleblowing policies?"]
     assert len(split_question("Which provisions apply? List each one with its Act.")[1]) == 1
-    assert part_heading(parts[0]).endswith("only got minor amendments?**")  # the request is no heading
+    assert heading_of(parts[0]).endswith("only got minor amendments?")  # the request is no heading
 
 
 def test_asking_what_the_guidance_says_to_each_of_the_parts_asks_nothing_new() -> None:
@@ -1413,9 +1413,9 @@ def test_the_askers_numbers_are_stripped_from_every_part_whatever_word_follows()
 def test_a_part_heading_leaves_out_the_request_for_a_form_that_joined_it(part: str, heading: str) -> None:
     """"…teaching work? List them all." is one part, a list; its heading asks what it asks, without
     the run-on request ("Which activities count as teaching work List them all?" before)."""
-    from assistant.answer import part_heading
+    from assistant.understand.parts import heading_of
 
-    assert part_heading(part) == heading
+    assert f"**{heading_of(part)}**" == heading
 
 
 def test_a_request_for_everything_a_passage_names_joins_the_part_before() -> None:
@@ -1428,11 +1428,12 @@ def test_a_request_for_everything_a_passage_names_joins_the_part_before() -> Non
 
 
 def test_a_part_heading_is_a_question_with_a_capital_first_letter() -> None:
-    from assistant.answer import part_heading
+    from assistant.understand.parts import heading_of
 
-    assert part_heading("whose responsibility is it to keep kids safe -") == (
-        "**Whose responsibility is it to keep kids safe?**")
-    assert part_heading("What does KCSIE say about checks.") == "**What does KCSIE say about checks?**"
+    assert heading_of("whose responsibility is it to keep kids safe -") == (
+        "Whose responsibility is it to keep kids safe?")
+    assert heading_of("What does KCSIE say about checks.") == "What does KCSIE say about checks?"
+    assert _query("Who is the DSL? and whose duty is it -").parts[1].heading == "And whose duty is it?"
 
 
 def test_parts_that_name_different_editions_are_each_answered_from_their_own() -> None:
@@ -1926,3 +1927,16 @@ def test_a_statement_between_two_questions_is_the_later_ones_own_matter() -> Non
     later = _query(question).parts[1]
     # "that" is what was told just before it, not the part before: it is judged with those words
     assert not later.follows and "improving" in later.asked and "expected" not in later.search.split("?")[-1]
+
+
+def test_what_the_answer_plans_read_of_a_part_is_read_once_here() -> None:
+    """The term a definition asks about, the products offered as options, a question asked in days
+    and one about changes are read by the analysis stage; the plans read the Part's fields."""
+    term = _query("What's a MASH (multi-agency safeguarding hub)?").parts[0]
+    assert term.defined and term.defined[0] == "MASH"
+    offered = _query("Does KCSIE say we should use Smoothwall, Lightspeed or Securly?").parts[0]
+    assert offered.offered == ("Smoothwall", "Lightspeed", "Securly")
+    timed = _query("How many days does the LA have to decide?").parts[0]
+    assert timed.timed and not timed.changes
+    changed = _query("What was updated about filtering in KCSIE 2025?").parts[-1]
+    assert changed.changes and not changed.timed and not changed.offered

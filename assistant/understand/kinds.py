@@ -361,6 +361,11 @@ STANDS_FOR = re.compile(r"(?:^|\s+)ones?$", re.I)  # a noun said before stands b
 POSSESSIVE = re.compile(r"['’]s?\s+\w.*$")  # "Cafcass's actual responsibility": the owner is the term
 
 
+# a part asking about changes ("what was updated?"): the lines of a table of changes answer it
+CHANGES_ASKED = re.compile(r"\b(chang|updat|revis|amend)\w*", re.I)
+TIME_WORD = re.compile(r"\b(?:day|week|month|year|hour)s?\b", re.I)  # a question asked in days, weeks…
+
+
 def defined_term(asked: str) -> tuple[str, ...]:
     """The term a definition question asks about, as typed, then as the search spelt it out or
     renamed it ("MASH (multi-agency safeguarding hub)", "LSCBs? (safeguarding partners; …)"), or ()."""

@@ -424,6 +424,16 @@ def _only_form(piece: str) -> bool:
     return bool(words & FORM_WORDS) and words <= FORM_WORDS | FORM_FILLER
 
 
+def heading_of(part: str) -> str:
+    """A part as its answer's heading: asked as a question even when it was put as a request
+    ("…which areas got minor amendments - list them all." -> "…got minor amendments?": the request
+    for a form that joined it is left out), with a capital first letter ("2) whose duty is it…"
+    asked it after the asker's number)."""
+    text = without_form(part.strip()).rstrip("?.!;:,-–— ")
+    mark = "." if REQUEST_OPENING.match(text) else "?"  # "List the arrangements…." is no question
+    return f"{text[:1].upper()}{text[1:]}{mark}"
+
+
 def without_form(part: str) -> str:
     """The part without the request for a form that joined it ("Which activities count as teaching
     work List them all." -> "Which activities count as teaching work"); as it is when none did."""

@@ -25,10 +25,13 @@ from assistant.glossary import expand_query
 from assistant.renames import Rename, expand, outdated_terms
 from assistant.text import STOPWORDS, tokens
 from assistant.understand.kinds import (
+    CHANGES_ASKED,
     QUANTITIES,
+    TIME_WORD,
     answer_shape,
     category,
     counted,
+    defined_term,
     excluded,
     listed,
     listed_before,
@@ -36,12 +39,14 @@ from assistant.understand.kinds import (
     question_kind,
     stated_count,
 )
+from assistant.understand.options import offered_names
 from assistant.understand.parts import (
     REQUESTED,
     SENTENCE,
     WH_OPENING,
     asked_clause,
     heading,
+    heading_of,
     needs_antecedent,
     requested_topic,
     split_parts,
@@ -114,6 +119,11 @@ class Part:
     # what the question asks about, in this part or before it: a case study the guidance tells ("KCSIE
     # has a case study like this - what did the school do?") or a flow chart it draws; "" for neither
     exhibit: str = ""
+    defined: tuple[str, ...] = ()  # the spellings of the term a "what is X?" asks about
+    offered: tuple[str, ...] = ()  # the products it offers as options ("Smoothwall, Lightspeed…")
+    timed: bool = False  # asked in days, weeks…: a time stated counts as its answer's quantity
+    changes: bool = False  # asks about changes: the lines of a table of changes answer it
+    heading: str = ""  # how its answer is headed in a multi-part answer: the part asked as a question
 
 
 @dataclass(frozen=True)
@@ -269,7 +279,10 @@ def _part(text: str, prior: Part | None, situation: str, hits: tuple[tuple[str, 
                 section_names(text) or section_names(situation),
                 category(asked) if shape == "yes-no" else "",
                 _named(text, abbreviations) or _carried_names(prior, shape, follows, abbreviations),
-                exhibit=_exhibit(f"{situation} {text}") or (prior.exhibit if prior else ""))
+                exhibit=_exhibit(f"{situation} {text}") or (prior.exhibit if prior else ""),
+                defined=defined_term(asked_search or text), offered=offered_names(asked_search or text),
+                timed=bool(TIME_WORD.search(text)), changes=bool(CHANGES_ASKED.search(text)),
+                heading=heading_of(text))
 
 
 # "Can you list everything WT23 says independent scrutiny should do - what it should drive, how it
