@@ -23,8 +23,6 @@ ENTRY = re.compile(r"^(Page|Paragraphs?|Paras?)\s+\d", re.I)
 # a reference alone on its line: the page column beside an entry's text ("Para 545 – Link added…" /
 # "Page 140" / "supporting young people…"), not an entry of its own
 BARE_REFERENCE = re.compile(r"^(Pages?|Paragraphs?|Paras?)\s+[\d\s,&–-]+$", re.I)
-ANNEXES = re.compile(r"\bannexes\b", re.I)  # "…and the annexes": every annex
-NAMED_SECTION = re.compile(r"\b(part (?:one|two|three|four|five|six)|annex [a-h])\b", re.I)
 MAX_ENTRIES = 25  # a longer table is shown to this many entries, and the answer says so
 
 
@@ -97,14 +95,6 @@ def table_entries(chunks: list[Chunk]) -> list[TableEntry]:
             elif open_entry and text:
                 entries[-1] = replace(entries[-1], end=end)
     return entries
-
-
-def named_sections(question: str) -> tuple[str, ...]:
-    """The parts of the document the question names ("Part two", "Annex B", "the annexes")."""
-    found = [m.group(1).lower() for m in NAMED_SECTION.finditer(question)]
-    if ANNEXES.search(question):
-        found.append("annex")
-    return tuple(dict.fromkeys(found))
 
 
 def _under(heading: str, named: str) -> bool:

@@ -22,7 +22,6 @@ from assistant.generators import build_generator
 from assistant.own_table import (
     MAX_ENTRIES,
     entry_count,
-    named_sections,
     on_topic,
     table_body,
     table_chunks,
@@ -360,7 +359,7 @@ class Assistant:
             query = self.analyse(question, edition, as_of, source)
         question, scope = query.question, query.scope
         asked = self.changes.editions_asked(query.years, scope) if query.kind == "what-changed" else None
-        sections = named_sections(question) if query.kind == "what-changed" else ()
+        sections = query.changed_sections
         if query.kind == "what-changed" and (sections or not asked) and (
                 own := self._own_table(question, scope, sections, query.topic, t0)):
             return own

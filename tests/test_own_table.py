@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.own_table import entry_count, named_sections, on_topic, table_chunks, table_entries
+from assistant.own_table import entry_count, on_topic, table_chunks, table_entries
+from assistant.understand.sections import named_sections
 from ingest.records import Chunk
 
 TITLE = "Annex F: Table of substantive changes from"

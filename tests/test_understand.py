@@ -1940,3 +1940,9 @@ def test_what_the_answer_plans_read_of_a_part_is_read_once_here() -> None:
     assert timed.timed and not timed.changes
     changed = _query("What was updated about filtering in KCSIE 2025?").parts[-1]
     assert changed.changes and not changed.timed and not changed.offered
+
+
+def test_the_table_sections_a_what_changed_question_names_are_read_with_it() -> None:
+    asked = _query("What changed in Part two of KCSIE 2024 and the annexes?")
+    assert asked.kind == "what-changed" and asked.changed_sections == ("part two", "annex")
+    assert _query("What does Part two of KCSIE 2025 say about filtering?").changed_sections == ()

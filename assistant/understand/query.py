@@ -51,7 +51,7 @@ from assistant.understand.parts import (
     requested_topic,
     split_parts,
 )
-from assistant.understand.sections import section_names
+from assistant.understand.sections import named_sections, section_names
 from assistant.understand.shorthand import ACRONYMS, spell_shorthand
 from corpus.manifest import Document
 
@@ -141,6 +141,9 @@ class Query:
     # the sentences that name the exhibit asked about: they describe it ("KCSIE's case study about
     # a girl touched on the bus"), when the parts ask what it says
     exhibit_named: str = ""
+    # what-changed: the parts of the document the question names ("Part two", "the annexes"), whose
+    # lines of the table of changes answer it
+    changed_sections: tuple[str, ...] = ()
 
     @property
     def search(self) -> str:
@@ -191,7 +194,8 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
         # says, it keeps its reading ("…says a list of questions was added - what were they?": a list)
         one = (replace(parts[0], search=_search(question, hits, renames, abbreviations)),)
         return Query(as_asked, scope, "what-changed", one if len(parts) == 1 else parts, situation,
-                     outdated=hits, years=years, topic=topic_of(question))
+                     outdated=hits, years=years, topic=topic_of(question),
+                     changed_sections=named_sections(question))
     if own is not None:
         parts = tuple(replace(p, scope=s) for p, s in zip(parts, own, strict=True))
         scope = joined(own)

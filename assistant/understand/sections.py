@@ -70,3 +70,15 @@ def _titled(headings: tuple[str, ...], title: str) -> bool:
     words = set(tokens(title))
     return any(words <= set(tokens(h)) for h in headings)
 
+
+# what a table of changes is divided by: "What changed in Part two…?", "…and the annexes"
+TABLE_SECTION = re.compile(r"\b(part (?:one|two|three|four|five|six)|annex [a-h])\b", re.I)
+ANNEXES = re.compile(r"\bannexes\b", re.I)  # "…and the annexes": every annex
+
+
+def named_sections(question: str) -> tuple[str, ...]:
+    """The parts of the document the question names ("Part two", "Annex B", "the annexes")."""
+    found = [m.group(1).lower() for m in TABLE_SECTION.finditer(question)]
+    if ANNEXES.search(question):
+        found.append("annex")
+    return tuple(dict.fromkeys(found))
