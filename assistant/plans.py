@@ -425,10 +425,9 @@ def _order(ctx: AnswerContext, bonus: np.ndarray | None = None) -> list[int]:
     links, case studies (examples) and, unless changes are asked about, the lines of a table of
     changes go down."""
     scores = ctx.scores + (bonus if bonus is not None else 0.0)
-    changes = ctx.changes
     penalty = np.array([_footnote_penalty(ctx, u) + 0.05 * fragment(_as_quoted(u.text))
                         + EXAMPLE_PENALTY * ((example(u.chunk) and ctx.exhibit != CASE_STUDY)
-                                             or (not changes and change_note(u.chunk)))
+                                             or (not ctx.changes and change_note(u.chunk)))
                         + EXCLUDED_PENALTY * _another_exhibit(ctx, u)
                         + 0.05 * (any(FIGURE.search(h) for h in u.chunk.headings[-1:])
                                   and u.chunk.chunk_id not in ctx.exhibited)
@@ -1189,8 +1188,7 @@ def shape_gap(ctx: AnswerContext) -> bool:
     about = set(tokens(ctx.counted))  # "how many members": a number of something else is no answer
     top = np.argsort(-ctx.scores, kind="stable")[:SHAPE_WINDOW]
     # the number a paragraph or footnote opens with ("120. A lead practitioner…") states no quantity
-    timed = ctx.timed
-    return not any(_states(shape, LEADING_MARK.sub("", ctx.units[int(i)].text, count=1), about, timed)
+    return not any(_states(shape, LEADING_MARK.sub("", ctx.units[int(i)].text, count=1), about, ctx.timed)
                    and _names_all(ctx.units[int(i)].chunk.text, ctx.named) for i in top)
 
 
