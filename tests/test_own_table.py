@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.own_table import entry_count, on_topic, table_chunks, table_entries
-from assistant.understand.sections import named_sections
+from assistant.understand.sections import table_sections
 from ingest.records import Chunk
 
 TITLE = "Annex F: Table of substantive changes from"
@@ -53,9 +53,9 @@ def test_each_entry_is_quoted_from_its_chunk_under_its_section() -> None:
 
 def test_a_named_part_or_annex_picks_its_entries_else_the_topic_does() -> None:
     entries = _entries()
-    assert named_sections("What changed in Part two of KCSIE 2024?") == ("part two",)
-    assert named_sections("What changed in KCSIE 2024?") == ()
-    assert named_sections("Part one, Part five and the annexes?") == ("part one", "part five", "annex")
+    assert table_sections("What changed in Part two of KCSIE 2024?") == ("part two",)
+    assert table_sections("What changed in KCSIE 2024?") == ()
+    assert table_sections("Part one, Part five and the annexes?") == ("part one", "part five", "annex")
     two = on_topic(entries, ("part two",), None)
     assert [e.text.split()[1] for e in two] == ["92", "204", "deaf/disabled"]
     assert [e.text[:10] for e in on_topic(entries, ("annex b",), None)] == ["We have up"]

@@ -51,7 +51,7 @@ from assistant.understand.parts import (
     requested_topic,
     split_parts,
 )
-from assistant.understand.sections import named_sections, section_names
+from assistant.understand.sections import section_names, table_sections
 from assistant.understand.shorthand import ACRONYMS, spell_shorthand
 from corpus.manifest import Document
 
@@ -195,7 +195,7 @@ def analyse(question: str, registry: EditionRegistry, renames: tuple[Rename, ...
         one = (replace(parts[0], search=_search(question, hits, renames, abbreviations)),)
         return Query(as_asked, scope, "what-changed", one if len(parts) == 1 else parts, situation,
                      outdated=hits, years=years, topic=topic_of(question),
-                     changed_sections=named_sections(question))
+                     changed_sections=table_sections(question))
     if own is not None:
         parts = tuple(replace(p, scope=s) for p, s in zip(parts, own, strict=True))
         scope = joined(own)
@@ -284,7 +284,7 @@ def _part(text: str, prior: Part | None, situation: str, hits: tuple[tuple[str, 
                 category(asked) if shape == "yes-no" else "",
                 _named(text, abbreviations) or _carried_names(prior, shape, follows, abbreviations),
                 exhibit=_exhibit(f"{situation} {text}") or (prior.exhibit if prior else ""),
-                defined=defined_term(asked_search or text), offered=offered_names(asked_search or text),
+                defined=defined_term(asked_search), offered=offered_names(asked_search),
                 timed=bool(TIME_WORD.search(text)), changes=bool(CHANGES_ASKED.search(text)),
                 heading=heading_of(text))
 

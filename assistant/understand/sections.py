@@ -76,8 +76,8 @@ TABLE_SECTION = re.compile(r"\b(part (?:one|two|three|four|five|six)|annex [a-h]
 ANNEXES = re.compile(r"\bannexes\b", re.I)  # "…and the annexes": every annex
 
 
-def named_sections(question: str) -> tuple[str, ...]:
-    """The parts of the document the question names ("Part two", "Annex B", "the annexes")."""
+def table_sections(question: str) -> tuple[str, ...]:
+    """The parts of a table of changes the question names ("Part two", "Annex B", "the annexes")."""
     found = [m.group(1).lower() for m in TABLE_SECTION.finditer(question)]
     if ANNEXES.search(question):
         found.append("annex")
