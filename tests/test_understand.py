@@ -491,6 +491,11 @@ def test_a_pronoun_in_a_set_phrase_does_not_lean_on_the_part_before() -> None:
     ("Is there a minimum total budget the partnership has to have?", "budget"),  # a limit on the thing
     ("What's the maximum caseload a social worker can hold?", "caseload"),
     ("Is there a maximum length a suspension can run?", ""),  # a time: its unit is the quantity
+    # a noun before the counted one names it with it: a number of other contacts is no answer
+    ("What's the minimum number of contact sessions a week for a baby in care?", "contact sessions"),
+    ("How many lawful bases are there?", "lawful bases"),
+    ("How many staff must be trained?", "staff"),  # a verb after the noun is not part of it
+    ("What's the maximum number of pupils one member of staff can take?", "pupils"),
 ])
 def test_what_a_how_many_question_counts(question: str, thing: str) -> None:
     from assistant.understand.kinds import counted
@@ -1773,6 +1778,16 @@ def test_a_table_of_what_changed_is_a_part_of_the_document_not_a_comparison() ->
     query = _query(asked)
     assert query.kind == "multi-part" and len(query.parts) == 2
     assert _query("What's changed in KCSIE 2025 on filtering?").kind == "what-changed"
+
+
+def test_the_verb_change_in_a_statement_is_not_a_question_about_changes() -> None:
+    """"…helping the Y1s change in and out of costumes." tells of getting changed; asked, or as a
+    noun, "change in" still asks what changed between editions."""
+    told = ("Drama lead at an infant school. For the nativity we have mums backstage helping the Y1s "
+            "change in and out of costumes. Is helping with costumes personal care under KCSIE?")
+    assert _query(told).kind == "fact"
+    assert _query("Did the rules on upskirting change in KCSIE 2025?").kind == "what-changed"
+    assert _query("I need the main change in KCSIE 2025 on filtering. Summarise it.").kind == "what-changed"
 
 
 def test_the_part_one_booklet_named_is_searched_beside_the_full_guidance() -> None:

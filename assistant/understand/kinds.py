@@ -401,6 +401,13 @@ COUNTED = re.compile(r"(?:\bhow (?:many|much)|\b(?:maximum|minimum|max|min|large
                      r"time\b|term\b|period\b|duration\b|for\b|of\b)([a-z][a-z-]{2,})", re.I)
 _NOT_COUNTED = re.compile(r"(days?|weeks?|months?|hours?|years?|times?|more|longer|of|is|are|does|do|"
                           r"did|should|must|can|will|would|has|have|per)$", re.I)
+# the noun after the counted one, when it is one ("how many contact sessions a week"): not a verb,
+# a function word, a time or an adverb ("how many staff must…", "how many members does…")
+_COMPOUND = re.compile(r"[ \t]+(?!(?:does|did|was|were|are|has|have|had|should|must|can|could|will|would|"
+                       r"may|might|shall|need|needs|get|gets|got|the|and|for|from|with|under|after|before|"
+                       r"per|that|this|there|than|then|who|which|what|when|where|our|your|their|his|her|"
+                       r"its|they|you|she|not|each|every|any|all|more|less|long|days?|weeks?|months?|"
+                       r"hours?|years?|times?|one|two|three|four|five|six|\w+ly)\b)([a-z][a-z-]{2,})\b")
 
 
 _AUX = frozenset({"does", "is", "was", "has", "this", "its", "thus", "always", "less", "unless",
@@ -515,7 +522,11 @@ def counted(text: str) -> str:
     """The noun a "how many / how much" question counts ("members", "notice", "funding"), or ""."""
     m = COUNTED.search(text)
     noun = (m.group(1) or m.group(2)) if m else ""
-    return noun.lower() if noun and not _NOT_COUNTED.fullmatch(noun) else ""
+    if not noun or _NOT_COUNTED.fullmatch(noun):
+        return ""
+    if m and m.group(1) and (head := _COMPOUND.match(text, m.end(1))):  # "contact sessions": both
+        noun = f"{noun} {head.group(1)}"
+    return noun.lower()
 
 
 # Informal wording the kind and shape patterns need not know (they read the question through

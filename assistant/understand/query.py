@@ -78,6 +78,10 @@ DIFFERENCE = re.compile(r"differences?\s+between|\bdifferent$", re.I)
 EXHIBITS = ((CASE_STUDY, re.compile(r"(?<!like a )\bcase[- ]study\b|\bworked examples?\b"
                                     r"|\bexamples? like (?:this|that|it|ours|mine)\b", re.I)),
             (FLOW_CHART, re.compile(r"(?<!like a )\bflow ?chart\b", re.I)))
+VERB_CHANGE = re.compile(r"change\s", re.I)  # singular "change": a verb unless a determiner precedes it
+DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|any|this|that|no|one|each|every|what|which|main|key|big|"
+                               r"major|latest|recent|last|significant)\s+$", re.I)
+SENTENCE_MARK = re.compile(r"[.!?](?=\s|$)")
 IN_THE_LAW = re.compile(r"(?:\s+(?:in|to))?\s+(?:the\s+)?(?:law|legislation)\b", re.I)
 # "where is the table of what's changed?" asks where a part of the document is, not for a comparison
 PART_OF = re.compile(r"\b(?:table|list|summary|annex|section|page|record)\s+"
@@ -237,13 +241,21 @@ def _asks_what_changed(question: str, years: tuple[str, ...]) -> bool:
     protection" compares two ideas, not two editions, unless an edition or year is named."""
     # "…and what changed in the law?" asks what the guidance says of a change in the law
     found = [m.group(0) for m in WHAT_CHANGED.finditer(question) if not IN_THE_LAW.match(question, m.end())
-             and not PART_OF.search(question, 0, m.start())]
+             and not PART_OF.search(question, 0, m.start()) and not _told_verb(question, m)]
     if years and CHANGES_MADE.search(question):
         return True
     if not found:
         return False
     # "what's different for teachers when it comes to FGM" asks of a role, not of two editions
     return bool(years or EDITION_WORD.search(question)) or any(not DIFFERENCE.search(f) for f in found)
+
+
+def _told_verb(question: str, found: re.Match[str]) -> bool:
+    """The verb in a statement: "…helping the Y1s change in and out of costumes." tells of something
+    else; asked ("Did the rules change in 2025?") or a noun ("the change in…") it is a change."""
+    end = SENTENCE_MARK.search(question, found.end())
+    return (VERB_CHANGE.match(found.group(0)) is not None and end is not None and end.group(0) != "?"
+            and not DETERMINER_BEFORE.search(question, 0, found.start()))
 
 
 def _local_only(as_of: date | None) -> Scope:
