@@ -519,7 +519,8 @@ def category(text: str) -> str:
 
 
 def counted(text: str) -> str:
-    """The noun a "how many / how much" question counts ("members", "notice", "funding"), or ""."""
+    """The noun a "how many / how much" question counts ("members", "notice", "funding"; two words
+    when the first qualifies the second: "contact sessions"), or ""."""
     m = COUNTED.search(text)
     noun = (m.group(1) or m.group(2)) if m else ""
     if not noun or _NOT_COUNTED.fullmatch(noun):
