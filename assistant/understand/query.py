@@ -81,7 +81,7 @@ EXHIBITS = ((CASE_STUDY, re.compile(r"(?<!like a )\bcase[- ]study\b|\bworked exa
 VERB_CHANGE = re.compile(r"change\s", re.I)  # singular "change": a verb unless a determiner precedes it
 DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|any|this|that|no|one|each|every|what|which|main|key|big|"
                                r"major|latest|recent|last|significant)\s+$", re.I)
-SENTENCE_MARK = re.compile(r"[.!?](?=\s|$)")
+STATEMENT_END = re.compile(r"[.!]+['’\"”)]*\s*$")  # a sentence told, not asked
 IN_THE_LAW = re.compile(r"(?:\s+(?:in|to))?\s+(?:the\s+)?(?:law|legislation)\b", re.I)
 # "where is the table of what's changed?" asks where a part of the document is, not for a comparison
 PART_OF = re.compile(r"\b(?:table|list|summary|annex|section|page|record)\s+"
@@ -253,9 +253,10 @@ def _asks_what_changed(question: str, years: tuple[str, ...]) -> bool:
 def _told_verb(question: str, found: re.Match[str]) -> bool:
     """The verb in a statement: "…helping the Y1s change in and out of costumes." tells of something
     else; asked ("Did the rules change in 2025?") or a noun ("the change in…") it is a change."""
-    end = SENTENCE_MARK.search(question, found.end())
-    return (VERB_CHANGE.match(found.group(0)) is not None and end is not None and end.group(0) != "?"
-            and not DETERMINER_BEFORE.search(question, 0, found.start()))
+    if VERB_CHANGE.match(found.group(0)) is None or DETERMINER_BEFORE.search(question, 0, found.start()):
+        return False
+    told = next((s for s in SENTENCE.finditer(question) if s.start() <= found.start() < s.end()), None)
+    return told is not None and STATEMENT_END.search(told.group(0)) is not None
 
 
 def _local_only(as_of: date | None) -> Scope:
