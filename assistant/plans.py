@@ -212,6 +212,10 @@ def complete(unit: Unit, lists: bool = False) -> tuple[Unit, bool]:
     if lists and (entries := _directory(unit)) is not None:
         return entries
     i = _index(unit)
+    if lists and not sents[i].item and _within_item(unit.chunk, sents, i):  # an item's further sentence
+        j = next(k for k in range(i - 1, -1, -1) if sents[k].item)
+        listed, cut = complete(replace(unit, start=sents[j].start, end=sents[j].end), lists)
+        return replace(listed, end=max(listed.end, sents[i].end)), cut
     if sents[i].item:
         lead = _lead_index(unit.chunk, sents, i)
         if lead is not None and _ends_in_colon(unit.chunk, sents[lead]):

@@ -71,6 +71,8 @@ def _query(question: str, **kw):  # type: ignore[no-untyped-def]
     ("Who are the safeguarding partners under the 2018 edition?", "fact"),  # shape "who" finds them
     ("What are the seven golden rules for sharing information?", "list"),
     ("Per KCSIE, list what we should require applicants to provide", "list"),  # "list" + question word
+    ("List for me what KCSIE says this kind of absence can be a warning sign of", "list"),  # "for me"
+    ("Can you list out the checks for a new caretaker", "list"),
     ("What should make the panel probe further - what areas of concern does KCSIE flag?", "list"),
     ("What extra barriers to recognising abuse can there be for kids with SEND?", "list"),
     ("What functions is independent scrutiny supposed to cover?", "list"),
@@ -1961,3 +1963,13 @@ def test_the_table_sections_a_what_changed_question_names_are_read_with_it() -> 
     asked = _query("What changed in Part two of KCSIE 2024 and the annexes?")
     assert asked.kind == "what-changed" and asked.changed_sections == ("part two", "annex")
     assert _query("What does Part two of KCSIE 2025 say about filtering?").changed_sections == ()
+
+
+@pytest.mark.parametrize(("question", "changes"), [
+    ("Does the lack of complaints change anything?", False),  # whether it makes a difference
+    ("We've got an STC in our patch, if that changes anything. Who do we tell?", False),
+    ("What changed in KCSIE 2025 about filtering?", True),
+    ("Has the guidance on filtering been updated, and does that change anything for us?", True),
+])
+def test_a_change_that_makes_a_difference_is_no_change_to_the_guidance(question: str, changes: bool) -> None:
+    assert any(p.changes for p in _query(question).parts) is changes

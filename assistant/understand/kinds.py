@@ -262,12 +262,13 @@ _CONTENTS = (r"\bwhat\b[^?]{0,40}?\b(((should|must|has to|have to|needs? to|ough
              r"((recorded|kept|included|written|listed|put) )?)|goes |should go |must go )"
              r"(in|on|into)\b(?! place)"
              r"(?P<held>[^?.;]{0,60})")
+_FOR_ME = r"((for|to) (me|us) |out )?"  # "list for me what…", "list out the…"
 _COUNT = r"(two|three|four|five|six|seven|eight|nine|ten|\d+)"
 LIST = re.compile(
-    rf"\b(list|name|outline|set out) (all|the|each|every)\b"
+    rf"\b(list|name|outline|set out) {_FOR_ME}(all|the|each|every)\b"
     # the form asked for: "give me the full list", "list them all", "bullet points please"
     r"|\b(full|whole|complete|entire) ([\w’'-]+ ){0,2}list\b|\blist (them|these|those|it|everything)\b"
-    r"|\blist,? (please|pls|plz)\b|^\W*(?:\w+\W+){0,4}?list (what|which|who|whom|where|how)\b"
+    rf"|\blist,? (please|pls|plz)\b|^\W*(?:\w+\W+){{0,4}}?list {_FOR_ME}(what|which|who|whom|where|how)\b"
     r"|\b(every|each) (item|point|entry|bullet)\b"
     r"|\ball of (them|those|these|it),? (please|pls|plz)\b|\b(give|tell|show) me (them )?all\b"
     r"|\bbullet[ -]?points?\b"
@@ -363,6 +364,16 @@ POSSESSIVE = re.compile(r"['’]s?\s+\w.*$")  # "Cafcass's actual responsibility
 
 # a part asking about changes ("what was updated?"): the lines of a table of changes answer it
 CHANGES_ASKED = re.compile(r"\b(chang|updat|revis|amend)\w*", re.I)
+# "does the cultural side change anything?", "if that changes anything": whether it makes a
+# difference, not what the guidance changed
+MAKES_DIFFERENCE = re.compile(r"chang(e|es|ed|ing) (anything|things|much|matters|the (picture|position|"
+                              r"situation|outcome|answer))\b", re.I)
+
+
+def asks_changes(text: str) -> bool:
+    """The part asks about changes (a table of changes' lines may answer it): a change word other
+    than one asking whether something makes a difference."""
+    return any(not MAKES_DIFFERENCE.match(text, m.start()) for m in CHANGES_ASKED.finditer(text))
 TIME_WORD = re.compile(r"\b(?:day|week|month|year|hour)s?\b", re.I)  # a question asked in days, weeks…
 
 

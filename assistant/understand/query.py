@@ -25,10 +25,10 @@ from assistant.glossary import expand_query
 from assistant.renames import Rename, expand, outdated_terms
 from assistant.text import STOPWORDS, tokens
 from assistant.understand.kinds import (
-    CHANGES_ASKED,
     QUANTITIES,
     TIME_WORD,
     answer_shape,
+    asks_changes,
     category,
     counted,
     defined_term,
@@ -298,7 +298,7 @@ def _part(text: str, prior: Part | None, situation: str, hits: tuple[tuple[str, 
                 _named(text, abbreviations) or _carried_names(prior, shape, follows, abbreviations),
                 exhibit=_exhibit(f"{situation} {text}") or (prior.exhibit if prior else ""),
                 defined=defined_term(asked_search), offered=offered_names(asked_search),
-                timed=bool(TIME_WORD.search(text)), changes=bool(CHANGES_ASKED.search(text)),
+                timed=bool(TIME_WORD.search(text)), changes=asks_changes(text),
                 heading=heading_of(text))
 
 
