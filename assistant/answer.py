@@ -89,6 +89,7 @@ CONTEXT_QUOTES = 1  # a multi-part question's part: one more sentence of a passa
 # +2 more, precision 0.390 -> 0.380)
 NUMBERED_CHUNKS = 4  # the most further chunks a numbered list is followed into
 QUOTED_AGAIN = 0.1  # a later part's score lost by a sentence an earlier part quoted
+FOLLOWING_BONUS = 0.05  # a later part's score gained by the sentence after one an earlier part quoted
 TOLD_STEPS = ("The guidance's general steps when a child tells you something worrying come first, then "
               "what it says about this situation:")
 SAME_WORDS = "(the same words as [{}])"  # another page's or document's words, quoted above
@@ -120,11 +121,20 @@ class PartAnswer:
 
 def _prefer_unquoted(part: AnswerContext, quoted: list[Unit]) -> None:
     """A later part of a question asks something else: sentences already quoted for an earlier
-    part score lower, so its answer is the next best sentence rather than the same one again."""
+    part score lower, so its answer is the next best sentence rather than the same one again; the
+    sentence printed right after one of them scores higher (the parts of one question often ask
+    about one passage in turn)."""
     if not quoted:
         return
     again = np.array([any(overlaps(q, u) for q in quoted) for u in part.units])
-    part.scores = part.scores - QUOTED_AGAIN * again
+    after = np.array([any(_just_after(q, u) for q in quoted) for u in part.units])
+    part.scores = part.scores - QUOTED_AGAIN * again + FOLLOWING_BONUS * after
+
+
+def _just_after(before: Unit, unit: Unit) -> bool:
+    """`unit` starts where `before` ends, in the same chunk, with only blanks between."""
+    return (unit.chunk.chunk_id == before.chunk.chunk_id and 0 <= unit.start - before.end <= 3
+            and not unit.chunk.text[before.end:unit.start].strip())
 
 
 PART_EXTRA = 1  # a part's quotes beyond part_quotes, when no later part would take them

@@ -747,6 +747,23 @@ def test_a_later_part_prefers_a_sentence_no_earlier_part_quoted() -> None:
     assert plan(fresh, 1, 0.9)[0][0].text.startswith("A DPIA is a risk")
 
 
+def test_a_later_part_leans_to_the_sentence_after_one_an_earlier_part_quoted() -> None:
+    from assistant.answer import _prefer_unquoted
+
+    chunk = replace(_chunk("A DPIA is a risk assessment process. You may build on an existing DPIA. "
+                           "Seek advice from the Data Protection Officer."), paragraph=None)
+    defining = _unit(chunk, "A DPIA is a risk assessment process.")
+    after = _unit(chunk, "You may build on an existing DPIA.")
+    apart = _unit(chunk, "Seek advice from the Data Protection Officer.")
+    later = _ctx([defining, apart, after], [0.60, 0.56, 0.54], "fact")
+    _prefer_unquoted(later, [defining])  # the first part quoted the definition
+    assert plan(later, 1, 0.9)[0][0].text.startswith("You may build on")
+    elsewhere = _ctx([apart, after], [0.56, 0.54], "fact")
+    other = _chunk("Another passage entirely.", "c9")
+    _prefer_unquoted(elsewhere, [_unit(other, "Another passage entirely.")])
+    assert plan(elsewhere, 1, 0.9)[0][0].text.startswith("Seek advice")
+
+
 def test_a_list_question_prefers_the_sentence_that_brings_the_list() -> None:
     text = ("Children with SEND can face additional safeguarding challenges. Policies should reflect "
             "that additional barriers can exist. These can include:\n"
