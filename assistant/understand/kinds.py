@@ -364,6 +364,7 @@ POSSESSIVE = re.compile(r"['’]s?\s+\w.*$")  # "Cafcass's actual responsibility
 
 # a part asking about changes ("what was updated?"): the lines of a table of changes answer it
 CHANGES_ASKED = re.compile(r"\b(chang|updat|revis|amend)\w*", re.I)
+TIME_WORD = re.compile(r"\b(?:day|week|month|year|hour)s?\b", re.I)  # a question asked in days, weeks…
 # "does the cultural side change anything?", "if that changes anything": whether it makes a
 # difference, not what the guidance changed
 MAKES_DIFFERENCE = re.compile(r"chang(e|es|ed|ing) (anything|things|much|matters|the (picture|position|"
@@ -374,7 +375,6 @@ def asks_changes(text: str) -> bool:
     """The part asks about changes (a table of changes' lines may answer it): a change word other
     than one asking whether something makes a difference."""
     return any(not MAKES_DIFFERENCE.match(text, m.start()) for m in CHANGES_ASKED.finditer(text))
-TIME_WORD = re.compile(r"\b(?:day|week|month|year|hour)s?\b", re.I)  # a question asked in days, weeks…
 
 
 def defined_term(asked: str) -> tuple[str, ...]:
