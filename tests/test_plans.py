@@ -389,27 +389,24 @@ def test_a_list_running_onto_the_next_page_is_quoted_a_page_at_a_time() -> None:
     assert page_pieces(Unit(0, mid, 0, len(text))) == [Unit(0, mid, 0, len(text))]
 
 
-def test_a_list_answer_quotes_an_items_further_sentence_with_its_item_and_list() -> None:
-    # WT 2023 para 43: "• may request information … process. The person or organisation must comply…"
-    text = ("Safeguarding partners:\n• should publish their arrangements\n• may request information "
-            "from any person. The person must comply with the request.\n• should report yearly.")
-    chunk = _chunk(text)
-    further = _unit(chunk, "The person must comply with the request.")
-    whole, cut = complete(further, lists=True)
-    assert whole.text.startswith("Safeguarding partners:") and whole.text.endswith("should report yearly.")
+@pytest.mark.parametrize(("text", "best", "opening", "ending"), [
+    # the best sentence comes before a lead-in: the list it leads to comes with it
+    ("The UK GDPR gives individuals specific rights over their data. In summary the rights are:\n"
+     "• the right of subject access\n• the right to object.\nFurther information is online.",
+     "The UK GDPR gives individuals specific rights over their data.", "The UK GDPR", "the right to object."),
+    # an item's further sentence (Working Together 2023: "• may request information … process. The
+    # person or organisation must comply…"): its item and list come with it
+    ("Safeguarding partners:\n• should publish their arrangements\n• may request information from any "
+     "person. The person must comply with the request.\n• should report yearly.",
+     "The person must comply with the request.", "Safeguarding partners:", "should report yearly."),
+])
+def test_a_list_answer_quotes_the_list_its_best_sentence_belongs_to(text: str, best: str, opening: str,
+                                                                   ending: str) -> None:
+    unit = _unit(_chunk(text), best)
+    whole, cut = complete(unit, lists=True)
+    assert whole.text.startswith(opening) and whole.text.endswith(ending)
     assert not cut
-    assert complete(further)[0].text == further.text  # a fact answer quotes the sentence alone
-
-
-def test_a_list_answer_takes_the_lead_in_that_follows_the_best_sentence() -> None:
-    text = ("The UK GDPR gives individuals specific rights over their data. In summary the rights are:\n"
-            "• the right of subject access\n• the right to object.\nFurther information is online.")
-    chunk = _chunk(text)
-    best = _unit(chunk, "The UK GDPR gives individuals specific rights over their data.")
-    whole, cut = complete(best, lists=True)
-    assert whole.text.startswith("The UK GDPR") and whole.text.endswith("the right to object.")
-    assert not cut
-    assert complete(best)[0].text == best.text  # a fact answer stays one sentence
+    assert complete(unit)[0].text == unit.text  # a fact answer quotes the sentence alone
 
 
 def test_a_list_answer_takes_the_sentences_that_go_on_from_its_best_sentence() -> None:
